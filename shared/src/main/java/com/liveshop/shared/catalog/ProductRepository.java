@@ -1,0 +1,223 @@
+package com.liveshop.shared.catalog;
+
+import static com.liveshop.shared.catalog.StockLedger.n;
+import static com.liveshop.shared.catalog.StockLedger.s;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** Products and their stock counters in the Catalog table. */
+public class ProductRepository {
+
+    /** A product with its current stock. */
+    public record ProductStock(Product product, StockLevel stock) {}
+
+    /** One page of products; {@code cursor} is null on the last page. */
+    public record Page(List<ProductStock> items, String cursor) {}
+
+    /** Thrown when a cursor from the client cannot be decoded. */
+    public static class InvalidCursorException extends RuntimeException {
+        public InvalidCursorException() {
+            super("invalid cursor");
+        }
+    }
+
+    public static final TableSchema<Product> PRODUCT_SCHEMA = TableSchema.fromBean(Product.class);
+
+    private final DynamoDbClient client;
+    private final DynamoDbTable<Product> products;
+    private final String tableName;
+
+    public ProductRepository(DynamoDbClient client, DynamoDbEnhancedClient enhanced, String tableName) {
+        this.client = client;
+        this.tableName = tableName;
+        this.products = enhanced.table(tableName, PRODUCT_SCHEMA);
+    }
+
+    public Optional<Product> findProduct(String sku) {
+        return Optional.ofNullable(products.getItem(Key.builder()
+                .partitionValue(CatalogKeys.productPk(sku)).sortValue(CatalogKeys.DETAILS_SK).build()));
+    }
+
+    /** Details and stock in one Query of the product's partition. */
+    public Optional<ProductStock> find(String sku) {
+        QueryResponse response = client.query(q -> q.tableName(tableName)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", CatalogKeys.PK))
+                .expressionAttributeValues(Map.of(":pk", s(CatalogKeys.productPk(sku)))));
+        Product product = null;
+        StockLevel stock = StockLevel.none(sku);
+        for (Map<String, AttributeValue> item : response.items()) {
+            String sk = item.get(CatalogKeys.SK).s();
+            if (CatalogKeys.DETAILS_SK.equals(sk)) {
+                product = PRODUCT_SCHEMA.mapToItem(item);
+            } else if (CatalogKeys.STOCK_SK.equals(sk)) {
+                stock = toStock(sku, item);
+            }
+        }
+        return product == null ? Optional.empty() : Optional.of(new ProductStock(product, stock));
+    }
+
+    /** Products by sku, {@code limit} per page, with their stock (one BatchGetItem per page). */
+    public Page list(int limit, String cursor) {
+        Map<String, AttributeValue> startKey = decodeCursor(cursor);
+        QueryResponse response = client.query(q -> {
+            q.tableName(tableName).indexName(CatalogKeys.BY_TYPE_INDEX)
+                    .keyConditionExpression("gsi1pk = :type")
+                    .expressionAttributeValues(Map.of(":type", s(CatalogKeys.PRODUCT_TYPE)))
+                    .limit(limit);
+            if (startKey != null) {
+                q.exclusiveStartKey(startKey);
+            }
+        });
+        List<Product> page = response.items().stream().map(PRODUCT_SCHEMA::mapToItem).toList();
+        Map<String, StockLevel> stock = stockOf(page.stream().map(Product::getSku).toList());
+        List<ProductStock> items = page.stream()
+                .map(p -> new ProductStock(p, stock.getOrDefault(p.getSku(), StockLevel.none(p.getSku()))))
+                .toList();
+        String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? encodeCursor(response.lastEvaluatedKey()) : null;
+        return new Page(items, next);
+    }
+
+    /** Stock of up to 100 skus. */
+    public Map<String, StockLevel> stockOf(List<String> skus) {
+        Map<String, StockLevel> result = new HashMap<>();
+        if (skus.isEmpty()) {
+            return result;
+        }
+        List<Map<String, AttributeValue>> keys = skus.stream().distinct().map(StockLedger::stockKey).toList();
+        Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
+        while (!request.isEmpty()) {
+            final Map<String, KeysAndAttributes> current = request;
+            var response = client.batchGetItem(b -> b.requestItems(current));
+            response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
+                String sku = item.get("sku").s();
+                result.put(sku, toStock(sku, item));
+            });
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return result;
+    }
+
+    public StockLevel stock(String sku) {
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName)
+                .key(StockLedger.stockKey(sku)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? StockLevel.none(sku) : toStock(sku, item);
+    }
+
+    /**
+     * Creates the product with {@code stock} initial units, or, if it exists, updates its details only
+     * (stock is changed by restock, never by a product update). Returns true when it was created.
+     */
+    public boolean createOrUpdate(Product product, long initialStock) {
+        Map<String, AttributeValue> stockItem = new LinkedHashMap<>(StockLedger.stockKey(product.getSku()));
+        stockItem.put("sku", s(product.getSku()));
+        stockItem.put(CatalogKeys.INITIAL, n(initialStock));
+        stockItem.put(CatalogKeys.AVAILABLE, n(initialStock));
+        stockItem.put(CatalogKeys.HELD, n(0));
+        stockItem.put(CatalogKeys.SOLD, n(0));
+        try {
+            client.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                            .item(PRODUCT_SCHEMA.itemToMap(product, true))
+                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                            .item(stockItem)
+                            .conditionExpression("attribute_not_exists(pk)").build()).build()));
+            return true;
+        } catch (TransactionCanceledException exists) {
+            updateDetails(product);
+            return false;
+        }
+    }
+
+    private void updateDetails(Product product) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        List<String> removes = new ArrayList<>();
+        Map<String, AttributeValue> item = PRODUCT_SCHEMA.itemToMap(product, false);
+        for (String attribute : List.of("title", "description", "priceCents", "currency", "imageUrl", "updatedAt")) {
+            names.put("#" + attribute, attribute);
+            AttributeValue value = item.get(attribute);
+            if (value == null || Boolean.TRUE.equals(value.nul())) {
+                removes.add("#" + attribute);
+            } else {
+                sets.add("#" + attribute + " = :" + attribute);
+                values.put(":" + attribute, value);
+            }
+        }
+        String expression = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+        client.updateItem(u -> u.tableName(tableName)
+                .key(Map.of(CatalogKeys.PK, s(product.getPk()), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
+                .updateExpression(expression)
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values));
+    }
+
+    /** Adds units to initial and available; empty when the sku does not exist. */
+    public Optional<StockLevel> restock(String sku, long quantity) {
+        try {
+            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(tableName)
+                    .key(StockLedger.stockKey(sku))
+                    .updateExpression("SET #initial = #initial + :q, #available = #available + :q")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(Map.of("#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
+                    .expressionAttributeValues(Map.of(":q", n(quantity)))
+                    .returnValues("ALL_NEW")).attributes();
+            return Optional.of(toStock(sku, item));
+        } catch (ConditionalCheckFailedException missing) {
+            return Optional.empty();
+        }
+    }
+
+    private static StockLevel toStock(String sku, Map<String, AttributeValue> item) {
+        return new StockLevel(sku, num(item, CatalogKeys.INITIAL), num(item, CatalogKeys.AVAILABLE),
+                num(item, CatalogKeys.HELD), num(item, CatalogKeys.SOLD));
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static String encodeCursor(Map<String, AttributeValue> key) {
+        String joined = String.join("\n", key.get("pk").s(), key.get("sk").s(), key.get("gsi1pk").s(), key.get("gsi1sk").s());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decodeCursor(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
+            if (parts.length != 4 || !parts[2].equals(CatalogKeys.PRODUCT_TYPE) || !parts[0].equals(CatalogKeys.productPk(parts[3]))) {
+                throw new InvalidCursorException();
+            }
+            return Map.of("pk", s(parts[0]), "sk", s(parts[1]), "gsi1pk", s(parts[2]), "gsi1sk", s(parts[3]));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCursorException();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package com.liveshop.shared.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of every HTTP API handler: dispatches on the API Gateway route key ("POST /orders") to one
+ * method, and maps {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage:
+ * logged with the request id (never the body) and answered 500 INTERNAL_ERROR.
+ */
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** One route: takes the request, returns the response or throws {@link ApiException}. */
+    @FunctionalInterface
+    public interface Route {
+        APIGatewayV2HTTPResponse handle(HttpRequest request);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    /** Route key (exactly as in template.yaml) → route. */
+    protected abstract Map<String, Route> routes();
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        if (event == null) {
+            return HttpResponses.error(ApiException.badRequest("INVALID_REQUEST", "Empty event"));
+        }
+        Route route = routes().get(event.getRouteKey());
+        if (route == null) {
+            return HttpResponses.error(ApiException.notFound("ROUTE_NOT_FOUND", "No route " + event.getRouteKey()));
+        }
+        try {
+            return route.handle(new HttpRequest(event));
+        } catch (ApiException e) {
+            return HttpResponses.error(e);
+        } catch (RuntimeException e) {
+            LOG.error("Unhandled error on {} (request {})", event.getRouteKey(),
+                    context == null ? "-" : context.getAwsRequestId(), e);
+            return HttpResponses.error(500, "INTERNAL_ERROR", "Something went wrong on our side", Map.of());
+        }
+    }
+}

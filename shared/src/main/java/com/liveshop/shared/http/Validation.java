@@ -1,0 +1,75 @@
+package com.liveshop.shared.http;
+
+import java.util.regex.Pattern;
+
+/** Small field checks that throw a 400 VALIDATION_FAILED naming the field. */
+public final class Validation {
+
+    private static final Pattern UUID_PATTERN =
+            Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    /** SKUs: letters, digits, dash, underscore, dot; 1–64 chars; safe in keys and URLs. */
+    private static final Pattern SKU_PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    private static final Pattern EMAIL_PATTERN = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
+
+    private Validation() {}
+
+    public static String requireText(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.validation("Field '" + field + "' is required");
+        }
+        String trimmed = value.strip();
+        if (trimmed.codePointCount(0, trimmed.length()) > maxLength) {
+            throw ApiException.validation("Field '" + field + "' must be at most " + maxLength + " characters");
+        }
+        return trimmed;
+    }
+
+    public static String optionalText(String field, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : requireText(field, value, maxLength);
+    }
+
+    public static <T> T requirePresent(String field, T value) {
+        if (value == null) {
+            throw ApiException.validation("Field '" + field + "' is required");
+        }
+        return value;
+    }
+
+    public static long requireRange(String field, Long value, long min, long max) {
+        requirePresent(field, value);
+        if (value < min || value > max) {
+            throw ApiException.validation("Field '" + field + "' must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    public static int requireRange(String field, Integer value, int min, int max) {
+        requirePresent(field, value);
+        if (value < min || value > max) {
+            throw ApiException.validation("Field '" + field + "' must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    public static String requireSku(String value) {
+        if (value == null || !SKU_PATTERN.matcher(value).matches()) {
+            throw ApiException.validation("A sku is 1-64 letters, digits, '.', '_' or '-'");
+        }
+        return value;
+    }
+
+    public static String requireUuid(String field, String value) {
+        if (value == null || !UUID_PATTERN.matcher(value).matches()) {
+            throw ApiException.validation("'" + field + "' must be a UUID");
+        }
+        return value.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static String requireEmail(String field, String value) {
+        String email = requireText(field, value, 254);
+        if (!EMAIL_PATTERN.matcher(email).matches()) {
+            throw ApiException.validation("Field '" + field + "' must be an email address");
+        }
+        return email;
+    }
+}
