@@ -26,6 +26,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     /** Route key (exactly as in template.yaml) → route. */
     protected abstract Map<String, Route> routes();
 
+    /** The route keys this handler serves; template.yaml must route exactly these here. */
+    public final java.util.Set<String> routeKeys() {
+        return routes().keySet();
+    }
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         if (event == null) {
