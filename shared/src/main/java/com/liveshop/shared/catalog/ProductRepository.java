@@ -150,7 +150,8 @@ public class ProductRepository {
         }
     }
 
-    private void updateDetails(Product product) {
+    /** Updates the details of an existing product (never its stock or createdAt); false when there is none. */
+    public boolean updateDetails(Product product) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> sets = new ArrayList<>();
@@ -167,12 +168,17 @@ public class ProductRepository {
             }
         }
         String expression = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
-        client.updateItem(u -> u.tableName(tableName)
-                .key(Map.of(CatalogKeys.PK, s(product.getPk()), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
-                .updateExpression(expression)
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values));
+        try {
+            client.updateItem(u -> u.tableName(tableName)
+                    .key(Map.of(CatalogKeys.PK, s(product.getPk()), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
+                    .updateExpression(expression)
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException missing) {
+            return false;
+        }
     }
 
     /** Adds units to initial and available; empty when the sku does not exist. */

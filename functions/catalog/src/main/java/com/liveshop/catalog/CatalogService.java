@@ -1,0 +1,118 @@
+package com.liveshop.catalog;
+
+import com.liveshop.shared.catalog.Product;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.shared.http.ApiException;
+import com.liveshop.shared.http.Validation;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Catalog rules: what a valid product is, create vs update, restock, paging. */
+public class CatalogService {
+
+    public static final long MAX_PRICE_CENTS = 100_000_000L;
+    public static final long MAX_UNITS = 1_000_000L;
+    public static final int DEFAULT_PAGE_SIZE = 20;
+    public static final int MAX_PAGE_SIZE = 100;
+    private static final Pattern IMAGE_URL = Pattern.compile("^(https://|/)[^\\s<>\"']{1,2040}$");
+
+    /** Result of a create-or-update: the product now, and whether it was new. */
+    public record Saved(ProductView product, boolean created) {}
+
+    /** A page of products and the cursor of the next page (null on the last). */
+    public record ProductPage(List<ProductView> items, String nextCursor) {}
+
+    private final ProductRepository products;
+    private final Clock clock;
+
+    public CatalogService(ProductRepository products, Clock clock) {
+        this.products = products;
+        this.clock = clock;
+    }
+
+    public Saved createOrUpdate(String rawSku, ProductRequest request) {
+        String sku = Validation.requireSku(rawSku);
+        Product product = Product.of(sku);
+        product.setTitle(Validation.requireText("title", request.title(), 200));
+        product.setDescription(Validation.optionalText("description", request.description(), 2000));
+        product.setPriceCents(Validation.requireRange("priceCents", request.priceCents(), 1, MAX_PRICE_CENTS));
+        product.setCurrency(currency(request.currency()));
+        product.setImageUrl(imageUrl(request.imageUrl()));
+        Long stock = request.stock() == null ? null : Validation.requireRange("stock", request.stock(), 0, MAX_UNITS);
+        String now = Instant.now(clock).toString();
+        product.setCreatedAt(now);
+        product.setUpdatedAt(now);
+
+        boolean created;
+        if (stock == null) {
+            // An update may leave stock out (it is ignored on update anyway); a create may not.
+            if (!products.updateDetails(product)) {
+                throw ApiException.validation("Field 'stock' is required when creating a product");
+            }
+            created = false;
+        } else {
+            created = products.createOrUpdate(product, stock);
+        }
+        return new Saved(get(sku), created);
+    }
+
+    public StockLevel restock(String rawSku, RestockRequest request) {
+        String sku = Validation.requireSku(rawSku);
+        long quantity = Validation.requireRange("quantity", request.quantity(), 1, MAX_UNITS);
+        return products.restock(sku, quantity).orElseThrow(() -> notFound(sku));
+    }
+
+    public ProductView get(String rawSku) {
+        String sku = Validation.requireSku(rawSku);
+        return products.find(sku).map(ProductView::of).orElseThrow(() -> notFound(sku));
+    }
+
+    public ProductPage list(String rawLimit, String cursor) {
+        int limit = DEFAULT_PAGE_SIZE;
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit);
+            } catch (NumberFormatException e) {
+                throw ApiException.validation("'limit' must be a whole number between 1 and " + MAX_PAGE_SIZE);
+            }
+            if (limit < 1 || limit > MAX_PAGE_SIZE) {
+                throw ApiException.validation("'limit' must be between 1 and " + MAX_PAGE_SIZE);
+            }
+        }
+        try {
+            ProductRepository.Page page = products.list(limit, cursor);
+            return new ProductPage(page.items().stream().map(ProductView::of).toList(), page.cursor());
+        } catch (ProductRepository.InvalidCursorException e) {
+            throw ApiException.badRequest("INVALID_CURSOR", "'cursor' is not one this API returned");
+        }
+    }
+
+    private static String currency(String value) {
+        String code = Validation.requireText("currency", value, 3).toUpperCase(Locale.ROOT);
+        try {
+            if (code.length() == 3 && Currency.getInstance(code) != null) {
+                return code;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the validation error
+        }
+        throw ApiException.validation("Field 'currency' must be an ISO 4217 code such as USD or EUR");
+    }
+
+    private static String imageUrl(String value) {
+        String url = Validation.optionalText("imageUrl", value, 2048);
+        if (url != null && !IMAGE_URL.matcher(url).matches()) {
+            throw ApiException.validation("Field 'imageUrl' must be an https:// URL or a path starting with /");
+        }
+        return url;
+    }
+
+    private static ApiException notFound(String sku) {
+        return ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku);
+    }
+}

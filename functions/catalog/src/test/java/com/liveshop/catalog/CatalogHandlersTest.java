@@ -1,0 +1,267 @@
+package com.liveshop.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The catalog routes through the real handlers on DynamoDB Local, with events from events-samples/catalog. */
+class CatalogHandlersTest {
+
+    private static DynamoDbLocal dynamo;
+    private static DynamoDbClient client;
+    private static CatalogAdminHandler admin;
+    private static CatalogReadHandler read;
+
+    @BeforeAll
+    static void start() {
+        dynamo = DynamoDbLocal.start(0);
+        client = dynamo.client();
+        LocalTables.createAll(client, SamTemplate.loadFromRepo());
+        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
+        settings.put("CATALOG_TABLE", "CatalogTable");
+        AppConfig config = new AppConfig(settings);
+        admin = new CatalogAdminHandler(config);
+        read = new CatalogReadHandler(config);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        dynamo.close();
+    }
+
+    @Test
+    void createsReadsAndUpdatesAProductWithoutTouchingItsStock() {
+        String sku = newSku();
+        APIGatewayV2HTTPResponse created = admin.handleRequest(put(sku,
+                "{\"title\":\"Cashmere Crew\",\"priceCents\":12900,\"currency\":\"usd\",\"stock\":50}"), ctx());
+        assertThat(created.getStatusCode()).isEqualTo(201);
+        JsonNode body = json(created);
+        assertThat(body.get("sku").asText()).isEqualTo(sku);
+        assertThat(body.get("currency").asText()).isEqualTo("USD");
+        assertThat(body.get("available").asLong()).isEqualTo(50);
+
+        APIGatewayV2HTTPResponse updated = admin.handleRequest(put(sku,
+                "{\"title\":\"Cashmere Crew Sweater\",\"priceCents\":9900,\"currency\":\"USD\",\"stock\":1}"), ctx());
+        assertThat(updated.getStatusCode()).isEqualTo(200);
+        JsonNode after = json(read.handleRequest(get(sku), ctx()));
+        assertThat(after.get("title").asText()).isEqualTo("Cashmere Crew Sweater");
+        assertThat(after.get("priceCents").asLong()).isEqualTo(9900);
+        assertThat(after.get("available").asLong()).as("stock is ignored on update").isEqualTo(50);
+        assertThat(after.get("createdAt").asText()).isEqualTo(body.get("createdAt").asText());
+
+        APIGatewayV2HTTPResponse withoutStock = admin.handleRequest(put(sku,
+                "{\"title\":\"Cashmere\",\"priceCents\":9900,\"currency\":\"USD\"}"), ctx());
+        assertThat(withoutStock.getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aNewProductNeedsItsStock() {
+        String sku = newSku();
+        APIGatewayV2HTTPResponse response = admin.handleRequest(put(sku,
+                "{\"title\":\"Scarf\",\"priceCents\":2500,\"currency\":\"USD\"}"), ctx());
+        assertError(response, 400, "VALIDATION_FAILED");
+        assertNoProduct(sku);
+    }
+
+    @Test
+    void restockAddsUnitsAndKeepsTheInvariant() {
+        String sku = newSku();
+        admin.handleRequest(put(sku, "{\"title\":\"Boots\",\"priceCents\":15900,\"currency\":\"EUR\",\"stock\":10}"), ctx());
+        APIGatewayV2HTTPResponse response = admin.handleRequest(restock(sku, "{\"quantity\":25}"), ctx());
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        JsonNode stock = json(response);
+        assertThat(stock.get("initial").asLong()).isEqualTo(35);
+        assertThat(stock.get("available").asLong()).isEqualTo(35);
+        assertThat(json(read.handleRequest(get(sku), ctx())).get("available").asLong()).isEqualTo(35);
+
+        assertError(admin.handleRequest(restock(newSku(), "{\"quantity\":1}"), ctx()), 404, "PRODUCT_NOT_FOUND");
+        for (String bad : new String[] {"{\"quantity\":0}", "{\"quantity\":-3}", "{\"quantity\":\"5\"}", "{}",
+                "{\"quantity\":99999999999}", "{\"quantity\":1.5}", "[1]"}) {
+            assertThat(admin.handleRequest(restock(sku, bad), ctx()).getStatusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(json(read.handleRequest(get(sku), ctx())).get("available").asLong()).isEqualTo(35);
+    }
+
+    @Test
+    void listsPageByPageWithACursor() {
+        String prefix = "page-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 5; i++) {
+            admin.handleRequest(put(prefix + "-" + i,
+                    "{\"title\":\"Item " + i + "\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":3}"), ctx());
+        }
+        int seen = 0;
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<String, String> query = new HashMap<>(Map.of("limit", "2"));
+            if (cursor != null) {
+                query.put("cursor", cursor);
+            }
+            APIGatewayV2HTTPResponse response = read.handleRequest(list(query), ctx());
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            JsonNode body = json(response);
+            assertThat(body.get("items").size()).isLessThanOrEqualTo(2);
+            for (JsonNode item : body.get("items")) {
+                assertThat(item.has("available")).isTrue();
+                if (item.get("sku").asText().startsWith(prefix)) {
+                    seen++;
+                }
+            }
+            cursor = body.hasNonNull("nextCursor") ? body.get("nextCursor").asText() : null;
+            pages++;
+        } while (cursor != null && pages < 100);
+        assertThat(seen).isEqualTo(5);
+    }
+
+    @Test
+    void rejectsBadListParameters() {
+        assertError(read.handleRequest(list(Map.of("limit", "0")), ctx()), 400, "VALIDATION_FAILED");
+        assertError(read.handleRequest(list(Map.of("limit", "abc")), ctx()), 400, "VALIDATION_FAILED");
+        assertError(read.handleRequest(list(Map.of("limit", "101")), ctx()), 400, "VALIDATION_FAILED");
+        assertError(read.handleRequest(list(Map.of("cursor", "not-a-cursor")), ctx()), 400, "INVALID_CURSOR");
+        assertError(read.handleRequest(get("no-such-sku-" + UUID.randomUUID()), ctx()), 404, "PRODUCT_NOT_FOUND");
+        assertError(read.handleRequest(get("bad sku!"), ctx()), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void adminRoutesNeedAHostAndChangeNothingOtherwise() {
+        String sku = newSku();
+        APIGatewayV2HTTPEvent anonymous = put(sku, "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}");
+        anonymous.getRequestContext().setAuthorizer(null);
+        assertError(admin.handleRequest(anonymous, ctx()), 401, "UNAUTHORIZED");
+
+        APIGatewayV2HTTPEvent viewer = put(sku, "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}");
+        viewer.getRequestContext().getAuthorizer().getJwt().getClaims().put("cognito:groups", "[viewers]");
+        assertError(admin.handleRequest(viewer, ctx()), 403, "FORBIDDEN");
+
+        APIGatewayV2HTTPEvent noGroups = restock(sku, "{\"quantity\":5}");
+        noGroups.getRequestContext().getAuthorizer().getJwt().getClaims().remove("cognito:groups");
+        assertError(admin.handleRequest(noGroups, ctx()), 403, "FORBIDDEN");
+        assertNoProduct(sku);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{not json",
+        "[]",
+        "\"text\"",
+        "{\"title\":\"X\",\"priceCents\":\"100\",\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100.5,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":0,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":-100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100000000000000000000000,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"DOLLARS\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"QQQ\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":-1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":true}",
+        "{\"title\":\"   \",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":123,\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"stock\":1}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"javascript:alert(1)\"}",
+        ""
+    })
+    void badProductBodiesAre400AndWriteNothing(String body) {
+        String sku = newSku();
+        APIGatewayV2HTTPResponse response = admin.handleRequest(put(sku, body), ctx());
+        assertThat(response.getStatusCode()).as(body).isEqualTo(400);
+        assertThat(json(response).at("/error/code").asText()).isNotEmpty();
+        assertNoProduct(sku);
+    }
+
+    @Test
+    void oversizedBodyIs413AndWritesNothing() {
+        String sku = newSku();
+        String big = "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"description\":\""
+                + "a".repeat(70 * 1024) + "\"}";
+        assertError(admin.handleRequest(put(sku, big), ctx()), 413, "PAYLOAD_TOO_LARGE");
+        assertNoProduct(sku);
+    }
+
+    @Test
+    void productTextIsStoredAsText() {
+        String sku = newSku();
+        String title = "<script>alert('x')</script> Über-Soft ☃";
+        admin.handleRequest(put(sku, Json.write(Map.of("title", title, "priceCents", 100, "currency", "USD", "stock", 1))), ctx());
+        assertThat(json(read.handleRequest(get(sku), ctx())).get("title").asText()).isEqualTo(title);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String newSku() {
+        return "test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static APIGatewayV2HTTPEvent sample(String name) {
+        return EventLoader.loadApiGatewayHttpEvent(SamTemplate.repoRoot().resolve("events-samples/catalog/" + name).toString());
+    }
+
+    private static APIGatewayV2HTTPEvent put(String sku, String body) {
+        APIGatewayV2HTTPEvent event = sample("put-product.json");
+        event.setPathParameters(Map.of("sku", sku));
+        event.setRawPath("/products/" + sku);
+        event.setBody(body);
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent restock(String sku, String body) {
+        APIGatewayV2HTTPEvent event = sample("restock.json");
+        event.setPathParameters(Map.of("sku", sku));
+        event.setBody(body);
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent get(String sku) {
+        APIGatewayV2HTTPEvent event = sample("get-product.json");
+        event.setPathParameters(Map.of("sku", sku));
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent list(Map<String, String> query) {
+        APIGatewayV2HTTPEvent event = sample("list-products.json");
+        event.setQueryStringParameters(query);
+        return event;
+    }
+
+    private static TestContext ctx() {
+        return new TestContext("catalog-test");
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return Json.MAPPER.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("Response is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    private static void assertError(APIGatewayV2HTTPResponse response, int status, String code) {
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
+        assertThat(json(response).at("/error/code").asText()).isEqualTo(code);
+        assertThat(json(response).at("/error/message").asText()).isNotBlank();
+    }
+
+    private static void assertNoProduct(String sku) {
+        assertThat(read.handleRequest(get(sku), ctx()).getStatusCode()).isEqualTo(404);
+    }
+}
