@@ -1,0 +1,66 @@
+package com.liveshop.checkout;
+
+import com.liveshop.checkout.config.CheckoutConfig;
+import com.liveshop.checkout.repository.HoldRepository;
+import com.liveshop.checkout.repository.OrderRepository;
+import com.liveshop.checkout.service.CartService;
+import com.liveshop.checkout.service.HoldExpiryService;
+import com.liveshop.checkout.service.OrderService;
+import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockLedger;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.events.EventBridgePublisher;
+import com.liveshop.shared.events.EventPublisher;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Builds the checkout services from configuration: one SDK client set per handler instance (called from
+ * handler constructors, i.e. once per execution environment).
+ */
+public final class CheckoutWiring {
+
+    private final CheckoutConfig config;
+    private final AppConfig app;
+    private final DynamoDbClient dynamoDb;
+    private final HoldRepository holds;
+
+    public CheckoutWiring(AppConfig app) {
+        this.app = app;
+        this.config = CheckoutConfig.from(app);
+        this.dynamoDb = AwsClients.dynamoDb(app);
+        this.holds = new HoldRepository(dynamoDb, config.reservationsTable(), new StockLedger(config.catalogTable()));
+    }
+
+    public CheckoutConfig config() {
+        return config;
+    }
+
+    public CartService cartService(Clock clock) {
+        ProductRepository products = new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), config.catalogTable());
+        return new CartService(holds, products, config, clock);
+    }
+
+    public OrderService orderService(EventPublisher events, Clock clock) {
+        return new OrderService(orders(), holds, events, clock);
+    }
+
+    public PaymentService paymentService(EventPublisher events, Clock clock) {
+        return new PaymentService(orders(), events, clock, config.requireWebhookSecret());
+    }
+
+    public HoldExpiryService holdExpiryService(Clock clock) {
+        return new HoldExpiryService(holds, clock);
+    }
+
+    /** PutEvents to EVENT_BUS_NAME (required for the functions that emit order events). */
+    public EventPublisher eventBridgePublisher() {
+        return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName());
+    }
+
+    private OrderRepository orders() {
+        return new OrderRepository(dynamoDb, config.reservationsTable(), holds);
+    }
+}

@@ -1,0 +1,38 @@
+package com.liveshop.checkout;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.liveshop.checkout.service.HoldExpiryService;
+import com.liveshop.shared.config.AppConfig;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The scheduled sweep (template: HoldExpiryFunction, rate 1 minute): expired holds give their stock back. */
+public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HoldExpiryHandler.class);
+
+    private final HoldExpiryService sweep;
+
+    public HoldExpiryHandler() {
+        this(AppConfig.fromEnvironment());
+    }
+
+    public HoldExpiryHandler(AppConfig config) {
+        this(new CheckoutWiring(config).holdExpiryService(Clock.systemUTC()));
+    }
+
+    public HoldExpiryHandler(HoldExpiryService sweep) {
+        this.sweep = sweep;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        int expired = sweep.sweep();
+        LOG.info("Hold expiry sweep returned the stock of {} holds", expired);
+        return Map.of("expired", expired);
+    }
+}

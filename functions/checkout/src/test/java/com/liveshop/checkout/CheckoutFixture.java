@@ -1,0 +1,233 @@
+package com.liveshop.checkout;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.catalog.Product;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestContext;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * One DynamoDB Local with the template's tables, the four real handlers wired to it with a movable clock and
+ * a recording publisher, and builders for the events-samples/checkout events.
+ */
+final class CheckoutFixture implements AutoCloseable {
+
+    static final String WEBHOOK_SECRET = "local-webhook-secret";
+    static final String CATALOG = "CatalogTable";
+    static final String RESERVATIONS = "ReservationsTable";
+
+    /** A handler's answer: status and parsed JSON body (NullNode for 204). */
+    record Response(int status, JsonNode body, String rawBody) {
+        String errorCode() {
+            return body.path("error").path("code").asText(null);
+        }
+    }
+
+    final DynamoDbLocal local;
+    final DynamoDbClient client;
+    final AppConfig app;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T18:00:00Z"));
+    final RecordingPublisher events = new RecordingPublisher();
+    final ProductRepository products;
+    final CheckoutWiring wiring;
+    final CartHandler cart;
+    final OrderHandler orders;
+    final PaymentWebhookHandler webhook;
+    final HoldExpiryHandler sweep;
+
+    CheckoutFixture() {
+        local = DynamoDbLocal.start(0);
+        client = local.client();
+        LocalTables.createAll(client, SamTemplate.loadFromRepo());
+        Map<String, String> settings = new HashMap<>(local.clientSettings());
+        settings.put("CATALOG_TABLE", CATALOG);
+        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        settings.put("EVENT_BUS_NAME", "liveshop-orders");
+        settings.put("PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        app = new AppConfig(settings);
+        products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
+        wiring = new CheckoutWiring(app);
+        cart = new CartHandler(wiring.cartService(clock));
+        orders = new OrderHandler(wiring.orderService(events, clock));
+        webhook = new PaymentWebhookHandler(wiring.paymentService(events, clock));
+        sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        local.close();
+    }
+
+    // ------------------------------------------------------------------ data
+
+    void product(String sku, long priceCents, String currency, long stock) {
+        Product p = Product.of(sku);
+        p.setTitle("Title of " + sku);
+        p.setPriceCents(priceCents);
+        p.setCurrency(currency);
+        p.setCreatedAt(clock.instant().toString());
+        p.setUpdatedAt(clock.instant().toString());
+        products.createOrUpdate(p, stock);
+    }
+
+    StockLevel stock(String sku) {
+        return products.stock(sku);
+    }
+
+    /** Every item of both tables, in key order: equal snapshots mean nothing was written. */
+    List<Map<String, AttributeValue>> snapshot() {
+        List<Map<String, AttributeValue>> all = new ArrayList<>();
+        for (String table : List.of(CATALOG, RESERVATIONS)) {
+            Map<String, AttributeValue> start = null;
+            do {
+                final Map<String, AttributeValue> from = start;
+                ScanResponse page = client.scan(s -> {
+                    s.tableName(table).consistentRead(true);
+                    if (from != null) {
+                        s.exclusiveStartKey(from);
+                    }
+                });
+                page.items().forEach(item -> {
+                    Map<String, AttributeValue> copy = new TreeMap<>(item);
+                    copy.put("_table", AttributeValue.fromS(table));
+                    all.add(copy);
+                });
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        all.sort(Comparator.comparing((Map<String, AttributeValue> m) -> m.get("_table").s())
+                .thenComparing(m -> m.get("pk").s()).thenComparing(m -> m.get("sk").s()));
+        return all;
+    }
+
+    long countReservations(String pkPrefix) {
+        return snapshot().stream()
+                .filter(m -> m.get("_table").s().equals(RESERVATIONS) && m.get("pk").s().startsWith(pkPrefix))
+                .count();
+    }
+
+    // ------------------------------------------------------------------ events
+
+    static APIGatewayV2HTTPEvent sample(String name) {
+        Path file = SamTemplate.repoRoot().resolve("events-samples/checkout/" + name);
+        return EventLoader.loadApiGatewayHttpEvent(file.toString());
+    }
+
+    static ScheduledEvent scheduledSample() {
+        return EventLoader.loadScheduledEvent(SamTemplate.repoRoot().resolve("events-samples/checkout/hold-expiry.json").toString());
+    }
+
+    static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body) {
+        APIGatewayV2HTTPEvent e = sample("add-item.json");
+        e.setPathParameters(Map.of("cartId", cartId));
+        e.setRawPath("/live/carts/" + cartId + "/items");
+        e.setBody(body);
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent addItemEvent(String cartId, String sku, int quantity) {
+        return addItemEvent(cartId, "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}");
+    }
+
+    static APIGatewayV2HTTPEvent removeItemEvent(String cartId, String sku) {
+        APIGatewayV2HTTPEvent e = sample("remove-item.json");
+        e.setPathParameters(Map.of("cartId", cartId, "sku", sku));
+        e.setRawPath("/live/carts/" + cartId + "/items/" + sku);
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent getCartEvent(String cartId) {
+        APIGatewayV2HTTPEvent e = sample("get-cart.json");
+        e.setPathParameters(Map.of("cartId", cartId));
+        e.setRawPath("/live/carts/" + cartId);
+        return e;
+    }
+
+    /** {@code key} null leaves the Idempotency-Key header out. */
+    static APIGatewayV2HTTPEvent placeOrderEvent(String key, String body) {
+        APIGatewayV2HTTPEvent e = sample("place-order.json");
+        Map<String, String> headers = new HashMap<>(e.getHeaders());
+        headers.remove("idempotency-key");
+        if (key != null) {
+            headers.put("idempotency-key", key);
+        }
+        e.setHeaders(headers);
+        e.setBody(body);
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent placeOrderEvent(String key, String cartId, String email) {
+        return placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
+    }
+
+    static APIGatewayV2HTTPEvent getOrderEvent(String orderId) {
+        APIGatewayV2HTTPEvent e = sample("get-order.json");
+        e.setPathParameters(Map.of("orderId", orderId));
+        e.setRawPath("/live/orders/" + orderId);
+        return e;
+    }
+
+    /** {@code signature} null leaves the X-Signature header out. */
+    static APIGatewayV2HTTPEvent webhookEvent(String body, String signature) {
+        APIGatewayV2HTTPEvent e = sample("payment-webhook.json");
+        Map<String, String> headers = new HashMap<>(e.getHeaders());
+        headers.remove("x-signature");
+        if (signature != null) {
+            headers.put("x-signature", signature);
+        }
+        e.setHeaders(headers);
+        e.setBody(body);
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent signedWebhook(String orderId, String status, String paymentId) {
+        String body = "{\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\",\"paymentId\":\"" + paymentId + "\"}";
+        return webhookEvent(body, PaymentService.signatureFor(WEBHOOK_SECRET, body));
+    }
+
+    // ------------------------------------------------------------------ invoking
+
+    Response invoke(com.liveshop.shared.http.ApiHandler handler, APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, new TestContext("checkout-test"));
+        String body = response.getBody();
+        try {
+            JsonNode node = body == null || body.isEmpty() ? NullNode.getInstance() : Json.MAPPER.readTree(body);
+            return new Response(response.getStatusCode(), node, body);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("Response body is not JSON: " + body, e);
+        }
+    }
+
+    Response addItem(String cartId, String sku, int quantity) {
+        return invoke(cart, addItemEvent(cartId, sku, quantity));
+    }
+
+    Response placeOrder(String key, String cartId, String email) {
+        return invoke(orders, placeOrderEvent(key, cartId, email));
+    }
+}

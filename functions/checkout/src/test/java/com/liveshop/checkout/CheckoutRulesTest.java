@@ -1,0 +1,60 @@
+package com.liveshop.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.liveshop.checkout.config.CheckoutConfig;
+import com.liveshop.checkout.repository.ReservationKeys;
+import com.liveshop.checkout.service.OrderService;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.http.ApiException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Pure rules: configuration defaults, expiry shard spread, Idempotency-Key format. */
+class CheckoutRulesTest {
+
+    @Test
+    void configDefaultsAndSecretNeverPrinted() {
+        CheckoutConfig config = CheckoutConfig.from(new AppConfig(Map.of(
+                "CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "PAYMENT_WEBHOOK_SECRET", "s3cr3t-value")));
+        assertThat(config.holdSeconds()).isEqualTo(600);
+        assertThat(config.maxQuantityPerSku()).isEqualTo(5);
+        assertThat(config.maxItemsPerCart()).isEqualTo(20);
+        assertThat(config.requireWebhookSecret()).isEqualTo("s3cr3t-value");
+        assertThat(config.toString()).doesNotContain("s3cr3t-value");
+    }
+
+    @Test
+    void configRejectsNonsense() {
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(Map.of(
+                "CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "HOLD_SECONDS", "ten"))))
+                .hasMessageContaining("HOLD_SECONDS");
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(Map.of(
+                "CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "MAX_QUANTITY_PER_SKU", "0"))))
+                .hasMessageContaining("MAX_QUANTITY_PER_SKU");
+    }
+
+    @Test
+    void holdsSpreadOverEveryExpiryShard() {
+        Map<String, Integer> perShard = new HashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            perShard.merge(ReservationKeys.expiryShardOf(UUID.randomUUID().toString(), "flash-sku"), 1, Integer::sum);
+        }
+        assertThat(perShard).hasSize(ReservationKeys.EXPIRY_SHARDS);
+        assertThat(perShard.values()).allSatisfy(n -> assertThat(n).isBetween(100, 300));
+        assertThat(perShard.keySet()).allSatisfy(k -> assertThat(k).matches("EXPIRY#[0-9]"));
+    }
+
+    @Test
+    void idempotencyKeyFormat() {
+        assertThat(OrderService.requireIdempotencyKey("k")).isEqualTo("k");
+        assertThat(OrderService.requireIdempotencyKey("x".repeat(128))).hasSize(128);
+        assertThatThrownBy(() -> OrderService.requireIdempotencyKey(null))
+                .isInstanceOf(ApiException.class).extracting("code").isEqualTo("IDEMPOTENCY_KEY_REQUIRED");
+        assertThatThrownBy(() -> OrderService.requireIdempotencyKey("x".repeat(129)))
+                .isInstanceOf(ApiException.class).extracting("code").isEqualTo("VALIDATION_FAILED");
+    }
+}
