@@ -1,0 +1,179 @@
+package com.liveshop.local;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
+import com.liveshop.shared.json.Json;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * API Gateway HTTP API in front of the local functions: picks the route, runs the JWT authorizer, answers
+ * CORS preflights, builds the payload v2.0 event, invokes the function and turns its v2.0 response (or a bare
+ * value, which API Gateway wraps as a 200 JSON) into the HTTP response. What API Gateway itself refuses gets
+ * its {@code {"message": …}} body plus our error shape.
+ */
+public final class HttpApiEmulator {
+
+    /** API Gateway's limit on a request body (10 MB). */
+    public static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+    /** An HTTP answer: status, headers (lower-case names), Set-Cookie values and raw body bytes. */
+    public record HttpResult(int status, Map<String, String> headers, List<String> cookies, byte[] body) {
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiEmulator.class);
+
+    private final HttpRoutes routes;
+    private final Map<String, JwtAuthorizer> authorizers;
+    private final CorsPolicy cors;
+    private final PayloadV2EventFactory events;
+
+    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
+        this.routes = routes;
+        this.authorizers = authorizers;
+        this.cors = cors;
+        this.events = events;
+    }
+
+    public HttpRoutes routes() {
+        return routes;
+    }
+
+    /** Javalin entry point for every path the local stack does not serve itself. */
+    public void handle(Context ctx) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            for (String value : Collections.list(ctx.req().getHeaders(name))) {
+                headers.add(Map.entry(name, value));
+            }
+        }
+        HttpResult result;
+        if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+            result = gatewayError(413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
+        } else {
+            IncomingRequest request = new IncomingRequest(ctx.method().name(), ctx.req().getRequestURI(),
+                    ctx.queryString() == null ? "" : ctx.queryString(), headers, ctx.bodyAsBytes(), ctx.ip(),
+                    ctx.protocol(), ctx.port());
+            result = handle(request);
+        }
+        ctx.status(result.status());
+        result.headers().forEach(ctx::header);
+        result.cookies().forEach(c -> ctx.res().addHeader("Set-Cookie", c));
+        ctx.result(result.body());
+    }
+
+    public HttpResult handle(IncomingRequest request) {
+        String requestId = PayloadV2EventFactory.newRequestId();
+        String origin = header(request, "origin");
+        HttpResult result = route(request, requestId, origin);
+        result.headers().put("apigw-requestid", requestId);
+        return result;
+    }
+
+    private HttpResult route(IncomingRequest request, String requestId, String origin) {
+        if (cors != null && CorsPolicy.isPreflight(request.method(), origin, header(request, "access-control-request-method"))) {
+            Map<String, String> headers = new LinkedHashMap<>(cors.preflight(origin,
+                    header(request, "access-control-request-method"), header(request, "access-control-request-headers")));
+            return new HttpResult(204, headers, List.of(), new byte[0]);
+        }
+        HttpResult result = invokeRoute(request, requestId);
+        if (cors != null) {
+            cors.apply(origin, result.headers());
+        }
+        return result;
+    }
+
+    private HttpResult invokeRoute(IncomingRequest request, String requestId) {
+        var match = routes.match(request.method(), request.rawPath());
+        if (match.isEmpty()) {
+            return gatewayError(404, "Not Found", "NOT_FOUND", "No route for " + request.method() + " " + request.rawPath());
+        }
+        HttpRoutes.Route route = match.get().route();
+        JwtAuthorizer.Decision decision = null;
+        if (route.authorizer() != null) {
+            JwtAuthorizer authorizer = authorizers.get(route.authorizer());
+            decision = authorizer == null ? JwtAuthorizer.Decision.deny("Unknown authorizer " + route.authorizer())
+                    : authorizer.authorize(header(request, "authorization"));
+            if (!decision.allowed()) {
+                HttpResult denied = gatewayError(401, "Unauthorized", "UNAUTHORIZED", decision.error());
+                denied.headers().put("www-authenticate", "Bearer error=\"invalid_token\" error_description=\""
+                        + decision.error().replace("\"", "'") + "\"");
+                return denied;
+            }
+        }
+        LocalFunction function = route.function();
+        if (!function.available()) {
+            return gatewayError(501, "Not Implemented", "NOT_IMPLEMENTED", function.unavailableReason().orElse("Not available"));
+        }
+        String eventJson = PayloadV2EventFactory.toJson(events.build(request, route.routeKey(), match.get().pathParameters(), decision, requestId));
+        String output;
+        try {
+            output = function.invoke(eventJson);
+        } catch (LocalFunction.FunctionError e) {
+            LOG.error("{} on {} (request {})", function.logicalId(), route.routeKey(), requestId, e.getCause());
+            return gatewayError(500, "Internal Server Error", "INTERNAL_ERROR", "The function failed; see the local stack's log");
+        }
+        return fromFunctionOutput(output);
+    }
+
+    /** A payload v2.0 response; output without a statusCode is API Gateway's inferred 200 JSON response. */
+    static HttpResult fromFunctionOutput(String output) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(output);
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (node == null || !node.isObject() || !node.has("statusCode")) {
+            headers.put("content-type", "application/json");
+            return new HttpResult(200, headers, List.of(), output.getBytes(StandardCharsets.UTF_8));
+        }
+        node.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue().asText()));
+        node.path("multiValueHeaders").properties().forEach(h -> {
+            List<String> values = new ArrayList<>();
+            h.getValue().forEach(v -> values.add(v.asText()));
+            headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), String.join(",", values));
+        });
+        List<String> cookies = new ArrayList<>();
+        node.path("cookies").forEach(c -> cookies.add(c.asText()));
+        JsonNode body = node.get("body");
+        byte[] bytes;
+        if (body == null || body.isNull()) {
+            bytes = new byte[0];
+        } else if (node.path("isBase64Encoded").asBoolean(false)) {
+            bytes = Base64.getDecoder().decode(body.asText());
+        } else {
+            bytes = body.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        return new HttpResult(node.get("statusCode").asInt(), headers, cookies, bytes);
+    }
+
+    /** An answer from API Gateway itself: its {@code message} plus the project's error shape. */
+    static HttpResult gatewayError(int status, String message, String code, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("error", Map.of("code", code, "message", detail));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        return new HttpResult(status, headers, List.of(), Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String header(IncomingRequest request, String name) {
+        return request.headers().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+}

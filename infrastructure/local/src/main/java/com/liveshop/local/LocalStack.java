@@ -1,0 +1,307 @@
+package com.liveshop.local;
+
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
+ * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
+ * EventBridge PutEvents with the template's rules and schedules, a demo catalog, a host token and a test
+ * payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * in-process for tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The payment webhook secret locally (in AWS it is a Secrets Manager secret). Never printed. */
+    public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
+    /** The template's secret that holds the webhook key. */
+    static final String WEBHOOK_SECRET_ID = "PaymentWebhookSecret";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    /** A port is taken; the message says which and what to do. */
+    public static final class PortInUseException extends RuntimeException {
+        public PortInUseException(int port, String option) {
+            super("Port " + port + " is already in use — stop what uses it or pass " + option + " <free port>");
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private String url;
+    private DynamoDbLocal dynamo;
+    private JwtAuthorizer jwt;
+    private LocalEventBridge eventBridge;
+    private LocalScheduler scheduler;
+    private HttpApiEmulator httpApi;
+    private List<LocalFunction> functions;
+    private TemplateSource template;
+    private int seeded;
+
+    private LocalStack() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The CLI: parses, starts, prints the Ready line and serves until the JVM stops. Returns the exit code on failure. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (Options.UsageException e) {
+            if (e.getMessage().isEmpty()) {
+                out.println(Options.USAGE);
+                return 0;
+            }
+            err.println(e.getMessage());
+            err.println(Options.USAGE);
+            return 2;
+        }
+        LocalStack stack;
+        try {
+            stack = start(options);
+        } catch (PortInUseException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("The local stack could not start: " + e.getMessage());
+            LOG.error("Start-up failed", e);
+            return 1;
+        }
+        out.println("Template: " + stack.template.description());
+        out.println(stack.readyLine());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Starts everything; ports are checked before anything starts. Close the returned stack to stop it. */
+    public static LocalStack start(Options options) {
+        System.setProperty("aws.ec2MetadataDisabled", "true");
+        System.setProperty("aws.region", System.getProperty("aws.region", com.liveshop.testkit.LocalAws.REGION));
+        int httpPort = options.port() == 0 ? DynamoDbLocal.freePort() : options.port();
+        int dynamoPort = options.dynamoDbPort() == 0 ? DynamoDbLocal.freePort() : options.dynamoDbPort();
+        requireFree(httpPort, "--port");
+        requireFree(dynamoPort, "--dynamodb-port");
+        LocalStack stack = new LocalStack();
+        try {
+            stack.boot(options, httpPort, dynamoPort);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void boot(Options options, int httpPort, int dynamoPort) {
+        template = TemplateSource.locate(options.template());
+        String displayHost = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
+        url = "http://" + displayHost + ":" + httpPort;
+        Clock clock = Clock.systemUTC();
+
+        dynamo = quietly(() -> DynamoDbLocal.start(dynamoPort));
+        resources.add(dynamo);
+        Map<String, String> tables;
+        try (var client = dynamo.client()) {
+            tables = LocalTables.createAll(client, template.template());
+        }
+
+        TemplateFunctions templateFunctions = new TemplateFunctions(template.template(), tables,
+                Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET));
+        jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
+        eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
+        resources.add(eventBridge);
+        List<LocalService> services = List.of(eventBridge);
+
+        Map<String, String> settings = new HashMap<>();
+        settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
+        services.forEach(s -> settings.putAll(s.functionSettings()));
+        functions = templateFunctions.instantiate(settings);
+
+        TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
+        Map<String, JwtAuthorizer> authorizers = new HashMap<>();
+        sources.jwtAuthorizerNames().forEach(name -> authorizers.put(name, jwt));
+        httpApi = new HttpApiEmulator(sources.httpRoutes(), authorizers, sources.cors().orElse(null), new PayloadV2EventFactory(clock));
+        sources.addRules(eventBridge);
+        scheduler = new LocalScheduler(clock);
+        resources.add(scheduler);
+        sources.addSchedules(scheduler);
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = options.host();
+            config.jetty.port = httpPort;
+            config.http.maxRequestSize = HttpApiEmulator.MAX_REQUEST_BYTES + 1;
+            config.router.ignoreTrailingSlashes = false;
+            registerControls(config.routes, payments, services);
+            services.forEach(s -> s.register(config.routes));
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+                    HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS)) {
+                config.routes.addHttpHandler(method, "/<path>", httpApi::handle);
+                config.routes.addHttpHandler(method, "/", httpApi::handle);
+            }
+        });
+        resources.add(app::stop);
+        app.start();
+
+        if (options.seed()) {
+            seeded = DemoSeed.seed(http, url, jwt.hostToken());
+        }
+        if (options.schedules()) {
+            scheduler.start();
+        }
+        LOG.info("{} routes, {} rules, {} schedules, {} demo products", httpApi.routes().all().size(),
+                eventBridge.rules().size(), scheduler.schedules().size(), seeded);
+    }
+
+    /** DynamoDB Local prints a banner on stdout; stdout is for the Ready line. */
+    private static <T> T quietly(java.util.function.Supplier<T> action) {
+        synchronized (System.class) {
+            PrintStream original = System.out;
+            System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                return action.get();
+            } finally {
+                System.setOut(original);
+            }
+        }
+    }
+
+    private void registerControls(RoutesConfig routes, LocalPayments payments, List<LocalService> services) {
+        routes.get("/_local", ctx -> LocalJson.write(ctx, 200, index(services)));
+        routes.get("/_local/host-token", ctx -> LocalJson.write(ctx, 200, Map.of("token", jwt.hostToken())));
+        routes.get("/_local/token", ctx -> {
+            String groups = ctx.queryParam("groups");
+            List<String> list = groups == null || groups.isBlank() ? List.of()
+                    : Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
+            String email = ctx.queryParam("email") == null ? "viewer@liveshop.local" : ctx.queryParam("email");
+            LocalJson.write(ctx, 200, Map.of("token", jwt.idToken(email, list, JwtAuthorizer.HOST_TOKEN_LIFETIME)));
+        });
+        routes.get("/_local/cognito/.well-known/jwks.json", ctx -> LocalJson.write(ctx, 200, jwt.jwks()));
+        routes.post("/_local/schedules/{functionId}/run", ctx -> {
+            String id = ctx.pathParam("functionId");
+            try {
+                scheduler.runNow(id).ifPresentOrElse(
+                        result -> ctx.status(200).contentType("application/json").result(result),
+                        () -> LocalJson.error(ctx, 404, "SCHEDULE_NOT_FOUND", "No schedule targets a function named " + id));
+            } catch (LocalFunction.FunctionUnavailable e) {
+                LocalJson.error(ctx, 501, "NOT_IMPLEMENTED", e.getMessage());
+            } catch (LocalFunction.FunctionError e) {
+                LOG.error("Scheduled run of {} failed", id, e.getCause());
+                LocalJson.error(ctx, 500, "FUNCTION_ERROR", e.getMessage());
+            }
+        });
+        routes.post("/_local/payments/{orderId}", payments::handle);
+    }
+
+    private Map<String, Object> index(List<LocalService> services) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("GET /_local/host-token", "id token of a host (hosts group), 12 h: {\"token\": …}");
+        endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
+        endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
+        endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
+        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} sent as a signed webhook");
+        services.forEach(s -> endpoints.putAll(s.describe()));
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("api", url);
+        index.put("dynamoDb", dynamoDbEndpoint());
+        index.put("template", template.description());
+        index.put("issuer", jwt.issuer());
+        index.put("audience", JwtAuthorizer.CLIENT_ID);
+        index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
+                "function", r.function().logicalId(), "available", r.function().available(),
+                "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
+        index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
+                "expression", s.expression())).toList());
+        index.put("endpoints", endpoints);
+        return index;
+    }
+
+    private static void requireFree(int port, String option) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new PortInUseException(port, option);
+        }
+    }
+
+    /** The one line that says the stack serves. */
+    public String readyLine() {
+        return "Ready: live shopping local stack at " + url + " (DynamoDB Local: " + dynamoDbEndpoint() + ")";
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String dynamoDbEndpoint() {
+        return "http://localhost:" + dynamo.port();
+    }
+
+    public JwtAuthorizer jwt() {
+        return jwt;
+    }
+
+    public LocalEventBridge eventBridge() {
+        return eventBridge;
+    }
+
+    public List<LocalFunction> functions() {
+        return List.copyOf(functions);
+    }
+
+    public int seededProducts() {
+        return seeded;
+    }
+
+    public String templateDescription() {
+        return template.description();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", resources.get(i), e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

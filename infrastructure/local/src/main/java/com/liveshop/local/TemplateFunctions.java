@@ -1,0 +1,202 @@
+package com.liveshop.local;
+
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.testkit.Intrinsics;
+import com.liveshop.testkit.LocalAws;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.SamTemplate.FunctionDef;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The template's functions as local objects: each environment resolved like CloudFormation would (table and
+ * bus names, parameter defaults, dynamic references to secrets), plus the local region, credentials and
+ * endpoint overrides, and the Handler class instantiated through its {@code (AppConfig)} constructor.
+ */
+public final class TemplateFunctions {
+
+    public static final String STACK_NAME = "liveshop-local";
+    public static final String ACCOUNT_ID = "000000000000";
+    public static final String DEFAULT_BUS = "default";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
+    private static final Pattern DYNAMIC_REFERENCE = Pattern.compile("\\{\\{resolve:(secretsmanager|ssm|ssm-secure):([^:}]+)[^}]*}}");
+
+    private final SamTemplate template;
+    private final Map<String, String> secrets;
+    private final Intrinsics intrinsics;
+    private final Set<String> eventBusNames = new LinkedHashSet<>();
+
+    /**
+     * @param tableNames table logical id → local table name
+     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     */
+    public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> secrets) {
+        this.template = template;
+        this.secrets = Map.copyOf(secrets);
+        String region = LocalAws.REGION;
+        Map<String, String> refs = new HashMap<>();
+        refs.put("AWS::Region", region);
+        refs.put("AWS::AccountId", ACCOUNT_ID);
+        refs.put("AWS::StackName", STACK_NAME);
+        refs.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + STACK_NAME + "/local");
+        refs.put("AWS::Partition", "aws");
+        refs.put("AWS::URLSuffix", "amazonaws.com");
+        SamTemplate.map(template.raw().get("Parameters")).forEach((name, p) -> {
+            Object value = SamTemplate.map(p).get("Default");
+            if (value != null) {
+                refs.put(name, String.valueOf(value));
+            }
+        });
+        tableNames.forEach((id, name) -> {
+            refs.put(id, name);
+            refs.put(id + ".Arn", "arn:aws:dynamodb:" + region + ":" + ACCOUNT_ID + ":table/" + name);
+        });
+        template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
+                refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
+        refs.put("UserPoolClient", JwtAuthorizer.CLIENT_ID);
+        Intrinsics withoutBuses = new Intrinsics(refs);
+        eventBusNames.add(DEFAULT_BUS);
+        template.resourcesOfType("AWS::Events::EventBus").forEach((id, resource) -> {
+            String name = withoutBuses.resolveString(SamTemplate.map(resource.get("Properties")).getOrDefault("Name", id));
+            refs.put(id, name);
+            refs.put(id + ".Name", name);
+            refs.put(id + ".Arn", busArn(name));
+            eventBusNames.add(name);
+        });
+        this.intrinsics = new Intrinsics(refs);
+    }
+
+    public static String busArn(String busName) {
+        return "arn:aws:events:" + LocalAws.REGION + ":" + ACCOUNT_ID + ":event-bus/" + busName;
+    }
+
+    public SamTemplate template() {
+        return template;
+    }
+
+    /** "default" and every AWS::Events::EventBus of the template, by their resolved names. */
+    public Set<String> eventBusNames() {
+        return Set.copyOf(eventBusNames);
+    }
+
+    /** A template value resolved to a string, conditions and dynamic references included. */
+    public String resolve(Object value) {
+        String resolved = intrinsics.resolveString(applyConditions(value));
+        return resolved == null ? null : resolveDynamicReferences(resolved);
+    }
+
+    /** A template value with intrinsics resolved, keeping its structure (maps, lists). */
+    public Object resolveStructure(Object value) {
+        return intrinsics.resolve(applyConditions(value));
+    }
+
+    /** Replaces every {@code Fn::If} by the branch its condition (from the Conditions section) selects. */
+    Object applyConditions(Object value) {
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Fn::If")) {
+            List<Object> args = SamTemplate.list(map.get("Fn::If"));
+            return applyConditions(condition(String.valueOf(args.get(0))) ? args.get(1) : args.get(2));
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), applyConditions(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            list.forEach(v -> out.add(applyConditions(v)));
+            return out;
+        }
+        return value;
+    }
+
+    private boolean condition(String name) {
+        Object definition = SamTemplate.map(template.raw().get("Conditions")).get(name);
+        if (definition == null) {
+            throw new IllegalArgumentException("Unknown condition " + name);
+        }
+        return evaluate(definition);
+    }
+
+    private boolean evaluate(Object expression) {
+        Map<String, Object> fn = SamTemplate.map(expression);
+        if (fn.size() != 1) {
+            return Boolean.parseBoolean(String.valueOf(expression));
+        }
+        var entry = fn.entrySet().iterator().next();
+        List<Object> args = SamTemplate.list(entry.getValue());
+        return switch (entry.getKey()) {
+            case "Fn::Equals" -> String.valueOf(resolve(args.get(0))).equals(String.valueOf(resolve(args.get(1))));
+            case "Fn::Not" -> !evaluate(args.get(0));
+            case "Fn::And" -> args.stream().allMatch(this::evaluate);
+            case "Fn::Or" -> args.stream().anyMatch(this::evaluate);
+            case "Condition" -> condition(String.valueOf(entry.getValue()));
+            default -> throw new IllegalArgumentException("Unsupported condition function " + entry.getKey());
+        };
+    }
+
+    private String resolveDynamicReferences(String value) {
+        Matcher m = DYNAMIC_REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(2);
+            String local = m.group(1).equals("secretsmanager")
+                    ? secrets.getOrDefault(name, "local-secret-" + name)
+                    : "local-parameter-" + name;
+            m.appendReplacement(out, Matcher.quoteReplacement(local));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Builds every function with {@code settings} (endpoint overrides) added to its environment. A handler
+     * class that is missing or fails to start is logged, and the function is returned as unavailable.
+     */
+    public List<LocalFunction> instantiate(Map<String, String> settings) {
+        List<LocalFunction> functions = new ArrayList<>();
+        for (FunctionDef def : template.functions()) {
+            Map<String, String> env = new LinkedHashMap<>();
+            def.environment().forEach((name, value) -> env.put(name, resolve(value)));
+            env.putAll(LocalAws.settings(settings));
+            String className = def.handler().split("::", 2)[0];
+            int timeout = Integer.parseInt(String.valueOf(def.properties().getOrDefault("Timeout", 3)));
+            Object handler = null;
+            String problem = null;
+            try {
+                handler = newHandler(Class.forName(className), new AppConfig(env));
+            } catch (ClassNotFoundException e) {
+                problem = "Handler class " + className + " of " + def.logicalId() + " is not in this build";
+                LOG.warn("{}: its routes answer 501 until it exists", problem);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+                problem = "Handler " + className + " of " + def.logicalId() + " failed to start: " + cause;
+                LOG.error(problem, cause);
+            }
+            functions.add(new LocalFunction(def.logicalId(), className, env, def.events(), timeout, handler, problem));
+        }
+        return functions;
+    }
+
+    private static Object newHandler(Class<?> type, AppConfig config) throws ReflectiveOperationException {
+        try {
+            Constructor<?> withConfig = type.getConstructor(AppConfig.class);
+            return withConfig.newInstance(config);
+        } catch (NoSuchMethodException e) {
+            LOG.warn("{} has no public (AppConfig) constructor; its no-arg constructor reads the process environment",
+                    type.getName());
+            return type.getConstructor().newInstance();
+        }
+    }
+}

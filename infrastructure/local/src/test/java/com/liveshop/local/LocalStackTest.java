@@ -1,0 +1,254 @@
+package com.liveshop.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.LocalAws;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
+
+/** The whole stack in-process on free ports, driven over real HTTP like a frontend or the AWS CLI would. */
+class LocalStackTest {
+
+    private static LocalStack stack;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(Options.ephemeral().withSchedules(false));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    private static String token(String path) throws Exception {
+        return json(send("GET", path, null)).get("token").asText();
+    }
+
+    private static final String PRODUCT = "{\"title\":\"Test Lamp\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":3}";
+
+    @Test
+    void saysReadyWithItsUrlAndListsItsEndpoints() throws Exception {
+        assertThat(stack.readyLine()).contains("Ready").contains(stack.url()).contains(stack.dynamoDbEndpoint());
+        assertThat(stack.url()).startsWith("http://localhost:");
+        JsonNode index = json(send("GET", "/_local", null));
+        assertThat(index.get("api").asText()).isEqualTo(stack.url());
+        assertThat(index.get("routes").findValuesAsText("routeKey")).contains("PUT /products/{sku}", "POST /orders");
+    }
+
+    @Test
+    void theDemoCatalogIsSeededThroughTheAdminRoute() throws Exception {
+        HttpResponse<String> response = send("GET", "/products?limit=100", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> skus = json(response).get("items").findValuesAsText("sku");
+        assertThat(skus).containsAll(DemoSeed.PRODUCTS.stream().map(DemoSeed.DemoProduct::sku).toList());
+        assertThat(stack.seededProducts()).isEqualTo(DemoSeed.PRODUCTS.size());
+        JsonNode sweater = json(send("GET", "/products/cds-cashmere-sweater", null));
+        assertThat(sweater.get("priceCents").asLong()).isEqualTo(12900);
+        assertThat(sweater.get("currency").asText()).isEqualTo("USD");
+    }
+
+    @Test
+    void adminRoutesRefuseMissingGarbageAndExpiredTokensWithoutInvokingTheFunction() throws Exception {
+        String sku = "lt-denied-" + UUID.randomUUID().toString().substring(0, 8);
+        List<HttpResponse<String>> refused = List.of(
+                send("PUT", "/products/" + sku, PRODUCT),
+                send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer garbage"),
+                send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + stack.jwt().expiredHostToken(Duration.ofMinutes(5))));
+        for (HttpResponse<String> response : refused) {
+            assertThat(response.statusCode()).isEqualTo(401);
+            JsonNode body = json(response);
+            assertThat(body.get("message").asText()).isEqualTo("Unauthorized");
+            assertThat(body.at("/error/code").asText()).isEqualTo("UNAUTHORIZED");
+            assertThat(body.at("/error/message").asText()).isNotBlank();
+        }
+        assertThat(send("GET", "/products/" + sku, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSignedInNonHostIsForbiddenAndAHostCreatesThenUpdates() throws Exception {
+        String sku = "lt-lamp-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> viewer = send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + token("/_local/token?groups="));
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(json(viewer).at("/error/code").asText()).isNotBlank();
+        assertThat(send("GET", "/products/" + sku, null).statusCode()).isEqualTo(404);
+
+        String host = token("/_local/host-token");
+        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + host).statusCode()).isEqualTo(201);
+        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", host).statusCode()).isEqualTo(200);
+        assertThat(json(send("GET", "/products/" + sku, null)).get("available").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aFullCheckoutConfirmsTheOrderAndPutsItsEventsOnTheBus() throws Exception {
+        String cart = UUID.randomUUID().toString();
+        HttpResponse<String> hold = send("POST", "/carts/" + cart + "/items", "{\"sku\":\"cds-silk-scarf\",\"quantity\":2}");
+        assertThat(hold.statusCode()).as(hold.body()).isEqualTo(201);
+
+        String order = "{\"cartId\":\"" + cart + "\",\"email\":\"buyer@example.com\"}";
+        HttpResponse<String> placed = send("POST", "/orders", order, "idempotency-key", "key-" + cart);
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+        String orderId = json(placed).get("orderId").asText();
+        assertThat(json(placed).get("status").asText()).isEqualTo("PENDING_PAYMENT");
+        HttpResponse<String> again = send("POST", "/orders", order, "idempotency-key", "key-" + cart);
+        assertThat(json(again).get("orderId").asText()).isEqualTo(orderId);
+
+        HttpResponse<String> paid = send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}");
+        assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+        assertThat(json(send("GET", "/orders/" + orderId, null)).get("status").asText()).isEqualTo("CONFIRMED");
+
+        JsonNode placedEvents = json(send("GET", "/_local/events?detailType=OrderPlaced", null));
+        JsonNode confirmed = json(send("GET", "/_local/events?detailType=OrderConfirmed", null));
+        assertThat(placedEvents.findValuesAsText("orderId")).containsOnlyOnce(orderId);
+        assertThat(confirmed.findValuesAsText("orderId")).contains(orderId);
+        JsonNode event = confirmed.get(confirmed.size() - 1);
+        assertThat(event.get("version").asText()).isEqualTo("0");
+        assertThat(event.get("source").asText()).isEqualTo("liveshop");
+        assertThat(event.get("account").asText()).isEqualTo(TemplateFunctions.ACCOUNT_ID);
+        assertThat(event.get("region").asText()).isEqualTo(LocalAws.REGION);
+        assertThat(event.get("detail").isObject()).isTrue();
+        assertThat(event.get("eventBusName").asText()).isEqualTo(TemplateFunctions.STACK_NAME + "-orders");
+        JsonNode all = json(send("GET", "/_local/events", null));
+        assertThat(all.get(all.size() - 1).get("id").asText()).isEqualTo(event.get("id").asText());
+    }
+
+    @Test
+    void aBadWebhookSignatureIsRefusedByTheFunction() throws Exception {
+        HttpResponse<String> response = send("POST", "/payments/webhook",
+                "{\"orderId\":\"" + UUID.randomUUID() + "\",\"status\":\"PAID\",\"paymentId\":\"p1\"}",
+                "x-signature", LocalPayments.signature("something else", LocalStack.LOCAL_WEBHOOK_SECRET));
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(send("POST", "/_local/payments/x", "{\"status\":\"MAYBE\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aScheduleRunsOnRequest() throws Exception {
+        HttpResponse<String> run = send("POST", "/_local/schedules/HoldExpiryFunction/run", null);
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        assertThat(json(run).isObject()).isTrue();
+        HttpResponse<String> unknown = send("POST", "/_local/schedules/NoSuchFunction/run", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).at("/error/code").asText()).isEqualTo("SCHEDULE_NOT_FOUND");
+    }
+
+    @Test
+    void unknownRoutesAreApiGateways404() throws Exception {
+        HttpResponse<String> response = send("GET", "/nowhere", null);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response).get("message").asText()).isEqualTo("Not Found");
+        assertThat(json(response).at("/error/code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(send("PATCH", "/orders", "{}").statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("apigw-requestid")).isPresent();
+    }
+
+    @Test
+    void corsFollowsTheTemplate() throws Exception {
+        HttpResponse<String> preflight = send("OPTIONS", "/orders", null, "origin", "https://shop.example",
+                "access-control-request-method", "POST", "access-control-request-headers", "content-type,idempotency-key");
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(preflight.headers().firstValue("access-control-allow-methods").orElseThrow()).contains("POST");
+        assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow()).contains("idempotency-key");
+        assertThat(preflight.headers().firstValue("access-control-max-age")).hasValue("600");
+        HttpResponse<String> get = send("GET", "/products/cds-silk-scarf", null, "origin", "https://shop.example");
+        assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("*");
+    }
+
+    @Test
+    void manyConcurrentRequestsAreServed() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                results.add(pool.submit(() -> send("GET", "/products/cds-espresso-maker", null).statusCode()));
+            }
+            for (Future<Integer> result : results) {
+                assertThat(result.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void dynamoDbLocalIsReachableWithAPlainSdkClient() {
+        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint())));
+        try (DynamoDbClient client = AwsClients.dynamoDb(config)) {
+            assertThat(client.listTables().tableNames()).contains("CatalogTable", "ReservationsTable", "SessionsTable");
+        }
+    }
+
+    @Test
+    void theRealEventBridgeClientPutsEventsWithEventBridgesLimits() {
+        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint())));
+        try (EventBridgeClient client = AwsClients.eventBridge(config)) {
+            String bus = TemplateFunctions.STACK_NAME + "-orders";
+            PutEventsResponse ok = client.putEvents(r -> r.entries(
+                    entry(bus, "{\"n\":1}"),
+                    PutEventsRequestEntry.builder().eventBusName(bus).source("tests").detailType("NoDetail").build()));
+            assertThat(ok.failedEntryCount()).isEqualTo(1);
+            assertThat(ok.entries().get(0).eventId()).isNotBlank();
+            assertThat(ok.entries().get(1).errorCode()).isEqualTo("InvalidArgument");
+            assertThat(stack.eventBridge().events("LocalTest").get(0).get("detail").get("n").asInt()).isEqualTo(1);
+
+            List<PutEventsRequestEntry> eleven = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                eleven.add(entry(bus, "{}"));
+            }
+            assertThatThrownBy(() -> client.putEvents(r -> r.entries(eleven)))
+                    .isInstanceOfSatisfying(EventBridgeException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+            String big = "{\"x\":\"" + "a".repeat(LocalEventBridge.MAX_REQUEST_BYTES) + "\"}";
+            assertThatThrownBy(() -> client.putEvents(r -> r.entries(entry(bus, big))))
+                    .isInstanceOfSatisfying(EventBridgeException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+            assertThatThrownBy(() -> client.putEvents(r -> r.entries(entry("no-such-bus", "{}"))))
+                    .isInstanceOf(ResourceNotFoundException.class);
+        }
+    }
+
+    private static PutEventsRequestEntry entry(String bus, String detail) {
+        return PutEventsRequestEntry.builder().eventBusName(bus).source("tests").detailType("LocalTest").detail(detail).build();
+    }
+}
