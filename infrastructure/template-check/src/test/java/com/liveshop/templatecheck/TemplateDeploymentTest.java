@@ -1,0 +1,230 @@
+package com.liveshop.templatecheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.liveshop.shared.auth.AuthClaims;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.SamTemplate.FunctionDef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The deployment properties issue 2 asks of template.yaml: Globals, a log group with retention per function,
+ * least-privilege policies scoped to table and index ARNs, the Cognito-backed JWT authorizer, a secret that is
+ * never a literal, and the Outputs a deployer needs.
+ */
+class TemplateDeploymentTest {
+
+    private static final Set<String> DYNAMODB_READS = Set.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem",
+            "dynamodb:ConditionCheckItem");
+    private static final Pattern INDEX_ARN = Pattern.compile("\\$\\{(\\w+)\\.Arn}/index/(\\w+)");
+
+    private static SamTemplate template;
+
+    @BeforeAll
+    static void load() {
+        template = TemplateSupport.template();
+    }
+
+    static Stream<String> functions() {
+        return TemplateSupport.template().functions().stream().map(FunctionDef::logicalId);
+    }
+
+    @Test
+    void globalsSetTheRuntimeSnapStartAndJsonLogging() {
+        Map<String, Object> globals = SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function"));
+        assertThat(globals).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"))
+                .containsKeys("MemorySize", "Timeout", "AutoPublishAlias");
+        assertThat(SamTemplate.map(globals.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
+        assertThat(SamTemplate.map(globals.get("LoggingConfig"))).containsEntry("LogFormat", "JSON");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void eachFunctionLogsToItsOwnGroupWithRetention(String logicalId) {
+        Map<String, Object> own = template.properties(logicalId);
+        Object logGroup = SamTemplate.map(own.get("LoggingConfig")).get("LogGroup");
+        String groupId = String.valueOf(SamTemplate.map(logGroup).get("Ref"));
+        Map<String, Object> group = SamTemplate.map(template.resources().get(groupId));
+        assertThat(group.get("Type")).as("%s LoggingConfig.LogGroup must Ref an AWS::Logs::LogGroup", logicalId)
+                .isEqualTo("AWS::Logs::LogGroup");
+        Map<String, Object> props = template.properties(groupId);
+        assertThat(props.get("RetentionInDays")).as("%s retention", groupId).isEqualTo(Map.of("Ref", "LogRetentionDays"));
+        String name = String.valueOf(SamTemplate.map(props.get("LogGroupName")).get("Fn::Sub"));
+        assertThat(name).as("%s LogGroupName", groupId).startsWith("/aws/lambda/").contains("${AWS::StackName}")
+                .doesNotContain("${" + logicalId + "}");
+        long sharing = template.functions().stream()
+                .filter(f -> logGroup.equals(SamTemplate.map(template.properties(f.logicalId()).get("LoggingConfig")).get("LogGroup")))
+                .count();
+        assertThat(sharing).as("functions logging to %s", groupId).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void policiesAreScopedToTablesAndIndexesWithExplicitActions(String logicalId) {
+        FunctionDef function = template.function(logicalId).orElseThrow();
+        List<Map<String, Object>> statements = statements(function);
+        for (Object policy : SamTemplate.list(template.properties(logicalId).get("Policies"))) {
+            if (policy instanceof String || SamTemplate.map(policy).keySet().stream().anyMatch(k -> k.startsWith("DynamoDB"))) {
+                assertThat(policy).as("%s: broad managed/CRUD policy instead of explicit actions", logicalId)
+                        .isNotInstanceOf(String.class);
+                assertThat(SamTemplate.map(policy)).as("%s: use explicit DynamoDB actions, not a SAM DynamoDB* template", logicalId)
+                        .isEmpty();
+            }
+        }
+        for (Map<String, Object> statement : statements) {
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            for (String action : actions(statement)) {
+                assertThat(action).as("%s action", logicalId).doesNotContain("*");
+            }
+            for (Object resource : asList(statement.get("Resource"))) {
+                assertThat(resource).as("%s: Resource '*'", logicalId).isNotEqualTo("*");
+                checkTableOrIndexArn(logicalId, resource);
+            }
+        }
+        boolean readOnlyRoutes = !function.routeKeys().isEmpty() && function.routeKeys().stream().allMatch(r -> r.startsWith("GET "));
+        if (readOnlyRoutes) {
+            List<String> writes = statements.stream().flatMap(s -> actions(s).stream())
+                    .filter(a -> a.startsWith("dynamodb:") && !DYNAMODB_READS.contains(a)).toList();
+            assertThat(writes).as("%s serves only GET routes but may write", logicalId).isEmpty();
+        }
+    }
+
+    @Test
+    void theSweepMayQueryTheExpiryIndexButNotScan() {
+        List<String> indexQueries = new ArrayList<>();
+        for (FunctionDef function : template.functions()) {
+            boolean scheduled = function.events().stream().anyMatch(e -> e.type().startsWith("Schedule"));
+            for (Map<String, Object> statement : statements(function)) {
+                assertThat(actions(statement)).as("%s: no function scans", function.logicalId()).doesNotContain("dynamodb:Scan");
+                if (scheduled && actions(statement).contains("dynamodb:Query")) {
+                    asList(statement.get("Resource")).forEach(r -> indexQueries.add(String.valueOf(SamTemplate.map(r).get("Fn::Sub"))));
+                }
+            }
+        }
+        assertThat(indexQueries).contains("${ReservationsTable.Arn}/index/byExpiry");
+    }
+
+    @Test
+    void hostRoutesUseAJwtAuthorizerTrustingThePoolAndClientOfTheTemplate() {
+        var apis = template.resourcesOfType("AWS::Serverless::HttpApi");
+        assertThat(apis).isNotEmpty();
+        for (String api : apis.keySet()) {
+            Map<String, Object> authorizers = SamTemplate.map(SamTemplate.map(template.properties(api).get("Auth")).get("Authorizers"));
+            authorizers.forEach((name, a) -> {
+                Map<String, Object> authorizer = SamTemplate.map(a);
+                assertThat(authorizer.get("IdentitySource")).isEqualTo("$request.header.Authorization");
+                Map<String, Object> jwt = SamTemplate.map(authorizer.get("JwtConfiguration"));
+                String issuer = String.valueOf(SamTemplate.map(jwt.get("issuer")).get("Fn::Sub"));
+                Matcher m = Pattern.compile("https://cognito-idp\\.\\$\\{AWS::Region}\\.amazonaws\\.com/\\$\\{(\\w+)}").matcher(issuer);
+                assertThat(m.matches()).as("%s issuer %s", name, issuer).isTrue();
+                String pool = m.group(1);
+                assertThat(template.resourcesOfType("AWS::Cognito::UserPool")).containsKey(pool);
+                List<Object> audience = SamTemplate.list(jwt.get("audience"));
+                assertThat(audience).as("%s audience", name).hasSize(1);
+                String client = String.valueOf(SamTemplate.map(audience.get(0)).get("Ref"));
+                assertThat(template.resourcesOfType("AWS::Cognito::UserPoolClient")).containsKey(client);
+                assertThat(template.properties(client).get("UserPoolId")).isEqualTo(Map.of("Ref", pool));
+                assertThat(template.resourcesOfType("AWS::Cognito::UserPoolGroup").values()).anyMatch(g ->
+                        SamTemplate.map(g.get("Properties")).get("GroupName").equals(AuthClaims.HOSTS_GROUP)
+                                && SamTemplate.map(g.get("Properties")).get("UserPoolId").equals(Map.of("Ref", pool)));
+            });
+        }
+        for (FunctionDef function : template.functions()) {
+            long authorized = function.events().stream().filter(e -> e.properties().containsKey("Auth")).count();
+            long routes = function.events().stream().filter(e -> e.type().equals("HttpApi")).count();
+            assertThat(authorized).as("%s: every route or none of a function is behind the authorizer", function.logicalId())
+                    .isIn(0L, routes);
+        }
+    }
+
+    @Test
+    void secretsInTheEnvironmentAreDynamicReferencesNeverLiterals() {
+        List<String> secretVariables = new ArrayList<>();
+        for (FunctionDef function : template.functions()) {
+            function.environment().forEach((name, value) -> {
+                if (name.contains("SECRET") || name.contains("PASSWORD")) {
+                    secretVariables.add(function.logicalId() + "." + name);
+                    List<String> texts = new ArrayList<>();
+                    collectStrings(value, texts);
+                    assertThat(texts).as("%s.%s", function.logicalId(), name).isNotEmpty()
+                            .allMatch(t -> t.startsWith("{{resolve:secretsmanager:") || t.startsWith("{{resolve:ssm-secure:"));
+                }
+            });
+        }
+        assertThat(secretVariables).contains("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void outputsGiveTheApiUrlPoolClientTablesAndBus() {
+        Map<String, Object> outputs = SamTemplate.map(template.raw().get("Outputs"));
+        assertThat(outputs).containsKeys("ApiUrl", "UserPoolId", "UserPoolClientId", "CatalogTableName",
+                "ReservationsTableName", "SessionsTableName", "OrderEventBusName", "PaymentWebhookSecretArn");
+        Set<String> tables = template.resourcesOfType("AWS::DynamoDB::Table").keySet();
+        for (String table : tables) {
+            assertThat(outputs.values()).as("an output for table %s", table)
+                    .anyMatch(o -> Map.of("Ref", table).equals(SamTemplate.map(o).get("Value")));
+        }
+    }
+
+    private static void checkTableOrIndexArn(String logicalId, Object resource) {
+        Map<String, Object> map = SamTemplate.map(resource);
+        if (map.containsKey("Fn::GetAtt")) {
+            List<Object> att = SamTemplate.list(map.get("Fn::GetAtt"));
+            assertThat(att.get(1)).isEqualTo("Arn");
+            assertThat(template.resources()).containsKey(String.valueOf(att.get(0)));
+        } else if (map.containsKey("Fn::Sub")) {
+            String text = String.valueOf(map.get("Fn::Sub"));
+            Matcher m = INDEX_ARN.matcher(text);
+            assertThat(m.matches()).as("%s: resource %s is ${Table.Arn}/index/<name>", logicalId, text).isTrue();
+            List<Object> indexes = SamTemplate.list(template.properties(m.group(1)).get("GlobalSecondaryIndexes"));
+            assertThat(indexes).as("%s: index %s on %s", logicalId, m.group(2), m.group(1))
+                    .anyMatch(i -> m.group(2).equals(SamTemplate.map(i).get("IndexName")));
+        } else {
+            assertThat(resource).as("%s: policy resource must be a table (GetAtt X.Arn) or index ARN", logicalId).isNull();
+        }
+    }
+
+    private static List<Map<String, Object>> statements(FunctionDef function) {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        for (Object policy : SamTemplate.list(template.properties(function.logicalId()).get("Policies"))) {
+            for (Object statement : asList(SamTemplate.map(policy).get("Statement"))) {
+                statements.add(SamTemplate.map(statement));
+            }
+        }
+        return statements;
+    }
+
+    private static List<String> actions(Map<String, Object> statement) {
+        return asList(statement.get("Action")).stream().map(String::valueOf).toList();
+    }
+
+    private static List<Object> asList(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        return value instanceof List<?> ? SamTemplate.list(value) : List.of(value);
+    }
+
+    /** Every literal a value can become (both branches of an Fn::If, not its condition name). */
+    private static void collectStrings(Object value, List<String> out) {
+        if (value instanceof Map<?, ?> map && map.containsKey("Fn::If")) {
+            SamTemplate.list(map.get("Fn::If")).stream().skip(1).forEach(v -> collectStrings(v, out));
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(v -> collectStrings(v, out));
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> collectStrings(v, out));
+        } else if (value != null) {
+            out.add(String.valueOf(value));
+        }
+    }
+}
