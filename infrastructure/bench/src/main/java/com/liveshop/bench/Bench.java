@@ -1,0 +1,342 @@
+package com.liveshop.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.liveshop.catalog.CatalogAdminHandler;
+import com.liveshop.checkout.CartHandler;
+import com.liveshop.checkout.OrderHandler;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockLedger;
+import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestContext;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Checkout benchmarks on DynamoDB Local in this JVM, through the real handlers (events shaped and
+ * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
+ *
+ * <pre>
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|all]
+ *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
+ * </pre>
+ */
+public final class Bench {
+
+    private final Map<String, String> options;
+    private DynamoDbLocal dynamo;
+    private DynamoDbClient client;
+    private AppConfig config;
+    private HttpServer eventSink;
+
+    private Bench(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 && !args[0].startsWith("--") ? args[0] : "all";
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].startsWith("--")) {
+                options.put(args[i].substring(2), args[i + 1]);
+            }
+        }
+        Bench bench = new Bench(options);
+        try {
+            bench.start();
+            if (mode.equals("reservations") || mode.equals("all")) {
+                bench.reservations();
+            }
+            if (mode.equals("flash-sale") || mode.equals("all")) {
+                bench.flashSale();
+            }
+        } finally {
+            bench.stop();
+        }
+        System.exit(0);
+    }
+
+    private int opt(String name, int defaultValue) {
+        return Integer.parseInt(options.getOrDefault(name, String.valueOf(defaultValue)));
+    }
+
+    private void start() throws IOException {
+        dynamo = DynamoDbLocal.start(0);
+        client = dynamo.client();
+        Path template = Files.createTempFile("template", ".yaml");
+        try (InputStream in = resource("template.yaml")) {
+            Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        LocalTables.createAll(client, SamTemplate.load(template));
+        // A stand-in EventBridge that accepts PutEvents, so order events cost what a real call costs.
+        eventSink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        eventSink.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"Entries\":[{\"EventId\":\"bench\"}],\"FailedEntryCount\":0}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        eventSink.setExecutor(Executors.newFixedThreadPool(4));
+        eventSink.start();
+        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
+        settings.put("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:" + eventSink.getAddress().getPort());
+        settings.put("CATALOG_TABLE", "CatalogTable");
+        settings.put("RESERVATIONS_TABLE", "ReservationsTable");
+        settings.put("EVENT_BUS_NAME", "bench-orders");
+        settings.put("HOLD_SECONDS", "600");
+        settings.put("MAX_QUANTITY_PER_SKU", "5");
+        config = new AppConfig(settings);
+        System.out.printf("DynamoDB Local in-process at %s; %d cores; java %s%n", dynamo.endpoint(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    }
+
+    private void stop() {
+        if (eventSink != null) {
+            eventSink.stop(0);
+        }
+        if (dynamo != null) {
+            dynamo.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ reservations/s
+
+    private void reservations() throws Exception {
+        int seconds = opt("seconds", 10);
+        int threads = opt("threads", 8);
+        createProduct("bench-raw", 1_000_000);
+        createProduct("bench-hold", 1_000_000);
+        CartHandler cart = new CartHandler(config);
+        APIGatewayV2HTTPEvent sample = event("checkout/add-item.json");
+        Map<String, AttributeValue> rawKey = StockLedger.stockKey("bench-raw");
+
+        // Warm both paths (JIT, connections) before measuring.
+        runFor(2, threads, () -> rawDecrement(rawKey));
+        runFor(2, threads, () -> addToCart(cart, sample, "bench-hold", UUID.randomUUID().toString()) == 201);
+
+        Result raw = runFor(seconds, threads, () -> rawDecrement(rawKey));
+        Result holds = runFor(seconds, threads,
+                () -> addToCart(cart, sample, "bench-hold", UUID.randomUUID().toString()) == 201);
+        System.out.println();
+        System.out.printf("reservations: %d threads x %d s on one sku%n", threads, seconds);
+        System.out.printf("  raw conditional UpdateItem : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", raw.perSecond(), raw.p(50), raw.p(99));
+        System.out.printf("  hold via CartHandler       : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", holds.perSecond(), holds.p(50), holds.p(99));
+        System.out.printf("  ratio handler/raw          : %8.2f%n", holds.perSecond() / raw.perSecond());
+        StockLevel stock = products().stock("bench-hold");
+        System.out.printf("  bench-hold after: initial=%d available=%d held=%d sold=%d invariant=%s failures=%d%n",
+                stock.initial(), stock.available(), stock.held(), stock.sold(), stock.balanced() ? "ok" : "BROKEN",
+                holds.failures());
+    }
+
+    private boolean rawDecrement(Map<String, AttributeValue> key) {
+        try {
+            client.updateItem(u -> u.tableName("CatalogTable").key(key)
+                    .updateExpression("SET available = available - :one, held = held + :one")
+                    .conditionExpression("available >= :one")
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ flash sale
+
+    private void flashSale() throws Exception {
+        int buyers = opt("buyers", 5000);
+        int units = opt("units", 500);
+        int concurrency = opt("concurrency", 200);
+        String sku = "flash-" + UUID.randomUUID().toString().substring(0, 8);
+        createProduct(sku, units);
+        CartHandler cart = new CartHandler(config);
+        OrderHandler orders = new OrderHandler(config);
+        APIGatewayV2HTTPEvent addSample = event("checkout/add-item.json");
+        APIGatewayV2HTTPEvent orderSample = event("checkout/place-order.json");
+
+        AtomicInteger held = new AtomicInteger();
+        AtomicInteger soldOut = new AtomicInteger();
+        AtomicInteger ordered = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        long[] latencies = new long[buyers];
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < buyers; i++) {
+            final int buyer = i;
+            futures.add(pool.submit(() -> {
+                go.await();
+                String cartId = UUID.randomUUID().toString();
+                long t0 = System.nanoTime();
+                int status = addToCart(cart, addSample, sku, cartId);
+                if (status == 201) {
+                    held.incrementAndGet();
+                    int orderStatus = placeOrder(orders, orderSample, cartId);
+                    if (orderStatus == 201) {
+                        ordered.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                } else if (status == 409) {
+                    soldOut.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+                latencies[buyer] = System.nanoTime() - t0;
+                return null;
+            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        Arrays.sort(latencies);
+        StockLevel stock = products().stock(sku);
+        long oversold = Math.max(0, stock.sold() - units) + Math.max(0, ordered.get() - units) + (stock.available() < 0 ? 1 : 0);
+        System.out.println();
+        System.out.printf("flash-sale: %d buyers for %d units of %s, %d in flight at once, %.1f s%n", buyers, units, sku, concurrency, seconds);
+        System.out.printf("  sold=%d oversold=%d holds=%d soldOut409=%d errors=%d%n", ordered.get(), oversold, held.get(), soldOut.get(), errors.get());
+        System.out.printf("  stock after: initial=%d available=%d held=%d sold=%d invariant=%s%n",
+                stock.initial(), stock.available(), stock.held(), stock.sold(), stock.balanced() ? "ok" : "BROKEN");
+        System.out.printf("  buyer latency (add to cart, then order if held): p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                latencies[buyers / 2] / 1e6, latencies[(int) Math.min(buyers - 1, Math.ceil(buyers * 0.99) - 1)] / 1e6,
+                latencies[buyers - 1] / 1e6);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private ProductRepository products() {
+        return new ProductRepository(client, AwsClients.enhanced(client), "CatalogTable");
+    }
+
+    private void createProduct(String sku, long stock) {
+        APIGatewayV2HTTPEvent put = event("catalog/put-product.json");
+        put.setPathParameters(Map.of("sku", sku));
+        put.setBody("{\"title\":\"Bench " + sku + "\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":" + stock + "}");
+        APIGatewayV2HTTPResponse response = new CatalogAdminHandler(config).handleRequest(put, new TestContext("bench"));
+        if (response.getStatusCode() != 201) {
+            throw new IllegalStateException("Cannot create " + sku + ": " + response.getBody());
+        }
+    }
+
+    private static int addToCart(CartHandler cart, APIGatewayV2HTTPEvent sample, String sku, String cartId) {
+        APIGatewayV2HTTPEvent event = copy(sample);
+        event.setPathParameters(Map.of("cartId", cartId));
+        event.setBody("{\"sku\":\"" + sku + "\",\"quantity\":1}");
+        return cart.handleRequest(event, new TestContext("CartFunction")).getStatusCode();
+    }
+
+    private static int placeOrder(OrderHandler orders, APIGatewayV2HTTPEvent sample, String cartId) {
+        APIGatewayV2HTTPEvent event = copy(sample);
+        Map<String, String> headers = new HashMap<>(event.getHeaders());
+        headers.put("idempotency-key", UUID.randomUUID().toString());
+        event.setHeaders(headers);
+        event.setBody("{\"cartId\":\"" + cartId + "\",\"email\":\"buyer@example.com\"}");
+        return orders.handleRequest(event, new TestContext("OrderFunction")).getStatusCode();
+    }
+
+    private static APIGatewayV2HTTPEvent copy(APIGatewayV2HTTPEvent sample) {
+        APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setVersion(sample.getVersion());
+        event.setRouteKey(sample.getRouteKey());
+        event.setRawPath(sample.getRawPath());
+        event.setHeaders(sample.getHeaders());
+        event.setRequestContext(sample.getRequestContext());
+        event.setIsBase64Encoded(false);
+        return event;
+    }
+
+    /** An events-samples file turned into the event object the way the Lambda Java runtime does. */
+    private static APIGatewayV2HTTPEvent event(String name) {
+        try (InputStream in = resource("events-samples/" + name)) {
+            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Bench.class.getClassLoader()).fromJson(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = Bench.class.getResourceAsStream("/bench/" + name);
+        if (in == null) {
+            throw new IllegalStateException("Missing resource bench/" + name + " (build with mvn package)");
+        }
+        return in;
+    }
+
+    /** Runs {@code op} on {@code threads} threads for {@code seconds}; op returns false on an expected refusal. */
+    private static Result runFor(int seconds, int threads, java.util.concurrent.Callable<Boolean> op) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<long[]> samples = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<long[]>> futures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            futures.add(pool.submit(() -> {
+                long[] lat = new long[200_000];
+                int n = 0;
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    if (op.call()) {
+                        ok.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                    if (n < lat.length) {
+                        lat[n++] = System.nanoTime() - t0;
+                    }
+                }
+                return Arrays.copyOf(lat, n);
+            }));
+        }
+        for (Future<long[]> f : futures) {
+            samples.add(f.get());
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        long[] all = samples.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new Result(ok.get() / elapsed, all, failed.get());
+    }
+
+    private record Result(double perSecond, long[] sortedNanos, long failures) {
+        double p(int percentile) {
+            if (sortedNanos.length == 0) {
+                return 0;
+            }
+            int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(sortedNanos.length * percentile / 100.0) - 1);
+            return sortedNanos[Math.max(0, index)] / 1e6;
+        }
+    }
+}
