@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
  * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
- * EventBridge PutEvents with the template's rules and schedules, a demo catalog, a host token and a test
- * payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * EventBridge PutEvents with the template's rules and schedules, IVS (control plane, simulated broadcasts, local
+ * players), a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
  * in-process for tests.
  */
 public final class LocalStack implements AutoCloseable {
@@ -50,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     private DynamoDbLocal dynamo;
     private JwtAuthorizer jwt;
     private LocalEventBridge eventBridge;
+    private LocalIvs ivs;
     private LocalScheduler scheduler;
     private HttpApiEmulator httpApi;
     private List<LocalFunction> functions;
@@ -142,7 +143,8 @@ public final class LocalStack implements AutoCloseable {
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
-        List<LocalService> services = List.of(eventBridge);
+        ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
+        List<LocalService> services = List.of(eventBridge, ivs);
 
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
@@ -279,6 +281,11 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalEventBridge eventBridge() {
         return eventBridge;
+    }
+
+    /** The local IVS: channels, broadcasts ({@link LocalIvs#broadcast}), players and their cues. */
+    public LocalIvs ivs() {
+        return ivs;
     }
 
     public List<LocalFunction> functions() {

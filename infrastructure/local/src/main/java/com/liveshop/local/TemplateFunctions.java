@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -37,6 +38,7 @@ public final class TemplateFunctions {
     private final Map<String, String> secrets;
     private final Intrinsics intrinsics;
     private final Set<String> eventBusNames = new LinkedHashSet<>();
+    private final Map<String, String> recordingBuckets = new LinkedHashMap<>();
 
     /**
      * @param tableNames table logical id → local table name
@@ -66,6 +68,22 @@ public final class TemplateFunctions {
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
         refs.put("UserPoolClient", JwtAuthorizer.CLIENT_ID);
+        // S3 buckets and IVS recording configurations: Ref gives the bucket name / the configuration's ARN.
+        template.resourcesOfType("AWS::S3::Bucket").forEach((id, resource) -> {
+            Object name = SamTemplate.map(resource.get("Properties")).get("BucketName");
+            String bucket = name == null ? STACK_NAME + "-" + id.toLowerCase(Locale.ROOT) : new Intrinsics(refs).resolveString(name);
+            refs.put(id, bucket);
+            refs.put(id + ".Arn", "arn:aws:s3:::" + bucket);
+        });
+        Intrinsics withBuckets = new Intrinsics(refs);
+        template.resourcesOfType("AWS::IVS::RecordingConfiguration").forEach((id, resource) -> {
+            String arn = "arn:aws:ivs:" + region + ":" + ACCOUNT_ID + ":recording-configuration/" + id;
+            refs.put(id, arn);
+            refs.put(id + ".Arn", arn);
+            Object bucket = SamTemplate.map(SamTemplate.map(SamTemplate.map(resource.get("Properties"))
+                    .get("DestinationConfiguration")).get("S3")).get("BucketName");
+            recordingBuckets.put(arn, bucket == null ? "" : withBuckets.resolveString(bucket));
+        });
         Intrinsics withoutBuses = new Intrinsics(refs);
         eventBusNames.add(DEFAULT_BUS);
         template.resourcesOfType("AWS::Events::EventBus").forEach((id, resource) -> {
@@ -89,6 +107,11 @@ public final class TemplateFunctions {
     /** "default" and every AWS::Events::EventBus of the template, by their resolved names. */
     public Set<String> eventBusNames() {
         return Set.copyOf(eventBusNames);
+    }
+
+    /** ARN of every AWS::IVS::RecordingConfiguration of the template → the S3 bucket it records to. */
+    public Map<String, String> recordingBuckets() {
+        return Map.copyOf(recordingBuckets);
     }
 
     /** A template value resolved to a string, conditions and dynamic references included. */
