@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * An AWS service emulated by the local stack as HTTP endpoints that the real SDK clients reach through an
- * endpoint override (EventBridge now; IVS and the WebSocket @connections API plug in the same way).
+ * endpoint override (EventBridge, IVS; the WebSocket @connections API plugs in the same way).
  */
 public interface LocalService extends AutoCloseable {
 
