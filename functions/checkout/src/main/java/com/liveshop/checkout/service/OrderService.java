@@ -67,10 +67,18 @@ public class OrderService {
             Instant now = clock.instant();
             List<Hold> cartHolds = holds.contents(cartId).holds().stream()
                     .sorted(Comparator.comparing(Hold::sku)).toList();
+            List<String> expired = cartHolds.stream().filter(h -> h.expiredAt(now)).map(Hold::sku).toList();
+            if (cartHolds.isEmpty() || !expired.isEmpty()) {
+                // A concurrent retry with this key may have placed the order (emptying the cart) between
+                // our key lookup and the cart read: its order is the answer, not CART_EMPTY.
+                existing = orders.findIdempotency(idempotencyKey);
+                if (existing.isPresent()) {
+                    return replay(existing.get(), requestHash);
+                }
+            }
             if (cartHolds.isEmpty()) {
                 throw ApiException.conflict("CART_EMPTY", "The cart holds no items");
             }
-            List<String> expired = cartHolds.stream().filter(h -> h.expiredAt(now)).map(Hold::sku).toList();
             if (!expired.isEmpty()) {
                 throw ApiException.conflict("HOLDS_EXPIRED", "The hold on " + String.join(", ", expired)
                         + " expired; add the item again");
