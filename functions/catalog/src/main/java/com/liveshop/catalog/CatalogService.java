@@ -69,7 +69,7 @@ public class CatalogService {
 
     public ProductView get(String rawSku) {
         String sku = Validation.requireSku(rawSku);
-        return products.find(sku).map(ProductView::of).orElseThrow(() -> notFound(sku));
+        return products.find(sku).map(ps -> ProductView.of(ps, clock.instant())).orElseThrow(() -> notFound(sku));
     }
 
     public ProductPage list(String rawLimit, String cursor) {
@@ -86,7 +86,7 @@ public class CatalogService {
         }
         try {
             ProductRepository.Page page = products.list(limit, cursor);
-            return new ProductPage(page.items().stream().map(ProductView::of).toList(), page.cursor());
+            return new ProductPage(page.items().stream().map(ps -> ProductView.of(ps, clock.instant())).toList(), page.cursor());
         } catch (ProductRepository.InvalidCursorException e) {
             throw ApiException.badRequest("INVALID_CURSOR", "'cursor' is not one this API returned");
         }

@@ -22,6 +22,9 @@ public class Product {
     private String imageUrl;
     private String createdAt;
     private String updatedAt;
+    /** A live-show deal (set by a session highlight): the price holds lock in until {@code dealEndsAt}. */
+    private Long dealPriceCents;
+    private String dealEndsAt;
 
     public Product() {}
 
@@ -72,4 +75,23 @@ public class Product {
 
     public String getUpdatedAt() { return updatedAt; }
     public void setUpdatedAt(String updatedAt) { this.updatedAt = updatedAt; }
+
+    public Long getDealPriceCents() { return dealPriceCents; }
+    public void setDealPriceCents(Long dealPriceCents) { this.dealPriceCents = dealPriceCents; }
+
+    public String getDealEndsAt() { return dealEndsAt; }
+    public void setDealEndsAt(String dealEndsAt) { this.dealEndsAt = dealEndsAt; }
+
+    /** The deal price if a deal below the list price runs at {@code now}, else empty. */
+    public java.util.OptionalLong activeDealPriceCents(java.time.Instant now) {
+        if (dealPriceCents == null || dealEndsAt == null || priceCents == null || dealPriceCents >= priceCents) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return now.isBefore(java.time.Instant.parse(dealEndsAt))
+                    ? java.util.OptionalLong.of(dealPriceCents) : java.util.OptionalLong.empty();
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
 }

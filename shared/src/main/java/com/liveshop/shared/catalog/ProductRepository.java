@@ -197,6 +197,46 @@ public class ProductRepository {
         }
     }
 
+    /** Details of up to any number of skus (BatchGetItem, 100 keys a call); unknown skus are absent. */
+    public Map<String, Product> findProducts(List<String> skus) {
+        Map<String, Product> result = new HashMap<>();
+        List<String> distinct = skus.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size())).stream()
+                    .map(sku -> Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
+                    .toList();
+            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
+            while (!request.isEmpty()) {
+                final Map<String, KeysAndAttributes> current = request;
+                var response = client.batchGetItem(b -> b.requestItems(current));
+                response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
+                    Product product = PRODUCT_SCHEMA.mapToItem(item);
+                    result.put(product.getSku(), product);
+                });
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Puts a live-show deal on an existing product, only below its list price (checked by the write itself,
+     * so a concurrent price change cannot slip under it). False when the product is gone or the deal is not
+     * below its price.
+     */
+    public boolean setDeal(String sku, long dealPriceCents, String dealEndsAt) {
+        try {
+            client.updateItem(u -> u.tableName(tableName)
+                    .key(Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
+                    .updateExpression("SET dealPriceCents = :deal, dealEndsAt = :ends")
+                    .conditionExpression("attribute_exists(pk) AND priceCents > :deal")
+                    .expressionAttributeValues(Map.of(":deal", n(dealPriceCents), ":ends", s(dealEndsAt))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     private static StockLevel toStock(String sku, Map<String, AttributeValue> item) {
         return new StockLevel(sku, num(item, CatalogKeys.INITIAL), num(item, CatalogKeys.AVAILABLE),
                 num(item, CatalogKeys.HELD), num(item, CatalogKeys.SOLD));

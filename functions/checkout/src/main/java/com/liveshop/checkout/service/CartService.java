@@ -94,11 +94,11 @@ public class CartService {
     }
 
     /**
-     * The unit price a new hold locks in. The one place that decides it, so that deal prices can be applied
-     * here later; today it is the product's price at hold time.
+     * The unit price a new hold locks in: the live-show deal price while the deal runs (set by a session
+     * highlight), else the list price. The order later charges what the hold locked in.
      */
     protected long holdPriceCents(Product product, Instant now) {
-        return product.getPriceCents();
+        return product.activeDealPriceCents(now).orElse(product.getPriceCents());
     }
 
     /** Removes the sku from the cart; its units are available again at once. */

@@ -1,0 +1,62 @@
+package com.liveshop.sessions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.liveshop.sessions.service.Requests;
+import com.liveshop.sessions.service.SessionService;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.shared.http.HttpRequest;
+import com.liveshop.shared.http.HttpResponses;
+import java.time.Clock;
+import java.util.Map;
+
+/** Host-only: schedule a session (creates its IVS channel), read its ingest settings, end it. */
+public class SessionAdminHandler extends ApiHandler {
+
+    /** Responses carrying the stream key must not be cached anywhere on the way. */
+    private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
+
+    private final SessionService sessions;
+    private final Map<String, Route> routes;
+
+    public SessionAdminHandler() {
+        this(AppConfig.fromEnvironment());
+    }
+
+    public SessionAdminHandler(AppConfig config) {
+        this(wire(config));
+    }
+
+    private static SessionService wire(AppConfig config) {
+        SessionsWiring wiring = new SessionsWiring(config);
+        return wiring.sessionService(wiring.ivs(), Clock.systemUTC());
+    }
+
+    public SessionAdminHandler(SessionService sessions) {
+        this.sessions = sessions;
+        this.routes = Map.of(
+                "POST /sessions", this::create,
+                "GET /sessions/{sessionId}/ingest", this::ingest,
+                "POST /sessions/{sessionId}/end", this::end);
+    }
+
+    @Override
+    protected Map<String, Route> routes() {
+        return routes;
+    }
+
+    private APIGatewayV2HTTPResponse create(HttpRequest request) {
+        request.claims().requireHost();
+        return HttpResponses.json(201, sessions.create(request.bodyAs(Requests.CreateSession.class)), NO_STORE);
+    }
+
+    private APIGatewayV2HTTPResponse ingest(HttpRequest request) {
+        request.claims().requireHost();
+        return HttpResponses.json(200, sessions.ingest(request.pathParam("sessionId")), NO_STORE);
+    }
+
+    private APIGatewayV2HTTPResponse end(HttpRequest request) {
+        request.claims().requireHost();
+        return HttpResponses.json(200, sessions.end(request.pathParam("sessionId")));
+    }
+}

@@ -1,0 +1,81 @@
+package com.liveshop.sessions;
+
+import com.liveshop.sessions.ivs.IvsLiveVideo;
+import com.liveshop.sessions.ivs.LiveVideo;
+import com.liveshop.sessions.repository.SessionRepository;
+import com.liveshop.sessions.service.HighlightService;
+import com.liveshop.sessions.service.ReminderService;
+import com.liveshop.sessions.service.SessionService;
+import com.liveshop.sessions.service.StreamLifecycleService;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.events.EventBridgePublisher;
+import com.liveshop.shared.events.EventPublisher;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ivs.IvsClient;
+
+/**
+ * Builds the sessions services from configuration, once per handler instance (execution environment). The
+ * IVS client is made only by the functions that call IVS; tests pass their own {@link LiveVideo}.
+ */
+public final class SessionsWiring {
+
+    private final AppConfig app;
+    private final SessionRepository sessions;
+    private final ProductRepository products;
+
+    public SessionsWiring(AppConfig app) {
+        this.app = app;
+        SessionsConfig config = SessionsConfig.from(app);
+        DynamoDbClient dynamoDb = AwsClients.dynamoDb(app);
+        this.sessions = new SessionRepository(dynamoDb, config.sessionsTable());
+        this.products = new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), config.catalogTable());
+    }
+
+    /** The IVS SDK client, endpoint from AWS_ENDPOINT_URL_IVS (SDK convention), behind {@link LiveVideo}. */
+    public LiveVideo ivs() {
+        IvsClient client = AwsClients.configure(IvsClient.builder(), app, "IVS").httpClient(AwsClients.httpClient()).build();
+        return new IvsLiveVideo(client, SessionsConfig.recordingConfigurationArn(app));
+    }
+
+    /** No IVS calls (public reads, reminders): a LiveVideo that refuses, so a stray call is a loud bug. */
+    public static LiveVideo noVideo() {
+        return new LiveVideo() {
+            @Override public Channel createChannel(String name) { throw new UnsupportedOperationException(); }
+            @Override public String streamKey(String channelArn) { throw new UnsupportedOperationException(); }
+            @Override public boolean stopStream(String channelArn) { throw new UnsupportedOperationException(); }
+            @Override public void putMetadata(String channelArn, String metadata) { throw new UnsupportedOperationException(); }
+        };
+    }
+
+    public SessionRepository sessions() {
+        return sessions;
+    }
+
+    public ProductRepository products() {
+        return products;
+    }
+
+    public SessionService sessionService(LiveVideo video, Clock clock) {
+        return new SessionService(sessions, products, video, clock);
+    }
+
+    public ReminderService reminderService(Clock clock) {
+        return new ReminderService(sessionService(noVideo(), clock), sessions, clock);
+    }
+
+    public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause) {
+        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause);
+    }
+
+    public StreamLifecycleService lifecycleService(EventPublisher events) {
+        return new StreamLifecycleService(sessions, events, app.required(SessionsConfig.REPLAY_BASE_URL));
+    }
+
+    /** PutEvents to EVENT_BUS_NAME (required by the lifecycle function). */
+    public EventPublisher eventBridgePublisher() {
+        return new EventBridgePublisher(AwsClients.eventBridge(app), app.required(SessionsConfig.EVENT_BUS_NAME));
+    }
+}

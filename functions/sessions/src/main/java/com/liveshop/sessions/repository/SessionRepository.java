@@ -1,0 +1,328 @@
+package com.liveshop.sessions.repository;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.liveshop.shared.json.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Sessions, broadcasts, timeline and reminders in the Sessions table. Every status change is one conditional
+ * UpdateItem whose condition encodes the rule (never backwards, never an older broadcast over a newer one),
+ * so duplicated or reordered IVS events change nothing twice.
+ */
+public class SessionRepository {
+
+    /** Outcome of a reminder sign-up. */
+    public enum ReminderOutcome { CREATED, ALREADY, SESSION_GONE }
+
+    private final DynamoDbClient client;
+    private final String table;
+
+    public SessionRepository(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    // ------------------------------------------------------------------ create and read
+
+    /** The session META and its channel mapping, in one transaction (both new). */
+    public void create(Session s, String createdAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(SessionKeys.PK, s(SessionKeys.sessionPk(s.sessionId())));
+        item.put(SessionKeys.SK, s(SessionKeys.META));
+        item.put("sessionId", s(s.sessionId()));
+        item.put("title", s(s.title()));
+        if (s.description() != null) {
+            item.put("description", s(s.description()));
+        }
+        item.put("startsAt", s(s.startsAt()));
+        item.put("status", s(Session.SCHEDULED));
+        item.put("channelArn", s(s.channelArn()));
+        item.put("playbackUrl", s(s.playbackUrl()));
+        item.put("ingestEndpoint", s(s.ingestEndpoint()));
+        item.put("lineup", AttributeValue.fromL(s.lineup().stream().map(SessionRepository::s).toList()));
+        item.put("createdAt", s(createdAt));
+        item.put("reminderCount", n(0));
+        item.put("gsi1pk", s(SessionKeys.ACTIVE));
+        item.put("gsi1sk", s(s.startsAt() + "#" + s.sessionId()));
+        Map<String, AttributeValue> channel = Map.of(
+                SessionKeys.PK, s(SessionKeys.channelPk(s.channelArn())),
+                SessionKeys.SK, s(SessionKeys.CHANNEL),
+                "sessionId", s(s.sessionId()));
+        client.transactWriteItems(t -> t.transactItems(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(channel)
+                        .conditionExpression("attribute_not_exists(pk)").build()).build()));
+    }
+
+    public Optional<Session> find(String sessionId) {
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toSession(item));
+    }
+
+    public Optional<String> sessionIdOfChannel(String channelArn) {
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(SessionKeys.channelPk(channelArn), SessionKeys.CHANNEL))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("sessionId").s());
+    }
+
+    /** Scheduled and live sessions by start time (the sparse byStart index), at most {@code limit}. */
+    public List<Session> active(int limit) {
+        QueryResponse response = client.query(q -> q.tableName(table).indexName(SessionKeys.BY_START_INDEX)
+                .keyConditionExpression("gsi1pk = :active")
+                .expressionAttributeValues(Map.of(":active", s(SessionKeys.ACTIVE)))
+                .limit(limit));
+        return response.items().stream().map(SessionRepository::toSession).toList();
+    }
+
+    /** The timeline in offset order. */
+    public List<Session.Highlight> timeline(String sessionId) {
+        List<Session.Highlight> result = new ArrayList<>();
+        for (Map<String, AttributeValue> item : queryPrefix(sessionId, SessionKeys.HIGHLIGHT_PREFIX, Integer.MAX_VALUE)) {
+            result.add(new Session.Highlight(str(item, "highlightId"), str(item, "sku"), str(item, "title"),
+                    num(item, "priceCents"), str(item, "currency"), optNum(item, "dealPriceCents"), str(item, "dealEndsAt"),
+                    num(item, "offsetMs"), str(item, "at")));
+        }
+        return result;
+    }
+
+    /** Up to {@code limit} reminder emails of the session. */
+    public List<String> reminderEmails(String sessionId, int limit) {
+        return queryPrefix(sessionId, SessionKeys.REMINDER_PREFIX, limit).stream().map(i -> str(i, "email")).toList();
+    }
+
+    private List<Map<String, AttributeValue>> queryPrefix(String sessionId, String prefix, int limit) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            final Map<String, AttributeValue> from = start;
+            QueryResponse page = client.query(q -> {
+                q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)), ":prefix", s(prefix)));
+                if (from != null) {
+                    q.exclusiveStartKey(from);
+                }
+            });
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (items.size() < limit) {
+                    items.add(item);
+                }
+            }
+            start = items.size() < limit && page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                    ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    // ------------------------------------------------------------------ reminders
+
+    /** Adds the (normalized) email once and counts it on the session, unless the session is gone or ended. */
+    public ReminderOutcome addReminder(String sessionId, String email, String at) {
+        Map<String, AttributeValue> item = new HashMap<>(key(SessionKeys.sessionPk(sessionId), SessionKeys.REMINDER_PREFIX + email));
+        item.put("email", s(email));
+        item.put("createdAt", s(at));
+        try {
+            client.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(table)
+                            .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                            .updateExpression("ADD reminderCount :one")
+                            .conditionExpression("attribute_exists(pk) AND #status <> :ended")
+                            .expressionAttributeNames(Map.of("#status", "status"))
+                            .expressionAttributeValues(Map.of(":one", n(1), ":ended", s(Session.ENDED)))
+                            .build()).build()));
+            return ReminderOutcome.CREATED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return ReminderOutcome.SESSION_GONE;
+            }
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                return ReminderOutcome.ALREADY;
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ stream lifecycle
+
+    /** Records a broadcast's start (first value kept); returns its end time when its end was seen first. */
+    public Optional<Long> recordStreamStart(String sessionId, String streamId, long startedAtMs) {
+        Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table)
+                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.STREAM_PREFIX + streamId))
+                .updateExpression("SET startedAtMs = if_not_exists(startedAtMs, :t)")
+                .expressionAttributeValues(Map.of(":t", n(startedAtMs)))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        return Optional.ofNullable(optNum(item, "endedAtMs"));
+    }
+
+    public void recordStreamEnd(String sessionId, String streamId, long endedAtMs) {
+        client.updateItem(u -> u.tableName(table)
+                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.STREAM_PREFIX + streamId))
+                .updateExpression("SET endedAtMs = if_not_exists(endedAtMs, :t)")
+                .expressionAttributeValues(Map.of(":t", n(endedAtMs))));
+    }
+
+    /**
+     * Makes {@code streamId} the session's current broadcast and the session LIVE, only if the session has not
+     * ended and no broadcast that started later is current. Returns the status before, or empty when nothing
+     * changed (duplicate, older broadcast, ended session).
+     */
+    public Optional<String> markLive(String sessionId, String streamId, long startedAtMs) {
+        try {
+            Map<String, AttributeValue> old = client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("SET #status = :live, streamId = :s, streamStartedAtMs = :t, liveAt = if_not_exists(liveAt, :iso)")
+                    .conditionExpression("attribute_exists(pk) AND #status <> :ended"
+                            + " AND (attribute_not_exists(streamStartedAtMs) OR streamStartedAtMs < :t)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":live", s(Session.LIVE), ":s", s(streamId), ":t", n(startedAtMs),
+                            ":iso", s(Instant.ofEpochMilli(startedAtMs).toString()), ":ended", s(Session.ENDED)))
+                    .returnValues(ReturnValue.UPDATED_OLD)).attributes();
+            return Optional.of(old.containsKey("status") ? old.get("status").s() : Session.SCHEDULED);
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Ends the session because broadcast {@code streamId} ended, unless the session already ended or another
+     * broadcast is current. True when it changed.
+     */
+    public boolean markEndedByStream(String sessionId, String streamId, long endedAtMs) {
+        return end(sessionId, endedAtMs, " AND (attribute_not_exists(streamId) OR streamId = :s)", Map.of(":s", s(streamId)));
+    }
+
+    /** Ends the session whatever its broadcasts (the host asked); true when it changed. */
+    public boolean markEnded(String sessionId, long endedAtMs) {
+        return end(sessionId, endedAtMs, "", Map.of());
+    }
+
+    private boolean end(String sessionId, long endedAtMs, String extraCondition, Map<String, AttributeValue> extraValues) {
+        Map<String, AttributeValue> values = new HashMap<>(extraValues);
+        values.put(":ended", s(Session.ENDED));
+        values.put(":iso", s(Instant.ofEpochMilli(endedAtMs).toString()));
+        try {
+            client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("SET #status = :ended, endedAt = :iso REMOVE gsi1pk, gsi1sk")
+                    .conditionExpression("attribute_exists(pk) AND #status <> :ended" + extraCondition)
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Sets the replay from a recording, unless a recording that ended later is already the replay. */
+    public boolean setReplay(String sessionId, Session.Replay replay, long recordedAtMs) {
+        try {
+            client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("SET replay = :r, replayAtMs = :t")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(replayAtMs) OR replayAtMs < :t)")
+                    .expressionAttributeValues(Map.of(":t", n(recordedAtMs), ":r", AttributeValue.fromM(Map.of(
+                            "url", s(replay.url()), "durationMs", n(replay.durationMs()))))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ highlights
+
+    /** Puts the highlight on the timeline and makes it the current one, in one transaction. */
+    public void recordHighlight(String sessionId, Session.Highlight h) {
+        Map<String, AttributeValue> item = new HashMap<>(key(SessionKeys.sessionPk(sessionId),
+                SessionKeys.highlightSk(h.offsetMs(), h.highlightId())));
+        item.put("highlightId", s(h.highlightId()));
+        item.put("sku", s(h.sku()));
+        item.put("title", s(h.title()));
+        item.put("priceCents", n(h.priceCents()));
+        item.put("currency", s(h.currency()));
+        item.put("offsetMs", n(h.offsetMs()));
+        item.put("at", s(h.at()));
+        if (h.dealPriceCents() != null) {
+            item.put("dealPriceCents", n(h.dealPriceCents()));
+            item.put("dealEndsAt", s(h.dealEndsAt()));
+        }
+        client.transactWriteItems(t -> t.transactItems(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                        .updateExpression("SET currentHighlight = :h")
+                        .conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeValues(Map.of(":h", s(Json.write(h))))
+                        .build()).build()));
+    }
+
+    // ------------------------------------------------------------------ mapping
+
+    static Session toSession(Map<String, AttributeValue> item) {
+        Session.Highlight current = null;
+        String currentJson = str(item, "currentHighlight");
+        if (currentJson != null) {
+            try {
+                current = Json.MAPPER.readValue(currentJson, Session.Highlight.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Unreadable currentHighlight on session " + str(item, "sessionId"), e);
+            }
+        }
+        Session.Replay replay = null;
+        AttributeValue r = item.get("replay");
+        if (r != null && r.hasM()) {
+            replay = new Session.Replay(r.m().get("url").s(), Long.parseLong(r.m().get("durationMs").n()));
+        }
+        List<String> lineup = item.containsKey("lineup") ? item.get("lineup").l().stream().map(AttributeValue::s).toList() : List.of();
+        return new Session(str(item, "sessionId"), str(item, "title"), str(item, "description"), str(item, "startsAt"),
+                str(item, "status"), str(item, "channelArn"), str(item, "playbackUrl"), str(item, "ingestEndpoint"), lineup,
+                str(item, "createdAt"), str(item, "liveAt"), str(item, "endedAt"), str(item, "streamId"),
+                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"));
+    }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(SessionKeys.PK, s(pk), SessionKeys.SK, s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    static long num(Map<String, AttributeValue> item, String name) {
+        Long v = optNum(item, name);
+        return v == null ? 0 : v;
+    }
+
+    static Long optNum(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item == null ? null : item.get(name);
+        return v == null || v.n() == null ? null : Long.parseLong(v.n());
+    }
+}

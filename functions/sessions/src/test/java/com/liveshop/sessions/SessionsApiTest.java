@@ -1,0 +1,167 @@
+package com.liveshop.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.liveshop.sessions.SessionsFixture.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SessionsApiTest {
+
+    static SessionsFixture f;
+
+    @BeforeAll
+    static void start() {
+        f = new SessionsFixture();
+        f.product("cds-cashmere-sweater", "Cashmere Crew Sweater", 12900, 50);
+        f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    @Test
+    void createReturnsTheChannelAndIngestOnceAndStoresNoStreamKey() {
+        Response r = f.invoke(f.admin, SessionsFixture.sample("create-session.json"));
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.headers()).containsEntry("cache-control", "no-store");
+        assertThat(r.body().get("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(r.body().get("startsAt").asText()).isEqualTo("2026-11-29T18:00:00Z");
+        assertThat(r.body().get("lineup")).hasSize(2);
+        assertThat(r.body().get("channelArn").asText()).startsWith("arn:aws:ivs:");
+        assertThat(r.body().get("playbackUrl").asText()).endsWith(".m3u8");
+        assertThat(r.body().at("/ingest/endpoint").asText()).isEqualTo("rtmps://abc123.global-contribute.live-video.net:443/app/");
+        String key = r.body().at("/ingest/streamKey").asText();
+        assertThat(key).startsWith("sk_");
+        assertThat(f.snapshot().toString()).doesNotContain(key);
+
+        String id = r.body().get("sessionId").asText();
+        Response ingest = f.ingest(id);
+        assertThat(ingest.status()).isEqualTo(200);
+        assertThat(ingest.body().get("streamKey").asText()).isEqualTo(key);
+    }
+
+    @Test
+    void unknownSkusAre422NamingThemAndDuplicatesAre400() {
+        var before = f.snapshot();
+        Response unknown = f.createSession(SessionsFixture.createBody("Show", "2026-11-29T18:00:00Z", "cds-wool-scarf", "no-such-sku"));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.errorCode()).isEqualTo("UNKNOWN_SKU");
+        assertThat(unknown.body().at("/error/message").asText()).contains("no-such-sku");
+        Response dup = f.createSession(SessionsFixture.createBody("Show", "2026-11-29T18:00:00Z", "cds-wool-scarf", "cds-wool-scarf"));
+        assertThat(dup.status()).isEqualTo(400);
+        assertThat(dup.body().at("/error/message").asText()).contains("cds-wool-scarf");
+        assertThat(f.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void publicViewHasLineupWithAvailabilityAndNoSecrets() {
+        String id = f.scheduled("cds-wool-scarf", "cds-cashmere-sweater");
+        Response r = f.get(id);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(r.body().get("lineup")).hasSize(2);
+        assertThat(r.body().at("/lineup/0/sku").asText()).isEqualTo("cds-wool-scarf");
+        assertThat(r.body().at("/lineup/0/title").asText()).isEqualTo("Wool Scarf");
+        assertThat(r.body().at("/lineup/0/available").asLong()).isEqualTo(10);
+        assertThat(r.body().has("currentHighlight")).isFalse();
+        assertThat(r.body().has("replay")).isFalse();
+        assertThat(r.rawBody()).doesNotContain("sk_").doesNotContain("streamKey").doesNotContain("ingest");
+    }
+
+    @Test
+    void listShowsUpcomingAndLiveByStartTimeButNotEnded() {
+        Instant base = f.clock.instant();
+        String later = created("Later", base.plus(Duration.ofHours(30)));
+        String sooner = created("Sooner", base.plus(Duration.ofHours(20)));
+        String ended = created("Ended", base.plus(Duration.ofHours(25)));
+        assertThat(f.end(ended).status()).isEqualTo(200);
+        Response r = f.list();
+        assertThat(r.status()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        r.body().get("items").forEach(i -> ids.add(i.get("sessionId").asText()));
+        assertThat(ids).contains(sooner, later).doesNotContain(ended);
+        assertThat(ids.indexOf(sooner)).isLessThan(ids.indexOf(later));
+        assertThat(r.rawBody()).doesNotContain("sk_");
+    }
+
+    private String created(String title, Instant startsAt) {
+        Response r = f.createSession(SessionsFixture.createBody(title, startsAt.toString(), "cds-wool-scarf"));
+        assertThat(r.status()).isEqualTo(201);
+        return r.body().get("sessionId").asText();
+    }
+
+    @Test
+    void calendarIsTextCalendarWithEscapingAndFolding() {
+        String title = "Deals; scarves, sweaters \\ more — " + "雪".repeat(40);
+        Response created = f.createSession(SessionsFixture.createBody(title, "2026-11-29T18:00:00+01:00", "cds-wool-scarf"));
+        String id = created.body().get("sessionId").asText();
+        Response r = f.calendar(id);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers().get("content-type")).startsWith("text/calendar");
+        String ics = r.rawBody();
+        assertThat(ics).startsWith("BEGIN:VCALENDAR\r\n").endsWith("END:VCALENDAR\r\n");
+        assertThat(ics).contains("DTSTART:20261129T170000Z\r\n").contains("UID:" + id + "@liveshop");
+        assertThat(ics).contains("SUMMARY:Deals\\; scarves\\, sweaters \\\\ more");
+        for (String line : ics.split("\r\n")) {
+            assertThat(line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as(line).isLessThanOrEqualTo(75);
+        }
+        String unfolded = ics.replace("\r\n ", "");
+        assertThat(unfolded).contains("雪".repeat(40));
+    }
+
+    @Test
+    void remindersAreDeduplicatedPerNormalizedEmail() {
+        String id = f.scheduled("cds-wool-scarf");
+        Response first = f.remind(id, "Viewer@Example.com");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.body().get("email").asText()).isEqualTo("viewer@example.com");
+        Response again = f.remind(id, "  viewer@EXAMPLE.com ");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("created").asBoolean()).isFalse();
+        assertThat(f.wiring.sessions().find(id).orElseThrow().reminderCount()).isEqualTo(1);
+    }
+
+    @Test
+    void endStopsTheStreamAndIsIdempotent() {
+        String id = f.scheduled("cds-wool-scarf");
+        f.startStream(id, "st-end1", f.clock.instant());
+        Response r = f.end(id);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("status").asText()).isEqualTo("ENDED");
+        assertThat(r.body().get("streamStopped").asBoolean()).isTrue();
+        String endedAt = r.body().get("endedAt").asText();
+        f.clock.advance(Duration.ofMinutes(5));
+        Response again = f.end(id);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("streamStopped").asBoolean()).isFalse();
+        assertThat(again.body().get("endedAt").asText()).isEqualTo(endedAt);
+        assertThat(f.remind(id, "late@example.com").errorCode()).isEqualTo("SESSION_ENDED");
+    }
+
+    @Test
+    void streamKeyNeverInPublicResponsesOrLogs() {
+        try (LogCapture logs = new LogCapture()) {
+            Response created = f.invoke(f.admin, SessionsFixture.sample("create-session.json"));
+            String id = created.body().get("sessionId").asText();
+            String key = created.body().at("/ingest/streamKey").asText();
+            f.ingest(id);
+            f.startStream(id, "st-logs", f.clock.instant());
+            List<Response> publicResponses = List.of(f.get(id), f.list(), f.timeline(id), f.calendar(id),
+                    f.remind(id, "someone@example.com"), f.highlight(id, "cds-wool-scarf", null));
+            for (Response r : publicResponses) {
+                assertThat(r.rawBody()).as("public response").doesNotContain(key);
+            }
+            f.end(id);
+            assertThat(logs.lines()).isNotEmpty();
+            assertThat(String.join("\n", logs.lines())).doesNotContain(key).doesNotContain("someone@example.com");
+        }
+    }
+}

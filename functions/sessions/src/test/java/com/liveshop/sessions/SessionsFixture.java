@@ -1,0 +1,292 @@
+package com.liveshop.sessions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.liveshop.sessions.service.HighlightService;
+import com.liveshop.shared.catalog.Product;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * DynamoDB Local with the template's tables, the five real sessions handlers on it with a fake
+ * {@link com.liveshop.sessions.ivs.LiveVideo}, a movable clock, a recording publisher, and the events-samples.
+ */
+final class SessionsFixture implements AutoCloseable {
+
+    static final String CATALOG = "CatalogTable";
+    static final String SESSIONS = "SessionsTable";
+    static final String RESERVATIONS = "ReservationsTable";
+    static final String REPLAY_BASE = "https://replay.example.com";
+
+    record Response(int status, JsonNode body, String rawBody, Map<String, String> headers) {
+        String errorCode() {
+            return body.path("error").path("code").asText(null);
+        }
+    }
+
+    record Published(String detailType, JsonNode detail) {}
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+
+    final DynamoDbLocal local;
+    final DynamoDbClient client;
+    final AppConfig app;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T17:00:00Z"));
+    final FakeLiveVideo video = new FakeLiveVideo();
+    final List<Published> published = new CopyOnWriteArrayList<>();
+    final List<Duration> pauses = new CopyOnWriteArrayList<>();
+    final SessionsWiring wiring;
+    final ProductRepository products;
+    final SessionAdminHandler admin;
+    final SessionReadHandler read;
+    final ReminderHandler reminders;
+    final HighlightHandler highlights;
+    final StreamLifecycleHandler lifecycle;
+
+    SessionsFixture() {
+        local = DynamoDbLocal.start(0);
+        client = local.client();
+        LocalTables.createAll(client, SamTemplate.loadFromRepo());
+        Map<String, String> settings = new HashMap<>(local.clientSettings());
+        settings.put("CATALOG_TABLE", CATALOG);
+        settings.put("SESSIONS_TABLE", SESSIONS);
+        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        settings.put("EVENT_BUS_NAME", "liveshop-orders");
+        settings.put("REPLAY_BASE_URL", REPLAY_BASE);
+        app = new AppConfig(settings);
+        wiring = new SessionsWiring(app);
+        products = wiring.products();
+        EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
+        admin = new SessionAdminHandler(wiring.sessionService(video, clock));
+        read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
+        reminders = new ReminderHandler(wiring.reminderService(clock));
+        highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add));
+        lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        local.close();
+    }
+
+    // ------------------------------------------------------------------ data
+
+    void product(String sku, String title, long priceCents, long stock) {
+        product(sku, title, priceCents, stock, null);
+    }
+
+    void product(String sku, String title, long priceCents, long stock, String imageUrl) {
+        Product p = Product.of(sku);
+        p.setTitle(title);
+        p.setPriceCents(priceCents);
+        p.setCurrency("USD");
+        p.setImageUrl(imageUrl);
+        p.setCreatedAt(clock.instant().toString());
+        p.setUpdatedAt(clock.instant().toString());
+        products.createOrUpdate(p, stock);
+    }
+
+    /** Every item of the three tables in key order: equal snapshots mean nothing was written. */
+    List<Map<String, AttributeValue>> snapshot() {
+        List<Map<String, AttributeValue>> all = new ArrayList<>();
+        for (String table : List.of(CATALOG, SESSIONS, RESERVATIONS)) {
+            Map<String, AttributeValue> start = null;
+            do {
+                final Map<String, AttributeValue> from = start;
+                ScanResponse page = client.scan(s -> {
+                    s.tableName(table).consistentRead(true);
+                    if (from != null) {
+                        s.exclusiveStartKey(from);
+                    }
+                });
+                page.items().forEach(item -> {
+                    Map<String, AttributeValue> copy = new TreeMap<>(item);
+                    copy.put("_table", AttributeValue.fromS(table));
+                    all.add(copy);
+                });
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+        }
+        all.sort(Comparator.comparing((Map<String, AttributeValue> m) -> m.get("_table").s())
+                .thenComparing(m -> m.get("pk").s()).thenComparing(m -> m.get("sk").s()));
+        return all;
+    }
+
+    // ------------------------------------------------------------------ HTTP events from events-samples/sessions
+
+    static APIGatewayV2HTTPEvent sample(String name) {
+        return EventLoader.loadApiGatewayHttpEvent(samplePath(name).toString());
+    }
+
+    static Path samplePath(String name) {
+        return SamTemplate.repoRoot().resolve("events-samples/sessions/" + name);
+    }
+
+    static APIGatewayV2HTTPEvent withSession(APIGatewayV2HTTPEvent e, String sessionId) {
+        e.setPathParameters(Map.of("sessionId", sessionId));
+        e.setRawPath(e.getRawPath().replaceAll("/sessions/[^/]+", "/sessions/" + sessionId));
+        return e;
+    }
+
+    static APIGatewayV2HTTPEvent withBody(APIGatewayV2HTTPEvent e, String body) {
+        e.setBody(body);
+        return e;
+    }
+
+    static String createBody(String title, String startsAt, String... skus) {
+        return Json.write(Map.of("title", title, "startsAt", startsAt, "lineup", List.of(skus)));
+    }
+
+    Response invoke(ApiHandler handler, APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, new TestContext("sessions-test"));
+        String body = response.getBody();
+        Map<String, String> headers = response.getHeaders() == null ? Map.of() : response.getHeaders();
+        String type = headers.getOrDefault("content-type", "");
+        try {
+            JsonNode node = body == null || body.isEmpty() || !type.startsWith("application/json")
+                    ? NullNode.getInstance() : Json.MAPPER.readTree(body);
+            return new Response(response.getStatusCode(), node, body, headers);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("Response body is not JSON: " + body, e);
+        }
+    }
+
+    Response createSession(String body) {
+        return invoke(admin, withBody(sample("create-session.json"), body));
+    }
+
+    /** A scheduled session with the given lineup; returns its id. */
+    String scheduled(String... skus) {
+        Response r = createSession(createBody("Cyber Deals Sunday", clock.instant().plus(Duration.ofHours(1)).toString(), skus));
+        if (r.status() != 201) {
+            throw new AssertionError("create failed: " + r.rawBody());
+        }
+        return r.body().get("sessionId").asText();
+    }
+
+    String channelOf(String sessionId) {
+        return wiring.sessions().find(sessionId).orElseThrow().channelArn();
+    }
+
+    Response get(String sessionId) {
+        return invoke(read, withSession(sample("get-session.json"), sessionId));
+    }
+
+    Response list() {
+        return invoke(read, sample("list-sessions.json"));
+    }
+
+    Response timeline(String sessionId) {
+        return invoke(read, withSession(sample("get-timeline.json"), sessionId));
+    }
+
+    Response calendar(String sessionId) {
+        return invoke(read, withSession(sample("get-calendar.json"), sessionId));
+    }
+
+    Response ingest(String sessionId) {
+        return invoke(admin, withSession(sample("get-ingest.json"), sessionId));
+    }
+
+    Response end(String sessionId) {
+        return invoke(admin, withSession(sample("end-session.json"), sessionId));
+    }
+
+    Response remind(String sessionId, String email) {
+        return invoke(reminders, withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email))));
+    }
+
+    Response highlight(String sessionId, String body) {
+        return invoke(highlights, withBody(withSession(sample("highlight.json"), sessionId), body));
+    }
+
+    Response highlight(String sessionId, String sku, Long deal) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("sku", sku);
+        if (deal != null) {
+            body.put("dealPriceCents", deal);
+        }
+        return highlight(sessionId, Json.write(body));
+    }
+
+    // ------------------------------------------------------------------ IVS EventBridge events
+
+    /** An events-samples IVS event, re-pointed at {@code channelArn}, with stream id and time replaced. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ivsEvent(String sample, String channelArn, String streamId, Instant time) {
+        try {
+            Map<String, Object> event = Json.MAPPER.readValue(Files.readString(samplePath(sample)), Map.class);
+            event.put("resources", List.of(channelArn));
+            event.put("time", time.toString());
+            Map<String, Object> detail = (Map<String, Object>) event.get("detail");
+            if (streamId != null) {
+                detail.put("stream_id", streamId);
+            }
+            return event;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void deliver(Map<String, Object> event) {
+        lifecycle.handleRequest(event, new TestContext("stream-lifecycle-test"));
+    }
+
+    /** Delivers a Stream Start and marks the fake channel broadcasting. */
+    void startStream(String sessionId, String streamId, Instant at) {
+        String arn = channelOf(sessionId);
+        video.broadcasting.add(arn);
+        deliver(ivsEvent("ivs-stream-start.json", arn, streamId, at));
+    }
+
+    String status(String sessionId) {
+        return wiring.sessions().find(sessionId).orElseThrow().status();
+    }
+}
