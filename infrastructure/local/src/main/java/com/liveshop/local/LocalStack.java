@@ -50,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     private DynamoDbLocal dynamo;
     private JwtAuthorizer jwt;
     private LocalEventBridge eventBridge;
+    private WebSocketApiEmulator webSockets;
     private LocalScheduler scheduler;
     private HttpApiEmulator httpApi;
     private List<LocalFunction> functions;
@@ -142,12 +143,15 @@ public final class LocalStack implements AutoCloseable {
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
-        List<LocalService> services = List.of(eventBridge);
+        webSockets = new WebSocketApiEmulator(url, clock);
+        resources.add(webSockets);
+        List<LocalService> services = List.of(eventBridge, webSockets);
 
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
         services.forEach(s -> settings.putAll(s.functionSettings()));
         functions = templateFunctions.instantiate(settings);
+        webSockets.load(templateFunctions, functions);
 
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
@@ -279,6 +283,11 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalEventBridge eventBridge() {
         return eventBridge;
+    }
+
+    /** The template's WebSocket API(s) at {@code ws://…/ws} and the @connections endpoint. */
+    public WebSocketApiEmulator webSockets() {
+        return webSockets;
     }
 
     public List<LocalFunction> functions() {
