@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
@@ -45,6 +47,10 @@ public final class LocalConnections {
     public static final String PATH = "/_local/ws";
     /** API Gateway's WebSocket message payload limit, also for {@code @connections} POST. */
     public static final int MAX_MESSAGE_BYTES = 128 * 1024;
+    /** API Gateway's WebSocket frame limit, in and out. */
+    public static final int MAX_FRAME_BYTES = 32 * 1024;
+    /** Chars per outgoing text frame: at most 3 UTF-8 bytes each, so a frame stays under 32 KB. */
+    private static final int MAX_FRAME_CHARS = 10_000;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long SEND_TIMEOUT_SECONDS = 10;
@@ -62,13 +68,16 @@ public final class LocalConnections {
         private volatile Instant lastActiveAt;
         private volatile Session session;
         private volatile Map<String, Object> authorizer;
+        private final Object sendLock = new Object();
+        private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
 
         Connection(String id, WebSocketApiDefinition api, Instant connectedAt, String sourceIp, String userAgent,
                    String domainName, Executor pool) {
             this.id = id;
             this.api = api;
-            this.connectedAt = connectedAt;
-            this.lastActiveAt = connectedAt;
+            // API Gateway keeps milliseconds (connectedAt in events is epoch millis).
+            this.connectedAt = connectedAt.truncatedTo(ChronoUnit.MILLIS);
+            this.lastActiveAt = this.connectedAt;
             this.sourceIp = sourceIp;
             this.userAgent = userAgent;
             this.domainName = domainName;
@@ -92,7 +101,7 @@ public final class LocalConnections {
         }
 
         void touch(Instant now) {
-            lastActiveAt = now;
+            lastActiveAt = now.truncatedTo(ChronoUnit.MILLIS);
         }
 
         public String sourceIp() {
@@ -135,27 +144,67 @@ public final class LocalConnections {
             return disconnected.compareAndSet(false, true);
         }
 
-        /** Sends one message; the future completes when the frame is written (or fails). */
+        /**
+         * Sends one message, after the ones already sent to this connection; the future completes when it is written.
+         * Text if the bytes are UTF-8, binary otherwise.
+         */
         public CompletableFuture<Void> send(byte[] data) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Callback callback = Callback.from(() -> done.complete(null), done::completeExceptionally);
             Optional<String> text = utf8(data);
-            try {
-                if (text.isPresent()) {
-                    session.sendText(text.get(), callback);
-                } else {
-                    session.sendBinary(ByteBuffer.wrap(data), callback);
+            return text.isPresent() ? send(text.get()) : enqueue(() -> sendBinaryFrames(data));
+        }
+
+        public CompletableFuture<Void> send(String text) {
+            return enqueue(() -> sendTextFrames(text));
+        }
+
+        /** Whole messages one after another: a message split into frames must not interleave with another. */
+        private CompletableFuture<Void> enqueue(Supplier<CompletableFuture<Void>> write) {
+            synchronized (sendLock) {
+                CompletableFuture<Void> next = lastSend.handle((ok, failed) -> null).thenCompose(ignored -> write.get());
+                lastSend = next;
+                return next;
+            }
+        }
+
+        /** Like API Gateway, a message over the 32 KB frame limit goes out as several frames. */
+        private CompletableFuture<Void> sendTextFrames(String text) {
+            Session s = session;
+            if (text.length() <= MAX_FRAME_CHARS || utf8Length(text) <= MAX_FRAME_BYTES) {
+                return write(callback -> s.sendText(text, callback));
+            }
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            int start = 0;
+            while (start < text.length()) {
+                int end = Math.min(text.length(), start + MAX_FRAME_CHARS);
+                if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+                    end--;
                 }
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+                String part = text.substring(start, end);
+                boolean last = end == text.length();
+                done = done.thenCompose(ignored -> write(callback -> s.sendPartialText(part, last, callback)));
+                start = end;
             }
             return done;
         }
 
-        public CompletableFuture<Void> send(String text) {
+        private CompletableFuture<Void> sendBinaryFrames(byte[] data) {
+            Session s = session;
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            int start = 0;
+            do {
+                int end = Math.min(data.length, start + MAX_FRAME_BYTES);
+                ByteBuffer part = ByteBuffer.wrap(data, start, end - start);
+                boolean last = end == data.length;
+                done = done.thenCompose(ignored -> write(callback -> s.sendPartialBinary(part, last, callback)));
+                start = end;
+            } while (start < data.length);
+            return done;
+        }
+
+        private static CompletableFuture<Void> write(Consumer<Callback> send) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             try {
-                session.sendText(text, Callback.from(() -> done.complete(null), done::completeExceptionally));
+                send.accept(Callback.from(() -> done.complete(null), done::completeExceptionally));
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -296,6 +345,24 @@ public final class LocalConnections {
     private static void error(Context ctx, int status, String type, String message) {
         ctx.header("x-amzn-ErrorType", type);
         LocalJson.write(ctx, status, Map.of("message", message));
+    }
+
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The bytes as text if they are valid UTF-8. */

@@ -56,7 +56,7 @@ public final class WebSocketApiEmulator implements LocalService {
 
     public static final String PATH = "/ws";
     /** API Gateway's WebSocket frame size limit. */
-    public static final int MAX_FRAME_BYTES = 32 * 1024;
+    public static final int MAX_FRAME_BYTES = LocalConnections.MAX_FRAME_BYTES;
     public static final int MAX_MESSAGE_BYTES = LocalConnections.MAX_MESSAGE_BYTES;
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MAX_CONNECTION_DURATION = Duration.ofHours(2);
@@ -332,7 +332,8 @@ public final class WebSocketApiEmulator implements LocalService {
         session.setMaxFrameSize(MAX_FRAME_BYTES);
         session.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         session.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
-        // Refuse an oversize frame (1009) instead of splitting it, as API Gateway does.
+        // Refuse an oversize incoming frame (1009) instead of splitting it, as API Gateway does; the price is that
+        // outgoing messages over 32 KB must be split by hand (Connection.send does).
         session.setAutoFragment(false);
         session.setIdleTimeout(IDLE_TIMEOUT);
         c.attach(session);
