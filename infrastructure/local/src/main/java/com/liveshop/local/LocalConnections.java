@@ -271,7 +271,7 @@ public final class LocalConnections {
     void register(RoutesConfig routes) {
         String path = PATH + "/@connections/{connectionId}";
         routes.post(path, this::post);
-        routes.get(path, this::describe);
+        routes.get(path, this::getConnection);
         routes.delete(path, this::delete);
     }
 
@@ -307,7 +307,7 @@ public final class LocalConnections {
         }
     }
 
-    private void describe(Context ctx) {
+    private void getConnection(Context ctx) {
         Optional<Connection> connection = get(ctx.pathParam("connectionId"));
         if (connection.isEmpty()) {
             gone(ctx);

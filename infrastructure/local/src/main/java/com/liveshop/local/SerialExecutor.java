@@ -3,6 +3,7 @@ package com.liveshop.local;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,13 @@ final class SerialExecutor implements Executor {
 
     private void schedule() {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-            pool.execute(this::drain);
+            try {
+                pool.execute(this::drain);
+            } catch (RejectedExecutionException stopping) {
+                // The local stack is shutting down: what is left would never run.
+                scheduled.set(false);
+                tasks.clear();
+            }
         }
     }
 
