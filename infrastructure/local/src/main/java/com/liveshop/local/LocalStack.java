@@ -51,6 +51,7 @@ public final class LocalStack implements AutoCloseable {
     private JwtAuthorizer jwt;
     private LocalEventBridge eventBridge;
     private LocalIvs ivs;
+    private WebSocketApiEmulator webSockets;
     private LocalScheduler scheduler;
     private HttpApiEmulator httpApi;
     private List<LocalFunction> functions;
@@ -144,12 +145,16 @@ public final class LocalStack implements AutoCloseable {
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
-        List<LocalService> services = List.of(eventBridge, ivs);
+        resources.add(ivs);
+        webSockets = new WebSocketApiEmulator(url, clock);
+        resources.add(webSockets);
+        List<LocalService> services = List.of(eventBridge, ivs, webSockets);
 
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
         services.forEach(s -> settings.putAll(s.functionSettings()));
         functions = templateFunctions.instantiate(settings);
+        webSockets.load(templateFunctions, functions);
 
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
@@ -286,6 +291,11 @@ public final class LocalStack implements AutoCloseable {
     /** The local IVS: channels, broadcasts ({@link LocalIvs#broadcast}), players and their cues. */
     public LocalIvs ivs() {
         return ivs;
+    }
+
+    /** The template's WebSocket API(s) at {@code ws://…/ws} and the @connections endpoint. */
+    public WebSocketApiEmulator webSockets() {
+        return webSockets;
     }
 
     public List<LocalFunction> functions() {
