@@ -44,8 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|highlights|all]
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
+ *      [--highlights 200] [--per-second 4]
  * </pre>
  */
 public final class Bench {
@@ -76,6 +77,10 @@ public final class Bench {
             }
             if (mode.equals("flash-sale") || mode.equals("all")) {
                 bench.flashSale();
+            }
+            if (mode.equals("highlights") || mode.equals("all")) {
+                // Runs the whole local stack (its own DynamoDB Local); the checkout benchmarks' one idles meanwhile.
+                HighlightBench.run(bench.opt("highlights", 200), bench.opt("per-second", 4));
             }
         } finally {
             bench.stop();

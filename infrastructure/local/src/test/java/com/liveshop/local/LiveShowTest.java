@@ -1,0 +1,205 @@
+package com.liveshop.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.shared.json.Json;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole show on the local stack with the repository's template, over real HTTP and WebSocket: the host
+ * creates a session (a channel on the local IVS), "OBS" starts the broadcast, IVS's EventBridge events reach the
+ * lifecycle function through the template's rule, featured products reach players as timed-metadata cues, the
+ * show ends and the replay chapters can be read.
+ */
+class LiveShowTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LocalStack stack;
+    private static String hostToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
+        hostToken = json(send("GET", "/_local/host-token", null)).get("token").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aHostRunsAShowThatPlayersFollowCueByCueAndTheReplayHasChapters() throws Exception {
+        String sweater = product("Cashmere Sweater", 12900);
+        String scarf = product("Silk Scarf", 4900);
+        HttpResponse<String> created = admin("POST", "/sessions", "{\"title\":\"Cyber Deals Sunday\",\"startsAt\":\""
+                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sweater + "\",\"" + scarf + "\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode session = json(created);
+        String sessionId = session.get("sessionId").asText();
+        String channelArn = session.get("channelArn").asText();
+        String streamKey = session.at("/ingest/streamKey").asText();
+        assertThat(session.get("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(streamKey).startsWith("sk_");
+        assertThat(stack.ivs().channel(channelArn)).isPresent();
+
+        // Public views never carry the stream key; the admin ingest route does.
+        assertThat(send("GET", "/sessions/" + sessionId, null).body()).doesNotContain(streamKey);
+        assertThat(send("GET", "/sessions", null).body()).contains(sessionId).doesNotContain(streamKey);
+        assertThat(json(admin("GET", "/sessions/" + sessionId + "/ingest", null)).get("streamKey").asText()).isEqualTo(streamKey);
+
+        // Highlighting before the broadcast starts is refused.
+        assertThat(highlight(sessionId, scarf).statusCode()).isEqualTo(409);
+
+        LocalIvsPlayersTest.Player player = LocalIvsPlayersTest.Player.connect(stack,
+                "?channelArn=" + URLEncoder.encode(channelArn, StandardCharsets.UTF_8));
+        broadcast(channelArn, "start");
+        JsonNode live = awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
+        assertThat(live.has("liveAt")).isTrue();
+        assertThat(stack.eventBridge().events("SessionLive"))
+                .filteredOn(e -> e.at("/detail/sessionId").asText().equals(sessionId)).hasSize(1);
+
+        HttpResponse<String> featured = highlight(sessionId, sweater, ",\"dealPriceCents\":9900");
+        assertThat(featured.statusCode()).as(featured.body()).isEqualTo(202);
+        JsonNode cue = player.next();
+        assertThat(cue.get("type").asText()).isEqualTo("TEXT_METADATA_CUE");
+        assertThat(cue.get("text").asText()).isEqualTo(json(featured).get("metadata").asText()).contains(sweater);
+        assertThat(cue.get("streamTimeMs").asLong()).isGreaterThanOrEqualTo(0);
+
+        // A viewer who joins now sees the product on screen, and holds get the deal price.
+        JsonNode lateJoiner = json(send("GET", "/sessions/" + sessionId, null));
+        assertThat(lateJoiner.at("/currentHighlight/sku").asText()).isEqualTo(sweater);
+        HttpResponse<String> hold = send("POST", "/carts/" + UUID.randomUUID() + "/items",
+                "{\"sku\":\"" + sweater + "\",\"quantity\":1}");
+        assertThat(json(hold).get("priceCents").asLong()).isEqualTo(9900);
+
+        HttpResponse<String> second = highlight(sessionId, scarf);
+        assertThat(second.statusCode()).isEqualTo(202);
+        assertThat(player.next().get("text").asText()).contains(scarf);
+
+        // Not in the lineup → 422, nothing sent.
+        assertThat(highlight(sessionId, product("Elsewhere", 100)).statusCode()).isEqualTo(422);
+
+        HttpResponse<String> ended = admin("POST", "/sessions/" + sessionId + "/end", null);
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+        assertThat(stack.ivs().channel(channelArn).orElseThrow().toString()).doesNotContain(streamKey);
+        JsonNode over = awaitSession(sessionId, s -> s.get("status").asText().equals("ENDED") && s.has("replay"));
+        assertThat(over.at("/replay/url").asText()).endsWith("/media/hls/master.m3u8");
+        assertThat(over.has("currentHighlight")).isFalse();
+        assertThat(highlight(sessionId, scarf).statusCode()).isEqualTo(409);
+
+        JsonNode chapters = json(send("GET", "/sessions/" + sessionId + "/timeline", null)).get("chapters");
+        assertThat(chapters).hasSize(2);
+        assertThat(chapters.get(0).get("sku").asText()).isEqualTo(sweater);
+        assertThat(chapters.get(0).get("dealPriceCents").asLong()).isEqualTo(9900);
+        assertThat(chapters.get(1).get("sku").asText()).isEqualTo(scarf);
+        assertThat(chapters.get(1).get("offsetMs").asLong()).isGreaterThanOrEqualTo(chapters.get(0).get("offsetMs").asLong());
+    }
+
+    @Test
+    void aBurstOfHighlightsStaysWithinIvsLimitsAndEveryAcceptedOneBecomesACue() throws Exception {
+        String lamp = product("Desk Lamp", 3900);
+        JsonNode session = json(admin("POST", "/sessions", "{\"title\":\"Burst\",\"startsAt\":\""
+                + Instant.now().plusSeconds(60) + "\",\"lineup\":[\"" + lamp + "\"]}"));
+        String sessionId = session.get("sessionId").asText();
+        String channelArn = session.get("channelArn").asText();
+        broadcast(channelArn, "start");
+        awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(pool.submit(() -> highlight(sessionId, lamp)));
+        }
+        int accepted = 0;
+        for (Future<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.get();
+            assertThat(response.statusCode()).as(response.body()).isIn(202, 429);
+            if (response.statusCode() == 429) {
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                assertThat(json(response).at("/error/code").asText()).isEqualTo("THROTTLED");
+            } else {
+                accepted++;
+            }
+        }
+        pool.shutdown();
+        // The backoff lets more than one second's worth through; IVS saw every accepted one exactly once.
+        assertThat(accepted).isGreaterThanOrEqualTo(5);
+        assertThat(stack.ivs().cues(channelArn)).hasSize(accepted);
+        assertThat(json(send("GET", "/sessions/" + sessionId + "/timeline", null)).get("chapters")).hasSize(accepted);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String product(String title, long priceCents) throws Exception {
+        String sku = title.toLowerCase().replace(' ', '-') + "-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> put = admin("PUT", "/products/" + sku, "{\"title\":\"" + title + "\",\"priceCents\":"
+                + priceCents + ",\"currency\":\"USD\",\"stock\":20}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        return sku;
+    }
+
+    private static HttpResponse<String> highlight(String sessionId, String sku, String... extra) throws Exception {
+        return admin("POST", "/sessions/" + sessionId + "/highlights",
+                "{\"sku\":\"" + sku + "\"" + String.join("", extra) + "}");
+    }
+
+    private static void broadcast(String channelArn, String action) throws Exception {
+        HttpResponse<String> response = send("POST", "/_local/ivs/broadcast",
+                "{\"channelArn\":\"" + channelArn + "\",\"action\":\"" + action + "\"}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    /** EventBridge delivers to rule targets asynchronously, as in AWS: poll the public view. */
+    private static JsonNode awaitSession(String sessionId, Predicate<JsonNode> condition) throws Exception {
+        JsonNode last = null;
+        for (int i = 0; i < 200; i++) {
+            last = json(send("GET", "/sessions/" + sessionId, null));
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Session never reached the expected state: " + last);
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return send(method, path, body, "authorization", "Bearer " + hostToken);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("content-type", "application/json");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.MAPPER.readTree(response.body());
+    }
+}
