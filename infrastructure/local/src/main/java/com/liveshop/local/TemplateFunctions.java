@@ -74,6 +74,9 @@ public final class TemplateFunctions {
             String bucket = name == null ? STACK_NAME + "-" + id.toLowerCase(Locale.ROOT) : new Intrinsics(refs).resolveString(name);
             refs.put(id, bucket);
             refs.put(id + ".Arn", "arn:aws:s3:::" + bucket);
+            // The names S3 would give it (no local S3 serves them; replay URLs locally are IVS-shaped, not playable).
+            refs.put(id + ".DomainName", bucket + ".s3.amazonaws.com");
+            refs.put(id + ".RegionalDomainName", bucket + ".s3." + region + ".amazonaws.com");
         });
         Intrinsics withBuckets = new Intrinsics(refs);
         template.resourcesOfType("AWS::IVS::RecordingConfiguration").forEach((id, resource) -> {
