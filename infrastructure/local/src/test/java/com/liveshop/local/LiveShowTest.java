@@ -149,6 +149,27 @@ class LiveShowTest {
         assertThat(json(send("GET", "/sessions/" + sessionId + "/timeline", null)).get("chapters")).hasSize(accepted);
     }
 
+    @Test
+    void aHighlightOnAChannelThatIsNotBroadcastingIsRefusedByIvsAs409() throws Exception {
+        String mug = product("Travel Mug", 1900);
+        JsonNode session = json(admin("POST", "/sessions", "{\"title\":\"Off air\",\"startsAt\":\""
+                + Instant.now().plusSeconds(60) + "\",\"lineup\":[\"" + mug + "\"]}"));
+        String sessionId = session.get("sessionId").asText();
+        String channelArn = session.get("channelArn").asText();
+        // IVS says the stream started (a late event of a stream that has stopped since): our session is LIVE,
+        // the channel is not, so it is IVS's ChannelNotBroadcastingException that refuses the cue.
+        stack.eventBridge().putEvent("default", IvsEvents.streamStateChange(channelArn, "off-air", "st-gone",
+                "Stream Start", Instant.now()));
+        awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
+        assertThat(stack.ivs().channel(channelArn).orElseThrow().live()).isFalse();
+
+        HttpResponse<String> refused = highlight(sessionId, mug);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(json(refused).at("/error/code").asText()).isEqualTo("SESSION_NOT_LIVE");
+        assertThat(stack.ivs().cues(channelArn)).isEmpty();
+        assertThat(json(send("GET", "/sessions/" + sessionId + "/timeline", null)).get("chapters")).isEmpty();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String product(String title, long priceCents) throws Exception {
