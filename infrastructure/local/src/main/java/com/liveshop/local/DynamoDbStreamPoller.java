@@ -3,6 +3,7 @@ package com.liveshop.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.liveshop.shared.json.Json;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
 
     static final int POLL_MILLIS = 250;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final int TRIMMED_BEFORE_WARNING = 20;
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamPoller.class);
 
     /** A record read from a shard and waiting for its batch. */
@@ -44,11 +46,14 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         final String shardId;
         final String parentShardId;
         ShardIteratorType startAt;
+        /** Records up to this sequence number were in the shard before a LATEST mapping began: not delivered. */
+        BigInteger skipThrough;
         String iterator;
         String lastRead;
         boolean exhausted;
         final List<Pending> buffer = new ArrayList<>();
         long firstBufferedNanos;
+        int trimmedInARow;
 
         ShardState(String shardId, String parentShardId, ShardIteratorType startAt) {
             this.shardId = shardId;
@@ -77,16 +82,18 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
     public DynamoDbStreamPoller(StreamEventSource source, DynamoDbStreamsClient streams) {
         this.source = source;
         this.streams = streams;
-        ShardIteratorType start = ShardIteratorType.fromValue(source.startingPosition());
+        boolean latest = source.startingPosition().equals("LATEST");
         for (Shard shard : describe()) {
-            ShardState state = new ShardState(shard.shardId(), shard.parentShardId(), start);
+            // LATEST is "after the newest record now": an iterator of type LATEST taken on an empty shard is
+            // answered with TrimmedDataAccess by DynamoDB Local once records arrive, so remember that record instead.
+            ShardState state = new ShardState(shard.shardId(), shard.parentShardId(), ShardIteratorType.TRIM_HORIZON);
             boolean closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
-            if (start == ShardIteratorType.LATEST && closed) {
+            if (latest && closed) {
                 finishedShards.add(shard.shardId()); // nothing after "now" can be in a closed shard
                 continue;
             }
-            if (start == ShardIteratorType.LATEST) {
-                state.iterator = iterator(state);
+            if (latest) {
+                state.skipThrough = newestSequenceNumber(shard.shardId());
             }
             shards.put(shard.shardId(), state);
         }
@@ -145,6 +152,9 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
                 lastIdleCycleStart = started;
             }
         } catch (Throwable e) { // the poller must outlive anything: the next cycle tries again
+            if (executor.isShutdown()) {
+                return; // stopping: the interrupted call is expected
+            }
             LOG.error("Stream event source {}: poll failed: {}", source.id(), e.toString(), e);
         }
     }
@@ -171,6 +181,23 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         }
     }
 
+    /** The sequence number of the shard's newest record, null when it has none. */
+    private BigInteger newestSequenceNumber(String shardId) {
+        String iterator = streams.getShardIterator(r -> r.streamArn(source.streamArn()).shardId(shardId)
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        BigInteger newest = null;
+        while (iterator != null) {
+            String current = iterator;
+            GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current).limit(1000));
+            if (page.records().isEmpty()) {
+                break;
+            }
+            newest = new BigInteger(page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+            iterator = page.nextShardIterator();
+        }
+        return newest;
+    }
+
     private String iterator(ShardState shard) {
         return streams.getShardIterator(r -> {
             r.streamArn(source.streamArn()).shardId(shard.shardId);
@@ -182,7 +209,7 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         }).shardIterator();
     }
 
-    /** One GetRecords call on the shard; returns how many records it gave. */
+    /** One GetRecords call on the shard; returns how many records it gave, -1 when it has to be tried again. */
     private int read(ShardState shard) {
         if (shard.exhausted) {
             return 0;
@@ -196,19 +223,25 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             response = streams.getRecords(r -> r.shardIterator(current).limit(1000));
         } catch (ExpiredIteratorException e) {
             shard.iterator = null; // a fresh one after the last record read, next cycle
-            return 0;
+            return -1;
         } catch (TrimmedDataAccessException e) {
-            LOG.warn("Stream event source {}: records of shard {} were trimmed before they were read", source.id(), shard.shardId);
-            shard.lastRead = null;
-            shard.startAt = ShardIteratorType.TRIM_HORIZON;
+            // DynamoDB Local also answers this for an iterator taken while the shard was empty: a fresh iterator (after
+            // the last record read, else from the oldest) works. Only if that keeps failing were records really lost.
             shard.iterator = null;
-            return 0;
+            if (++shard.trimmedInARow % TRIMMED_BEFORE_WARNING == 0) {
+                LOG.warn("Stream event source {}: shard {} keeps answering TrimmedDataAccess", source.id(), shard.shardId);
+            }
+            return -1;
         }
+        shard.trimmedInARow = 0;
         shard.iterator = response.nextShardIterator();
         shard.exhausted = shard.iterator == null;
         for (Record record : response.records()) {
             ObjectNode json = StreamRecords.toLambdaJson(record, source.streamArn());
             shard.lastRead = record.dynamodb().sequenceNumber();
+            if (shard.skipThrough != null && new BigInteger(shard.lastRead).compareTo(shard.skipThrough) <= 0) {
+                continue;
+            }
             if (source.accepts(json)) {
                 if (shard.buffer.isEmpty()) {
                     shard.firstBufferedNanos = System.nanoTime();
