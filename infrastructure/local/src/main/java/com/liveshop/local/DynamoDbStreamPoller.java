@@ -84,8 +84,8 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         this.streams = streams;
         boolean latest = source.startingPosition().equals("LATEST");
         for (Shard shard : describe()) {
-            // LATEST is "after the newest record now": an iterator of type LATEST taken on an empty shard is
-            // answered with TrimmedDataAccess by DynamoDB Local once records arrive, so remember that record instead.
+            // LATEST is "after the newest record now". DynamoDB Local answers any iterator taken on a still-empty shard
+            // with TrimmedDataAccess once records arrive, so a LATEST iterator cannot be kept: remember that record instead.
             ShardState state = new ShardState(shard.shardId(), shard.parentShardId(), ShardIteratorType.TRIM_HORIZON);
             boolean closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
             if (latest && closed) {
