@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
  * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
  * EventBridge PutEvents with the template's rules and schedules, IVS (control plane, simulated broadcasts, local
- * players), a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * players), DynamoDB stream event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
  * in-process for tests.
  */
 public final class LocalStack implements AutoCloseable {
@@ -53,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalIvs ivs;
     private WebSocketApiEmulator webSockets;
     private LocalScheduler scheduler;
+    private LocalStreams streams;
     private HttpApiEmulator httpApi;
     private List<LocalFunction> functions;
     private TemplateSource template;
@@ -135,11 +136,13 @@ public final class LocalStack implements AutoCloseable {
         dynamo = quietly(() -> DynamoDbLocal.start(dynamoPort));
         resources.add(dynamo);
         Map<String, String> tables;
+        Map<String, String> streamArns;
         try (var client = dynamo.client()) {
             tables = LocalTables.createAll(client, template.template());
+            streamArns = LocalTables.streamArns(client, template.template());
         }
 
-        TemplateFunctions templateFunctions = new TemplateFunctions(template.template(), tables,
+        TemplateFunctions templateFunctions = new TemplateFunctions(template.template(), tables, streamArns,
                 Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET));
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
@@ -185,14 +188,19 @@ public final class LocalStack implements AutoCloseable {
         resources.add(app::stop);
         app.start();
 
+        // After the server (functions may call the local services), before the seed (its writes are changes too).
+        streams = new LocalStreams(dynamo.endpoint(), streamArns);
+        resources.add(streams);
+        streams.addAll(sources.streamSources());
+
         if (options.seed()) {
             seeded = DemoSeed.seed(http, url, jwt.hostToken());
         }
         if (options.schedules()) {
             scheduler.start();
         }
-        LOG.info("{} routes, {} rules, {} schedules, {} demo products", httpApi.routes().all().size(),
-                eventBridge.rules().size(), scheduler.schedules().size(), seeded);
+        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} demo products", httpApi.routes().all().size(),
+                eventBridge.rules().size(), scheduler.schedules().size(), streams.sources().size(), seeded);
     }
 
     /** DynamoDB Local prints a banner on stdout; stdout is for the Ready line. */
@@ -254,6 +262,7 @@ public final class LocalStack implements AutoCloseable {
                 "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
         index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
                 "expression", s.expression())).toList());
+        index.put("streams", streams == null ? List.of() : streams.describe());
         index.put("endpoints", endpoints);
         return index;
     }
@@ -296,6 +305,11 @@ public final class LocalStack implements AutoCloseable {
     /** The template's WebSocket API(s) at {@code ws://…/ws} and the @connections endpoint. */
     public WebSocketApiEmulator webSockets() {
         return webSockets;
+    }
+
+    /** The DynamoDB stream event sources; {@link LocalStreams#awaitIdle} waits until written changes are handled. */
+    public LocalStreams streams() {
+        return streams;
     }
 
     public List<LocalFunction> functions() {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the template's event sources into the local emulators: HttpApi events into routes (with each
  * route's JWT authorizer), EventBridgeRule / CloudWatchEvent events and AWS::Events::Rule resources into
- * EventBridge rules, Schedule / ScheduleV2 events and scheduled rules into local schedules.
+ * EventBridge rules, Schedule / ScheduleV2 events and scheduled rules into local schedules, DynamoDB events
+ * into stream event source mappings.
  */
 public final class TemplateEventSources {
 
@@ -132,6 +133,48 @@ public final class TemplateEventSources {
                         template.resolve(props.get("ScheduleExpression")), f, "aws.events", input(target.get("Input")))));
             }
         });
+    }
+
+    /** Every enabled {@code Type: DynamoDB} event, with Lambda's defaults for what the template leaves out. */
+    public List<StreamEventSource> streamSources() {
+        List<StreamEventSource> sources = new java.util.ArrayList<>();
+        for (LocalFunction function : functions.values()) {
+            for (FunctionEvent event : function.eventsOfType("DynamoDB")) {
+                Map<String, Object> props = event.properties();
+                if (isDisabled(props)) {
+                    continue;
+                }
+                String id = function.logicalId() + "-" + event.name();
+                List<JsonNode> filterJson = SamTemplate.list(SamTemplate.map(template.resolveStructure(props.get("FilterCriteria")))
+                        .get("Filters")).stream()
+                        .map(f -> SamTemplate.map(f).get("Pattern"))
+                        .map(p -> p instanceof String s ? readJson(s) : Json.MAPPER.valueToTree(p))
+                        .toList();
+                List<Object> responseTypes = SamTemplate.list(props.get("FunctionResponseTypes"));
+                sources.add(new StreamEventSource(id, function, template.resolve(props.get("Stream")),
+                        String.valueOf(template.resolve(props.getOrDefault("StartingPosition", "LATEST"))),
+                        intOf(props, "BatchSize", StreamEventSource.DEFAULT_BATCH_SIZE),
+                        intOf(props, "MaximumBatchingWindowInSeconds", 0),
+                        filterJson.stream().map(EventPattern::new).toList(), filterJson,
+                        responseTypes.contains("ReportBatchItemFailures"),
+                        intOf(props, "MaximumRetryAttempts", -1),
+                        Boolean.parseBoolean(String.valueOf(template.resolve(props.getOrDefault("BisectBatchOnFunctionError", false))))));
+            }
+        }
+        return sources;
+    }
+
+    private int intOf(Map<String, Object> props, String name, int fallback) {
+        Object value = props.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        String text = template.resolve(value);
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got " + text);
+        }
     }
 
     private static boolean isDisabled(Map<String, Object> props) {

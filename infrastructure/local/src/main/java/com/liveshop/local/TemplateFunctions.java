@@ -45,6 +45,16 @@ public final class TemplateFunctions {
      * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
      */
     public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> secrets) {
+        this(template, tableNames, Map.of(), secrets);
+    }
+
+    /**
+     * @param tableNames table logical id → local table name
+     * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
+     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     */
+    public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> streamArns,
+                             Map<String, String> secrets) {
         this.template = template;
         this.secrets = Map.copyOf(secrets);
         String region = LocalAws.REGION;
@@ -65,6 +75,7 @@ public final class TemplateFunctions {
             refs.put(id, name);
             refs.put(id + ".Arn", "arn:aws:dynamodb:" + region + ":" + ACCOUNT_ID + ":table/" + name);
         });
+        streamArns.forEach((id, arn) -> refs.put(id + ".StreamArn", arn));
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
         refs.put("UserPoolClient", JwtAuthorizer.CLIENT_ID);

@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
 /**
- * Creates the template's AWS::DynamoDB::Table resources on DynamoDB Local with the same keys, GSIs and
- * TTL attribute, named by their logical id ("CatalogTable"). Tests and the local stack get exactly the
- * tables that `sam deploy` creates.
+ * Creates the template's AWS::DynamoDB::Table resources on DynamoDB Local with the same keys, GSIs, TTL
+ * attribute and stream (StreamSpecification), named by their logical id ("CatalogTable"). Tests and the local
+ * stack get exactly the tables that `sam deploy` creates.
  */
 public final class LocalTables {
 
@@ -29,6 +29,21 @@ public final class LocalTables {
             names.put(id, id);
         });
         return names;
+    }
+
+    /**
+     * Logical id → the table's current stream ARN ({@code !GetAtt Table.StreamArn}) for every table of the
+     * template that has a stream on DynamoDB Local.
+     */
+    public static Map<String, String> streamArns(DynamoDbClient client, SamTemplate template) {
+        Map<String, String> arns = new LinkedHashMap<>();
+        template.resourcesOfType("AWS::DynamoDB::Table").keySet().forEach(id -> {
+            String arn = client.describeTable(r -> r.tableName(id)).table().latestStreamArn();
+            if (arn != null) {
+                arns.put(id, arn);
+            }
+        });
+        return arns;
     }
 
     private static void create(DynamoDbClient client, String name, Map<String, Object> props) {
@@ -60,6 +75,10 @@ public final class LocalTables {
                 .toList();
         if (!indexes.isEmpty()) {
             request.globalSecondaryIndexes(indexes);
+        }
+        Object viewType = SamTemplate.map(props.get("StreamSpecification")).get("StreamViewType");
+        if (viewType != null) {
+            request.streamSpecification(s -> s.streamEnabled(true).streamViewType(String.valueOf(viewType)));
         }
         try {
             client.createTable(request.build());
