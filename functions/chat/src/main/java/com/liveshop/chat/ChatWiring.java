@@ -41,7 +41,7 @@ public final class ChatWiring {
                         .endpointOverride(URI.create(config.websocketEndpoint()))
                         .httpClient(AwsClients.httpClient())
                         .build());
-        this.broadcaster = new Broadcaster(connections, this.gateway, Broadcaster.DEFAULT_MAX_IN_FLIGHT);
+        this.broadcaster = new Broadcaster(connections, this.gateway, Broadcaster.DEFAULT_MAX_IN_FLIGHT, Clock.systemUTC());
     }
 
     /** Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's). */

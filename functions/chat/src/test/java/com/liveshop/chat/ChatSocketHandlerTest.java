@@ -157,16 +157,24 @@ class ChatSocketHandlerTest {
         String stale = f.connectViewer(session, "Stale");
         String broken = f.connectViewer(session, "Broken");
         String bob = f.connectViewer(session, "Bob");
+        String pending = f.connectViewer(session, "Pending"); // 410 while its $connect may still run: kept
         f.gateway.gone.add(stale);
+        f.gateway.gone.add(pending);
+        f.client.updateItem(u -> u.tableName(ChatFixture.SESSIONS).key(Map.of(
+                        "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + session),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("CONN#" + stale)))
+                .updateExpression("SET connectedAt = :old").expressionAttributeValues(Map.of(
+                        ":old", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("2026-01-01T00:00:00Z"))));
         f.gateway.failing.add(broken);
-        assertThat(f.viewerCount(session)).isEqualTo(4);
+        assertThat(f.viewerCount(session)).isEqualTo(5);
         f.say(ann, "hello");
         assertThat(f.gateway.frames(bob)).anySatisfy(j -> assertThat(j.path("text").asText()).isEqualTo("hello"));
         assertThat(f.wiring.connections().find(session, stale)).isEmpty();
         assertThat(f.wiring.connections().find(session, broken)).isPresent();
-        assertThat(f.viewerCount(session)).isEqualTo(3);
+        assertThat(f.wiring.connections().find(session, pending)).isPresent();
+        assertThat(f.viewerCount(session)).isEqualTo(4);
         f.disconnect(stale);
-        assertThat(f.viewerCount(session)).isEqualTo(3);
+        assertThat(f.viewerCount(session)).isEqualTo(4);
     }
 
     @Test

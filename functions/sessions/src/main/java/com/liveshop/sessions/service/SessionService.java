@@ -61,7 +61,7 @@ public class SessionService {
         LiveVideo.Channel channel = video.createChannel("liveshop-" + sessionId);
         Session session = new Session(sessionId, title, description, startsAt.toString(), Session.SCHEDULED,
                 channel.arn(), channel.playbackUrl(), channel.ingestEndpoint(), lineup, now.toString(), null, null,
-                null, null, null, null, 0);
+                null, null, null, null, 0, null);
         sessions.create(session, now.toString());
         LOG.info("Session {} scheduled on channel {}", sessionId, channel.arn());
         return new Views.CreatedSession(sessionId, Session.SCHEDULED, title, description, session.startsAt(), lineup,
@@ -112,7 +112,8 @@ public class SessionService {
                     deal.isPresent() ? deal.getAsLong() : null, deal.isPresent() ? p.getDealEndsAt() : null));
         }
         return new Views.SessionView(s.sessionId(), s.title(), s.description(), s.status(), s.startsAt(), s.liveAt(),
-                s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay());
+                s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay(),
+                s.pinnedMessage());
     }
 
     public Views.SessionList list(String rawLimit) {
