@@ -66,15 +66,15 @@ public final class SessionsWiring {
         return new ReminderService(sessionService(noVideo(), clock), sessions, clock);
     }
 
-    public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause) {
-        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause);
+    public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {
+        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause, events);
     }
 
     public StreamLifecycleService lifecycleService(EventPublisher events) {
         return new StreamLifecycleService(sessions, events, app.required(SessionsConfig.REPLAY_BASE_URL));
     }
 
-    /** PutEvents to EVENT_BUS_NAME (required by the lifecycle function). */
+    /** PutEvents to EVENT_BUS_NAME (required by the lifecycle and highlight functions). */
     public EventPublisher eventBridgePublisher() {
         return new EventBridgePublisher(AwsClients.eventBridge(app), app.required(SessionsConfig.EVENT_BUS_NAME));
     }

@@ -106,7 +106,7 @@ final class SessionsFixture implements AutoCloseable {
         admin = new SessionAdminHandler(wiring.sessionService(video, clock));
         read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
         reminders = new ReminderHandler(wiring.reminderService(clock));
-        highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add));
+        highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
     }
 

@@ -157,6 +157,25 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void theHostPinsAndDeletesAMessageAndThePinIsInTheSessionView() throws Exception {
+        String session = liveSession();
+        try (TestWsClient ann = join(session, "Ann"); TestWsClient bob = join(session, "Bob")) {
+            ann.send(say("Is the <b>blue</b> one in stock?"));
+            String messageId = next(bob, "chat").get("messageId").asText();
+            HttpResponse<String> pin = admin("POST", "/sessions/" + session + "/pin", "{\"messageId\":\"" + messageId + "\"}");
+            assertThat(pin.statusCode()).isEqualTo(200);
+            assertThat(next(bob, "pinned").path("message").path("text").asText()).isEqualTo("Is the <b>blue</b> one in stock?");
+            JsonNode view = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/sessions/" + session))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(view.path("pinnedMessage").path("messageId").asText()).isEqualTo(messageId);
+            HttpResponse<String> delete = admin("DELETE", "/sessions/" + session + "/messages/" + messageId, "");
+            assertThat(delete.statusCode()).isEqualTo(204);
+            assertThat(next(ann, "messageDeleted").path("messageId").asText()).isEqualTo(messageId);
+            assertThat(admin("DELETE", "/sessions/" + session + "/messages/" + messageId, "").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void floodingIsRateLimitedForTheSenderOnly() throws Exception {
         String session = liveSession();
         try (TestWsClient spam = join(session, "Spam"); TestWsClient other = join(session, "Other")) {
