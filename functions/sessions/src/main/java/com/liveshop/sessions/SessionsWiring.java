@@ -58,6 +58,11 @@ public final class SessionsWiring {
         return products;
     }
 
+    /** The admin function's service: SessionEnded goes to {@code events} when the host ends a session. */
+    public SessionService sessionService(LiveVideo video, Clock clock, EventPublisher events) {
+        return new SessionService(sessions, products, video, clock, events);
+    }
+
     public SessionService sessionService(LiveVideo video, Clock clock) {
         return new SessionService(sessions, products, video, clock);
     }
