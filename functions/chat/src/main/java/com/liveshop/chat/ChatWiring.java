@@ -55,6 +55,10 @@ public final class ChatWiring {
         return new ChatService(connections, chat, broadcaster, hostTokens, new ViewerSignal(connections, broadcaster, clock), clock);
     }
 
+    public ViewerSignal viewerSignal(Clock clock) {
+        return new ViewerSignal(connections, broadcaster, clock);
+    }
+
     public ModerationService moderationService(Clock clock) {
         return new ModerationService(chat, connections, broadcaster, gateway, clock);
     }

@@ -42,6 +42,37 @@ public class ChatRepository {
         return Optional.of(new SessionState(sessionId, str(item, "status"), num(item, "viewerCount"), blocklist, banned));
     }
 
+    /** A live session's viewer count and the last count pushed to its connections (null: none yet). */
+    public record ViewerCounts(String sessionId, long viewerCount, Long pushedCount) {}
+
+    /**
+     * Live sessions' counts, from the sparse byStart index (scheduled and live sessions only: one small
+     * partition, never a Scan).
+     */
+    public List<ViewerCounts> liveViewerCounts() {
+        List<ViewerCounts> out = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            final Map<String, AttributeValue> from = start;
+            var page = client.query(q -> {
+                q.tableName(table).indexName("byStart").keyConditionExpression("gsi1pk = :active")
+                        .filterExpression("#status = :live")
+                        .projectionExpression("sessionId, viewerCount, viewersPushedCount")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"), ":live", s("LIVE")));
+                if (from != null) {
+                    q.exclusiveStartKey(from);
+                }
+            });
+            for (Map<String, AttributeValue> item : page.items()) {
+                out.add(new ViewerCounts(str(item, "sessionId"), num(item, "viewerCount"),
+                        item.containsKey("viewersPushedCount") ? num(item, "viewersPushedCount") : null));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
     // ------------------------------------------------------------------ messages
 
     public void putMessage(String sessionId, Message m, String connectionId, long ttlEpochSeconds) {

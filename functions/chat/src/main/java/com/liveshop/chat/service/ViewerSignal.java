@@ -5,7 +5,9 @@ import com.liveshop.chat.repository.ConnectionRepository;
 /**
  * The {@code viewers} audience signal: pushed at most once per {@link #MIN_INTERVAL_MS} per session and only
  * when the count differs from the last one pushed. The lease is a conditional update on the session item, so
- * concurrent connects/disconnects in many Lambda environments push at most one frame per window.
+ * concurrent connects/disconnects in many Lambda environments push at most one frame per window. The change
+ * that falls inside a window is pushed by the next connect/disconnect after it, or by {@link #flush} (a
+ * schedule, every minute) if none comes.
  */
 public class ViewerSignal {
 
@@ -27,6 +29,24 @@ public class ViewerSignal {
             @Override
             public void changed(String sessionId, long count, String exceptConnectionId) {}
         };
+    }
+
+    /**
+     * The trailing push: every live session whose count differs from the last one pushed gets it now (if the
+     * 2 s lease allows). Run by a schedule, so a change after the last connect/disconnect is not lost.
+     * Returns how many sessions were pushed.
+     */
+    public int flush(com.liveshop.chat.repository.ChatRepository chat) {
+        int pushed = 0;
+        for (var counts : chat.liveViewerCounts()) {
+            if (counts.pushedCount() == null || counts.pushedCount() != counts.viewerCount()) {
+                if (connections.leaseViewersPush(counts.sessionId(), counts.viewerCount(), clock.millis(), MIN_INTERVAL_MS)) {
+                    broadcaster.broadcast(counts.sessionId(), Frames.json(new Frames.Viewers(counts.viewerCount())));
+                    pushed++;
+                }
+            }
+        }
+        return pushed;
     }
 
     /**
