@@ -29,7 +29,7 @@ public class SessionAdminHandler extends ApiHandler {
 
     private static SessionService wire(AppConfig config) {
         SessionsWiring wiring = new SessionsWiring(config);
-        return wiring.sessionService(wiring.ivs(), Clock.systemUTC());
+        return wiring.sessionService(wiring.ivs(), Clock.systemUTC(), wiring.eventBridgePublisher());
     }
 
     public SessionAdminHandler(SessionService sessions) {

@@ -58,6 +58,11 @@ public final class SessionsWiring {
         return products;
     }
 
+    /** The admin function's service: SessionEnded goes to {@code events} when the host ends a session. */
+    public SessionService sessionService(LiveVideo video, Clock clock, EventPublisher events) {
+        return new SessionService(sessions, products, video, clock, events);
+    }
+
     public SessionService sessionService(LiveVideo video, Clock clock) {
         return new SessionService(sessions, products, video, clock);
     }
@@ -66,15 +71,15 @@ public final class SessionsWiring {
         return new ReminderService(sessionService(noVideo(), clock), sessions, clock);
     }
 
-    public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause) {
-        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause);
+    public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {
+        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause, events);
     }
 
     public StreamLifecycleService lifecycleService(EventPublisher events) {
         return new StreamLifecycleService(sessions, events, app.required(SessionsConfig.REPLAY_BASE_URL));
     }
 
-    /** PutEvents to EVENT_BUS_NAME (required by the lifecycle function). */
+    /** PutEvents to EVENT_BUS_NAME (required by the lifecycle and highlight functions). */
     public EventPublisher eventBridgePublisher() {
         return new EventBridgePublisher(AwsClients.eventBridge(app), app.required(SessionsConfig.EVENT_BUS_NAME));
     }

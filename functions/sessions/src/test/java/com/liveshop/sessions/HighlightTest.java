@@ -66,6 +66,15 @@ class HighlightTest {
         String metadata = r.body().get("metadata").asText();
         assertThat(f.video.metadata).anyMatch(m -> m.text().equals(metadata) && m.channelArn().equals(f.channelOf(id)));
         assertThat(metadata).contains("\"sku\":\"cds-cashmere-sweater\"").contains("\"dealPriceCents\":9900");
+        // Chat's audience signal: HighlightFeatured on the bus with what a client without the player shows.
+        String highlightId = r.body().get("highlightId").asText();
+        assertThat(f.published).anySatisfy(p -> {
+            assertThat(p.detailType()).isEqualTo("HighlightFeatured");
+            assertThat(p.detail().get("sessionId").asText()).isEqualTo(id);
+            assertThat(p.detail().get("highlightId").asText()).isEqualTo(highlightId);
+            assertThat(p.detail().get("sku").asText()).isEqualTo("cds-cashmere-sweater");
+            assertThat(p.detail().get("dealPriceCents").asLong()).isEqualTo(9900);
+        });
 
         // A viewer who joins later reads the current highlight from the API.
         f.clock.advance(Duration.ofSeconds(40));

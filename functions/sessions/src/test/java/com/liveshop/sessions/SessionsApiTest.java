@@ -144,6 +144,8 @@ class SessionsApiTest {
         assertThat(again.body().get("streamStopped").asBoolean()).isFalse();
         assertThat(again.body().get("endedAt").asText()).isEqualTo(endedAt);
         assertThat(f.remind(id, "late@example.com").errorCode()).isEqualTo("SESSION_ENDED");
+        assertThat(f.published.stream().filter(p -> p.detailType().equals("SessionEnded")
+                && p.detail().get("sessionId").asText().equals(id))).as("SessionEnded once, for chat's status signal").hasSize(1);
     }
 
     @Test

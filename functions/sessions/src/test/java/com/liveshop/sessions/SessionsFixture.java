@@ -103,10 +103,10 @@ final class SessionsFixture implements AutoCloseable {
         wiring = new SessionsWiring(app);
         products = wiring.products();
         EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
-        admin = new SessionAdminHandler(wiring.sessionService(video, clock));
+        admin = new SessionAdminHandler(wiring.sessionService(video, clock, events));
         read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
         reminders = new ReminderHandler(wiring.reminderService(clock));
-        highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add));
+        highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
     }
 

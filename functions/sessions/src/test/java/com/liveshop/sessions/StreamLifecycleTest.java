@@ -57,6 +57,12 @@ class StreamLifecycleTest {
         assertThat(detail.get("reminders")).hasSize(2);
         f.deliver(f.ivsEvent("ivs-stream-failure.json", arn, "st-A", t.plusSeconds(60)));
         assertThat(session(id).status()).isEqualTo("LIVE");
+        Map<String, Object> end = f.ivsEvent("ivs-stream-end.json", arn, "st-A", t.plusSeconds(3600));
+        f.deliver(end);
+        f.deliver(end);
+        assertThat(session(id).status()).isEqualTo("ENDED");
+        assertThat(f.published.stream().filter(p -> p.detailType().equals("SessionEnded")
+                && p.detail().get("sessionId").asText().equals(id))).as("SessionEnded once").hasSize(1);
     }
 
     @Test

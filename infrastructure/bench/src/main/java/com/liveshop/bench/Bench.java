@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|highlights|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|highlights|chat-fanout|all]
+ *      [--connections 2000] [--rounds 5]   (chat-fanout)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--highlights 200] [--per-second 4]
  * </pre>
@@ -70,6 +71,14 @@ public final class Bench {
             }
         }
         Bench bench = new Bench(options);
+        if (mode.equals("chat-fanout")) {
+            Path template = Files.createTempFile("template", ".yaml");
+            try (InputStream in = resource("template.yaml")) {
+                Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            ChatFanoutBench.run(template, bench.opt("connections", 2000), bench.opt("rounds", 5));
+            System.exit(0);
+        }
         try {
             bench.start();
             if (mode.equals("reservations") || mode.equals("all")) {

@@ -156,6 +156,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
         services.forEach(s -> settings.putAll(s.functionSettings()));
+        // Functions that verify host tokens themselves (WebSocket $connect cannot use the HTTP authorizer)
+        // trust the local issuer and its keys instead of Cognito's.
+        settings.put("HOST_JWT_ISSUER", jwt.issuer());
+        settings.put("HOST_JWT_JWKS_URL", url + "/_local/cognito/.well-known/jwks.json");
         functions = templateFunctions.instantiate(settings);
         webSockets.load(templateFunctions, functions);
 

@@ -180,6 +180,9 @@ final class CfnSpec {
 
     private void checkAttribute(String where, String id, String attribute, JsonNode resources, List<String> problems) {
         String type = resources.path(id).path("Type").asText("");
+        if (type.startsWith("AWS::Serverless::")) {
+            return; // SAM resources: their attributes (Function.Arn …) are the translator's, not the spec's legacy entries
+        }
         JsonNode spec = resourceTypes.get(type);
         if (spec != null && !spec.path("Attributes").has(attribute)) {
             problems.add(where + ": " + type + " " + id + " has no attribute " + attribute);

@@ -6,7 +6,8 @@ import java.util.List;
 public record Session(String sessionId, String title, String description, String startsAt, String status,
                       String channelArn, String playbackUrl, String ingestEndpoint, List<String> lineup,
                       String createdAt, String liveAt, String endedAt, String streamId, Long streamStartedAtMs,
-                      Highlight currentHighlight, Replay replay, long reminderCount) {
+                      Highlight currentHighlight, Replay replay, long reminderCount,
+                      PinnedMessage pinnedMessage) {
 
     public static final String SCHEDULED = "SCHEDULED";
     public static final String LIVE = "LIVE";
@@ -15,6 +16,9 @@ public record Session(String sessionId, String title, String description, String
     /** One product highlight as recorded on the timeline and as the current highlight. */
     public record Highlight(String highlightId, String sku, String title, long priceCents, String currency,
                             Long dealPriceCents, String dealEndsAt, long offsetMs, String at) {}
+
+    /** The chat message a host pinned (written by the chat module as JSON on META: pinnedMessage). */
+    public record PinnedMessage(String messageId, String name, String role, String text, String at, String pinnedAt) {}
 
     /** The recording, playable once IVS has written it. */
     public record Replay(String url, long durationMs) {}

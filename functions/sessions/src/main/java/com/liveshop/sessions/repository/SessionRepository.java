@@ -296,7 +296,19 @@ public class SessionRepository {
         return new Session(str(item, "sessionId"), str(item, "title"), str(item, "description"), str(item, "startsAt"),
                 str(item, "status"), str(item, "channelArn"), str(item, "playbackUrl"), str(item, "ingestEndpoint"), lineup,
                 str(item, "createdAt"), str(item, "liveAt"), str(item, "endedAt"), str(item, "streamId"),
-                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"));
+                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"), pinned(item));
+    }
+
+    private static Session.PinnedMessage pinned(Map<String, AttributeValue> item) {
+        String json = str(item, "pinnedMessage");
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(json, Session.PinnedMessage.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable pinnedMessage on session " + str(item, "sessionId"), e);
+        }
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {

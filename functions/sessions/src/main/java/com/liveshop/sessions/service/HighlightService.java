@@ -5,6 +5,7 @@ import com.liveshop.sessions.repository.Session;
 import com.liveshop.sessions.repository.SessionRepository;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,7 @@ public class HighlightService {
 
     /** Attempts of PutMetadata on ThrottlingException, with 200 ms, 400 ms between (a token refills every 200 ms). */
     public static final int MAX_ATTEMPTS = 3;
+    public static final String HIGHLIGHT_FEATURED = "HighlightFeatured";
     static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_DEAL_LENGTH = Duration.ofHours(1);
     public static final Duration MAX_DEAL_LENGTH = Duration.ofHours(24);
@@ -66,9 +70,11 @@ public class HighlightService {
     private final LiveVideo video;
     private final Clock clock;
     private final Pause pause;
+    private final EventPublisher events;
 
     public HighlightService(SessionService sessions, SessionRepository repository, ProductRepository products,
-                            LiveVideo video, Clock clock, Pause pause) {
+                            LiveVideo video, Clock clock, Pause pause, EventPublisher events) {
+        this.events = events;
         this.sessions = sessions;
         this.repository = repository;
         this.products = products;
@@ -117,7 +123,37 @@ public class HighlightService {
                 offsetMs, at.toString()));
         LOG.info("Highlight {} of {} on session {} at offset {} ms ({} bytes)", highlightId, sku, session.sessionId(),
                 offsetMs, HighlightMetadata.utf8Length(metadata));
+        publishFeatured(session.sessionId(), highlightId, product, dealPrice, dealEnds, offsetMs, at);
         return new Views.HighlightAccepted(highlightId, offsetMs, metadata);
+    }
+
+    /**
+     * HighlightFeatured on the bus, for chat's audience signal (clients without the IVS player). Best effort: the
+     * cue is out and recorded, so a failed PutEvents is logged, not turned into an error for the host.
+     */
+    private void publishFeatured(String sessionId, String highlightId, Product product, Long dealPrice, Instant dealEnds,
+                                 long offsetMs, Instant at) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("sessionId", sessionId);
+        detail.put("highlightId", highlightId);
+        detail.put("sku", product.getSku());
+        detail.put("title", product.getTitle());
+        detail.put("priceCents", product.getPriceCents());
+        detail.put("currency", product.getCurrency());
+        if (dealPrice != null) {
+            detail.put("dealPriceCents", dealPrice);
+            detail.put("dealEndsAt", dealEnds.toString());
+        }
+        if (product.getImageUrl() != null) {
+            detail.put("imageUrl", product.getImageUrl());
+        }
+        detail.put("offsetMs", offsetMs);
+        detail.put("at", at.toString());
+        try {
+            events.publish(HIGHLIGHT_FEATURED, detail);
+        } catch (RuntimeException e) {
+            LOG.warn("HighlightFeatured for {} on session {} not published: {}", highlightId, sessionId, e.toString());
+        }
     }
 
     private void putWithRetry(String channelArn, String metadata) {

@@ -6,6 +6,7 @@ import com.liveshop.sessions.repository.SessionRepository;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import java.time.Clock;
@@ -38,8 +39,18 @@ public class SessionService {
     private final ProductRepository products;
     private final LiveVideo video;
     private final Clock clock;
+    private final EventPublisher events;
 
     public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock) {
+        this(sessions, products, video, clock, (type, detail) -> {
+            throw new UnsupportedOperationException("This function publishes no events");
+        });
+    }
+
+    /** {@code events} gets SessionEnded when the host ends the session (POST /sessions/{id}/end). */
+    public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock,
+                          EventPublisher events) {
+        this.events = events;
         this.sessions = sessions;
         this.products = products;
         this.video = video;
@@ -61,7 +72,7 @@ public class SessionService {
         LiveVideo.Channel channel = video.createChannel("liveshop-" + sessionId);
         Session session = new Session(sessionId, title, description, startsAt.toString(), Session.SCHEDULED,
                 channel.arn(), channel.playbackUrl(), channel.ingestEndpoint(), lineup, now.toString(), null, null,
-                null, null, null, null, 0);
+                null, null, null, null, 0, null);
         sessions.create(session, now.toString());
         LOG.info("Session {} scheduled on channel {}", sessionId, channel.arn());
         return new Views.CreatedSession(sessionId, Session.SCHEDULED, title, description, session.startsAt(), lineup,
@@ -84,7 +95,12 @@ public class SessionService {
      */
     public Views.Ended end(String rawSessionId) {
         Session session = require(rawSessionId);
-        sessions.markEnded(session.sessionId(), clock.millis());
+        long endedAt = clock.millis();
+        if (sessions.markEnded(session.sessionId(), endedAt)) {
+            // Once, on the transition; the IVS Stream End that follows StopStream then changes nothing.
+            events.publish(StreamLifecycleService.SESSION_ENDED, Map.of("sessionId", session.sessionId(),
+                    "endedAt", Instant.ofEpochMilli(endedAt).toString()));
+        }
         boolean stopped;
         try {
             stopped = video.stopStream(session.channelArn());
@@ -112,7 +128,8 @@ public class SessionService {
                     deal.isPresent() ? deal.getAsLong() : null, deal.isPresent() ? p.getDealEndsAt() : null));
         }
         return new Views.SessionView(s.sessionId(), s.title(), s.description(), s.status(), s.startsAt(), s.liveAt(),
-                s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay());
+                s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay(),
+                s.pinnedMessage());
     }
 
     public Views.SessionList list(String rawLimit) {

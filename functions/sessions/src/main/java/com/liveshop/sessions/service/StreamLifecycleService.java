@@ -20,6 +20,7 @@ public class StreamLifecycleService {
     /** SessionLive carries the reminder addresses only up to this many; above it only the count. */
     public static final int MAX_REMINDERS_IN_EVENT = 100;
     public static final String SESSION_LIVE = "SessionLive";
+    public static final String SESSION_ENDED = "SessionEnded";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamLifecycleService.class);
 
@@ -83,6 +84,8 @@ public class StreamLifecycleService {
     private void end(String sessionId, String streamId, long at, String why) {
         if (sessions.markEndedByStream(sessionId, streamId, at)) {
             LOG.info("Session {} ENDED by {} of broadcast {}", sessionId, why, streamId);
+            // Once, on the transition (the conditional write lets only one caller see it).
+            events.publish(SESSION_ENDED, Map.of("sessionId", sessionId, "endedAt", java.time.Instant.ofEpochMilli(at).toString()));
         } else {
             LOG.info("{} of broadcast {} on session {} changed nothing (duplicate, newer broadcast or ended)", why,
                     streamId, sessionId);

@@ -24,10 +24,11 @@ public final class Views {
     public record LineupItem(String sku, String title, Long priceCents, String currency, String imageUrl,
                              long available, Long dealPriceCents, String dealEndsAt) {}
 
-    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded. */
+    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} of the chat. */
     public record SessionView(String sessionId, String title, String description, String status, String startsAt,
                               String liveAt, String endedAt, String playbackUrl, List<LineupItem> lineup,
-                              Session.Highlight currentHighlight, Session.Replay replay) {}
+                              Session.Highlight currentHighlight, Session.Replay replay,
+                              Session.PinnedMessage pinnedMessage) {}
 
     /** One entry of GET /sessions. */
     public record SessionSummary(String sessionId, String title, String status, String startsAt, String liveAt,

@@ -1,0 +1,37 @@
+package com.liveshop.chat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.chat.service.AudienceSignals;
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.json.Json;
+import java.util.Map;
+
+/** EventBridge rule target: session status and featured products pushed to the session's WebSocket connections. */
+public class AudienceSignalHandler implements RequestHandler<Map<String, Object>, Void> {
+
+    private final AudienceSignals signals;
+
+    public AudienceSignalHandler() {
+        this(AppConfig.fromEnvironment());
+    }
+
+    public AudienceSignalHandler(AppConfig config) {
+        this(new AudienceSignals(new ChatWiring(config).broadcaster()));
+    }
+
+    public AudienceSignalHandler(AudienceSignals signals) {
+        this.signals = signals;
+    }
+
+    @Override
+    public Void handleRequest(Map<String, Object> event, Context context) {
+        if (event == null) {
+            return null;
+        }
+        JsonNode detail = Json.MAPPER.valueToTree(event.get("detail"));
+        signals.handle(String.valueOf(event.get("detail-type")), detail);
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package com.liveshop.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.chat.service.AudienceSignals;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.TestContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bus events of the sessions module → status and highlight frames on the session's connections only. */
+class AudienceSignalHandlerTest {
+
+    private static ChatFixture f;
+    private static AudienceSignalHandler handler;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new ChatFixture();
+        handler = new AudienceSignalHandler(new AudienceSignals(f.wiring.broadcaster()));
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    private static Map<String, Object> event(String detailType, Map<String, Object> detail) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("source", "liveshop");
+        event.put("detail-type", detailType);
+        event.put("detail", detail);
+        return event;
+    }
+
+    @Test
+    void statusAndHighlightReachTheSessionsConnectionsOnly() {
+        String session = f.session("LIVE");
+        String other = f.session("LIVE");
+        String ann = f.connectViewer(session, "Ann");
+        String elsewhere = f.connectViewer(other, "Bob");
+        handler.handleRequest(event("SessionLive", Map.of("sessionId", session, "title", "Show")), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(event("HighlightFeatured", Map.of("sessionId", session, "highlightId", "h1", "sku", "cds-lamp",
+                "title", "Lamp", "priceCents", 1999, "currency", "USD", "dealPriceCents", 1499, "offsetMs", 1200)),
+                new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(event("SessionEnded", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(event("OrderPlaced", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(event("SessionLive", Map.of("title", "no id")), new TestContext("AudienceSignalFunction"));
+
+        var frames = f.gateway.frames(ann).stream().filter(j -> !j.path("type").asText().equals("viewers")).toList();
+        assertThat(frames).extracting(j -> j.path("type").asText()).containsExactly("status", "highlight", "status");
+        assertThat(frames.get(0).path("status").asText()).isEqualTo("LIVE");
+        JsonNode highlight = frames.get(1);
+        assertThat(highlight.path("sku").asText()).isEqualTo("cds-lamp");
+        assertThat(highlight.path("dealPriceCents").asLong()).isEqualTo(1499);
+        assertThat(frames.get(2).path("status").asText()).isEqualTo("ENDED");
+        assertThat(f.gateway.frames(elsewhere)).noneMatch(j -> j.path("type").asText().equals("status"));
+    }
+
+    @Test
+    void theSampleEventIsHandled() throws Exception {
+        Map<?, ?> event = Json.MAPPER.readValue(java.nio.file.Files.readString(
+                java.nio.file.Path.of("../../events-samples/chat/highlight-featured.json")), Map.class);
+        assertThat(event.get("detail-type")).isEqualTo("HighlightFeatured");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> typed = (Map<String, Object>) event;
+        assertThat(handler.handleRequest(typed, new TestContext("AudienceSignalFunction"))).isNull();
+        assertThat(EventLoader.class).isNotNull();
+    }
+}
