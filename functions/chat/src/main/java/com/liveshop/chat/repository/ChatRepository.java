@@ -73,6 +73,63 @@ public class ChatRepository {
         return out;
     }
 
+    /** A live session and the sku it features right now. */
+    public record FeaturedSku(String sessionId, String sku) {}
+
+    /** Live sessions that feature a product now, from the sparse byStart index (one small partition). */
+    public List<FeaturedSku> liveFeaturedSkus() {
+        List<FeaturedSku> out = new java.util.ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            final Map<String, AttributeValue> from = start;
+            var page = client.query(q -> {
+                q.tableName(table).indexName("byStart").keyConditionExpression("gsi1pk = :active")
+                        .filterExpression("#status = :live AND attribute_exists(currentHighlight)")
+                        .projectionExpression("sessionId, currentHighlight")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"), ":live", s("LIVE")));
+                if (from != null) {
+                    q.exclusiveStartKey(from);
+                }
+            });
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sku = featuredSku(str(item, "currentHighlight"));
+                if (!sku.isEmpty()) {
+                    out.add(new FeaturedSku(str(item, "sessionId"), sku));
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    private static String featuredSku(String currentHighlightJson) {
+        try {
+            return Json.MAPPER.readTree(currentHighlightJson).path("sku").asText("");
+        } catch (java.io.IOException unreadable) {
+            return "";
+        }
+    }
+
+    /**
+     * Claims the right to push {@code available} of {@code sku} to the session: at most once per
+     * {@code minIntervalMs} per session and sku, and never the same figure twice in a row. A conditional update
+     * on the session item, so every Lambda environment shares it.
+     */
+    public boolean leaseStockPush(String sessionId, String sku, long available, long nowMs, long minIntervalMs) {
+        try {
+            client.updateItem(u -> u.tableName(table).key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
+                    .updateExpression("SET stockPushedSku = :sku, stockPushedAtMs = :now, stockPushedAvailable = :a")
+                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(stockPushedSku) OR stockPushedSku <> :sku"
+                            + " OR (stockPushedAtMs <= :before AND stockPushedAvailable <> :a))")
+                    .expressionAttributeValues(Map.of(":sku", s(sku), ":now", n(nowMs), ":before", n(nowMs - minIntervalMs),
+                            ":a", n(available))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------ messages
 
     public void putMessage(String sessionId, Message m, String connectionId, long ttlEpochSeconds) {

@@ -45,6 +45,13 @@ public final class Frames {
         }
     }
 
+    /** Units left of a featured product (from the Catalog table's stream). */
+    public record Stock(String type, String sku, long available) {
+        public Stock(String sku, long available) {
+            this("stock", sku, available);
+        }
+    }
+
     public static String json(Object frame) {
         return Json.write(frame);
     }

@@ -1,0 +1,113 @@
+package com.liveshop.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.chat.service.StockSignal;
+import com.liveshop.testkit.TestContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Catalog stream records → `stock` frames for live sessions featuring that sku, at most once a second. */
+class StockSignalHandlerTest {
+
+    private static ChatFixture f;
+    private static final Instant T0 = Instant.parse("2026-11-29T20:00:00Z");
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new ChatFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    private static StockSignalHandler handlerAt(Instant now) {
+        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.wiring.broadcaster(), Clock.fixed(now, ZoneOffset.UTC)));
+    }
+
+    /** A live session featuring {@code sku}, listed in the byStart index as the sessions module lists it. */
+    private static String liveSessionFeaturing(String sku) {
+        String id = f.session("LIVE");
+        f.client.updateItem(u -> u.tableName(ChatFixture.SESSIONS)
+                .key(Map.of("pk", s("SESSION#" + id), "sk", s("META")))
+                .updateExpression("SET gsi1pk = :a, gsi1sk = :k, currentHighlight = :h")
+                .expressionAttributeValues(Map.of(":a", s("ACTIVE"), ":k", s(T0 + "#" + id),
+                        ":h", s("{\"highlightId\":\"h1\",\"sku\":\"" + sku + "\",\"title\":\"Lamp\"}"))));
+        return id;
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue s(String v) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(v);
+    }
+
+    private static DynamodbEvent stockChanges(Object... skuThenAvailable) {
+        List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        for (int i = 0; i < skuThenAvailable.length; i += 2) {
+            DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+            record.setEventName("MODIFY");
+            record.setDynamodb(new StreamRecord().withNewImage(Map.of(
+                    "pk", new AttributeValue().withS("PRODUCT#" + skuThenAvailable[i]),
+                    "sk", new AttributeValue().withS("STOCK#0"),
+                    "available", new AttributeValue().withN(String.valueOf(skuThenAvailable[i + 1])))));
+            records.add(record);
+        }
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(records);
+        return event;
+    }
+
+    private static List<JsonNode> stockFrames(String connectionId) {
+        return f.gateway.frames(connectionId).stream().filter(j -> j.path("type").asText().equals("stock")).toList();
+    }
+
+    @Test
+    void theLatestFigureOfAFeaturedSkuReachesItsSessionOnlyAndAtMostOnceASecond() {
+        String sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
+        String session = liveSessionFeaturing(sku);
+        String other = liveSessionFeaturing("other-" + sku);
+        String ann = f.connectViewer(session, "Ann");
+        String bob = f.connectViewer(other, "Bob");
+
+        // One batch with three changes of the sku and one of an unfeatured sku: one frame, the last figure.
+        handlerAt(T0).handleRequest(stockChanges(sku, 49, sku, 48, "unfeatured", 3, sku, 47), new TestContext("StockSignalFunction"));
+        assertThat(stockFrames(ann)).singleElement().satisfies(frame -> {
+            assertThat(frame.path("sku").asText()).isEqualTo(sku);
+            assertThat(frame.path("available").asLong()).isEqualTo(47);
+        });
+        assertThat(stockFrames(bob)).isEmpty();
+
+        // Within the second: held back. After it: the new figure; the same figure again: nothing.
+        handlerAt(T0.plusMillis(500)).handleRequest(stockChanges(sku, 40), new TestContext("StockSignalFunction"));
+        assertThat(stockFrames(ann)).hasSize(1);
+        handlerAt(T0.plusMillis(1_100)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
+        handlerAt(T0.plusMillis(2_200)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
+        assertThat(stockFrames(ann)).extracting(j -> j.path("available").asLong()).containsExactly(47L, 39L);
+    }
+
+    @Test
+    void recordsThatAreNotStockItemsOrHaveNoNewImageAreIgnored() {
+        DynamodbEvent event = stockChanges("x", 1);
+        event.getRecords().get(0).getDynamodb().setNewImage(Map.of("pk", new AttributeValue().withS("PRODUCT#x"),
+                "sk", new AttributeValue().withS("DETAILS")));
+        DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
+        removed.setEventName("REMOVE");
+        removed.setDynamodb(new StreamRecord());
+        event.getRecords().add(removed);
+        assertThat(StockSignalHandler.latestAvailability(event)).isEmpty();
+        assertThat(StockSignalHandler.latestAvailability(new DynamodbEvent())).isEmpty();
+    }
+}
