@@ -100,6 +100,9 @@ class TemplateContractTest {
             } else if (type.equals("EventBridgeRule")) {
                 assertThat(input).as("%s: EventBridgeRule events need RequestHandler<ScheduledEvent or Map, …>", logicalId)
                         .isIn(ScheduledEvent.class, Map.class);
+            } else if (type.equals("DynamoDB")) {
+                assertThat(input).as("%s: DynamoDB stream events need RequestHandler<DynamodbEvent, …>", logicalId)
+                        .isEqualTo(com.amazonaws.services.lambda.runtime.events.DynamodbEvent.class);
             } else {
                 fail("%s: event type %s is not covered by this contract test yet; add its input type here", logicalId, type);
             }
