@@ -151,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
         resources.add(ivs);
         webSockets = new WebSocketApiEmulator(url, clock);
         resources.add(webSockets);
-        List<LocalService> services = List.of(eventBridge, ivs, webSockets);
+        List<LocalService> services = List.of(eventBridge, ivs, webSockets, new LocalWeb());
 
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());

@@ -1,0 +1,169 @@
+package com.liveshop.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.liveshop.local.LocalStack;
+import com.liveshop.local.Options;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * A whole show in two real headless Chromium browsers against the local stack (demo catalog): the host signs
+ * in, creates a show and starts the simulated broadcast; a viewer watches; the host features a product with a
+ * deal price and the viewer's card appears within 2 s; the viewer's hold lowers "stock left" on both pages;
+ * checkout and the test payment put the paid order and its revenue on the host console; a late joiner sees the
+ * product on screen at once; after the end the replay's chapters appear and a chapter moves the replay clock.
+ */
+class LiveShowInBrowserTest {
+
+    private static final String SWEATER = "cds-cashmere-sweater";
+    /** The wait the feature asks for: a featured product reaches the viewer within 2 s. */
+    private static final Duration CUE_WAIT = Duration.ofSeconds(2);
+    /** Waits for pages that poll (every 2-3 s) or for a whole round trip through the stack. */
+    private static final Duration POLL_WAIT = Duration.ofSeconds(10);
+
+    private static LocalStack stack;
+    private static ChromeDriver host;
+    private static ChromeDriver viewer;
+
+    @BeforeAll
+    static void start() {
+        Assumptions.assumeTrue(Browsers.available(), Browsers.INSTALL_HINT);
+        stack = LocalStack.start(Options.ephemeral().withSchedules(false));
+        host = Browsers.open(1280, 1000);
+        viewer = Browsers.open(412, 915);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {viewer == null ? null : viewer::quit, host == null ? null : host::quit, stack}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("Closing failed: " + e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHostRunsAShowThatAViewerWatchesBuysFromAndReplays() {
+        // The host signs in locally and creates a show with the first four demo products.
+        host.get(stack.url() + "/host");
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.shown(By.id("local-login"))).click();
+        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElements(By.cssSelector("#lineup-picker input")).size() == 10);
+        WebElement title = host.findElement(By.id("show-title"));
+        title.clear();
+        title.sendKeys("Cyber Deals Sunday");
+        Browsers.screenshot(host, "host", "create-show");
+        host.findElement(By.id("create-button")).click();
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "SCHEDULED"));
+        String sessionId = host.findElement(By.id("show")).getAttribute("data-session-id");
+        assertThat(host.findElement(By.id("stream-key")).getText()).as("masked until revealed").doesNotStartWith("sk_");
+        host.findElement(By.id("reveal-key")).click();
+        assertThat(host.findElement(By.id("stream-key")).getText()).startsWith("sk_");
+        host.findElement(By.id("reveal-key")).click();
+        Browsers.screenshot(host, "host", "scheduled");
+
+        // Before the show the viewer sees the countdown, the lineup and the reminder form.
+        viewer.get(stack.url() + "/");
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.getCurrentUrl().endsWith("/watch/" + sessionId));
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("before")));
+        assertThat(viewer.findElement(By.id("title")).getText()).isEqualTo("Cyber Deals Sunday");
+        assertThat(viewer.findElements(By.cssSelector("#rail li"))).hasSize(4);
+        viewer.findElement(By.id("reminder-email")).sendKeys("fan@example.com");
+        viewer.findElement(By.cssSelector("#reminder-form button")).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.id("reminder-result")).getText().contains("fan@example.com"));
+        Browsers.screenshot(viewer, "viewer", "before-show");
+
+        // "OBS" goes live: both pages follow the session to LIVE; the viewer's local player connects.
+        host.findElement(By.id("broadcast-start")).click();
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "LIVE"));
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("status"), "LIVE"));
+        String channelArn = stack.ivs().channels().stream().filter(c -> c.live()).findFirst().orElseThrow().arn();
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> stack.ivs().channel(channelArn).orElseThrow().players() >= 1);
+        Browsers.screenshot(viewer, "viewer", "live");
+
+        // The host features the sweater at a deal price: the viewer's card appears within 2 s.
+        WebElement row = host.findElement(By.cssSelector("#lineup-rows tr[data-sku='" + SWEATER + "']"));
+        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector("button.feature")).isEnabled());
+        row.findElement(By.cssSelector(".deal-input")).sendKeys("99");
+        row.findElement(By.cssSelector("button.feature")).click();
+        Browsers.waiting(viewer, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        assertThat(viewer.findElement(By.id("featured")).getAttribute("data-sku")).isEqualTo(SWEATER);
+        assertThat(viewer.findElement(By.id("featured-price")).getText()).contains("99.00");
+        assertThat(viewer.findElement(By.id("featured-list-price")).getText()).contains("129.00");
+        assertThat(viewer.findElement(By.cssSelector("#rail li.current")).getAttribute("data-sku")).isEqualTo(SWEATER);
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "50"));
+        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("50"));
+        Browsers.screenshot(viewer, "viewer", "featured");
+        Browsers.screenshot(host, "host", "featured");
+
+        // The viewer adds it to the cart: stock left drops on both pages.
+        viewer.findElement(By.id("featured-add")).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
+        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("49"));
+        Browsers.screenshot(host, "host", "stock-after-hold");
+
+        // Checkout and the local test payment: the order is paid; the host console shows it and the revenue.
+        viewer.findElement(By.id("cart-button")).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("cart")));
+        assertThat(viewer.findElement(By.cssSelector("#cart-items .hold-expiry")).getText()).startsWith("held for ");
+        assertThat(viewer.findElement(By.id("cart-total")).getText()).contains("99.00");
+        viewer.findElement(By.id("checkout-email")).sendKeys("buyer@example.com");
+        Browsers.screenshot(viewer, "viewer", "cart");
+        viewer.findElement(By.id("checkout-button")).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("test-payment")));
+        assertThat(viewer.findElement(By.id("order-status")).getAttribute("data-status")).isEqualTo("PENDING_PAYMENT");
+        Browsers.screenshot(viewer, "viewer", "order-pending");
+        viewer.findElement(By.id("pay-button")).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
+        assertThat(viewer.findElement(By.id("test-payment")).isDisplayed()).isFalse();
+        Browsers.screenshot(viewer, "viewer", "order-paid");
+        Browsers.waiting(host, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#orders li[data-status='CONFIRMED']")).isEmpty());
+        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-revenue")).getText().contains("99.00"));
+        assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
+        assertThat(host.findElement(By.id("num-paid")).getText()).isEqualTo("1");
+        assertThat(row.findElement(By.cssSelector(".ordered")).getText()).isEqualTo("1");
+        Browsers.screenshot(host, "host", "order-and-revenue");
+
+        // A viewer who joins now (no new cue) sees the product on screen at once, from GET /sessions/{id}.
+        String firstTab = viewer.getWindowHandle();
+        viewer.switchTo().newWindow(WindowType.TAB);
+        viewer.get(stack.url() + "/watch/" + sessionId);
+        Browsers.waiting(viewer, CUE_WAIT.plusSeconds(3)).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        Browsers.screenshot(viewer, "viewer", "late-joiner");
+        viewer.close();
+        viewer.switchTo().window(firstTab);
+
+        // The host ends the show: the viewer's page turns into the replay with the chapter list.
+        viewer.findElement(By.id("cart-close")).click();
+        host.findElement(By.id("end-show")).click();
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "ENDED"));
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("replay")));
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#chapters .chapter")).isEmpty());
+        List<WebElement> chapters = viewer.findElements(By.cssSelector("#chapters .chapter"));
+        assertThat(chapters).hasSize(1);
+        assertThat(chapters.get(0).getText()).contains("Cashmere Crew Sweater");
+        assertThat(viewer.findElement(By.id("featured")).isDisplayed()).isFalse();
+        long offsetMs = Long.parseLong(chapters.get(0).getAttribute("data-offset-ms"));
+        viewer.executeScript("arguments[0].scrollIntoView()", chapters.get(0));
+        chapters.get(0).click();
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> {
+            long clockMs = Long.parseLong(d.findElement(By.id("stream-clock")).getAttribute("data-ms"));
+            return clockMs >= offsetMs && clockMs < offsetMs + 5000;
+        });
+        Browsers.screenshot(viewer, "viewer", "replay-chapters");
+        Browsers.screenshot(host, "host", "ended");
+    }
+}

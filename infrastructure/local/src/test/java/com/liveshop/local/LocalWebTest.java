@@ -1,0 +1,57 @@
+package com.liveshop.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The pages' routes: /, /watch/{id}, /host and /web/* with the right content types; nothing outside web/. */
+class LocalWebTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void pagesAndModulesAreServedWithTheirTypes() throws Exception {
+        assertThat(get("/")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(r.body()).contains("/web/index.js");
+        });
+        assertThat(get("/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11").body()).contains("/web/viewer.js");
+        assertThat(get("/host").body()).contains("/web/host.js");
+        HttpResponse<String> module = get("/web/viewer.js");
+        assertThat(module.statusCode()).isEqualTo(200);
+        assertThat(module.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(get("/web/app.css").headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+    }
+
+    @Test
+    void onlyFilesOfTheWebFolderAreServed() throws Exception {
+        assertThat(get("/web/missing.js").statusCode()).isEqualTo(404);
+        assertThat(get("/web/..%2Fliveshop%2Ftemplate.yaml").statusCode()).isEqualTo(404);
+        assertThat(get("/web/%2E%2E/log4j2.xml").statusCode()).isEqualTo(404);
+        // The HTTP API still answers everything else.
+        assertThat(get("/products").statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

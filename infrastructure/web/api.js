@@ -1,0 +1,101 @@
+// The API client the pages share: one fetch wrapper, errors in the API's {"error":{"code","message"}} shape.
+import config from './config.js';
+
+export const apiBase = (document.querySelector('meta[name="liveshop-api"]')?.content || config.apiBase || '')
+  .replace(/\/$/, '');
+
+/** The chat WebSocket URL: config.wsUrl, else ws(s)://<api host>/ws (the local stack's path). */
+export function chatSocketUrl() {
+  if (config.wsUrl) return config.wsUrl;
+  return wsOrigin() + '/ws';
+}
+
+/** ws(s):// version of the API origin. */
+export function wsOrigin() {
+  const base = apiBase || window.location.origin;
+  return base.replace(/^http/, 'ws');
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Calls the API; resolves with the parsed JSON (null for 204), rejects with ApiError. */
+export async function api(method, path, { body, token, headers = {} } = {}) {
+  const h = { ...headers };
+  if (body !== undefined) h['content-type'] = 'application/json';
+  if (token) h.authorization = 'Bearer ' + token;
+  let response;
+  try {
+    response = await fetch(apiBase + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', 'The API could not be reached');
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
+  if (!response.ok) {
+    const err = json && json.error ? json.error : { code: 'HTTP_' + response.status, message: text.slice(0, 200) };
+    throw new ApiError(response.status, err.code, err.message);
+  }
+  return json;
+}
+
+let localMode;
+/** True when the API is the local stack (GET /_local answers), which enables the test controls. */
+export async function isLocal() {
+  if (localMode === undefined) {
+    try {
+      const index = await api('GET', '/_local');
+      localMode = !!(index && index.endpoints);
+    } catch (e) {
+      localMode = false;
+    }
+  }
+  return localMode;
+}
+
+/** Finds the local IVS channel ARN for a playback URL (GET /_local/ivs/channels). */
+export async function localChannelFor(playbackUrl) {
+  const channels = await api('GET', '/_local/ivs/channels');
+  return channels.find(c => c.playbackUrl === playbackUrl) || null;
+}
+
+export function money(cents, currency = 'USD') {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(cents / 100);
+  } catch (e) {
+    return (cents / 100).toFixed(2) + ' ' + currency;
+  }
+}
+
+/** "1:05:09" / "4:09" / "0:07" */
+export function duration(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return (h ? h + ':' : '') + mm + ':' + String(s).padStart(2, '0');
+}
+
+/** Creates an element; text always goes in as textContent, never as HTML. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+export function $(selector) {
+  return document.querySelector(selector);
+}

@@ -1,0 +1,384 @@
+// The viewer page: before the show (countdown, lineup, reminder, calendar), live (player → featured product
+// card, product rail, chat, cart drawer, checkout) and after it (replay with chapters).
+import { api, isLocal, money, duration, el, $, apiBase } from './api.js';
+import { sessionIdFromLocation } from './viewer-links.js';
+import { startLive, startReplay } from './player.js';
+import { connectChat } from './chat.js';
+
+const sessionId = sessionIdFromLocation();
+const state = {
+  session: null, local: false, phase: null, player: null, featured: null, stockTimer: null,
+  cart: null, order: null, attempt: null,
+};
+
+/** The cart id: a client-generated UUID kept in localStorage. */
+const cartId = (() => {
+  let id = localStorage.getItem('liveshop.cartId');
+  if (!id) { id = crypto.randomUUID(); localStorage.setItem('liveshop.cartId', id); }
+  return id;
+})();
+
+init();
+
+async function init() {
+  if (!sessionId) return fail('No show given: open /watch/<sessionId> or / for the live or next show.');
+  state.local = await isLocal();
+  try {
+    state.session = await api('GET', '/sessions/' + encodeURIComponent(sessionId));
+  } catch (e) {
+    return fail(e.code === 'SESSION_NOT_FOUND' ? 'This show does not exist.' : 'The show could not be loaded: ' + e.message);
+  }
+  wireCart();
+  render();
+  chat();
+  setInterval(tick, 1000);
+  setInterval(refreshSession, 3000);
+  refreshCart();
+}
+
+function fail(message) {
+  const p = $('#page-error');
+  p.textContent = message;
+  p.hidden = false;
+  $('#title').textContent = 'Live shopping';
+}
+
+async function refreshSession() {
+  try {
+    const s = await api('GET', '/sessions/' + encodeURIComponent(sessionId));
+    state.session = s;
+    render();
+  } catch (e) { /* keep the last view; the next poll retries */ }
+}
+
+function render() {
+  const s = state.session;
+  document.title = s.title + ' — live shopping';
+  $('#title').textContent = s.title;
+  const badge = $('#status');
+  badge.textContent = s.status === 'LIVE' ? 'LIVE' : s.status === 'ENDED' ? 'Ended' : 'Upcoming';
+  badge.dataset.status = s.status;
+  renderRail(s.lineup);
+  if (s.status !== state.phase) {
+    const previous = state.phase;
+    state.phase = s.status;
+    enterPhase(s.status, previous);
+  }
+  // A late joiner (or a missed cue) sees the product on screen now.
+  if (s.status === 'LIVE' && s.currentHighlight && (!state.featured || state.featured.highlightId !== s.currentHighlight.highlightId)
+      && (!state.featured || !state.featured.at || state.featured.at <= s.currentHighlight.at)) {
+    feature(s.currentHighlight);
+  }
+}
+
+function enterPhase(status, previous) {
+  $('#before').hidden = status !== 'SCHEDULED';
+  $('#stage').hidden = status === 'SCHEDULED';
+  $('#replay').hidden = status !== 'ENDED';
+  if (state.player) { state.player.stop(); state.player = null; }
+  if (status === 'SCHEDULED') {
+    const s = state.session;
+    $('#starts-at').textContent = 'Starts ' + new Date(s.startsAt).toLocaleString();
+    $('#description').textContent = s.description || '';
+    $('#calendar-link').href = apiBase + '/sessions/' + encodeURIComponent(sessionId) + '/calendar.ics';
+    $('#calendar-link').setAttribute('download', 'show.ics');
+    wireReminder();
+  } else if (status === 'LIVE') {
+    startLive($('#stage'), { playbackUrl: state.session.playbackUrl, local: state.local, onCue })
+      .then(p => { if (state.phase === 'LIVE') state.player = p; else p.stop(); });
+  } else if (status === 'ENDED') {
+    unfeature();
+    loadReplay();
+  }
+}
+
+// ---- cues: the same handler for the IVS Web Player and the local player ----
+
+function onCue(text) {
+  let m;
+  try { m = JSON.parse(text); } catch (e) { return; }
+  if (m && m.type === 'highlight' && m.sku) feature({ ...m, at: new Date().toISOString() });
+}
+
+function feature(h) {
+  state.featured = h;
+  const lineItem = (state.session.lineup || []).find(p => p.sku === h.sku) || {};
+  $('#featured').hidden = false;
+  $('#featured').dataset.sku = h.sku;
+  $('#featured-title').textContent = h.title || lineItem.title || h.sku;
+  const img = $('#featured-image');
+  const imageUrl = h.imageUrl || lineItem.imageUrl;
+  img.hidden = !imageUrl;
+  if (imageUrl) { img.src = imageUrl; img.onerror = () => { img.hidden = true; }; }
+  const currency = h.currency || lineItem.currency || 'USD';
+  const deal = h.dealPriceCents != null && (!h.dealEndsAt || Date.parse(h.dealEndsAt) > Date.now());
+  $('#featured-price').textContent = money(deal ? h.dealPriceCents : h.priceCents, currency);
+  $('#featured-list-price').hidden = !deal;
+  $('#featured-list-price').textContent = deal ? money(h.priceCents, currency) : '';
+  $('#featured-deal').hidden = !deal;
+  $('#featured-message').textContent = '';
+  if (lineItem.available != null) setStock(lineItem.available);
+  tick();
+  for (const li of document.querySelectorAll('#rail li')) li.classList.toggle('current', li.dataset.sku === h.sku);
+  const current = document.querySelector(`#rail li[data-sku="${CSS.escape(h.sku)}"]`);
+  if (current) current.scrollIntoView({ behavior: 'smooth', block: 'nearest', inline: 'center' });
+  clearInterval(state.stockTimer);
+  refreshStock();
+  state.stockTimer = setInterval(refreshStock, 2000);
+}
+
+function unfeature() {
+  state.featured = null;
+  clearInterval(state.stockTimer);
+  $('#featured').hidden = true;
+}
+
+async function refreshStock() {
+  const h = state.featured;
+  if (!h) return;
+  try {
+    const p = await api('GET', '/products/' + encodeURIComponent(h.sku));
+    if (state.featured === h) setStock(p.available);
+  } catch (e) { /* next refresh */ }
+}
+
+function setStock(available) {
+  $('#featured-stock').textContent = String(available);
+  $('#featured-add').disabled = available <= 0;
+  $('#featured-add').textContent = available <= 0 ? 'Sold out' : 'Add to cart';
+}
+
+function tick() {
+  const s = state.session;
+  if (!s) return;
+  if (state.phase === 'SCHEDULED') {
+    const left = Date.parse(s.startsAt) - Date.now();
+    $('#countdown').textContent = left > 0 ? duration(left) : 'a moment';
+  }
+  const h = state.featured;
+  if (h && h.dealEndsAt) {
+    const left = Date.parse(h.dealEndsAt) - Date.now();
+    $('#featured-deal-countdown').textContent = duration(left);
+    if (left <= 0) $('#featured-deal').hidden = true;
+  }
+  renderHoldCountdowns();
+}
+
+// ---- product rail ----
+
+function renderRail(lineup) {
+  const rail = $('#rail');
+  const featuredSku = state.featured && state.featured.sku;
+  // Rebuilt only when something changed, so keyboard focus in the rail survives the polling.
+  const key = JSON.stringify([lineup, featuredSku, state.phase]);
+  if (rail.dataset.key === key) return;
+  rail.dataset.key = key;
+  rail.replaceChildren(...(lineup || []).map(p => {
+    const deal = p.dealPriceCents != null && (!p.dealEndsAt || Date.parse(p.dealEndsAt) > Date.now());
+    return el('li', { 'data-sku': p.sku, class: p.sku === featuredSku ? 'current' : '' },
+      el('span', { class: 'rail-title', text: p.title || p.sku }),
+      el('span', { class: 'rail-price', text: money(deal ? p.dealPriceCents : p.priceCents, p.currency) }),
+      el('span', { class: 'rail-stock muted', text: p.available > 0 ? p.available + ' left' : 'Sold out' }),
+      state.phase === 'SCHEDULED' ? null
+        : el('button', { class: 'button small', type: 'button', disabled: p.available <= 0, text: 'Add',
+          'aria-label': 'Add ' + (p.title || p.sku) + ' to cart', onclick: () => addToCart(p.sku) }));
+  }));
+}
+
+// ---- before the show ----
+
+let reminderWired = false;
+function wireReminder() {
+  if (reminderWired) return;
+  reminderWired = true;
+  $('#reminder-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    const out = $('#reminder-result');
+    try {
+      const r = await api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/reminders', { body: { email: $('#reminder-email').value } });
+      out.textContent = r.created ? 'We will e-mail ' + r.email + ' when the show starts.' : r.email + ' is already on the list.';
+    } catch (err) {
+      out.textContent = err.message;
+    }
+  });
+}
+
+// ---- replay ----
+
+async function loadReplay() {
+  const list = $('#chapters');
+  try {
+    const t = await api('GET', '/sessions/' + encodeURIComponent(sessionId) + '/timeline');
+    state.player = await startReplay($('#stage'), { replayUrl: state.session.replay && state.session.replay.url, local: state.local });
+    $('#replay-note').textContent = t.chapters.length ? 'Jump to a product:' : 'No products were featured in this show.';
+    list.replaceChildren(...t.chapters.map(c => el('li', {},
+      el('button', { type: 'button', class: 'chapter', 'data-offset-ms': c.offsetMs, onclick: () => state.player && state.player.seek(c.offsetMs) },
+        el('span', { class: 'chapter-time', text: duration(c.offsetMs) }),
+        el('span', { class: 'chapter-title', text: c.title }),
+        el('span', { class: 'chapter-price', text: money(c.dealPriceCents != null ? c.dealPriceCents : c.priceCents, lineupCurrency(c.sku)) })))));
+  } catch (e) {
+    $('#replay-note').textContent = 'The chapters could not be loaded: ' + e.message;
+  }
+}
+
+function lineupCurrency(sku) {
+  const p = (state.session.lineup || []).find(x => x.sku === sku);
+  return p && p.currency ? p.currency : 'USD';
+}
+
+// ---- chat ----
+
+function chat() {
+  let name = localStorage.getItem('liveshop.name');
+  if (!name) { name = 'Viewer-' + cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
+  connectChat($('#chat'), {
+    sessionId, name,
+    handlers: {
+      viewers: count => { const v = $('#viewers'); v.hidden = false; v.textContent = count + ' watching'; },
+      highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: new Date().toISOString() }); },
+      status: () => refreshSession(),
+    },
+  });
+}
+
+// ---- cart and checkout ----
+
+function wireCart() {
+  const drawer = $('#cart');
+  const open = show => {
+    drawer.hidden = !show;
+    $('#cart-button').setAttribute('aria-expanded', String(show));
+    if (show) $('#cart-close').focus(); else $('#cart-button').focus();
+  };
+  $('#cart-button').addEventListener('click', () => open(drawer.hidden));
+  $('#cart-close').addEventListener('click', () => open(false));
+  document.addEventListener('keydown', e => { if (e.key === 'Escape' && !drawer.hidden) open(false); });
+  $('#featured-add').addEventListener('click', () => state.featured && addToCart(state.featured.sku));
+  $('#checkout-form').addEventListener('submit', e => { e.preventDefault(); checkout(); });
+  $('#pay-button').addEventListener('click', () => testPayment('PAID'));
+  $('#fail-button').addEventListener('click', () => testPayment('FAILED'));
+}
+
+async function addToCart(sku) {
+  const message = $('#featured-message');
+  message.textContent = '';
+  try {
+    await api('POST', '/carts/' + cartId + '/items', { body: { sku, quantity: 1 } });
+    await refreshCart();
+    refreshStock();
+    refreshSession();
+  } catch (e) {
+    message.textContent = e.code === 'SOLD_OUT' ? 'Sold out — all units are in carts.' :
+      e.code === 'QUANTITY_LIMIT' ? 'You already hold the most you can buy of this one.' : e.message;
+  }
+}
+
+async function refreshCart() {
+  try {
+    state.cart = await api('GET', '/carts/' + cartId);
+  } catch (e) {
+    return;
+  }
+  const c = state.cart;
+  const count = c.items.reduce((n, i) => n + i.quantity, 0);
+  $('#cart-count').textContent = String(count);
+  $('#cart-items').replaceChildren(...c.items.map(i => el('li', { 'data-sku': i.sku },
+    el('span', { class: 'cart-title', text: i.quantity + ' × ' + (i.title || i.sku) }),
+    el('span', { class: 'cart-price', text: money(i.lineTotalCents, c.currency || 'USD') }),
+    el('span', { class: 'hold-expiry muted', 'data-expires-at': i.expiresAt }),
+    el('button', { class: 'button small secondary', type: 'button', text: 'Remove', 'aria-label': 'Remove ' + (i.title || i.sku),
+      onclick: () => removeItem(i.sku) }))));
+  const expired = c.expiredItems || [];
+  $('#cart-expired').hidden = expired.length === 0;
+  $('#cart-expired').textContent = expired.length ? 'Hold ran out for: ' + expired.map(x => x.title || x.sku).join(', ') : '';
+  $('#cart-total').textContent = c.items.length ? money(c.totalCents, c.currency || 'USD') : '—';
+  $('#checkout-button').disabled = c.items.length === 0;
+  renderHoldCountdowns();
+}
+
+function renderHoldCountdowns() {
+  let expired = false;
+  for (const span of document.querySelectorAll('#cart-items .hold-expiry')) {
+    const left = Date.parse(span.dataset.expiresAt) - Date.now();
+    span.textContent = left > 0 ? 'held for ' + duration(left) : 'hold expired';
+    if (left <= 0) expired = true;
+  }
+  if (expired && !state.refreshingAfterExpiry) {
+    state.refreshingAfterExpiry = true;
+    setTimeout(() => { state.refreshingAfterExpiry = false; refreshCart(); }, 5000);
+  }
+}
+
+async function removeItem(sku) {
+  try {
+    await api('DELETE', '/carts/' + cartId + '/items/' + encodeURIComponent(sku));
+  } catch (e) { /* already gone */ }
+  await refreshCart();
+  refreshStock();
+}
+
+/**
+ * One Idempotency-Key per checkout attempt: generated for a new (email, cart) and reused when the same
+ * attempt is retried after a network error, a 5xx or TRY_AGAIN, so a retry can never create a second order.
+ */
+async function checkout() {
+  const email = $('#checkout-email').value.trim();
+  const message = $('#checkout-message');
+  message.textContent = '';
+  const fingerprint = email + '|' + JSON.stringify((state.cart && state.cart.items || []).map(i => [i.sku, i.quantity]));
+  if (!state.attempt || state.attempt.fingerprint !== fingerprint) {
+    state.attempt = { key: crypto.randomUUID(), fingerprint };
+  }
+  $('#checkout-button').disabled = true;
+  try {
+    const order = await api('POST', '/orders', { body: { cartId, email }, headers: { 'Idempotency-Key': state.attempt.key } });
+    state.attempt = null;
+    showOrder(order);
+    await refreshCart();
+  } catch (e) {
+    const retryable = e.status === 0 || e.status >= 500 || e.code === 'TRY_AGAIN';
+    if (!retryable) state.attempt = null;
+    message.textContent = retryable ? 'Could not place the order (' + e.message + '). Try again — you will not be charged twice.'
+      : e.code === 'HOLDS_EXPIRED' ? 'A hold in your cart ran out. Remove it and try again.' : e.message;
+    $('#checkout-button').disabled = false;
+  }
+}
+
+function showOrder(order) {
+  state.order = order;
+  $('#order').hidden = false;
+  $('#order-id').textContent = order.orderId.slice(0, 8);
+  $('#order').dataset.orderId = order.orderId;
+  $('#order-status').textContent = statusText(order.status);
+  $('#order-status').dataset.status = order.status;
+  $('#order-total').textContent = money(order.totalCents, order.currency);
+  $('#test-payment').hidden = !(state.local && order.status === 'PENDING_PAYMENT');
+  if (order.status === 'PENDING_PAYMENT') {
+    clearTimeout(state.orderPoll);
+    state.orderPoll = setTimeout(pollOrder, 1500);
+  }
+}
+
+async function pollOrder() {
+  if (!state.order) return;
+  try {
+    showOrder(await api('GET', '/orders/' + encodeURIComponent(state.order.orderId)));
+  } catch (e) {
+    state.orderPoll = setTimeout(pollOrder, 3000);
+  }
+}
+
+async function testPayment(status) {
+  if (!state.order) return;
+  try {
+    await api('POST', '/_local/payments/' + encodeURIComponent(state.order.orderId), { body: { status } });
+  } catch (e) {
+    $('#checkout-message').textContent = e.message;
+  }
+  clearTimeout(state.orderPoll);
+  pollOrder();
+}
+
+function statusText(status) {
+  return { PENDING_PAYMENT: 'Waiting for payment', CONFIRMED: 'Paid — confirmed', CANCELLED: 'Payment failed — cancelled' }[status] || status;
+}
