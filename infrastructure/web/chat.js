@@ -1,5 +1,5 @@
 // The chat panel, written against the chat WebSocket contract: connect with ?sessionId=&name=[&token=],
-// receive {"type":"chat"|"messageDeleted"|"pinned"|"viewers"|"highlight"|"status"|"error"}, send
+// receive {"type":"chat"|"messageDeleted"|"pinned"|"viewers"|"highlight"|"stock"|"status"|"error"}, send
 // {"action":"sendMessage","text"}. Message text is inserted with textContent only.
 import { chatSocketUrl, el } from './api.js';
 
@@ -48,6 +48,7 @@ export function connectChat(root, { sessionId, name, token, handlers = {} }) {
       case 'pinned': pin(frame.message || frame); break;
       case 'viewers': handlers.viewers && handlers.viewers(frame.count); break;
       case 'highlight': handlers.highlight && handlers.highlight(frame); break;
+      case 'stock': handlers.stock && handlers.stock(frame); break;
       case 'status': handlers.status && handlers.status(frame); break;
       case 'error': status.textContent = errorText(frame.code); break;
       default: break;

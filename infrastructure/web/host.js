@@ -190,6 +190,8 @@ function renderShow() {
   $('#show-status').dataset.status = s.status;
   $('#broadcast-start').disabled = s.status !== 'SCHEDULED' && s.status !== 'LIVE';
   $('#end-show').disabled = s.status === 'ENDED';
+  // The chat pushes `viewers` when the count changes; the session view has it for a console that joined later.
+  if (s.viewerCount != null) $('#num-viewers').textContent = String(s.viewerCount);
   const current = s.currentHighlight && s.currentHighlight.sku;
   const rows = $('#lineup-rows');
   for (const p of s.lineup) {

@@ -236,6 +236,8 @@ function chat() {
     handlers: {
       viewers: count => { const v = $('#viewers'); v.hidden = false; v.textContent = count + ' watching'; },
       highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: new Date().toISOString() }); },
+      // Pushed when the featured product's availability changes (at most 1/s); the 2 s poll stays as a fallback.
+      stock: frame => { if (state.featured && state.featured.sku === frame.sku) setStock(frame.available); },
       status: () => refreshSession(),
     },
   });

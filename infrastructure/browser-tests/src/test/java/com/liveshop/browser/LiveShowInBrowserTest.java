@@ -20,7 +20,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * in, creates a show and starts the simulated broadcast; a viewer watches; the host features a product with a
  * deal price and the viewer's card appears within 2 s; the viewer's hold lowers "stock left" on both pages;
  * checkout and the test payment put the paid order and its revenue on the host console; a late joiner sees the
- * product on screen at once; after the end the replay's chapters appear and a chapter moves the replay clock.
+ * product on screen at once; a chat message with markup reaches the host console as text; after the end the
+ * replay's chapters appear and a chapter moves the replay clock.
  */
 class LiveShowInBrowserTest {
 
@@ -136,6 +137,20 @@ class LiveShowInBrowserTest {
         assertThat(host.findElement(By.id("num-paid")).getText()).isEqualTo("1");
         assertThat(row.findElement(By.cssSelector(".ordered")).getText()).isEqualTo("1");
         Browsers.screenshot(host, "host", "order-and-revenue");
+
+        // Chat: the viewer's message with markup arrives on the host console as the same text, not as HTML;
+        // the host console counts the viewer.
+        String markup = "<img src=x onerror=alert(1)>";
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.id("chat-input")).isEnabled()
+                && !d.findElement(By.id("chat")).getAttribute("class").contains("chat-off"));
+        viewer.findElement(By.id("chat-input")).sendKeys(markup + org.openqa.selenium.Keys.ENTER);
+        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElements(By.cssSelector("#moderation .chat-log .chat-text")).stream()
+                .anyMatch(e -> e.getText().equals(markup)));
+        assertThat(host.findElements(By.cssSelector("#moderation .chat-log img"))).isEmpty();
+        assertThat(viewer.findElements(By.cssSelector("#chat .chat-log img"))).isEmpty();
+        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-viewers")).getText().matches("[1-9]\\d*"));
+        Browsers.screenshot(host, "host", "chat");
+        Browsers.screenshot(viewer, "viewer", "chat");
 
         // A viewer who joins now (no new cue) sees the product on screen at once, from GET /sessions/{id}.
         String firstTab = viewer.getWindowHandle();

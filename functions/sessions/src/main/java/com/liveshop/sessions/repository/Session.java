@@ -2,12 +2,15 @@ package com.liveshop.sessions.repository;
 
 import java.util.List;
 
-/** A session's META item. Times are ISO-8601 UTC strings; {@code streamStartedAtMs} is the current broadcast's start. */
+/**
+ * A session's META item. Times are ISO-8601 UTC strings; {@code streamStartedAtMs} is the current broadcast's start;
+ * {@code viewerCount} is kept by the chat module (connected viewers).
+ */
 public record Session(String sessionId, String title, String description, String startsAt, String status,
                       String channelArn, String playbackUrl, String ingestEndpoint, List<String> lineup,
                       String createdAt, String liveAt, String endedAt, String streamId, Long streamStartedAtMs,
                       Highlight currentHighlight, Replay replay, long reminderCount,
-                      PinnedMessage pinnedMessage) {
+                      PinnedMessage pinnedMessage, long viewerCount) {
 
     public static final String SCHEDULED = "SCHEDULED";
     public static final String LIVE = "LIVE";

@@ -296,7 +296,8 @@ public class SessionRepository {
         return new Session(str(item, "sessionId"), str(item, "title"), str(item, "description"), str(item, "startsAt"),
                 str(item, "status"), str(item, "channelArn"), str(item, "playbackUrl"), str(item, "ingestEndpoint"), lineup,
                 str(item, "createdAt"), str(item, "liveAt"), str(item, "endedAt"), str(item, "streamId"),
-                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"), pinned(item));
+                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"), pinned(item),
+                num(item, "viewerCount"));
     }
 
     private static Session.PinnedMessage pinned(Map<String, AttributeValue> item) {

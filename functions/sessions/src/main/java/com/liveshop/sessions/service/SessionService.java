@@ -72,7 +72,7 @@ public class SessionService {
         LiveVideo.Channel channel = video.createChannel("liveshop-" + sessionId);
         Session session = new Session(sessionId, title, description, startsAt.toString(), Session.SCHEDULED,
                 channel.arn(), channel.playbackUrl(), channel.ingestEndpoint(), lineup, now.toString(), null, null,
-                null, null, null, null, 0, null);
+                null, null, null, null, 0, null, 0);
         sessions.create(session, now.toString());
         LOG.info("Session {} scheduled on channel {}", sessionId, channel.arn());
         return new Views.CreatedSession(sessionId, Session.SCHEDULED, title, description, session.startsAt(), lineup,
@@ -129,7 +129,7 @@ public class SessionService {
         }
         return new Views.SessionView(s.sessionId(), s.title(), s.description(), s.status(), s.startsAt(), s.liveAt(),
                 s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay(),
-                s.pinnedMessage());
+                s.pinnedMessage(), s.viewerCount());
     }
 
     public Views.SessionList list(String rawLimit) {

@@ -24,11 +24,11 @@ public final class Views {
     public record LineupItem(String sku, String title, Long priceCents, String currency, String imageUrl,
                              long available, Long dealPriceCents, String dealEndsAt) {}
 
-    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} of the chat. */
+    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} and {@code viewerCount} of the chat. */
     public record SessionView(String sessionId, String title, String description, String status, String startsAt,
                               String liveAt, String endedAt, String playbackUrl, List<LineupItem> lineup,
                               Session.Highlight currentHighlight, Session.Replay replay,
-                              Session.PinnedMessage pinnedMessage) {}
+                              Session.PinnedMessage pinnedMessage, long viewerCount) {}
 
     /** One entry of GET /sessions. */
     public record SessionSummary(String sessionId, String title, String status, String startsAt, String liveAt,
