@@ -56,6 +56,35 @@ class LiveShowInBrowserTest {
         }
     }
 
+    /** The IVS Web Player bundled from npm at build time loads in Chromium and creates a player, offline. */
+    @Test
+    void theBundledIvsWebPlayerLoadsAndCreatesAPlayer() {
+        viewer.get(stack.url() + "/host");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> player = (java.util.Map<String, Object>) viewer.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const script = document.createElement('script');
+                script.src = '/web/vendor/amazon-ivs-player/amazon-ivs-player.min.js';
+                script.onerror = () => done({ loaded: false });
+                script.onload = () => {
+                  try {
+                    const IVS = window.IVSPlayer;
+                    const base = new URL('/web/vendor/amazon-ivs-player/', location.href).href;
+                    const p = IVS.create({ wasmWorker: base + 'amazon-ivs-wasmworker.min.js', wasmBinary: base + 'amazon-ivs-wasmworker.min.wasm' });
+                    done({ loaded: true, supported: IVS.isPlayerSupported, cueEvent: IVS.PlayerEventType.TEXT_METADATA_CUE,
+                           state: String(p.getState()) });
+                    p.delete();
+                  } catch (e) {
+                    done({ loaded: true, error: String(e), keys: Object.keys(window.IVSPlayer || {}).join(',') });
+                  }
+                };
+                document.head.append(script);
+                """);
+        assertThat(player).containsEntry("loaded", true).containsEntry("supported", true)
+                .containsEntry("cueEvent", "PlayerTextMetadataCue");
+        assertThat((String) player.get("state")).isNotBlank();
+    }
+
     @Test
     void aHostRunsAShowThatAViewerWatchesBuysFromAndReplays() {
         // The host signs in locally and creates a show with the first four demo products.

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 final class LocalWeb implements LocalService {
 
     static final String RESOURCE_ROOT = "liveshop-web/";
-    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_\\-]+(/[A-Za-z0-9_\\-]+)*\\.[a-z0-9]+");
+    /** Names with inner dots (amazon-ivs-player.min.js) but never an empty segment or "..". */
+    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(/[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*)*\\.[a-z0-9]+");
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",

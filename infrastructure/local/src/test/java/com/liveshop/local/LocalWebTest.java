@@ -46,6 +46,8 @@ class LocalWebTest {
     void onlyFilesOfTheWebFolderAreServed() throws Exception {
         assertThat(get("/web/missing.js").statusCode()).isEqualTo(404);
         assertThat(get("/web/..%2Fliveshop%2Ftemplate.yaml").statusCode()).isEqualTo(404);
+        assertThat(get("/web/vendor/..%2F..%2Fliveshop%2Ftemplate.yaml").statusCode()).isEqualTo(404);
+        assertThat(get("/web/vendor/amazon-ivs-player/..min.js").statusCode()).isEqualTo(404);
         assertThat(get("/web/%2E%2E/log4j2.xml").statusCode()).isEqualTo(404);
         // The HTTP API still answers everything else.
         assertThat(get("/products").statusCode()).isEqualTo(200);
