@@ -201,6 +201,7 @@ function renderShow() {
         'aria-label': 'Deal price for ' + p.title, placeholder: 'optional' });
       row = el('tr', { 'data-sku': p.sku },
         el('th', { scope: 'row', class: 'title' }), el('td', { class: 'price' }), el('td', { class: 'available' }),
+        el('td', { class: 'held', text: '—' }), el('td', { class: 'sold', text: '—' }),
         el('td', { class: 'ordered', text: '0' }), el('td', {}, deal),
         el('td', {}, el('button', { class: 'button small feature', type: 'button', text: 'Feature',
           'aria-label': 'Feature ' + p.title, onclick: () => feature(p.sku, deal) })));
@@ -213,6 +214,17 @@ function renderShow() {
     row.querySelector('.feature').disabled = s.status !== 'LIVE';
   }
   for (const row of [...rows.children]) if (!s.lineup.some(p => p.sku === row.dataset.sku)) row.remove();
+  renderStock();
+}
+
+/** Held (in carts now) and sold units per lineup product, from the host-only stock route. */
+function renderStock() {
+  for (const row of document.querySelectorAll('#lineup-rows tr')) {
+    authorized('GET', '/products/' + encodeURIComponent(row.dataset.sku) + '/stock').then(stock => {
+      row.querySelector('.held').textContent = String(stock.held);
+      row.querySelector('.sold').textContent = String(stock.sold);
+    }, () => { /* next refresh */ });
+  }
 }
 
 /** Orders and revenue from the local event log (OrderPlaced / OrderConfirmed / OrderCancelled) for this lineup. */

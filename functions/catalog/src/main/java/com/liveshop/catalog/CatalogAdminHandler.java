@@ -7,13 +7,17 @@ import com.liveshop.shared.http.HttpRequest;
 import com.liveshop.shared.http.HttpResponses;
 import java.util.Map;
 
-/** Host-only catalog changes: {@code PUT /products/{sku}}, {@code POST /products/{sku}/restock}. */
+/**
+ * Host-only catalog routes: {@code PUT /products/{sku}}, {@code POST /products/{sku}/restock} and
+ * {@code GET /products/{sku}/stock} (the counters behind {@code available}: held and sold are not public).
+ */
 public class CatalogAdminHandler extends ApiHandler {
 
     private final CatalogService catalog;
     private final Map<String, Route> routes = Map.of(
             "PUT /products/{sku}", this::put,
-            "POST /products/{sku}/restock", this::restock);
+            "POST /products/{sku}/restock", this::restock,
+            "GET /products/{sku}/stock", this::stock);
 
     public CatalogAdminHandler() {
         this(AppConfig.fromEnvironment());
@@ -43,5 +47,10 @@ public class CatalogAdminHandler extends ApiHandler {
         request.claims().requireHost();
         String sku = request.pathParam("sku");
         return HttpResponses.json(200, catalog.restock(sku, request.bodyAs(RestockRequest.class)));
+    }
+
+    private APIGatewayV2HTTPResponse stock(HttpRequest request) {
+        request.claims().requireHost();
+        return HttpResponses.json(200, catalog.stock(request.pathParam("sku")));
     }
 }

@@ -67,6 +67,15 @@ public class CatalogService {
         return products.restock(sku, quantity).orElseThrow(() -> notFound(sku));
     }
 
+    /** {@code initial = available + held + sold} of one product; 404 for an unknown sku. */
+    public StockLevel stock(String rawSku) {
+        String sku = Validation.requireSku(rawSku);
+        if (products.find(sku).isEmpty()) {
+            throw notFound(sku);
+        }
+        return products.stock(sku);
+    }
+
     public ProductView get(String rawSku) {
         String sku = Validation.requireSku(rawSku);
         return products.find(sku).map(ps -> ProductView.of(ps, clock.instant())).orElseThrow(() -> notFound(sku));

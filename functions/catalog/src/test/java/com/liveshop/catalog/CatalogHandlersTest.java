@@ -102,6 +102,30 @@ class CatalogHandlersTest {
     }
 
     @Test
+    void hostsReadTheStockCountersOthersCannot() {
+        String sku = newSku();
+        admin.handleRequest(put(sku, "{\"title\":\"Mug\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":0}"), ctx());
+        admin.handleRequest(restock(sku, "{\"quantity\":12}"), ctx());
+        JsonNode stock = json(admin.handleRequest(stock(sku), ctx()));
+        assertThat(stock.get("sku").asText()).isEqualTo(sku);
+        assertThat(stock.get("initial").asLong()).isEqualTo(12);
+        assertThat(stock.get("available").asLong()).isEqualTo(12);
+        assertThat(stock.get("held").asLong()).isZero();
+        assertThat(stock.get("sold").asLong()).isZero();
+
+        String empty = newSku();
+        admin.handleRequest(put(empty, "{\"title\":\"Sold out\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":0}"), ctx());
+        assertThat(json(admin.handleRequest(stock(empty), ctx())).get("initial").asLong()).isZero();
+        assertError(admin.handleRequest(stock(newSku()), ctx()), 404, "PRODUCT_NOT_FOUND");
+        APIGatewayV2HTTPEvent viewer = stock(sku);
+        viewer.getRequestContext().getAuthorizer().getJwt().getClaims().put("cognito:groups", "[viewers]");
+        assertError(admin.handleRequest(viewer, ctx()), 403, "FORBIDDEN");
+        APIGatewayV2HTTPEvent anonymous = stock(sku);
+        anonymous.getRequestContext().setAuthorizer(null);
+        assertError(admin.handleRequest(anonymous, ctx()), 401, "UNAUTHORIZED");
+    }
+
+    @Test
     void listsPageByPageWithACursor() {
         String prefix = "page-" + UUID.randomUUID().toString().substring(0, 6);
         for (int i = 0; i < 5; i++) {
@@ -228,6 +252,12 @@ class CatalogHandlersTest {
         APIGatewayV2HTTPEvent event = sample("restock.json");
         event.setPathParameters(Map.of("sku", sku));
         event.setBody(body);
+        return event;
+    }
+
+    private static APIGatewayV2HTTPEvent stock(String sku) {
+        APIGatewayV2HTTPEvent event = sample("get-stock.json");
+        event.setPathParameters(Map.of("sku", sku));
         return event;
     }
 

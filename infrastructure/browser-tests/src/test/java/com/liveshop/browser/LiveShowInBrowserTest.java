@@ -143,6 +143,8 @@ class LiveShowInBrowserTest {
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
         Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("49"));
+        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".held")).getText().equals("1"));
+        assertThat(row.findElement(By.cssSelector(".sold")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "stock-after-hold");
 
         // Checkout and the local test payment: the order is paid; the host console shows it and the revenue.
@@ -165,6 +167,8 @@ class LiveShowInBrowserTest {
         assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
         assertThat(host.findElement(By.id("num-paid")).getText()).isEqualTo("1");
         assertThat(row.findElement(By.cssSelector(".ordered")).getText()).isEqualTo("1");
+        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".sold")).getText().equals("1"));
+        assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "order-and-revenue");
 
         // Chat: the viewer's message with markup arrives on the host console as the same text, not as HTML;
