@@ -202,7 +202,7 @@ function renderShow() {
       row = el('tr', { 'data-sku': p.sku },
         el('th', { scope: 'row', class: 'title' }), el('td', { class: 'price' }), el('td', { class: 'available' }),
         el('td', { class: 'held', text: '—' }), el('td', { class: 'sold', text: '—' }),
-        el('td', { class: 'ordered', text: '0' }), el('td', {}, deal),
+        el('td', { class: 'ordered', text: '0' }), el('td', { class: 'revenue', text: '—' }), el('td', {}, deal),
         el('td', {}, el('button', { class: 'button small feature', type: 'button', text: 'Feature',
           'aria-label': 'Feature ' + p.title, onclick: () => feature(p.sku, deal) })));
       rows.append(row);
@@ -251,7 +251,12 @@ async function renderNumbers() {
   $('#num-revenue').textContent = money(paid.reduce((n, o) => n + o.totalCents, 0), currency);
   const ordered = new Map();
   for (const o of list) if (o.status !== 'CANCELLED') for (const i of o.items || []) ordered.set(i.sku, (ordered.get(i.sku) || 0) + i.quantity);
-  for (const row of document.querySelectorAll('#lineup-rows tr')) row.querySelector('.ordered').textContent = String(ordered.get(row.dataset.sku) || 0);
+  const revenue = new Map();
+  for (const o of paid) for (const i of o.items || []) revenue.set(i.sku, (revenue.get(i.sku) || 0) + i.quantity * i.priceCents);
+  for (const row of document.querySelectorAll('#lineup-rows tr')) {
+    row.querySelector('.ordered').textContent = String(ordered.get(row.dataset.sku) || 0);
+    row.querySelector('.revenue').textContent = money(revenue.get(row.dataset.sku) || 0, currency);
+  }
   $('#orders').replaceChildren(...list.slice().reverse().map(o => el('li', { 'data-order-id': o.orderId, 'data-status': o.status },
     el('code', { text: o.orderId.slice(0, 8) }),
     el('span', { text: ' ' + (o.items || []).map(i => i.quantity + ' × ' + (i.title || i.sku)).join(', ') + ' · ' }),

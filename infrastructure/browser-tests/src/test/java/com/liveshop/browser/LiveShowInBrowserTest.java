@@ -167,6 +167,7 @@ class LiveShowInBrowserTest {
         assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
         assertThat(host.findElement(By.id("num-paid")).getText()).isEqualTo("1");
         assertThat(row.findElement(By.cssSelector(".ordered")).getText()).isEqualTo("1");
+        assertThat(row.findElement(By.cssSelector(".revenue")).getText()).contains("99.00");
         Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".sold")).getText().equals("1"));
         assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "order-and-revenue");

@@ -61,6 +61,37 @@ public final class DemoSeed {
 
     private DemoSeed() {}
 
+    /**
+     * Schedules the demo show "Cyber Deals Sunday" (starting in 30 minutes, six demo products) through the real
+     * {@code POST /sessions}, so the viewer page at {@code /} has a show to count down to. Returns its id, or
+     * null (logged) when it could not be created.
+     */
+    public static String seedShow(HttpClient http, String baseUrl, String hostToken) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("title", "Cyber Deals Sunday");
+        body.put("description", "One hour of live deals: cashmere, earbuds, smartwatches and more. Start the broadcast from the host console.");
+        body.put("startsAt", java.time.Instant.now().plus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString());
+        body.put("lineup", PRODUCTS.subList(0, 6).stream().map(DemoProduct::sku).toList());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/sessions"))
+                .timeout(Duration.ofSeconds(30))
+                .header("authorization", "Bearer " + hostToken)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 201) {
+                return Json.MAPPER.readTree(response.body()).get("sessionId").asText();
+            }
+            LOG.warn("Demo show not scheduled: {}", response.statusCode());
+        } catch (IOException e) {
+            LOG.warn("Demo show not scheduled: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
     /** PUTs every demo product; returns how many were created or updated (logs the rest). */
     public static int seed(HttpClient http, String baseUrl, String hostToken) {
         int saved = 0;

@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private List<LocalFunction> functions;
     private TemplateSource template;
     private int seeded;
+    private String demoShowId;
 
     private LocalStack() {}
 
@@ -95,6 +96,9 @@ public final class LocalStack implements AutoCloseable {
         }
         out.println("Template: " + stack.template.description());
         out.println(stack.readyLine());
+        if (stack.demoShowId != null) {
+            out.println("Demo show: " + stack.url + "/watch/" + stack.demoShowId + " (viewer), " + stack.url + "/host (host console)");
+        }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -199,6 +203,7 @@ public final class LocalStack implements AutoCloseable {
 
         if (options.seed()) {
             seeded = DemoSeed.seed(http, url, jwt.hostToken());
+            demoShowId = DemoSeed.seedShow(http, url, jwt.hostToken());
         }
         if (options.schedules()) {
             scheduler.start();
@@ -318,6 +323,11 @@ public final class LocalStack implements AutoCloseable {
 
     public List<LocalFunction> functions() {
         return List.copyOf(functions);
+    }
+
+    /** The demo show's session id (null without the seed). */
+    public String demoShowId() {
+        return demoShowId;
     }
 
     public int seededProducts() {

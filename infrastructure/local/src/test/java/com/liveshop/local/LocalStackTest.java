@@ -76,6 +76,14 @@ class LocalStackTest {
         JsonNode sweater = json(send("GET", "/products/cds-cashmere-sweater", null));
         assertThat(sweater.get("priceCents").asLong()).isEqualTo(12900);
         assertThat(sweater.get("currency").asText()).isEqualTo("USD");
+
+        // The demo show is scheduled through POST /sessions and listed for the viewer page's "/".
+        assertThat(stack.demoShowId()).isNotNull();
+        JsonNode show = json(send("GET", "/sessions/" + stack.demoShowId(), null));
+        assertThat(show.get("title").asText()).isEqualTo("Cyber Deals Sunday");
+        assertThat(show.get("status").asText()).isEqualTo("SCHEDULED");
+        assertThat(show.get("lineup")).hasSize(6);
+        assertThat(json(send("GET", "/sessions", null)).get("items").findValuesAsText("sessionId")).contains(stack.demoShowId());
     }
 
     @Test
