@@ -17,18 +17,15 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TestContext;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * One DynamoDB Local with the template's tables, the four real handlers wired to it with a movable clock and
@@ -101,28 +98,7 @@ final class CheckoutFixture implements AutoCloseable {
 
     /** Every item of both tables, in key order: equal snapshots mean nothing was written. */
     List<Map<String, AttributeValue>> snapshot() {
-        List<Map<String, AttributeValue>> all = new ArrayList<>();
-        for (String table : List.of(CATALOG, RESERVATIONS)) {
-            Map<String, AttributeValue> start = null;
-            do {
-                final Map<String, AttributeValue> from = start;
-                ScanResponse page = client.scan(s -> {
-                    s.tableName(table).consistentRead(true);
-                    if (from != null) {
-                        s.exclusiveStartKey(from);
-                    }
-                });
-                page.items().forEach(item -> {
-                    Map<String, AttributeValue> copy = new TreeMap<>(item);
-                    copy.put("_table", AttributeValue.fromS(table));
-                    all.add(copy);
-                });
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
-        }
-        all.sort(Comparator.comparing((Map<String, AttributeValue> m) -> m.get("_table").s())
-                .thenComparing(m -> m.get("pk").s()).thenComparing(m -> m.get("sk").s()));
-        return all;
+        return TableSnapshot.of(client, CATALOG, RESERVATIONS);
     }
 
     long countReservations(String pkPrefix) {

@@ -1,7 +1,7 @@
 package com.liveshop.shared.catalog;
 
-import static com.liveshop.shared.catalog.StockLedger.n;
-import static com.liveshop.shared.catalog.StockLedger.s;
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.s;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

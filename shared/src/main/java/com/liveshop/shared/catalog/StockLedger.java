@@ -1,5 +1,8 @@
 package com.liveshop.shared.catalog;
 
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.s;
+
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -58,13 +61,5 @@ public final class StockLedger {
                 .expressionAttributeNames(Map.of("#from", from, "#to", to, "#pk", CatalogKeys.PK))
                 .expressionAttributeValues(Map.of(":q", n(quantity)))
                 .build()).build();
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,10 +1,10 @@
 package com.liveshop.chat.repository;
 
-import static com.liveshop.chat.repository.Dynamo.key;
-import static com.liveshop.chat.repository.Dynamo.n;
-import static com.liveshop.chat.repository.Dynamo.num;
-import static com.liveshop.chat.repository.Dynamo.s;
-import static com.liveshop.chat.repository.Dynamo.str;
+import static com.liveshop.shared.dynamo.Attrs.key;
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.num;
+import static com.liveshop.shared.dynamo.Attrs.s;
+import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.liveshop.shared.json.Json;
 import java.util.HashMap;
@@ -173,7 +173,7 @@ public class ChatRepository {
 
     /** Replaces the blocklist (lower-case words); false when the session does not exist. */
     public boolean setBlocklist(String sessionId, List<String> words) {
-        return updateMeta(sessionId, "SET blocklist = :w", Map.of(":w", AttributeValue.fromL(words.stream().map(Dynamo::s).toList())));
+        return updateMeta(sessionId, "SET blocklist = :w", Map.of(":w", AttributeValue.fromL(words.stream().map(AttributeValue::fromS).toList())));
     }
 
     /** Adds a (normalized) name to the session's banned names; false when the session does not exist. */

@@ -1,10 +1,10 @@
 package com.liveshop.chat.repository;
 
-import static com.liveshop.chat.repository.Dynamo.key;
-import static com.liveshop.chat.repository.Dynamo.n;
-import static com.liveshop.chat.repository.Dynamo.num;
-import static com.liveshop.chat.repository.Dynamo.s;
-import static com.liveshop.chat.repository.Dynamo.str;
+import static com.liveshop.shared.dynamo.Attrs.key;
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.num;
+import static com.liveshop.shared.dynamo.Attrs.s;
+import static com.liveshop.shared.dynamo.Attrs.str;
 
 import java.util.HashMap;
 import java.util.List;

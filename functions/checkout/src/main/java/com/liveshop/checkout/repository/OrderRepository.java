@@ -1,9 +1,9 @@
 package com.liveshop.checkout.repository;
 
-import static com.liveshop.checkout.repository.Attrs.n;
-import static com.liveshop.checkout.repository.Attrs.num;
-import static com.liveshop.checkout.repository.Attrs.s;
-import static com.liveshop.checkout.repository.Attrs.str;
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.num;
+import static com.liveshop.shared.dynamo.Attrs.s;
+import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.IdempotencyRecord;

@@ -1,5 +1,12 @@
 package com.liveshop.sessions.repository;
 
+import static com.liveshop.shared.dynamo.Attrs.key;
+import static com.liveshop.shared.dynamo.Attrs.n;
+import static com.liveshop.shared.dynamo.Attrs.num;
+import static com.liveshop.shared.dynamo.Attrs.optNum;
+import static com.liveshop.shared.dynamo.Attrs.s;
+import static com.liveshop.shared.dynamo.Attrs.str;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.liveshop.shared.json.Json;
 import java.time.Instant;
@@ -54,7 +61,7 @@ public class SessionRepository {
         item.put("channelArn", s(s.channelArn()));
         item.put("playbackUrl", s(s.playbackUrl()));
         item.put("ingestEndpoint", s(s.ingestEndpoint()));
-        item.put("lineup", AttributeValue.fromL(s.lineup().stream().map(SessionRepository::s).toList()));
+        item.put("lineup", AttributeValue.fromL(s.lineup().stream().map(AttributeValue::fromS).toList()));
         item.put("createdAt", s(createdAt));
         item.put("reminderCount", n(0));
         item.put("gsi1pk", s(SessionKeys.ACTIVE));
@@ -310,32 +317,5 @@ public class SessionRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable pinnedMessage on session " + str(item, "sessionId"), e);
         }
-    }
-
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SessionKeys.PK, s(pk), SessionKeys.SK, s(sk));
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
-    static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
-
-    static long num(Map<String, AttributeValue> item, String name) {
-        Long v = optNum(item, name);
-        return v == null ? 0 : v;
-    }
-
-    static Long optNum(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item == null ? null : item.get(name);
-        return v == null || v.n() == null ? null : Long.parseLong(v.n());
     }
 }
