@@ -8,6 +8,7 @@ import com.liveshop.chat.service.Broadcaster;
 import com.liveshop.chat.service.ChatService;
 import com.liveshop.chat.service.ConnectionGateway;
 import com.liveshop.chat.service.ModerationService;
+import com.liveshop.chat.service.StockSignal;
 import com.liveshop.chat.service.ViewerSignal;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
@@ -52,11 +53,15 @@ public final class ChatWiring {
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
-        return new ChatService(connections, chat, broadcaster, hostTokens, new ViewerSignal(connections, broadcaster, clock), clock);
+        return new ChatService(connections, chat, broadcaster, hostTokens, viewerSignal(clock), clock);
     }
 
     public ViewerSignal viewerSignal(Clock clock) {
         return new ViewerSignal(connections, broadcaster, clock);
+    }
+
+    public StockSignal stockSignal(Clock clock) {
+        return new StockSignal(chat, broadcaster, clock);
     }
 
     public ModerationService moderationService(Clock clock) {

@@ -26,15 +26,11 @@ public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
     }
 
     public StockSignalHandler(AppConfig config) {
-        this(stockSignal(new ChatWiring(config)));
+        this(new ChatWiring(config).stockSignal(Clock.systemUTC()));
     }
 
     public StockSignalHandler(StockSignal signal) {
         this.signal = signal;
-    }
-
-    private static StockSignal stockSignal(ChatWiring wiring) {
-        return new StockSignal(wiring.chat(), wiring.broadcaster(), Clock.systemUTC());
     }
 
     @Override

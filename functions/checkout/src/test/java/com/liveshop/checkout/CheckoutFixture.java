@@ -146,14 +146,19 @@ final class CheckoutFixture implements AutoCloseable {
 
     /** {@code key} null leaves the Idempotency-Key header out. */
     static APIGatewayV2HTTPEvent placeOrderEvent(String key, String body) {
-        APIGatewayV2HTTPEvent e = sample("place-order.json");
+        APIGatewayV2HTTPEvent e = withHeader(sample("place-order.json"), "idempotency-key", key);
+        e.setBody(body);
+        return e;
+    }
+
+    /** The sample's header {@code name} replaced by {@code value}, or left out when {@code value} is null. */
+    private static APIGatewayV2HTTPEvent withHeader(APIGatewayV2HTTPEvent e, String name, String value) {
         Map<String, String> headers = new HashMap<>(e.getHeaders());
-        headers.remove("idempotency-key");
-        if (key != null) {
-            headers.put("idempotency-key", key);
+        headers.remove(name);
+        if (value != null) {
+            headers.put(name, value);
         }
         e.setHeaders(headers);
-        e.setBody(body);
         return e;
     }
 
@@ -170,13 +175,7 @@ final class CheckoutFixture implements AutoCloseable {
 
     /** {@code signature} null leaves the X-Signature header out. */
     static APIGatewayV2HTTPEvent webhookEvent(String body, String signature) {
-        APIGatewayV2HTTPEvent e = sample("payment-webhook.json");
-        Map<String, String> headers = new HashMap<>(e.getHeaders());
-        headers.remove("x-signature");
-        if (signature != null) {
-            headers.put("x-signature", signature);
-        }
-        e.setHeaders(headers);
+        APIGatewayV2HTTPEvent e = withHeader(sample("payment-webhook.json"), "x-signature", signature);
         e.setBody(body);
         return e;
     }

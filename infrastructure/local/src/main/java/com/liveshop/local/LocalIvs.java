@@ -3,6 +3,7 @@ package com.liveshop.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.LocalAws;
 import io.javalin.config.RoutesConfig;
@@ -78,22 +79,9 @@ public final class LocalIvs implements LocalService {
     public record Cue(String channelArn, String streamId, String text, long streamTimeMs) {}
 
     /** A local control refused (unknown channel, already live, not live): status and error code for the JSON answer. */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-        private final String code;
-
+    public static final class Refused extends ApiException {
         Refused(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
+            super(status, code, message);
         }
     }
 

@@ -2,7 +2,6 @@ package com.liveshop.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -144,29 +143,11 @@ public final class PayloadV2EventFactory {
                 || type.equals("application/ecmascript");
     }
 
+    /** Payload v2.0: repeated names joined with commas, as API Gateway does. */
     static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return params;
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            params.merge(name, value, (a, b) -> a + "," + b);
-        }
+        WebSocketEventFactory.queryParameters(rawQuery).forEach((name, values) -> params.put(name, String.join(",", values)));
         return params;
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
     }
 
     /** API Gateway-style request id, e.g. "JKJaXmPLvHcESHA=". */

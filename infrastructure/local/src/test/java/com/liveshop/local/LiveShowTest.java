@@ -66,8 +66,8 @@ class LiveShowTest {
         // Highlighting before the broadcast starts is refused.
         assertThat(highlight(sessionId, scarf).statusCode()).isEqualTo(409);
 
-        LocalIvsPlayersTest.Player player = LocalIvsPlayersTest.Player.connect(stack,
-                "?channelArn=" + URLEncoder.encode(channelArn, StandardCharsets.UTF_8));
+        TestWsClient player = TestWsClient.connect(stack.url().replace("http://", "ws://") + LocalIvs.PLAYER_PATH
+                + "?channelArn=" + URLEncoder.encode(channelArn, StandardCharsets.UTF_8));
         broadcast(channelArn, "start");
         JsonNode live = awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
         assertThat(live.has("liveAt")).isTrue();
@@ -76,7 +76,7 @@ class LiveShowTest {
 
         HttpResponse<String> featured = highlight(sessionId, sweater, ",\"dealPriceCents\":9900");
         assertThat(featured.statusCode()).as(featured.body()).isEqualTo(202);
-        JsonNode cue = player.next();
+        JsonNode cue = Json.MAPPER.readTree(player.next());
         assertThat(cue.get("type").asText()).isEqualTo("TEXT_METADATA_CUE");
         assertThat(cue.get("text").asText()).isEqualTo(json(featured).get("metadata").asText()).contains(sweater);
         assertThat(cue.get("streamTimeMs").asLong()).isGreaterThanOrEqualTo(0);
@@ -90,7 +90,7 @@ class LiveShowTest {
 
         HttpResponse<String> second = highlight(sessionId, scarf);
         assertThat(second.statusCode()).isEqualTo(202);
-        assertThat(player.next().get("text").asText()).contains(scarf);
+        assertThat(Json.MAPPER.readTree(player.next()).get("text").asText()).contains(scarf);
 
         // Not in the lineup → 422, nothing sent.
         assertThat(highlight(sessionId, product("Elsewhere", 100)).statusCode()).isEqualTo(422);

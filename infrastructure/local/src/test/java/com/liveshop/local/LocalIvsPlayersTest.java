@@ -85,7 +85,7 @@ class LocalIvsPlayersTest {
     }
 
     /** A player page: collects text messages and the close status. */
-    static final class Player implements WebSocket.Listener {
+    private static final class Player implements WebSocket.Listener {
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<String> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
