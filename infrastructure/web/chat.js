@@ -5,7 +5,8 @@ import { chatSocketUrl, el } from './api.js';
 
 /**
  * Connects a chat panel. `root` holds .chat-log, .chat-pinned, .chat-form, .chat-status; `handlers` gets
- * viewers(count), highlight(frame), status(frame), and for hosts `actions(message)` returns extra buttons.
+ * connected(open), viewers(count), highlight(frame), stock(frame), status(frame), and for hosts
+ * `actions(message)` returns extra buttons.
  */
 export function connectChat(root, { sessionId, name, token, handlers = {} }) {
   const log = root.querySelector('.chat-log');
@@ -29,8 +30,10 @@ export function connectChat(root, { sessionId, name, token, handlers = {} }) {
     opened = true;
     status.textContent = '';
     root.classList.remove('chat-off');
+    handlers.connected && handlers.connected(true);
   });
   socket.addEventListener('close', () => {
+    handlers.connected && handlers.connected(false);
     if (!opened) unavailable();
     else status.textContent = 'Chat disconnected';
   });

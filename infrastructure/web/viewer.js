@@ -7,7 +7,7 @@ import { connectChat } from './chat.js';
 
 const sessionId = sessionIdFromLocation();
 const state = {
-  session: null, local: false, phase: null, player: null, featured: null, stockTimer: null,
+  session: null, local: false, phase: null, player: null, featured: null, stockTimer: null, pushed: false,
   cart: null, order: null, attempt: null,
 };
 
@@ -32,8 +32,18 @@ async function init() {
   render();
   chat();
   setInterval(tick, 1000);
-  setInterval(refreshSession, 3000);
+  scheduleSessionRefresh();
   refreshCart();
+}
+
+/**
+ * Polls the show. While the chat socket is open, status, highlight and stock changes are pushed, so the poll is
+ * only a safety net (every ~15 s); without it, every ~3 s. Jittered so that 50,000 viewers who joined in the same
+ * second do not poll in the same second.
+ */
+function scheduleSessionRefresh() {
+  const base = state.pushed ? 15000 : 3000;
+  setTimeout(async () => { await refreshSession(); scheduleSessionRefresh(); }, base * (0.8 + Math.random() * 0.4));
 }
 
 function fail(message) {
@@ -124,7 +134,10 @@ function feature(h) {
   if (current) current.scrollIntoView({ behavior: 'smooth', block: 'nearest', inline: 'center' });
   clearInterval(state.stockTimer);
   refreshStock();
-  state.stockTimer = setInterval(refreshStock, 2000);
+  // Pushed `stock` frames keep the figure current while the chat socket is open (at most one a second, so
+  // a last change right after a push waits for the next one): then poll every 10 s as a safety net, else every 2 s.
+  let ticks = 0;
+  state.stockTimer = setInterval(() => { if (!state.pushed || ++ticks % 5 === 0) refreshStock(); }, 2000);
 }
 
 function unfeature() {
@@ -234,9 +247,10 @@ function chat() {
   connectChat($('#chat'), {
     sessionId, name,
     handlers: {
+      connected: open => { state.pushed = open; },
       viewers: count => { const v = $('#viewers'); v.hidden = false; v.textContent = count + ' watching'; },
       highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: new Date().toISOString() }); },
-      // Pushed when the featured product's availability changes (at most 1/s); the 2 s poll stays as a fallback.
+      // Pushed when the featured product's availability changes (at most 1/s); the stock poll is the fallback.
       stock: frame => { if (state.featured && state.featured.sku === frame.sku) setStock(frame.available); },
       status: () => refreshSession(),
     },
