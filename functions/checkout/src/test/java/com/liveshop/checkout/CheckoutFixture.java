@@ -21,6 +21,7 @@ import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TestContext;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,11 @@ final class CheckoutFixture implements AutoCloseable {
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final AppConfig app;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T18:00:00Z"));
+    /**
+     * Starts at the real now: DynamoDB Local deletes items whose TTL (a hold's expiresAt + grace) is in the real
+     * past, so a fixed date would go stale and make holds vanish mid-test.
+     */
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     final RecordingPublisher events = new RecordingPublisher();
     final ProductRepository products;
     final CheckoutWiring wiring;
