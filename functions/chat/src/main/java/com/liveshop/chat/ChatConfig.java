@@ -8,10 +8,6 @@ public record ChatConfig(String sessionsTable, String websocketEndpoint) {
     public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
     /** https://{api}.execute-api.{region}.amazonaws.com/{stage}: where @connections calls go. */
     public static final String WEBSOCKET_ENDPOINT = "WEBSOCKET_ENDPOINT";
-    public static final String HOST_JWT_ISSUER = "HOST_JWT_ISSUER";
-    public static final String HOST_JWT_AUDIENCE = "HOST_JWT_AUDIENCE";
-    /** Optional: defaults to {@code <issuer>/.well-known/jwks.json}, where Cognito serves a pool's keys. */
-    public static final String HOST_JWT_JWKS_URL = "HOST_JWT_JWKS_URL";
 
     public static ChatConfig from(AppConfig config) {
         return new ChatConfig(config.required(SESSIONS_TABLE), config.required(WEBSOCKET_ENDPOINT));

@@ -1,6 +1,6 @@
 package com.liveshop.chat;
 
-import com.liveshop.chat.auth.HostTokenVerifier;
+import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.chat.repository.ChatRepository;
 import com.liveshop.chat.repository.ConnectionRepository;
 import com.liveshop.chat.service.ApiGatewayConnections;
@@ -47,9 +47,7 @@ public final class ChatWiring {
 
     /** Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's). */
     public HostTokenVerifier hostTokens() {
-        String issuer = app.required(ChatConfig.HOST_JWT_ISSUER);
-        String jwks = app.optional(ChatConfig.HOST_JWT_JWKS_URL).orElse(issuer + "/.well-known/jwks.json");
-        return HostTokenVerifier.fromJwksUrl(issuer, app.required(ChatConfig.HOST_JWT_AUDIENCE), jwks);
+        return HostTokenVerifier.fromConfig(app);
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {

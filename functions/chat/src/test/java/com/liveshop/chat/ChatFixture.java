@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.chat.auth.HostTokenVerifier;
+import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.chat.service.ConnectionGateway;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;

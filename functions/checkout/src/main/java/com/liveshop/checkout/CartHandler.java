@@ -41,21 +41,21 @@ public class CartHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse addItem(HttpRequest request) {
-        String cartId = Validation.requireUuid("cartId", request.pathParam("cartId"));
+        String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         AddItemRequest body = request.bodyAs(AddItemRequest.class);
         String sku = Validation.requireSku(Validation.requirePresent("sku", body.sku()));
         return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity()));
     }
 
     private APIGatewayV2HTTPResponse removeItem(HttpRequest request) {
-        String cartId = Validation.requireUuid("cartId", request.pathParam("cartId"));
+        String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         String sku = Validation.requireSku(request.pathParam("sku"));
         carts.removeItem(cartId, sku);
         return HttpResponses.noContent();
     }
 
     private APIGatewayV2HTTPResponse getCart(HttpRequest request) {
-        String cartId = Validation.requireUuid("cartId", request.pathParam("cartId"));
+        String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         return HttpResponses.json(200, carts.view(cartId));
     }
 }

@@ -7,6 +7,7 @@ import com.liveshop.checkout.service.CartService;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.checkout.service.OrderService;
 import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLedger;
@@ -14,6 +15,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -39,25 +41,33 @@ public final class CheckoutWiring {
     }
 
     public CartService cartService(Clock clock) {
-        ProductRepository products = new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), config.catalogTable());
-        return new CartService(holds, products, config, clock);
+        return new CartService(holds, products(), config, clock);
     }
 
-    public OrderService orderService(EventPublisher events, Clock clock) {
-        return new OrderService(orders(), holds, events, clock);
+    public OrderService orderService(Clock clock) {
+        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()));
     }
 
-    public PaymentService paymentService(EventPublisher events, Clock clock) {
-        return new PaymentService(orders(), events, clock, config.requireWebhookSecret());
+    public PaymentService paymentService(Clock clock) {
+        return new PaymentService(orders(), products(), clock, config.requireWebhookSecret());
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {
-        return new HoldExpiryService(holds, clock);
+        return new HoldExpiryService(holds, orders(), clock);
+    }
+
+    /** Hosts' tokens on GET /orders/{id} (HOST_JWT_ISSUER / HOST_JWT_AUDIENCE, as the HTTP API's authorizer). */
+    public HostTokenVerifier hostTokens() {
+        return HostTokenVerifier.fromConfig(app);
     }
 
     /** PutEvents to EVENT_BUS_NAME (required for the functions that emit order events). */
     public EventPublisher eventBridgePublisher() {
         return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName());
+    }
+
+    private ProductRepository products() {
+        return new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), config.catalogTable());
     }
 
     private OrderRepository orders() {

@@ -10,7 +10,10 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The scheduled sweep (template: HoldExpiryFunction, rate 1 minute): expired holds give their stock back. */
+/**
+ * The scheduled sweep (template: HoldExpiryFunction, rate 1 minute): expired holds give their stock back, and
+ * orders not paid by their deadline are cancelled with their stock back.
+ */
 public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HoldExpiryHandler.class);
@@ -31,8 +34,9 @@ public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<Str
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
-        int expired = sweep.sweep();
-        LOG.info("Hold expiry sweep returned the stock of {} holds", expired);
-        return Map.of("expired", expired);
+        HoldExpiryService.SweepResult result = sweep.sweep();
+        LOG.info("Sweep returned the stock of {} expired holds and {} orders past their payment deadline",
+                result.expiredHolds(), result.cancelledOrders());
+        return Map.of("expired", result.expiredHolds(), "cancelledOrders", result.cancelledOrders());
     }
 }

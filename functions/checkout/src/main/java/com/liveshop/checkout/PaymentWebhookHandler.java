@@ -2,6 +2,7 @@ package com.liveshop.checkout;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.checkout.service.PaymentService.PaymentNotice;
 import com.liveshop.checkout.service.PaymentService.PaymentStatus;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiException;
@@ -12,11 +13,14 @@ import com.liveshop.shared.http.Validation;
 import java.time.Clock;
 import java.util.Map;
 
-/** The payment provider's signed callback: PAID confirms, FAILED cancels. The signature is checked before parsing. */
+/**
+ * The payment provider's signed callback: PAID confirms (for the order's exact amount), FAILED cancels. The
+ * signature is checked before the body is parsed.
+ */
 public class PaymentWebhookHandler extends ApiHandler {
 
     /** Body of POST /payments/webhook. */
-    public record PaymentNotice(String orderId, String status, String paymentId) {}
+    public record PaymentNoticeBody(String orderId, String status, String paymentId, Long amountCents, String currency) {}
 
     private final PaymentService payments;
     private final Map<String, Route> routes;
@@ -35,7 +39,7 @@ public class PaymentWebhookHandler extends ApiHandler {
     }
 
     private static PaymentService wire(CheckoutWiring wiring) {
-        return wiring.paymentService(wiring.eventBridgePublisher(), Clock.systemUTC());
+        return wiring.paymentService(Clock.systemUTC());
     }
 
     @Override
@@ -44,16 +48,15 @@ public class PaymentWebhookHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse webhook(HttpRequest request) {
-        String signature = request.header("X-Signature").orElse(null);
-        if (signature == null) {
-            throw new ApiException(401, "INVALID_SIGNATURE", "The X-Signature header is missing or does not match the body");
-        }
-        payments.verifySignature(request.rawBody(), signature);
-        PaymentNotice notice = request.bodyAs(PaymentNotice.class);
-        String orderId = Validation.requireUuid("orderId", notice.orderId());
-        PaymentStatus status = parseStatus(notice.status());
-        String paymentId = Validation.requireText("paymentId", notice.paymentId(), 128);
-        return HttpResponses.json(200, payments.apply(orderId, status, paymentId));
+        payments.verifySignature(request.rawBody(), request.header("X-Signature").orElse(null));
+        PaymentNoticeBody body = request.bodyAs(PaymentNoticeBody.class);
+        PaymentNotice notice = new PaymentNotice(
+                Validation.requireUuid("orderId", body.orderId()),
+                parseStatus(body.status()),
+                Validation.requireText("paymentId", body.paymentId(), 128),
+                Validation.requireRange("amountCents", body.amountCents(), 0, Long.MAX_VALUE),
+                Validation.requireText("currency", body.currency(), 3));
+        return HttpResponses.json(200, payments.apply(notice));
     }
 
     private static PaymentStatus parseStatus(String status) {

@@ -18,6 +18,11 @@ final class RecordingPublisher implements EventPublisher {
         published.add(new Published(detailType, Json.MAPPER.valueToTree(detail)));
     }
 
+    @Override
+    public void publishAll(List<com.liveshop.shared.events.BusEvent> events) {
+        events.forEach(e -> publish(e.detailType(), e.detail()));
+    }
+
     List<Published> all() {
         return List.copyOf(published);
     }

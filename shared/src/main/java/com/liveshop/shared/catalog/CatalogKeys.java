@@ -4,19 +4,25 @@ package com.liveshop.shared.catalog;
  * Key design of the Catalog table (see template.yaml CatalogTable).
  *
  * <pre>
- * pk = PRODUCT#&lt;sku&gt;  sk = DETAILS   title, description, priceCents, currency, imageUrl, gsi1pk=PRODUCT, gsi1sk=&lt;sku&gt;
- * pk = PRODUCT#&lt;sku&gt;  sk = STOCK#0   initial, available, held, sold   (invariant: initial = available + held + sold)
+ * pk = PRODUCT#&lt;sku&gt;  sk = DETAILS   title, description, priceCents, currency, imageUrl, stockShards,
+ *                                      gsi1pk=PRODUCT, gsi1sk=&lt;sku&gt;
+ * pk = PRODUCT#&lt;sku&gt;  sk = STOCK#i   sku, initial, available, held, sold   for i in 0..stockShards-1
+ *                                      (invariant per bucket, hence summed: initial = available + held + sold)
  * </pre>
  *
- * Stock lives on its own item so the hot counter never rewrites the details or the byType index, and so
- * one hot sku can later be split over STOCK#0..N-1 (one item takes ~1,000 writes/s).
+ * Stock lives on its own items so the hot counters never rewrite the details or the byType index. One item
+ * takes ~1,000 writes/s and a transactional write costs two, so one counter caps a sku near 500 holds/s; a
+ * hot sku spreads its units over {@code stockShards} buckets and each hold takes from random ones.
  */
 public final class CatalogKeys {
 
     public static final String PK = "pk";
     public static final String SK = "sk";
     public static final String DETAILS_SK = "DETAILS";
-    public static final String STOCK_SK = "STOCK#0";
+    public static final String STOCK_PREFIX = "STOCK#";
+    /** The first (and for most products the only) stock bucket. */
+    public static final String STOCK_SK = STOCK_PREFIX + 0;
+    public static final int MAX_STOCK_SHARDS = 50;
     public static final String BY_TYPE_INDEX = "byType";
     public static final String PRODUCT_TYPE = "PRODUCT";
 
@@ -30,5 +36,21 @@ public final class CatalogKeys {
 
     public static String productPk(String sku) {
         return "PRODUCT#" + sku;
+    }
+
+    public static String stockSk(int bucket) {
+        return STOCK_PREFIX + bucket;
+    }
+
+    /** The bucket index of a STOCK#i sort key, or -1 for any other item. */
+    public static int bucketOf(String sk) {
+        if (sk == null || !sk.startsWith(STOCK_PREFIX)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(sk.substring(STOCK_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -25,6 +25,8 @@ public class Product {
     /** A live-show deal (set by a session highlight): the price holds lock in until {@code dealEndsAt}. */
     private Long dealPriceCents;
     private String dealEndsAt;
+    /** How many stock buckets (STOCK#0..n-1) the units are spread over; absent on older items = 1. */
+    private Integer stockShards;
 
     public Product() {}
 
@@ -81,6 +83,14 @@ public class Product {
 
     public String getDealEndsAt() { return dealEndsAt; }
     public void setDealEndsAt(String dealEndsAt) { this.dealEndsAt = dealEndsAt; }
+
+    public Integer getStockShards() { return stockShards; }
+    public void setStockShards(Integer stockShards) { this.stockShards = stockShards; }
+
+    /** The number of stock buckets, at least 1. */
+    public int shards() {
+        return stockShards == null || stockShards < 1 ? 1 : stockShards;
+    }
 
     /** The deal price if a deal below the list price runs at {@code now}, else empty. */
     public java.util.OptionalLong activeDealPriceCents(java.time.Instant now) {

@@ -45,11 +45,18 @@ public class ProductRepository {
     private final DynamoDbClient client;
     private final DynamoDbTable<Product> products;
     private final String tableName;
+    private final StockRepository stock;
 
     public ProductRepository(DynamoDbClient client, DynamoDbEnhancedClient enhanced, String tableName) {
         this.client = client;
         this.tableName = tableName;
         this.products = enhanced.table(tableName, PRODUCT_SCHEMA);
+        this.stock = new StockRepository(client, tableName);
+    }
+
+    /** The product's stock buckets. */
+    public StockRepository stockBuckets() {
+        return stock;
     }
 
     public Optional<Product> findProduct(String sku) {
@@ -64,16 +71,17 @@ public class ProductRepository {
                 .expressionAttributeNames(Map.of("#pk", CatalogKeys.PK))
                 .expressionAttributeValues(Map.of(":pk", s(CatalogKeys.productPk(sku)))));
         Product product = null;
-        StockLevel stock = StockLevel.none(sku);
+        List<StockLevel.Bucket> buckets = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             String sk = item.get(CatalogKeys.SK).s();
             if (CatalogKeys.DETAILS_SK.equals(sk)) {
                 product = PRODUCT_SCHEMA.mapToItem(item);
-            } else if (CatalogKeys.STOCK_SK.equals(sk)) {
-                stock = toStock(sku, item);
+            } else if (CatalogKeys.bucketOf(sk) >= 0) {
+                buckets.add(StockRepository.toBucket(item));
             }
         }
-        return product == null ? Optional.empty() : Optional.of(new ProductStock(product, stock));
+        StockLevel level = buckets.isEmpty() ? StockLevel.none(sku) : StockLevel.sum(sku, buckets);
+        return product == null ? Optional.empty() : Optional.of(new ProductStock(product, level));
     }
 
     /** Products by sku, {@code limit} per page, with their stock (one BatchGetItem per page). */
@@ -89,7 +97,9 @@ public class ProductRepository {
             }
         });
         List<Product> page = response.items().stream().map(PRODUCT_SCHEMA::mapToItem).toList();
-        Map<String, StockLevel> stock = stockOf(page.stream().map(Product::getSku).toList());
+        Map<String, Integer> shards = new LinkedHashMap<>();
+        page.forEach(p -> shards.put(p.getSku(), p.shards()));
+        Map<String, StockLevel> stock = this.stock.stockOf(shards);
         List<ProductStock> items = page.stream()
                 .map(p -> new ProductStock(p, stock.getOrDefault(p.getSku(), StockLevel.none(p.getSku()))))
                 .toList();
@@ -98,30 +108,16 @@ public class ProductRepository {
         return new Page(items, next);
     }
 
-    /** Stock of up to 100 skus. */
+    /** Stock totals of any number of skus (their details first, for each one's bucket count); unknown skus are absent. */
     public Map<String, StockLevel> stockOf(List<String> skus) {
-        Map<String, StockLevel> result = new HashMap<>();
-        if (skus.isEmpty()) {
-            return result;
-        }
-        List<Map<String, AttributeValue>> keys = skus.stream().distinct().map(StockLedger::stockKey).toList();
-        Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
-        while (!request.isEmpty()) {
-            final Map<String, KeysAndAttributes> current = request;
-            var response = client.batchGetItem(b -> b.requestItems(current));
-            response.responses().getOrDefault(tableName, List.of()).forEach(item -> {
-                String sku = item.get("sku").s();
-                result.put(sku, toStock(sku, item));
-            });
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-        }
-        return result;
+        Map<String, Integer> shards = new LinkedHashMap<>();
+        findProducts(skus).forEach((sku, product) -> shards.put(sku, product.shards()));
+        return stock.stockOf(shards);
     }
 
+    /** Totals over the sku's buckets, strongly consistent. */
     public StockLevel stock(String sku) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName)
-                .key(StockLedger.stockKey(sku)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? StockLevel.none(sku) : toStock(sku, item);
+        return stock.stock(sku);
     }
 
     /**
@@ -129,20 +125,13 @@ public class ProductRepository {
      * (stock is changed by restock, never by a product update). Returns true when it was created.
      */
     public boolean createOrUpdate(Product product, long initialStock) {
-        Map<String, AttributeValue> stockItem = new LinkedHashMap<>(StockLedger.stockKey(product.getSku()));
-        stockItem.put("sku", s(product.getSku()));
-        stockItem.put(CatalogKeys.INITIAL, n(initialStock));
-        stockItem.put(CatalogKeys.AVAILABLE, n(initialStock));
-        stockItem.put(CatalogKeys.HELD, n(0));
-        stockItem.put(CatalogKeys.SOLD, n(0));
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
+                .item(PRODUCT_SCHEMA.itemToMap(product, true))
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+        items.addAll(stock.createBuckets(product.getSku(), product.shards(), initialStock));
         try {
-            client.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                            .item(PRODUCT_SCHEMA.itemToMap(product, true))
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                            .item(stockItem)
-                            .conditionExpression("attribute_not_exists(pk)").build()).build()));
+            client.transactWriteItems(t -> t.transactItems(items));
             return true;
         } catch (TransactionCanceledException exists) {
             updateDetails(product);
@@ -181,20 +170,13 @@ public class ProductRepository {
         }
     }
 
-    /** Adds units to initial and available; empty when the sku does not exist. */
+    /** Adds units to initial and available, spread over the sku's buckets; empty when the sku does not exist. */
     public Optional<StockLevel> restock(String sku, long quantity) {
-        try {
-            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(tableName)
-                    .key(StockLedger.stockKey(sku))
-                    .updateExpression("SET #initial = #initial + :q, #available = #available + :q")
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeNames(Map.of("#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
-                    .expressionAttributeValues(Map.of(":q", n(quantity)))
-                    .returnValues("ALL_NEW")).attributes();
-            return Optional.of(toStock(sku, item));
-        } catch (ConditionalCheckFailedException missing) {
+        Optional<Product> product = findProduct(sku);
+        if (product.isEmpty() || !stock.restock(sku, product.get().shards(), quantity)) {
             return Optional.empty();
         }
+        return Optional.of(stock.stock(sku));
     }
 
     /** Details of up to any number of skus (BatchGetItem, 100 keys a call); unknown skus are absent. */
@@ -235,16 +217,6 @@ public class ProductRepository {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
-    }
-
-    private static StockLevel toStock(String sku, Map<String, AttributeValue> item) {
-        return new StockLevel(sku, num(item, CatalogKeys.INITIAL), num(item, CatalogKeys.AVAILABLE),
-                num(item, CatalogKeys.HELD), num(item, CatalogKeys.SOLD));
-    }
-
-    private static long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
     }
 
     private static String encodeCursor(Map<String, AttributeValue> key) {

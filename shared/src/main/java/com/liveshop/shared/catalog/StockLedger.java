@@ -3,15 +3,18 @@ package com.liveshop.shared.catalog;
 import static com.liveshop.shared.dynamo.Attrs.n;
 import static com.liveshop.shared.dynamo.Attrs.s;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The only place that moves units between the stock counters. Each move is one conditional update meant
- * to sit in a transaction with the hold/order item it accounts for, so {@code initial = available + held
- * + sold} holds at every moment and a counter never goes below zero.
+ * The only place that moves units between the stock counters. Each move is one conditional update per bucket
+ * of a {@link StockAllocation}, meant to sit in a transaction with the hold/order item it accounts for, so
+ * {@code initial = available + held + sold} holds in every bucket at every moment and no counter goes below
+ * zero.
  */
 public final class StockLedger {
 
@@ -26,40 +29,48 @@ public final class StockLedger {
     }
 
     public static Map<String, AttributeValue> stockKey(String sku) {
-        return Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.STOCK_SK));
+        return stockKey(sku, 0);
     }
 
-    /** available → held; fails (ConditionalCheckFailed) when fewer than {@code quantity} are available. */
-    public TransactWriteItem reserve(String sku, long quantity) {
-        return move(sku, quantity, CatalogKeys.AVAILABLE, CatalogKeys.HELD);
+    public static Map<String, AttributeValue> stockKey(String sku, int bucket) {
+        return Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.stockSk(bucket)));
     }
 
-    /** held → available (cart item removed, hold expired). */
-    public TransactWriteItem release(String sku, long quantity) {
-        return move(sku, quantity, CatalogKeys.HELD, CatalogKeys.AVAILABLE);
+    /** available → held; a bucket's condition fails when it has fewer units available than it is asked for. */
+    public List<TransactWriteItem> reserve(String sku, StockAllocation allocation) {
+        return move(sku, allocation, CatalogKeys.AVAILABLE, CatalogKeys.HELD);
+    }
+
+    /** held → available (cart item removed, hold expired or deleted by TTL). */
+    public List<TransactWriteItem> release(String sku, StockAllocation allocation) {
+        return move(sku, allocation, CatalogKeys.HELD, CatalogKeys.AVAILABLE);
     }
 
     /** held → sold (order placed). */
-    public TransactWriteItem sell(String sku, long quantity) {
-        return move(sku, quantity, CatalogKeys.HELD, CatalogKeys.SOLD);
+    public List<TransactWriteItem> sell(String sku, StockAllocation allocation) {
+        return move(sku, allocation, CatalogKeys.HELD, CatalogKeys.SOLD);
     }
 
-    /** sold → available (payment failed, order cancelled). */
-    public TransactWriteItem unsell(String sku, long quantity) {
-        return move(sku, quantity, CatalogKeys.SOLD, CatalogKeys.AVAILABLE);
+    /** sold → available (payment failed, payment deadline passed). */
+    public List<TransactWriteItem> unsell(String sku, StockAllocation allocation) {
+        return move(sku, allocation, CatalogKeys.SOLD, CatalogKeys.AVAILABLE);
     }
 
-    private TransactWriteItem move(String sku, long quantity, String from, String to) {
-        if (quantity <= 0) {
-            throw new IllegalArgumentException("quantity must be positive");
-        }
-        return TransactWriteItem.builder().update(Update.builder()
+    /** available → sold (a cancelled order paid after all, its units taken back). */
+    public List<TransactWriteItem> take(String sku, StockAllocation allocation) {
+        return move(sku, allocation, CatalogKeys.AVAILABLE, CatalogKeys.SOLD);
+    }
+
+    private List<TransactWriteItem> move(String sku, StockAllocation allocation, String from, String to) {
+        List<TransactWriteItem> items = new ArrayList<>(allocation.buckets());
+        allocation.units().forEach((bucket, quantity) -> items.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
-                .key(stockKey(sku))
+                .key(stockKey(sku, bucket))
                 .updateExpression("SET #from = #from - :q, #to = #to + :q")
                 .conditionExpression("attribute_exists(#pk) AND #from >= :q")
                 .expressionAttributeNames(Map.of("#from", from, "#to", to, "#pk", CatalogKeys.PK))
                 .expressionAttributeValues(Map.of(":q", n(quantity)))
-                .build()).build();
+                .build()).build()));
+        return items;
     }
 }

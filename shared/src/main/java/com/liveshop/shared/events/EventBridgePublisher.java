@@ -1,19 +1,23 @@
 package com.liveshop.shared.events;
 
 import com.liveshop.shared.json.Json;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * PutEvents to the configured bus. Publishing happens after the DynamoDB write committed, so a failure
- * here is logged (detail type and entry error only, never the detail, which may hold an email) and not
- * turned into a failed request: the order exists either way.
+ * PutEvents to the configured bus. Log lines name the detail type and the entry's error only, never the
+ * detail, which may hold an email.
  */
 public final class EventBridgePublisher implements EventPublisher {
 
+    /** PutEvents takes at most 10 entries per request. */
+    static final int MAX_ENTRIES = 10;
     private static final Logger LOG = LoggerFactory.getLogger(EventBridgePublisher.class);
 
     private final EventBridgeClient client;
@@ -26,20 +30,36 @@ public final class EventBridgePublisher implements EventPublisher {
 
     @Override
     public void publish(String detailType, Object detail) {
-        PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
-                .eventBusName(busName)
-                .source(SOURCE)
-                .detailType(detailType)
-                .detail(Json.write(detail))
-                .build();
         try {
-            PutEventsResponse response = client.putEvents(r -> r.entries(entry));
-            if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
-                LOG.error("Event {} was not accepted by bus {}: {}", detailType, busName,
-                        response.entries().get(0).errorCode());
+            publishAll(List.of(new BusEvent(detailType, detail)));
+        } catch (PublishFailedException e) {
+            LOG.error("Event {} was not put on bus {}: {}", detailType, busName, e.getMessage());
+        }
+    }
+
+    @Override
+    public void publishAll(List<BusEvent> events) {
+        for (int from = 0; from < events.size(); from += MAX_ENTRIES) {
+            List<BusEvent> chunk = events.subList(from, Math.min(from + MAX_ENTRIES, events.size()));
+            List<PutEventsRequestEntry> entries = new ArrayList<>();
+            chunk.forEach(e -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName).source(SOURCE)
+                    .detailType(e.detailType()).detail(Json.write(e.detail())).build()));
+            PutEventsResponse response;
+            try {
+                response = client.putEvents(r -> r.entries(entries));
+            } catch (RuntimeException e) {
+                throw new PublishFailedException(from, "PutEvents to " + busName + " failed: " + e.getClass().getSimpleName(), e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("Event {} could not be put on bus {}: {}", detailType, busName, e.toString());
+            if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+                List<PutEventsResultEntry> results = response.entries();
+                for (int i = 0; i < results.size(); i++) {
+                    if (results.get(i).errorCode() != null) {
+                        throw new PublishFailedException(from + i, "Bus " + busName + " refused "
+                                + chunk.get(i).detailType() + ": " + results.get(i).errorCode(), null);
+                    }
+                }
+                throw new PublishFailedException(from, "Bus " + busName + " refused entries", null);
+            }
         }
     }
 }

@@ -1,10 +1,19 @@
 package com.liveshop.shared.events;
 
+import java.util.List;
+
 /** Puts domain events (OrderPlaced, SessionLive, …) on the brand's event bus. */
 public interface EventPublisher {
 
     /** Source of every event this backend emits. */
     String SOURCE = "liveshop";
 
+    /** Best effort: a failure is logged, never thrown (for signals whose loss costs nothing lasting). */
     void publish(String detailType, Object detail);
+
+    /**
+     * All or report: puts the events in order and throws {@link PublishFailedException} naming the first one
+     * that was not accepted (for the outbox, which retries from there).
+     */
+    void publishAll(List<BusEvent> events);
 }

@@ -65,6 +65,18 @@ public final class Validation {
         return value.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * A random (version 4, RFC 4122 variant) UUID, as {@code crypto.randomUUID()} makes: a cart id is its only
+     * key, so guessable ones (the nil UUID, time-based versions) are refused.
+     */
+    public static String requireRandomUuid(String field, String value) {
+        String uuid = requireUuid(field, value);
+        if (uuid.charAt(14) != '4' || "89ab".indexOf(uuid.charAt(19)) < 0) {
+            throw ApiException.validation("'" + field + "' must be a random (version 4) UUID, e.g. from crypto.randomUUID()");
+        }
+        return uuid;
+    }
+
     public static String requireEmail(String field, String value) {
         String email = requireText(field, value, 254);
         if (!EMAIL_PATTERN.matcher(email).matches()) {

@@ -1,6 +1,6 @@
 package com.liveshop.chat.service;
 
-import com.liveshop.chat.auth.HostTokenVerifier;
+import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.chat.repository.ChatRepository;
 import com.liveshop.chat.repository.Connection;
 import com.liveshop.chat.repository.ConnectionRepository;

@@ -13,6 +13,12 @@ public final class CheckoutConfig {
     public static final int DEFAULT_MAX_QUANTITY_PER_SKU = 5;
     /** Distinct skus per cart, so that one order (2 + 2 per hold + 1 items) fits one transaction. */
     public static final int MAX_ITEMS_PER_CART = 20;
+    /**
+     * Items an order's transaction may write for its holds (a delete per hold + a sale per stock bucket): 100, the
+     * DynamoDB transaction limit, less the idempotency record, the order and the cart META.
+     */
+    public static final int MAX_ORDER_TX_ITEMS = 97;
+    public static final int DEFAULT_PAYMENT_SECONDS = 900;
 
     private final String catalogTable;
     private final String reservationsTable;
@@ -20,9 +26,20 @@ public final class CheckoutConfig {
     private final int maxQuantityPerSku;
     private final String eventBusName;
     private final String paymentWebhookSecret;
+    private final int paymentSeconds;
 
     public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
                           String eventBusName, String paymentWebhookSecret) {
+        this(catalogTable, reservationsTable, holdSeconds, maxQuantityPerSku, eventBusName, paymentWebhookSecret,
+                DEFAULT_PAYMENT_SECONDS);
+    }
+
+    public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
+                          String eventBusName, String paymentWebhookSecret, int paymentSeconds) {
+        if (paymentSeconds < 1) {
+            throw new IllegalStateException("Configuration PAYMENT_SECONDS must be positive");
+        }
+        this.paymentSeconds = paymentSeconds;
         if (holdSeconds < 1) {
             throw new IllegalStateException("Configuration HOLD_SECONDS must be positive");
         }
@@ -44,7 +61,8 @@ public final class CheckoutConfig {
                 config.intOrDefault("HOLD_SECONDS", DEFAULT_HOLD_SECONDS),
                 config.intOrDefault("MAX_QUANTITY_PER_SKU", DEFAULT_MAX_QUANTITY_PER_SKU),
                 config.optional("EVENT_BUS_NAME").orElse(null),
-                config.optional("PAYMENT_WEBHOOK_SECRET").orElse(null));
+                config.optional("PAYMENT_WEBHOOK_SECRET").orElse(null),
+                config.intOrDefault("PAYMENT_SECONDS", DEFAULT_PAYMENT_SECONDS));
     }
 
     public String catalogTable() { return catalogTable; }
@@ -52,6 +70,9 @@ public final class CheckoutConfig {
     public int holdSeconds() { return holdSeconds; }
     public int maxQuantityPerSku() { return maxQuantityPerSku; }
     public int maxItemsPerCart() { return MAX_ITEMS_PER_CART; }
+    public int maxOrderTxItems() { return MAX_ORDER_TX_ITEMS; }
+    /** How long an order may wait for its payment before the sweep cancels it and its units go back. */
+    public int paymentSeconds() { return paymentSeconds; }
 
     public Optional<String> eventBusName() {
         return Optional.ofNullable(eventBusName);
@@ -74,7 +95,7 @@ public final class CheckoutConfig {
     @Override
     public String toString() {
         return "CheckoutConfig[catalogTable=" + catalogTable + ", reservationsTable=" + reservationsTable
-                + ", holdSeconds=" + holdSeconds + ", maxQuantityPerSku=" + maxQuantityPerSku
+                + ", holdSeconds=" + holdSeconds + ", paymentSeconds=" + paymentSeconds + ", maxQuantityPerSku=" + maxQuantityPerSku
                 + ", eventBusName=" + eventBusName + ", paymentWebhookSecret=" + (paymentWebhookSecret == null ? "unset" : "***") + "]";
     }
 }

@@ -1,10 +1,39 @@
 package com.liveshop.checkout.domain;
 
+import com.liveshop.shared.catalog.StockAllocation;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Stock a cart holds for one sku until {@code expiresAtMillis}; the price is locked when the hold is made. */
-public record Hold(String cartId, String sku, String title, int quantity, long priceCents, String currency,
-                   long expiresAtMillis) {
+/**
+ * Stock a cart holds for one sku until {@code expiresAtMillis}, fixed when the hold is first placed (adding
+ * units never extends it). Each addition is charged the price in force when it was made ({@code tiers}); the
+ * units come from the stock buckets in {@code allocation}.
+ */
+public record Hold(String cartId, String sku, String title, String currency, long expiresAtMillis,
+                   List<PriceTier> tiers, StockAllocation allocation) {
+
+    public Hold {
+        tiers = List.copyOf(tiers);
+    }
+
+    public static Hold placed(String cartId, String sku, String title, String currency, long expiresAtMillis,
+                              int quantity, long priceCents, StockAllocation allocation) {
+        return new Hold(cartId, sku, title, currency, expiresAtMillis, List.of(new PriceTier(quantity, priceCents)), allocation);
+    }
+
+    public int quantity() {
+        return tiers.stream().mapToInt(PriceTier::quantity).sum();
+    }
+
+    /** The price the hold was placed at (its first tier). */
+    public long priceCents() {
+        return tiers.get(0).priceCents();
+    }
+
+    public long lineTotalCents() {
+        return tiers.stream().mapToLong(PriceTier::totalCents).sum();
+    }
 
     public boolean expiredAt(Instant now) {
         return expiresAtMillis <= now.toEpochMilli();
@@ -14,11 +43,20 @@ public record Hold(String cartId, String sku, String title, int quantity, long p
         return Instant.ofEpochMilli(expiresAtMillis);
     }
 
-    public long lineTotalCents() {
-        return priceCents * quantity;
+    /** {@code units} more at {@code priceCents} from {@code extra}; same expiry. */
+    public Hold raised(int units, long priceCents, StockAllocation extra) {
+        List<PriceTier> more = new ArrayList<>(tiers);
+        PriceTier last = more.get(more.size() - 1);
+        if (last.priceCents() == priceCents) {
+            more.set(more.size() - 1, new PriceTier(last.quantity() + units, priceCents));
+        } else {
+            more.add(new PriceTier(units, priceCents));
+        }
+        return new Hold(cartId, sku, title, currency, expiresAtMillis, more, allocation.plus(extra));
     }
 
-    public Hold renewed(int newQuantity, long newExpiresAtMillis) {
-        return new Hold(cartId, sku, title, newQuantity, priceCents, currency, newExpiresAtMillis);
+    /** Counter items an order of this hold writes: the hold's delete plus one sale per bucket. */
+    public int transactionItems() {
+        return 1 + allocation.buckets();
     }
 }

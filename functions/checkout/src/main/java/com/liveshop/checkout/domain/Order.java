@@ -1,13 +1,38 @@
 package com.liveshop.checkout.domain;
 
+import com.liveshop.shared.catalog.StockAllocation;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** An order placed from a cart's holds. Serialized as the API's order body. */
+/**
+ * An order as stored: placed from a cart's holds, with the buckets its units were sold from (per sku) and the
+ * hashes of the buyer's order tokens. What the API shows is an {@link OrderView}.
+ */
 public record Order(String orderId, OrderStatus status, String cartId, List<OrderItem> items, long totalCents,
-                    String currency, String email, Instant createdAt, Instant updatedAt, String paymentId) {
+                    String currency, String email, Instant createdAt, Instant updatedAt, String paymentId,
+                    Instant paymentDueAt, CancelReason cancelReason, Map<String, StockAllocation> allocations,
+                    List<String> tokenHashes) {
 
-    public Order withStatus(OrderStatus newStatus, String newPaymentId, Instant at) {
-        return new Order(orderId, newStatus, cartId, items, totalCents, currency, email, createdAt, at, newPaymentId);
+    public Order {
+        items = List.copyOf(items);
+        allocations = Map.copyOf(allocations);
+        tokenHashes = List.copyOf(tokenHashes);
+    }
+
+    public boolean overdueAt(Instant now) {
+        return status == OrderStatus.PENDING_PAYMENT && paymentDueAt != null && !paymentDueAt.isAfter(now);
+    }
+
+    /** Counter items a status change writes besides the order: one per bucket of each sku. */
+    public int stockItems() {
+        return allocations.values().stream().mapToInt(StockAllocation::buckets).sum();
+    }
+
+    /** Units per sku, summed over the sku's lines. */
+    public Map<String, Integer> unitsBySku() {
+        Map<String, Integer> units = new java.util.TreeMap<>();
+        items.forEach(i -> units.merge(i.sku(), i.quantity(), Integer::sum));
+        return units;
     }
 }

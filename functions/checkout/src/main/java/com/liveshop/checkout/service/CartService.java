@@ -2,11 +2,14 @@ package com.liveshop.checkout.service;
 
 import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.domain.Hold;
+import com.liveshop.checkout.domain.PriceTier;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.HoldRepository.CartContents;
 import com.liveshop.checkout.repository.HoldRepository.Outcome;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import java.time.Clock;
@@ -16,13 +19,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Cart rules: holds reserve stock for HOLD_SECONDS, per-sku limit, one currency and at most 20 skus per cart. */
+/**
+ * Cart rules: a hold reserves stock until HOLD_SECONDS after it was first placed (adding units never extends
+ * it), each addition at the price in force then; per-sku limit, one currency and at most 20 skus per cart. Units
+ * come from one random stock bucket, or, when that bucket is short, from a consistent snapshot of all of them,
+ * so a hold is refused SOLD_OUT only when the sku as a whole has too few.
+ */
 public class CartService {
 
-    /** The hold as the add-item route returns it. */
-    public record HoldView(String cartId, String sku, int quantity, long priceCents, String currency, Instant expiresAt) {}
+    /** The hold as the add-item route returns it; {@code priceCents} is what the units just added cost each. */
+    public record HoldView(String cartId, String sku, int quantity, long priceCents, long lineTotalCents, String currency,
+                           Instant expiresAt) {}
 
-    public record CartLine(String sku, String title, int quantity, long priceCents, long lineTotalCents, Instant expiresAt) {}
+    /** {@code priceTiers} only when units were added at more than one price; {@code lineTotalCents} is what is charged. */
+    public record CartLine(String sku, String title, int quantity, long priceCents, long lineTotalCents, Instant expiresAt,
+                           List<PriceTier> priceTiers) {}
 
     /** A hold whose time ran out and that the sweep has not returned yet: no longer counted or orderable. */
     public record ExpiredLine(String sku, String title, int quantity, Instant expiredAt) {}
@@ -31,57 +42,67 @@ public class CartService {
 
     private final HoldRepository holds;
     private final ProductRepository products;
+    private final StockRepository stock;
     private final CheckoutConfig config;
     private final Clock clock;
 
     public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock) {
         this.holds = holds;
         this.products = products;
+        this.stock = products.stockBuckets();
         this.config = config;
         this.clock = clock;
     }
 
-    /** Holds {@code quantity} more units of {@code sku} for the cart (a new hold, or a raised and renewed one). */
+    /** Holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the held one). */
     public HoldView addItem(String cartId, String sku, Long quantity) {
         int limit = config.maxQuantityPerSku();
         int units = (int) Validation.requireRange("quantity", quantity, 1, limit);
         Product product = products.findProduct(sku)
                 .orElseThrow(() -> ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku));
+        int shards = product.shards();
+        boolean spread = false;
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            long expiresAt = now.toEpochMilli() + config.holdSeconds() * 1000L;
             Optional<Hold> existing = holds.find(cartId, sku);
             if (existing.isPresent() && existing.get().expiredAt(now)) {
                 // Give the expired units back first, exactly as the sweep would; if the sweep won, it is gone anyway.
                 holds.expire(existing.get(), now);
                 continue;
             }
+            if (existing.isPresent() && existing.get().quantity() + units > limit) {
+                throw ApiException.conflict("QUANTITY_LIMIT", "At most " + limit + " units of " + sku
+                        + " per cart; this cart holds " + existing.get().quantity());
+            }
+            StockAllocation allocation = spread ? spreadOrSoldOut(sku, shards, units) : StockAllocation.randomBucket(shards, units);
+            long price = holdPriceCents(product, now);
             Hold result;
             Outcome outcome;
             if (existing.isPresent()) {
-                Hold current = existing.get();
-                int total = current.quantity() + units;
-                if (total > limit) {
-                    throw ApiException.conflict("QUANTITY_LIMIT", "At most " + limit + " units of " + sku
-                            + " per cart; this cart holds " + current.quantity());
-                }
-                result = current.renewed(total, expiresAt);
-                outcome = holds.raise(current, result, now);
+                result = existing.get().raised(units, price, allocation);
+                outcome = holds.raise(existing.get(), result, allocation, now, config.maxOrderTxItems());
             } else {
-                result = new Hold(cartId, sku, product.getTitle(), units, holdPriceCents(product, now),
-                        product.getCurrency(), expiresAt);
-                outcome = holds.create(result, config.maxItemsPerCart());
+                result = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
+                        now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation);
+                outcome = holds.create(result, config.maxItemsPerCart(), config.maxOrderTxItems());
             }
             switch (outcome) {
                 case OK:
-                    return new HoldView(cartId, sku, result.quantity(), result.priceCents(), result.currency(), result.expiresAt());
+                    return new HoldView(cartId, sku, result.quantity(), price, result.lineTotalCents(), result.currency(),
+                            result.expiresAt());
                 case SOLD_OUT:
-                    throw ApiException.conflict("SOLD_OUT", "Not enough units of " + sku + " left");
+                    if (shards == 1) {
+                        throw soldOut(sku);
+                    }
+                    // That bucket (or, after a snapshot, one of them) was short: spread over a fresh snapshot.
+                    spread = true;
+                    break;
                 case CURRENCY_MISMATCH:
                     throw ApiException.conflict("CURRENCY_MISMATCH",
                             "This cart holds items in another currency than " + product.getCurrency());
                 case CART_FULL:
-                    throw ApiException.conflict("CART_FULL", "A cart holds at most " + config.maxItemsPerCart() + " different items");
+                    throw ApiException.conflict("CART_FULL", "A cart holds at most " + config.maxItemsPerCart()
+                            + " different items, as many as one order can take; check out first");
                 case HOLD_CHANGED:
                     break;
                 case RETRY:
@@ -93,9 +114,17 @@ public class CartService {
         throw Backoff.busy();
     }
 
+    private StockAllocation spreadOrSoldOut(String sku, int shards, int units) {
+        return StockAllocation.fromSnapshot(stock.snapshot(sku, shards), units).orElseThrow(() -> soldOut(sku));
+    }
+
+    private static ApiException soldOut(String sku) {
+        return ApiException.conflict("SOLD_OUT", "Not enough units of " + sku + " left");
+    }
+
     /**
-     * The unit price a new hold locks in: the live-show deal price while the deal runs (set by a session
-     * highlight), else the list price. The order later charges what the hold locked in.
+     * The unit price of units added now: the live-show deal price while the deal runs (set by a session
+     * highlight), else the list price. The order later charges what each addition locked in.
      */
     protected long holdPriceCents(Product product, Instant now) {
         return product.activeDealPriceCents(now).orElse(product.getPriceCents());
@@ -131,7 +160,7 @@ public class CartService {
                 expired.add(new ExpiredLine(hold.sku(), hold.title(), hold.quantity(), hold.expiresAt()));
             } else {
                 lines.add(new CartLine(hold.sku(), hold.title(), hold.quantity(), hold.priceCents(),
-                        hold.lineTotalCents(), hold.expiresAt()));
+                        hold.lineTotalCents(), hold.expiresAt(), hold.tiers().size() > 1 ? hold.tiers() : null));
                 total += hold.lineTotalCents();
                 currency = hold.currency();
             }

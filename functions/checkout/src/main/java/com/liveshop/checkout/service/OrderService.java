@@ -7,41 +7,47 @@ import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
-import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.checkout.domain.OrderView;
+import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.http.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * Orders: a cart's live holds become sold in one transaction with the order and its Idempotency-Key, so a
- * retried request (even ten at once) finds the key taken and gets the same order back.
+ * retried request (even ten at once) finds the key taken and gets the same order back. Each answer to the buyer
+ * carries an order token (stored only as a hash) that opens {@code GET /orders/{id}}; the order must be paid
+ * within PAYMENT_SECONDS or the sweep cancels it. Its events leave through the table's stream.
  */
 public class OrderService {
 
-    /** Detail of the OrderPlaced event. */
-    public record OrderPlaced(String orderId, String cartId, List<OrderItem> items, long totalCents, String currency, String email) {}
-
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final OrderRepository orders;
     private final HoldRepository holds;
-    private final EventPublisher events;
     private final Clock clock;
+    private final Duration paymentWindow;
 
-    public OrderService(OrderRepository orders, HoldRepository holds, EventPublisher events, Clock clock) {
+    public OrderService(OrderRepository orders, HoldRepository holds, Clock clock, Duration paymentWindow) {
         this.orders = orders;
         this.holds = holds;
-        this.events = events;
         this.clock = clock;
+        this.paymentWindow = paymentWindow;
     }
 
     /** 400 IDEMPOTENCY_KEY_REQUIRED when absent, VALIDATION_FAILED when not 1-128 printable ASCII characters. */
@@ -56,7 +62,7 @@ public class OrderService {
     }
 
     /** Places the cart's order, or returns the order this key already placed for the same request. */
-    public Order place(String idempotencyKey, String cartId, String email) {
+    public OrderView place(String idempotencyKey, String cartId, String email) {
         String requestHash = hash(cartId + "\n" + email);
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             // The key first: a retry after success must get its order, not CART_EMPTY.
@@ -83,13 +89,12 @@ public class OrderService {
                 throw ApiException.conflict("HOLDS_EXPIRED", "The hold on " + String.join(", ", expired)
                         + " expired; add the item again");
             }
-            Order order = newOrder(cartId, email, cartHolds, now);
+            String token = newToken();
+            Order order = newOrder(cartId, email, cartHolds, now, hash(token));
             IdempotencyRecord record = new IdempotencyRecord(idempotencyKey, requestHash, order.orderId());
             switch (orders.place(record, order, cartHolds, now)) {
                 case OK:
-                    events.publish("OrderPlaced", new OrderPlaced(order.orderId(), cartId, order.items(),
-                            order.totalCents(), order.currency(), email));
-                    return order;
+                    return OrderView.buyer(order, token);
                 case KEY_TAKEN:
                 case CART_CHANGED:
                     break;
@@ -102,23 +107,62 @@ public class OrderService {
         throw Backoff.busy();
     }
 
-    public Order get(String orderId) {
-        return orders.find(orderId).orElseThrow(() -> ApiException.notFound("ORDER_NOT_FOUND", "No order " + orderId));
+    /** The buyer's view, for the holder of one of the order's tokens; 404 otherwise, as for an unknown id. */
+    public OrderView getForBuyer(String orderId, String orderToken) {
+        Order order = orders.find(orderId).orElseThrow(() -> notFound(orderId));
+        if (orderToken == null || orderToken.isEmpty()) {
+            throw notFound(orderId);
+        }
+        byte[] given = hash(orderToken).getBytes(StandardCharsets.US_ASCII);
+        boolean match = false;
+        for (String stored : order.tokenHashes()) {
+            // Constant time per comparison, and every stored hash is compared.
+            match |= MessageDigest.isEqual(given, stored.getBytes(StandardCharsets.US_ASCII));
+        }
+        if (!match) {
+            throw notFound(orderId);
+        }
+        return OrderView.buyer(order);
     }
 
-    private Order replay(IdempotencyRecord record, String requestHash) {
+    /** The full view (payment id, cart), for hosts. */
+    public OrderView getForHost(String orderId) {
+        return OrderView.host(orders.find(orderId).orElseThrow(() -> notFound(orderId)));
+    }
+
+    /**
+     * The same order again, with a fresh token: only its hash was kept, so the first answer's token cannot be
+     * repeated, and a client whose first answer was lost still gets a token that opens the order.
+     */
+    private OrderView replay(IdempotencyRecord record, String requestHash) {
         if (!record.requestHash().equals(requestHash)) {
             throw ApiException.unprocessable("IDEMPOTENCY_KEY_REUSED",
                     "This Idempotency-Key was used for a different request");
         }
-        return get(record.orderId());
+        Order order = orders.find(record.orderId()).orElseThrow(() -> notFound(record.orderId()));
+        String token = newToken();
+        return orders.addTokenHash(order.orderId(), hash(token)) ? OrderView.buyer(order, token) : OrderView.buyer(order);
     }
 
-    private static Order newOrder(String cartId, String email, List<Hold> cartHolds, Instant now) {
-        List<OrderItem> items = cartHolds.stream().map(OrderItem::of).toList();
+    private Order newOrder(String cartId, String email, List<Hold> cartHolds, Instant now, String tokenHash) {
+        List<OrderItem> items = cartHolds.stream().flatMap(h -> OrderItem.of(h).stream()).toList();
         long total = cartHolds.stream().mapToLong(Hold::lineTotalCents).sum();
+        Map<String, StockAllocation> allocations = new LinkedHashMap<>();
+        cartHolds.forEach(h -> allocations.put(h.sku(), h.allocation()));
         return new Order(UUID.randomUUID().toString(), OrderStatus.PENDING_PAYMENT, cartId, items, total,
-                cartHolds.get(0).currency(), email, now, now, null);
+                cartHolds.get(0).currency(), email, now, now, null, now.plus(paymentWindow), null, allocations,
+                List.of(tokenHash));
+    }
+
+    private static ApiException notFound(String orderId) {
+        return ApiException.notFound("ORDER_NOT_FOUND", "No order " + orderId);
+    }
+
+    /** 256 random bits, URL-safe. */
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     static String hash(String value) {

@@ -1,11 +1,14 @@
 package com.liveshop.checkout.service;
 
+import com.liveshop.checkout.domain.CancelReason;
 import com.liveshop.checkout.domain.Order;
-import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
+import com.liveshop.checkout.domain.OrderView;
 import com.liveshop.checkout.repository.OrderRepository;
-import com.liveshop.checkout.repository.OrderRepository.TransitionOutcome;
-import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.checkout.repository.OrderRepository.ChangeOutcome;
+import com.liveshop.shared.catalog.ProductRepository;
+import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -14,105 +17,189 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Payment provider callbacks: a signed PAID confirms a pending order, a signed FAILED cancels it and gives its
- * units back. Each transition happens once; a replay answers with the order as it is.
+ * Payment provider callbacks. A notification is trusted only when it is signed with the shared secret over its
+ * timestamp and raw body, within {@link #TOLERANCE_SECONDS} of now, and a PAID one only for exactly the order's
+ * amount and currency. A payment id confirms one order at most. Each change is one conditional transaction, so
+ * a replayed notification changes nothing and answers as before; money that cannot buy the order any more (its
+ * payment deadline passed, or a second payment) is recorded as a refund, which the outbox turns into
+ * RefundRequired.
  */
 public class PaymentService {
 
     public enum PaymentStatus { PAID, FAILED }
 
-    public record OrderConfirmed(String orderId, String paymentId, long totalCents, String currency, String email) {}
+    /** A verified notification's body. */
+    public record PaymentNotice(String orderId, PaymentStatus status, String paymentId, long amountCents, String currency) {}
 
-    public record OrderCancelled(String orderId, String paymentId, List<OrderItem> items, long totalCents, String currency, String email) {}
-
-    private static final String SIGNATURE_PREFIX = "sha256=";
+    /** How far the signature's timestamp may be from now: a captured request stops working after this. */
+    public static final long TOLERANCE_SECONDS = 300;
 
     private final OrderRepository orders;
-    private final EventPublisher events;
+    private final ProductRepository products;
+    private final StockRepository stock;
     private final Clock clock;
     private final SecretKeySpec key;
 
-    public PaymentService(OrderRepository orders, EventPublisher events, Clock clock, String webhookSecret) {
+    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, String webhookSecret) {
         if (webhookSecret == null || webhookSecret.isEmpty()) {
             throw new IllegalStateException("Missing required configuration: PAYMENT_WEBHOOK_SECRET");
         }
         this.orders = orders;
-        this.events = events;
+        this.products = products;
+        this.stock = products.stockBuckets();
         this.clock = clock;
         this.key = new SecretKeySpec(webhookSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
-    /** {@code X-Signature: sha256=<hex HMAC-SHA256(raw body)>}, compared in constant time; else 401. */
+    /**
+     * {@code X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>} (several v1 values
+     * are allowed while a secret rotates), compared in constant time. 401 SIGNATURE_EXPIRED outside the
+     * tolerance, 401 INVALID_SIGNATURE for anything else wrong.
+     */
     public void verifySignature(String rawBody, String signatureHeader) {
-        if (signatureHeader == null || !signatureHeader.startsWith(SIGNATURE_PREFIX)) {
+        if (signatureHeader == null) {
             throw invalidSignature();
         }
-        byte[] given;
-        try {
-            given = HexFormat.of().parseHex(signatureHeader.substring(SIGNATURE_PREFIX.length()).trim());
-        } catch (IllegalArgumentException e) {
+        Long timestamp = null;
+        java.util.List<byte[]> candidates = new java.util.ArrayList<>();
+        for (String part : signatureHeader.split(",")) {
+            String[] pair = part.strip().split("=", 2);
+            if (pair.length != 2) {
+                throw invalidSignature();
+            }
+            try {
+                if (pair[0].equals("t") && timestamp == null) {
+                    timestamp = Long.parseLong(pair[1]);
+                } else if (pair[0].equals("v1")) {
+                    candidates.add(HexFormat.of().parseHex(pair[1]));
+                }
+            } catch (IllegalArgumentException e) {
+                throw invalidSignature();
+            }
+        }
+        if (timestamp == null || candidates.isEmpty()) {
             throw invalidSignature();
         }
-        byte[] expected = sign(rawBody.getBytes(StandardCharsets.UTF_8));
-        if (!MessageDigest.isEqual(expected, given)) {
+        byte[] expected = sign(timestamp + "." + rawBody);
+        boolean match = false;
+        for (byte[] candidate : candidates) {
+            match |= MessageDigest.isEqual(expected, candidate);
+        }
+        if (!match) {
             throw invalidSignature();
+        }
+        if (Math.abs(clock.instant().getEpochSecond() - timestamp) > TOLERANCE_SECONDS) {
+            throw new ApiException(401, "SIGNATURE_EXPIRED",
+                    "The X-Signature timestamp is more than " + TOLERANCE_SECONDS + " s from now");
         }
     }
 
-    public Order apply(String orderId, PaymentStatus status, String paymentId) {
+    public OrderView apply(PaymentNotice notice) {
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
-            Order order = orders.find(orderId)
-                    .orElseThrow(() -> ApiException.notFound("ORDER_NOT_FOUND", "No order " + orderId));
-            OrderStatus target = status == PaymentStatus.PAID ? OrderStatus.CONFIRMED : OrderStatus.CANCELLED;
-            if (order.status() == target) {
-                return order;
-            }
-            if (order.status() != OrderStatus.PENDING_PAYMENT) {
-                throw ApiException.conflict("ORDER_NOT_PENDING", "Order " + orderId + " is " + order.status());
+            Order order = orders.find(notice.orderId())
+                    .orElseThrow(() -> ApiException.notFound("ORDER_NOT_FOUND", "No order " + notice.orderId()));
+            if (notice.status() == PaymentStatus.PAID && (notice.amountCents() != order.totalCents()
+                    || !notice.currency().equals(order.currency()))) {
+                throw ApiException.conflict("AMOUNT_MISMATCH", "The payment is " + notice.amountCents() + " "
+                        + notice.currency() + "; the order is " + order.totalCents() + " " + order.currency());
             }
             Instant now = clock.instant();
-            TransitionOutcome outcome = status == PaymentStatus.PAID
-                    ? orders.confirm(order, paymentId, now)
-                    : orders.cancel(order, paymentId, now);
-            if (outcome == TransitionOutcome.OK) {
-                Order changed = order.withStatus(target, paymentId, now);
-                if (target == OrderStatus.CONFIRMED) {
-                    events.publish("OrderConfirmed", new OrderConfirmed(orderId, paymentId, order.totalCents(),
-                            order.currency(), order.email()));
-                } else {
-                    events.publish("OrderCancelled", new OrderCancelled(orderId, paymentId, order.items(),
-                            order.totalCents(), order.currency(), order.email()));
-                }
-                return changed;
-            }
-            if (outcome == TransitionOutcome.RETRY) {
-                Backoff.pause(attempt);
+            ChangeOutcome outcome = notice.status() == PaymentStatus.PAID ? paid(order, notice, now) : failed(order, notice, now);
+            switch (outcome) {
+                case OK:
+                case ALREADY_DONE:
+                    return OrderView.buyer(orders.find(order.orderId()).orElse(order));
+                case PAYMENT_ID_REUSED:
+                    throw ApiException.conflict("PAYMENT_ID_REUSED", "This paymentId belongs to another order");
+                case RETRY:
+                    Backoff.pause(attempt);
+                    break;
+                case ORDER_CHANGED:
+                case SOLD_OUT:
+                default:
+                    break;
             }
         }
         throw Backoff.busy();
     }
 
-    /** The signature a provider would send for {@code body}; for tests and local tooling. */
-    public static String signatureFor(String secret, String body) {
+    private ChangeOutcome paid(Order order, PaymentNotice notice, Instant now) {
+        String paymentId = notice.paymentId();
+        switch (order.status()) {
+            case PENDING_PAYMENT:
+                return orders.confirm(order, paymentId, now);
+            case CONFIRMED:
+                return paymentId.equals(order.paymentId()) ? ChangeOutcome.ALREADY_DONE
+                        : orders.refund(order, paymentId, notice.amountCents(), notice.currency(), "ALREADY_PAID", now);
+            case CANCELLED:
+            default:
+                if (order.cancelReason() == CancelReason.PAYMENT_FAILED && !orders.refunded(order.orderId(), paymentId)) {
+                    // A retry with another card after a failure: the order stands if its units can be taken back.
+                    Optional<Map<String, StockAllocation>> units = takeBack(order);
+                    if (units.isPresent()) {
+                        ChangeOutcome outcome = orders.reconfirm(order, paymentId, units.get(), now);
+                        if (outcome != ChangeOutcome.SOLD_OUT) {
+                            return outcome;
+                        }
+                    }
+                }
+                return orders.refund(order, paymentId, notice.amountCents(), notice.currency(), refundReason(order), now);
+        }
+    }
+
+    private ChangeOutcome failed(Order order, PaymentNotice notice, Instant now) {
+        if (order.status() != OrderStatus.PENDING_PAYMENT) {
+            // Late or replayed: a failed attempt does not undo a payment or a cancellation.
+            return ChangeOutcome.ALREADY_DONE;
+        }
+        return orders.cancel(order, CancelReason.PAYMENT_FAILED, notice.paymentId(), now);
+    }
+
+    /** Buckets with the order's units available right now (a consistent snapshot per sku), or empty if any is short. */
+    private Optional<Map<String, StockAllocation>> takeBack(Order order) {
+        Map<String, StockAllocation> allocations = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> line : order.unitsBySku().entrySet()) {
+            int shards = products.findProduct(line.getKey()).map(p -> p.shards()).orElse(0);
+            if (shards == 0) {
+                return Optional.empty();
+            }
+            Optional<StockAllocation> allocation = StockAllocation.fromSnapshot(stock.snapshot(line.getKey(), shards), line.getValue());
+            if (allocation.isEmpty()) {
+                return Optional.empty();
+            }
+            allocations.put(line.getKey(), allocation.get());
+        }
+        return Optional.of(allocations);
+    }
+
+    private static String refundReason(Order order) {
+        return order.cancelReason() == CancelReason.PAYMENT_TIMEOUT ? "PAYMENT_AFTER_DEADLINE" : "UNITS_NO_LONGER_AVAILABLE";
+    }
+
+    /** The header a provider would send for {@code body} at {@code unixSeconds}; for tests and local tooling. */
+    public static String signatureFor(String secret, long unixSeconds, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return SIGNATURE_PREFIX + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(
+                    mac.doFinal((unixSeconds + "." + body).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private byte[] sign(byte[] body) {
+    private byte[] sign(String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(body);
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

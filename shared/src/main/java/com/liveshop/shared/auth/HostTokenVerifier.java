@@ -1,4 +1,4 @@
-package com.liveshop.chat.auth;
+package com.liveshop.shared.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies a host's token on {@code $connect} the way the HTTP API's JWT authorizer does: RS256 signature by a
+ * Verifies a host's token inside a function, the way the HTTP API's JWT authorizer does: RS256 signature by a
  * key of the issuer's JWKS, {@code iss}, {@code aud} (id token) or {@code client_id} (access token), {@code exp},
- * {@code nbf}; then membership of the {@code hosts} group. Browsers cannot set headers on a WebSocket, so the
- * token comes as a query parameter; it is never logged.
+ * {@code nbf}; then membership of the {@code hosts} group. For routes whose authorizer cannot be the HTTP API's
+ * (a WebSocket {@code $connect}; {@code GET /orders/{id}}, which a buyer's order token also opens). Tokens are
+ * never logged.
  */
 public class HostTokenVerifier {
 
@@ -48,6 +49,18 @@ public class HostTokenVerifier {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
                 new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp")));
+    }
+
+    public static final String ISSUER = "HOST_JWT_ISSUER";
+    public static final String AUDIENCE = "HOST_JWT_AUDIENCE";
+    /** Optional: where the keys are (default: the issuer's {@code /.well-known/jwks.json}, as Cognito serves them). */
+    public static final String JWKS_URL = "HOST_JWT_JWKS_URL";
+
+    /** Verifies against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE, keys from HOST_JWT_JWKS_URL or the issuer's. */
+    public static HostTokenVerifier fromConfig(com.liveshop.shared.config.AppConfig app) {
+        String issuer = app.required(ISSUER);
+        String jwks = app.optional(JWKS_URL).orElse(issuer + "/.well-known/jwks.json");
+        return fromJwksUrl(issuer, app.required(AUDIENCE), jwks);
     }
 
     /** Keys fetched from {@code jwksUrl} on first use, cached and refreshed as the source builder does. */

@@ -1,0 +1,9 @@
+package com.liveshop.checkout.domain;
+
+/** Why an order was cancelled. */
+public enum CancelReason {
+    /** The provider reported a failed payment (FAILED webhook). */
+    PAYMENT_FAILED,
+    /** No payment arrived before {@code paymentDueAt}; the sweep cancelled it. */
+    PAYMENT_TIMEOUT
+}
