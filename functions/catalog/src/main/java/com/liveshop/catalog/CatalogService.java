@@ -1,8 +1,10 @@
 package com.liveshop.catalog;
 
+import com.liveshop.shared.catalog.CatalogKeys;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import java.time.Clock;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Catalog rules: what a valid product is, create vs update, restock, paging. */
@@ -44,10 +47,18 @@ public class CatalogService {
         product.setCurrency(currency(request.currency()));
         product.setImageUrl(imageUrl(request.imageUrl()));
         Long stock = request.stock() == null ? null : Validation.requireRange("stock", request.stock(), 0, MAX_UNITS);
+        Integer shards = request.stockShards() == null ? null
+                : Validation.requireRange("stockShards", request.stockShards(), 1, CatalogKeys.MAX_STOCK_SHARDS);
+        product.setStockShards(shards == null ? 1 : shards);
         String now = Instant.now(clock).toString();
         product.setCreatedAt(now);
         product.setUpdatedAt(now);
 
+        Optional<Product> existing = products.findProduct(sku);
+        if (existing.isPresent() && shards != null && shards < existing.get().shards()) {
+            throw ApiException.validation("Field 'stockShards' can only grow: this product's stock is spread over "
+                    + existing.get().shards() + " buckets");
+        }
         boolean created;
         if (stock == null) {
             // An update may leave stock out (it is ignored on update anyway); a create may not.
@@ -58,6 +69,10 @@ public class CatalogService {
         } else {
             created = products.createOrUpdate(product, stock);
         }
+        if (!created && existing.isPresent() && shards != null && shards > existing.get().shards()
+                && products.stockBuckets().grow(sku, existing.get().shards(), shards) != StockRepository.AdminOutcome.OK) {
+            throw ApiException.conflict("PRODUCT_CHANGED", "The product's stock buckets changed meanwhile; read it and try again");
+        }
         return new Saved(get(sku), created);
     }
 
@@ -67,7 +82,7 @@ public class CatalogService {
         return products.restock(sku, quantity).orElseThrow(() -> notFound(sku));
     }
 
-    /** {@code initial = available + held + sold} of one product; 404 for an unknown sku. */
+    /** {@code initial = available + held + sold} of one product, summed over its {@code shards} buckets; 404 for an unknown sku. */
     public StockLevel stock(String rawSku) {
         String sku = Validation.requireSku(rawSku);
         if (products.find(sku).isEmpty()) {

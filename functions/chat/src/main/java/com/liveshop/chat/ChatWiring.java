@@ -11,6 +11,7 @@ import com.liveshop.chat.service.ModerationService;
 import com.liveshop.chat.service.StockSignal;
 import com.liveshop.chat.service.ViewerSignal;
 import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
 import java.net.URI;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class ChatWiring {
 
     private final AppConfig app;
+    private final DynamoDbClient dynamoDb;
     private final ConnectionRepository connections;
     private final ChatRepository chat;
     private final ConnectionGateway gateway;
@@ -34,7 +36,7 @@ public final class ChatWiring {
     public ChatWiring(AppConfig app, ConnectionGateway gateway) {
         this.app = app;
         ChatConfig config = ChatConfig.from(app);
-        DynamoDbClient dynamoDb = AwsClients.dynamoDb(app);
+        this.dynamoDb = AwsClients.dynamoDb(app);
         this.connections = new ConnectionRepository(dynamoDb, config.sessionsTable());
         this.chat = new ChatRepository(dynamoDb, config.sessionsTable());
         this.gateway = gateway != null ? gateway : new ApiGatewayConnections(
@@ -56,6 +58,11 @@ public final class ChatWiring {
 
     public ViewerSignal viewerSignal(Clock clock) {
         return new ViewerSignal(connections, broadcaster, clock);
+    }
+
+    /** The Catalog table's products and stock (CATALOG_TABLE), for stock totals over a sku's buckets. */
+    public ProductRepository products() {
+        return new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), app.required("CATALOG_TABLE"));
     }
 
     public StockSignal stockSignal(Clock clock) {

@@ -8,42 +8,59 @@ import com.liveshop.chat.service.StockSignal;
 import com.liveshop.shared.catalog.CatalogKeys;
 import com.liveshop.shared.config.AppConfig;
 import java.time.Clock;
+import com.liveshop.shared.catalog.ProductRepository;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
- * Catalog table stream (filtered to stock items in template.yaml): the latest availability per sku in the
- * batch goes to {@link StockSignal}, which tells the live sessions that feature it.
+ * Catalog table stream (filtered to stock bucket items in template.yaml): the skus whose stock changed in the
+ * batch, with their availability summed over all their buckets (one read per batch, the batching window keeps
+ * that to about one a second), go to {@link StockSignal}, which tells the live sessions that feature them.
  */
 public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
 
     private static final String PRODUCT_PREFIX = CatalogKeys.productPk("");
 
     private final StockSignal signal;
+    private final ProductRepository products;
 
     public StockSignalHandler() {
         this(AppConfig.fromEnvironment());
     }
 
     public StockSignalHandler(AppConfig config) {
-        this(new ChatWiring(config).stockSignal(Clock.systemUTC()));
+        this(new ChatWiring(config));
     }
 
-    public StockSignalHandler(StockSignal signal) {
+    private StockSignalHandler(ChatWiring wiring) {
+        this(wiring.stockSignal(Clock.systemUTC()), wiring.products());
+    }
+
+    public StockSignalHandler(StockSignal signal, ProductRepository products) {
         this.signal = signal;
+        this.products = products;
     }
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
-        signal.changed(latestAvailability(event));
+        Set<String> skus = changedSkus(event);
+        if (skus.isEmpty()) {
+            return null;
+        }
+        Map<String, Long> available = new LinkedHashMap<>();
+        products.stockOf(List.copyOf(skus)).forEach((sku, level) -> available.put(sku, level.available()));
+        signal.changed(available);
         return null;
     }
 
-    /** sku → available after the last change of that sku in the batch (records are in order per item). */
-    static Map<String, Long> latestAvailability(DynamodbEvent event) {
-        Map<String, Long> latest = new LinkedHashMap<>();
+    /** Skus with a changed stock bucket in the batch, in order of first change. */
+    static Set<String> changedSkus(DynamodbEvent event) {
+        Set<String> skus = new LinkedHashSet<>();
         if (event == null || event.getRecords() == null) {
-            return latest;
+            return skus;
         }
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
@@ -51,20 +68,14 @@ public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
             }
             Map<String, AttributeValue> image = record.getDynamodb().getNewImage();
             String pk = text(image.get(CatalogKeys.PK));
-            Long available = number(image.get(CatalogKeys.AVAILABLE));
-            if (pk != null && pk.startsWith(PRODUCT_PREFIX) && CatalogKeys.STOCK_SK.equals(text(image.get(CatalogKeys.SK)))
-                    && available != null) {
-                latest.put(pk.substring(PRODUCT_PREFIX.length()), available);
+            if (pk != null && pk.startsWith(PRODUCT_PREFIX) && CatalogKeys.bucketOf(text(image.get(CatalogKeys.SK))) >= 0) {
+                skus.add(pk.substring(PRODUCT_PREFIX.length()));
             }
         }
-        return latest;
+        return skus;
     }
 
     private static String text(AttributeValue value) {
         return value == null ? null : value.getS();
-    }
-
-    private static Long number(AttributeValue value) {
-        return value == null || value.getN() == null ? null : Long.parseLong(value.getN());
     }
 }

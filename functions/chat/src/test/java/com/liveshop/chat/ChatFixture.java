@@ -12,20 +12,11 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestIssuer;
 import com.liveshop.testkit.TestContext;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class ChatFixture implements AutoCloseable {
 
     static final String SESSIONS = "SessionsTable";
-    static final String ISSUER = "https://issuer.test/pool";
-    static final String AUDIENCE = "test-client";
+    static final String CATALOG = "CatalogTable";
+    static final String ISSUER = TestIssuer.ISSUER;
+    static final String AUDIENCE = TestIssuer.AUDIENCE;
 
     /** Our own @connections interface, recording what was sent; ids in {@code gone} answer 410. */
     static final class RecordingGateway implements ConnectionGateway {
@@ -75,7 +67,7 @@ final class ChatFixture implements AutoCloseable {
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final RecordingGateway gateway = new RecordingGateway();
-    final RSAKey key;
+    final TestIssuer issuer = new TestIssuer();
     final ChatWiring wiring;
     final ChatSocketHandler socket;
     final ModerationHandler moderation;
@@ -86,10 +78,10 @@ final class ChatFixture implements AutoCloseable {
         LocalTables.createAll(client, SamTemplate.loadFromRepo());
         Map<String, String> settings = new HashMap<>(local.clientSettings());
         settings.put("SESSIONS_TABLE", SESSIONS);
+        settings.put("CATALOG_TABLE", CATALOG);
         settings.put("WEBSOCKET_ENDPOINT", "http://127.0.0.1:1/unused");
         wiring = new ChatWiring(new AppConfig(settings), gateway);
-        key = new RSAKeyGenerator(2048).keyID("test").generate();
-        HostTokenVerifier verifier = new HostTokenVerifier(ISSUER, AUDIENCE, new ImmutableJWKSet<>(new JWKSet(key.toPublicJWK())));
+        HostTokenVerifier verifier = issuer.verifier();
         socket = new ChatSocketHandler(wiring.chatService(verifier, Clock.systemUTC()));
         moderation = new ModerationHandler(wiring.moderationService(Clock.systemUTC()));
     }
@@ -117,19 +109,12 @@ final class ChatFixture implements AutoCloseable {
         return id;
     }
 
-    String token(String issuer, String audience, List<String> groups) throws Exception {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject("host-1").audience(audience)
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).issueTime(new Date());
-        if (!groups.isEmpty()) {
-            claims.claim("cognito:groups", groups);
-        }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
-        jwt.sign(new RSASSASigner(key));
-        return jwt.serialize();
+    String token(String issuerUrl, String audience, List<String> groups) {
+        return issuer.token(issuerUrl, audience, groups);
     }
 
-    String hostToken() throws Exception {
-        return token(ISSUER, AUDIENCE, List.of("hosts"));
+    String hostToken() {
+        return issuer.hostToken();
     }
 
     APIGatewayV2WebSocketResponse connect(String connectionId, Map<String, String> query) {

@@ -36,7 +36,8 @@ class StockSignalHandlerTest {
     }
 
     private static StockSignalHandler handlerAt(Instant now) {
-        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.wiring.broadcaster(), Clock.fixed(now, ZoneOffset.UTC)));
+        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.wiring.broadcaster(), Clock.fixed(now, ZoneOffset.UTC)),
+                f.wiring.products());
     }
 
     /** A live session featuring {@code sku}, listed in the byStart index as the sessions module lists it. */
@@ -54,15 +55,22 @@ class StockSignalHandlerTest {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(v);
     }
 
+    /**
+     * The stream records of stock changes, each written to the Catalog table first (the handler reads the totals
+     * over the sku's buckets there): a product with 2 buckets, the change landing in bucket 1 of 20 + n units.
+     */
     private static DynamodbEvent stockChanges(Object... skuThenAvailable) {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
         for (int i = 0; i < skuThenAvailable.length; i += 2) {
+            String sku = (String) skuThenAvailable[i];
+            long total = ((Number) skuThenAvailable[i + 1]).longValue();
+            writeStock(sku, total);
             DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
             record.setEventName("MODIFY");
             record.setDynamodb(new StreamRecord().withNewImage(Map.of(
                     "pk", new AttributeValue().withS("PRODUCT#" + skuThenAvailable[i]),
-                    "sk", new AttributeValue().withS("STOCK#0"),
-                    "available", new AttributeValue().withN(String.valueOf(skuThenAvailable[i + 1])))));
+                    "sk", new AttributeValue().withS("STOCK#1"),
+                    "available", new AttributeValue().withN(String.valueOf(total - 20)))));
             records.add(record);
         }
         DynamodbEvent event = new DynamodbEvent();
@@ -70,12 +78,28 @@ class StockSignalHandlerTest {
         return event;
     }
 
+    /** A product whose {@code total} available units sit in two buckets: 20 in STOCK#0, the rest in STOCK#1. */
+    private static void writeStock(String sku, long total) {
+        f.client.putItem(p -> p.tableName(ChatFixture.CATALOG).item(Map.of("pk", s("PRODUCT#" + sku), "sk", s("DETAILS"),
+                "sku", s(sku), "stockShards", n(2))));
+        for (int bucket = 0; bucket < 2; bucket++) {
+            long available = bucket == 0 ? 20 : total - 20;
+            int b = bucket;
+            f.client.putItem(p -> p.tableName(ChatFixture.CATALOG).item(Map.of("pk", s("PRODUCT#" + sku), "sk", s("STOCK#" + b),
+                    "sku", s(sku), "initial", n(available), "available", n(available), "held", n(0), "sold", n(0))));
+        }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue n(long v) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(v));
+    }
+
     private static List<JsonNode> stockFrames(String connectionId) {
         return f.gateway.frames(connectionId).stream().filter(j -> j.path("type").asText().equals("stock")).toList();
     }
 
     @Test
-    void theLatestFigureOfAFeaturedSkuReachesItsSessionOnlyAndAtMostOnceASecond() {
+    void theLatestTotalOverTheBucketsOfAFeaturedSkuReachesItsSessionOnlyAndAtMostOnceASecond() {
         String sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
         String session = liveSessionFeaturing(sku);
         String other = liveSessionFeaturing("other-" + sku);
@@ -107,7 +131,7 @@ class StockSignalHandlerTest {
         removed.setEventName("REMOVE");
         removed.setDynamodb(new StreamRecord());
         event.getRecords().add(removed);
-        assertThat(StockSignalHandler.latestAvailability(event)).isEmpty();
-        assertThat(StockSignalHandler.latestAvailability(new DynamodbEvent())).isEmpty();
+        assertThat(StockSignalHandler.changedSkus(event)).isEmpty();
+        assertThat(StockSignalHandler.changedSkus(new DynamodbEvent())).isEmpty();
     }
 }

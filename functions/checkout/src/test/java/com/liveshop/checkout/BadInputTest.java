@@ -147,8 +147,9 @@ class BadInputTest {
 
     @Test
     void badGetOrder() {
-        assertRejected(f.orders, CheckoutFixture.getOrderEvent("123"), 400);
-        assertRejected(f.orders, CheckoutFixture.getOrderEvent(UUID.randomUUID().toString()), 404);
+        assertRejected(f.orders, CheckoutFixture.getOrderEvent("123", "token"), 400);
+        assertRejected(f.orders, CheckoutFixture.getOrderEvent(UUID.randomUUID().toString(), "token"), 404);
+        assertRejected(f.orders, CheckoutFixture.getOrderEventWithJwt(UUID.randomUUID().toString(), "not.a.jwt"), 401);
     }
 
     static Stream<Arguments> badWebhookBodies() {
@@ -160,20 +161,24 @@ class BadInputTest {
                 Arguments.of("status as number", "{\"orderId\":\"ORDER\",\"status\":1,\"paymentId\":\"p\"}"),
                 Arguments.of("orderId not a uuid", "{\"orderId\":\"x\",\"status\":\"PAID\",\"paymentId\":\"p\"}"),
                 Arguments.of("paymentId missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"}"),
-                Arguments.of("paymentId too long", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"" + "p".repeat(129) + "\"}"));
+                Arguments.of("paymentId too long", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"" + "p".repeat(129) + "\",\"amountCents\":1,\"currency\":\"USD\"}"),
+                Arguments.of("amountCents missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"currency\":\"USD\"}"),
+                Arguments.of("amountCents negative", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":-1,\"currency\":\"USD\"}"),
+                Arguments.of("amountCents a string", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":\"10\",\"currency\":\"USD\"}"),
+                Arguments.of("currency missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":1}"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badWebhookBodies")
     void badSignedWebhookBodiesWriteNothing(String name, String template) {
         String body = template.replace("ORDER", orderId);
-        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, body)), 400);
+        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), 400);
     }
 
     @Test
     void oversizedWebhookBodyIs413() {
         String body = "{\"orderId\":\"" + orderId + "\",\"status\":\"PAID\",\"paymentId\":\"p\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
-        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, body)), 413);
+        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), 413);
     }
 
     @Test
@@ -186,13 +191,13 @@ class BadInputTest {
     /** Asserts the status, the error shape, and that neither table changed. */
     private static Response assertRejected(ApiHandler handler, APIGatewayV2HTTPEvent event, int status) {
         List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> before = f.snapshot();
-        int eventsBefore = f.events.all().size();
+        int eventsBefore = f.events().all().size();
         Response r = f.invoke(handler, event);
         assertThat(r.status()).as(r.rawBody()).isEqualTo(status);
         assertThat(r.body().path("error").path("code").isTextual()).as(r.rawBody()).isTrue();
         assertThat(r.body().path("error").path("message").isTextual()).as(r.rawBody()).isTrue();
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events.all()).hasSize(eventsBefore);
+        assertThat(f.events().all()).hasSize(eventsBefore);
         return r;
     }
 }

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CartHandlerTest {
 
@@ -65,18 +67,22 @@ class CartHandlerTest {
     }
 
     @Test
-    void sameSkuAgainRaisesQuantityAndRenewsExpiryWithinTheLimit() {
+    void sameSkuAgainRaisesQuantityWithinTheLimitButNeverExtendsTheHold() {
         String sku = sku("scarf");
         f.product(sku, 2500, "EUR", 20);
         String cartId = cart();
-        assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
+        Response placed = f.addItem(cartId, sku, 2);
+        assertThat(placed.status()).isEqualTo(201);
+        Instant firstExpiry = Instant.parse(placed.body().path("expiresAt").asText());
+        assertThat(firstExpiry).isEqualTo(f.clock.instant().plusSeconds(600));
         f.clock.advance(Duration.ofSeconds(120));
 
         Response raised = f.addItem(cartId, sku, 3);
 
         assertThat(raised.status()).isEqualTo(201);
         assertThat(raised.body().path("quantity").asInt()).isEqualTo(5);
-        assertThat(Instant.parse(raised.body().path("expiresAt").asText())).isEqualTo(f.clock.instant().plusSeconds(600));
+        // Raising renews nothing: the hold still ends HOLD_SECONDS after it was first placed.
+        assertThat(Instant.parse(raised.body().path("expiresAt").asText())).isEqualTo(firstExpiry);
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 20, 15, 5, 0));
 
         var before = f.snapshot();
@@ -230,10 +236,11 @@ class CartHandlerTest {
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 5, 3, 2, 0));
     }
 
-    @Test
-    void twoHundredBuyersRaceForFiftyUnits() throws Exception {
+    @ParameterizedTest(name = "{0} stock bucket(s)")
+    @ValueSource(ints = {1, 8})
+    void twoHundredBuyersRaceForFiftyUnits(int shards) throws Exception {
         String sku = sku("flash");
-        f.product(sku, 4900, "EUR", 50);
+        f.product(sku, 4900, "EUR", 50, shards);
         int buyers = 200;
         ExecutorService pool = Executors.newFixedThreadPool(buyers);
         CountDownLatch ready = new CountDownLatch(buyers);
@@ -259,9 +266,17 @@ class CartHandlerTest {
 
         assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(Map.of("201", 50, "409 SOLD_OUT", 150));
         StockLevel stock = f.stock(sku);
-        assertThat(stock).isEqualTo(new StockLevel(sku, 50, 0, 50, 0));
+        assertThat(stock).isEqualTo(new StockLevel(sku, 50, 0, 50, 0, shards));
         assertThat(stock.balanced()).isTrue();
         assertThat(f.snapshot().stream().filter(m -> m.get("sk").s().equals("HOLD#" + sku)).count()).isEqualTo(50);
+        // Every bucket balances on its own, and none went below zero.
+        f.snapshot().stream().filter(m -> m.get("pk").s().equals("PRODUCT#" + sku) && m.get("sk").s().startsWith("STOCK#"))
+                .forEach(b -> {
+                    long available = Long.parseLong(b.get("available").n());
+                    assertThat(available).isNotNegative();
+                    assertThat(Long.parseLong(b.get("initial").n())).isEqualTo(available
+                            + Long.parseLong(b.get("held").n()) + Long.parseLong(b.get("sold").n()));
+                });
     }
 
     @Test

@@ -19,6 +19,8 @@ import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TestContext;
+import com.liveshop.testkit.TestIssuer;
+import com.liveshop.checkout.service.OrderOutbox;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,13 +55,18 @@ final class CheckoutFixture implements AutoCloseable {
      * past, so a fixed date would go stale and make holds vanish mid-test.
      */
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    final RecordingPublisher events = new RecordingPublisher();
+    /** What the outbox put on the bus; read it through {@link #events()}, which relays the stream first. */
+    private final RecordingPublisher published = new RecordingPublisher();
+    final TestIssuer issuer = new TestIssuer();
     final ProductRepository products;
     final CheckoutWiring wiring;
     final CartHandler cart;
     final OrderHandler orders;
     final PaymentWebhookHandler webhook;
     final HoldExpiryHandler sweep;
+    final OrderEventsHandler outbox;
+    final HoldReclaimHandler reclaim;
+    final ReservationsStream stream;
 
     CheckoutFixture() {
         local = DynamoDbLocal.start(0);
@@ -74,13 +81,27 @@ final class CheckoutFixture implements AutoCloseable {
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app);
         cart = new CartHandler(wiring.cartService(clock));
-        orders = new OrderHandler(wiring.orderService(events, clock));
-        webhook = new PaymentWebhookHandler(wiring.paymentService(events, clock));
+        orders = new OrderHandler(wiring.orderService(clock), issuer.verifier());
+        webhook = new PaymentWebhookHandler(wiring.paymentService(clock));
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
+        outbox = new OrderEventsHandler(new OrderOutbox(), published);
+        reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));
+        stream = new ReservationsStream(local.endpoint(),
+                client.describeTable(d -> d.tableName(RESERVATIONS)).table().latestStreamArn());
+    }
+
+    /**
+     * The order events so far: the Reservations stream's new records are first relayed by the real outbox handler
+     * (as its event source mapping would), then what it published is returned.
+     */
+    RecordingPublisher events() {
+        outbox.handleRequest(stream.next(), new TestContext("OrderEventsFunction"));
+        return published;
     }
 
     @Override
     public void close() {
+        stream.close();
         client.close();
         local.close();
     }
@@ -88,7 +109,13 @@ final class CheckoutFixture implements AutoCloseable {
     // ------------------------------------------------------------------ data
 
     void product(String sku, long priceCents, String currency, long stock) {
+        product(sku, priceCents, currency, stock, 1);
+    }
+
+    /** A product whose stock is spread over {@code shards} buckets. */
+    void product(String sku, long priceCents, String currency, long stock, int shards) {
         Product p = Product.of(sku);
+        p.setStockShards(shards);
         p.setTitle("Title of " + sku);
         p.setPriceCents(priceCents);
         p.setCurrency(currency);
@@ -171,11 +198,17 @@ final class CheckoutFixture implements AutoCloseable {
         return placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
     }
 
-    static APIGatewayV2HTTPEvent getOrderEvent(String orderId) {
-        APIGatewayV2HTTPEvent e = sample("get-order.json");
+    /** The sample's read with its X-Order-Token replaced by {@code token} (left out when null). */
+    static APIGatewayV2HTTPEvent getOrderEvent(String orderId, String token) {
+        APIGatewayV2HTTPEvent e = withHeader(sample("get-order.json"), "x-order-token", token);
         e.setPathParameters(Map.of("orderId", orderId));
         e.setRawPath("/live/orders/" + orderId);
         return e;
+    }
+
+    /** A read with a JWT in Authorization and no order token. */
+    static APIGatewayV2HTTPEvent getOrderEventWithJwt(String orderId, String jwt) {
+        return withHeader(getOrderEvent(orderId, null), "authorization", "Bearer " + jwt);
     }
 
     /** {@code signature} null leaves the X-Signature header out. */
@@ -185,9 +218,16 @@ final class CheckoutFixture implements AutoCloseable {
         return e;
     }
 
-    static APIGatewayV2HTTPEvent signedWebhook(String orderId, String status, String paymentId) {
-        String body = "{\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\",\"paymentId\":\"" + paymentId + "\"}";
-        return webhookEvent(body, PaymentService.signatureFor(WEBHOOK_SECRET, body));
+    /** A provider's notification body. */
+    static String noticeBody(String orderId, String status, String paymentId, long amountCents, String currency) {
+        return "{\"orderId\":\"" + orderId + "\",\"status\":\"" + status + "\",\"paymentId\":\"" + paymentId
+                + "\",\"amountCents\":" + amountCents + ",\"currency\":\"" + currency + "\"}";
+    }
+
+    /** The notification signed now (by the fixture's clock), as the provider sends it. */
+    APIGatewayV2HTTPEvent signedWebhook(String orderId, String status, String paymentId, long amountCents, String currency) {
+        String body = noticeBody(orderId, status, paymentId, amountCents, currency);
+        return webhookEvent(body, PaymentService.signatureFor(WEBHOOK_SECRET, clock.instant().getEpochSecond(), body));
     }
 
     // ------------------------------------------------------------------ invoking

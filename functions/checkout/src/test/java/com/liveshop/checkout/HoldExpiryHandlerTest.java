@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class HoldExpiryHandlerTest {
 
@@ -33,11 +35,13 @@ class HoldExpiryHandlerTest {
         f.close();
     }
 
-    @Test
-    void twoConcurrentSweepsReturnTheStockOfExpiredHoldsExactlyOnce() throws Exception {
-        List<String> skus = List.of("sweep-a", "sweep-b", "sweep-c");
+    @ParameterizedTest(name = "{0} sweeps at once, {1} stock bucket(s)")
+    @CsvSource({"2, 1", "3, 1", "2, 8", "3, 8"})
+    void concurrentSweepsReturnTheStockOfEveryExpiredHoldExactlyOnceWithinTheRun(int sweeps, int shards) throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        List<String> skus = List.of("sweep-a-" + tag, "sweep-b-" + tag, "sweep-c-" + tag);
         for (String sku : skus) {
-            f.product(sku, 1000, "EUR", 100);
+            f.product(sku, 1000, "EUR", 100, shards);
         }
         List<String> expiringCarts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -50,13 +54,13 @@ class HoldExpiryHandlerTest {
         f.clock.advance(Duration.ofSeconds(300));
         // Held later: still live when the sweep runs.
         String liveCart = UUID.randomUUID().toString();
-        assertThat(f.addItem(liveCart, "sweep-a", 3).status()).isEqualTo(201);
+        assertThat(f.addItem(liveCart, skus.get(0), 3).status()).isEqualTo(201);
         f.clock.advance(Duration.ofSeconds(301));
 
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(sweeps);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Map<String, Object>>> runs = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < sweeps; i++) {
             runs.add(pool.submit(() -> {
                 go.await();
                 return f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction"));
@@ -72,8 +76,8 @@ class HoldExpiryHandlerTest {
         assertThat(total).isEqualTo(40 * skus.size());
         for (String sku : skus) {
             StockLevel stock = f.stock(sku);
-            long live = sku.equals("sweep-a") ? 3 : 0;
-            assertThat(stock).isEqualTo(new StockLevel(sku, 100, 100 - live, live, 0));
+            long live = sku.equals(skus.get(0)) ? 3 : 0;
+            assertThat(stock).isEqualTo(new StockLevel(sku, 100, 100 - live, live, 0, shards));
             assertThat(stock.balanced()).isTrue();
         }
         for (String cartId : expiringCarts.subList(0, 5)) {
@@ -87,8 +91,10 @@ class HoldExpiryHandlerTest {
         assertThat(f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")))
                 .containsEntry("expired", 0);
         // The emptied carts take a new currency and new items again (META counts went back to zero).
-        f.product("sweep-usd", 500, "USD", 5);
-        assertThat(f.addItem(expiringCarts.get(0), "sweep-usd", 1).status()).isEqualTo(201);
+        f.product("sweep-usd-" + tag, 500, "USD", 5);
+        assertThat(f.addItem(expiringCarts.get(0), "sweep-usd-" + tag, 1).status()).isEqualTo(201);
+        f.clock.advance(Duration.ofSeconds(700));
+        f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction"));
     }
 
     @Test

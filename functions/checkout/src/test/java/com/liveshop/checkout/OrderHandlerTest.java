@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.testkit.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,11 +74,18 @@ class OrderHandlerTest {
         Response cart = f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId));
         assertThat(cart.body().path("items")).isEmpty();
 
-        Response read = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId));
+        String token = order.path("orderToken").asText();
+        assertThat(token).hasSizeGreaterThanOrEqualTo(22);
+        assertThat(Instant.parse(order.path("paymentDueAt").asText())).isEqualTo(f.clock.instant().plusSeconds(900));
+        assertThat(order.has("paymentId")).isFalse();
+        assertThat(order.has("cartId")).isFalse();
+        Response read = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId, token));
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.body()).isEqualTo(order);
+        assertThat(read.body()).isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) order.deepCopy()).without("orderToken"));
+        // The token is stored only as its hash.
+        assertThat(f.snapshot().toString()).doesNotContain(token);
 
-        var placed = f.events.of("OrderPlaced", orderId);
+        var placed = f.events().of("OrderPlaced", orderId);
         assertThat(placed).hasSize(1);
         JsonNode detail = placed.get(0).detail();
         assertThat(detail.path("cartId").asText()).isEqualTo(cartId);
@@ -100,15 +108,19 @@ class OrderHandlerTest {
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(201);
-        assertThat(again.body()).isEqualTo(first.body());
+        // The same order; only the freshly minted order token differs.
+        JsonNode againWithoutToken = ((com.fasterxml.jackson.databind.node.ObjectNode) again.body().deepCopy()).without("orderToken");
+        JsonNode firstWithoutToken = ((com.fasterxml.jackson.databind.node.ObjectNode) first.body().deepCopy()).without("orderToken");
+        assertThat(againWithoutToken).isEqualTo(firstWithoutToken);
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 5, 3, 0, 2));
 
         var before = f.snapshot();
+        f.events();
         Response reused = f.placeOrder(key, cartId, "someone-else@example.com");
         assertThat(reused.status()).isEqualTo(422);
         assertThat(reused.errorCode()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events.of("OrderPlaced", first.body().path("orderId").asText())).hasSize(1);
+        assertThat(f.events().of("OrderPlaced", first.body().path("orderId").asText())).hasSize(1);
     }
 
     @Test
@@ -146,7 +158,7 @@ class OrderHandlerTest {
         StockLevel stock = f.stock(sku);
         assertThat(stock).isEqualTo(new StockLevel(sku, 10, 7, 0, 3));
         assertThat(stock.balanced()).isTrue();
-        assertThat(f.events.of("OrderPlaced", orderIds.iterator().next())).hasSize(1);
+        assertThat(f.events().of("OrderPlaced", orderIds.iterator().next())).hasSize(1);
     }
 
     @Test
@@ -183,22 +195,77 @@ class OrderHandlerTest {
 
     @Test
     void unknownOrderIs404AndNonUuidIs400() {
-        Response missing = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid()));
+        Response missing = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid(), "some-token"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorCode()).isEqualTo("ORDER_NOT_FOUND");
 
-        Response bad = f.invoke(f.orders, CheckoutFixture.getOrderEvent("not-a-uuid"));
+        Response bad = f.invoke(f.orders, CheckoutFixture.getOrderEvent("not-a-uuid", "some-token"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errorCode()).isEqualTo("VALIDATION_FAILED");
     }
 
     @Test
-    void handlerBuiltFromAppConfigNeedsTheBusName() {
-        OrderHandler fromConfig = new OrderHandler(f.app);
-        assertThat(fromConfig.routeKeys()).containsExactlyInAnyOrder("POST /orders", "GET /orders/{orderId}");
+    void anOrderOpensOnlyToItsTokenOrAHostAndLooksUnknownToAnyoneElse() {
+        String sku = sku("private");
+        f.product(sku, 1000, "USD", 5);
+        String cartId = uuid();
+        f.addItem(cartId, sku, 1);
+        JsonNode order = f.placeOrder(uuid(), cartId, "pat@example.com").body();
+        String orderId = order.path("orderId").asText();
+        Response unknown = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid(), null));
+
+        for (var attempt : java.util.List.of(CheckoutFixture.getOrderEvent(orderId, null),
+                CheckoutFixture.getOrderEvent(orderId, ""),
+                CheckoutFixture.getOrderEvent(orderId, "wrong-" + order.path("orderToken").asText()),
+                CheckoutFixture.getOrderEventWithJwt(orderId, f.issuer.token(TestIssuer.ISSUER, TestIssuer.AUDIENCE, java.util.List.of())))) {
+            Response r = f.invoke(f.orders, attempt);
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.errorCode()).isEqualTo(unknown.errorCode()).isEqualTo("ORDER_NOT_FOUND");
+            assertThat(r.body().path("error").path("message").asText()).isEqualTo("No order " + orderId);
+        }
+        Response forged = f.invoke(f.orders, CheckoutFixture.getOrderEventWithJwt(orderId,
+                f.issuer.token("https://other-issuer", TestIssuer.AUDIENCE, java.util.List.of("hosts"))));
+        assertThat(forged.status()).isEqualTo(401);
+
+        Response host = f.invoke(f.orders, CheckoutFixture.getOrderEventWithJwt(orderId, f.issuer.hostToken()));
+        assertThat(host.status()).isEqualTo(200);
+        assertThat(host.body().path("cartId").asText()).isEqualTo(cartId);
+        assertThat(host.body().path("email").asText()).isEqualTo("pat@example.com");
+    }
+
+    @Test
+    void aReplayedPlacementMintsANewTokenThatOpensTheSameOrder() {
+        String sku = sku("replay");
+        f.product(sku, 1000, "USD", 5);
+        String cartId = uuid();
+        f.addItem(cartId, sku, 1);
+        String key = uuid();
+        JsonNode first = f.placeOrder(key, cartId, "rae@example.com").body();
+        JsonNode again = f.placeOrder(key, cartId, "rae@example.com").body();
+        assertThat(again.path("orderId")).isEqualTo(first.path("orderId"));
+        assertThat(again.path("orderToken").asText()).isNotEmpty().isNotEqualTo(first.path("orderToken").asText());
+        for (JsonNode answer : java.util.List.of(first, again)) {
+            assertThat(f.invoke(f.orders, CheckoutFixture.getOrderEvent(first.path("orderId").asText(),
+                    answer.path("orderToken").asText())).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aCartIdMustBeARandomVersion4Uuid() {
+        for (String cartId : java.util.List.of("00000000-0000-0000-0000-000000000000",
+                "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "6ba7b810-9dad-41d1-c0b4-00c04fd430c8")) {
+            Response order = f.placeOrder(uuid(), cartId, "x@example.com");
+            assertThat(order.status()).isEqualTo(400);
+            assertThat(order.errorCode()).isEqualTo("VALIDATION_FAILED");
+            assertThat(f.addItem(cartId, "any-sku", 1).status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void handlerBuiltFromAppConfigNeedsTheHostTokenIssuer() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OrderHandler(
                         new com.liveshop.shared.config.AppConfig(java.util.Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r"))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("EVENT_BUS_NAME");
+                .hasMessageContaining("HOST_JWT_ISSUER");
     }
 }

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.config.AppConfig;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,9 +37,9 @@ class PaymentWebhookHandlerTest {
         f.close();
     }
 
-    private record Placed(String orderId, String sku) {}
+    /** A pending order for 2 of 6 units (50.00 EUR each) of a new sku. */
+    private record Placed(String orderId, String sku, String token) {}
 
-    /** A pending order for 2 of 6 units of a new sku. */
     private static Placed pendingOrder() {
         String sku = "pay-" + UUID.randomUUID().toString().substring(0, 8);
         f.product(sku, 5000, "EUR", 6);
@@ -39,108 +47,200 @@ class PaymentWebhookHandlerTest {
         assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
         Response placed = f.placeOrder(UUID.randomUUID().toString(), cartId, "fay@example.com");
         assertThat(placed.status()).isEqualTo(201);
-        return new Placed(placed.body().path("orderId").asText(), sku);
+        return new Placed(placed.body().path("orderId").asText(), sku, placed.body().path("orderToken").asText());
+    }
+
+    private static Response notify(Placed p, String status, String paymentId) {
+        return f.invoke(f.webhook, f.signedWebhook(p.orderId(), status, paymentId, 10_000, "EUR"));
+    }
+
+    private static String status(Placed p) {
+        return f.invoke(f.orders, CheckoutFixture.getOrderEvent(p.orderId(), p.token())).body().path("status").asText();
     }
 
     @Test
     void paidConfirmsOnceAndReplaysChangeNothing() {
         Placed p = pendingOrder();
-
-        Response paid = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "PAID", "pay_1"));
-
+        Response paid = notify(p, "PAID", "pay_1");
         assertThat(paid.status()).isEqualTo(200);
         assertThat(paid.body().path("status").asText()).isEqualTo("CONFIRMED");
-        assertThat(paid.body().path("paymentId").asText()).isEqualTo("pay_1");
-        assertThat(f.events.of("OrderConfirmed", p.orderId())).hasSize(1);
-        var before = f.snapshot();
-
-        Response replay = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "PAID", "pay_1"));
-
-        assertThat(replay.status()).isEqualTo(200);
-        assertThat(replay.body().path("status").asText()).isEqualTo("CONFIRMED");
-        assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events.of("OrderConfirmed", p.orderId())).hasSize(1);
+        assertThat(paid.body().has("paymentId")).as("the webhook answers the buyer's view").isFalse();
         assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
+        var before = f.snapshot();
 
-        Response failedAfterPaid = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "FAILED", "pay_1"));
-        assertThat(failedAfterPaid.status()).isEqualTo(409);
-        assertThat(failedAfterPaid.errorCode()).isEqualTo("ORDER_NOT_PENDING");
-        assertThat(f.snapshot()).isEqualTo(before);
-    }
-
-    @Test
-    void failedCancelsAndGivesUnitsBackExactlyOnce() {
-        Placed p = pendingOrder();
-
-        Response failed = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "FAILED", "pay_2"));
-
-        assertThat(failed.status()).isEqualTo(200);
-        assertThat(failed.body().path("status").asText()).isEqualTo("CANCELLED");
-        assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 6, 0, 0));
-        var cancelled = f.events.of("OrderCancelled", p.orderId());
-        assertThat(cancelled).hasSize(1);
-        assertThat(cancelled.get(0).detail().path("items")).hasSize(1);
-
-        Response replay = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "FAILED", "pay_2"));
+        Response replay = notify(p, "PAID", "pay_1");
         assertThat(replay.status()).isEqualTo(200);
-        assertThat(replay.body().path("status").asText()).isEqualTo("CANCELLED");
-        assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 6, 0, 0));
-        assertThat(f.events.of("OrderCancelled", p.orderId())).hasSize(1);
-
-        var before = f.snapshot();
-        Response paidAfterFailed = f.invoke(f.webhook, CheckoutFixture.signedWebhook(p.orderId(), "PAID", "pay_3"));
-        assertThat(paidAfterFailed.status()).isEqualTo(409);
-        assertThat(paidAfterFailed.errorCode()).isEqualTo("ORDER_NOT_PENDING");
+        assertThat(replay.body()).isEqualTo(paid.body());
+        Response lateFailure = notify(p, "FAILED", "pay_1");
+        assertThat(lateFailure.status()).isEqualTo(200);
+        assertThat(lateFailure.body().path("status").asText()).isEqualTo("CONFIRMED");
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events.of("OrderConfirmed", p.orderId())).isEmpty();
-
-        Response read = f.invoke(f.orders, CheckoutFixture.getOrderEvent(p.orderId()));
-        assertThat(read.body().path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(f.events().of("OrderConfirmed", p.orderId())).singleElement()
+                .satisfies(e -> assertThat(e.detail().path("eventKey").asText()).isEqualTo(p.orderId() + "#CONFIRMED"));
     }
 
     @Test
-    void badOrMissingSignatureIs401AndChangesNothing() {
+    void aPaidForAnotherAmountOrCurrencyIs409AndChangesNothing() {
         Placed p = pendingOrder();
-        String body = "{\"orderId\":\"" + p.orderId() + "\",\"status\":\"PAID\",\"paymentId\":\"pay_x\"}";
         var before = f.snapshot();
-        int eventsBefore = f.events.all().size();
+        for (var wrong : List.of(Map.entry(1L, "JPY"), Map.entry(9_999L, "EUR"), Map.entry(10_000L, "USD"))) {
+            Response r = f.invoke(f.webhook, f.signedWebhook(p.orderId(), "PAID", "pay_amt", wrong.getKey(), wrong.getValue()));
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.errorCode()).isEqualTo("AMOUNT_MISMATCH");
+        }
+        assertThat(f.snapshot()).isEqualTo(before);
+        assertThat(status(p)).isEqualTo("PENDING_PAYMENT");
+    }
 
+    @Test
+    void onePaymentIdConfirmsOneOrderOnly() {
+        Placed first = pendingOrder();
+        Placed second = pendingOrder();
+        assertThat(notify(first, "PAID", "pay_shared").status()).isEqualTo(200);
+        var before = f.snapshot();
+        Response reused = notify(second, "PAID", "pay_shared");
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.errorCode()).isEqualTo("PAYMENT_ID_REUSED");
+        assertThat(f.snapshot()).isEqualTo(before);
+        assertThat(status(second)).isEqualTo("PENDING_PAYMENT");
+    }
+
+    @Test
+    void failedCancelsAndGivesTheUnitsBackThenALaterPaymentTakesThemAgain() {
+        Placed p = pendingOrder();
+        Response failed = notify(p, "FAILED", "pay_card_1");
+        assertThat(failed.body().path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(failed.body().path("cancelReason").asText()).isEqualTo("PAYMENT_FAILED");
+        assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 6, 0, 0));
+        assertThat(notify(p, "FAILED", "pay_card_1").body()).isEqualTo(failed.body());
+
+        // Another card succeeds while the units are still there: the order stands after all.
+        Response paid = notify(p, "PAID", "pay_card_2");
+        assertThat(paid.status()).isEqualTo(200);
+        assertThat(paid.body().path("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
+        var events = f.events();
+        assertThat(events.of("OrderCancelled", p.orderId())).singleElement()
+                .satisfies(e -> assertThat(e.detail().path("cancelReason").asText()).isEqualTo("PAYMENT_FAILED"));
+        assertThat(events.of("OrderConfirmed", p.orderId())).hasSize(1);
+        assertThat(events.of("RefundRequired", p.orderId())).isEmpty();
+    }
+
+    @Test
+    void aPaymentAfterAFailureWhoseUnitsAreGoneIsRefunded() {
+        Placed p = pendingOrder();
+        notify(p, "FAILED", "pay_f1");
+        // Someone else buys all 6 units meanwhile.
+        for (int i = 0; i < 3; i++) {
+            String cart = UUID.randomUUID().toString();
+            assertThat(f.addItem(cart, p.sku(), 2).status()).isEqualTo(201);
+        }
+        Response paid = notify(p, "PAID", "pay_f2");
+        assertThat(paid.status()).isEqualTo(200);
+        assertThat(paid.body().path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 0, 6, 0));
+        assertThat(notify(p, "PAID", "pay_f2").body()).isEqualTo(paid.body());
+        assertThat(f.events().of("RefundRequired", p.orderId())).singleElement().satisfies(e -> {
+            assertThat(e.detail().path("paymentId").asText()).isEqualTo("pay_f2");
+            assertThat(e.detail().path("amountCents").asLong()).isEqualTo(10_000);
+            assertThat(e.detail().path("currency").asText()).isEqualTo("EUR");
+            assertThat(e.detail().path("eventKey").asText()).isEqualTo(p.orderId() + "#REFUND_REQUIRED#pay_f2");
+        });
+    }
+
+    @Test
+    void theSignatureCoversTimeAndBodyAndExpiresAfterFiveMinutes() {
+        Placed p = pendingOrder();
+        String body = CheckoutFixture.noticeBody(p.orderId(), "PAID", "pay_sig", 10_000, "EUR");
+        long now = f.clock.instant().getEpochSecond();
+        var before = f.snapshot();
+        String good = PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now, body);
         for (String signature : new String[] {
-                null,
-                "",
-                PaymentService.signatureFor("wrong-secret", body),
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, body + " "),
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, body).replace("sha256=", "sha1="),
-                "sha256=not-hex",
-                "sha256=" + "0".repeat(64)}) {
+                null, "", "t=" + now, "v1=" + good.substring(good.indexOf("v1=") + 3),
+                PaymentService.signatureFor("wrong-secret", now, body),
+                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now, body + " "),
+                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + 1, body).replace("t=" + (now + 1), "t=" + now),
+                "t=" + now + ",v1=not-hex", "t=soon," + good.substring(good.indexOf("v1=")),
+                "t=" + now + ",v1=" + "0".repeat(64)}) {
             Response r = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body, signature));
             assertThat(r.status()).as("signature %s", signature).isEqualTo(401);
             assertThat(r.errorCode()).isEqualTo("INVALID_SIGNATURE");
         }
+        for (long skew : new long[] {-301, 301}) {
+            Response r = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
+                    PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + skew, body)));
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.errorCode()).isEqualTo("SIGNATURE_EXPIRED");
+        }
         // Checked before parsing: garbage with a bad signature is 401, not 400.
-        Response garbage = f.invoke(f.webhook, CheckoutFixture.webhookEvent("{not json", "sha256=00"));
-        assertThat(garbage.status()).isEqualTo(401);
-
+        assertThat(f.invoke(f.webhook, CheckoutFixture.webhookEvent("{not json", "t=1,v1=00")).status()).isEqualTo(401);
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events.all()).hasSize(eventsBefore);
-        assertThat(f.invoke(f.orders, CheckoutFixture.getOrderEvent(p.orderId())).body().path("status").asText())
-                .isEqualTo("PENDING_PAYMENT");
+        assertThat(status(p)).isEqualTo("PENDING_PAYMENT");
+
+        // Within the tolerance (a provider's clock 4 minutes off) it is accepted.
+        Response ok = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
+                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now - 240, body)));
+        assertThat(ok.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPaidRacingThePaymentDeadlineSweepHasExactlyOneWinner() throws Exception {
+        List<Placed> orders = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            orders.add(pendingOrder());
+        }
+        f.clock.advance(Duration.ofSeconds(901));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<Response>> paid = new ArrayList<>();
+            for (Placed p : orders) {
+                paid.add(pool.submit(() -> {
+                    go.await();
+                    return notify(p, "PAID", "pay_race_" + p.orderId());
+                }));
+            }
+            Future<Map<String, Object>> sweepRun = pool.submit(() -> {
+                go.await();
+                return f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new com.liveshop.testkit.TestContext("HoldExpiryFunction"));
+            });
+            go.countDown();
+            sweepRun.get();
+            for (int i = 0; i < orders.size(); i++) {
+                Placed p = orders.get(i);
+                JsonNode answer = paid.get(i).get().body();
+                StockLevel stock = f.stock(p.sku());
+                assertThat(stock.balanced()).isTrue();
+                if (answer.path("status").asText().equals("CONFIRMED")) {
+                    assertThat(stock).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
+                    assertThat(f.events().of("RefundRequired", p.orderId())).isEmpty();
+                } else {
+                    // The sweep won: still CANCELLED for the timeout, units back, the payment to refund.
+                    assertThat(answer.path("status").asText()).isEqualTo("CANCELLED");
+                    assertThat(answer.path("cancelReason").asText()).isEqualTo("PAYMENT_TIMEOUT");
+                    assertThat(stock).isEqualTo(new StockLevel(p.sku(), 6, 6, 0, 0));
+                    assertThat(f.events().of("RefundRequired", p.orderId())).hasSize(1);
+                }
+                assertThat(status(p)).isEqualTo(answer.path("status").asText());
+            }
+        } finally {
+            pool.shutdownNow();
+            f.clock.advance(Duration.ofSeconds(-901));
+        }
     }
 
     @Test
     void theSampleEventIsSignedWithTheLocalTestSecret() {
         APIGatewayV2HTTPEvent sample = CheckoutFixture.sample("payment-webhook.json");
+        // Its fixed timestamp is long past: the signature matches, and then it is too old.
         Response r = f.invoke(f.webhook, sample);
-        // The signature passes; the sample's order does not exist in this table.
-        assertThat(r.status()).isEqualTo(404);
-        assertThat(r.errorCode()).isEqualTo("ORDER_NOT_FOUND");
-    }
-
-    @Test
-    void unknownOrderIs404() {
-        Response r = f.invoke(f.webhook, CheckoutFixture.signedWebhook(UUID.randomUUID().toString(), "PAID", "pay_9"));
-        assertThat(r.status()).isEqualTo(404);
-        assertThat(r.errorCode()).isEqualTo("ORDER_NOT_FOUND");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.errorCode()).isEqualTo("SIGNATURE_EXPIRED");
+        // Re-signed now, it passes the signature; the sample's order does not exist in this table.
+        Response now = f.invoke(f.webhook, CheckoutFixture.webhookEvent(sample.getBody(),
+                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), sample.getBody())));
+        assertThat(now.status()).isEqualTo(404);
+        assertThat(now.errorCode()).isEqualTo("ORDER_NOT_FOUND");
     }
 
     @Test
@@ -148,7 +248,6 @@ class PaymentWebhookHandlerTest {
         Map<String, String> settings = new HashMap<>(f.local.clientSettings());
         settings.put("CATALOG_TABLE", CheckoutFixture.CATALOG);
         settings.put("RESERVATIONS_TABLE", CheckoutFixture.RESERVATIONS);
-        settings.put("EVENT_BUS_NAME", "bus");
         assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(settings)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PAYMENT_WEBHOOK_SECRET");
