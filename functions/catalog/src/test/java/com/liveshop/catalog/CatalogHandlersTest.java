@@ -102,6 +102,39 @@ class CatalogHandlersTest {
     }
 
     @Test
+    void aHotSkuSpreadsItsStockOverBucketsAndShowsTheTotals() {
+        String sku = newSku();
+        APIGatewayV2HTTPResponse created = admin.handleRequest(put(sku,
+                "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":100,\"stockShards\":8}"), ctx());
+        assertThat(created.getStatusCode()).isEqualTo(201);
+        assertThat(json(read.handleRequest(get(sku), ctx())).get("available").asLong()).isEqualTo(100);
+        JsonNode stock = json(admin.handleRequest(stock(sku), ctx()));
+        assertThat(stock.get("shards").asInt()).isEqualTo(8);
+        assertThat(stock.get("initial").asLong()).isEqualTo(100);
+        JsonNode restocked = json(admin.handleRequest(restock(sku, "{\"quantity\":5}"), ctx()));
+        assertThat(restocked.get("available").asLong()).isEqualTo(105);
+        assertThat(restocked.get("shards").asInt()).isEqualTo(8);
+
+        // Growing spreads the units anew over more buckets; shrinking is refused and changes nothing.
+        assertThat(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stockShards\":12}"),
+                ctx()).getStatusCode()).isEqualTo(200);
+        JsonNode grown = json(admin.handleRequest(stock(sku), ctx()));
+        assertThat(grown.get("shards").asInt()).isEqualTo(12);
+        assertThat(grown.get("initial").asLong()).isEqualTo(105);
+        assertThat(grown.get("available").asLong()).isEqualTo(105);
+        assertError(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stockShards\":4}"),
+                ctx()), 400, "VALIDATION_FAILED");
+        assertThat(json(admin.handleRequest(stock(sku), ctx())).get("shards").asInt()).isEqualTo(12);
+        // Every bucket balances on its own, with 8 or 9 units each.
+        client.query(q -> q.tableName("CatalogTable").keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(java.util.Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("PRODUCT#" + sku))))
+                .items().stream().filter(i -> i.get("sk").s().startsWith("STOCK#")).forEach(b -> {
+                    assertThat(Long.parseLong(b.get("available").n())).isBetween(8L, 9L);
+                    assertThat(b.get("initial").n()).isEqualTo(b.get("available").n());
+                });
+    }
+
+    @Test
     void hostsReadTheStockCountersOthersCannot() {
         String sku = newSku();
         admin.handleRequest(put(sku, "{\"title\":\"Mug\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":0}"), ctx());
@@ -203,6 +236,10 @@ class CatalogHandlersTest {
         "{\"title\":\"X\",\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"javascript:alert(1)\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":0}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":51}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":\"8\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":2.5}",
         ""
     })
     void badProductBodiesAre400AndWriteNothing(String body) {

@@ -44,9 +44,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|highlights|chat-fanout|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|all]
  *      [--connections 2000] [--rounds 5]   (chat-fanout)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
+ *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
  * </pre>
  */
@@ -85,7 +86,12 @@ public final class Bench {
                 bench.reservations();
             }
             if (mode.equals("flash-sale") || mode.equals("all")) {
-                bench.flashSale();
+                bench.flashSale("flash-sale", 1);
+            }
+            if (mode.equals("hot-sku") || mode.equals("all")) {
+                for (String shards : bench.options.getOrDefault("shards", "1,8").split(",")) {
+                    bench.flashSale("hot-sku", Integer.parseInt(shards.strip()));
+                }
             }
             if (mode.equals("highlights") || mode.equals("all")) {
                 // Runs the whole local stack (its own DynamoDB Local); the checkout benchmarks' one idles meanwhile.
@@ -128,6 +134,9 @@ public final class Bench {
         settings.put("EVENT_BUS_NAME", "bench-orders");
         settings.put("HOLD_SECONDS", "600");
         settings.put("MAX_QUANTITY_PER_SKU", "5");
+        // The order route verifies host tokens; no bench request carries one, so the keys are never fetched.
+        settings.put("HOST_JWT_ISSUER", "https://issuer.bench.invalid");
+        settings.put("HOST_JWT_AUDIENCE", "bench");
         config = new AppConfig(settings);
         System.out.printf("DynamoDB Local in-process at %s; %d cores; java %s%n", dynamo.endpoint(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -185,12 +194,13 @@ public final class Bench {
 
     // ------------------------------------------------------------------ flash sale
 
-    private void flashSale() throws Exception {
+    /** {@code buyers} tap at once for {@code units} of one sku whose stock is spread over {@code shards} buckets. */
+    private void flashSale(String label, int shards) throws Exception {
         int buyers = opt("buyers", 5000);
         int units = opt("units", 500);
         int concurrency = opt("concurrency", 200);
         String sku = "flash-" + UUID.randomUUID().toString().substring(0, 8);
-        createProduct(sku, units);
+        createProduct(sku, units, shards);
         CartHandler cart = new CartHandler(config);
         OrderHandler orders = new OrderHandler(config);
         APIGatewayV2HTTPEvent addSample = event("checkout/add-item.json");
@@ -198,6 +208,7 @@ public final class Bench {
 
         AtomicInteger held = new AtomicInteger();
         AtomicInteger soldOut = new AtomicInteger();
+        AtomicInteger tryAgain = new AtomicInteger();
         AtomicInteger ordered = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         long[] latencies = new long[buyers];
@@ -221,6 +232,8 @@ public final class Bench {
                     }
                 } else if (status == 409) {
                     soldOut.incrementAndGet();
+                } else if (status == 429) {
+                    tryAgain.incrementAndGet();
                 } else {
                     errors.incrementAndGet();
                 }
@@ -239,7 +252,10 @@ public final class Bench {
         StockLevel stock = products().stock(sku);
         long oversold = Math.max(0, stock.sold() - units) + Math.max(0, ordered.get() - units) + (stock.available() < 0 ? 1 : 0);
         System.out.println();
-        System.out.printf("flash-sale: %d buyers for %d units of %s, %d in flight at once, %.1f s%n", buyers, units, sku, concurrency, seconds);
+        System.out.printf("%s: %d buyers for %d units of %s in %d stock bucket(s), %d in flight at once, %.1f s%n", label,
+                buyers, units, sku, shards, concurrency, seconds);
+        // Hold attempts per second of wall time while the sale ran (each buyer's add-to-cart answer, any status).
+        System.out.printf("  holds/s=%.0f (placed %d) tryAgain429=%d%n", buyers / seconds, held.get(), tryAgain.get());
         System.out.printf("  sold=%d oversold=%d holds=%d soldOut409=%d errors=%d%n", ordered.get(), oversold, held.get(), soldOut.get(), errors.get());
         System.out.printf("  stock after: initial=%d available=%d held=%d sold=%d invariant=%s%n",
                 stock.initial(), stock.available(), stock.held(), stock.sold(), stock.balanced() ? "ok" : "BROKEN");
@@ -255,9 +271,14 @@ public final class Bench {
     }
 
     private void createProduct(String sku, long stock) {
+        createProduct(sku, stock, 1);
+    }
+
+    private void createProduct(String sku, long stock, int shards) {
         APIGatewayV2HTTPEvent put = event("catalog/put-product.json");
         put.setPathParameters(Map.of("sku", sku));
-        put.setBody("{\"title\":\"Bench " + sku + "\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":" + stock + "}");
+        put.setBody("{\"title\":\"Bench " + sku + "\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":" + stock
+                + ",\"stockShards\":" + shards + "}");
         APIGatewayV2HTTPResponse response = new CatalogAdminHandler(config).handleRequest(put, new TestContext("bench"));
         if (response.getStatusCode() != 201) {
             throw new IllegalStateException("Cannot create " + sku + ": " + response.getBody());

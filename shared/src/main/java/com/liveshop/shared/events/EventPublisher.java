@@ -13,7 +13,10 @@ public interface EventPublisher {
 
     /**
      * All or report: puts the events in order and throws {@link PublishFailedException} naming the first one
-     * that was not accepted (for the outbox, which retries from there).
+     * that was not accepted (for the outbox, which retries from there). Publishers that can fail override this
+     * ({@link EventBridgePublisher} does); the default suits ones that cannot, such as a no-op.
      */
-    void publishAll(List<BusEvent> events);
+    default void publishAll(List<BusEvent> events) {
+        events.forEach(e -> publish(e.detailType(), e.detail()));
+    }
 }
