@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** The payment webhook secret locally (in AWS it is a Secrets Manager secret). Never printed. */
+    /**
+     * The payment webhook secret locally (in AWS it is a Secrets Manager secret). {@code GET /_local} gives it, so
+     * an outside tool can sign webhooks like the payment provider; it is never written to a log line.
+     */
     public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
     /** The template's secret that holds the webhook key. */
     static final String WEBHOOK_SECRET_ID = "PaymentWebhookSecret";
@@ -280,6 +283,7 @@ public final class LocalStack implements AutoCloseable {
         index.put("issuer", jwt.issuer());
         index.put("audience", JwtAuthorizer.CLIENT_ID);
         index.put("parameters", parameters());
+        index.put("paymentWebhookSecret", LOCAL_WEBHOOK_SECRET);
         index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
                 "function", r.function().logicalId(), "available", r.function().available(),
                 "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());

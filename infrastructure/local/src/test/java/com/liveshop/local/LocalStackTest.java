@@ -67,6 +67,20 @@ class LocalStackTest {
     }
 
     @Test
+    void getLocalGivesTheParametersInForceAndTheWebhookSigningSecret() throws Exception {
+        JsonNode index = json(send("GET", "/_local", null));
+        JsonNode parameters = index.get("parameters");
+        assertThat(parameters.get("HoldSeconds").asText()).isEqualTo("600");
+        assertThat(parameters.get("MaxQuantityPerSku").asText()).isEqualTo("5");
+        assertThat(parameters.get("StageName").asText()).isEqualTo("live");
+        assertThat(parameters.get("PaymentWebhookSecretVersionId").asText()).isEmpty();
+        // Every template parameter with a default is listed.
+        assertThat(parameters.properties()).extracting(java.util.Map.Entry::getKey)
+                .containsAll(TemplateParameters.defaults(com.liveshop.testkit.SamTemplate.loadFromRepo()).values().keySet());
+        assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+    }
+
+    @Test
     void theDemoCatalogIsSeededThroughTheAdminRoute() throws Exception {
         HttpResponse<String> response = send("GET", "/products?limit=100", null);
         assertThat(response.statusCode()).isEqualTo(200);
