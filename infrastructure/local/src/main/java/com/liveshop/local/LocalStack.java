@@ -193,7 +193,7 @@ public final class LocalStack implements AutoCloseable {
         sources.addSchedules(scheduler);
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET);
+        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET, jwt::hostToken, clock);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -274,7 +274,8 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
         endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
-        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} sent as a signed webhook");
+        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, currency, paymentId): "
+                + "the order's amount sent to the webhook, signed X-Signature: t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         services.forEach(s -> endpoints.putAll(s.describe()));
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("api", url);
