@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /_local/eventbridge/faults}): a failed PutEvents request answers 500 {@code InternalException}, as
  * EventBridge does when it cannot take events, and records and routes nothing, so a test can prove that events
  * kept in an outbox are still delivered once the bus is back. Faults count HTTP requests, not SDK calls: the
- * SDK retries a 500 by itself, and every attempt uses one up.
+ * SDK retries a 500 by itself, and every attempt uses one up. Events that local services emit themselves
+ * ({@link #putEvent(String, ObjectNode)}, e.g. IVS state changes) are AWS's own and not affected.
  */
 public final class LocalEventBridge implements LocalService {
 

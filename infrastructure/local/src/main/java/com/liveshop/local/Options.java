@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Command-line options of the local stack. Port 0 means "any free port" (tests).
  *
- * @param host      address the HTTP server listens on (loopback unless told otherwise)
+ * @param host       address the HTTP server listens on (loopback unless told otherwise)
  * @param template   template.yaml to use; empty = the repository's, else the copy inside the jar
  * @param parameters template parameter overrides (name → value, like {@code sam local --parameter-overrides});
  *                   checked against the template when the stack starts ({@link TemplateParameters})
