@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  * recorded (see {@code GET /_local/events}) and is routed through the template's rules to their functions,
  * asynchronously as EventBridge invokes Lambda. Local emulators of other services (IVS) put their events
  * here with {@link #putEvent(String, ObjectNode)}.
+ *
+ * <p>Outages can be injected ({@link #failNextPutEvents(int)}, {@link #failPutEventsUntilRecovered()},
+ * {@code POST /_local/eventbridge/faults}): a failed PutEvents request answers 500 {@code InternalException}, as
+ * EventBridge does when it cannot take events, and records and routes nothing, so a test can prove that events
+ * kept in an outbox are still delivered once the bus is back. Faults count HTTP requests, not SDK calls: the
+ * SDK retries a 500 by itself, and every attempt uses one up. Events that local services emit themselves
+ * ({@link #putEvent(String, ObjectNode)}, e.g. IVS state changes) are AWS's own and not affected.
  */
 public final class LocalEventBridge implements LocalService {
 
@@ -44,8 +51,21 @@ public final class LocalEventBridge implements LocalService {
     /** A failure EventBridge answers for the whole request, in the AWS JSON error shape. */
     public record AwsResult(int status, String body) {}
 
+    /**
+     * The injected fault in force.
+     *
+     * @param failing          every PutEvents request fails until {@link #recover()}
+     * @param failNextRequests how many of the next PutEvents requests fail (when not {@code failing})
+     * @param failedRequests   PutEvents requests failed by injection since the start
+     */
+    public record FaultState(boolean failing, int failNextRequests, long failedRequests) {}
+
+    /** Body of {@code POST /_local/eventbridge/faults}: exactly one of the two. */
+    record FaultRequest(Integer failNextRequests, Boolean failing) {}
+
     /** Where the SDK's endpoint override points (AWS_ENDPOINT_URL_EVENTBRIDGE = base URL + this). */
     public static final String PATH = "/_local/aws/events";
+    public static final String FAULTS_PATH = "/_local/eventbridge/faults";
     public static final int MAX_ENTRIES = 10;
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
     private static final int RECORD_LIMIT = 10_000;
@@ -62,6 +82,11 @@ public final class LocalEventBridge implements LocalService {
         return t;
     });
     private final AtomicInteger pending = new AtomicInteger();
+    /** Guards the three fault fields: a request checks and uses up a failure in one step. */
+    private final Object faultLock = new Object();
+    private boolean failing;
+    private int failNextRequests;
+    private long failedRequests;
 
     public LocalEventBridge(String baseUrl, Set<String> buses, Clock clock) {
         this.baseUrl = baseUrl;
@@ -83,6 +108,8 @@ public final class LocalEventBridge implements LocalService {
         routes.post(PATH, this::handle);
         routes.post(PATH + "/", this::handle);
         routes.get("/_local/events", ctx -> LocalJson.write(ctx, 200, events(ctx.queryParam("detailType"))));
+        routes.get(FAULTS_PATH, ctx -> LocalJson.write(ctx, 200, faults()));
+        routes.post(FAULTS_PATH, this::setFaults);
     }
 
     @Override
@@ -90,7 +117,86 @@ public final class LocalEventBridge implements LocalService {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("POST " + PATH, "EventBridge PutEvents (AWS_ENDPOINT_URL_EVENTBRIDGE); buses: " + String.join(", ", buses));
         d.put("GET /_local/events?detailType=", "events put on the buses, oldest first");
+        d.put("POST " + FAULTS_PATH, "{\"failNextRequests\": N} or {\"failing\": true|false}: the next N PutEvents requests, or all "
+                + "until {\"failing\": false}, answer 500 InternalException and record nothing; answers the fault state (GET too)");
         return d;
+    }
+
+    /** The next {@code requests} PutEvents HTTP requests fail (SDK retries included); 0 clears a pending count. */
+    public void failNextPutEvents(int requests) {
+        if (requests < 0) {
+            throw new IllegalArgumentException("requests must be >= 0, got " + requests);
+        }
+        synchronized (faultLock) {
+            failNextRequests = requests;
+        }
+        LOG.warn("Injected fault: the next {} PutEvents requests fail with InternalException", requests);
+    }
+
+    /** Every PutEvents request fails until {@link #recover()}. */
+    public void failPutEventsUntilRecovered() {
+        synchronized (faultLock) {
+            failing = true;
+        }
+        LOG.warn("Injected fault: every PutEvents request fails with InternalException until recovered");
+    }
+
+    /** Ends every injected fault: PutEvents records and routes events again. */
+    public void recover() {
+        synchronized (faultLock) {
+            failing = false;
+            failNextRequests = 0;
+        }
+        LOG.info("Injected PutEvents faults cleared");
+    }
+
+    public FaultState faults() {
+        synchronized (faultLock) {
+            return new FaultState(failing, failNextRequests, failedRequests);
+        }
+    }
+
+    /** True if this request is to fail; uses up one of the counted failures. */
+    private boolean injectedFault() {
+        synchronized (faultLock) {
+            if (!failing && failNextRequests == 0) {
+                return false;
+            }
+            if (!failing) {
+                failNextRequests--;
+            }
+            failedRequests++;
+            return true;
+        }
+    }
+
+    private void setFaults(Context ctx) {
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            LocalJson.error(ctx, 400, "INVALID_JSON", "The body is not valid JSON");
+            return;
+        }
+        FaultRequest request;
+        try {
+            request = json == null || !json.isObject() ? null : Json.MAPPER.treeToValue(json, FaultRequest.class);
+        } catch (JsonProcessingException e) {
+            request = null;
+        }
+        if (request == null || (request.failNextRequests() == null) == (request.failing() == null)
+                || (request.failNextRequests() != null && request.failNextRequests() < 0)) {
+            LocalJson.error(ctx, 400, "VALIDATION_FAILED", "Body must be {\"failNextRequests\": <integer >= 0>} or {\"failing\": true|false}");
+            return;
+        }
+        if (request.failNextRequests() != null) {
+            failNextPutEvents(request.failNextRequests());
+        } else if (request.failing()) {
+            failPutEventsUntilRecovered();
+        } else {
+            recover();
+        }
+        LocalJson.write(ctx, 200, faults());
     }
 
     public void addRule(Rule rule) {
@@ -114,6 +220,10 @@ public final class LocalEventBridge implements LocalService {
     public AwsResult handle(String target, String body) {
         if (!"AWSEvents.PutEvents".equals(target)) {
             return error(400, "UnknownOperationException", "The local EventBridge supports PutEvents only, not " + target);
+        }
+        if (injectedFault()) {
+            return error(500, "InternalException", "Injected fault: the local EventBridge is failing PutEvents (POST "
+                    + FAULTS_PATH + " {\"failing\": false} ends it)");
         }
         JsonNode request;
         try {

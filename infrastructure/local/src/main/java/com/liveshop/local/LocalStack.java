@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** The payment webhook secret locally (in AWS it is a Secrets Manager secret). Never printed. */
+    /**
+     * The payment webhook secret locally (in AWS it is a Secrets Manager secret). {@code GET /_local} gives it, so
+     * an outside tool can sign webhooks like the payment provider; it is never written to a log line.
+     */
     public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
     /** The template's secret that holds the webhook key. */
     static final String WEBHOOK_SECRET_ID = "PaymentWebhookSecret";
@@ -57,6 +60,7 @@ public final class LocalStack implements AutoCloseable {
     private HttpApiEmulator httpApi;
     private List<LocalFunction> functions;
     private TemplateSource template;
+    private TemplateFunctions templateFunctions;
     private int seeded;
     private String demoShowId;
 
@@ -72,9 +76,12 @@ public final class LocalStack implements AutoCloseable {
     /** The CLI: parses, starts, prints the Ready line and serves until the JVM stops. Returns the exit code on failure. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options;
+        LocalStack stack;
         try {
             options = Options.parse(args);
+            stack = start(options);
         } catch (Options.UsageException e) {
+            // Bad arguments, also those only the template can judge (--parameter): refused before anything starts.
             if (e.getMessage().isEmpty()) {
                 out.println(Options.USAGE);
                 return 0;
@@ -82,10 +89,6 @@ public final class LocalStack implements AutoCloseable {
             err.println(e.getMessage());
             err.println(Options.USAGE);
             return 2;
-        }
-        LocalStack stack;
-        try {
-            stack = start(options);
         } catch (PortInUseException e) {
             err.println(e.getMessage());
             return 1;
@@ -95,6 +98,11 @@ public final class LocalStack implements AutoCloseable {
             return 1;
         }
         out.println("Template: " + stack.template.description());
+        if (!options.parameters().isEmpty()) {
+            Map<String, String> inForce = stack.parameters();
+            out.println("Parameters: " + String.join(", ", options.parameters().keySet().stream()
+                    .map(name -> name + "=" + inForce.get(name)).toList()));
+        }
         out.println(stack.readyLine());
         if (stack.demoShowId != null) {
             out.println("Demo show: " + stack.url + "/watch/" + stack.demoShowId + " (viewer), " + stack.url + "/host (host console)");
@@ -113,17 +121,25 @@ public final class LocalStack implements AutoCloseable {
         return 0;
     }
 
-    /** Starts everything; ports are checked before anything starts. Close the returned stack to stop it. */
+    /**
+     * Starts everything; the template's parameters and the ports are checked before anything starts. Close the
+     * returned stack to stop it.
+     *
+     * @throws Options.UsageException for a {@code --parameter} the template does not declare or does not allow
+     * @throws PortInUseException     for a taken port
+     */
     public static LocalStack start(Options options) {
         System.setProperty("aws.ec2MetadataDisabled", "true");
         System.setProperty("aws.region", System.getProperty("aws.region", com.liveshop.testkit.LocalAws.REGION));
+        TemplateSource template = TemplateSource.locate(options.template());
+        TemplateParameters parameters = TemplateParameters.of(template.template(), options.parameters());
         int httpPort = options.port() == 0 ? DynamoDbLocal.freePort() : options.port();
         int dynamoPort = options.dynamoDbPort() == 0 ? DynamoDbLocal.freePort() : options.dynamoDbPort();
         requireFree(httpPort, "--port");
         requireFree(dynamoPort, "--dynamodb-port");
         LocalStack stack = new LocalStack();
         try {
-            stack.boot(options, httpPort, dynamoPort);
+            stack.boot(options, template, parameters, httpPort, dynamoPort);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -131,8 +147,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void boot(Options options, int httpPort, int dynamoPort) {
-        template = TemplateSource.locate(options.template());
+    private void boot(Options options, TemplateSource source, TemplateParameters parameters, int httpPort, int dynamoPort) {
+        template = source;
         String displayHost = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
         url = "http://" + displayHost + ":" + httpPort;
         Clock clock = Clock.systemUTC();
@@ -146,7 +162,7 @@ public final class LocalStack implements AutoCloseable {
             streamArns = LocalTables.streamArns(client, template.template());
         }
 
-        TemplateFunctions templateFunctions = new TemplateFunctions(template.template(), tables, streamArns,
+        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns,
                 Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET));
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
@@ -177,7 +193,7 @@ public final class LocalStack implements AutoCloseable {
         sources.addSchedules(scheduler);
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET);
+        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET, jwt::hostToken, clock);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -258,7 +274,8 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
         endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
-        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} sent as a signed webhook");
+        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, currency, paymentId): "
+                + "the order's amount sent to the webhook, signed X-Signature: t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         services.forEach(s -> endpoints.putAll(s.describe()));
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("api", url);
@@ -266,6 +283,8 @@ public final class LocalStack implements AutoCloseable {
         index.put("template", template.description());
         index.put("issuer", jwt.issuer());
         index.put("audience", JwtAuthorizer.CLIENT_ID);
+        index.put("parameters", parameters());
+        index.put("paymentWebhookSecret", LOCAL_WEBHOOK_SECRET);
         index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
                 "function", r.function().logicalId(), "available", r.function().available(),
                 "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
@@ -296,6 +315,14 @@ public final class LocalStack implements AutoCloseable {
 
     public String dynamoDbEndpoint() {
         return "http://localhost:" + dynamo.port();
+    }
+
+    /**
+     * Every template parameter with a value → the value in force for this run (its default or the override);
+     * NoEcho parameters show {@code ****}.
+     */
+    public Map<String, String> parameters() {
+        return templateFunctions.parameters().shown(template.template());
     }
 
     public JwtAuthorizer jwt() {

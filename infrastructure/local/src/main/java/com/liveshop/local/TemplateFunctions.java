@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The template's functions as local objects: each environment resolved like CloudFormation would (table and
- * bus names, parameter defaults, dynamic references to secrets), plus the local region, credentials and
+ * bus names, parameter values, conditions, dynamic references to secrets), plus the local region, credentials and
  * endpoint overrides, and the Handler class instantiated through its {@code (AppConfig)} constructor.
  */
 public final class TemplateFunctions {
@@ -35,6 +35,7 @@ public final class TemplateFunctions {
     private static final Pattern DYNAMIC_REFERENCE = Pattern.compile("\\{\\{resolve:(secretsmanager|ssm|ssm-secure):([^:}]+)[^}]*}}");
 
     private final SamTemplate template;
+    private final TemplateParameters parameters;
     private final Map<String, String> secrets;
     private final Intrinsics intrinsics;
     private final Set<String> eventBusNames = new LinkedHashSet<>();
@@ -55,7 +56,20 @@ public final class TemplateFunctions {
      */
     public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> streamArns,
                              Map<String, String> secrets) {
+        this(template, TemplateParameters.defaults(template), tableNames, streamArns, secrets);
+    }
+
+    /**
+     * @param parameters the value of every template parameter for this run: what {@code !Ref Parameter},
+     *                   {@code ${Parameter}} and the conditions built on them resolve to
+     * @param tableNames table logical id → local table name
+     * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
+     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     */
+    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
+                             Map<String, String> streamArns, Map<String, String> secrets) {
         this.template = template;
+        this.parameters = parameters;
         this.secrets = Map.copyOf(secrets);
         String region = LocalAws.REGION;
         Map<String, String> refs = new HashMap<>();
@@ -65,12 +79,7 @@ public final class TemplateFunctions {
         refs.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + STACK_NAME + "/local");
         refs.put("AWS::Partition", "aws");
         refs.put("AWS::URLSuffix", "amazonaws.com");
-        SamTemplate.map(template.raw().get("Parameters")).forEach((name, p) -> {
-            Object value = SamTemplate.map(p).get("Default");
-            if (value != null) {
-                refs.put(name, String.valueOf(value));
-            }
-        });
+        refs.putAll(parameters.values());
         tableNames.forEach((id, name) -> {
             refs.put(id, name);
             refs.put(id + ".Arn", "arn:aws:dynamodb:" + region + ":" + ACCOUNT_ID + ":table/" + name);
@@ -116,6 +125,11 @@ public final class TemplateFunctions {
 
     public SamTemplate template() {
         return template;
+    }
+
+    /** The parameter values this template is resolved with (defaults and overrides). */
+    public TemplateParameters parameters() {
+        return parameters;
     }
 
     /** "default" and every AWS::Events::EventBus of the template, by their resolved names. */

@@ -61,19 +61,41 @@ class CliTest {
     }
 
     @Test
+    void parametersTheTemplateDoesNotAllowAreUsageErrorsNamingTheParameter() {
+        assertRefused(new String[] {"--parameter", "NoSuchThing=1"}, "--parameter NoSuchThing: NoSuchThing is not a parameter of the template");
+        assertRefused(new String[] {"--parameter", "HoldSeconds"}, "--parameter needs Name=Value", "got 'HoldSeconds'");
+        assertRefused(new String[] {"--parameter", "HoldSeconds=soon"}, "--parameter HoldSeconds=soon: HoldSeconds must be a number");
+        assertRefused(new String[] {"--parameter", "HoldSeconds=10"}, "HoldSeconds must be at least 30 (MinValue)");
+        assertRefused(new String[] {"--parameter", "MaxQuantityPerSku=101"}, "MaxQuantityPerSku must be at most 100 (MaxValue)");
+        assertRefused(new String[] {"--parameter", "LogRetentionDays=2"}, "LogRetentionDays must be one of");
+        assertRefused(new String[] {"--parameter", "PaymentWebhookSecretVersionId=not valid"}, "PaymentWebhookSecretVersionId", "(AllowedPattern)");
+    }
+
+    private static void assertRefused(String[] args, String... messageParts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = LocalStack.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(messageParts).contains("Usage:");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Ready");
+    }
+
+    @Test
     void theCommandPrintsOneReadyLineWithItsUrlOnceItServes() throws Exception {
         int port = DynamoDbLocal.freePort();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
                 "-Drepo.root=" + System.getProperty("repo.root", ""),
                 LocalStack.class.getName(), "--port", String.valueOf(port), "--dynamodb-port", String.valueOf(DynamoDbLocal.freePort()),
-                "--no-seed", "--no-schedules"))
+                "--no-seed", "--no-schedules", "--parameter", "HoldSeconds=60"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String ready = null;
+            List<String> before = new java.util.ArrayList<>();
             String line;
             while ((line = out.readLine()) != null) {
+                before.add(line);
                 if (line.contains("Ready")) {
                     ready = line;
                     break;
@@ -81,6 +103,7 @@ class CliTest {
             }
             assertThat(ready).isEqualTo("Ready: live shopping local stack at http://localhost:" + port
                     + " (DynamoDB Local: http://localhost:" + ready.replaceAll(".*localhost:(\\d+)\\)$", "$1") + ")");
+            assertThat(before).contains("Parameters: HoldSeconds=60");
             var response = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/_local/host-token")).build(),
                     HttpResponse.BodyHandlers.ofString());

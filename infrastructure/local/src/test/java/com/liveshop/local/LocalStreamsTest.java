@@ -203,6 +203,36 @@ class LocalStreamsTest {
     }
 
     @Test
+    void ttlDeletionsArriveAsRemoveRecordsWithDynamoDbsIdentityAndFiltersCanMatchIt() throws Exception {
+        // DynamoDB Local runs a TTL deletion job (about every second): an item whose ttl is in the past goes within seconds.
+        put("ExpiringTable", "ttl-manual");
+        delete("ExpiringTable", "ttl-manual");
+        put("ExpiringTable", "ttl-expired", Map.of("ttl", software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                .fromN(String.valueOf(Instant.now().minusSeconds(3600).getEpochSecond()))));
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (records("ExpiredFunction", "ttl-").isEmpty()) {
+            assertThat(System.nanoTime()).as("no TTL deletion of ttl-expired within %s", WAIT).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        stack.streams().awaitIdle(WAIT);
+
+        // Only the TTL deletion passes the userIdentity filter; the manual delete is filtered out.
+        List<DynamodbStreamRecord> expired = records("ExpiredFunction", "ttl-");
+        assertThat(names(expired)).containsExactly("REMOVE ttl-expired");
+        assertThat(expired.get(0).getUserIdentity().getType()).isEqualTo("Service");
+        assertThat(expired.get(0).getUserIdentity().getPrincipalId()).isEqualTo("dynamodb.amazonaws.com");
+        assertThat(expired.get(0).getDynamodb().getOldImage().get("ttl").getN()).isNotBlank();
+
+        // Unfiltered, the same stream also has the writes and the manual delete, which carries no identity.
+        List<DynamodbStreamRecord> all = records("ExpiringChangesFunction", "ttl-");
+        assertThat(names(all)).containsExactly("INSERT ttl-manual", "REMOVE ttl-manual", "INSERT ttl-expired", "REMOVE ttl-expired");
+        assertThat(all.get(1).getUserIdentity()).isNull();
+        assertThat(all.get(3).getUserIdentity().getPrincipalId()).isEqualTo("dynamodb.amazonaws.com");
+        assertThat(dynamo.getItem(r -> r.tableName("ExpiringTable").key(Map.of("pk", s("ttl-expired")))).hasItem()).isFalse();
+    }
+
+    @Test
     void batchSizeIsRespected() throws Exception {
         List<String> pks = IntStream.range(0, 20).mapToObj(i -> "pair-%02d".formatted(i)).toList();
         putAll("ChangesTable", pks, Map.of());
