@@ -24,9 +24,14 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API; resolves with the parsed JSON (null for 204), rejects with ApiError. */
+/**
+ * Calls the API; resolves with the parsed JSON (null for 204), rejects with ApiError. `headers` are sent as given
+ * (e.g. Idempotency-Key, X-Order-Token); one whose value is null or undefined is left out rather than sent as
+ * the text "undefined".
+ */
 export async function api(method, path, { body, token, headers = {} } = {}) {
-  const h = { ...headers };
+  const h = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && value !== null) h[name] = String(value);
   if (body !== undefined) h['content-type'] = 'application/json';
   if (token) h.authorization = 'Bearer ' + token;
   let response;

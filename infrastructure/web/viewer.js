@@ -5,18 +5,29 @@ import { sessionIdFromLocation } from './viewer-links.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
 
+const CART_KEY = 'liveshop.cartId';
+const ORDER_KEY = 'liveshop.order';
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
 const sessionId = sessionIdFromLocation();
 const state = {
   session: null, local: false, phase: null, player: null, featured: null, stockTimer: null, pushed: false,
-  cart: null, order: null, attempt: null,
+  // cartId: the cart being filled (a new one after each placed order). orderId + orderToken: the order shown
+  // (the token is the secret GET /orders/{id} asks for); order: its last view from the API.
+  cartId: storedCartId(), cart: null, orderId: null, orderToken: null, order: null, orderPoll: null, attempt: null,
 };
 
-/** The cart id: a client-generated UUID kept in localStorage. */
-const cartId = (() => {
-  let id = localStorage.getItem('liveshop.cartId');
-  if (!id) { id = crypto.randomUUID(); localStorage.setItem('liveshop.cartId', id); }
+/** The cart id kept in localStorage: a random version-4 UUID (what the API accepts); a new one if none or malformed. */
+function storedCartId() {
+  const id = localStorage.getItem(CART_KEY);
+  return id && UUID_V4.test(id) ? id : newCartId();
+}
+
+function newCartId() {
+  const id = crypto.randomUUID();
+  localStorage.setItem(CART_KEY, id);
   return id;
-})();
+}
 
 init();
 
@@ -34,6 +45,7 @@ async function init() {
   setInterval(tick, 1000);
   scheduleSessionRefresh();
   refreshCart();
+  restoreOrder();
 }
 
 /**
@@ -175,6 +187,7 @@ function tick() {
     if (left <= 0) $('#featured-deal').hidden = true;
   }
   renderHoldCountdowns();
+  renderOrderNote();
 }
 
 // ---- product rail ----
@@ -243,7 +256,7 @@ function lineupCurrency(sku) {
 
 function chat() {
   let name = localStorage.getItem('liveshop.name');
-  if (!name) { name = 'Viewer-' + cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
+  if (!name) { name = 'Viewer-' + state.cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
   connectChat($('#chat'), {
     sessionId, name,
     handlers: {
@@ -273,13 +286,21 @@ function wireCart() {
   $('#checkout-form').addEventListener('submit', e => { e.preventDefault(); checkout(); });
   $('#pay-button').addEventListener('click', () => testPayment('PAID'));
   $('#fail-button').addEventListener('click', () => testPayment('FAILED'));
+  // Another tab placed an order and started a new cart: fill that one here too, not the ordered one.
+  window.addEventListener('storage', e => {
+    if (e.key === CART_KEY && e.newValue && e.newValue !== state.cartId && UUID_V4.test(e.newValue)) {
+      state.cartId = e.newValue;
+      state.attempt = null;
+      refreshCart();
+    }
+  });
 }
 
 async function addToCart(sku) {
   const message = $('#featured-message');
   message.textContent = '';
   try {
-    await api('POST', '/carts/' + cartId + '/items', { body: { sku, quantity: 1 } });
+    await api('POST', '/carts/' + state.cartId + '/items', { body: { sku, quantity: 1 } });
     await refreshCart();
     refreshStock();
     refreshSession();
@@ -290,12 +311,18 @@ async function addToCart(sku) {
 }
 
 async function refreshCart() {
+  const cartId = state.cartId;
+  let c;
   try {
-    state.cart = await api('GET', '/carts/' + cartId);
+    c = await api('GET', '/carts/' + cartId);
   } catch (e) {
     return;
   }
-  const c = state.cart;
+  if (cartId === state.cartId) renderCart(c); // else a new cart was started meanwhile
+}
+
+function renderCart(c) {
+  state.cart = c;
   const count = c.items.reduce((n, i) => n + i.quantity, 0);
   $('#cart-count').textContent = String(count);
   $('#cart-items').replaceChildren(...c.items.map(i => el('li', { 'data-sku': i.sku },
@@ -307,6 +334,7 @@ async function refreshCart() {
   const expired = c.expiredItems || [];
   $('#cart-expired').hidden = expired.length === 0;
   $('#cart-expired').textContent = expired.length ? 'Hold ran out for: ' + expired.map(x => x.title || x.sku).join(', ') : '';
+  $('#cart-empty').hidden = c.items.length > 0;
   $('#cart-total').textContent = c.items.length ? money(c.totalCents, c.currency || 'USD') : '—';
   $('#checkout-button').disabled = c.items.length === 0;
   renderHoldCountdowns();
@@ -327,37 +355,70 @@ function renderHoldCountdowns() {
 
 async function removeItem(sku) {
   try {
-    await api('DELETE', '/carts/' + cartId + '/items/' + encodeURIComponent(sku));
+    await api('DELETE', '/carts/' + state.cartId + '/items/' + encodeURIComponent(sku));
   } catch (e) { /* already gone */ }
   await refreshCart();
   refreshStock();
 }
 
 /**
- * One Idempotency-Key per checkout attempt: generated for a new (email, cart) and reused when the same
+ * One Idempotency-Key per checkout attempt: generated for a new (cart, email, items) and reused when the same
  * attempt is retried after a network error, a 5xx or TRY_AGAIN, so a retry can never create a second order.
+ * Only a placed order (201) ends the attempt and starts a new cart; a failed one keeps the cart and the key.
  */
 async function checkout() {
   const email = $('#checkout-email').value.trim();
   const message = $('#checkout-message');
   message.textContent = '';
-  const fingerprint = email + '|' + JSON.stringify((state.cart && state.cart.items || []).map(i => [i.sku, i.quantity]));
+  const cartId = state.cartId;
+  const fingerprint = cartId + '|' + email + '|' + JSON.stringify((state.cart && state.cart.items || []).map(i => [i.sku, i.quantity]));
   if (!state.attempt || state.attempt.fingerprint !== fingerprint) {
     state.attempt = { key: crypto.randomUUID(), fingerprint };
   }
   $('#checkout-button').disabled = true;
+  let order;
   try {
-    const order = await api('POST', '/orders', { body: { cartId, email }, headers: { 'Idempotency-Key': state.attempt.key } });
-    state.attempt = null;
-    showOrder(order);
-    await refreshCart();
+    order = await api('POST', '/orders', { body: { cartId, email }, headers: { 'Idempotency-Key': state.attempt.key } });
   } catch (e) {
     const retryable = e.status === 0 || e.status >= 500 || e.code === 'TRY_AGAIN';
     if (!retryable) state.attempt = null;
     message.textContent = retryable ? 'Could not place the order (' + e.message + '). Try again — you will not be charged twice.'
       : e.code === 'HOLDS_EXPIRED' ? 'A hold in your cart ran out. Remove it and try again.' : e.message;
     $('#checkout-button').disabled = false;
+    return;
   }
+  state.attempt = null;
+  rememberOrder(order.orderId, order.orderToken);
+  showOrder(order);
+  // The placed cart is done: what the viewer adds next goes into a new one.
+  state.cartId = newCartId();
+  renderCart({ items: [], expiredItems: [], totalCents: 0 });
+  await refreshCart();
+}
+
+/** Keeps the order shown, and its token (null when the API sends none), in memory and in localStorage. */
+function rememberOrder(orderId, orderToken) {
+  clearTimeout(state.orderPoll);
+  state.orderId = orderId;
+  state.orderToken = orderToken || null;
+  state.order = null;
+  localStorage.setItem(ORDER_KEY, JSON.stringify({ orderId, orderToken: state.orderToken }));
+}
+
+function forgetOrder() {
+  clearTimeout(state.orderPoll);
+  state.orderId = state.orderToken = state.order = null;
+  localStorage.removeItem(ORDER_KEY);
+}
+
+/** After a reload: the last order placed here, read again with its token (pollOrder shows it). */
+function restoreOrder() {
+  let saved = null;
+  try { saved = JSON.parse(localStorage.getItem(ORDER_KEY) || 'null'); } catch (e) { /* unreadable: nothing to show */ }
+  if (!saved || typeof saved.orderId !== 'string') return localStorage.removeItem(ORDER_KEY);
+  state.orderId = saved.orderId;
+  state.orderToken = typeof saved.orderToken === 'string' && saved.orderToken ? saved.orderToken : null;
+  pollOrder();
 }
 
 function showOrder(order) {
@@ -368,26 +429,48 @@ function showOrder(order) {
   $('#order-status').textContent = statusText(order.status);
   $('#order-status').dataset.status = order.status;
   $('#order-total').textContent = money(order.totalCents, order.currency);
+  renderOrderNote();
   $('#test-payment').hidden = !(state.local && order.status === 'PENDING_PAYMENT');
-  if (order.status === 'PENDING_PAYMENT') {
-    clearTimeout(state.orderPoll);
-    state.orderPoll = setTimeout(pollOrder, 1500);
-  }
+  clearTimeout(state.orderPoll);
+  if (order.status === 'PENDING_PAYMENT') state.orderPoll = setTimeout(pollOrder, 1500);
 }
 
+/** "Pay by 14:05 · 4:59 left" while the payment is due; the reason in words once cancelled. */
+function renderOrderNote() {
+  const o = state.order;
+  const due = $('#order-due');
+  const dueAt = o && o.status === 'PENDING_PAYMENT' && o.paymentDueAt ? Date.parse(o.paymentDueAt) : NaN;
+  due.hidden = Number.isNaN(dueAt);
+  if (!due.hidden) {
+    const at = new Date(dueAt), left = dueAt - Date.now();
+    const hhmm = String(at.getHours()).padStart(2, '0') + ':' + String(at.getMinutes()).padStart(2, '0');
+    due.textContent = 'Pay by ' + hhmm + (left > 0 ? ' · ' + duration(left) + ' left' : ' · time is up');
+  }
+  const reason = $('#order-reason');
+  reason.textContent = o && o.status === 'CANCELLED' ? cancelText(o.cancelReason) : '';
+  reason.hidden = !reason.textContent;
+}
+
+/** GET /orders/{id} with the order's token (the API answers 404 without it); no header when there is no token. */
 async function pollOrder() {
-  if (!state.order) return;
+  const orderId = state.orderId;
+  if (!orderId) return;
   try {
-    showOrder(await api('GET', '/orders/' + encodeURIComponent(state.order.orderId)));
+    const order = await api('GET', '/orders/' + encodeURIComponent(orderId), { headers: { 'X-Order-Token': state.orderToken } });
+    if (state.orderId === orderId) showOrder(order);
   } catch (e) {
+    if (state.orderId !== orderId) return;
+    // A remembered order the API does not show (gone, another stack, a token it no longer takes): forget it.
+    if (!state.order && e.status >= 400 && e.status < 500) return forgetOrder();
+    clearTimeout(state.orderPoll);
     state.orderPoll = setTimeout(pollOrder, 3000);
   }
 }
 
 async function testPayment(status) {
-  if (!state.order) return;
+  if (!state.orderId) return;
   try {
-    await api('POST', '/_local/payments/' + encodeURIComponent(state.order.orderId), { body: { status } });
+    await api('POST', '/_local/payments/' + encodeURIComponent(state.orderId), { body: { status } });
   } catch (e) {
     $('#checkout-message').textContent = e.message;
   }
@@ -396,5 +479,9 @@ async function testPayment(status) {
 }
 
 function statusText(status) {
-  return { PENDING_PAYMENT: 'Waiting for payment', CONFIRMED: 'Paid — confirmed', CANCELLED: 'Payment failed — cancelled' }[status] || status;
+  return { PENDING_PAYMENT: 'Waiting for payment', CONFIRMED: 'Paid — confirmed', CANCELLED: 'Cancelled' }[status] || status;
+}
+
+function cancelText(reason) {
+  return { PAYMENT_TIMEOUT: 'Payment time ran out', PAYMENT_FAILED: 'Payment failed' }[reason] || '';
 }

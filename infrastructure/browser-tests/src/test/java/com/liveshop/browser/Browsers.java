@@ -1,19 +1,31 @@
 package com.liveshop.browser;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -27,6 +39,7 @@ final class Browsers {
 
     private static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
     private static final AtomicInteger STEP = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Browsers() {}
 
@@ -36,10 +49,23 @@ final class Browsers {
 
     /** A headless browser with a phone-sized (viewer) or desktop-sized (host) window. */
     static ChromeDriver open(int width, int height) {
+        return open(width, height, false);
+    }
+
+    /**
+     * As {@link #open(int, int)}; with {@code networkLog}, Chromium's DevTools network events go to the
+     * performance log, which {@link #requests} reads (the page under test exposes nothing for the tests).
+     */
+    static ChromeDriver open(int width, int height, boolean networkLog) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height);
+        if (networkLog) {
+            LoggingPreferences logs = new LoggingPreferences();
+            logs.enable(LogType.PERFORMANCE, Level.ALL);
+            options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -63,6 +89,60 @@ final class Browsers {
             WebElement e = d.findElement(by);
             return e.isDisplayed() ? e : null;
         };
+    }
+
+    /** One request the page sent, from the network log: DevTools request id, method, URL and headers. */
+    record Request(String id, String method, String url, Map<String, String> headers) {
+        /** The header's value, the name matched case-insensitively (fetch() sends names in lower case). */
+        Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+        }
+
+        boolean is(String method, String path) {
+            return this.method.equals(method) && java.net.URI.create(url).getPath().equals(path);
+        }
+    }
+
+    /** The requests sent since the last call (reading the performance log empties it). Needs {@code networkLog}. */
+    static List<Request> requests(ChromeDriver driver) {
+        List<Request> requests = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
+            JsonNode message = read(entry.getMessage()).path("message");
+            if (!message.path("method").asText().equals("Network.requestWillBeSent")) {
+                continue;
+            }
+            JsonNode params = message.path("params");
+            JsonNode request = params.path("request");
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> h : request.path("headers").properties()) {
+                headers.put(h.getKey(), h.getValue().asText());
+            }
+            requests.add(new Request(params.path("requestId").asText(), request.path("method").asText(),
+                    request.path("url").asText(), headers));
+        }
+        return requests;
+    }
+
+    /** The JSON body of a response the page received (DevTools Network.getResponseBody). Needs {@code networkLog}. */
+    static JsonNode responseBody(ChromeDriver driver, Request request) {
+        Map<String, Object> body = driver.executeCdpCommand("Network.getResponseBody", Map.<String, Object>of("requestId", request.id()));
+        if (Boolean.TRUE.equals(body.get("base64Encoded"))) {
+            throw new IllegalStateException("Binary response to " + request.url());
+        }
+        return read((String) body.get("body"));
+    }
+
+    /** The page's localStorage value for {@code key}, or null. */
+    static String localStorage(WebDriver driver, String key) {
+        return (String) ((JavascriptExecutor) driver).executeScript("return localStorage.getItem(arguments[0]);", key);
+    }
+
+    static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Saves target/screenshots/NN-who-step.png. */

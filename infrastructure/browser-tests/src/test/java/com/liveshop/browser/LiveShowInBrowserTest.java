@@ -2,6 +2,7 @@ package com.liveshop.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.Options;
 import java.time.Duration;
@@ -19,8 +20,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * A whole show in two real headless Chromium browsers against the local stack (demo catalog): the host signs
  * in, creates a show and starts the simulated broadcast; a viewer watches; the host features a product with a
  * deal price and the viewer's card appears within 2 s; the viewer's hold lowers "stock left" on both pages;
- * checkout and the test payment put the paid order and its revenue on the host console; a late joiner sees the
- * product on screen at once; a chat message with markup reaches the host console as text; after the end the
+ * checkout starts a new, empty cart while the placed order stays on screen, is read with its order token and is
+ * paid with the test payment, which puts the paid order and its revenue on the host console; a late joiner sees
+ * the product on screen at once, and the order again from localStorage; a chat message with markup reaches the host console as text; after the end the
  * replay's chapters appear and a chapter moves the replay clock.
  */
 class LiveShowInBrowserTest {
@@ -30,6 +32,8 @@ class LiveShowInBrowserTest {
     private static final Duration CUE_WAIT = Duration.ofSeconds(2);
     /** Waits for pages that poll (every 2-3 s) or for a whole round trip through the stack. */
     private static final Duration POLL_WAIT = Duration.ofSeconds(10);
+    /** What crypto.randomUUID() makes, and what the API takes as a cartId. */
+    private static final String UUID_V4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
     private static LocalStack stack;
     private static ChromeDriver host;
@@ -40,7 +44,7 @@ class LiveShowInBrowserTest {
         Assumptions.assumeTrue(Browsers.available(), Browsers.INSTALL_HINT);
         stack = LocalStack.start(Options.ephemeral().withSchedules(false));
         host = Browsers.open(1280, 1000);
-        viewer = Browsers.open(412, 915);
+        viewer = Browsers.open(412, 915, true);
     }
 
     @AfterAll
@@ -148,20 +152,37 @@ class LiveShowInBrowserTest {
         Browsers.screenshot(host, "host", "stock-after-hold");
 
         // Checkout and the local test payment: the order is paid; the host console shows it and the revenue.
+        String placedCartId = Browsers.localStorage(viewer, "liveshop.cartId");
+        assertThat(placedCartId).matches(UUID_V4);
         viewer.findElement(By.id("cart-button")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("cart")));
         assertThat(viewer.findElement(By.cssSelector("#cart-items .hold-expiry")).getText()).startsWith("held for ");
         assertThat(viewer.findElement(By.id("cart-total")).getText()).contains("99.00");
         viewer.findElement(By.id("checkout-email")).sendKeys("buyer@example.com");
         Browsers.screenshot(viewer, "viewer", "cart");
+        Browsers.requests(viewer); // from here on: the checkout's requests
         viewer.findElement(By.id("checkout-button")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("test-payment")));
+        String orderId = viewer.findElement(By.id("order")).getAttribute("data-order-id");
         assertThat(viewer.findElement(By.id("order-status")).getAttribute("data-status")).isEqualTo("PENDING_PAYMENT");
+        // The placed cart is done: a new cart (a new UUID v4 in localStorage), shown empty; the order stays.
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> !placedCartId.equals(Browsers.localStorage(d, "liveshop.cartId")));
+        assertThat(Browsers.localStorage(viewer, "liveshop.cartId")).matches(UUID_V4);
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "0"));
+        assertThat(viewer.findElements(By.cssSelector("#cart-items li"))).isEmpty();
+        assertThat(viewer.findElement(By.id("cart-empty")).isDisplayed()).isTrue();
+        assertThat(viewer.findElement(By.id("cart-total")).getText()).isEqualTo("—");
+        assertThat(viewer.findElement(By.id("checkout-button")).isEnabled()).isFalse();
+        assertThat(viewer.findElement(By.id("order")).isDisplayed()).isTrue();
+        assertThat(viewer.findElement(By.id("order-total")).getText()).contains("99.00");
         Browsers.screenshot(viewer, "viewer", "order-pending");
         viewer.findElement(By.id("pay-button")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(d -> "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
         assertThat(viewer.findElement(By.id("test-payment")).isDisplayed()).isFalse();
+        assertThat(viewer.findElement(By.id("order")).getAttribute("data-order-id")).isEqualTo(orderId);
+        assertThat(viewer.findElement(By.id("order-due")).isDisplayed()).as("no payment deadline once paid").isFalse();
         Browsers.screenshot(viewer, "viewer", "order-paid");
+        theOrderIsReadWithItsToken(orderId, placedCartId);
         Browsers.waiting(host, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#orders li[data-status='CONFIRMED']")).isEmpty());
         Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-revenue")).getText().contains("99.00"));
         assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
@@ -191,6 +212,9 @@ class LiveShowInBrowserTest {
         viewer.switchTo().newWindow(WindowType.TAB);
         viewer.get(stack.url() + "/watch/" + sessionId);
         Browsers.waiting(viewer, CUE_WAIT.plusSeconds(3)).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        // The same browser: the order placed in the first tab is read again, with the token kept in localStorage.
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> orderId.equals(d.findElement(By.id("order")).getAttribute("data-order-id"))
+                && "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
         Browsers.screenshot(viewer, "viewer", "late-joiner");
         viewer.close();
         viewer.switchTo().window(firstTab);
@@ -214,5 +238,38 @@ class LiveShowInBrowserTest {
         });
         Browsers.screenshot(viewer, "viewer", "replay-chapters");
         Browsers.screenshot(host, "host", "ended");
+    }
+
+    /**
+     * From the viewer's network log since checkout: the POST /orders (with an Idempotency-Key, for the placed
+     * cart) and every GET /orders/{id} poll. When the order came back with an orderToken, the page keeps exactly
+     * that token with the order id in localStorage and sends it as X-Order-Token on every poll; when the server
+     * gives none (the order contract before order tokens), the page keeps none and sends no such header.
+     */
+    private static void theOrderIsReadWithItsToken(String orderId, String placedCartId) {
+        List<Browsers.Request> requests = Browsers.requests(viewer);
+        List<Browsers.Request> posts = requests.stream().filter(r -> r.is("POST", "/orders")).toList();
+        assertThat(posts).as("one POST /orders").hasSize(1);
+        assertThat(posts.get(0).header("Idempotency-Key")).hasValueSatisfying(k -> assertThat(k).matches(UUID_V4));
+        JsonNode placed = Browsers.responseBody(viewer, posts.get(0));
+        assertThat(placed.path("orderId").asText()).isEqualTo(orderId);
+        if (placed.has("cartId")) {
+            assertThat(placed.path("cartId").asText()).isEqualTo(placedCartId);
+        }
+        String orderToken = placed.path("orderToken").isTextual() ? placed.path("orderToken").asText() : null;
+
+        JsonNode stored = Browsers.read(Browsers.localStorage(viewer, "liveshop.order"));
+        assertThat(stored.path("orderId").asText()).isEqualTo(orderId);
+        List<Browsers.Request> polls = requests.stream().filter(r -> r.is("GET", "/orders/" + orderId)).toList();
+        assertThat(polls).as("the order view polls GET /orders/{id}").isNotEmpty();
+        if (orderToken != null) {
+            assertThat(orderToken).isNotBlank();
+            assertThat(stored.path("orderToken").asText()).isEqualTo(orderToken);
+            assertThat(polls).allSatisfy(r -> assertThat(r.header("X-Order-Token")).as(r.url()).contains(orderToken));
+        } else {
+            // This server's orders carry no token: nothing to keep, and no empty or "undefined" header.
+            assertThat(stored.path("orderToken").isNull()).as("stored token: " + stored).isTrue();
+            assertThat(polls).allSatisfy(r -> assertThat(r.header("X-Order-Token")).as(r.url()).isEmpty());
+        }
     }
 }
