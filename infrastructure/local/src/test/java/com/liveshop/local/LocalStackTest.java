@@ -8,21 +8,16 @@ import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.testkit.LocalAws;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -139,6 +134,11 @@ class LocalStackTest {
 
     /** Holds two scarves in a new cart and places the order; returns its id. */
     private static String placeOrder() throws Exception {
+        return placeOrderWithToken()[0];
+    }
+
+    /** Holds two scarves in a new cart and places the order; returns its id and the buyer's order token. */
+    private static String[] placeOrderWithToken() throws Exception {
         String cart = UUID.randomUUID().toString();
         HttpResponse<String> hold = send("POST", "/carts/" + cart + "/items", "{\"sku\":\"cds-silk-scarf\",\"quantity\":2}");
         assertThat(hold.statusCode()).as(hold.body()).isEqualTo(201);
@@ -150,7 +150,7 @@ class LocalStackTest {
         assertThat(json(placed).get("status").asText()).isEqualTo("PENDING_PAYMENT");
         HttpResponse<String> again = send("POST", "/orders", order, "idempotency-key", "key-" + cart);
         assertThat(json(again).get("orderId").asText()).isEqualTo(orderId);
-        return orderId;
+        return new String[] {orderId, json(placed).get("orderToken").asText()};
     }
 
     @Test
@@ -169,14 +169,13 @@ class LocalStackTest {
 
     @Test
     void aTestPaymentConfirmsTheOrderThroughTheRealWebhookAndPutsOrderConfirmedOnTheBus() throws Exception {
-        // LocalPayments signs the t=<unix s>,v1=<hex> scheme; until the checkout rewrite that verifies it is merged, the
-        // webhook of this build still takes "sha256=<hex>" and refuses it. Skipped only while that is demonstrably so.
-        Assumptions.assumeFalse(webhookStillTakesTheUntimestampedSignature(),
-                "the payment webhook in this build still verifies the old sha256=<hex> signature");
-        String orderId = placeOrder();
+        String[] placed = placeOrderWithToken();
+        String orderId = placed[0];
         HttpResponse<String> paid = send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}");
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
-        assertThat(json(send("GET", "/orders/" + orderId, null)).get("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(json(send("GET", "/orders/" + orderId, null, "x-order-token", placed[1])).get("status").asText())
+                .isEqualTo("CONFIRMED");
+        assertThat(send("GET", "/orders/" + orderId, null).statusCode()).as("no token, no order").isEqualTo(404);
 
         JsonNode confirmed = awaitEvent("OrderConfirmed", orderId);
         JsonNode event = confirmed.get(confirmed.size() - 1);
@@ -201,13 +200,28 @@ class LocalStackTest {
         }
     }
 
-    /** True if the webhook accepts a plain {@code sha256=<hex HMAC(body)>} signature (it then answers 404 for an unknown order). */
-    private static boolean webhookStillTakesTheUntimestampedSignature() throws Exception {
-        String body = "{\"orderId\":\"" + UUID.randomUUID() + "\",\"status\":\"PAID\",\"paymentId\":\"probe\"}";
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(LocalStack.LOCAL_WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String old = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-        return send("POST", LocalPayments.WEBHOOK_PATH, body, "x-signature", old).statusCode() == 404;
+    @Test
+    void everyOrderEventArrivesWhenPutEventsFailsAndThenRecovers() throws Exception {
+        stack.eventBridge().failPutEventsUntilRecovered();
+        String orderId;
+        try {
+            orderId = placeOrder();
+            // The webhook's answer does not depend on the bus.
+            HttpResponse<String> paid = send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}");
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (stack.eventBridge().faults().failedRequests() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(stack.eventBridge().faults().failedRequests()).as("the outbox tried while the bus was down").isPositive();
+            assertThat(json(send("GET", "/_local/events?detailType=OrderPlaced", null)).findValuesAsText("orderId")).doesNotContain(orderId);
+        } finally {
+            stack.eventBridge().recover();
+        }
+        JsonNode placedEvents = awaitEvent("OrderPlaced", orderId);
+        JsonNode confirmedEvents = awaitEvent("OrderConfirmed", orderId);
+        assertThat(placedEvents.findValuesAsText("eventKey")).contains(orderId + "#PENDING_PAYMENT");
+        assertThat(confirmedEvents.findValuesAsText("eventKey")).contains(orderId + "#CONFIRMED");
     }
 
     @Test
