@@ -2,7 +2,11 @@ package com.liveshop.shared.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.liveshop.shared.http.ApiException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.liveshop.shared.json.Json;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,22 +44,30 @@ public final class AuthClaims {
     }
 
     /**
-     * Cognito's {@code cognito:groups} arrives flattened by API Gateway as "[hosts admins]" (or as a JSON
-     * array string, or a single name); all three forms are read.
+     * Cognito's {@code cognito:groups} as the token carries it. API Gateway flattens the array claim to
+     * {@code "[hosts admins]"} (names joined by a space; Cognito group names hold no whitespace), some callers pass a
+     * JSON array string, and a lone name may come bare. Names are never split on anything else: a single group
+     * named {@code "x,hosts"} is that group, not {@code hosts}.
      */
     public Set<String> groups() {
         String raw = claims.get("cognito:groups");
         if (raw == null || raw.isBlank()) {
             return Set.of();
         }
-        String inner = raw.strip();
-        if (inner.startsWith("[") && inner.endsWith("]")) {
-            inner = inner.substring(1, inner.length() - 1);
+        String value = raw.strip();
+        if (value.startsWith("[\"")) {
+            try {
+                return Set.copyOf(Json.MAPPER.readValue(value, new TypeReference<List<String>>() {}));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                return Set.of();
+            }
         }
-        return Arrays.stream(inner.split("[,\\s]+"))
-                .map(g -> g.replace("\"", "").strip())
-                .filter(g -> !g.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        if (value.startsWith("[") && value.endsWith("]")) {
+            return Arrays.stream(value.substring(1, value.length() - 1).split("\\s+"))
+                    .filter(g -> !g.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+        return Set.of(value);
     }
 
     /** Admin routes: 401 without a verified token, 403 when the user is not in the hosts group. */

@@ -24,11 +24,6 @@ public record Order(String orderId, OrderStatus status, String cartId, List<Orde
         return status == OrderStatus.PENDING_PAYMENT && paymentDueAt != null && !paymentDueAt.isAfter(now);
     }
 
-    /** Counter items a status change writes besides the order: one per bucket of each sku. */
-    public int stockItems() {
-        return allocations.values().stream().mapToInt(StockAllocation::buckets).sum();
-    }
-
     /** Units per sku, summed over the sku's lines. */
     public Map<String, Integer> unitsBySku() {
         Map<String, Integer> units = new java.util.TreeMap<>();
