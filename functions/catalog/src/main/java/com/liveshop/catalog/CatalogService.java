@@ -42,7 +42,7 @@ public class CatalogService {
         String sku = Validation.requireSku(rawSku);
         Product product = Product.of(sku);
         product.setTitle(Validation.requireText("title", request.title(), 200));
-        product.setDescription(Validation.optionalText("description", request.description(), 2000));
+        product.setDescription(Validation.optionalMultilineText("description", request.description(), 2000));
         product.setPriceCents(Validation.requireRange("priceCents", request.priceCents(), 1, MAX_PRICE_CENTS));
         product.setCurrency(currency(request.currency()));
         product.setImageUrl(imageUrl(request.imageUrl()));

@@ -95,7 +95,7 @@ class CatalogHandlersTest {
 
         assertError(admin.handleRequest(restock(newSku(), "{\"quantity\":1}"), ctx()), 404, "PRODUCT_NOT_FOUND");
         for (String bad : new String[] {"{\"quantity\":0}", "{\"quantity\":-3}", "{\"quantity\":\"5\"}", "{}",
-                "{\"quantity\":99999999999}", "{\"quantity\":1.5}", "[1]"}) {
+                "{\"quantity\":99999999999}", "{\"quantity\":1.5}", "[1]", "{\"quantity\":1,\"quantity\":99}"}) {
             assertThat(admin.handleRequest(restock(sku, bad), ctx()).getStatusCode()).as(bad).isEqualTo(400);
         }
         assertThat(json(read.handleRequest(get(sku), ctx())).get("available").asLong()).isEqualTo(35);
@@ -237,6 +237,9 @@ class CatalogHandlersTest {
         "{\"title\":\"X\",\"priceCents\":100,\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"javascript:alert(1)\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":0}",
+        "{\"title\":\"X\\u0000\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"\\ud800\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
+        "{\"title\":\"X\",\"title\":\"Y\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":51}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":\"8\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":2.5}",

@@ -2,7 +2,11 @@ package com.liveshop.shared.http;
 
 import java.util.regex.Pattern;
 
-/** Small field checks that throw a 400 VALIDATION_FAILED naming the field. */
+/**
+ * Small field checks that throw a 400 naming the field: VALIDATION_FAILED for rules, INVALID_FIELD for text that
+ * is not clean text. Every user-supplied string goes through {@link #requireText} or {@link #requireMultilineText},
+ * the one place that refuses NUL, C0/C1 control characters and unpaired surrogates.
+ */
 public final class Validation {
 
     private static final Pattern UUID_PATTERN =
@@ -13,10 +17,29 @@ public final class Validation {
 
     private Validation() {}
 
+    /** One line of text: no control character at all. */
     public static String requireText(String field, String value, int maxLength) {
+        return text(field, value, maxLength, false);
+    }
+
+    public static String optionalText(String field, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : requireText(field, value, maxLength);
+    }
+
+    /** Text that may run over lines: tab and newline (and CR before it) are its only control characters. */
+    public static String requireMultilineText(String field, String value, int maxLength) {
+        return text(field, value, maxLength, true);
+    }
+
+    public static String optionalMultilineText(String field, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : requireMultilineText(field, value, maxLength);
+    }
+
+    private static String text(String field, String value, int maxLength, boolean multiline) {
         if (value == null || value.isBlank()) {
             throw ApiException.validation("Field '" + field + "' is required");
         }
+        requireCleanText(field, value, multiline);
         String trimmed = value.strip();
         if (trimmed.codePointCount(0, trimmed.length()) > maxLength) {
             throw ApiException.validation("Field '" + field + "' must be at most " + maxLength + " characters");
@@ -24,8 +47,23 @@ public final class Validation {
         return trimmed;
     }
 
-    public static String optionalText(String field, String value, int maxLength) {
-        return value == null || value.isBlank() ? null : requireText(field, value, maxLength);
+    /**
+     * 400 INVALID_FIELD for NUL, other C0 controls, DEL and C1 controls (tab, LF and CR allowed only in
+     * multiline text) and for a surrogate that is not half of a pair (JSON's "\\ud800" escape decodes to one).
+     */
+    public static void requireCleanText(String field, String value, boolean multiline) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
+            if (control && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) {
+                throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' contains a control character");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' contains an unpaired surrogate");
+            }
+        }
     }
 
     public static <T> T requirePresent(String field, T value) {

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one Jackson mapper. Strict on input: a string is not a number, a float is not an int, a JSON
- * object must have the declared shape; absent fields are left null so validation can name them.
+ * The one Jackson mapper. Strict on input: a string is not a number, a float is not an int, a key appears once,
+ * a JSON object must have the declared shape; absent fields are left null so validation can name them.
  */
 public final class Json {
 
@@ -31,6 +31,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                // {"quantity":1,"quantity":99} is refused, not read as 99 (last one wins by default).
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();

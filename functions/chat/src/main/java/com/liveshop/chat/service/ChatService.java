@@ -95,7 +95,7 @@ public class ChatService {
         if (rawText == null || rawText.isBlank()) {
             throw ApiException.validation("Field 'text' is required (1-" + MAX_TEXT + " characters)");
         }
-        String text = Validation.requireText("text", rawText, MAX_TEXT);
+        String text = Validation.requireMultilineText("text", rawText, MAX_TEXT);
         String sessionId = connections.sessionOf(connectionId).orElseThrow(ChatService::notConnected);
         Instant now = clock.instant();
         ConnectionRepository.RateOutcome outcome = connections.countMessage(sessionId, connectionId,

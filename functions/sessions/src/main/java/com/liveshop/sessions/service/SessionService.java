@@ -60,7 +60,7 @@ public class SessionService {
     public Views.CreatedSession create(Requests.CreateSession request) {
         Instant now = clock.instant();
         String title = Validation.requireText("title", request.title(), 200);
-        String description = Validation.optionalText("description", request.description(), 2000);
+        String description = Validation.optionalMultilineText("description", request.description(), 2000);
         Instant startsAt = startsAt(request.startsAt(), now);
         List<String> lineup = lineup(request.lineup());
         Map<String, Product> known = products.findProducts(lineup);
