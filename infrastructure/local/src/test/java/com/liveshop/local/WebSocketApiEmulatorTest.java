@@ -428,6 +428,11 @@ class WebSocketApiEmulatorTest {
                 connected.add(f.get());
             }
             assertThat(connected.stream().map(Connected::id).distinct()).hasSize(clients);
+            // A client sees its socket open a moment before the server has registered it: wait, with a deadline.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (stack.webSockets().connectionCount() < clients && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(stack.webSockets().connectionCount()).isGreaterThanOrEqualTo(clients);
 
             List<Future<String>> echoes = new ArrayList<>();
