@@ -81,10 +81,14 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
 
     /** A publish signed with the SDK's SigV4 signer (service appsync, the local credentials), as a function would. */
     static HttpResponse<String> signedPublish(String endpoint, String body) {
+        return signedPublish(endpoint, body, "local", "local");
+    }
+
+    static HttpResponse<String> signedPublish(String endpoint, String body, String accessKeyId, String secretAccessKey) {
         SdkHttpRequest unsigned = SdkHttpRequest.builder().uri(URI.create(endpoint)).method(SdkHttpMethod.POST)
                 .putHeader("content-type", "application/json").build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create("local", "local"))
+                .identity(AwsCredentialsIdentity.create(accessKeyId, secretAccessKey))
                 .request(unsigned)
                 .payload(ContentStreamProvider.fromUtf8String(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appsync")

@@ -96,6 +96,10 @@ class LocalAppSyncEventsTest {
             assertThat(first.path("id").asText()).isEqualTo(id);
             assertThat(List.of(first.path("event").asText(), second.path("event").asText()))
                     .containsExactly("{\"sku\":\"a\"}", "{\"sku\":\"b\"}");
+            LocalAppSyncEvents.Stats stats = events.stats();
+            assertThat(stats.connections()).isPositive();
+            assertThat(stats.eventsPublished()).isGreaterThanOrEqualTo(2);
+            assertThat(stats.messagesDelivered()).isGreaterThanOrEqualTo(2);
         }
     }
 
@@ -108,6 +112,8 @@ class LocalAppSyncEventsTest {
         assertError(EventsClient.publishWithHeaders(events.httpEndpoint(), body(show, List.of("{}")),
                 "x-amz-date", "20260101T000000Z", "Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, "
                         + "SignedHeaders=content-type;host;x-amz-date, Signature=00"), 401, "UnauthorizedException");
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of("{}")), "local", "another-secret"),
+                401, "UnauthorizedException");
         List<String> six = new ArrayList<>(List.of("1", "2", "3", "4", "5", "6"));
         assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, six)), 400, "BadRequestException");
         assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of())), 400, "BadRequestException");
