@@ -192,6 +192,13 @@ public final class LocalStack implements AutoCloseable {
         settings.put("HOST_JWT_JWKS_URL", url + "/_local/cognito/.well-known/jwks.json");
         functions = templateFunctions.instantiate(settings);
         webSockets.load(templateFunctions, functions);
+        if (events != null && events.api().lambdaAuthorizerFunction() != null) {
+            String authorizerId = events.api().lambdaAuthorizerFunction();
+            LocalFunction authorizer = functions.stream().filter(f -> f.logicalId().equals(authorizerId)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("The AppSync Events AWS_LAMBDA authorizer " + authorizerId
+                            + " is not a function of the template"));
+            events.lambdaAuthorizer(authorizer::invoke);
+        }
 
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();

@@ -14,11 +14,12 @@ import java.util.Set;
  * modes (a namespace without its own modes takes the API's defaults, as AppSync does).
  */
 public record EventsApiDefinition(String logicalId, Set<String> connectionAuthModes, boolean hasApiKey,
-                                  Map<String, Namespace> namespaces) {
+                                  Map<String, Namespace> namespaces, String lambdaAuthorizerFunction) {
 
     public static final String API_KEY = "API_KEY";
     public static final String AWS_IAM = "AWS_IAM";
     public static final String COGNITO = "AMAZON_COGNITO_USER_POOLS";
+    public static final String LAMBDA = "AWS_LAMBDA";
 
     /** A channel namespace: the first segment of every channel path in it. */
     public record Namespace(String name, Set<String> subscribeAuthModes, Set<String> publishAuthModes) {}
@@ -48,7 +49,17 @@ public record EventsApiDefinition(String logicalId, Set<String> connectionAuthMo
                 namespaces.put(name, new Namespace(name, subscribe.isEmpty() ? defaultSubscribe : subscribe,
                         publish.isEmpty() ? defaultPublish : publish));
             });
-            return Optional.of(new EventsApiDefinition(id, authTypes(config.get("ConnectionAuthModes")), hasKey, Map.copyOf(namespaces)));
+            // The AWS_LAMBDA provider's function: AuthorizerUri is !Ref Fn.Alias, !GetAtt Fn.Arn or !Ref Fn.
+            String authorizer = null;
+            for (Object provider : SamTemplate.list(config.get("AuthProviders"))) {
+                Object uri = SamTemplate.map(SamTemplate.map(provider).get("LambdaAuthorizerConfig")).get("AuthorizerUri");
+                String ref = referencedId(uri);
+                if (ref != null) {
+                    authorizer = ref.split("\\.", 2)[0];
+                }
+            }
+            return Optional.of(new EventsApiDefinition(id, authTypes(config.get("ConnectionAuthModes")), hasKey,
+                    Map.copyOf(namespaces), authorizer));
         }
         return Optional.empty();
     }

@@ -56,9 +56,15 @@ final class EventsAuthorizer {
         }
     }
 
+    /** The AWS_LAMBDA authorizer: the authorizer request JSON in, its response JSON out (null: none in the template). */
+    interface LambdaInvoker {
+        String invoke(String requestJson);
+    }
+
     private final String apiKey;
     private final JwtAuthorizer jwt;
     private final Clock clock;
+    private volatile LambdaInvoker lambda;
 
     EventsAuthorizer(String apiKey, JwtAuthorizer jwt, Clock clock) {
         this.apiKey = apiKey;
@@ -66,21 +72,55 @@ final class EventsAuthorizer {
         this.clock = clock;
     }
 
-    /** True if one of {@code modes} accepts the request. */
-    boolean allows(Set<String> modes, Request request) {
+    void lambda(LambdaInvoker invoker) {
+        this.lambda = invoker;
+    }
+
+    /** True if one of {@code modes} accepts the request; {@code namespace}/{@code channel} are null for a connection. */
+    boolean allows(Set<String> modes, Request request, String operation, String namespace, String channel) {
         for (String mode : modes) {
             boolean ok = switch (mode) {
                 case EventsApiDefinition.API_KEY -> apiKey.equals(request.field("x-api-key"));
                 case EventsApiDefinition.COGNITO -> request.field("x-api-key") == null && request.field("Authorization") != null
                         && !request.field("Authorization").startsWith("AWS4-") && jwt.authorize(request.field("Authorization")).allowed();
                 case EventsApiDefinition.AWS_IAM -> validSignature(request);
-                default -> false; // AWS_LAMBDA, OPENID_CONNECT: not emulated
+                case EventsApiDefinition.LAMBDA -> lambdaAllows(request, operation, namespace, channel);
+                default -> false; // OPENID_CONNECT: not emulated
             };
             if (ok) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Invokes the template's authorizer function as AppSync does, with the {@code Authorization} value as
+     * {@code authorizationToken}; anything but {@code isAuthorized: true} (an error included) refuses.
+     */
+    private boolean lambdaAllows(Request request, String operation, String namespace, String channel) {
+        LambdaInvoker invoker = lambda;
+        String token = request.field("Authorization");
+        if (invoker == null || token == null || token.isBlank() || token.startsWith("AWS4-")) {
+            return false;
+        }
+        Map<String, Object> context = new java.util.LinkedHashMap<>();
+        context.put("apiId", "local");
+        context.put("accountId", "000000000000");
+        context.put("requestId", java.util.UUID.randomUUID().toString());
+        context.put("operation", operation);
+        context.put("channelNamespaceName", namespace);
+        context.put("channel", channel);
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("authorizationToken", token);
+        event.put("requestContext", context);
+        event.put("requestHeaders", request.fields());
+        try {
+            return com.liveshop.shared.json.Json.MAPPER.readTree(invoker.invoke(com.liveshop.shared.json.Json.write(event)))
+                    .path("isAuthorized").asBoolean(false);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private boolean validSignature(Request request) {

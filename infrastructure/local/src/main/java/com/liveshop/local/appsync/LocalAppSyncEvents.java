@@ -111,6 +111,14 @@ public final class LocalAppSyncEvents implements LocalService {
         return api;
     }
 
+    /**
+     * The function behind the template's AWS_LAMBDA auth provider ({@link EventsApiDefinition#lambdaAuthorizerFunction()}):
+     * request JSON in, response JSON out. Set once the functions exist; until then AWS_LAMBDA refuses.
+     */
+    public void lambdaAuthorizer(java.util.function.UnaryOperator<String> invoke) {
+        authorizer.lambda(invoke::apply);
+    }
+
     /** How often {@code ka} goes to every acknowledged connection (AppSync: about a minute). */
     public void keepAliveInterval(Duration interval) {
         this.keepAlive = interval;
@@ -208,7 +216,7 @@ public final class LocalAppSyncEvents implements LocalService {
         if (namespace == null) {
             return Failure.badRequest("Channel namespace not found: " + path.get().namespace());
         }
-        if (!authorizer.allows(namespace.publishAuthModes(), auth)) {
+        if (!authorizer.allows(namespace.publishAuthModes(), auth, "EVENT_PUBLISH", namespace.name(), path.get().toString())) {
             return Failure.unauthorized();
         }
         if (events == null || !events.isArray() || events.isEmpty() || events.size() > MAX_EVENTS) {
@@ -350,7 +358,7 @@ public final class LocalAppSyncEvents implements LocalService {
     /** Authorizes the connection with its header against the API's connection auth modes; refusal closes it. */
     private void connectionInit(Connection c) {
         EventsAuthorizer.Request auth = new EventsAuthorizer.Request(c.header, "POST", httpEndpoint(), "{}".getBytes(StandardCharsets.UTF_8));
-        if (!authorizer.allows(api.connectionAuthModes(), auth)) {
+        if (!authorizer.allows(api.connectionAuthModes(), auth, "EVENT_CONNECT", null, null)) {
             c.send(Map.of("type", "connection_error", "errors", List.of(Failure.unauthorized().body())));
             c.close(1008, "Unauthorized");
             return;
@@ -377,7 +385,7 @@ public final class LocalAppSyncEvents implements LocalService {
             return;
         }
         if (!authorizer.allows(namespace.subscribeAuthModes(), new EventsAuthorizer.Request(fields(message.path("authorization")),
-                "POST", httpEndpoint(), null))) {
+                "POST", httpEndpoint(), null), "EVENT_SUBSCRIBE", namespace.name(), path.get().toString())) {
             c.send(answer("subscribe_error", id, Failure.unauthorized()));
             return;
         }

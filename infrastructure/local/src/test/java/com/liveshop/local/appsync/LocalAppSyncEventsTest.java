@@ -64,7 +64,8 @@ class LocalAppSyncEventsTest {
     @Test
     void theTemplatesNamespacesAndEndpointsAreListed() throws Exception {
         assertThat(events.api().namespaces().keySet()).containsExactlyInAnyOrder("shows", "carts", "hosts");
-        assertThat(events.api().namespaces().get("hosts").subscribeAuthModes()).containsExactly("AMAZON_COGNITO_USER_POOLS");
+        assertThat(events.api().namespaces().get("hosts").subscribeAuthModes()).containsExactly("AWS_LAMBDA");
+        assertThat(events.api().lambdaAuthorizerFunction()).isEqualTo("HostsChannelAuthorizerFunction");
         assertThat(events.httpEndpoint()).endsWith("/event");
         assertThat(events.realtimeEndpoint()).isEqualTo(events.httpEndpoint().replaceFirst("^http", "ws") + "/realtime");
         HttpResponse<String> index = EventsClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
@@ -153,6 +154,15 @@ class LocalAppSyncEventsTest {
             JsonNode refused = client.await("subscribe_error");
             assertThat(refused.path("id").asText()).isEqualTo(hostsWithKey);
             assertThat(refused.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+
+            // The hosts namespace's AWS_LAMBDA authorizer (the template's function) wants the hosts group, not just a token.
+            String viewer = subscribe(client, "/hosts/abc", Map.of("Authorization",
+                    stack.jwt().idToken("viewer@liveshop.local", List.of(), Duration.ofHours(1)), "host", "localhost"));
+            JsonNode notAHost = client.await("subscribe_error");
+            assertThat(notAHost.path("id").asText()).isEqualTo(viewer);
+            assertThat(notAHost.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+            String expired = subscribe(client, "/hosts/abc", Map.of("Authorization", stack.jwt().expiredHostToken(Duration.ofMinutes(5))));
+            assertThat(client.await("subscribe_error").path("id").asText()).isEqualTo(expired);
 
             String host = subscribe(client, "/hosts/abc", Map.of("Authorization", stack.jwt().hostToken(), "host", "localhost"));
             assertThat(client.await("subscribe_success").path("id").asText()).isEqualTo(host);
