@@ -1,5 +1,7 @@
 package com.liveshop.local;
 
+import com.liveshop.local.appsync.EventsApiDefinition;
+import com.liveshop.local.appsync.LocalAppSyncEvents;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import io.javalin.Javalin;
@@ -55,6 +57,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalEventBridge eventBridge;
     private LocalIvs ivs;
     private WebSocketApiEmulator webSockets;
+    private LocalAppSyncEvents events;
     private LocalScheduler scheduler;
     private LocalStreams streams;
     private HttpApiEmulator httpApi;
@@ -171,7 +174,14 @@ public final class LocalStack implements AutoCloseable {
         resources.add(ivs);
         webSockets = new WebSocketApiEmulator(url, clock);
         resources.add(webSockets);
-        List<LocalService> services = List.of(eventBridge, ivs, webSockets, new LocalWeb());
+        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, webSockets));
+        // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
+        EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
+            events = new LocalAppSyncEvents(url, api, jwt, clock);
+            resources.add(events);
+            services.add(events);
+        });
+        services.add(new LocalWeb());
 
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
@@ -182,6 +192,13 @@ public final class LocalStack implements AutoCloseable {
         settings.put("HOST_JWT_JWKS_URL", url + "/_local/cognito/.well-known/jwks.json");
         functions = templateFunctions.instantiate(settings);
         webSockets.load(templateFunctions, functions);
+        if (events != null && events.api().lambdaAuthorizerFunction() != null) {
+            String authorizerId = events.api().lambdaAuthorizerFunction();
+            LocalFunction authorizer = functions.stream().filter(f -> f.logicalId().equals(authorizerId)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("The AppSync Events AWS_LAMBDA authorizer " + authorizerId
+                            + " is not a function of the template"));
+            events.lambdaAuthorizer(authorizer::invoke);
+        }
 
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
@@ -291,6 +308,9 @@ public final class LocalStack implements AutoCloseable {
         index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
                 "expression", s.expression())).toList());
         index.put("streams", streams == null ? List.of() : streams.describe());
+        if (events != null) {
+            index.put("events", events.index());
+        }
         index.put("endpoints", endpoints);
         return index;
     }
@@ -341,6 +361,11 @@ public final class LocalStack implements AutoCloseable {
     /** The template's WebSocket API(s) at {@code ws://…/ws} and the @connections endpoint. */
     public WebSocketApiEmulator webSockets() {
         return webSockets;
+    }
+
+    /** The template's AppSync Events API (null if the template has none): endpoints, API key, publishDirect, stats. */
+    public LocalAppSyncEvents events() {
+        return events;
     }
 
     /** The DynamoDB stream event sources; {@link LocalStreams#awaitIdle} waits until written changes are handled. */

@@ -1,6 +1,7 @@
 package com.liveshop.templatecheck;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Checks plain CloudFormation resources against the CloudFormation resource specification (npm
- * {@code @aws-cdk/cfnspec}, {@code spec/specification.json}): resource types exist, property names exist,
+ * {@code @aws-cdk/cfnspec}, {@code spec/specification.json}, completed with newer types by {@link ServiceSpecTypes}): resource types exist, property names exist,
  * required properties are present, values have a plausible shape (primitive / list / map / nested type), and
  * {@code Fn::GetAtt} names an attribute the type has. An intrinsic function stands for any value.
  * {@code AWS::Serverless::*} resources are SAM's, checked by the SAM schema instead.
@@ -37,6 +38,22 @@ final class CfnSpec {
 
     static CfnSpec load(Path specification) throws IOException {
         return new CfnSpec(TemplateSupport.MAPPER.readTree(specification.toFile()));
+    }
+
+    /**
+     * The specification, completed with the resource types it lacks from the newer spec database (see
+     * {@link ServiceSpecTypes}); {@link #version()} then names both.
+     */
+    static CfnSpec load(Path specification, Path serviceSpecDb) throws IOException {
+        ObjectNode spec = (ObjectNode) TemplateSupport.MAPPER.readTree(specification.toFile());
+        int added = ServiceSpecTypes.load(serviceSpecDb).addMissingTo(spec);
+        spec.put("ResourceSpecificationVersion", spec.path("ResourceSpecificationVersion").asText()
+                + " + " + added + " newer types from @aws-cdk/aws-service-spec");
+        return new CfnSpec(spec);
+    }
+
+    boolean knows(String resourceType) {
+        return resourceTypes.has(resourceType);
     }
 
     String version() {

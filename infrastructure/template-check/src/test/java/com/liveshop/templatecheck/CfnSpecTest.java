@@ -25,20 +25,24 @@ class CfnSpecTest {
 
     static final Path SPECIFICATION = TemplateSupport.repoRoot()
             .resolve("infrastructure/template-check/target/cfnspec/node_modules/@aws-cdk/cfnspec/spec/specification.json");
+    /** The newer CDK spec database, for the types cfnspec v117 lacks (AppSync Events). */
+    static final Path SERVICE_SPEC_DB = TemplateSupport.repoRoot()
+            .resolve("infrastructure/template-check/target/cfnspec/node_modules/@aws-cdk/aws-service-spec/db.json.gz");
 
     private static CfnSpec spec;
 
     @BeforeAll
     static void loadSpecification() throws IOException {
-        if (Files.isRegularFile(SPECIFICATION)) {
-            spec = CfnSpec.load(SPECIFICATION);
+        if (Files.isRegularFile(SPECIFICATION) && Files.isRegularFile(SERVICE_SPEC_DB)) {
+            spec = CfnSpec.load(SPECIFICATION, SERVICE_SPEC_DB);
         } else {
             System.err.println("[template-check] " + MISSING);
         }
     }
 
-    private static final String MISSING = "CloudFormation specification not checked: " + SPECIFICATION + " is absent. "
-            + "The template-check build installs it with npm (npm install --prefix target/cfnspec @aws-cdk/cfnspec); "
+    private static final String MISSING = "CloudFormation specification not checked: " + SPECIFICATION + " or "
+            + SERVICE_SPEC_DB + " is absent. The template-check build installs them with npm "
+            + "(npm install --prefix target/cfnspec @aws-cdk/cfnspec @aws-cdk/aws-service-spec); "
             + "npm was missing or could not reach its registry.";
 
     private static CfnSpec spec() {
@@ -62,6 +66,16 @@ class CfnSpecTest {
         assertThat(spec().check(template)).isEmpty();
     }
 
+    @Test
+    void theAppSyncEventsResourcesAreChecked() {
+        ObjectNode template = TemplateSupport.json();
+        for (String type : List.of("AWS::AppSync::Api", "AWS::AppSync::ApiKey", "AWS::AppSync::ChannelNamespace")) {
+            assertThat(spec().knows(type)).as("the completed specification knows %s", type).isTrue();
+            assertThat(template.path("Resources").properties().stream().map(e -> e.getValue().path("Type").asText()))
+                    .as("template.yaml declares a %s", type).contains(type);
+        }
+    }
+
     static Stream<Arguments> brokenTemplates() {
         return Stream.of(
                 broken("unknown property", "CatalogTable.Properties: unknown property BillingMod",
@@ -78,6 +92,15 @@ class CfnSpecTest {
                         t -> props(t, "UserPoolClient").putObject("GenerateSecret").put("value", false)),
                 broken("unknown resource type", "OrderEventBus: unknown resource type AWS::Events::Bus",
                         t -> ((ObjectNode) t.path("Resources").path("OrderEventBus")).put("Type", "AWS::Events::Bus")),
+                broken("unknown property of a newer type", "ShowsNamespace.Properties: unknown property SubscribeAuthMode",
+                        t -> props(t, "ShowsNamespace").putArray("SubscribeAuthMode")),
+                broken("missing required property in a newer nested type", "EventsApi.Properties.EventConfig: missing required property ConnectionAuthModes",
+                        t -> ((ObjectNode) props(t, "EventsApi").path("EventConfig")).remove("ConnectionAuthModes")),
+                broken("text where a number belongs in a newer type", "EventsApiKey.Properties.Expires: expected Double",
+                        t -> props(t, "EventsApiKey").put("Expires", "next week")),
+                broken("GetAtt of an attribute a newer type lacks", "AWS::AppSync::Api EventsApi has no attribute Dns.Https",
+                        t -> ((ObjectNode) t.path("Outputs").path("EventsApiKey")).putObject("Value")
+                                .putArray("Fn::GetAtt").add("EventsApi").add("Dns.Https")),
                 broken("GetAtt of an attribute the type lacks", "has no attribute BusName",
                         t -> ((ObjectNode) t.path("Outputs").path("OrderEventBusArn")).putObject("Value")
                                 .putArray("Fn::GetAtt").add("OrderEventBus").add("BusName")));

@@ -1,0 +1,117 @@
+package com.liveshop.local.appsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.LocalStack;
+import com.liveshop.local.Options;
+import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.SamTemplate;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real aws-amplify Events client (npm aws-amplify 6.22.1, run by Node) against the local AppSync Events API:
+ * it subscribes to {@code /shows/<id>} with the API key, the Java side publishes over HTTP signed with the SDK's
+ * SigV4 signer as the functions will, and amplify must hand over exactly the published events.
+ *
+ * <p>Needs {@code node} and the npm packages the build installs into infrastructure/web (the local module's
+ * vendor step runs {@code npm ci} there); without them the test says so and is skipped.
+ */
+class AmplifyEventsClientTest {
+
+    static final Path WEB = SamTemplate.repoRoot().resolve("infrastructure/web");
+    static final Path SCRIPT = WEB.resolve("tools/amplify-events-subscribe.mjs");
+    static final String INSTALL_HINT = "needs node on the PATH and aws-amplify + ws in infrastructure/web/node_modules "
+            + "(the infrastructure/local build runs npm ci there when npm is installed)";
+
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() {
+        Assumptions.assumeTrue(nodeAvailable() && Files.isDirectory(WEB.resolve("node_modules/aws-amplify"))
+                && Files.isDirectory(WEB.resolve("node_modules/ws")), INSTALL_HINT);
+        stack = LocalStack.start(Options.ephemeral());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static boolean nodeAvailable() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void amplifySubscribesAndReceivesWhatAFunctionPublishes() throws Exception {
+        LocalAppSyncEvents events = stack.events();
+        String channel = "/shows/" + UUID.randomUUID();
+        ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(), "CHANNEL", channel,
+                "EXPECT", "2", "TIMEOUT_MS", "30000"));
+        Process node = builder.start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        }, "amplify-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int before = events.stats().subscriptions();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (events.stats().subscriptions() <= before && node.isAlive() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            assertThat(events.stats().subscriptions()).as("amplify's subscription (output so far: %s)", lines).isGreaterThan(before);
+
+            HttpResponse<String> answer = EventsClient.signedPublish(events.httpEndpoint(), Json.write(Map.of("channel", channel,
+                    "events", List.of("{\"type\":\"HIGHLIGHT\",\"sku\":\"cds-silk-scarf\"}", "{\"type\":\"STOCK\",\"left\":3}"))));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished (output: %s)", lines).isTrue();
+            reader.join(5_000);
+            List<JsonNode> data = lines.stream().filter(l -> l.startsWith("{")).map(AmplifyEventsClientTest::parse)
+                    .filter(m -> "data".equals(m.path("type").asText())).toList();
+            assertThat(node.exitValue()).as("node exit code (output: %s)", lines).isZero();
+            assertThat(data).as("output: %s", lines).hasSize(2);
+            // amplify parses each event string itself and hands the value over.
+            assertThat(data.get(0).path("event").path("sku").asText()).isEqualTo("cds-silk-scarf");
+            assertThat(data.get(1).path("event").path("left").asInt()).isEqualTo(3);
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (Exception e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+}

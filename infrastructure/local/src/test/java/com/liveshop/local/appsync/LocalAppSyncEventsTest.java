@@ -1,0 +1,220 @@
+package com.liveshop.local.appsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.LocalStack;
+import com.liveshop.local.Options;
+import com.liveshop.shared.json.Json;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local AppSync Events API of template.yaml, driven by clients we did not write: the JDK's HttpClient and
+ * WebSocket for the protocol, the AWS SDK's SigV4 signer for IAM publishes.
+ */
+class LocalAppSyncEventsTest {
+
+    private static LocalStack stack;
+    private static LocalAppSyncEvents events;
+
+    @BeforeAll
+    static void start() {
+        stack = LocalStack.start(Options.ephemeral());
+        events = stack.events();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private static Map<String, String> apiKeyHeader() {
+        return Map.of("host", URI.create(events.httpEndpoint()).getAuthority(), "x-api-key", events.apiKey());
+    }
+
+    private static EventsClient connected() throws InterruptedException {
+        EventsClient client = EventsClient.connect(events.realtimeEndpoint(), apiKeyHeader());
+        client.send(Map.of("type", "connection_init"));
+        assertThat(client.await("connection_ack").path("connectionTimeoutMs").asLong()).isEqualTo(300_000);
+        return client;
+    }
+
+    private static String subscribe(EventsClient client, String channel, Map<String, String> authorization) {
+        String id = UUID.randomUUID().toString();
+        client.send(Map.of("type", "subscribe", "id", id, "channel", channel, "authorization", authorization));
+        return id;
+    }
+
+    private static String body(String channel, List<String> eventsJson) {
+        return Json.write(Map.of("channel", channel, "events", eventsJson));
+    }
+
+    @Test
+    void theTemplatesNamespacesAndEndpointsAreListed() throws Exception {
+        assertThat(events.api().namespaces().keySet()).containsExactlyInAnyOrder("shows", "carts", "hosts");
+        assertThat(events.api().namespaces().get("hosts").subscribeAuthModes()).containsExactly("AWS_LAMBDA");
+        assertThat(events.api().lambdaAuthorizerFunction()).isEqualTo("HostsChannelAuthorizerFunction");
+        assertThat(events.httpEndpoint()).endsWith("/event");
+        assertThat(events.realtimeEndpoint()).isEqualTo(events.httpEndpoint().replaceFirst("^http", "ws") + "/realtime");
+        HttpResponse<String> index = EventsClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode listed = Json.MAPPER.readTree(index.body()).path("events");
+        assertThat(listed.path("http").asText()).isEqualTo(events.httpEndpoint());
+        assertThat(listed.path("realtime").asText()).isEqualTo(events.realtimeEndpoint());
+        assertThat(listed.path("apiKey").asText()).isEqualTo(events.apiKey());
+    }
+
+    @Test
+    void aSigV4SignedPublishReachesEverySubscriberOneEventPerDataMessage() throws Exception {
+        String show = "/shows/" + UUID.randomUUID();
+        try (EventsClient viewer = connected()) {
+            assertThat(viewer.subprotocol()).isEqualTo("aws-appsync-event-ws");
+            String id = subscribe(viewer, show, apiKeyHeader());
+            assertThat(viewer.await("subscribe_success").path("id").asText()).isEqualTo(id);
+
+            HttpResponse<String> answer = EventsClient.signedPublish(events.httpEndpoint(),
+                    body(show, List.of("{\"sku\":\"a\"}", "{\"sku\":\"b\"}")));
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode result = Json.MAPPER.readTree(answer.body());
+            assertThat(result.path("successful")).hasSize(2);
+            assertThat(result.path("successful").path(1).path("index").asInt()).isEqualTo(1);
+            assertThat(result.path("failed")).isEmpty();
+            JsonNode first = viewer.await("data");
+            JsonNode second = viewer.await("data");
+            assertThat(first.path("id").asText()).isEqualTo(id);
+            assertThat(List.of(first.path("event").asText(), second.path("event").asText()))
+                    .containsExactly("{\"sku\":\"a\"}", "{\"sku\":\"b\"}");
+            LocalAppSyncEvents.Stats stats = events.stats();
+            assertThat(stats.connections()).isPositive();
+            assertThat(stats.eventsPublished()).isGreaterThanOrEqualTo(2);
+            assertThat(stats.messagesDelivered()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void publishesAreRefusedInAppSyncsShape() throws Exception {
+        String show = "/shows/" + UUID.randomUUID();
+        // The shows namespace publishes with AWS_IAM only: the API key is not enough, nor is a bad signature.
+        assertError(EventsClient.publishWithHeaders(events.httpEndpoint(), body(show, List.of("{}")), "x-api-key", events.apiKey()),
+                401, "UnauthorizedException");
+        assertError(EventsClient.publishWithHeaders(events.httpEndpoint(), body(show, List.of("{}")),
+                "x-amz-date", "20260101T000000Z", "Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, "
+                        + "SignedHeaders=content-type;host;x-amz-date, Signature=00"), 401, "UnauthorizedException");
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of("{}")), "local", "another-secret"),
+                401, "UnauthorizedException");
+        List<String> six = new ArrayList<>(List.of("1", "2", "3", "4", "5", "6"));
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, six)), 400, "BadRequestException");
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of())), 400, "BadRequestException");
+        String oversize = "\"" + "x".repeat(LocalAppSyncEvents.MAX_EVENT_BYTES) + "\"";
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of(oversize))), 400, "BadRequestException");
+        assertError(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of("not json"))), 400, "BadRequestException");
+        for (String channel : List.of("/shows/has space", "/shows/*", "/nowhere/abc", "/shows/a/b/c/d/e", "/shows/" + "x".repeat(51))) {
+            assertError(EventsClient.signedPublish(events.httpEndpoint(), body(channel, List.of("{}"))), 400, "BadRequestException");
+        }
+        // The largest event allowed goes through.
+        String largest = "\"" + "x".repeat(LocalAppSyncEvents.MAX_EVENT_BYTES - 2) + "\"";
+        assertThat(EventsClient.signedPublish(events.httpEndpoint(), body(show, List.of(largest))).statusCode()).isEqualTo(200);
+    }
+
+    private static void assertError(HttpResponse<String> response, int status, String errorType) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode error = Json.MAPPER.readTree(response.body()).path("errors").path(0);
+        assertThat(error.path("errorType").asText()).isEqualTo(errorType);
+        assertThat(error.path("message").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain(events.apiKey());
+    }
+
+    @Test
+    void aConnectionWithABadKeyGetsAConnectionError() throws Exception {
+        try (EventsClient client = EventsClient.connect(events.realtimeEndpoint(), Map.of("host", "localhost", "x-api-key", "da2-wrong"))) {
+            client.send(Map.of("type", "connection_init"));
+            JsonNode error = client.await("connection_error");
+            assertThat(error.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+            assertThat(error.path("errors").path(0).path("errorCode").asInt()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void subscriptionsAreAuthorizedPerNamespace() throws Exception {
+        try (EventsClient client = connected()) {
+            String hostsWithKey = subscribe(client, "/hosts/abc", apiKeyHeader());
+            JsonNode refused = client.await("subscribe_error");
+            assertThat(refused.path("id").asText()).isEqualTo(hostsWithKey);
+            assertThat(refused.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+
+            // The hosts namespace's AWS_LAMBDA authorizer (the template's function) wants the hosts group, not just a token.
+            String viewer = subscribe(client, "/hosts/abc", Map.of("Authorization",
+                    stack.jwt().idToken("viewer@liveshop.local", List.of(), Duration.ofHours(1)), "host", "localhost"));
+            JsonNode notAHost = client.await("subscribe_error");
+            assertThat(notAHost.path("id").asText()).isEqualTo(viewer);
+            assertThat(notAHost.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+            String expired = subscribe(client, "/hosts/abc", Map.of("Authorization", stack.jwt().expiredHostToken(Duration.ofMinutes(5))));
+            assertThat(client.await("subscribe_error").path("id").asText()).isEqualTo(expired);
+
+            String host = subscribe(client, "/hosts/abc", Map.of("Authorization", stack.jwt().hostToken(), "host", "localhost"));
+            assertThat(client.await("subscribe_success").path("id").asText()).isEqualTo(host);
+
+            subscribe(client, "/shows/has space", apiKeyHeader());
+            assertThat(client.await("subscribe_error").path("errors").path(0).path("errorType").asText()).isEqualTo("BadRequestException");
+            subscribe(client, "/unknown/abc", apiKeyHeader());
+            assertThat(client.await("subscribe_error").path("errors").path(0).path("errorType").asText()).isEqualTo("BadRequestException");
+        }
+    }
+
+    @Test
+    void aWildcardSubscriptionGetsEveryChannelBelowItUntilUnsubscribed() throws Exception {
+        String cart = UUID.randomUUID().toString();
+        try (EventsClient client = connected()) {
+            String id = subscribe(client, "/carts/" + cart + "/*", apiKeyHeader());
+            client.await("subscribe_success");
+
+            assertThat(events.publishDirect("/carts/" + cart + "/holds", "{\"n\":1}")).isEqualTo(1);
+            JsonNode data = client.await("data");
+            assertThat(data.path("id").asText()).isEqualTo(id);
+            assertThat(data.path("event").asText()).isEqualTo("{\"n\":1}");
+            assertThat(events.publishDirect("/carts/" + cart, "{}")).as("the wildcard covers the channels below only").isZero();
+
+            client.send(Map.of("type", "unsubscribe", "id", id));
+            assertThat(client.await("unsubscribe_success").path("id").asText()).isEqualTo(id);
+            assertThat(events.publishDirect("/carts/" + cart + "/holds", "{}")).isZero();
+            client.send(Map.of("type", "unsubscribe", "id", id));
+            assertThat(client.await("unsubscribe_error").path("id").asText()).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void publishOverTheWebSocketFollowsTheNamespacesPublishModes() throws Exception {
+        try (EventsClient client = connected()) {
+            String id = UUID.randomUUID().toString();
+            client.send(Map.of("type", "publish", "id", id, "channel", "/shows/abc", "events", List.of("{}"),
+                    "authorization", apiKeyHeader()));
+            JsonNode refused = client.await("publish_error");
+            assertThat(refused.path("id").asText()).isEqualTo(id);
+            assertThat(refused.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+        }
+    }
+
+    @Test
+    void keepAlivesArriveAfterTheAck() throws Exception {
+        events.keepAliveInterval(Duration.ofMillis(200));
+        try (EventsClient client = connected()) {
+            client.await("ka");
+            client.await("ka");
+        } finally {
+            events.keepAliveInterval(LocalAppSyncEvents.DEFAULT_KEEP_ALIVE);
+        }
+    }
+}
