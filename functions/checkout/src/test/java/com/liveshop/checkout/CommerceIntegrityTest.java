@@ -176,13 +176,13 @@ class CommerceIntegrityTest {
     void aHoldDynamoDbLocalExpiresByTtlBeforeAnySweepGivesItsUnitsBack() throws Exception {
         String sku = sku("ttl");
         f.product(sku, 1000, "USD", 6);
-        // Placed three days ago: expiresAt + 24 h (its TTL) is in the real past, so DynamoDB Local deletes it.
-        f.clock.advance(Duration.ofDays(-3));
+        // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.
+        f.clock.advance(Duration.ofDays(-8));
         String cartId = cart();
         try {
             assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
         } finally {
-            f.clock.advance(Duration.ofDays(3));
+            f.clock.advance(Duration.ofDays(8));
         }
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 6, 4, 2, 0));
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -106,6 +106,19 @@ class TemplateDeploymentTest {
     }
 
     @Test
+    void everyTableSurvivesADeleteOrAReplacingChangeAndIsDeletionProtected() {
+        Map<String, Map<String, Object>> tables = template.resourcesOfType("AWS::DynamoDB::Table");
+        assertThat(tables).containsOnlyKeys("CatalogTable", "ReservationsTable", "SessionsTable");
+        tables.forEach((id, table) -> {
+            assertThat(table).as(id).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+            assertThat(SamTemplate.map(table.get("Properties"))).as(id)
+                    .containsEntry("DeletionProtectionEnabled", Map.of("Ref", "TableDeletionProtection"));
+        });
+        Map<String, Object> parameter = SamTemplate.map(SamTemplate.map(template.raw().get("Parameters")).get("TableDeletionProtection"));
+        assertThat(parameter).containsEntry("Default", "true").containsEntry("AllowedValues", List.of("true", "false"));
+    }
+
+    @Test
     void theSweepMayQueryTheExpiryIndexButNotScan() {
         List<String> indexQueries = new ArrayList<>();
         for (FunctionDef function : template.functions()) {

@@ -51,7 +51,11 @@ public class HoldRepository {
     /** A cart's holds (live and expired) and its META item. */
     public record CartContents(List<Hold> holds, long itemCount, String currency) {}
 
-    static final long TTL_GRACE_SECONDS = 24 * 60 * 60;
+    /**
+     * DynamoDB's TTL deletes a hold this long after it expired: garbage collection well behind the sweep, so even a
+     * week-long sweep outage leaves the holds to the sweep (and a TTL delete still gives units back, see reclaim).
+     */
+    static final long TTL_GRACE_SECONDS = 7 * 24 * 60 * 60;
     /** Markers of TTL-deleted holds whose units were given back, kept long enough to outlive stream redelivery. */
     static final long RECLAIM_MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
     private static final int STOCK_FROM = 2;
