@@ -93,8 +93,10 @@ class TemplateDeploymentTest {
                 assertThat(action).as("%s action", logicalId).doesNotContain("*");
             }
             for (Object resource : asList(statement.get("Resource"))) {
-                assertThat(resource).as("%s: Resource '*'", logicalId).isNotEqualTo("*");
-                checkTableOrIndexArn(logicalId, resource);
+                // '*' only where AWS requires it, annotated in the template (ResourceStarTest).
+                if (!"*".equals(resource)) {
+                    checkTableOrIndexArn(logicalId, resource);
+                }
             }
         }
         boolean readOnlyRoutes = !function.routeKeys().isEmpty() && function.routeKeys().stream().allMatch(r -> r.startsWith("GET "));

@@ -31,15 +31,24 @@ public final class CfnYaml {
 
     private CfnYaml() {}
 
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> read(Path file) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(50);
-            return (Map<String, Object>) new Yaml(new CfnConstructor(options)).load(reader);
+            return load(reader);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read " + file, e);
         }
+    }
+
+    /** The same for template text in hand (tests of template checks). */
+    public static Map<String, Object> parse(String yaml) {
+        return load(new java.io.StringReader(yaml));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(Reader reader) {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        return (Map<String, Object>) new Yaml(new CfnConstructor(options)).load(reader);
     }
 
     private static final class CfnConstructor extends SafeConstructor {
