@@ -108,6 +108,20 @@ class TemplateDeploymentTest {
     }
 
     @Test
+    void hostsSignInWithASecondFactorAndAStrongPassword() {
+        Map<String, Object> pool = template.properties("UserPool");
+        assertThat(pool).containsEntry("MfaConfiguration", Map.of("Ref", "HostMfa"))
+                .containsEntry("EnabledMfas", List.of("SOFTWARE_TOKEN_MFA"));
+        Map<String, Object> parameter = SamTemplate.map(SamTemplate.map(template.raw().get("Parameters")).get("HostMfa"));
+        assertThat(parameter).containsEntry("Default", "ON").containsEntry("AllowedValues", List.of("ON", "OPTIONAL"));
+        Map<String, Object> password = SamTemplate.map(SamTemplate.map(pool.get("Policies")).get("PasswordPolicy"));
+        assertThat((Integer) password.get("MinimumLength")).isGreaterThanOrEqualTo(14);
+        assertThat(password).containsEntry("RequireLowercase", true).containsEntry("RequireUppercase", true)
+                .containsEntry("RequireNumbers", true).containsEntry("RequireSymbols", true);
+        assertThat(SamTemplate.map(pool.get("AdminCreateUserConfig"))).containsEntry("AllowAdminCreateUserOnly", true);
+    }
+
+    @Test
     void everyTableSurvivesADeleteOrAReplacingChangeAndIsDeletionProtected() {
         Map<String, Map<String, Object>> tables = template.resourcesOfType("AWS::DynamoDB::Table");
         assertThat(tables).containsOnlyKeys("CatalogTable", "ReservationsTable", "SessionsTable");
