@@ -22,7 +22,9 @@ public class CatalogService {
     public static final long MAX_UNITS = 1_000_000L;
     public static final int DEFAULT_PAGE_SIZE = 20;
     public static final int MAX_PAGE_SIZE = 100;
-    private static final Pattern IMAGE_URL = Pattern.compile("^(https://|/)[^\\s<>\"']{1,2040}$");
+    /** Dot-separated DNS labels ending in a letters-only top-level label: no IP literal, no single-label name. */
+    private static final Pattern PUBLIC_HOST = Pattern.compile(
+            "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
 
     /** Result of a create-or-update: the product now, and whether it was new. */
     public record Saved(ProductView product, boolean created) {}
@@ -128,12 +130,33 @@ public class CatalogService {
         throw ApiException.validation("Field 'currency' must be an ISO 4217 code such as USD or EUR");
     }
 
+    /**
+     * An image every viewer's browser will fetch: an absolute {@code https://} URL of a public host name, so a
+     * product cannot point pages at an internal address, at the viewer's own machine, or at another scheme.
+     * No credentials in the URL, no IP literal, no {@code localhost}, no single-label host; at most 2,048 characters.
+     */
     private static String imageUrl(String value) {
         String url = Validation.optionalText("imageUrl", value, 2048);
-        if (url != null && !IMAGE_URL.matcher(url).matches()) {
-            throw ApiException.validation("Field 'imageUrl' must be an https:// URL or a path starting with /");
+        if (url == null) {
+            return null;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw invalidImageUrl();
+        }
+        String host = uri.getHost();
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getRawUserInfo() != null || host == null
+                || !PUBLIC_HOST.matcher(host).matches() || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
+            throw invalidImageUrl();
         }
         return url;
+    }
+
+    private static ApiException invalidImageUrl() {
+        return ApiException.validation("Field 'imageUrl' must be an https:// URL of a public host name (no IP address, "
+                + "localhost or credentials)");
     }
 
     private static ApiException notFound(String sku) {

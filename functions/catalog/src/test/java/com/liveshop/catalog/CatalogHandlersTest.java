@@ -60,9 +60,11 @@ class CatalogHandlersTest {
         assertThat(body.get("available").asLong()).isEqualTo(50);
 
         APIGatewayV2HTTPResponse updated = admin.handleRequest(put(sku,
-                "{\"title\":\"Cashmere Crew Sweater\",\"priceCents\":9900,\"currency\":\"USD\",\"stock\":1}"), ctx());
+                "{\"title\":\"Cashmere Crew Sweater\",\"priceCents\":9900,\"currency\":\"USD\",\"stock\":1,"
+                        + "\"imageUrl\":\"https://cdn.brand-shop.com/img/crew.jpg?w=640\"}"), ctx());
         assertThat(updated.getStatusCode()).isEqualTo(200);
         JsonNode after = json(read.handleRequest(get(sku), ctx()));
+        assertThat(after.get("imageUrl").asText()).isEqualTo("https://cdn.brand-shop.com/img/crew.jpg?w=640");
         assertThat(after.get("title").asText()).isEqualTo("Cashmere Crew Sweater");
         assertThat(after.get("priceCents").asLong()).isEqualTo(9900);
         assertThat(after.get("available").asLong()).as("stock is ignored on update").isEqualTo(50);
@@ -236,6 +238,17 @@ class CatalogHandlersTest {
         "{\"title\":\"X\",\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"javascript:alert(1)\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"//evil.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"/\\\\evil.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"/images/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"http://cdn.brand.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://127.0.0.1/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://[::1]/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://localhost/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://shop.localhost/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://intranet/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://user:pw@cdn.brand.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://cdn.brand.com/x.jpg\\u0000\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"stockShards\":0}",
         "{\"title\":\"X\\u0000\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"\\ud800\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",

@@ -29,7 +29,7 @@ public final class DemoSeed {
             body.put("description", description);
             body.put("priceCents", priceCents);
             body.put("currency", "USD");
-            body.put("imageUrl", "/images/" + sku + ".jpg");
+            body.put("imageUrl", "https://images.liveshop.example/cds/" + sku + ".jpg");
             body.put("stock", stock);
             return body;
         }
