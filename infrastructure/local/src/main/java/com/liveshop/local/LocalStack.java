@@ -216,9 +216,17 @@ public final class LocalStack implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = options.host();
             config.jetty.port = httpPort;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.http.maxRequestSize = HttpApiEmulator.MAX_REQUEST_BYTES + 1;
             config.router.ignoreTrailingSlashes = false;
             registerControls(config.routes, payments, services);
+            // A method no route knows (e.g. BREW): Javalin's own 404 is plain text; answer it in the error shape.
+            config.routes.error(404, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    LocalJson.error(ctx, 404, "NOT_FOUND", "No route for " + ctx.req().getMethod() + " " + ctx.path());
+                }
+            });
             services.forEach(s -> s.register(config.routes));
             for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS)) {
