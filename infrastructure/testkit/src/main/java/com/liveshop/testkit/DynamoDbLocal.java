@@ -9,7 +9,11 @@ import java.net.ServerSocket;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** DynamoDB Local, in-memory, inside this JVM, listening on a loopback port for the real SDK client. */
+/**
+ * DynamoDB Local, in-memory, inside this JVM, listening on a port for the real SDK client. {@code -sharedDb}: one
+ * database whatever the caller's access key and region, so the AWS CLI or NoSQL Workbench with a developer's own
+ * credentials sees the same tables as the functions.
+ */
 public final class DynamoDbLocal implements AutoCloseable {
 
     private final DynamoDBProxyServer server;
@@ -25,7 +29,7 @@ public final class DynamoDbLocal implements AutoCloseable {
         int chosen = port == 0 ? freePort() : port;
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", String.valueOf(chosen), "-disableTelemetry"});
+                    new String[] {"-inMemory", "-sharedDb", "-port", String.valueOf(chosen), "-disableTelemetry"});
             server.start();
             return new DynamoDbLocal(server, chosen);
         } catch (Exception e) {
