@@ -128,6 +128,17 @@ final class CheckoutFixture implements AutoCloseable {
         return products.stock(sku);
     }
 
+    /** Every stock bucket of {@code sku} balances on its own ({@code initial = available + held + sold}) and none is negative. */
+    void assertBucketsBalance(String sku) {
+        snapshot().stream().filter(m -> m.get("pk").s().equals("PRODUCT#" + sku) && m.get("sk").s().startsWith("STOCK#"))
+                .forEach(b -> {
+                    long available = Long.parseLong(b.get("available").n());
+                    org.assertj.core.api.Assertions.assertThat(available).isNotNegative();
+                    org.assertj.core.api.Assertions.assertThat(Long.parseLong(b.get("initial").n())).isEqualTo(available
+                            + Long.parseLong(b.get("held").n()) + Long.parseLong(b.get("sold").n()));
+                });
+    }
+
     /** Every item of both tables, in key order: equal snapshots mean nothing was written. */
     List<Map<String, AttributeValue>> snapshot() {
         return TableSnapshot.of(client, CATALOG, RESERVATIONS);
