@@ -55,7 +55,8 @@ public final class AwsClients {
         return builder;
     }
 
-    private static AwsCredentialsProvider credentials(AppConfig config) {
+    /** Static credentials when the config gives them (local stack, tests), else the SDK's default chain (the role). */
+    public static AwsCredentialsProvider credentials(AppConfig config) {
         return config.staticCredentials()
                 .<AwsCredentialsProvider>map(kv -> StaticCredentialsProvider.create(AwsBasicCredentials.create(kv[0], kv[1])))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.Options;
+import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.AppSyncEventsPublisher;
+import com.liveshop.shared.realtime.Channels;
+import com.liveshop.shared.realtime.Frames;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -101,6 +107,54 @@ class LocalAppSyncEventsTest {
             assertThat(stats.connections()).isPositive();
             assertThat(stats.eventsPublished()).isGreaterThanOrEqualTo(2);
             assertThat(stats.messagesDelivered()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    /** The functions' publisher (shared): SigV4 by the SDK signer, at most 5 events per request, best effort. */
+    private static AppSyncEventsPublisher publisher(String endpoint, String secret) {
+        return new AppSyncEventsPublisher(URI.create(endpoint), AwsClients.httpClient(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", secret)), "us-east-1",
+                retry -> Duration.ofMillis(1));
+    }
+
+    @Test
+    void theFunctionsPublisherDeliversEveryFrameInOrderFiveEventsPerRequest() throws Exception {
+        String show = Channels.show(UUID.randomUUID().toString());
+        try (EventsClient viewer = connected()) {
+            subscribe(viewer, show, apiKeyHeader());
+            viewer.await("subscribe_success");
+            long publishedBefore = events.stats().eventsPublished();
+            List<Frames.Viewers> frames = new ArrayList<>();
+            for (int i = 1; i <= 7; i++) {
+                frames.add(new Frames.Viewers(i));
+            }
+
+            int accepted = publisher(events.httpEndpoint(), "local").publish(show, frames);
+
+            assertThat(accepted).isEqualTo(7);
+            List<Long> counts = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                counts.add(Json.MAPPER.readTree(viewer.await("data").path("event").asText()).path("count").asLong());
+            }
+            assertThat(counts).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+            assertThat(events.stats().eventsPublished() - publishedBefore).isGreaterThanOrEqualTo(7);
+        }
+    }
+
+    @Test
+    void aRefusedOrUnreachablePublishIsDroppedWithoutThrowing() throws Exception {
+        String show = Channels.show(UUID.randomUUID().toString());
+        try (EventsClient viewer = connected()) {
+            subscribe(viewer, show, apiKeyHeader());
+            viewer.await("subscribe_success");
+
+            assertThat(publisher(events.httpEndpoint(), "not-the-secret").publish(show, new Frames.Viewers(1))).isZero();
+            assertThat(publisher(events.httpEndpoint(), "local").publish("/nowhere/" + UUID.randomUUID(), new Frames.Viewers(2))).isZero();
+            assertThat(publisher("http://127.0.0.1:9/event", "local").publish(show, new Frames.Viewers(3))).isZero();
+
+            assertThat(publisher(events.httpEndpoint(), "local").publish(show, new Frames.Viewers(4))).isOne();
+            // Only the last one arrived: nothing of the refused ones leaked through.
+            assertThat(Json.MAPPER.readTree(viewer.await("data").path("event").asText()).path("count").asLong()).isEqualTo(4);
         }
     }
 
