@@ -157,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
         url = "http://" + displayHost + ":" + httpPort;
         Clock clock = Clock.systemUTC();
 
-        dynamo = quietly(() -> DynamoDbLocal.start(dynamoPort));
+        dynamo = quietly(() -> DynamoDbLocal.start(options.host(), dynamoPort));
         resources.add(dynamo);
         Map<String, String> tables;
         Map<String, String> streamArns;
