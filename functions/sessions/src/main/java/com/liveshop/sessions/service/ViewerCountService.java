@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>EventBridge schedules fire at most once a minute, so one invocation runs up to {@link Cadence#maxRounds()}
  *       rounds {@link Cadence#roundEvery()} apart, while the Lambda's remaining time leaves room for a whole round
  *       ({@link Cadence#roundBudget()}). Four rounds 15 s apart end by 57.5 s, before the next minute's invocation.</li>
- *   <li>IVS control-plane calls are limited to 5 requests/s per account; GetStream goes through the {@link Pacer}
- *       at ≤ 4 calls/s, leaving headroom for the admin functions' calls, so 50 live shows take ≤ 12.5 s per round
- *       (more shows than that stretch a round; the next one starts when it is due or right after).</li>
+ *   <li>IVS control-plane calls are limited to 5 requests/s per account (GetStream has its own 5 TPS); every
+ *       GetStream waits for the {@link Pacer}, ≤ 4 calls/s in production, leaving room for the SDK's retries, so 50
+ *       live shows take ≤ 12.5 s per round (more shows than that stretch a round; the next one starts when it is
+ *       due or right after).</li>
  *   <li>The count is stored on META on every round (GET /sessions/{id} answers it); the frame is published only when
  *       the count changed since the last publish and at most once per {@link Cadence#publishAtMostEvery()} per show,
  *       through a conditional UpdateItem lease on META, so overlapping invocations publish once.</li>
