@@ -80,6 +80,12 @@ public final class LocalAppSyncEvents implements LocalService {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private volatile Duration keepAlive = DEFAULT_KEEP_ALIVE;
+    /** One delivery thread: accepted events fan out in the order they were accepted, after the publish answered. */
+    private final java.util.concurrent.ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "local-appsync-delivery");
+        t.setDaemon(true);
+        return t;
+    });
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-appsync-ka");
         t.setDaemon(true);
@@ -137,7 +143,14 @@ public final class LocalAppSyncEvents implements LocalService {
         ChannelPath path = ChannelPath.parse(channel, false)
                 .orElseThrow(() -> new IllegalArgumentException("Not a valid channel: " + channel));
         published.incrementAndGet();
-        return fanOut(path, eventJson);
+        try {
+            return delivery.submit(() -> fanOut(path, eventJson)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Delivery failed", e.getCause());
+        }
     }
 
     @Override
@@ -170,6 +183,7 @@ public final class LocalAppSyncEvents implements LocalService {
     @Override
     public void close() {
         timers.shutdownNow();
+        delivery.shutdownNow();
         connections.values().forEach(c -> c.close(1001, "Going away"));
         connections.clear();
     }
@@ -235,7 +249,8 @@ public final class LocalAppSyncEvents implements LocalService {
         List<Map<String, Object>> successful = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             published.incrementAndGet();
-            fanOut(path.get(), texts.get(i));
+            String text = texts.get(i);
+            delivery.execute(() -> fanOut(path.get(), text));
             successful.add(Map.of("identifier", UUID.randomUUID().toString(), "index", i));
         }
         return Map.of("successful", successful, "failed", List.of());
@@ -250,21 +265,22 @@ public final class LocalAppSyncEvents implements LocalService {
         }
     }
 
+    /**
+     * One {@code data} message per matching subscription. Runs on the delivery thread: a publish is answered once
+     * accepted, as AppSync does, and events reach subscribers in the order they were accepted.
+     */
     private int fanOut(ChannelPath channel, String event) {
+        String quotedEvent = Json.write(event); // once per event, not per subscriber
         int sent = 0;
         for (Connection c : connections.values()) {
             for (Map.Entry<String, ChannelPath> sub : c.subscriptions.entrySet()) {
                 if (sub.getValue().matches(channel)) {
-                    Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("type", "data");
-                    data.put("id", sub.getKey());
-                    data.put("event", event);
-                    c.send(data);
+                    delivered.incrementAndGet();
+                    c.sendRaw("{\"type\":\"data\",\"id\":" + Json.write(sub.getKey()) + ",\"event\":" + quotedEvent + "}");
                     sent++;
                 }
             }
         }
-        delivered.addAndGet(sent);
         return sent;
     }
 
@@ -436,10 +452,14 @@ public final class LocalAppSyncEvents implements LocalService {
         }
 
         /** Jetty allows one outstanding write per session: sends are serialized here. */
-        synchronized void send(Object message) {
+        void send(Object message) {
+            sendRaw(Json.write(message));
+        }
+
+        synchronized void sendRaw(String text) {
             try {
                 if (ctx.session.isOpen()) {
-                    ctx.send(Json.write(message));
+                    ctx.send(text);
                 }
             } catch (RuntimeException e) {
                 LOG.debug("AppSync Events send failed: {}", e.toString());
