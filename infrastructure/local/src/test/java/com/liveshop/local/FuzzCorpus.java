@@ -297,6 +297,9 @@ final class FuzzCorpus {
                 cases.add(new Case(route, "idempotency-key " + abbreviate(key), method, path, false, "application/json", bytes(body),
                         key.isEmpty() ? List.of() : List.of("idempotency-key", key)));
             }
+            // Not ASCII: over a raw socket as UTF-8 bytes (the JDK client would send each as '?', a valid key).
+            cases.add(new Case(route, "idempotency-key non-ASCII", method, path, true, "application/json", bytes(body),
+                    List.of("idempotency-key", "ünï-" + sequence++)));
         }
         if (route.equals("POST /sessions/{sessionId}/messages")) {
             String tampered = f.ticket().substring(0, f.ticket().length() - 2) + (f.ticket().endsWith("AA") ? "BB" : "AA");
