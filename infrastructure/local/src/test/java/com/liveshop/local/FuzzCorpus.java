@@ -40,6 +40,10 @@ final class FuzzCorpus {
 
     /** The body a route reads, valid with the fixtures: the corpus mutates it field by field. */
     static Map<String, String> validBodies(Fixtures f) {
+        // Times the services accept: a show starts within a year, a deal ends within 24 hours.
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String startsAt = now.plus(java.time.Duration.ofDays(1)).toString();
+        String dealEndsAt = now.plus(java.time.Duration.ofHours(1)).toString();
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put("PUT /products/{sku}", "{\"title\":\"Fuzz kettle\",\"description\":\"Steel\",\"priceCents\":2500,"
                 + "\"currency\":\"USD\",\"imageUrl\":\"https://example.com/k.png\",\"stock\":5,\"stockShards\":1}");
@@ -48,11 +52,11 @@ final class FuzzCorpus {
         bodies.put("POST /orders", "{\"cartId\":\"" + f.cartId() + "\",\"email\":\"fuzz@example.com\"}");
         bodies.put("POST /payments/webhook", "{\"orderId\":\"6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f\",\"status\":\"PAID\","
                 + "\"paymentId\":\"pay_1\",\"amountCents\":2500,\"currency\":\"USD\"}");
-        bodies.put("POST /sessions", "{\"title\":\"Fuzz show\",\"startsAt\":\"2031-01-01T20:00:00Z\",\"lineup\":[\"" + f.sku()
+        bodies.put("POST /sessions", "{\"title\":\"Fuzz show\",\"startsAt\":\"" + startsAt + "\",\"lineup\":[\"" + f.sku()
                 + "\"],\"description\":\"A show\"}");
         bodies.put("POST /sessions/{sessionId}/reminders", "{\"email\":\"fuzz@example.com\"}");
         bodies.put("POST /sessions/{sessionId}/highlights", "{\"sku\":\"" + f.sku() + "\",\"dealPriceCents\":1999,"
-                + "\"dealEndsAt\":\"2031-01-01T21:00:00Z\"}");
+                + "\"dealEndsAt\":\"" + dealEndsAt + "\"}");
         bodies.put("POST /sessions/{sessionId}/chat-tickets", "{\"name\":\"Fuzzy\"}");
         bodies.put("POST /sessions/{sessionId}/messages", "{\"text\":\"hello\"}");
         bodies.put("POST /sessions/{sessionId}/bans", "{\"ticketId\":\"" + f.ticketId() + "\"}");
@@ -139,6 +143,27 @@ final class FuzzCorpus {
             add(routeKey, "method PATCH", "PATCH", path, body, auth);
         }
         return cases;
+    }
+
+    /**
+     * The valid request of each body route that can be sent once before the snapshot without spoiling the fixtures
+     * (not an order, a payment, a ban or a pin): each must be accepted, which shows the corpus's body variants reach
+     * the body checks instead of being refused for another reason (a stale date, a missing header).
+     */
+    List<Case> baseline() {
+        List<Case> out = new ArrayList<>();
+        for (String route : List.of("PUT /products/{sku}", "POST /products/{sku}/restock", "POST /carts/{cartId}/items",
+                "POST /sessions", "POST /sessions/{sessionId}/reminders", "POST /sessions/{sessionId}/highlights",
+                "POST /sessions/{sessionId}/chat-tickets", "POST /sessions/{sessionId}/messages",
+                "PUT /sessions/{sessionId}/blocklist", "PUT /sessions/{sessionId}/chat-settings")) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = fill(route.substring(route.indexOf(' ') + 1), Map.of());
+            boolean auth = route.startsWith("PUT") || route.equals("POST /products/{sku}/restock") || route.equals("POST /sessions")
+                    || route.endsWith("/highlights");
+            out.add(new Case(route, "valid", method, path, false, "application/json", bytes(bodies.get(route)),
+                    headers(route, bodies.get(route), auth)));
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ bodies
@@ -238,6 +263,9 @@ final class FuzzCorpus {
             add(route, "control " + field + " " + c, method, path, replace(object, field, wrap.apply(text)), auth);
         }
         add(route, "control " + field + " only NUL", method, path, replace(object, field, wrap.apply("\"\\u0000\"")), auth);
+        // Controls Java's isBlank() counts as white space: must be refused, not read as an absent optional field.
+        add(route, "control " + field + " only US", method, path, replace(object, field, wrap.apply("\"\\u001f\"")), auth);
+        add(route, "control " + field + " only VT FF", method, path, replace(object, field, wrap.apply("\" \\u000b\\u000c \"")), auth);
         add(route, "overlong " + field, method, path, replace(object, field, wrap.apply("\"" + "x".repeat(5000) + "\"")), auth);
         add(route, "overlong " + field + " emoji", method, path, replace(object, field, wrap.apply("\"" + "😀".repeat(3000) + "\"")), auth);
         if (!OPTIONAL.contains(field)) { // "" for an optional field means "absent": a valid request
