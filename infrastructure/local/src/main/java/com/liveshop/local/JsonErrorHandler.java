@@ -20,6 +20,15 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
+    /**
+     * Every method gets the body: Jetty's default writes one only for GET, POST and HEAD, so a PUT or DELETE refused
+     * by the server (431, a malformed path) came back with no body and no content type.
+     */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) throws IOException {

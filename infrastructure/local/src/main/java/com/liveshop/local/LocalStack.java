@@ -225,6 +225,16 @@ public final class LocalStack implements AutoCloseable {
                     LocalJson.error(ctx, 404, "NOT_FOUND", "No route for " + ctx.req().getMethod() + " " + ctx.path());
                 }
             });
+            // A path Javalin's router cannot percent-decode (e.g. "%u002e") throws inside the router, before any
+            // handler: a client error in the error shape, not Javalin's plain-text 500.
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> {
+                if (e.getMessage() != null && e.getMessage().startsWith("URLDecoder:")) {
+                    LocalJson.error(ctx, 400, "BAD_REQUEST", "The request path has a malformed percent-encoding");
+                } else {
+                    LOG.error("Unhandled error on {} {}", ctx.req().getMethod(), ctx.path(), e);
+                    LocalJson.error(ctx, 500, "INTERNAL_ERROR", "The local stack failed; see its log");
+                }
+            });
             services.forEach(s -> s.register(config.routes));
             for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
                     HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS)) {

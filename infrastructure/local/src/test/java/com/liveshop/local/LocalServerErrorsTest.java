@@ -83,6 +83,21 @@ class LocalServerErrorsTest {
     }
 
     @Test
+    void aPutOrDeleteRefusedByTheServerGetsTheErrorBodyToo() throws Exception {
+        // Jetty writes an error body for GET, POST and HEAD only by default.
+        assertErrorShape(send("PUT /products/x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(20_000)
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), 431);
+        assertErrorShape(send("DELETE /carts/%FF%FE/items/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
+    }
+
+    @Test
+    void aPathTheRouterCannotPercentDecodeIs400InTheErrorShape() throws Exception {
+        // Jetty lets "%u002e" through; Javalin's router failed to decode it and answered a plain-text 500.
+        assertErrorShape(send("GET /products/%u002e HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
+        assertErrorShape(send("POST /sessions/%u002e/end HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), 400);
+    }
+
+    @Test
     void anUnknownMethodIs404InTheErrorShape() throws Exception {
         assertErrorShape(send("BREW /products HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 404);
         assertErrorShape(send("TRACE /products HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 404);

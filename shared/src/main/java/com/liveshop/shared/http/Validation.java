@@ -22,8 +22,16 @@ public final class Validation {
         return text(field, value, maxLength, false);
     }
 
+    /**
+     * Absent when null or blank. Controls are refused first: {@code isBlank()} counts U+000B, U+000C and U+001C–U+001F
+     * as white space, so a value of only those would otherwise pass as "absent" instead of being refused.
+     */
     public static String optionalText(String field, String value, int maxLength) {
-        return value == null || value.isBlank() ? null : requireText(field, value, maxLength);
+        if (value == null) {
+            return null;
+        }
+        requireCleanText(field, value, false);
+        return value.isBlank() ? null : requireText(field, value, maxLength);
     }
 
     /** Text that may run over lines: tab and newline (and CR before it) are its only control characters. */
@@ -32,7 +40,11 @@ public final class Validation {
     }
 
     public static String optionalMultilineText(String field, String value, int maxLength) {
-        return value == null || value.isBlank() ? null : requireMultilineText(field, value, maxLength);
+        if (value == null) {
+            return null;
+        }
+        requireCleanText(field, value, true);
+        return value.isBlank() ? null : requireMultilineText(field, value, maxLength);
     }
 
     private static String text(String field, String value, int maxLength, boolean multiline) {

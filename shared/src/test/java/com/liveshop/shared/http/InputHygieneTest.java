@@ -53,4 +53,16 @@ class InputHygieneTest {
         assertRefused(() -> Validation.requireMultilineText("text", "a\u0000b", 100), "INVALID_FIELD", "'text'");
         assertRefused(() -> Validation.requireEmail("email", "me\u0000@example.com"), "INVALID_FIELD", "'email'");
     }
+
+    @Test
+    void anOptionalFieldOfOnlyControlsThatJavaCountsAsWhiteSpaceIsRefusedNotReadAsAbsent() {
+        // String.isBlank() is true for U+000B, U+000C and U+001C-U+001F: they used to pass as "no description".
+        for (String bad : new String[] {"\u001f", "\u001c\u001d", "\u000b", " \u000c "}) {
+            assertRefused(() -> Validation.optionalText("imageUrl", bad, 100), "INVALID_FIELD", "'imageUrl'");
+            assertRefused(() -> Validation.optionalMultilineText("description", bad, 100), "INVALID_FIELD", "'description'");
+        }
+        assertThat(Validation.optionalText("imageUrl", "   ", 100)).isNull();
+        assertThat(Validation.optionalMultilineText("description", " \n\t ", 100)).isNull();
+        assertThat(Validation.optionalText("imageUrl", null, 100)).isNull();
+    }
 }

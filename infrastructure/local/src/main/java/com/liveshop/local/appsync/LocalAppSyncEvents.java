@@ -48,6 +48,8 @@ public final class LocalAppSyncEvents implements LocalService {
     public static final String SUBPROTOCOL = "aws-appsync-event-ws";
     public static final int MAX_EVENTS = 5;
     public static final int MAX_EVENT_BYTES = 240 * 1024;
+    /** A real-time message: a publish of {@link #MAX_EVENTS} full events (escaped JSON strings, so up to twice) plus its envelope. */
+    static final long MAX_WS_MESSAGE_BYTES = 2L * MAX_EVENTS * MAX_EVENT_BYTES + 64 * 1024;
     /** What {@code connection_ack} announces: the client closes if no {@code ka} arrives within it. */
     public static final long CONNECTION_TIMEOUT_MS = 300_000;
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
@@ -318,6 +320,9 @@ public final class LocalAppSyncEvents implements LocalService {
         ws.onConnect(ctx -> {
             Map<String, String> auth = ctx.attribute(CONNECTION);
             ctx.session.setIdleTimeout(Duration.ofMillis(CONNECTION_TIMEOUT_MS));
+            // Jetty's default (64 KB) closed the connection (1009) on a publish AppSync accepts (5 events of up to
+            // 240 KB each): room for that, so an oversized event gets its publish_error instead.
+            ctx.session.setMaxTextMessageSize(MAX_WS_MESSAGE_BYTES);
             connections.put(ctx, new Connection(ctx, auth == null ? Map.of() : auth));
         });
         ws.onMessage(ctx -> {

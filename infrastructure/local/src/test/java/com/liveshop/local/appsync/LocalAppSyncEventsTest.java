@@ -262,6 +262,20 @@ class LocalAppSyncEventsTest {
     }
 
     @Test
+    void aRealTimeMessageLargerThanJettysDefaultIsAnsweredNotClosed() throws Exception {
+        // 300 KB: over Jetty's 64 KB default message size (which closed the connection with 1009) and over the
+        // 240 KB event limit, so AppSync's answer is an error message on a connection that stays open.
+        try (EventsClient client = connected()) {
+            String id = UUID.randomUUID().toString();
+            client.send(Map.of("type", "publish", "id", id, "channel", "/shows/abc",
+                    "events", List.of(Json.write("x".repeat(300 * 1024))), "authorization", apiKeyHeader()));
+            assertThat(client.await("publish_error").path("id").asText()).isEqualTo(id);
+            String again = subscribe(client, "/shows/abc", apiKeyHeader());
+            assertThat(client.await("subscribe_success").path("id").asText()).isEqualTo(again);
+        }
+    }
+
+    @Test
     void keepAlivesArriveAfterTheAck() throws Exception {
         events.keepAliveInterval(Duration.ofMillis(200));
         try (EventsClient client = connected()) {
