@@ -73,6 +73,12 @@ class LiveShowTest {
         broadcast(channelArn, "start");
         JsonNode live = awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
         assertThat(live.has("liveAt")).isTrue();
+        // StreamLifecycleService writes the status first, then puts SessionLive on the bus, and this test polls the status:
+        // wait for the event, then there is exactly one.
+        for (int i = 0; i < 100 && stack.eventBridge().events("SessionLive").stream()
+                .noneMatch(e -> e.at("/detail/sessionId").asText().equals(sessionId)); i++) {
+            Thread.sleep(50);
+        }
         assertThat(stack.eventBridge().events("SessionLive"))
                 .filteredOn(e -> e.at("/detail/sessionId").asText().equals(sessionId)).hasSize(1);
 
