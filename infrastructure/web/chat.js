@@ -92,7 +92,7 @@ export function connectChat(root, { sessionId, name, hostToken, pinned: firstPin
       case 'highlight': handlers.highlight && handlers.highlight(frame); break;
       case 'stock': handlers.stock && handlers.stock(frame); break;
       case 'status': handlers.status && handlers.status(frame); break;
-      case 'chatSettings': handlers.chatSettings && handlers.chatSettings(frame); break;
+      case 'chatSettings': chatMode(frame); handlers.chatSettings && handlers.chatSettings(frame); break;
       default: break;
     }
   }
@@ -221,11 +221,21 @@ export function connectChat(root, { sessionId, name, hostToken, pinned: firstPin
       el('span', { class: 'chat-text', text: m.text || '' }));
   }
 
+  /** The viewer panel's note about slow mode, from the host's chat settings. */
+  function chatMode(frame) {
+    const note = root.querySelector('.chat-mode');
+    if (!note) return;
+    const seconds = Number(frame.slowModeSeconds) || 0;
+    note.hidden = seconds <= 0;
+    note.textContent = seconds > 0 ? 'Slow mode: one message every ' + seconds + ' s' : '';
+  }
+
   function banned(frame) {
     for (const line of log.querySelectorAll('.chat-line')) {
-      const byTicket = frame.ticketId && line.dataset.ticketId === frame.ticketId;
-      const byName = !frame.ticketId && line.querySelector('.chat-name').textContent === frame.name;
-      if (byTicket || byName) line.classList.add('chat-banned');
+      // By ticket when both carry one (exactly that viewer), else by name.
+      const match = frame.ticketId && line.dataset.ticketId ? line.dataset.ticketId === frame.ticketId
+        : !!frame.name && line.querySelector('.chat-name').textContent === frame.name;
+      if (match) line.classList.add('chat-banned');
     }
     handlers.banned && handlers.banned(frame);
   }

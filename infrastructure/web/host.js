@@ -282,7 +282,6 @@ function connectModeration() {
       viewers: count => { $('#num-viewers').textContent = String(count); },
       status: () => refresh(),
       chatSettings: frame => showChatSettings(frame),
-      banned: frame => { $('#moderation-message').textContent = 'Banned ' + (frame.name || 'a viewer') + ' from this chat'; },
       actions: m => m.role === 'host' ? [act('Pin', () => authorized('POST', base + '/pin', { messageId: m.messageId }))] : [
         act('Delete', () => authorized('DELETE', base + '/messages/' + encodeURIComponent(m.messageId))),
         // A ticket bans exactly the viewer who wrote it; a message without one (older) bans by name.

@@ -61,11 +61,13 @@ final class Browsers {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height);
+        // The console (and CSP reports, which Chromium logs there as errors) is always kept: see consoleProblems.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
         if (networkLog) {
-            LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.PERFORMANCE, Level.ALL);
-            options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         }
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -130,6 +132,30 @@ final class Browsers {
             throw new IllegalStateException("Binary response to " + request.url());
         }
         return read((String) body.get("body"));
+    }
+
+    /**
+     * The console errors and warnings the pages logged since the last call (reading the log empties it): script
+     * errors, console.error / console.warn, CSP violations, failed loads. {@code expected} lists patterns of
+     * entries the test provoked on purpose (e.g. a refused request's "status of 403"); those are left out.
+     */
+    static List<String> consoleProblems(WebDriver driver, java.util.regex.Pattern... expected) {
+        List<String> problems = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() < Level.WARNING.intValue()) {
+                continue;
+            }
+            String message = entry.getMessage();
+            if (java.util.Arrays.stream(expected).noneMatch(p -> p.matcher(message).find())) {
+                problems.add(entry.getLevel() + " " + message);
+            }
+        }
+        return problems;
+    }
+
+    /** The page's sessionStorage value for {@code key}, or null. */
+    static String sessionStorage(WebDriver driver, String key) {
+        return (String) ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem(arguments[0]);", key);
     }
 
     /** The page's localStorage value for {@code key}, or null. */
