@@ -8,7 +8,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
 import java.util.Map;
 
-/** EventBridge rule target: session status and featured products pushed to the session's WebSocket connections. */
+/** EventBridge rule target: session status and featured products published to the show's channel. */
 public class AudienceSignalHandler implements RequestHandler<Map<String, Object>, Void> {
 
     private final AudienceSignals signals;
@@ -18,7 +18,7 @@ public class AudienceSignalHandler implements RequestHandler<Map<String, Object>
     }
 
     public AudienceSignalHandler(AppConfig config) {
-        this(new AudienceSignals(new ChatWiring(config).broadcaster()));
+        this(new AudienceSignals(new ChatWiring(config).publisher()));
     }
 
     public AudienceSignalHandler(AudienceSignals signals) {

@@ -1,50 +1,43 @@
 package com.liveshop.chat;
 
-import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.chat.repository.ChatRepository;
-import com.liveshop.chat.repository.ConnectionRepository;
-import com.liveshop.chat.service.ApiGatewayConnections;
-import com.liveshop.chat.service.Broadcaster;
 import com.liveshop.chat.service.ChatService;
-import com.liveshop.chat.service.ConnectionGateway;
+import com.liveshop.chat.service.ChatTickets;
 import com.liveshop.chat.service.ModerationService;
 import com.liveshop.chat.service.StockSignal;
-import com.liveshop.chat.service.ViewerSignal;
+import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
-import java.net.URI;
+import com.liveshop.shared.realtime.AppSyncEventsPublisher;
+import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Builds the chat services from configuration, once per handler instance (execution environment). */
 public final class ChatWiring {
 
     private final AppConfig app;
+    private final ChatConfig config;
     private final DynamoDbClient dynamoDb;
-    private final ConnectionRepository connections;
     private final ChatRepository chat;
-    private final ConnectionGateway gateway;
-    private final Broadcaster broadcaster;
+    private final ChannelPublisher given;
+    private volatile ChannelPublisher built;
 
     public ChatWiring(AppConfig app) {
         this(app, null);
     }
 
-    /** With {@code gateway} null, the real @connections client at WEBSOCKET_ENDPOINT. */
-    public ChatWiring(AppConfig app, ConnectionGateway gateway) {
+    /**
+     * With {@code publisher} null, the AppSync Events API at EVENTS_HTTP_ENDPOINT, built on first use: ChatFunction
+     * (tickets, recent messages) never publishes, so it has neither the variable nor the permission.
+     */
+    public ChatWiring(AppConfig app, ChannelPublisher publisher) {
         this.app = app;
-        ChatConfig config = ChatConfig.from(app);
+        this.config = ChatConfig.from(app);
         this.dynamoDb = AwsClients.dynamoDb(app);
-        this.connections = new ConnectionRepository(dynamoDb, config.sessionsTable());
         this.chat = new ChatRepository(dynamoDb, config.sessionsTable());
-        this.gateway = gateway != null ? gateway : new ApiGatewayConnections(
-                AwsClients.configure(ApiGatewayManagementApiClient.builder(), app, "APIGATEWAYMANAGEMENTAPI")
-                        .endpointOverride(URI.create(config.websocketEndpoint()))
-                        .httpClient(AwsClients.httpClient())
-                        .build());
-        this.broadcaster = new Broadcaster(connections, this.gateway, Broadcaster.DEFAULT_MAX_IN_FLIGHT, Clock.systemUTC());
+        this.given = publisher;
     }
 
     /** Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's). */
@@ -53,11 +46,7 @@ public final class ChatWiring {
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
-        return new ChatService(connections, chat, broadcaster, hostTokens, viewerSignal(clock), clock);
-    }
-
-    public ViewerSignal viewerSignal(Clock clock) {
-        return new ViewerSignal(connections, broadcaster, clock);
+        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock);
     }
 
     /** The Catalog table's products and stock (CATALOG_TABLE), for stock totals over a sku's buckets. */
@@ -66,22 +55,29 @@ public final class ChatWiring {
     }
 
     public StockSignal stockSignal(Clock clock) {
-        return new StockSignal(chat, broadcaster, clock);
+        return new StockSignal(chat, publisher(), clock);
     }
 
     public ModerationService moderationService(Clock clock) {
-        return new ModerationService(chat, connections, broadcaster, gateway, clock);
-    }
-
-    public ConnectionRepository connections() {
-        return connections;
+        return new ModerationService(chat, publisher(), clock);
     }
 
     public ChatRepository chat() {
         return chat;
     }
 
-    public Broadcaster broadcaster() {
-        return broadcaster;
+    /** The publisher; fails naming EVENTS_HTTP_ENDPOINT if the function has none. */
+    public ChannelPublisher publisher() {
+        if (given != null) {
+            return given;
+        }
+        if (built == null) {
+            built = AppSyncEventsPublisher.fromConfig(app);
+        }
+        return built;
+    }
+
+    private ChannelPublisher lazyPublisher() {
+        return (channel, frames) -> publisher().publish(channel, frames);
     }
 }

@@ -9,7 +9,7 @@ import com.liveshop.shared.http.HttpResponses;
 import java.time.Clock;
 import java.util.Map;
 
-/** Host-only chat moderation on the HTTP API: delete / pin a message, ban a viewer, set the blocklist. */
+/** Host-only chat moderation on the HTTP API: delete / pin a message, ban a viewer, set the blocklist and slow mode. */
 public class ModerationHandler extends ApiHandler {
 
     private final ModerationService moderation;
@@ -29,7 +29,8 @@ public class ModerationHandler extends ApiHandler {
                 "DELETE /sessions/{sessionId}/messages/{messageId}", this::deleteMessage,
                 "POST /sessions/{sessionId}/bans", this::ban,
                 "PUT /sessions/{sessionId}/blocklist", this::blocklist,
-                "POST /sessions/{sessionId}/pin", this::pin);
+                "POST /sessions/{sessionId}/pin", this::pin,
+                "PUT /sessions/{sessionId}/chat-settings", this::chatSettings);
     }
 
     @Override
@@ -59,5 +60,11 @@ public class ModerationHandler extends ApiHandler {
         request.claims().requireHost();
         String sessionId = request.pathParam("sessionId");
         return HttpResponses.json(200, moderation.pin(sessionId, request.bodyAs(ModerationService.PinRequest.class)));
+    }
+
+    private APIGatewayV2HTTPResponse chatSettings(HttpRequest request) {
+        request.claims().requireHost();
+        String sessionId = request.pathParam("sessionId");
+        return HttpResponses.json(200, moderation.setChatSettings(sessionId, request.bodyAs(ModerationService.ChatSettingsRequest.class)));
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Bus events of the sessions module → status and highlight frames on the session's connections only. */
+/** Bus events of the sessions module → status and highlight frames on the show's channel only. */
 class AudienceSignalHandlerTest {
 
     private static ChatFixture f;
@@ -22,7 +22,7 @@ class AudienceSignalHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture();
-        handler = new AudienceSignalHandler(new AudienceSignals(f.wiring.broadcaster()));
+        handler = new AudienceSignalHandler(new AudienceSignals(f.publisher));
     }
 
     @AfterAll
@@ -40,11 +40,9 @@ class AudienceSignalHandlerTest {
     }
 
     @Test
-    void statusAndHighlightReachTheSessionsConnectionsOnly() {
+    void statusAndHighlightArePublishedToTheShowsChannelOnly() {
         String session = f.session("LIVE");
         String other = f.session("LIVE");
-        String ann = f.connectViewer(session, "Ann");
-        String elsewhere = f.connectViewer(other, "Bob");
         handler.handleRequest(event("SessionLive", Map.of("sessionId", session, "title", "Show")), new TestContext("AudienceSignalFunction"));
         handler.handleRequest(event("HighlightFeatured", Map.of("sessionId", session, "highlightId", "h1", "sku", "cds-lamp",
                 "title", "Lamp", "priceCents", 1999, "currency", "USD", "dealPriceCents", 1499, "offsetMs", 1200)),
@@ -53,14 +51,14 @@ class AudienceSignalHandlerTest {
         handler.handleRequest(event("OrderPlaced", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
         handler.handleRequest(event("SessionLive", Map.of("title", "no id")), new TestContext("AudienceSignalFunction"));
 
-        var frames = f.gateway.frames(ann).stream().filter(j -> !j.path("type").asText().equals("viewers")).toList();
+        var frames = f.publisher.on(com.liveshop.shared.realtime.Channels.show(session));
         assertThat(frames).extracting(j -> j.path("type").asText()).containsExactly("status", "highlight", "status");
         assertThat(frames.get(0).path("status").asText()).isEqualTo("LIVE");
         JsonNode highlight = frames.get(1);
         assertThat(highlight.path("sku").asText()).isEqualTo("cds-lamp");
         assertThat(highlight.path("dealPriceCents").asLong()).isEqualTo(1499);
         assertThat(frames.get(2).path("status").asText()).isEqualTo("ENDED");
-        assertThat(f.gateway.frames(elsewhere)).noneMatch(j -> j.path("type").asText().equals("status"));
+        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(other))).isEmpty();
     }
 
     @Test

@@ -2,88 +2,115 @@ package com.liveshop.chat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.shared.auth.HostTokenVerifier;
-import com.liveshop.chat.service.ConnectionGateway;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.realtime.Channels;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.SamTemplate;
-import com.liveshop.testkit.TestIssuer;
 import com.liveshop.testkit.TestContext;
+import com.liveshop.testkit.TestIssuer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** DynamoDB Local with the template's tables, the chat handlers on it, a recording @connections gateway, local host tokens. */
+/** DynamoDB Local with the template's tables, the chat handlers on it, a recording channel publisher, local host tokens. */
 final class ChatFixture implements AutoCloseable {
 
     static final String SESSIONS = "SessionsTable";
     static final String CATALOG = "CatalogTable";
-    static final String ISSUER = TestIssuer.ISSUER;
-    static final String AUDIENCE = TestIssuer.AUDIENCE;
+    static final String SECRET = "test-chat-ticket-secret-0123456789abcdef";
 
-    /** Our own @connections interface, recording what was sent; ids in {@code gone} answer 410. */
-    static final class RecordingGateway implements ConnectionGateway {
-        final Map<String, List<String>> sent = new ConcurrentHashMap<>();
-        final Set<String> gone = ConcurrentHashMap.newKeySet();
-        final Set<String> failing = ConcurrentHashMap.newKeySet();
-        final List<String> closed = new CopyOnWriteArrayList<>();
+    /** Our own publisher interface, recording every frame by channel. */
+    static final class RecordingPublisher implements ChannelPublisher {
+        record Published(String channel, JsonNode frame) {}
+
+        final List<Published> published = new CopyOnWriteArrayList<>();
 
         @Override
-        public Outcome post(String connectionId, String frame) {
-            if (failing.contains(connectionId)) {
-                throw new IllegalStateException("500 from @connections");
-            }
-            if (gone.contains(connectionId)) {
-                return Outcome.GONE;
-            }
-            sent.computeIfAbsent(connectionId, k -> new CopyOnWriteArrayList<>()).add(frame);
-            return Outcome.SENT;
+        public int publish(String channel, List<?> frames) {
+            frames.forEach(frame -> published.add(new Published(channel, json(frame instanceof String s ? s : Json.write(frame)))));
+            return frames.size();
         }
 
-        @Override
-        public void close(String connectionId) {
-            closed.add(connectionId);
+        List<JsonNode> on(String channel) {
+            return published.stream().filter(p -> p.channel().equals(channel)).map(Published::frame).toList();
         }
 
-        List<JsonNode> frames(String connectionId) {
-            return sent.getOrDefault(connectionId, List.of()).stream().map(ChatFixture::json).toList();
+        List<JsonNode> show(String sessionId, String type) {
+            return on(Channels.show(sessionId)).stream().filter(j -> j.path("type").asText().equals(type)).toList();
         }
     }
 
+    /** A clock the tests move; it starts at the real now (DynamoDB Local's TTL job deletes items whose ttl has passed). */
+    static final class MovableClock extends Clock {
+        final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+        void advance(Duration d) {
+            now.updateAndGet(i -> i.plus(d));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
+
     final DynamoDbLocal local;
     final DynamoDbClient client;
-    final RecordingGateway gateway = new RecordingGateway();
+    final RecordingPublisher publisher = new RecordingPublisher();
     final TestIssuer issuer = new TestIssuer();
+    final MovableClock clock = new MovableClock();
     final ChatWiring wiring;
-    final ChatSocketHandler socket;
+    final ChatHandler chat;
+    final ChatSendHandler send;
     final ModerationHandler moderation;
 
     ChatFixture() throws Exception {
+        this(Map.of());
+    }
+
+    ChatFixture(Map<String, String> extraSettings) throws Exception {
         local = DynamoDbLocal.start(0);
         client = local.client();
         LocalTables.createAll(client, SamTemplate.loadFromRepo());
         Map<String, String> settings = new HashMap<>(local.clientSettings());
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("WEBSOCKET_ENDPOINT", "http://127.0.0.1:1/unused");
-        wiring = new ChatWiring(new AppConfig(settings), gateway);
-        HostTokenVerifier verifier = issuer.verifier();
-        socket = new ChatSocketHandler(wiring.chatService(verifier, Clock.systemUTC()));
-        moderation = new ModerationHandler(wiring.moderationService(Clock.systemUTC()));
+        settings.put("CHAT_TICKET_SECRET", SECRET);
+        settings.put("BRAND_NAME", "Cyber Deals");
+        settings.putAll(extraSettings);
+        wiring = new ChatWiring(new AppConfig(settings), publisher);
+        var service = wiring.chatService(issuer.verifier(), clock);
+        chat = new ChatHandler(service);
+        send = new ChatSendHandler(service);
+        moderation = new ModerationHandler(wiring.moderationService(clock));
     }
 
     @Override
@@ -109,83 +136,44 @@ final class ChatFixture implements AutoCloseable {
         return id;
     }
 
-    String token(String issuerUrl, String audience, List<String> groups) {
-        return issuer.token(issuerUrl, audience, groups);
+    void endSession(String sessionId) {
+        client.updateItem(u -> u.tableName(SESSIONS).key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId),
+                "sk", AttributeValue.fromS("META"))).updateExpression("SET #s = :e")
+                .expressionAttributeNames(Map.of("#s", "status")).expressionAttributeValues(Map.of(":e", AttributeValue.fromS("ENDED"))));
     }
 
     String hostToken() {
         return issuer.hostToken();
     }
 
-    APIGatewayV2WebSocketResponse connect(String connectionId, Map<String, String> query) {
-        APIGatewayV2WebSocketEvent event = wsEvent("$connect", connectionId, null);
-        event.setQueryStringParameters(query);
-        return socket.handleRequest(event, new TestContext("ChatSocketFunction"));
-    }
-
-    String connectViewer(String sessionId, String name) {
-        String id = newConnectionId();
-        APIGatewayV2WebSocketResponse r = connect(id, Map.of("sessionId", sessionId, "name", name));
-        if (r.getStatusCode() != 200) {
-            throw new AssertionError("connect refused: " + r.getStatusCode() + " " + r.getBody());
-        }
-        return id;
-    }
-
-    APIGatewayV2WebSocketResponse disconnect(String connectionId) {
-        return socket.handleRequest(wsEvent("$disconnect", connectionId, null), new TestContext("ChatSocketFunction"));
-    }
-
-    /** Sends a frame to the route API Gateway would select; returns the route response body (null = nothing). */
-    String frame(String connectionId, String routeKey, String body) {
-        return socket.handleRequest(wsEvent(routeKey, connectionId, body), new TestContext("ChatSocketFunction")).getBody();
-    }
-
-    String say(String connectionId, String text) {
-        return frame(connectionId, "sendMessage", Json.write(Map.of("action", "sendMessage", "text", text)));
-    }
-
-    static String newConnectionId() {
-        return UUID.randomUUID().toString().replace("-", "").substring(0, 14) + "=";
-    }
-
-    static APIGatewayV2WebSocketEvent wsEvent(String routeKey, String connectionId, String body) {
-        APIGatewayV2WebSocketEvent event = new APIGatewayV2WebSocketEvent();
-        APIGatewayV2WebSocketEvent.RequestContext context = new APIGatewayV2WebSocketEvent.RequestContext();
-        context.setRouteKey(routeKey);
-        context.setConnectionId(connectionId);
-        context.setEventType(routeKey.equals("$connect") ? "CONNECT" : routeKey.equals("$disconnect") ? "DISCONNECT" : "MESSAGE");
-        context.setStage("live");
-        context.setDomainName("localhost");
-        event.setRequestContext(context);
-        event.setBody(body);
-        return event;
-    }
-
-    long viewerCount(String sessionId) {
-        return wiring.connections().viewerCount(sessionId);
-    }
-
-    int storedConnections(String sessionId) {
-        List<String> ids = new ArrayList<>();
-        wiring.connections().forEachPage(sessionId, page -> page.forEach(c -> ids.add(c.connectionId())));
-        return ids.size();
-    }
-
-    record Http(int status, JsonNode body) {
+    record Http(int status, JsonNode body, Map<String, String> headers) {
         String errorCode() {
             return body == null ? null : body.path("error").path("code").asText(null);
         }
     }
 
-    Http admin(String method, String routeKey, Map<String, String> path, String body, boolean host) {
+    /** A request as API Gateway (payload v2.0) sends it to {@code handler}. */
+    static Http call(ApiHandler handler, String method, String routeKey, Map<String, String> path, String body,
+                     Map<String, String> headers, boolean hostClaims, String sourceIp) {
+        return call(handler, method, routeKey, path, null, body, headers, hostClaims, sourceIp);
+    }
+
+    static Http call(ApiHandler handler, String method, String routeKey, Map<String, String> path, Map<String, String> query,
+                     String body, Map<String, String> headers, boolean hostClaims, String sourceIp) {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+        event.setQueryStringParameters(query);
         event.setRouteKey(method + " " + routeKey);
         event.setPathParameters(path);
         event.setBody(body);
-        event.setHeaders(Map.of("content-type", "application/json"));
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.putIfAbsent("content-type", "application/json");
+        event.setHeaders(h);
         APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
-        if (host) {
+        APIGatewayV2HTTPEvent.RequestContext.Http http = new APIGatewayV2HTTPEvent.RequestContext.Http();
+        http.setMethod(method);
+        http.setSourceIp(sourceIp);
+        context.setHttp(http);
+        if (hostClaims) {
             APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
             APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
             jwt.setClaims(Map.of("sub", "host-1", "cognito:groups", "[hosts]"));
@@ -193,7 +181,41 @@ final class ChatFixture implements AutoCloseable {
             context.setAuthorizer(authorizer);
         }
         event.setRequestContext(context);
-        APIGatewayV2HTTPResponse r = moderation.handleRequest(event, new TestContext("ChatModerationFunction"));
-        return new Http(r.getStatusCode(), r.getBody() == null || r.getBody().isEmpty() ? null : json(r.getBody()));
+        APIGatewayV2HTTPResponse r = handler.handleRequest(event, new TestContext("ChatFunction"));
+        return new Http(r.getStatusCode(), r.getBody() == null || r.getBody().isEmpty() ? null : json(r.getBody()),
+                r.getHeaders() == null ? Map.of() : r.getHeaders());
+    }
+
+    Http admin(String method, String routeKey, Map<String, String> path, String body, boolean host) {
+        return call(moderation, method, routeKey, path, body, Map.of(), host, "203.0.113.7");
+    }
+
+    Http ticket(String sessionId, String nameJson, String sourceIp) {
+        return call(chat, "POST", "/sessions/{sessionId}/chat-tickets", Map.of("sessionId", sessionId), nameJson, Map.of(), false, sourceIp);
+    }
+
+    /** A ticket for {@code name} from a fresh address (so tests do not share the per-IP limit). */
+    JsonNode ticketFor(String sessionId, String name) {
+        int n = ADDRESSES.incrementAndGet();
+        Http r = ticket(sessionId, Json.write(Map.of("name", name)), "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
+        if (r.status() != 201) {
+            throw new AssertionError("ticket refused: " + r.status() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    Http say(String sessionId, String ticket, String text) {
+        return call(send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
+                Json.write(Map.of("text", text)), ticket == null ? Map.of() : Map.of("X-Chat-Ticket", ticket), false, "198.51.100.1");
+    }
+
+    Http hostSays(String sessionId, String token, String text) {
+        return call(send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
+                Json.write(Map.of("text", text)), Map.of("Authorization", "Bearer " + token), false, "198.51.100.1");
+    }
+
+    Http recent(String sessionId, String limit) {
+        return call(chat, "GET", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
+                limit == null ? null : Map.of("limit", limit), null, Map.of(), false, "198.51.100.1");
     }
 }

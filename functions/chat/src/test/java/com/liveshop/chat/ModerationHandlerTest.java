@@ -3,13 +3,14 @@ package com.liveshop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.shared.realtime.Channels;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Host moderation routes on DynamoDB Local: delete, pin, ban, blocklist; bad input and auth. */
+/** Host moderation routes on DynamoDB Local: delete, pin, ban, blocklist, slow mode; bad input and auth. */
 class ModerationHandlerTest {
 
     private static ChatFixture f;
@@ -24,24 +25,22 @@ class ModerationHandlerTest {
         f.close();
     }
 
-    private static String lastMessageId(String connectionId) {
-        var frames = f.gateway.frames(connectionId);
-        return frames.stream().filter(j -> j.path("type").asText().equals("chat")).reduce((a, b) -> b).orElseThrow()
-                .get("messageId").asText();
+    private static String said(String session, String ticket, String text) {
+        ChatFixture.Http sent = f.say(session, ticket, text);
+        assertThat(sent.status()).as(String.valueOf(sent.body())).isEqualTo(202);
+        return sent.body().path("messageId").asText();
     }
 
     @Test
-    void deletingAMessageBroadcastsItAndAnUnknownOneIs404() {
+    void deletingAMessagePublishesItAndAnUnknownOneIs404() {
         String session = f.session("LIVE");
-        String ann = f.connectViewer(session, "Ann");
-        f.say(ann, "delete me");
-        String messageId = lastMessageId(ann);
+        String ann = f.ticketFor(session, "Ann").path("ticket").asText();
+        String messageId = said(session, ann, "delete me");
         var path = Map.of("sessionId", session, "messageId", messageId);
         assertThat(f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}", path, null, true).status()).isEqualTo(204);
-        assertThat(f.gateway.frames(ann)).anySatisfy(j -> {
-            assertThat(j.path("type").asText()).isEqualTo("messageDeleted");
-            assertThat(j.path("messageId").asText()).isEqualTo(messageId);
-        });
+        assertThat(f.publisher.show(session, "messageDeleted")).singleElement()
+                .satisfies(j -> assertThat(j.path("messageId").asText()).isEqualTo(messageId));
+        assertThat(f.recent(session, null).body().path("messages")).isEmpty();
         ChatFixture.Http again = f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}", path, null, true);
         assertThat(again.status()).isEqualTo(404);
         assertThat(again.errorCode()).isEqualTo("MESSAGE_NOT_FOUND");
@@ -50,19 +49,16 @@ class ModerationHandlerTest {
     }
 
     @Test
-    void pinningBroadcastsThePinnedMessageAndStoresItOnTheSession() {
+    void pinningPublishesThePinnedMessageAndStoresItOnTheSession() {
         String session = f.session("LIVE");
-        String ann = f.connectViewer(session, "Ann");
-        f.say(ann, "<b>pin</b> me");
-        String messageId = lastMessageId(ann);
+        String ann = f.ticketFor(session, "Ann").path("ticket").asText();
+        String messageId = said(session, ann, "<b>pin</b> me");
         ChatFixture.Http pinned = f.admin("POST", "/sessions/{sessionId}/pin", Map.of("sessionId", session),
                 "{\"messageId\":\"" + messageId + "\"}", true);
         assertThat(pinned.status()).isEqualTo(200);
         assertThat(pinned.body().path("pinned").path("text").asText()).isEqualTo("<b>pin</b> me");
-        assertThat(f.gateway.frames(ann)).anySatisfy(j -> {
-            assertThat(j.path("type").asText()).isEqualTo("pinned");
-            assertThat(j.path("message").path("messageId").asText()).isEqualTo(messageId);
-        });
+        assertThat(f.publisher.show(session, "pinned")).singleElement()
+                .satisfies(j -> assertThat(j.path("message").path("messageId").asText()).isEqualTo(messageId));
         var meta = f.client.getItem(g -> g.tableName(ChatFixture.SESSIONS).key(Map.of(
                 "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + session),
                 "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META")))).item();
@@ -73,23 +69,61 @@ class ModerationHandlerTest {
     }
 
     @Test
-    void banningAConnectionClosesEveryConnectionOfThatNameAndFixesTheCount() throws Exception {
+    void aBanByTicketStopsThatTicketAndItsNameAndLookAlikesGetNoNewTicket() {
         String session = f.session("LIVE");
-        String troll1 = f.connectViewer(session, "Troll");
-        String troll2 = f.connectViewer(session, "troll");
-        String ann = f.connectViewer(session, "Ann");
-        String host = ChatFixture.newConnectionId();
-        f.connect(host, Map.of("sessionId", session, "name", "Troll", "token", f.hostToken()));
+        JsonNode troll = f.ticketFor(session, "Troll");
+        JsonNode ann = f.ticketFor(session, "Ann");
+        said(session, troll.path("ticket").asText(), "buy elsewhere");
+
         ChatFixture.Http ban = f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session),
-                "{\"connectionId\":\"" + troll1 + "\"}", true);
-        assertThat(ban.status()).isEqualTo(200);
-        assertThat(ban.body().path("closedConnections").asInt()).isEqualTo(2);
-        assertThat(f.gateway.closed).contains(troll1, troll2).doesNotContain(ann, host);
-        assertThat(f.viewerCount(session)).isEqualTo(1);
-        f.disconnect(troll1);
-        assertThat(f.viewerCount(session)).isEqualTo(1);
-        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session),
-                "{\"connectionId\":\"" + host + "\"}", true).errorCode()).isEqualTo("CANNOT_BAN_HOST");
+                "{\"ticketId\":\"" + troll.path("ticketId").asText() + "\"}", true);
+
+        assertThat(ban.status()).as(String.valueOf(ban.body())).isEqualTo(200);
+        assertThat(ban.body().path("name").asText()).isEqualTo("Troll");
+        assertThat(f.say(session, troll.path("ticket").asText(), "again").errorCode()).isEqualTo("BANNED");
+        assertThat(f.say(session, ann.path("ticket").asText(), "hi").status()).isEqualTo(202);
+        for (String lookAlike : new String[] {"Troll", "troll", "TroII", "Tr0ll", "Troll\u200b", "ＴＲＯＬＬ", "Тroll"}) {
+            ChatFixture.Http refused = f.ticket(session, com.liveshop.shared.json.Json.write(Map.of("name", lookAlike)), "192.0.2.9");
+            assertThat(refused.errorCode()).as(lookAlike).isIn("BANNED", "INVALID_FIELD");
+        }
+        assertThat(f.ticket(session, "{\"name\":\"TroII\"}", "192.0.2.9").errorCode()).isEqualTo("BANNED");
+        // The host console hears of it on the hosts channel; viewers do not.
+        assertThat(f.publisher.on(Channels.hosts(session))).singleElement()
+                .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("banned"));
+        assertThat(f.publisher.show(session, "banned")).isEmpty();
+    }
+
+    @Test
+    void aBanByNameStopsEveryTicketHeldUnderItOrALookAlike() {
+        String session = f.session("LIVE");
+        String first = f.ticketFor(session, "Spammer").path("ticket").asText();
+        String second = f.ticketFor(session, "SPAMMER").path("ticket").asText();
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session), "{\"name\":\"spammer\"}", true)
+                .status()).isEqualTo(200);
+        assertThat(f.say(session, first, "x").errorCode()).isEqualTo("BANNED");
+        assertThat(f.say(session, second, "x").errorCode()).isEqualTo("BANNED");
+    }
+
+    @Test
+    void chatSettingsAreStoredPublishedAndValidated() {
+        String session = f.session("LIVE");
+        var path = Map.of("sessionId", session);
+        ChatFixture.Http set = f.admin("PUT", "/sessions/{sessionId}/chat-settings", path,
+                "{\"messagesPerSecond\":5,\"slowModeSeconds\":30}", true);
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body().path("slowModeSeconds").asInt()).isEqualTo(30);
+        assertThat(f.publisher.show(session, "chatSettings")).singleElement()
+                .satisfies(j -> assertThat(j.path("messagesPerSecond").asInt()).isEqualTo(5));
+        for (String bad : new String[] {"{\"messagesPerSecond\":0,\"slowModeSeconds\":0}", "{\"messagesPerSecond\":101,\"slowModeSeconds\":0}",
+                "{\"messagesPerSecond\":5,\"slowModeSeconds\":301}", "{\"messagesPerSecond\":5}", "{\"messagesPerSecond\":\"5\",\"slowModeSeconds\":1}",
+                "{\"messagesPerSecond\":5.5,\"slowModeSeconds\":1}", "[]"}) {
+            assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, bad, true).status()).as(bad).isEqualTo(400);
+        }
+        assertThat(f.publisher.show(session, "chatSettings")).hasSize(1);
+        assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, "{\"messagesPerSecond\":5,\"slowModeSeconds\":1}", false)
+                .status()).isEqualTo(401);
+        assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", Map.of("sessionId", UUID.randomUUID().toString()),
+                "{\"messagesPerSecond\":5,\"slowModeSeconds\":1}", true).status()).isEqualTo(404);
     }
 
     @Test
@@ -97,8 +131,11 @@ class ModerationHandlerTest {
         String session = f.session("LIVE");
         var path = Map.of("sessionId", session);
         assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{}", true).status()).isEqualTo(400);
-        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"name\":\"a\",\"connectionId\":\"b\"}", true).status()).isEqualTo(400);
-        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"connectionId\":\"nobody\"}", true).status()).isEqualTo(404);
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"name\":\"a\",\"ticketId\":\"b\"}", true).status()).isEqualTo(400);
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"ticketId\":\"nobody\"}", true).status()).isEqualTo(400);
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", true).errorCode())
+                .isEqualTo("TICKET_NOT_FOUND");
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", path, "{\"name\":\"...\"}", true).status()).isEqualTo(400);
         assertThat(f.admin("PUT", "/sessions/{sessionId}/blocklist", path, "{\"words\":\"scam\"}", true).status()).isEqualTo(400);
         assertThat(f.admin("PUT", "/sessions/{sessionId}/blocklist", path, "{\"words\":[\"\"]}", true).status()).isEqualTo(400);
         assertThat(f.admin("PUT", "/sessions/{sessionId}/blocklist", path, "not json", true).status()).isEqualTo(400);

@@ -36,7 +36,7 @@ class StockSignalHandlerTest {
     }
 
     private static StockSignalHandler handlerAt(Instant now) {
-        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.wiring.broadcaster(), Clock.fixed(now, ZoneOffset.UTC)),
+        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.publisher, Clock.fixed(now, ZoneOffset.UTC)),
                 f.wiring.products());
     }
 
@@ -94,8 +94,8 @@ class StockSignalHandlerTest {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Long.toString(v));
     }
 
-    private static List<JsonNode> stockFrames(String connectionId) {
-        return f.gateway.frames(connectionId).stream().filter(j -> j.path("type").asText().equals("stock")).toList();
+    private static List<JsonNode> stockFrames(String sessionId) {
+        return f.publisher.show(sessionId, "stock");
     }
 
     @Test
@@ -103,23 +103,21 @@ class StockSignalHandlerTest {
         String sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
         String session = liveSessionFeaturing(sku);
         String other = liveSessionFeaturing("other-" + sku);
-        String ann = f.connectViewer(session, "Ann");
-        String bob = f.connectViewer(other, "Bob");
 
         // One batch with three changes of the sku and one of an unfeatured sku: one frame, the last figure.
         handlerAt(T0).handleRequest(stockChanges(sku, 49, sku, 48, "unfeatured", 3, sku, 47), new TestContext("StockSignalFunction"));
-        assertThat(stockFrames(ann)).singleElement().satisfies(frame -> {
+        assertThat(stockFrames(session)).singleElement().satisfies(frame -> {
             assertThat(frame.path("sku").asText()).isEqualTo(sku);
             assertThat(frame.path("available").asLong()).isEqualTo(47);
         });
-        assertThat(stockFrames(bob)).isEmpty();
+        assertThat(stockFrames(other)).isEmpty();
 
         // Within the second: held back. After it: the new figure; the same figure again: nothing.
         handlerAt(T0.plusMillis(500)).handleRequest(stockChanges(sku, 40), new TestContext("StockSignalFunction"));
-        assertThat(stockFrames(ann)).hasSize(1);
+        assertThat(stockFrames(session)).hasSize(1);
         handlerAt(T0.plusMillis(1_100)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
         handlerAt(T0.plusMillis(2_200)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
-        assertThat(stockFrames(ann)).extracting(j -> j.path("available").asLong()).containsExactly(47L, 39L);
+        assertThat(stockFrames(session)).extracting(j -> j.path("available").asLong()).containsExactly(47L, 39L);
     }
 
     @Test

@@ -7,12 +7,16 @@ import com.liveshop.sessions.service.HighlightService;
 import com.liveshop.sessions.service.ReminderService;
 import com.liveshop.sessions.service.SessionService;
 import com.liveshop.sessions.service.StreamLifecycleService;
+import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.realtime.AppSyncEventsPublisher;
+import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
+import java.util.OptionalLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ivs.IvsClient;
 
@@ -21,6 +25,12 @@ import software.amazon.awssdk.services.ivs.IvsClient;
  * IVS client is made only by the functions that call IVS; tests pass their own {@link LiveVideo}.
  */
 public final class SessionsWiring {
+
+    /**
+     * GetStream calls per second of the viewer-count function: IVS allows 5 GetStream requests/s per account (each
+     * control-plane operation has its own 5 TPS), and 4 leaves room for the SDK's retries; 50 live shows take ≤ 12.5 s.
+     */
+    public static final int GET_STREAM_PER_SECOND = 4;
 
     private final AppConfig app;
     private final SessionRepository sessions;
@@ -47,6 +57,7 @@ public final class SessionsWiring {
             @Override public String streamKey(String channelArn) { throw new UnsupportedOperationException(); }
             @Override public boolean stopStream(String channelArn) { throw new UnsupportedOperationException(); }
             @Override public void putMetadata(String channelArn, String metadata) { throw new UnsupportedOperationException(); }
+            @Override public OptionalLong viewerCount(String channelArn) { throw new UnsupportedOperationException(); }
         };
     }
 
@@ -77,6 +88,17 @@ public final class SessionsWiring {
 
     public StreamLifecycleService lifecycleService(EventPublisher events) {
         return new StreamLifecycleService(sessions, events, app.required(SessionsConfig.REPLAY_BASE_URL));
+    }
+
+    /** The viewer-count function's service; the handler paces GetStream at {@value #GET_STREAM_PER_SECOND} calls/s. */
+    public ViewerCountService viewerCountService(LiveVideo video, ChannelPublisher publisher, Clock clock,
+                                                 ViewerCountService.Sleeper sleeper, ViewerCountService.Pacer pacer) {
+        return new ViewerCountService(sessions, video, publisher, clock, sleeper, pacer, ViewerCountService.Cadence.DEFAULT);
+    }
+
+    /** AppSync Events HTTP publish to EVENTS_HTTP_ENDPOINT, signed with the function's role. */
+    public ChannelPublisher channelPublisher() {
+        return AppSyncEventsPublisher.fromConfig(app);
     }
 
     /** PutEvents to EVENT_BUS_NAME (required by the lifecycle and highlight functions). */

@@ -3,6 +3,7 @@ package com.liveshop.sessions;
 import com.liveshop.sessions.ivs.LiveVideo;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +21,11 @@ final class FakeLiveVideo implements LiveVideo {
     final AtomicInteger putAttempts = new AtomicInteger();
     /** The next this-many PutMetadata calls fail with ThrottledException. */
     final AtomicInteger throttleNext = new AtomicInteger();
+    /** GetStream's viewerCount per broadcasting channel (0 when not set). */
+    final Map<String, Long> viewers = new ConcurrentHashMap<>();
+    /** Channels whose GetStream fails with ThrottledException. */
+    final Set<String> getStreamFails = ConcurrentHashMap.newKeySet();
+    final List<String> getStreamCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger channels = new AtomicInteger();
 
     @Override
@@ -58,5 +64,14 @@ final class FakeLiveVideo implements LiveVideo {
             throw new NotBroadcastingException("not broadcasting");
         }
         metadata.add(new Metadata(channelArn, text));
+    }
+
+    @Override
+    public OptionalLong viewerCount(String channelArn) {
+        getStreamCalls.add(channelArn);
+        if (getStreamFails.contains(channelArn)) {
+            throw new ThrottledException("throttled");
+        }
+        return broadcasting.contains(channelArn) ? OptionalLong.of(viewers.getOrDefault(channelArn, 0L)) : OptionalLong.empty();
     }
 }

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *
  * <pre>
  * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|all]
- *      [--connections 2000] [--rounds 5]   (chat-fanout)
+ *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
@@ -77,7 +77,7 @@ public final class Bench {
             try (InputStream in = resource("template.yaml")) {
                 Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            ChatFanoutBench.run(template, bench.opt("connections", 2000), bench.opt("rounds", 5));
+            ChatFanoutBench.run(template, bench.opt("subscribers", 2000), bench.opt("rounds", 5));
             System.exit(0);
         }
         try {

@@ -48,6 +48,8 @@ final class IvsChannel {
 
     private Broadcast broadcast;
     private boolean deleted;
+    /** A simulated audience ({@code POST /_local/ivs/viewers}): while set, GetStream's viewerCount instead of the players. */
+    private Integer audience;
     private final Map<String, WsContext> players = new ConcurrentHashMap<>();
     private final Deque<LocalIvs.Cue> cues = new ArrayDeque<>();
 
@@ -143,6 +145,17 @@ final class IvsChannel {
 
     int players() {
         return players.size();
+    }
+
+    /** Sets (or with null clears) the simulated audience; returns the viewer count GetStream now answers. */
+    synchronized int audience(Integer count) {
+        audience = count;
+        return viewerCount();
+    }
+
+    /** What GetStream answers as viewerCount: the simulated audience while set, else the connected players. */
+    synchronized int viewerCount() {
+        return audience != null ? audience : players.size();
     }
 
     /**

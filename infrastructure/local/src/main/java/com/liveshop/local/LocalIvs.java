@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /_local/ivs/broadcast} playing OBS: a stream starts or ends and IVS's EventBridge events go
  *       to the default bus of {@link LocalEventBridge}, so the template's rules route them;</li>
  *   <li>local "players" on {@code ws://…/_local/player?channelArn=…}, which receive each accepted metadata as
- *       the IVS Web Player's {@code TEXT_METADATA_CUE} event.</li>
+ *       the IVS Web Player's {@code TEXT_METADATA_CUE} event; GetStream's {@code viewerCount} is how many are
+ *       connected, unless {@code POST /_local/ivs/viewers} set a simulated audience (a rehearsal of a big show
+ *       without thousands of sockets).</li>
  * </ul>
  * Stream keys are secrets: they appear only in CreateChannel and GetStreamKey answers, never in a log line.
  */
@@ -50,6 +52,9 @@ public final class LocalIvs implements LocalService {
     public static final String PATH = "/_local/aws/ivs";
     public static final String BROADCAST_PATH = "/_local/ivs/broadcast";
     public static final String CHANNELS_PATH = "/_local/ivs/channels";
+    public static final String VIEWERS_PATH = "/_local/ivs/viewers";
+    /** The largest simulated audience {@code POST /_local/ivs/viewers} accepts. */
+    public static final int MAX_SIMULATED_VIEWERS = 10_000_000;
     public static final String PLAYER_PATH = "/_local/player";
     public static final int MAX_METADATA_BYTES = 1024;
     public static final int METADATA_REQUESTS_PER_SECOND = 5;
@@ -161,6 +166,7 @@ public final class LocalIvs implements LocalService {
     public void register(RoutesConfig routes) {
         routes.post(PATH + "/{operation}", this::handleApi);
         routes.post(BROADCAST_PATH, this::handleBroadcast);
+        routes.post(VIEWERS_PATH, this::handleViewers);
         routes.get(CHANNELS_PATH, ctx -> LocalJson.write(ctx, 200, channels().stream().map(LocalIvs::channelView).toList()));
         routes.addWsHandler(WsHandlerType.WEBSOCKET, PLAYER_PATH, ws -> {
             ws.onConnect(this::playerConnected);
@@ -176,6 +182,8 @@ public final class LocalIvs implements LocalService {
                 + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), ListStreamKeys, GetStreamKey, DeleteChannel");
         d.put("POST " + BROADCAST_PATH, "{\"channelArn\", \"action\": \"start\"|\"stop\"} plays OBS: the stream goes live with a new "
                 + "stream_id / ends, and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
+        d.put("POST " + VIEWERS_PATH, "{\"channelArn\", \"count\": 0.." + MAX_SIMULATED_VIEWERS + "|null} a simulated audience: "
+                + "while set, GetStream's viewerCount is count instead of the connected players (across broadcasts); null clears it");
         d.put("GET " + CHANNELS_PATH, "the local IVS channels and their current or last stream (no stream keys)");
         d.put("WS " + PLAYER_PATH + "?channelArn=", "a local player: receives {\"type\":\"TEXT_METADATA_CUE\",\"text\",\"streamTimeMs\"} "
                 + "for every PutMetadata on the live channel");
@@ -205,6 +213,29 @@ public final class LocalIvs implements LocalService {
                 throw new Refused(409, "NOT_BROADCASTING", "Channel " + channelArn + " is not live");
             }
             return stream(channel.arn, end(channel));
+        }
+    }
+
+    /**
+     * Sets a channel's simulated audience (GetStream's viewerCount while set) or, with {@code count} null, clears it so
+     * the connected players count again, exactly as {@code POST /_local/ivs/viewers} does. Returns the viewer count
+     * GetStream now answers.
+     */
+    public int simulateViewers(String channelArn, Integer count) {
+        if (count != null && (count < 0 || count > MAX_SIMULATED_VIEWERS)) {
+            throw new Refused(400, "VALIDATION_FAILED", "count must be an integer from 0 to " + MAX_SIMULATED_VIEWERS + ", or null");
+        }
+        IvsChannel channel = channels.get(channelArn == null ? "" : channelArn);
+        if (channel == null) {
+            throw new Refused(404, "CHANNEL_NOT_FOUND", "No IVS channel " + channelArn);
+        }
+        synchronized (channel) {
+            if (channel.deleted()) {
+                throw new Refused(404, "CHANNEL_NOT_FOUND", "No IVS channel " + channelArn);
+            }
+            int viewers = channel.audience(count);
+            LOG.info("IVS channel {}: {}", channel.arn, count == null ? "simulated audience cleared" : "simulated audience of " + count);
+            return viewers;
         }
     }
 
@@ -321,7 +352,7 @@ public final class LocalIvs implements LocalService {
         stream.put("startTime", broadcast.startTime().toString());
         stream.put("state", "LIVE");
         stream.put("health", "HEALTHY");
-        stream.put("viewerCount", channel.players());
+        stream.put("viewerCount", channel.viewerCount());
         return wrap("stream", stream);
     }
 
@@ -472,6 +503,43 @@ public final class LocalIvs implements LocalService {
         try {
             Stream stream = broadcast(arn.asText(), Action.valueOf(action.asText().toUpperCase(Locale.ROOT)));
             LocalJson.write(ctx, 200, streamView(stream));
+        } catch (Refused e) {
+            LocalJson.error(ctx, e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    void handleViewers(Context ctx) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            LocalJson.error(ctx, 400, "INVALID_JSON", "Body must be a JSON object {\"channelArn\": …, \"count\": 0.."
+                    + MAX_SIMULATED_VIEWERS + " | null}");
+            return;
+        }
+        JsonNode arn = body.get("channelArn");
+        if (arn == null || !arn.isTextual() || arn.asText().isBlank()) {
+            LocalJson.error(ctx, 400, "VALIDATION_FAILED", "channelArn is required (a string)");
+            return;
+        }
+        JsonNode count = body.get("count");
+        // An integer in range, or an explicit null to clear; 1.5, "12", true, a missing count or 1e12 are refused.
+        boolean clear = count != null && count.isNull();
+        if (!clear && (count == null || !count.isIntegralNumber() || !count.canConvertToInt()
+                || count.intValue() < 0 || count.intValue() > MAX_SIMULATED_VIEWERS)) {
+            LocalJson.error(ctx, 400, "VALIDATION_FAILED", "count is required: an integer from 0 to " + MAX_SIMULATED_VIEWERS
+                    + ", or null to clear the simulated audience");
+            return;
+        }
+        try {
+            int viewers = simulateViewers(arn.asText(), clear ? null : count.intValue());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("channelArn", arn.asText());
+            out.put("viewerCount", viewers);
+            LocalJson.write(ctx, 200, out);
         } catch (Refused e) {
             LocalJson.error(ctx, e.status(), e.code(), e.getMessage());
         }

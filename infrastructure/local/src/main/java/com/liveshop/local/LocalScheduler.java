@@ -13,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,6 +43,15 @@ public final class LocalScheduler implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * EventBridge Scheduler invokes each target on its own, so one function that runs long (the viewer-count poller
+     * spends most of its minute between rounds) must not hold up the others: the timer only fires, invocations run here.
+     */
+    private final ExecutorService invocations = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-schedule-invocation");
+        t.setDaemon(true);
+        return t;
+    });
 
     public LocalScheduler(Clock clock) {
         this.clock = clock;
@@ -64,7 +75,7 @@ public final class LocalScheduler implements AutoCloseable {
                 continue;
             }
             long millis = period.get().toMillis();
-            timer.scheduleAtFixedRate(() -> run(schedule), millis, millis, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> fire(schedule), millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -76,6 +87,15 @@ public final class LocalScheduler implements AutoCloseable {
         }
         Schedule schedule = schedules.get(0);
         return Optional.of(schedule.target().invoke(payload(schedule)));
+    }
+
+    /** What the timer does when a schedule is due: start its invocation and return at once. */
+    void fire(Schedule schedule) {
+        try {
+            invocations.execute(() -> run(schedule));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Schedule {} fired while the scheduler closes", schedule.name());
+        }
     }
 
     private void run(Schedule schedule) {
@@ -125,5 +145,6 @@ public final class LocalScheduler implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        invocations.shutdownNow();
     }
 }

@@ -40,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
     /** The template's secret that holds the webhook key. */
     static final String WEBHOOK_SECRET_ID = "PaymentWebhookSecret";
+    /** Chat tickets are signed with a key made at each start: tickets of an earlier run are not valid. */
+    static final String CHAT_TICKET_SECRET_ID = "ChatTicketSecret";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
@@ -56,7 +58,6 @@ public final class LocalStack implements AutoCloseable {
     private JwtAuthorizer jwt;
     private LocalEventBridge eventBridge;
     private LocalIvs ivs;
-    private WebSocketApiEmulator webSockets;
     private LocalAppSyncEvents events;
     private LocalScheduler scheduler;
     private LocalStreams streams;
@@ -156,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
         url = "http://" + displayHost + ":" + httpPort;
         Clock clock = Clock.systemUTC();
 
-        dynamo = quietly(() -> DynamoDbLocal.start(dynamoPort));
+        dynamo = quietly(() -> DynamoDbLocal.start(options.host(), dynamoPort));
         resources.add(dynamo);
         Map<String, String> tables;
         Map<String, String> streamArns;
@@ -166,15 +167,13 @@ public final class LocalStack implements AutoCloseable {
         }
 
         templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns,
-                Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET));
+                Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret()));
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
         resources.add(ivs);
-        webSockets = new WebSocketApiEmulator(url, clock);
-        resources.add(webSockets);
-        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, webSockets));
+        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs));
         // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
         EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
             events = new LocalAppSyncEvents(url, api, jwt, clock);
@@ -186,12 +185,11 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint());
         services.forEach(s -> settings.putAll(s.functionSettings()));
-        // Functions that verify host tokens themselves (WebSocket $connect cannot use the HTTP authorizer)
+        // Functions that verify host tokens themselves (chat's public send route, the hosts channel authorizer)
         // trust the local issuer and its keys instead of Cognito's.
         settings.put("HOST_JWT_ISSUER", jwt.issuer());
         settings.put("HOST_JWT_JWKS_URL", url + "/_local/cognito/.well-known/jwks.json");
         functions = templateFunctions.instantiate(settings);
-        webSockets.load(templateFunctions, functions);
         if (events != null && events.api().lambdaAuthorizerFunction() != null) {
             String authorizerId = events.api().lambdaAuthorizerFunction();
             LocalFunction authorizer = functions.stream().filter(f -> f.logicalId().equals(authorizerId)).findFirst()
@@ -366,11 +364,6 @@ public final class LocalStack implements AutoCloseable {
         return ivs;
     }
 
-    /** The template's WebSocket API(s) at {@code ws://…/ws} and the @connections endpoint. */
-    public WebSocketApiEmulator webSockets() {
-        return webSockets;
-    }
-
     /** The template's AppSync Events API (null if the template has none): endpoints, API key, publishDirect, stats. */
     public LocalAppSyncEvents events() {
         return events;
@@ -408,5 +401,11 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         resources.clear();
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[36];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

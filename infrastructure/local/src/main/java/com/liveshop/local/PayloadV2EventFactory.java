@@ -146,7 +146,7 @@ public final class PayloadV2EventFactory {
     /** Payload v2.0: repeated names joined with commas, as API Gateway does. */
     static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
-        WebSocketEventFactory.queryParameters(rawQuery).forEach((name, values) -> params.put(name, String.join(",", values)));
+        queryValues(rawQuery).forEach((name, values) -> params.put(name, String.join(",", values)));
         return params;
     }
 
@@ -161,5 +161,31 @@ public final class PayloadV2EventFactory {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return "Root=1-" + Long.toHexString(clock.instant().getEpochSecond()) + "-" + HexFormat.of().formatHex(bytes);
+    }
+
+    /** The query string's parameters, decoded, each name with its values in order. */
+    static Map<String, List<String>> queryValues(String rawQuery) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 }

@@ -3,7 +3,9 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.appsync.ChannelSubscriber;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.Channels;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +168,7 @@ class LiveShowTest {
     }
 
     @Test
-    void aViewerOnTheChatSocketSeesTheFeaturedProductItsStockFallAndTheShowEnd() throws Exception {
+    void aViewerOnTheShowsChannelSeesTheFeaturedProductItsStockFallAndTheShowEnd() throws Exception {
         String kettle = product("Kettle", 5900);
         JsonNode session = json(admin("POST", "/sessions", "{\"title\":\"Signals\",\"startsAt\":\""
                 + Instant.now().plusSeconds(60) + "\",\"lineup\":[\"" + kettle + "\"]}"));
@@ -175,28 +177,18 @@ class LiveShowTest {
         broadcast(channelArn, "start");
         awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
 
-        try (TestWsClient viewer = TestWsClient.connect(stack.webSockets().url() + "?sessionId=" + sessionId + "&name=Viewer")) {
+        try (ChannelSubscriber viewer = ChannelSubscriber.withApiKey(stack.events(), Channels.show(sessionId))) {
             assertThat(highlight(sessionId, kettle).statusCode()).isEqualTo(202);
-            assertThat(nextFrame(viewer, "highlight").path("sku").asText()).isEqualTo(kettle);
+            assertThat(viewer.next("highlight").path("sku").asText()).isEqualTo(kettle);
 
             // A hold moves the stock counter; the Catalog stream → StockSignalFunction → a `stock` frame.
             send("POST", "/carts/" + UUID.randomUUID() + "/items", "{\"sku\":\"" + kettle + "\",\"quantity\":2}");
-            JsonNode stock = nextFrame(viewer, "stock");
+            JsonNode stock = viewer.next("stock");
             assertThat(stock.path("sku").asText()).isEqualTo(kettle);
             assertThat(stock.path("available").asLong()).isEqualTo(18);
 
             admin("POST", "/sessions/" + sessionId + "/end", null);
-            assertThat(nextFrame(viewer, "status").path("status").asText()).isEqualTo("ENDED");
-        }
-    }
-
-    /** The next frame of {@code type}, skipping others (viewer counts arrive in between). */
-    private static JsonNode nextFrame(TestWsClient client, String type) throws Exception {
-        while (true) {
-            JsonNode frame = Json.MAPPER.readTree(client.next());
-            if (frame.path("type").asText().equals(type)) {
-                return frame;
-            }
+            assertThat(viewer.next("status").path("status").asText()).isEqualTo("ENDED");
         }
     }
 

@@ -9,14 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A frontend's view of a running local stack: plain HTTP requests to its base URL. */
-final class LocalHttp {
+public final class LocalHttp {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private LocalHttp() {}
 
     /** {@code headers} are name/value pairs; a JSON body gets its content type. */
-    static HttpResponse<String> send(String baseUrl, String method, String path, String body, String... headers) throws Exception {
+    public static HttpResponse<String> send(String baseUrl, String method, String path, String body, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -28,7 +28,7 @@ final class LocalHttp {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static JsonNode json(HttpResponse<String> response) throws Exception {
+    public static JsonNode json(HttpResponse<String> response) throws Exception {
         return Json.MAPPER.readTree(response.body());
     }
 }

@@ -10,9 +10,12 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.LocalAws;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -450,6 +453,79 @@ class LocalIvsTest {
         assertThat(mine.get("state").asText()).isEqualTo("LIVE");
         assertThat(mine.at("/stream/streamId").asText()).startsWith("st-");
         stack.ivs().broadcast(created.channel().arn(), LocalIvs.Action.STOP);
+    }
+
+    // ---- the simulated audience ----
+
+    private static HttpResponse<String> viewers(String channelArn, String count) throws Exception {
+        return post(LocalIvs.VIEWERS_PATH, "{\"channelArn\":\"" + channelArn + "\",\"count\":" + count + "}");
+    }
+
+    private static long viewerCount(String arn) {
+        return ivs.getStream(r -> r.channelArn(arn)).stream().viewerCount();
+    }
+
+    @Test
+    void aSimulatedAudienceReplacesTheConnectedPlayersInGetStreamUntilCleared() throws Exception {
+        String arn = newChannel().channel().arn();
+        WebSocket player = HTTP.newWebSocketBuilder().buildAsync(URI.create(stack.url().replace("http://", "ws://")
+                + LocalIvs.PLAYER_PATH + "?channelArn=" + URLEncoder.encode(arn, StandardCharsets.UTF_8)),
+                new WebSocket.Listener() {}).join();
+        try {
+            await(() -> stack.ivs().players(arn) == 1, "the player connected");
+            stack.ivs().broadcast(arn, LocalIvs.Action.START);
+            assertThat(viewerCount(arn)).as("the connected players").isEqualTo(1);
+
+            HttpResponse<String> set = viewers(arn, "25000");
+            assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+            assertThat(json(set).get("channelArn").asText()).isEqualTo(arn);
+            assertThat(json(set).get("viewerCount").asLong()).isEqualTo(25_000);
+            assertThat(viewerCount(arn)).isEqualTo(25_000);
+
+            assertThat(json(viewers(arn, "0")).get("viewerCount").asLong()).isZero();
+            assertThat(viewerCount(arn)).as("0 is an audience too, not a clear").isZero();
+            assertThat(json(viewers(arn, String.valueOf(LocalIvs.MAX_SIMULATED_VIEWERS))).get("viewerCount").asLong())
+                    .isEqualTo(10_000_000);
+
+            // It belongs to the channel, so it outlives a reconnecting host's broadcast.
+            stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
+            stack.ivs().broadcast(arn, LocalIvs.Action.START);
+            assertThat(viewerCount(arn)).isEqualTo(10_000_000);
+
+            HttpResponse<String> cleared = viewers(arn, "null");
+            assertThat(cleared.statusCode()).isEqualTo(200);
+            assertThat(json(cleared).get("viewerCount").asLong()).as("back to the players").isEqualTo(1);
+            assertThat(viewerCount(arn)).isEqualTo(1);
+            stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
+        } finally {
+            player.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
+    }
+
+    @Test
+    void badSimulatedAudiencesAreRefusedAndChangeNothing() throws Exception {
+        String arn = newChannel().channel().arn();
+        stack.ivs().broadcast(arn, LocalIvs.Action.START);
+        assertThat(viewers(arn, "42").statusCode()).isEqualTo(200);
+        for (String count : List.of("-1", "10000001", "1.5", "\"12\"", "true", "{}", "[3]", "1e12", "99999999999")) {
+            assertError(viewers(arn, count), 400, "VALIDATION_FAILED");
+        }
+        assertError(post(LocalIvs.VIEWERS_PATH, "{\"channelArn\":\"" + arn + "\"}"), 400, "VALIDATION_FAILED");
+        assertError(post(LocalIvs.VIEWERS_PATH, "{\"count\":5}"), 400, "VALIDATION_FAILED");
+        assertError(post(LocalIvs.VIEWERS_PATH, "{\"channelArn\":42,\"count\":5}"), 400, "VALIDATION_FAILED");
+        assertError(post(LocalIvs.VIEWERS_PATH, "not json"), 400, "INVALID_JSON");
+        assertError(post(LocalIvs.VIEWERS_PATH, "[]"), 400, "INVALID_JSON");
+        assertError(viewers("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "5"), 404, "CHANNEL_NOT_FOUND");
+        assertThat(viewerCount(arn)).isEqualTo(42);
+        assertThatThrownBy(() -> stack.ivs().simulateViewers(arn, -1))
+                .isInstanceOfSatisfying(LocalIvs.Refused.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
+        assertThat(viewerCount(arn)).isEqualTo(42);
+        stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
+    }
+
+    @Test
+    void theViewersControlIsDescribed() {
+        assertThat(stack.ivs().describe()).containsKey("POST " + LocalIvs.VIEWERS_PATH);
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) throws Exception {

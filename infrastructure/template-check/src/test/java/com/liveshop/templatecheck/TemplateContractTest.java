@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiHandler;
@@ -156,26 +154,26 @@ class TemplateContractTest {
         }
     }
 
-    /** Every route of every SAM WebSocketApi goes to a function of this template whose handler takes WebSocket events. */
+    /**
+     * One real-time path: live frames are AppSync Events publishes (one call reaches every subscriber). No WebSocket
+     * API, no @connections permission (a call per viewer per frame), and a function that may publish does it to
+     * namespaces of this template only.
+     */
     @Test
-    void everyWebSocketRouteHasAHandlerForWebSocketEvents() {
-        Map<String, Map<String, Object>> apis = template.resourcesOfType("AWS::Serverless::WebSocketApi");
-        for (var api : apis.entrySet()) {
-            Map<String, Object> routes = SamTemplate.map(SamTemplate.map(api.getValue().get("Properties")).get("Routes"));
-            assertThat(routes).as("%s routes", api.getKey()).containsKeys("$connect", "$disconnect", "$default");
-            routes.forEach((routeKey, route) -> {
-                Object arn = SamTemplate.map(route).get("FunctionArn");
-                List<Object> getAtt = SamTemplate.list(SamTemplate.map(arn).get("Fn::GetAtt"));
-                assertThat(getAtt).as("%s.%s FunctionArn is !GetAtt <Function>.Arn", api.getKey(), routeKey).hasSize(2);
-                assertThat(getAtt.get(1)).isEqualTo("Arn");
-                FunctionDef function = template.function(String.valueOf(getAtt.get(0))).orElse(null);
-                assertThat(function).as("%s.%s: function %s of this template", api.getKey(), routeKey, getAtt.get(0)).isNotNull();
-                HandlerTypes.Binding binding = HandlerTypes.requestHandlerBinding(handlerClass(function)).orElseThrow();
-                assertThat(HandlerTypes.rawClass(binding.input())).as("%s.%s handler input", api.getKey(), routeKey)
-                        .isEqualTo(APIGatewayV2WebSocketEvent.class);
-                assertThat(HandlerTypes.rawClass(binding.output())).as("%s.%s handler output", api.getKey(), routeKey)
-                        .isEqualTo(APIGatewayV2WebSocketResponse.class);
-            });
+    void theOnlyRealTimePathIsAppSyncEventsWithNoCallPerViewer() {
+        assertThat(template.resourcesOfType("AWS::Serverless::WebSocketApi")).isEmpty();
+        assertThat(template.resourcesOfType("AWS::ApiGatewayV2::Api")).isEmpty();
+        for (FunctionDef function : template.functions()) {
+            String policies = String.valueOf(template.properties(function.logicalId()).get("Policies"));
+            assertThat(policies).as("%s may call @connections", function.logicalId())
+                    .doesNotContain("execute-api:ManageConnections").doesNotContain("@connections");
+            Map<String, Object> env = SamTemplate.map(SamTemplate.map(template.properties(function.logicalId()).get("Environment")).get("Variables"));
+            if (policies.contains("appsync:EventPublish")) {
+                assertThat(env).as("%s publishes: it needs EVENTS_HTTP_ENDPOINT", function.logicalId()).containsKey("EVENTS_HTTP_ENDPOINT");
+            }
+            if (env.containsKey("EVENTS_HTTP_ENDPOINT")) {
+                assertThat(policies).as("%s has the endpoint but may not publish", function.logicalId()).contains("appsync:EventPublish");
+            }
         }
     }
 

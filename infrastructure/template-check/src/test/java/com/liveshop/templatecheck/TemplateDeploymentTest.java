@@ -28,9 +28,6 @@ class TemplateDeploymentTest {
             "dynamodb:ConditionCheckItem");
     private static final Pattern INDEX_ARN = Pattern.compile("\\$\\{(\\w+)\\.Arn}/index/(\\w+)");
     /** IVS channels and stream keys are created at run time: scoped to this account and region, never '*'. */
-    /** execute-api:ManageConnections on one WebSocket API's stage and one method of @connections. */
-    private static final Pattern CONNECTIONS_ARN = Pattern.compile(
-            "arn:\\$\\{AWS::Partition}:execute-api:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:\\$\\{(\\w+)}/\\$\\{StageName}/(POST|DELETE|GET)/@connections/\\*");
     private static final Pattern IVS_ARN = Pattern.compile(
             "arn:\\$\\{AWS::Partition}:ivs:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(channel|stream-key)/\\*");
 
@@ -215,15 +212,16 @@ class TemplateDeploymentTest {
         Map<String, Object> map = SamTemplate.map(resource);
         if (map.containsKey("Fn::GetAtt")) {
             List<Object> att = SamTemplate.list(map.get("Fn::GetAtt"));
+            if ("ChannelNamespaceArn".equals(att.get(1))) {
+                // appsync:EventPublish on one channel namespace of this template's Event API, never the whole API.
+                assertThat(template.resourcesOfType("AWS::AppSync::ChannelNamespace"))
+                        .as("%s: a channel namespace of this template", logicalId).containsKey(String.valueOf(att.get(0)));
+                return;
+            }
             assertThat(att.get(1)).isEqualTo("Arn");
             assertThat(template.resources()).containsKey(String.valueOf(att.get(0)));
         } else if (map.containsKey("Fn::Sub") && IVS_ARN.matcher(String.valueOf(map.get("Fn::Sub"))).matches()) {
             return;
-        } else if (map.containsKey("Fn::Sub") && CONNECTIONS_ARN.matcher(String.valueOf(map.get("Fn::Sub"))).matches()) {
-            Matcher m = CONNECTIONS_ARN.matcher(String.valueOf(map.get("Fn::Sub")));
-            assertThat(m.matches()).isTrue();
-            assertThat(template.resourcesOfType("AWS::Serverless::WebSocketApi"))
-                    .as("%s: @connections of a WebSocketApi of this template", logicalId).containsKey(m.group(1));
         } else if (map.containsKey("Fn::Sub")) {
             String text = String.valueOf(map.get("Fn::Sub"));
             Matcher m = INDEX_ARN.matcher(text);

@@ -1,39 +1,64 @@
 package com.liveshop.testkit;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * DynamoDB Local, in-memory, inside this JVM, listening on a port for the real SDK client. {@code -sharedDb}: one
  * database whatever the caller's access key and region, so the AWS CLI or NoSQL Workbench with a developer's own
  * credentials sees the same tables as the functions.
+ *
+ * <p>It listens on one address, loopback unless asked otherwise: DynamoDB Local answers anyone with any
+ * credentials, and the tables hold buyers' emails. Its own launcher ({@code ServerRunner}) always binds every
+ * interface, so this builds the same request handler (in memory, shared, no telemetry) and serves it from a
+ * Jetty connector bound to {@code host}.
  */
 public final class DynamoDbLocal implements AutoCloseable {
 
-    private final DynamoDBProxyServer server;
+    public static final String LOOPBACK = "127.0.0.1";
+
+    private final Server server;
+    private final LocalDynamoDBServerHandler handler;
     private final int port;
 
-    private DynamoDbLocal(DynamoDBProxyServer server, int port) {
+    private DynamoDbLocal(Server server, LocalDynamoDBServerHandler handler, int port) {
         this.server = server;
+        this.handler = handler;
         this.port = port;
     }
 
-    /** Starts on {@code port} (0 = any free port). */
+    /** Starts on loopback, {@code port} (0 = any free port). */
     public static DynamoDbLocal start(int port) {
+        return start(LOOPBACK, port);
+    }
+
+    /** Starts on {@code host} ("0.0.0.0": every interface), {@code port} (0 = any free port). */
+    public static DynamoDbLocal start(String host, int port) {
         int chosen = port == 0 ? freePort() : port;
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-sharedDb", "-port", String.valueOf(chosen), "-disableTelemetry"});
+            // In memory, no db path, one shared database, transient statuses not delayed: ServerRunner's
+            // "-inMemory -sharedDb" without its all-interfaces connector and telemetry.
+            LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(
+                    new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost(host);
+            connector.setPort(chosen);
+            server.addConnector(connector);
+            server.setHandler(new DynamoDBProxyServer(chosen, handler).setUpHandler(handler)); // its routes, never started
             server.start();
-            return new DynamoDbLocal(server, chosen);
+            return new DynamoDbLocal(server, handler, chosen);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot start DynamoDB Local on port " + chosen + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot start DynamoDB Local on " + host + ":" + chosen + ": " + e.getMessage(), e);
         }
     }
 
@@ -58,6 +83,7 @@ public final class DynamoDbLocal implements AutoCloseable {
     public void close() {
         try {
             server.stop();
+            handler.close();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot stop DynamoDB Local", e);
         }

@@ -8,11 +8,27 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final java.util.Map<String, String> headers;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, java.util.Map.of());
+    }
+
+    /** With response headers the caller needs, e.g. {@code Retry-After} on a 429. */
+    public ApiException(int status, String code, String message, java.util.Map<String, String> headers) {
         super(message);
         this.status = status;
         this.code = code;
+        this.headers = java.util.Map.copyOf(headers);
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
+    }
+
+    /** 429 with {@code Retry-After} (whole seconds, at least 1). */
+    public static ApiException tooManyRequests(String code, String message, long retryAfterSeconds) {
+        return new ApiException(429, code, message, java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))));
     }
 
     public int status() {

@@ -57,6 +57,13 @@ public final class HttpRequest {
         return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
+    /** The caller's address as API Gateway saw it (requestContext.http.sourceIp); empty when absent. */
+    public String sourceIp() {
+        var context = event.getRequestContext();
+        return context == null || context.getHttp() == null || context.getHttp().getSourceIp() == null ? ""
+                : context.getHttp().getSourceIp();
+    }
+
     public AuthClaims claims() {
         return AuthClaims.from(event);
     }

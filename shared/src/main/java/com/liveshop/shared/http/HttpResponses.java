@@ -34,7 +34,7 @@ public final class HttpResponses {
     }
 
     public static APIGatewayV2HTTPResponse error(ApiException e) {
-        return error(e.status(), e.code(), e.getMessage(), Map.of());
+        return error(e.status(), e.code(), e.getMessage(), e.headers());
     }
 
     public static APIGatewayV2HTTPResponse error(int status, String code, String message, Map<String, String> extraHeaders) {

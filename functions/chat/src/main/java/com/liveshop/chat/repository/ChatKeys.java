@@ -4,25 +4,28 @@ package com.liveshop.chat.repository;
  * Chat items in the Sessions table, next to the sessions module's items (see its SessionKeys).
  *
  * <pre>
- * pk = SESSION#&lt;id&gt;   sk = META                  the session (sessions module); chat adds viewerCount (ADD),
- *                                              blocklist (L of lower-case words), bannedNames (SS, lower case),
- *                                              pinnedMessage (JSON string, read by GET /sessions/{id}),
- *                                              viewersPushedAtMs / viewersPushedCount (the viewers signal lease)
- * pk = SESSION#&lt;id&gt;   sk = CONN#&lt;connectionId&gt;   one WebSocket connection: name, role, connectedAt, rate window, ttl
- * pk = SESSION#&lt;id&gt;   sk = MSG#&lt;ms13&gt;#&lt;messageId&gt;  one chat message (ttl 30 days)
- * pk = CONN#&lt;connectionId&gt;  sk = CONN          connection → session, for $disconnect and messages
+ * pk = SESSION#&lt;id&gt;  sk = META                 the session (sessions module); chat adds blocklist (L of lower-case
+ *                                           words), bannedNames (SS of name skeletons), bannedTickets (SS of
+ *                                           ticket ids), chatMessagesPerSecond / chatSlowModeSeconds (slow mode),
+ *                                           pinnedMessage (JSON string, read by GET /sessions/{id}), stockPushed*
+ * pk = SESSION#&lt;id&gt;  sk = MSG#&lt;ms13&gt;#&lt;messageId&gt;  one chat message (ttl 30 days)
+ * pk = SESSION#&lt;id&gt;  sk = TICKET#&lt;ticketId&gt;   a ticket issued: its name, so a host can ban by ticket (ttl)
+ * pk = CHATLIMIT#&lt;id&gt;#&lt;what&gt;#&lt;key&gt;#&lt;window&gt;  sk = LIMIT   one rate window's count (ttl): tickets per source
+ *                                           IP and minute, messages per ticket and 10 s, the show's messages
+ *                                           per second; or a ticket's last message time (slow mode)
  * </pre>
  *
- * A session's connections are one Query on its partition ({@code begins_with(sk, "CONN#")}), never a Scan.
+ * Rate windows have partitions of their own, so counting never heats the session's partition, and each
+ * window is a new item: the per-show budget item changes every second.
  */
 public final class ChatKeys {
 
     public static final String PK = "pk";
     public static final String SK = "sk";
     public static final String META = "META";
-    public static final String CONN_PREFIX = "CONN#";
-    public static final String CONN = "CONN";
     public static final String MSG_PREFIX = "MSG#";
+    public static final String TICKET_PREFIX = "TICKET#";
+    public static final String LIMIT = "LIMIT";
 
     private ChatKeys() {}
 
@@ -30,16 +33,16 @@ public final class ChatKeys {
         return "SESSION#" + sessionId;
     }
 
-    public static String connectionSk(String connectionId) {
-        return CONN_PREFIX + connectionId;
-    }
-
-    public static String connectionLookupPk(String connectionId) {
-        return CONN_PREFIX + connectionId;
-    }
-
     /** Message ids are {@code <13-digit epoch ms>-<12 hex>}: the sort key follows from the id alone. */
     public static String messageSk(String messageId) {
         return MSG_PREFIX + messageId.substring(0, 13) + "#" + messageId;
+    }
+
+    public static String ticketSk(String ticketId) {
+        return TICKET_PREFIX + ticketId;
+    }
+
+    public static String limitPk(String sessionId, String what, String key, long window) {
+        return "CHATLIMIT#" + sessionId + "#" + what + "#" + key + "#" + window;
     }
 }

@@ -2,24 +2,34 @@ package com.liveshop.chat.repository;
 
 import static com.liveshop.shared.dynamo.Attrs.key;
 import static com.liveshop.shared.dynamo.Attrs.n;
-import static com.liveshop.shared.dynamo.Attrs.num;
 import static com.liveshop.shared.dynamo.Attrs.s;
 import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.ChatMessage;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
-/** Chat messages and a session's moderation state (blocklist, banned names, pinned message) on its META item. */
+/**
+ * Chat messages, tickets, rate windows and a session's moderation state and chat settings (its META item).
+ * Every limit is one conditional write, so it holds across all Lambda environments at once.
+ */
 public class ChatRepository {
+
+    /** This many messages per second per show (and slow mode off) until a host changes it (CHAT_DEFAULT_MESSAGES_PER_SECOND). */
+    public static final int DEFAULT_MESSAGES_PER_SECOND = 20;
 
     private final DynamoDbClient client;
     private final String table;
@@ -32,45 +42,23 @@ public class ChatRepository {
     public Optional<SessionState> session(String sessionId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
-                .projectionExpression("sessionId, #status, viewerCount, blocklist, bannedNames")
+                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, chatMessagesPerSecond, chatSlowModeSeconds")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
         List<String> blocklist = item.containsKey("blocklist") ? item.get("blocklist").l().stream().map(AttributeValue::s).toList() : List.of();
-        Set<String> banned = item.containsKey("bannedNames") ? Set.copyOf(item.get("bannedNames").ss()) : Set.of();
-        return Optional.of(new SessionState(sessionId, str(item, "status"), num(item, "viewerCount"), blocklist, banned));
+        return Optional.of(new SessionState(sessionId, str(item, "status"), blocklist, stringSet(item, "bannedNames"),
+                stringSet(item, "bannedTickets"), item.containsKey("chatMessagesPerSecond") ? intOr(item, "chatMessagesPerSecond", 0) : null,
+                intOr(item, "chatSlowModeSeconds", 0)));
     }
 
-    /** A live session's viewer count and the last count pushed to its connections (null: none yet). */
-    public record ViewerCounts(String sessionId, long viewerCount, Long pushedCount) {}
+    private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? Set.copyOf(item.get(name).ss()) : Set.of();
+    }
 
-    /**
-     * Live sessions' counts, from the sparse byStart index (scheduled and live sessions only: one small
-     * partition, never a Scan).
-     */
-    public List<ViewerCounts> liveViewerCounts() {
-        List<ViewerCounts> out = new java.util.ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            final Map<String, AttributeValue> from = start;
-            var page = client.query(q -> {
-                q.tableName(table).indexName("byStart").keyConditionExpression("gsi1pk = :active")
-                        .filterExpression("#status = :live")
-                        .projectionExpression("sessionId, viewerCount, viewersPushedCount")
-                        .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"), ":live", s("LIVE")));
-                if (from != null) {
-                    q.exclusiveStartKey(from);
-                }
-            });
-            for (Map<String, AttributeValue> item : page.items()) {
-                out.add(new ViewerCounts(str(item, "sessionId"), num(item, "viewerCount"),
-                        item.containsKey("viewersPushedCount") ? num(item, "viewersPushedCount") : null));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+    private static int intOr(Map<String, AttributeValue> item, String name, int fallback) {
+        return item.containsKey(name) ? Integer.parseInt(item.get(name).n()) : fallback;
     }
 
     /** A live session and the sku it features right now. */
@@ -78,28 +66,18 @@ public class ChatRepository {
 
     /** Live sessions that feature a product now, from the sparse byStart index (one small partition). */
     public List<FeaturedSku> liveFeaturedSkus() {
-        List<FeaturedSku> out = new java.util.ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            final Map<String, AttributeValue> from = start;
-            var page = client.query(q -> {
-                q.tableName(table).indexName("byStart").keyConditionExpression("gsi1pk = :active")
+        List<FeaturedSku> out = new ArrayList<>();
+        client.queryPaginator(q -> q.tableName(table).indexName("byStart").keyConditionExpression("gsi1pk = :active")
                         .filterExpression("#status = :live AND attribute_exists(currentHighlight)")
                         .projectionExpression("sessionId, currentHighlight")
                         .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"), ":live", s("LIVE")));
-                if (from != null) {
-                    q.exclusiveStartKey(from);
-                }
-            });
-            for (Map<String, AttributeValue> item : page.items()) {
-                String sku = featuredSku(str(item, "currentHighlight"));
-                if (!sku.isEmpty()) {
-                    out.add(new FeaturedSku(str(item, "sessionId"), sku));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+                        .expressionAttributeValues(Map.of(":active", s("ACTIVE"), ":live", s("LIVE"))))
+                .items().forEach(item -> {
+                    String sku = featuredSku(str(item, "currentHighlight"));
+                    if (!sku.isEmpty()) {
+                        out.add(new FeaturedSku(str(item, "sessionId"), sku));
+                    }
+                });
         return out;
     }
 
@@ -130,21 +108,88 @@ public class ChatRepository {
         }
     }
 
+    // ------------------------------------------------------------------ rate windows
+
+    /**
+     * Counts one more in the window item {@code pk} if it holds fewer than {@code limit}; false (nothing
+     * written) when the window is full. The item expires with {@code ttlEpochSeconds}.
+     */
+    public boolean tryCount(String pk, int limit, long ttlEpochSeconds) {
+        try {
+            client.updateItem(u -> u.tableName(table).key(key(pk, ChatKeys.LIMIT))
+                    .updateExpression("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)")
+                    .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
+                    .expressionAttributeNames(Map.of("#n", "n", "#ttl", "ttl"))
+                    .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(limit), ":ttl", n(ttlEpochSeconds))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Slow mode: records a message at {@code nowMs} on item {@code pk} if the last one was at least
+     * {@code minGapMs} before; otherwise writes nothing and returns the last one's time.
+     */
+    public OptionalLong tooSoonAfter(String pk, long nowMs, long minGapMs, long ttlEpochSeconds) {
+        try {
+            client.updateItem(u -> u.tableName(table).key(key(pk, ChatKeys.LIMIT))
+                    .updateExpression("SET lastAtMs = :now, #ttl = :ttl")
+                    .conditionExpression("attribute_not_exists(lastAtMs) OR lastAtMs <= :before")
+                    .expressionAttributeNames(Map.of("#ttl", "ttl"))
+                    .expressionAttributeValues(Map.of(":now", n(nowMs), ":before", n(nowMs - minGapMs), ":ttl", n(ttlEpochSeconds)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return OptionalLong.empty();
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> old = e.item();
+            return OptionalLong.of(old != null && old.containsKey("lastAtMs") ? Long.parseLong(old.get("lastAtMs").n()) : nowMs);
+        }
+    }
+
+    // ------------------------------------------------------------------ tickets
+
+    /** Records an issued ticket's name (for a ban by ticket id); it expires with the ticket, plus a day. */
+    public void putTicket(String sessionId, String ticketId, String name, String issuedAt, long ttlEpochSeconds) {
+        client.putItem(p -> p.tableName(table).item(Map.of(
+                "pk", s(ChatKeys.sessionPk(sessionId)), "sk", s(ChatKeys.ticketSk(ticketId)),
+                "ticketId", s(ticketId), "name", s(name), "issuedAt", s(issuedAt), "ttl", n(ttlEpochSeconds))));
+    }
+
+    /** The name a ticket was issued for, if it was issued in this session. */
+    public Optional<String> ticketName(String sessionId, String ticketId) {
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.ticketSk(ticketId)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(str(item, "name"));
+    }
+
     // ------------------------------------------------------------------ messages
 
-    public void putMessage(String sessionId, Message m, String connectionId, long ttlEpochSeconds) {
+    public void putMessage(String sessionId, ChatMessage m, long ttlEpochSeconds) {
         Map<String, AttributeValue> item = new HashMap<>(key(ChatKeys.sessionPk(sessionId), ChatKeys.messageSk(m.messageId())));
         item.put("messageId", s(m.messageId()));
         item.put("name", s(m.name()));
         item.put("role", s(m.role()));
         item.put("text", s(m.text()));
         item.put("at", s(m.at()));
-        item.put("connectionId", s(connectionId));
+        if (m.ticketId() != null) {
+            item.put("ticketId", s(m.ticketId()));
+        }
         item.put("ttl", n(ttlEpochSeconds));
         client.putItem(p -> p.tableName(table).item(item));
     }
 
-    public Optional<Message> findMessage(String sessionId, String messageId) {
+    /** The session's latest {@code limit} messages, oldest first (one Query, newest first, reversed). */
+    public List<ChatMessage> recentMessages(String sessionId, int limit) {
+        List<Map<String, AttributeValue>> items = client.query(q -> q.tableName(table)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :msg)")
+                .expressionAttributeValues(Map.of(":pk", s(ChatKeys.sessionPk(sessionId)), ":msg", s(ChatKeys.MSG_PREFIX)))
+                .scanIndexForward(false).limit(limit)).items();
+        List<ChatMessage> out = new ArrayList<>(items.stream().map(ChatRepository::toMessage).toList());
+        Collections.reverse(out);
+        return out;
+    }
+
+    public Optional<ChatMessage> findMessage(String sessionId, String messageId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.messageSk(messageId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toMessage(item));
@@ -169,20 +214,29 @@ public class ChatRepository {
         return true;
     }
 
-    // ------------------------------------------------------------------ moderation state
+    // ------------------------------------------------------------------ moderation state and settings
 
     /** Replaces the blocklist (lower-case words); false when the session does not exist. */
     public boolean setBlocklist(String sessionId, List<String> words) {
         return updateMeta(sessionId, "SET blocklist = :w", Map.of(":w", AttributeValue.fromL(words.stream().map(AttributeValue::fromS).toList())));
     }
 
-    /** Adds a (normalized) name to the session's banned names; false when the session does not exist. */
-    public boolean ban(String sessionId, String name) {
-        return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(List.of(ChatNames.normalize(name)))));
+    /** Bans a name skeleton, and a ticket id when given; false when the session does not exist. */
+    public boolean ban(String sessionId, String skeleton, String ticketId) {
+        if (ticketId == null) {
+            return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(List.of(skeleton))));
+        }
+        return updateMeta(sessionId, "ADD bannedNames :n, bannedTickets :t",
+                Map.of(":n", AttributeValue.fromSs(List.of(skeleton)), ":t", AttributeValue.fromSs(List.of(ticketId))));
+    }
+
+    public boolean setChatSettings(String sessionId, int messagesPerSecond, int slowModeSeconds) {
+        return updateMeta(sessionId, "SET chatMessagesPerSecond = :mps, chatSlowModeSeconds = :slow",
+                Map.of(":mps", n(messagesPerSecond), ":slow", n(slowModeSeconds)));
     }
 
     /** Makes the message the pinned one (a JSON copy on META, shown by GET /sessions/{id}). */
-    public boolean pin(String sessionId, Message m, String pinnedAt) {
+    public boolean pin(String sessionId, ChatMessage m, String pinnedAt) {
         Map<String, Object> pinned = new java.util.LinkedHashMap<>();
         pinned.put("messageId", m.messageId());
         pinned.put("name", m.name());
@@ -206,8 +260,9 @@ public class ChatRepository {
         }
     }
 
-    static Message toMessage(Map<String, AttributeValue> item) {
-        return new Message(str(item, "messageId"), str(item, "name"), str(item, "role"), str(item, "text"), str(item, "at"));
+    static ChatMessage toMessage(Map<String, AttributeValue> item) {
+        return new ChatMessage(str(item, "messageId"), str(item, "name"), str(item, "role"), str(item, "text"), str(item, "at"),
+                item.containsKey("ticketId") ? str(item, "ticketId") : null);
     }
 
     /** Distinct, order kept. */

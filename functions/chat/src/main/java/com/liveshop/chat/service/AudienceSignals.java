@@ -3,13 +3,16 @@ package com.liveshop.chat.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.realtime.Channels;
+import com.liveshop.shared.realtime.Frames;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the sessions module's bus events into frames for the session's connections: {@code SessionLive} /
+ * Turns the sessions module's bus events into frames on the show's channel ({@code /shows/{sessionId}}): {@code SessionLive} /
  * {@code SessionEnded} → {@code status}, {@code HighlightFeatured} → {@code highlight} (for clients without the
  * IVS player; players get the same highlight as timed metadata). Events of other types, or without a session
  * id, are logged and ignored.
@@ -23,10 +26,10 @@ public class AudienceSignals {
     private static final Logger LOG = LoggerFactory.getLogger(AudienceSignals.class);
     private static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
-    private final Broadcaster broadcaster;
+    private final ChannelPublisher publisher;
 
-    public AudienceSignals(Broadcaster broadcaster) {
-        this.broadcaster = broadcaster;
+    public AudienceSignals(ChannelPublisher publisher) {
+        this.publisher = publisher;
     }
 
     /** The frame for one event, if it is one chat forwards. */
@@ -49,8 +52,8 @@ public class AudienceSignals {
         };
     }
 
-    /** Broadcasts the event's frame to its session; returns the broadcast result, empty when ignored. */
-    public Optional<Broadcaster.Result> handle(String detailType, JsonNode detail) {
+    /** Publishes the event's frame to its show's channel; returns the frame, empty when ignored. */
+    public Optional<String> handle(String detailType, JsonNode detail) {
         String sessionId = detail == null ? "" : detail.path("sessionId").asText("");
         if (!UUID.matcher(sessionId).matches()) {
             LOG.warn("Ignoring {} event without a session id", detailType);
@@ -61,8 +64,8 @@ public class AudienceSignals {
             LOG.info("Ignoring {} event", detailType);
             return Optional.empty();
         }
-        Broadcaster.Result result = broadcaster.broadcast(sessionId, frame.get());
-        LOG.info("{} on session {}: {} sent, {} gone, {} failed", detailType, sessionId, result.sent(), result.gone(), result.failed());
-        return Optional.of(result);
+        int published = publisher.publish(Channels.show(sessionId), frame.get());
+        LOG.info("{} on session {}: {} published", detailType, sessionId, published);
+        return frame;
     }
 }

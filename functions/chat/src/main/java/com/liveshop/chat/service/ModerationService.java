@@ -1,51 +1,51 @@
 package com.liveshop.chat.service;
 
-import com.liveshop.chat.repository.ChatNames;
 import com.liveshop.chat.repository.ChatRepository;
-import com.liveshop.chat.repository.Connection;
-import com.liveshop.chat.repository.ConnectionRepository;
-import com.liveshop.chat.repository.Message;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.realtime.Channels;
+import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.realtime.ChatMessage;
+import com.liveshop.shared.realtime.Frames;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
-/** Host moderation: delete and pin messages, ban viewers, set the blocklist. Each change is broadcast. */
+/**
+ * Host moderation: delete and pin messages, ban a name or a ticket, set the blocklist and the chat's limits (slow
+ * mode). What viewers must see is published to {@code /shows/{id}}; a ban goes to {@code /hosts/{id}} only.
+ */
 public class ModerationService {
 
-    public record BanRequest(String connectionId, String name) {}
+    public record BanRequest(String name, String ticketId) {}
 
     public record BlocklistRequest(List<String> words) {}
 
     public record PinRequest(String messageId) {}
 
-    public record Banned(String sessionId, String name, int closedConnections) {}
+    public record ChatSettingsRequest(Integer messagesPerSecond, Integer slowModeSeconds) {}
+
+    public record Banned(String sessionId, String name, String ticketId) {}
 
     public record BlocklistView(String sessionId, List<String> words) {}
 
-    public record PinnedView(String sessionId, Message pinned) {}
+    public record PinnedView(String sessionId, ChatMessage pinned) {}
+
+    public record ChatSettingsView(String sessionId, int messagesPerSecond, int slowModeSeconds) {}
 
     public static final int MAX_WORDS = 200;
     public static final int MAX_WORD = 40;
     private static final Pattern MESSAGE_ID = Pattern.compile("^\\d{13}-[0-9a-f]{12}$");
-    private static final Pattern CONNECTION_ID = Pattern.compile("^[A-Za-z0-9_=+/-]{1,128}$");
 
     private final ChatRepository chat;
-    private final ConnectionRepository connections;
-    private final Broadcaster broadcaster;
-    private final ConnectionGateway gateway;
+    private final ChannelPublisher publisher;
     private final Clock clock;
 
-    public ModerationService(ChatRepository chat, ConnectionRepository connections, Broadcaster broadcaster,
-                             ConnectionGateway gateway, Clock clock) {
+    public ModerationService(ChatRepository chat, ChannelPublisher publisher, Clock clock) {
         this.chat = chat;
-        this.connections = connections;
-        this.broadcaster = broadcaster;
-        this.gateway = gateway;
+        this.publisher = publisher;
         this.clock = clock;
     }
 
@@ -55,15 +55,15 @@ public class ModerationService {
         if (!chat.deleteMessage(sessionId, messageId)) {
             throw messageNotFound(messageId);
         }
-        broadcaster.broadcast(sessionId, Frames.json(new Frames.MessageDeleted(messageId)));
+        publisher.publish(Channels.show(sessionId), new Frames.MessageDeleted(messageId));
     }
 
     public PinnedView pin(String rawSessionId, PinRequest request) {
         String sessionId = requireSession(rawSessionId);
         String messageId = requireMessageId(Validation.requirePresent("messageId", request.messageId()));
-        Message message = chat.findMessage(sessionId, messageId).orElseThrow(() -> messageNotFound(messageId));
+        ChatMessage message = chat.findMessage(sessionId, messageId).orElseThrow(() -> messageNotFound(messageId));
         chat.pin(sessionId, message, clock.instant().toString());
-        broadcaster.broadcast(sessionId, Frames.json(new Frames.Pinned(message)));
+        publisher.publish(Channels.show(sessionId), new Frames.Pinned(message));
         return new PinnedView(sessionId, message);
     }
 
@@ -75,8 +75,7 @@ public class ModerationService {
         }
         List<String> words = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
-            String word = Validation.requireText("words[" + i + "]", raw.get(i), MAX_WORD).toLowerCase(Locale.ROOT);
-            words.add(word);
+            words.add(Validation.requireText("words[" + i + "]", raw.get(i), MAX_WORD).toLowerCase(Locale.ROOT));
         }
         words = ChatRepository.distinct(words);
         chat.setBlocklist(sessionId, words);
@@ -84,42 +83,42 @@ public class ModerationService {
     }
 
     /**
-     * Bans a viewer by connection or by name: the name is refused from then on (connect and messages), and every
-     * open viewer connection with that name is closed through @connections. Hosts cannot be banned.
+     * Bans by name or by ticket id (exactly one). The name's skeleton is banned, so look-alikes of it get no
+     * ticket and cannot send; a ticket ban also stops that very ticket, whatever name it holds.
      */
     public Banned ban(String rawSessionId, BanRequest request) {
         String sessionId = requireSession(rawSessionId);
-        boolean byConnection = request.connectionId() != null;
-        if (byConnection == (request.name() != null)) {
-            throw ApiException.validation("Give exactly one of 'connectionId' or 'name'");
+        boolean byTicket = request.ticketId() != null;
+        if (byTicket == (request.name() != null)) {
+            throw ApiException.validation("Give exactly one of 'name' or 'ticketId'");
         }
         String name;
-        if (byConnection) {
-            if (!CONNECTION_ID.matcher(request.connectionId()).matches()) {
-                throw ApiException.validation("Field 'connectionId' is not a connection id");
-            }
-            Connection c = connections.find(sessionId, request.connectionId()).orElseThrow(() ->
-                    ApiException.notFound("CONNECTION_NOT_FOUND", "No connection " + request.connectionId() + " in this session"));
-            if (c.host()) {
-                throw ApiException.unprocessable("CANNOT_BAN_HOST", "Hosts cannot be banned");
-            }
-            name = c.name();
+        String ticketId = null;
+        if (byTicket) {
+            ticketId = Validation.requireRandomUuid("ticketId", request.ticketId());
+            final String id = ticketId;
+            name = chat.ticketName(sessionId, ticketId).orElseThrow(() ->
+                    ApiException.notFound("TICKET_NOT_FOUND", "No chat ticket " + id + " in this session"));
         } else {
-            name = Validation.requireText("name", request.name(), ChatService.MAX_NAME);
+            name = Validation.requireText("name", request.name(), ChatNames.MAX_NAME);
         }
-        chat.ban(sessionId, name);
-        String key = ChatNames.normalize(name);
-        List<Connection> toClose = new ArrayList<>();
-        connections.forEachPage(sessionId, page -> page.stream()
-                .filter(c -> !c.host() && ChatNames.normalize(c.name()).equals(key)).forEach(toClose::add));
-        AtomicInteger closed = new AtomicInteger();
-        for (Connection c : toClose) {
-            gateway.close(c.connectionId());
-            // Removed here too, so the count is right even before its $disconnect runs (that one then changes nothing).
-            connections.remove(sessionId, c.connectionId());
-            closed.incrementAndGet();
+        String skeleton = ChatNames.skeleton(name);
+        if (skeleton.isEmpty()) {
+            throw ApiException.validation("Field 'name' has no letters or digits to ban");
         }
-        return new Banned(sessionId, name, closed.get());
+        chat.ban(sessionId, skeleton, ticketId);
+        publisher.publish(Channels.hosts(sessionId), new Frames.Banned(name, ticketId));
+        return new Banned(sessionId, name, ticketId);
+    }
+
+    /** Slow mode: the show's messages per second (1-100) and seconds between one viewer's messages (0-300). */
+    public ChatSettingsView setChatSettings(String rawSessionId, ChatSettingsRequest request) {
+        String sessionId = requireSession(rawSessionId);
+        int perSecond = Validation.requireRange("messagesPerSecond", request.messagesPerSecond(), 1, 100);
+        int slow = Validation.requireRange("slowModeSeconds", request.slowModeSeconds(), 0, 300);
+        chat.setChatSettings(sessionId, perSecond, slow);
+        publisher.publish(Channels.show(sessionId), new Frames.ChatSettings(perSecond, slow));
+        return new ChatSettingsView(sessionId, perSecond, slow);
     }
 
     private String requireSession(String rawSessionId) {

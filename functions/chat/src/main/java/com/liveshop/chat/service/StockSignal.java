@@ -1,6 +1,9 @@
 package com.liveshop.chat.service;
 
 import com.liveshop.chat.repository.ChatRepository;
+import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.realtime.Channels;
+import com.liveshop.shared.realtime.Frames;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -8,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code stock} frames: when the availability of a product that a live session features right now changes,
- * the session's connections get {@code {"type":"stock", sku, available}} — at most once per second per session
- * and sku (a lease on the session item), so a flash sale's thousands of holds per second cost one fan-out per
+ * the show's channel gets {@code {"type":"stock", sku, available}} — at most once per second per session
+ * and sku (a lease on the session item), so a flash sale's thousands of holds per second cost one publish per
  * second, not one per hold. Viewers who need the exact figure read {@code GET /products/{sku}}.
  */
 public class StockSignal {
@@ -18,12 +21,12 @@ public class StockSignal {
     private static final Logger LOG = LoggerFactory.getLogger(StockSignal.class);
 
     private final ChatRepository chat;
-    private final Broadcaster broadcaster;
+    private final ChannelPublisher publisher;
     private final Clock clock;
 
-    public StockSignal(ChatRepository chat, Broadcaster broadcaster, Clock clock) {
+    public StockSignal(ChatRepository chat, ChannelPublisher publisher, Clock clock) {
         this.chat = chat;
-        this.broadcaster = broadcaster;
+        this.publisher = publisher;
         this.clock = clock;
     }
 
@@ -36,9 +39,8 @@ public class StockSignal {
         for (ChatRepository.FeaturedSku featured : chat.liveFeaturedSkus()) {
             Long available = availableBySku.get(featured.sku());
             if (available != null && chat.leaseStockPush(featured.sessionId(), featured.sku(), available, clock.millis(), MIN_INTERVAL_MS)) {
-                Broadcaster.Result result = broadcaster.broadcast(featured.sessionId(), Frames.json(new Frames.Stock(featured.sku(), available)));
-                LOG.info("stock {}={} on session {}: {} sent, {} gone, {} failed", featured.sku(), available,
-                        featured.sessionId(), result.sent(), result.gone(), result.failed());
+                publisher.publish(Channels.show(featured.sessionId()), new Frames.Stock(featured.sku(), available));
+                LOG.info("stock {}={} on session {}", featured.sku(), available, featured.sessionId());
                 pushed++;
             }
         }

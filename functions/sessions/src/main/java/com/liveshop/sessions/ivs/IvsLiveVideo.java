@@ -2,6 +2,7 @@ package com.liveshop.sessions.ivs;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import software.amazon.awssdk.services.ivs.IvsClient;
 import software.amazon.awssdk.services.ivs.model.ChannelLatencyMode;
 import software.amazon.awssdk.services.ivs.model.ChannelNotBroadcastingException;
@@ -69,6 +70,19 @@ public class IvsLiveVideo implements LiveVideo {
             throw new ThrottledException("IVS throttled PutMetadata on the channel");
         } catch (ChannelNotBroadcastingException e) {
             throw new NotBroadcastingException("The channel is not broadcasting");
+        } catch (ResourceNotFoundException e) {
+            throw new ChannelNotFoundException("No IVS channel " + channelArn);
+        }
+    }
+
+    @Override
+    public OptionalLong viewerCount(String channelArn) {
+        try {
+            return OptionalLong.of(ivs.getStream(r -> r.channelArn(channelArn)).stream().viewerCount());
+        } catch (ChannelNotBroadcastingException e) {
+            return OptionalLong.empty();
+        } catch (ThrottlingException e) {
+            throw new ThrottledException("IVS throttled GetStream");
         } catch (ResourceNotFoundException e) {
             throw new ChannelNotFoundException("No IVS channel " + channelArn);
         }

@@ -1,5 +1,7 @@
 package com.liveshop.sessions.ivs;
 
+import java.util.OptionalLong;
+
 /**
  * The IVS calls the sessions functions make, behind our own interface so that services and handlers are
  * tested with a fake; {@link IvsLiveVideo} is the real one (the IVS SDK client).
@@ -14,7 +16,7 @@ public interface LiveVideo {
         }
     }
 
-    /** IVS refused the call for its rate limit (PutMetadata: 5 requests/s per channel). */
+    /** IVS refused the call for its rate limit (PutMetadata: 5 requests/s per channel; GetStream: 5/s per account). */
     class ThrottledException extends RuntimeException {
         public ThrottledException(String message) {
             super(message);
@@ -46,4 +48,11 @@ public interface LiveVideo {
 
     /** Inserts timed metadata into the live stream. */
     void putMetadata(String channelArn, String metadata);
+
+    /**
+     * IVS's own viewer count of the channel's live stream (GetStream; IVS's figure trails by about 15 s), or empty
+     * when the channel is not broadcasting. Throws {@link ThrottledException} when IVS refused the call for its
+     * rate limit (GetStream: 5 requests/s per account) and {@link ChannelNotFoundException} for an unknown channel.
+     */
+    OptionalLong viewerCount(String channelArn);
 }

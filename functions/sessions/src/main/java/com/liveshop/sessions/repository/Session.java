@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * A session's META item. Times are ISO-8601 UTC strings; {@code streamStartedAtMs} is the current broadcast's start;
- * {@code viewerCount} is kept by the chat module (connected viewers).
+ * {@code viewerCount} is IVS's own count of the live stream's viewers (GetStream, about 15 s behind), stored every
+ * 15 s while LIVE by the viewer-count function ({@code ViewerCountService}); it stays at its last value once ended.
  */
 public record Session(String sessionId, String title, String description, String startsAt, String status,
                       String channelArn, String playbackUrl, String ingestEndpoint, List<String> lineup,

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -252,6 +253,85 @@ public class SessionRepository {
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ viewer counts
+
+    /** A LIVE session and its IVS channel. */
+    public record LiveChannel(String sessionId, String channelArn) {}
+
+    /** What META says about the last viewers frame: the count published and when (the lease), null before the first. */
+    public record ViewersPublished(Long count, Long atMs) {}
+
+    /**
+     * Every LIVE session with its channel: the sparse byStart index holds only scheduled and live sessions (one small
+     * partition, a Query, never a Scan), filtered to LIVE; the SDK paginator follows LastEvaluatedKey.
+     */
+    public List<LiveChannel> liveChannels() {
+        QueryRequest request = QueryRequest.builder().tableName(table).indexName(SessionKeys.BY_START_INDEX)
+                .keyConditionExpression("gsi1pk = :active")
+                .filterExpression("#status = :live")
+                .projectionExpression("sessionId, channelArn")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":active", s(SessionKeys.ACTIVE), ":live", s(Session.LIVE)))
+                .build();
+        List<LiveChannel> out = new ArrayList<>();
+        client.queryPaginator(request).items().forEach(item -> out.add(new LiveChannel(str(item, "sessionId"), str(item, "channelArn"))));
+        return out;
+    }
+
+    /**
+     * Stores IVS's viewer count on META (what GET /sessions/{id} answers) and returns the viewers-frame lease as it
+     * stands, so the caller only tries the lease when it can win. Empty when the session is gone.
+     */
+    public Optional<ViewersPublished> storeViewerCount(String sessionId, long count) {
+        try {
+            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("SET viewerCount = :c")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":c", n(count)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(new ViewersPublished(optNum(item, "viewersPublishedCount"), optNum(item, "viewersPublishedAtMs")));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The right to publish {@code count} to the show's channel: granted to one caller only when the count differs from
+     * the last one published and the last publish is at least {@code minIntervalMs} before {@code nowMs}. One
+     * conditional UpdateItem, so concurrent pollers (an invocation that overlaps the next) publish once.
+     */
+    public boolean leaseViewersPublish(String sessionId, long count, long nowMs, long minIntervalMs) {
+        try {
+            client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("SET viewersPublishedCount = :c, viewersPublishedAtMs = :now")
+                    .conditionExpression("attribute_exists(pk)"
+                            + " AND (attribute_not_exists(viewersPublishedCount) OR viewersPublishedCount <> :c)"
+                            + " AND (attribute_not_exists(viewersPublishedAtMs) OR viewersPublishedAtMs <= :due)")
+                    .expressionAttributeValues(Map.of(":c", n(count), ":now", n(nowMs), ":due", n(nowMs - minIntervalMs))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Forgets the published count of a lease whose publish failed, so the count is published again once the interval
+     * has passed; only while the lease taken at {@code leasedAtMs} is still the current one.
+     */
+    public void releaseViewersPublish(String sessionId, long leasedAtMs) {
+        try {
+            client.updateItem(u -> u.tableName(table)
+                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                    .updateExpression("REMOVE viewersPublishedCount")
+                    .conditionExpression("viewersPublishedAtMs = :t")
+                    .expressionAttributeValues(Map.of(":t", n(leasedAtMs))));
+        } catch (ConditionalCheckFailedException e) {
+            // A later lease is current: it decides.
         }
     }
 

@@ -24,7 +24,7 @@ public final class Views {
     public record LineupItem(String sku, String title, Long priceCents, String currency, String imageUrl,
                              long available, Long dealPriceCents, String dealEndsAt) {}
 
-    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} and {@code viewerCount} of the chat. */
+    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} of the chat; {@code viewerCount} from IVS (ViewerCountService). */
     public record SessionView(String sessionId, String title, String description, String status, String startsAt,
                               String liveAt, String endedAt, String playbackUrl, List<LineupItem> lineup,
                               Session.Highlight currentHighlight, Session.Replay replay,

@@ -107,6 +107,79 @@ class AmplifyEventsClientTest {
         }
     }
 
+    /**
+     * The whole path of a chat message through the real client: a ticket and a message over HTTP, the chat function
+     * publishes with SigV4, amplify (as a viewer page) receives the {@code chat} frame, then the host's pin.
+     */
+    @Test
+    void amplifyReceivesTheChatFramesTheFunctionsPublishForAMessageAndAPin() throws Exception {
+        LocalAppSyncEvents events = stack.events();
+        String session = liveSession();
+        ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(),
+                "CHANNEL", "/shows/" + session, "EXPECT", "2", "TIMEOUT_MS", "30000"));
+        int before = events.stats().subscriptions();
+        Process node = builder.start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        }, "amplify-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (events.stats().subscriptions() <= before && node.isAlive() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            String ticket = Json.MAPPER.readTree(com.liveshop.local.LocalHttp.send(stack.url(), "POST",
+                    "/sessions/" + session + "/chat-tickets", "{\"name\":\"Ann\"}").body()).path("ticket").asText();
+            HttpResponse<String> sent = com.liveshop.local.LocalHttp.send(stack.url(), "POST", "/sessions/" + session + "/messages",
+                    "{\"text\":\"<b>blue?</b>\"}", "X-Chat-Ticket", ticket);
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+            String messageId = Json.MAPPER.readTree(sent.body()).path("messageId").asText();
+            String hostToken = Json.MAPPER.readTree(com.liveshop.local.LocalHttp.send(stack.url(), "GET", "/_local/host-token", null)
+                    .body()).path("token").asText();
+            HttpResponse<String> pinned = com.liveshop.local.LocalHttp.send(stack.url(), "POST", "/sessions/" + session + "/pin",
+                    "{\"messageId\":\"" + messageId + "\"}", "authorization", "Bearer " + hostToken);
+            assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished (output: %s)", lines).isTrue();
+            reader.join(5_000);
+            List<JsonNode> data = lines.stream().filter(l -> l.startsWith("{")).map(AmplifyEventsClientTest::parse)
+                    .filter(m -> "data".equals(m.path("type").asText())).toList();
+            assertThat(data).as("output: %s", lines).hasSize(2);
+            assertThat(data.get(0).path("event").path("type").asText()).isEqualTo("chat");
+            assertThat(data.get(0).path("event").path("text").asText()).isEqualTo("<b>blue?</b>");
+            assertThat(data.get(0).path("event").path("messageId").asText()).isEqualTo(messageId);
+            assertThat(data.get(1).path("event").path("type").asText()).isEqualTo("pinned");
+            assertThat(data.get(1).path("event").path("message").path("messageId").asText()).isEqualTo(messageId);
+        } finally {
+            node.destroyForcibly();
+        }
+    }
+
+    private static String liveSession() {
+        String id = UUID.randomUUID().toString();
+        try (var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .endpointOverride(java.net.URI.create(stack.dynamoDbEndpoint()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
+                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build()) {
+            dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + id),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META"),
+                    "sessionId", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id),
+                    "status", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("LIVE"),
+                    "title", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("Amplify show"))));
+        }
+        return id;
+    }
+
     private static JsonNode parse(String line) {
         try {
             return Json.MAPPER.readTree(line);

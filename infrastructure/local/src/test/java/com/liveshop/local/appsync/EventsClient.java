@@ -47,6 +47,18 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
         socket.sendText(Json.write(message), true).join();
     }
 
+    /** The next message of one of {@code types}, skipping others; fails after 10 s. */
+    JsonNode awaitAny(String... types) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            JsonNode m = received.poll(100, TimeUnit.MILLISECONDS);
+            if (m != null && java.util.Arrays.asList(types).contains(m.path("type").asText())) {
+                return m;
+            }
+        }
+        throw new AssertionError("No " + String.join("/", types) + " message within 10 s");
+    }
+
     /** The next message of {@code type}, skipping others (ka, data of other tests); fails after 10 s. */
     JsonNode await(String type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
