@@ -93,8 +93,8 @@ final class Browsers {
         };
     }
 
-    /** One request the page sent, from the network log: DevTools request id, method, URL and headers. */
-    record Request(String id, String method, String url, Map<String, String> headers) {
+    /** One request the page sent, from the network log: DevTools request id, method, URL, headers and body (or null). */
+    record Request(String id, String method, String url, Map<String, String> headers, String body) {
         /** The header's value, the name matched case-insensitively (fetch() sends names in lower case). */
         Optional<String> header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
@@ -120,7 +120,7 @@ final class Browsers {
                 headers.put(h.getKey(), h.getValue().asText());
             }
             requests.add(new Request(params.path("requestId").asText(), request.path("method").asText(),
-                    request.path("url").asText(), headers));
+                    request.path("url").asText(), headers, request.path("postData").isTextual() ? request.path("postData").asText() : null));
         }
         return requests;
     }
