@@ -244,6 +244,15 @@ class LiveShowInBrowserTest {
         Browsers.screenshot(viewer, "viewer", "chat");
         Browsers.screenshot(host, "host", "chat");
 
+        // The host answers from the console (bearer token, no ticket): viewers see it marked as the host's.
+        WebElement hostInput = host.findElement(By.id("host-chat-input"));
+        host.executeScript("arguments[0].scrollIntoView({block: 'center'})", hostInput);
+        hostInput.sendKeys("Welcome to the show!" + org.openqa.selenium.Keys.ENTER);
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            waitForMessage(v, "#chat", "Welcome to the show!");
+            assertThat(line(v, "#chat", "Welcome to the show!").getAttribute("class")).contains("chat-host");
+        }
+
         // The host pins Ann's message: both viewers show it pinned.
         moderate(host, markup, "pin");
         for (ChromeDriver v : List.of(viewer, viewer2)) {
@@ -340,7 +349,7 @@ class LiveShowInBrowserTest {
         assertThat(chapters.get(0).getText()).contains("Cashmere Crew Sweater");
         assertThat(viewer.findElement(By.id("featured")).isDisplayed()).isFalse();
         long offsetMs = Long.parseLong(chapters.get(0).getAttribute("data-offset-ms"));
-        viewer.executeScript("arguments[0].scrollIntoView()", chapters.get(0));
+        viewer.executeScript("arguments[0].scrollIntoView({block: 'center'})", chapters.get(0)); // not under the sticky top bar
         chapters.get(0).click();
         Browsers.waiting(viewer, POLL_WAIT).until(d -> {
             long clockMs = Long.parseLong(d.findElement(By.id("stream-clock")).getAttribute("data-ms"));
