@@ -4,23 +4,19 @@ import config from './config.js';
 export const apiBase = (document.querySelector('meta[name="liveshop-api"]')?.content || config.apiBase || '')
   .replace(/\/$/, '');
 
-/** The chat WebSocket URL: config.wsUrl, else ws(s)://<api host>/ws (the local stack's path). */
-export function chatSocketUrl() {
-  if (config.wsUrl) return config.wsUrl;
-  return wsOrigin() + '/ws';
-}
-
-/** ws(s):// version of the API origin. */
+/** ws(s):// version of the API origin (the local stack's player socket). */
 export function wsOrigin() {
   const base = apiBase || window.location.origin;
   return base.replace(/^http/, 'ws');
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  /** retryAfter: the Retry-After header in seconds (429 RATE_LIMITED / SLOW_MODE), else null. */
+  constructor(status, code, message, retryAfter = null) {
     super(message || code);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -46,23 +42,38 @@ export async function api(method, path, { body, token, headers = {} } = {}) {
   try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
   if (!response.ok) {
     const err = json && json.error ? json.error : { code: 'HTTP_' + response.status, message: text.slice(0, 200) };
-    throw new ApiError(response.status, err.code, err.message);
+    const retryAfter = Number.parseInt(response.headers.get('retry-after') || '', 10);
+    throw new ApiError(response.status, err.code, err.message, Number.isFinite(retryAfter) ? retryAfter : null);
   }
   return json;
 }
 
-let localMode;
+let localIndex;
+/** The local stack's index (GET /_local), or null against a deployed stack; asked once per page. */
+export function local() {
+  if (!localIndex) {
+    localIndex = api('GET', '/_local').then(index => (index && index.endpoints ? index : null), () => null);
+  }
+  return localIndex;
+}
+
 /** True when the API is the local stack (GET /_local answers), which enables the test controls. */
 export async function isLocal() {
-  if (localMode === undefined) {
-    try {
-      const index = await api('GET', '/_local');
-      localMode = !!(index && index.endpoints);
-    } catch (e) {
-      localMode = false;
-    }
-  }
-  return localMode;
+  return !!(await local());
+}
+
+/**
+ * The AppSync Events API the pages subscribe to: {http, apiKey, region} from config.js (a deployed stack's
+ * EventsHttpEndpoint and EventsApiKey outputs), else the local stack's from GET /_local; null when neither has one.
+ * `local` says whether it is the local stack's (plain HTTP on loopback).
+ */
+export async function eventsConfig() {
+  const c = config.events || {};
+  if (c.http && c.apiKey) return { http: c.http, apiKey: c.apiKey, region: c.region || 'us-east-1', local: false };
+  const index = await local();
+  const e = index && index.events;
+  if (!e || !e.http || !e.apiKey) return null;
+  return { http: e.http, apiKey: e.apiKey, region: c.region || 'us-east-1', local: true };
 }
 
 /** Finds the local IVS channel ARN for a playback URL (GET /_local/ivs/channels). */

@@ -25,6 +25,7 @@ async function init() {
   $('#broadcast-stop').addEventListener('click', () => broadcast('stop'));
   $('#end-show').addEventListener('click', endShow);
   $('#blocklist-form').addEventListener('submit', e => { e.preventDefault(); saveBlocklist(); });
+  $('#chat-settings-form').addEventListener('submit', e => { e.preventDefault(); saveChatSettings(); });
   const start = new Date(Date.now() + 10 * 60 * 1000);
   start.setSeconds(0, 0);
   $('#show-start').value = new Date(start.getTime() - start.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
@@ -190,7 +191,7 @@ function renderShow() {
   $('#show-status').dataset.status = s.status;
   $('#broadcast-start').disabled = s.status !== 'SCHEDULED' && s.status !== 'LIVE';
   $('#end-show').disabled = s.status === 'ENDED';
-  // The chat pushes `viewers` when the count changes; the session view has it for a console that joined later.
+  // IVS's count arrives as `viewers` frames (~every 15 s while live); the session view has it for the first paint.
   if (s.viewerCount != null) $('#num-viewers').textContent = String(s.viewerCount);
   const current = s.currentHighlight && s.currentHighlight.sku;
   const rows = $('#lineup-rows');
@@ -264,27 +265,49 @@ async function renderNumbers() {
     el('span', { class: 'order-status', text: ' · ' + ({ PENDING_PAYMENT: 'awaiting payment', CONFIRMED: 'paid', CANCELLED: 'cancelled' }[o.status]) }))));
 }
 
-// ---- chat moderation (wired to the chat contract: delete, ban, pin, blocklist) ----
+// ---- chat moderation (delete, ban by ticket or name, pin, blocklist, chat settings) ----
 
 function connectModeration() {
   if (state.chat) state.chat.close();
   const sessionId = state.session.sessionId;
   const base = '/sessions/' + encodeURIComponent(sessionId);
-  const act = (label, fn) => el('button', { class: 'button small secondary', type: 'button', text: label, onclick: async () => {
-    try { await fn(); $('#moderation-message').textContent = label + ' done'; } catch (e) { $('#moderation-message').textContent = e.message; }
-  } });
+  const act = (label, fn) => el('button', { class: 'button small secondary', type: 'button', text: label, 'data-action': label.toLowerCase(),
+    onclick: async () => {
+      try { await fn(); $('#moderation-message').textContent = label + ' done'; } catch (e) { $('#moderation-message').textContent = e.message; }
+    } });
+  if (state.session.chatSettings) showChatSettings(state.session.chatSettings);
   state.chat = connectChat($('#moderation'), {
-    sessionId, name: 'Host', token: state.token,
+    sessionId, hostToken: state.token, pinned: state.session.pinnedMessage,
     handlers: {
       viewers: count => { $('#num-viewers').textContent = String(count); },
       status: () => refresh(),
+      chatSettings: frame => showChatSettings(frame),
       actions: m => m.role === 'host' ? [act('Pin', () => authorized('POST', base + '/pin', { messageId: m.messageId }))] : [
         act('Delete', () => authorized('DELETE', base + '/messages/' + encodeURIComponent(m.messageId))),
-        act('Ban', () => authorized('POST', base + '/bans', { name: m.name })),
+        // A ticket bans exactly the viewer who wrote it; a message without one (older) bans by name.
+        act('Ban', () => authorized('POST', base + '/bans', m.ticketId ? { ticketId: m.ticketId } : { name: m.name })),
         act('Pin', () => authorized('POST', base + '/pin', { messageId: m.messageId })),
       ],
     },
   });
+}
+
+function showChatSettings(s) {
+  if (s.messagesPerSecond != null) $('#messages-per-second').value = String(s.messagesPerSecond);
+  if (s.slowModeSeconds != null) $('#slow-mode').value = String(s.slowModeSeconds);
+  $('#chat-settings-now').textContent = 'Now: ' + (s.slowModeSeconds > 0 ? 'slow mode ' + s.slowModeSeconds + ' s' : 'slow mode off')
+    + ', ' + s.messagesPerSecond + ' messages per second';
+}
+
+async function saveChatSettings() {
+  const body = { messagesPerSecond: Number($('#messages-per-second').value), slowModeSeconds: Number($('#slow-mode').value) };
+  try {
+    const saved = await authorized('PUT', '/sessions/' + encodeURIComponent(state.session.sessionId) + '/chat-settings', body);
+    showChatSettings(saved);
+    $('#moderation-message').textContent = 'Chat settings saved';
+  } catch (e) {
+    $('#moderation-message').textContent = e.message;
+  }
 }
 
 async function saveBlocklist() {

@@ -49,7 +49,7 @@ async function init() {
 }
 
 /**
- * Polls the show. While the chat socket is open, status, highlight and stock changes are pushed, so the poll is
+ * Polls the show. While the /shows/{id} subscription is live, status, highlight and stock changes are pushed, so the poll is
  * only a safety net (every ~15 s); without it, every ~3 s. Jittered so that 50,000 viewers who joined in the same
  * second do not poll in the same second.
  */
@@ -146,7 +146,7 @@ function feature(h) {
   if (current) current.scrollIntoView({ behavior: 'smooth', block: 'nearest', inline: 'center' });
   clearInterval(state.stockTimer);
   refreshStock();
-  // Pushed `stock` frames keep the figure current while the chat socket is open (at most one a second, so
+  // Pushed `stock` frames keep the figure current while the /shows/{id} subscription is live (at most one a second, so
   // a last change right after a push waits for the next one): then poll every 10 s as a safety net, else every 2 s.
   let ticks = 0;
   state.stockTimer = setInterval(() => { if (!state.pushed || ++ticks % 5 === 0) refreshStock(); }, 2000);
@@ -257,17 +257,26 @@ function lineupCurrency(sku) {
 function chat() {
   let name = localStorage.getItem('liveshop.name');
   if (!name) { name = 'Viewer-' + state.cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
+  showViewers(state.session.viewerCount);
   connectChat($('#chat'), {
-    sessionId, name,
+    sessionId, name, pinned: state.session.pinnedMessage,
     handlers: {
       connected: open => { state.pushed = open; },
-      viewers: count => { const v = $('#viewers'); v.hidden = false; v.textContent = count + ' watching'; },
-      highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: new Date().toISOString() }); },
+      // IVS's own viewer count (~every 15 s while live), published once to /shows/{id}.
+      viewers: count => showViewers(count),
+      highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: frame.at || new Date().toISOString() }); },
       // Pushed when the featured product's availability changes (at most 1/s); the stock poll is the fallback.
       stock: frame => { if (state.featured && state.featured.sku === frame.sku) setStock(frame.available); },
-      status: () => refreshSession(),
+      status: frame => { if (!state.session || frame.status !== state.session.status) refreshSession(); },
     },
   });
+}
+
+function showViewers(count) {
+  if (count == null) return;
+  const v = $('#viewers');
+  v.hidden = false;
+  v.textContent = count + ' watching';
 }
 
 // ---- cart and checkout ----

@@ -61,11 +61,13 @@ final class Browsers {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height);
+        // The console (and CSP reports, which Chromium logs there as errors) is always kept: see consoleProblems.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
         if (networkLog) {
-            LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.PERFORMANCE, Level.ALL);
-            options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         }
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -91,8 +93,8 @@ final class Browsers {
         };
     }
 
-    /** One request the page sent, from the network log: DevTools request id, method, URL and headers. */
-    record Request(String id, String method, String url, Map<String, String> headers) {
+    /** One request the page sent, from the network log: DevTools request id, method, URL, headers and body (or null). */
+    record Request(String id, String method, String url, Map<String, String> headers, String body) {
         /** The header's value, the name matched case-insensitively (fetch() sends names in lower case). */
         Optional<String> header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
@@ -118,7 +120,7 @@ final class Browsers {
                 headers.put(h.getKey(), h.getValue().asText());
             }
             requests.add(new Request(params.path("requestId").asText(), request.path("method").asText(),
-                    request.path("url").asText(), headers));
+                    request.path("url").asText(), headers, request.path("postData").isTextual() ? request.path("postData").asText() : null));
         }
         return requests;
     }
@@ -130,6 +132,30 @@ final class Browsers {
             throw new IllegalStateException("Binary response to " + request.url());
         }
         return read((String) body.get("body"));
+    }
+
+    /**
+     * The console errors and warnings the pages logged since the last call (reading the log empties it): script
+     * errors, console.error / console.warn, CSP violations, failed loads. {@code expected} lists patterns of
+     * entries the test provoked on purpose (e.g. a refused request's "status of 403"); those are left out.
+     */
+    static List<String> consoleProblems(WebDriver driver, java.util.regex.Pattern... expected) {
+        List<String> problems = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() < Level.WARNING.intValue()) {
+                continue;
+            }
+            String message = entry.getMessage();
+            if (java.util.Arrays.stream(expected).noneMatch(p -> p.matcher(message).find())) {
+                problems.add(entry.getLevel() + " " + message);
+            }
+        }
+        return problems;
+    }
+
+    /** The page's sessionStorage value for {@code key}, or null. */
+    static String sessionStorage(WebDriver driver, String key) {
+        return (String) ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem(arguments[0]);", key);
     }
 
     /** The page's localStorage value for {@code key}, or null. */

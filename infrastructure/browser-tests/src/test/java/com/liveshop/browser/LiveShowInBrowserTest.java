@@ -17,13 +17,18 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * A whole show in two real headless Chromium browsers against the local stack (demo catalog): the host signs
- * in, creates a show and starts the simulated broadcast; a viewer watches; the host features a product with a
- * deal price and the viewer's card appears within 2 s; the viewer's hold lowers "stock left" on both pages;
+ * A whole show in three real headless Chromium browsers against the local stack (demo catalog): the host signs
+ * in, creates a show and starts the simulated broadcast; two viewers watch; the host features a product with a
+ * deal price and both viewers' cards appear within 2 s; a viewer's hold lowers "stock left" on every page;
  * checkout starts a new, empty cart while the placed order stays on screen, is read with its order token and is
- * paid with the test payment, which puts the paid order and its revenue on the host console; a late joiner sees
- * the product on screen at once, and the order again from localStorage; a chat message with markup reaches the host console as text; after the end the
- * replay's chapters appear and a chapter moves the replay clock.
+ * paid with the test payment, which puts the paid order and its revenue on the host console. Chat over HTTP with
+ * frames on AppSync Events (/shows/{id} through the bundled aws-amplify client): each viewer gets a chat ticket
+ * (the NFKC-normalized name is shown) and chats, both viewers see both messages (markup stays text); the host pins
+ * one, deletes one, bans a viewer by ticket (the /hosts/{id} banned frame marks the line; the banned viewer's next
+ * message is refused with BANNED shown) and sets slow mode (a second quick message is refused with SLOW_MODE);
+ * a late joiner sees the product on screen, the pinned message, the recent messages without the deleted one and
+ * the order again from localStorage; after the end both viewers show "Ended", the replay's chapters appear and a
+ * chapter moves the replay clock. No page logs a console error, warning or CSP violation it was not meant to.
  */
 class LiveShowInBrowserTest {
 
@@ -38,18 +43,21 @@ class LiveShowInBrowserTest {
     private static LocalStack stack;
     private static ChromeDriver host;
     private static ChromeDriver viewer;
+    /** A second viewer in its own browser (its own storage, so its own cart and chat ticket). */
+    private static ChromeDriver viewer2;
 
     @BeforeAll
     static void start() {
         Assumptions.assumeTrue(Browsers.available(), Browsers.INSTALL_HINT);
         stack = LocalStack.start(Options.ephemeral().withSchedules(false));
-        host = Browsers.open(1280, 1000);
+        host = Browsers.open(1280, 1000, true);
         viewer = Browsers.open(412, 915, true);
+        viewer2 = Browsers.open(412, 915);
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {viewer == null ? null : viewer::quit, host == null ? null : host::quit, stack}) {
+        for (AutoCloseable c : new AutoCloseable[] {viewer2 == null ? null : viewer2::quit, viewer == null ? null : viewer::quit, host == null ? null : host::quit, stack}) {
             if (c != null) {
                 try {
                     c.close();
@@ -91,6 +99,10 @@ class LiveShowInBrowserTest {
 
     @Test
     void aHostRunsAShowThatAViewerWatchesBuysFromAndReplays() {
+        // From here on the console is checked; the other test's IVS player logs GPU warnings of headless Chromium.
+        for (ChromeDriver driver : List.of(host, viewer, viewer2)) {
+            Browsers.consoleProblems(driver);
+        }
         // The host signs in locally and creates a show with the first four demo products.
         host.get(stack.url() + "/host");
         Browsers.waiting(host, POLL_WAIT).until(Browsers.shown(By.id("local-login"))).click();
@@ -126,6 +138,21 @@ class LiveShowInBrowserTest {
         String channelArn = stack.ivs().channels().stream().filter(c -> c.live()).findFirst().orElseThrow().arn();
         Browsers.waiting(viewer, POLL_WAIT).until(d -> stack.ivs().channel(channelArn).orElseThrow().players() >= 1);
         Browsers.screenshot(viewer, "viewer", "live");
+        viewer2.get(stack.url() + "/watch/" + sessionId);
+        Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("status"), "LIVE"));
+        // Both viewers' /shows/{id} subscriptions are acknowledged before anything is published.
+        chatReady(viewer);
+        chatReady(viewer2);
+
+        // Viewer counts come from IVS: a simulated audience of 1234, and the viewer-count function's scheduled run
+        // (its first round publishes at once; it goes on polling for about a minute, so it runs beside the test).
+        assertThat(post("/_local/ivs/viewers", "{\"channelArn\":\"" + channelArn + "\",\"count\":1234}")).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<Integer> viewerCountRun = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> post("/_local/schedules/ViewerCountFunction/run", ""));
+        // The viewer pages read the count from the session only for the first paint: "1234" is the `viewers` frame.
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("viewers"), "1234 watching"));
+        Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("viewers"), "1234 watching"));
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("num-viewers"), "1234"));
 
         // The host features the sweater at a deal price: the viewer's card appears within 2 s.
         WebElement row = host.findElement(By.cssSelector("#lineup-rows tr[data-sku='" + SWEATER + "']"));
@@ -133,6 +160,8 @@ class LiveShowInBrowserTest {
         row.findElement(By.cssSelector(".deal-input")).sendKeys("99");
         row.findElement(By.cssSelector("button.feature")).click();
         Browsers.waiting(viewer, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        Browsers.waiting(viewer2, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        assertThat(viewer2.findElement(By.id("featured-price")).getText()).contains("99.00");
         assertThat(viewer.findElement(By.id("featured")).getAttribute("data-sku")).isEqualTo(SWEATER);
         assertThat(viewer.findElement(By.id("featured-price")).getText()).contains("99.00");
         assertThat(viewer.findElement(By.id("featured-list-price")).getText()).contains("129.00");
@@ -146,6 +175,7 @@ class LiveShowInBrowserTest {
         viewer.findElement(By.id("featured-add")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
+        Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
         Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("49"));
         Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".held")).getText().equals("1"));
         assertThat(row.findElement(By.cssSelector(".sold")).getText()).isEqualTo("0");
@@ -193,25 +223,110 @@ class LiveShowInBrowserTest {
         assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "order-and-revenue");
 
-        // Chat: the viewer's message with markup arrives on the host console as the same text, not as HTML;
-        // the host console counts the viewer.
+        // Chat. Each viewer gets a ticket for the name typed (the API's NFKC form is the one shown) and chats; both
+        // viewers see both messages, the sender's own when its frame arrives; markup stays text everywhere.
         String markup = "<img src=x onerror=alert(1)>";
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.id("chat-input")).isEnabled()
-                && !d.findElement(By.id("chat")).getAttribute("class").contains("chat-off"));
-        viewer.findElement(By.id("chat-input")).sendKeys(markup + org.openqa.selenium.Keys.ENTER);
-        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElements(By.cssSelector("#moderation .chat-log .chat-text")).stream()
-                .anyMatch(e -> e.getText().equals(markup)));
+        chat(viewer, "Ann", markup);
+        chat(viewer2, "\uFF22\uFF4F\uFF42", "Is it soft?"); // fullwidth "Bob"
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            waitForMessage(v, "#chat", markup);
+            waitForMessage(v, "#chat", "Is it soft?");
+            assertThat(v.findElements(By.cssSelector("#chat .chat-log img"))).isEmpty();
+        }
+        assertThat(viewer.findElement(By.cssSelector("#chat .chat-as")).getText()).isEqualTo("Chatting as Ann");
+        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-as")).getText()).isEqualTo("Chatting as Bob");
+        assertThat(line(viewer2, "#chat", "Is it soft?").findElement(By.cssSelector(".chat-name")).getText()).isEqualTo("Bob");
+        String bobTicketId = Browsers.read(Browsers.sessionStorage(viewer2, "liveshop.chatTicket." + sessionId)).path("ticketId").asText();
+        assertThat(bobTicketId).isNotBlank();
+        waitForMessage(host, "#moderation", markup);
+        waitForMessage(host, "#moderation", "Is it soft?");
         assertThat(host.findElements(By.cssSelector("#moderation .chat-log img"))).isEmpty();
-        assertThat(viewer.findElements(By.cssSelector("#chat .chat-log img"))).isEmpty();
-        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-viewers")).getText().matches("[1-9]\\d*"));
-        Browsers.screenshot(host, "host", "chat");
         Browsers.screenshot(viewer, "viewer", "chat");
+        Browsers.screenshot(host, "host", "chat");
+
+        // The host answers from the console (bearer token, no ticket): viewers see it marked as the host's.
+        WebElement hostInput = host.findElement(By.id("host-chat-input"));
+        host.executeScript("arguments[0].scrollIntoView({block: 'center'})", hostInput);
+        hostInput.sendKeys("Welcome to the show!" + org.openqa.selenium.Keys.ENTER);
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            waitForMessage(v, "#chat", "Welcome to the show!");
+            assertThat(line(v, "#chat", "Welcome to the show!").getAttribute("class")).contains("chat-host");
+        }
+
+        // The host pins Ann's message: both viewers show it pinned.
+        moderate(host, markup, "pin");
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            Browsers.waiting(v, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-pinned")).isDisplayed()
+                    && d.findElement(By.cssSelector("#chat .chat-pinned .chat-text")).getText().equals(markup));
+        }
+
+        // The host deletes a message: it goes from every page.
+        String spam = "BUY CHEAP WATCHES";
+        chat(viewer, null, spam);
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            waitForMessage(v, "#chat", spam);
+        }
+        waitForMessage(host, "#moderation", spam);
+        moderate(host, spam, "delete");
+        for (ChromeDriver v : List.of(viewer, viewer2, host)) {
+            Browsers.waiting(v, POLL_WAIT).until(d -> texts(d, v == host ? "#moderation" : "#chat").noneMatch(spam::equals));
+        }
+
+        // The host bans Bob from his message (by its ticket): the /hosts/{id} banned frame marks the line on the
+        // console, and Bob's next message is refused with BANNED in his chat status line.
+        WebElement bobLine = line(host, "#moderation", "Is it soft?");
+        if (bobLine.getAttribute("data-ticket-id") != null) {
+            assertThat(bobLine.getAttribute("data-ticket-id")).isEqualTo(bobTicketId);
+        }
+        Browsers.requests(host); // from here on: the ban's request
+        moderate(host, "Is it soft?", "ban");
+        List<Browsers.Request> bans = Browsers.requests(host).stream().filter(r -> r.is("POST", "/sessions/" + sessionId + "/bans")).toList();
+        assertThat(bans).hasSize(1);
+        JsonNode banBody = Browsers.read(bans.get(0).body());
+        if (bobLine.getAttribute("data-ticket-id") != null) {
+            assertThat(banBody.path("ticketId").asText()).as("a ban by the message's ticket").isEqualTo(bobTicketId);
+        } else {
+            assertThat(banBody.path("name").asText()).isEqualTo("Bob");
+        }
+        Browsers.waiting(host, POLL_WAIT).until(d -> line(d, "#moderation", "Is it soft?").getAttribute("class").contains("chat-banned"));
+        chat(viewer2, null, "why was I banned");
+        Browsers.waiting(viewer2, POLL_WAIT).until(d -> "BANNED".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
+        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-status")).getText()).isEqualTo("You can no longer post in this chat.");
+        assertThat(viewer2.findElement(By.id("chat-input")).getAttribute("value")).as("a refused message stays in the box").isEqualTo("why was I banned");
+        Browsers.screenshot(viewer2, "viewer2", "banned");
+
+        // Slow mode: the console's control saves it; viewers are told; a second quick message is refused.
+        WebElement slow = host.findElement(By.id("slow-mode"));
+        slow.clear();
+        slow.sendKeys("30");
+        host.findElement(By.cssSelector("#chat-settings-form button")).click();
+        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("chat-settings-now")).getText().startsWith("Now: slow mode 30 s"));
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-mode")).getText()
+                .equals("Slow mode: one message every 30 s"));
+        String slowFirst = "Is there a medium?";
+        chat(viewer, null, slowFirst);
+        // Accepted, or already refused when Ann's last message is under 30 s old: either way slow mode holds now.
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> texts(d, "#chat").anyMatch(slowFirst::equals)
+                || "SLOW_MODE".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
+        if (texts(viewer, "#chat").anyMatch(slowFirst::equals)) {
+            chat(viewer, null, "And a large?");
+        }
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> "SLOW_MODE".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
+        assertThat(viewer.findElement(By.cssSelector("#chat .chat-status")).getText()).startsWith("Slow mode is on");
+        assertThat(texts(viewer2, "#chat")).as("the banned viewer's message went nowhere").doesNotContain("why was I banned");
+        Browsers.screenshot(viewer, "viewer", "slow-mode");
+        Browsers.screenshot(host, "host", "moderation");
 
         // A viewer who joins now (no new cue) sees the product on screen at once, from GET /sessions/{id}.
         String firstTab = viewer.getWindowHandle();
         viewer.switchTo().newWindow(WindowType.TAB);
         viewer.get(stack.url() + "/watch/" + sessionId);
         Browsers.waiting(viewer, CUE_WAIT.plusSeconds(3)).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        // … and the recent messages (GET /sessions/{id}/messages), without the deleted one, and the pinned one.
+        waitForMessage(viewer, "#chat", markup);
+        waitForMessage(viewer, "#chat", "Is it soft?");
+        assertThat(texts(viewer, "#chat")).doesNotContain(spam);
+        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-pinned .chat-text")).getText().equals(markup));
         // The same browser: the order placed in the first tab is read again, with the token kept in localStorage.
         Browsers.waiting(viewer, POLL_WAIT).until(d -> orderId.equals(d.findElement(By.id("order")).getAttribute("data-order-id"))
                 && "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
@@ -221,8 +336,12 @@ class LiveShowInBrowserTest {
 
         // The host ends the show: the viewer's page turns into the replay with the chapter list.
         viewer.findElement(By.id("cart-close")).click();
-        host.findElement(By.id("end-show")).click();
+        WebElement endShow = host.findElement(By.id("end-show"));
+        host.executeScript("arguments[0].scrollIntoView({block: 'center'})", endShow); // moderation scrolled the console
+        endShow.click();
         Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "ENDED"));
+        Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("status"), "Ended"));
+        Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("status"), "Ended"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("replay")));
         Browsers.waiting(viewer, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#chapters .chapter")).isEmpty());
         List<WebElement> chapters = viewer.findElements(By.cssSelector("#chapters .chapter"));
@@ -230,7 +349,7 @@ class LiveShowInBrowserTest {
         assertThat(chapters.get(0).getText()).contains("Cashmere Crew Sweater");
         assertThat(viewer.findElement(By.id("featured")).isDisplayed()).isFalse();
         long offsetMs = Long.parseLong(chapters.get(0).getAttribute("data-offset-ms"));
-        viewer.executeScript("arguments[0].scrollIntoView()", chapters.get(0));
+        viewer.executeScript("arguments[0].scrollIntoView({block: 'center'})", chapters.get(0)); // not under the sticky top bar
         chapters.get(0).click();
         Browsers.waiting(viewer, POLL_WAIT).until(d -> {
             long clockMs = Long.parseLong(d.findElement(By.id("stream-clock")).getAttribute("data-ms"));
@@ -238,6 +357,75 @@ class LiveShowInBrowserTest {
         });
         Browsers.screenshot(viewer, "viewer", "replay-chapters");
         Browsers.screenshot(host, "host", "ended");
+
+        assertThat(viewerCountRun.orTimeout(90, java.util.concurrent.TimeUnit.SECONDS).join()).as("the viewer-count run").isEqualTo(200);
+
+        // Nothing went wrong in the pages: the only logged errors are the refusals this test provoked.
+        java.util.regex.Pattern favicon = java.util.regex.Pattern.compile("/favicon\\.ico .*status of 404");
+        // The demo seed's product images live on images.liveshop.example, a reserved name that never resolves: the
+        // card hides a broken image, and Chromium logs the failed load.
+        java.util.regex.Pattern demoImage = java.util.regex.Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
+        java.util.regex.Pattern refusedPost = java.util.regex.Pattern.compile("/sessions/[^/ ]+/messages .*status of (403|429)");
+        assertThat(Browsers.consoleProblems(host, favicon, demoImage)).as("host console").isEmpty();
+        assertThat(Browsers.consoleProblems(viewer, favicon, demoImage, refusedPost)).as("viewer").isEmpty();
+        assertThat(Browsers.consoleProblems(viewer2, favicon, demoImage, refusedPost)).as("second viewer").isEmpty();
+    }
+
+    /** POSTs a JSON body to the local stack; the status code. */
+    private static int post(String path, String json) {
+        try {
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.url() + path))
+                    .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build();
+            return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the page's /shows/{id} subscription is live (the panel drops chat-off and enables the input). */
+    private static void chatReady(ChromeDriver driver) {
+        Browsers.waiting(driver, POLL_WAIT).until(d -> d.findElement(By.id("chat-input")).isEnabled()
+                && !d.findElement(By.id("chat")).getAttribute("class").contains("chat-off"));
+    }
+
+    /** Types a message (and, before the first one, the chat name) into the viewer's chat and sends it. */
+    private static void chat(ChromeDriver driver, String name, String text) {
+        chatReady(driver);
+        if (name != null) {
+            WebElement nameInput = driver.findElement(By.id("chat-name"));
+            nameInput.clear();
+            nameInput.sendKeys(name);
+        }
+        WebElement input = driver.findElement(By.id("chat-input"));
+        input.clear();
+        input.sendKeys(text + org.openqa.selenium.Keys.ENTER);
+    }
+
+    private static java.util.stream.Stream<String> texts(org.openqa.selenium.WebDriver driver, String panel) {
+        return driver.findElements(By.cssSelector(panel + " .chat-log .chat-text")).stream().map(WebElement::getText);
+    }
+
+    private static void waitForMessage(ChromeDriver driver, String panel, String text) {
+        Browsers.waiting(driver, POLL_WAIT).until(d -> texts(d, panel).anyMatch(text::equals));
+    }
+
+    /** The chat line whose text is exactly {@code text}. */
+    private static WebElement line(org.openqa.selenium.WebDriver driver, String panel, String text) {
+        return driver.findElements(By.cssSelector(panel + " .chat-log .chat-line")).stream()
+                .filter(l -> l.findElement(By.cssSelector(".chat-text")).getText().equals(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("No chat line " + text + " in " + panel));
+    }
+
+    /** Clicks a moderation button (pin, delete, ban) on the console's line of {@code text} and waits for "… done". */
+    private static void moderate(ChromeDriver driver, String text, String action) {
+        WebElement button = line(driver, "#moderation", text).findElement(By.cssSelector("button[data-action='" + action + "']"));
+        driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
+        button.click();
+        String done = Character.toUpperCase(action.charAt(0)) + action.substring(1) + " done";
+        Browsers.waiting(driver, POLL_WAIT).until(Browsers.textIs(By.id("moderation-message"), done));
     }
 
     /**

@@ -42,6 +42,20 @@ class LocalWebTest {
         assertThat(get("/web/app.css").headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
     }
 
+    /** The aws-amplify Events client bundled at build time (skipped where npm was missing and nothing was bundled). */
+    @Test
+    void theBundledAmplifyEventsClientIsServed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                LocalWeb.class.getClassLoader().getResource(LocalWeb.RESOURCE_ROOT + "vendor/aws-amplify/amplify-events.min.js") != null,
+                "npm was not available at build time: the amplify Events client is not bundled");
+        HttpResponse<String> bundle = get("/web/vendor/aws-amplify/amplify-events.min.js");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        assertThat(bundle.body()).contains("LiveshopEvents");
+        // Its build-time entry point stays out of the served files.
+        assertThat(get("/web/tools/amplify-events.js").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void onlyFilesOfTheWebFolderAreServed() throws Exception {
         assertThat(get("/web/missing.js").statusCode()).isEqualTo(404);
