@@ -47,6 +47,25 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class FuzzCorpusTest {
 
+    /** Longer than a stream poll (250 ms) plus the largest batching window in the template (1 s). */
+    private static final long SETTLE_MILLIS = 2_500;
+
+    /** A snapshot that stayed the same for {@link #SETTLE_MILLIS} (at most 30 s of waiting). */
+    private static List<Map<String, AttributeValue>> settled(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo)
+            throws InterruptedException {
+        List<Map<String, AttributeValue>> last = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(SETTLE_MILLIS);
+            List<Map<String, AttributeValue>> now = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError("The tables kept changing for 30 s after the fixtures");
+    }
+
     private static LocalStack stack;
     private static DynamoDbClient dynamo;
     private static HttpClient http;
@@ -89,7 +108,9 @@ class FuzzCorpusTest {
             assertThat(a.status).as("the valid request of %s (the corpus's body variants must reach the body checks): %s",
                     c.route(), a.body).isBetween(200, 299);
         }
-        List<Map<String, AttributeValue>> before = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+        // The valid requests start asynchronous work (stream consumers: the stock frame's lease, order events):
+        // the baseline is taken once the tables stop changing, so only the corpus can change them after.
+        List<Map<String, AttributeValue>> before = settled(dynamo);
 
         List<FuzzCorpus.Case> corpus = generator.generate(routes);
         Map<Integer, Integer> histogram = new TreeMap<>();
@@ -119,6 +140,8 @@ class FuzzCorpusTest {
         int frames = realtimeFrames(failures);
         int publishes = httpPublishes(failures);
 
+        // Whatever the corpus set off asynchronously has had the same time to land as the baseline's work.
+        Thread.sleep(SETTLE_MILLIS);
         List<Map<String, AttributeValue>> after = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
         System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; %d HTTP publishes%n",
                 corpus.size(), routes.size(), httpMillis, histogram, frames, publishes);
