@@ -123,10 +123,17 @@ class FuzzCorpusTest {
             } catch (IOException e) {
                 // The JDK client reused a connection the server had just closed after refusing the previous
                 // request: once more on a fresh socket, so only the server's answer to this request counts.
-                try {
-                    a = sendRaw(c);
-                } catch (IOException again) {
-                    a = new Answer(-1, null, "no answer: " + e + " / " + again);
+                a = null;
+                IOException last = e;
+                for (int attempt = 0; attempt < 3 && a == null; attempt++) {
+                    try {
+                        a = sendRaw(c);
+                    } catch (IOException again) {
+                        last = again;
+                    }
+                }
+                if (a == null) {
+                    a = new Answer(-1, null, "no answer: " + e + " / " + last);
                 }
             }
             histogram.merge(a.status, 1, Integer::sum);
@@ -249,10 +256,26 @@ class FuzzCorpusTest {
             byte[] body = c.body() == null ? new byte[0] : c.body();
             head.writeBytes(("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             OutputStream out = socket.getOutputStream();
-            out.write(head.toByteArray());
-            out.write(body);
-            out.flush();
-            return parseRaw(socket.getInputStream().readAllBytes());
+            IOException writeFailed = null;
+            try {
+                out.write(head.toByteArray());
+                out.write(body);
+                out.flush();
+            } catch (IOException e) {
+                // The server may answer (431) and close before it has read all of an oversized request: the
+                // write then fails, and the answer is still there to read.
+                writeFailed = e;
+            }
+            Answer answer;
+            try {
+                answer = parseRaw(socket.getInputStream().readAllBytes());
+            } catch (IOException e) {
+                throw writeFailed != null ? writeFailed : e;
+            }
+            if (answer.status < 0 && writeFailed != null) {
+                throw writeFailed;
+            }
+            return answer;
         }
     }
 
