@@ -1,0 +1,77 @@
+package com.liveshop.checkout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
+import com.liveshop.checkout.service.WebhookSecrets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The per-environment cache of the webhook secret's stages: the TTL, the rotation overlap, outages. */
+class SecretsManagerWebhookSecretsTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T18:00:00Z"));
+    private final FakeSecretStages stages = new FakeSecretStages("first");
+    private final SecretsManagerWebhookSecrets secrets = new SecretsManagerWebhookSecrets(stages, Duration.ofSeconds(300), clock);
+
+    @Test
+    void aReadIsCachedForTheTtlAndARotationShowsAfterIt() {
+        assertThat(secrets.current()).isEqualTo("first");
+        assertThat(secrets.previous()).isEmpty();
+        assertThat(stages.reads).hasValue(2);
+
+        stages.rotate("second");
+        clock.advance(Duration.ofSeconds(299));
+        assertThat(secrets.current()).as("within the TTL: the cached value").isEqualTo("first");
+        assertThat(secrets.previous()).as("absent is cached too").isEmpty();
+        assertThat(stages.reads).as("no call within the TTL").hasValue(2);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(secrets.current()).isEqualTo("second");
+        assertThat(secrets.previous()).contains("first");
+        assertThat(stages.reads).hasValue(4);
+        for (int i = 0; i < 100; i++) {
+            secrets.current();
+            secrets.previous();
+        }
+        assertThat(stages.reads).hasValue(4);
+    }
+
+    @Test
+    void aTtlOfZeroReadsEveryTime() {
+        SecretsManagerWebhookSecrets uncached = new SecretsManagerWebhookSecrets(stages, Duration.ZERO, clock);
+        assertThat(uncached.current()).isEqualTo("first");
+        stages.rotate("second");
+        assertThat(uncached.current()).isEqualTo("second");
+        assertThat(uncached.previous()).contains("first");
+        assertThat(stages.reads).hasValue(3);
+    }
+
+    @Test
+    void aFailedReadIsNotCachedAndNeverBecomesAValue() {
+        stages.failing(true);
+        assertThatThrownBy(secrets::current).isInstanceOf(WebhookSecrets.Unavailable.class);
+        assertThatThrownBy(secrets::previous).isInstanceOf(WebhookSecrets.Unavailable.class);
+        stages.failing(false);
+        assertThat(secrets.current()).as("the next call tries again").isEqualTo("first");
+        assertThat(stages.reads).hasValue(3);
+    }
+
+    @Test
+    void aCachedValueOutlivesAnOutageUntilItsTtlEnds() {
+        assertThat(secrets.current()).isEqualTo("first");
+        stages.failing(true);
+        clock.advance(Duration.ofSeconds(120));
+        assertThat(secrets.current()).isEqualTo("first");
+        clock.advance(Duration.ofSeconds(180));
+        assertThatThrownBy(secrets::current).isInstanceOf(WebhookSecrets.Unavailable.class);
+    }
+
+    @Test
+    void aNegativeTtlIsRefused() {
+        assertThatThrownBy(() -> new SecretsManagerWebhookSecrets(stages, Duration.ofSeconds(-1), clock))
+                .hasMessageContaining("PAYMENT_WEBHOOK_SECRET_TTL_SECONDS");
+    }
+}
