@@ -59,10 +59,11 @@ final class CheckoutFixture implements AutoCloseable {
      */
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     /**
-     * The webhook secret's version stages, read through the real cache with a TTL of 0 (every webhook reads), so a
-     * test can rotate it or make it unreadable; the TTL itself is SecretsManagerWebhookSecretsTest's.
+     * The webhook secret's version stages, read through the real cache ({@link #WEBHOOK_SECRET_TTL}), so a test can
+     * rotate it or make it unreadable and move the clock past the TTL to see it.
      */
-    final FakeSecretStages webhookSecret = new FakeSecretStages(WEBHOOK_SECRET);
+    final FakeSecretStages webhookSecret = new FakeSecretStages(WEBHOOK_SECRET, clock);
+    static final Duration WEBHOOK_SECRET_TTL = Duration.ofSeconds(60);
     /** What the outbox put on the bus; read it through {@link #events()}, which relays the stream first. */
     private final RecordingPublisher published = new RecordingPublisher();
     final TestIssuer issuer = new TestIssuer();
@@ -91,7 +92,7 @@ final class CheckoutFixture implements AutoCloseable {
         cart = new CartHandler(wiring.cartService(clock));
         orders = new OrderHandler(wiring.orderService(clock), issuer.verifier());
         webhook = new PaymentWebhookHandler(wiring.paymentService(clock,
-                new SecretsManagerWebhookSecrets(webhookSecret, Duration.ZERO, clock)));
+                new SecretsManagerWebhookSecrets(webhookSecret, WEBHOOK_SECRET_TTL, clock)));
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
         outbox = new OrderEventsHandler(new OrderOutbox(), published);
         reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));

@@ -2,6 +2,8 @@ package com.liveshop.checkout;
 
 import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
 import com.liveshop.checkout.service.WebhookSecrets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,17 +17,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeSecretStages implements SecretsManagerWebhookSecrets.StageReader {
 
-    private final Map<String, String> stages = new ConcurrentHashMap<>();
+    private final Map<String, SecretsManagerWebhookSecrets.Version> stages = new ConcurrentHashMap<>();
+    private final Clock clock;
     private final AtomicBoolean failing = new AtomicBoolean();
     final AtomicInteger reads = new AtomicInteger();
 
-    FakeSecretStages(String current) {
-        stages.put(SecretsManagerWebhookSecrets.CURRENT, current);
+    /** A secret whose current value was created a day before {@code clock}'s now (no rotation lately). */
+    FakeSecretStages(String current, Clock clock) {
+        this.clock = clock;
+        stages.put(SecretsManagerWebhookSecrets.CURRENT,
+                new SecretsManagerWebhookSecrets.Version(current, clock.instant().minus(Duration.ofDays(1))));
     }
 
+    /** PutSecretValue: a new AWSCURRENT created now; the one before becomes AWSPREVIOUS. */
     synchronized void rotate(String next) {
         stages.put(SecretsManagerWebhookSecrets.PREVIOUS, stages.get(SecretsManagerWebhookSecrets.CURRENT));
-        stages.put(SecretsManagerWebhookSecrets.CURRENT, next);
+        stages.put(SecretsManagerWebhookSecrets.CURRENT, new SecretsManagerWebhookSecrets.Version(next, clock.instant()));
     }
 
     void failing(boolean fail) {
@@ -33,7 +40,7 @@ final class FakeSecretStages implements SecretsManagerWebhookSecrets.StageReader
     }
 
     @Override
-    public Optional<String> read(String versionStage) {
+    public Optional<SecretsManagerWebhookSecrets.Version> read(String versionStage) {
         reads.incrementAndGet();
         if (failing.get()) {
             throw new WebhookSecrets.Unavailable("Injected: Secrets Manager is unreachable", null);

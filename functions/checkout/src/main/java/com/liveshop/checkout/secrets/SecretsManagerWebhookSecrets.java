@@ -16,6 +16,11 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * the TTL per execution environment: a rotation ({@code put-secret-value}) takes effect within one TTL without a
  * deploy and costs one GetSecretValue per stage, environment and TTL, not one per webhook.
  *
+ * <p>The previous key is honoured for one TTL after the current version was created, then no more: every
+ * environment has the new key by then (its cached read is at most one TTL old), and a key that was rotated
+ * because it leaked stops working everywhere within one TTL, not at the next rotation. Before the first rotation,
+ * and once that window is over, AWSPREVIOUS is not even read.
+ *
  * <p>Why a small cache of our own and not Powertools' parameters module (which resolves here, without AspectJ):
  * its {@code SecretsProvider} reads only a secret's AWSCURRENT stage (GetSecretValue by SecretId alone) while the
  * rotation overlap needs AWSPREVIOUS too, and its cache stamps expiry times with the system clock whatever clock
@@ -28,13 +33,16 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
     public static final String CURRENT = "AWSCURRENT";
     public static final String PREVIOUS = "AWSPREVIOUS";
 
+    /** One version of the secret: its string and when it was created (Secrets Manager's CreatedDate). */
+    public record Version(String value, Instant created) {}
+
     /** Reads one version stage of the secret; empty if the secret has no version with that stage. */
     @FunctionalInterface
     public interface StageReader {
-        Optional<String> read(String versionStage);
+        Optional<Version> read(String versionStage);
     }
 
-    private record Entry(Optional<String> value, Instant expires) {}
+    private record Entry(Optional<Version> version, Instant expires) {}
 
     private final StageReader reader;
     private final Duration ttl;
@@ -54,7 +62,10 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
     public static StageReader reader(SecretsManagerClient client, String secretId) {
         return stage -> {
             try {
-                return Optional.ofNullable(client.getSecretValue(r -> r.secretId(secretId).versionStage(stage)).secretString());
+                var response = client.getSecretValue(r -> r.secretId(secretId).versionStage(stage));
+                return response.secretString() == null ? Optional.empty()
+                        : Optional.of(new Version(response.secretString(),
+                                response.createdDate() == null ? Instant.EPOCH : response.createdDate()));
             } catch (ResourceNotFoundException e) {
                 if (PREVIOUS.equals(stage)) {
                     return Optional.empty();
@@ -70,22 +81,29 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
 
     @Override
     public String current() {
-        return stage(CURRENT).orElseThrow(() -> new Unavailable("The payment webhook secret has no " + CURRENT + " value", null));
+        return currentVersion().value();
     }
 
     @Override
     public Optional<String> previous() {
-        return stage(PREVIOUS);
+        if (!clock.instant().isBefore(currentVersion().created().plus(ttl))) {
+            return Optional.empty();
+        }
+        return stage(PREVIOUS).map(Version::value);
     }
 
-    private Optional<String> stage(String stage) {
+    private Version currentVersion() {
+        return stage(CURRENT).orElseThrow(() -> new Unavailable("The payment webhook secret has no " + CURRENT + " value", null));
+    }
+
+    private Optional<Version> stage(String stage) {
         Instant now = clock.instant();
         Entry entry = cache.get(stage);
         if (entry == null || !now.isBefore(entry.expires())) {
             // Two threads may both read after expiry; harmless (same value), and Lambda runs one request at a time.
-            entry = new Entry(reader.read(stage).filter(v -> !v.isEmpty()), now.plus(ttl));
+            entry = new Entry(reader.read(stage).filter(v -> !v.value().isEmpty()), now.plus(ttl));
             cache.put(stage, entry);
         }
-        return entry.value();
+        return entry.version();
     }
 }

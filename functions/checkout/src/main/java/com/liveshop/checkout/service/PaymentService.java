@@ -64,7 +64,7 @@ public class PaymentService {
     /**
      * {@code X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>} (several v1 values
      * are allowed while a secret rotates), compared in constant time, against the current key and, if that does
-     * not match, the previous one: a rotation in Secrets Manager reaches each execution environment within the
+     * not match, the previous one (for one TTL after the rotation): a rotation reaches each execution environment within the
      * secrets' TTL, so for that long a provider may still sign with either. 401 SIGNATURE_EXPIRED outside the
      * tolerance, 401 INVALID_SIGNATURE for anything else wrong; 503 SECRET_UNAVAILABLE (the provider retries) when
      * the key cannot be read: an unreadable secret never lets a webhook through.

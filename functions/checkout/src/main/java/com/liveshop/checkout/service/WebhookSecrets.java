@@ -12,7 +12,10 @@ public interface WebhookSecrets {
     /** The key in force (Secrets Manager's AWSCURRENT); {@link Unavailable} if it cannot be read now. */
     String current();
 
-    /** The key before the last rotation (AWSPREVIOUS), empty if there has been none; {@link Unavailable} if unreadable. */
+    /**
+     * The key before the last rotation (AWSPREVIOUS) while it is still honoured (one cache TTL after the rotation),
+     * else empty; {@link Unavailable} if unreadable.
+     */
     Optional<String> previous();
 
     /**
