@@ -62,7 +62,8 @@ public final class CheckoutWiring {
     /**
      * The webhook keys from Secrets Manager (PAYMENT_WEBHOOK_SECRET_ARN, endpoint AWS_ENDPOINT_URL_SECRETS_MANAGER),
      * cached for PAYMENT_WEBHOOK_SECRET_TTL_SECONDS. Nothing is read here: the first webhook reads, so an outage
-     * at start-up answers 503 (retried by the provider) instead of failing the execution environment.
+     * at start-up answers 503 (retried by the provider) instead of failing the execution environment, and the key
+     * is never part of a SnapStart snapshot.
      */
     public WebhookSecrets webhookSecrets(Clock clock) {
         String secretId = config.requireWebhookSecretArn();
