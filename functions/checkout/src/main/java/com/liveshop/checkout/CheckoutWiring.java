@@ -3,10 +3,12 @@ package com.liveshop.checkout;
 import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
+import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
 import com.liveshop.checkout.service.CartService;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.checkout.service.OrderService;
 import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.checkout.service.WebhookSecrets;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
@@ -17,6 +19,7 @@ import com.liveshop.shared.events.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the checkout services from configuration: one SDK client set per handler instance (called from
@@ -49,7 +52,26 @@ public final class CheckoutWiring {
     }
 
     public PaymentService paymentService(Clock clock) {
-        return new PaymentService(orders(), products(), clock, config.requireWebhookSecret());
+        return paymentService(clock, webhookSecrets(clock));
+    }
+
+    public PaymentService paymentService(Clock clock, WebhookSecrets secrets) {
+        return new PaymentService(orders(), products(), clock, secrets);
+    }
+
+    /**
+     * The webhook keys from Secrets Manager (PAYMENT_WEBHOOK_SECRET_ARN, endpoint AWS_ENDPOINT_URL_SECRETS_MANAGER),
+     * cached for PAYMENT_WEBHOOK_SECRET_TTL_SECONDS. Nothing is read here: the first webhook reads, so an outage
+     * at start-up answers 503 (retried by the provider) instead of failing the execution environment, and the key
+     * is never part of a SnapStart snapshot.
+     */
+    public WebhookSecrets webhookSecrets(Clock clock) {
+        String secretId = config.requireWebhookSecretArn();
+        SecretsManagerClient client = AwsClients.configure(SecretsManagerClient.builder(), app, "SECRETS_MANAGER")
+                .httpClient(AwsClients.httpClient())
+                .build();
+        return new SecretsManagerWebhookSecrets(SecretsManagerWebhookSecrets.reader(client, secretId),
+                Duration.ofSeconds(config.webhookSecretTtlSeconds()), clock);
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.Product;
@@ -22,6 +23,7 @@ import com.liveshop.testkit.TestContext;
 import com.liveshop.testkit.TestIssuer;
 import com.liveshop.checkout.service.OrderOutbox;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -37,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class CheckoutFixture implements AutoCloseable {
 
     static final String WEBHOOK_SECRET = "local-webhook-secret";
+    static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
     static final String CATALOG = "CatalogTable";
     static final String RESERVATIONS = "ReservationsTable";
 
@@ -55,6 +58,12 @@ final class CheckoutFixture implements AutoCloseable {
      * past, so a fixed date would go stale and make holds vanish mid-test.
      */
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    /**
+     * The webhook secret's version stages, read through the real cache ({@link #WEBHOOK_SECRET_TTL}), so a test can
+     * rotate it or make it unreadable and move the clock past the TTL to see it.
+     */
+    final FakeSecretStages webhookSecret = new FakeSecretStages(WEBHOOK_SECRET, clock);
+    static final Duration WEBHOOK_SECRET_TTL = Duration.ofSeconds(60);
     /** What the outbox put on the bus; read it through {@link #events()}, which relays the stream first. */
     private final RecordingPublisher published = new RecordingPublisher();
     final TestIssuer issuer = new TestIssuer();
@@ -76,13 +85,14 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("CATALOG_TABLE", CATALOG);
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
-        settings.put("PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app);
         cart = new CartHandler(wiring.cartService(clock));
         orders = new OrderHandler(wiring.orderService(clock), issuer.verifier());
-        webhook = new PaymentWebhookHandler(wiring.paymentService(clock));
+        webhook = new PaymentWebhookHandler(wiring.paymentService(clock,
+                new SecretsManagerWebhookSecrets(webhookSecret, WEBHOOK_SECRET_TTL, clock)));
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
         outbox = new OrderEventsHandler(new OrderOutbox(), published);
         reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));

@@ -17,14 +17,21 @@ import org.junit.jupiter.api.Test;
 class CheckoutRulesTest {
 
     @Test
-    void configDefaultsAndSecretNeverPrinted() {
+    void configDefaultsAndTheWebhookSecretIsAReferenceNotAValue() {
+        String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:PaymentWebhookSecret-AbCdEf";
         CheckoutConfig config = CheckoutConfig.from(new AppConfig(Map.of(
-                "CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "PAYMENT_WEBHOOK_SECRET", "s3cr3t-value")));
+                "CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "PAYMENT_WEBHOOK_SECRET_ARN", arn)));
         assertThat(config.holdSeconds()).isEqualTo(600);
         assertThat(config.maxQuantityPerSku()).isEqualTo(5);
         assertThat(config.maxItemsPerCart()).isEqualTo(20);
-        assertThat(config.requireWebhookSecret()).isEqualTo("s3cr3t-value");
-        assertThat(config.toString()).doesNotContain("s3cr3t-value");
+        assertThat(config.requireWebhookSecretArn()).isEqualTo(arn);
+        assertThat(config.webhookSecretTtlSeconds()).isEqualTo(300);
+        assertThat(CheckoutConfig.from(new AppConfig(Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r",
+                "PAYMENT_WEBHOOK_SECRET_TTL_SECONDS", "0"))).webhookSecretTtlSeconds()).isZero();
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r",
+                "PAYMENT_WEBHOOK_SECRET_TTL_SECONDS", "-1")))).hasMessageContaining("PAYMENT_WEBHOOK_SECRET_TTL_SECONDS");
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r")))
+                .requireWebhookSecretArn()).hasMessageContaining("PAYMENT_WEBHOOK_SECRET_ARN");
     }
 
     @Test

@@ -244,14 +244,94 @@ class PaymentWebhookHandlerTest {
     }
 
     @Test
-    void theSecretIsRequiredAtStartAndNeverPrinted() {
+    void theSecretsArnIsRequiredAtStartAndTheValueIsNeverConfiguration() {
         Map<String, String> settings = new HashMap<>(f.local.clientSettings());
         settings.put("CATALOG_TABLE", CheckoutFixture.CATALOG);
         settings.put("RESERVATIONS_TABLE", CheckoutFixture.RESERVATIONS);
         assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(settings)))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PAYMENT_WEBHOOK_SECRET");
-        assertThat(f.wiring.config().toString()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET);
+                .hasMessageContaining("PAYMENT_WEBHOOK_SECRET_ARN");
+        assertThat(f.wiring.config().toString()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET)
+                .contains(CheckoutFixture.WEBHOOK_SECRET_ARN);
+        // Built without reading the secret: the first webhook reads it (an outage at start-up is a 503, not a crash).
         assertThat(new PaymentWebhookHandler(f.app).routeKeys()).containsExactly("POST /payments/webhook");
+    }
+
+    @Test
+    void afterARotationTheNewKeyVerifiesAndThePreviousOneForOneTtlOnly() {
+        Duration ttl = CheckoutFixture.WEBHOOK_SECRET_TTL;
+        Placed viaNew = pendingOrder();
+        Placed viaPrevious = pendingOrder();
+        Placed viaNeither = pendingOrder();
+        Placed late = pendingOrder();
+        f.clock.advance(ttl.plusSeconds(1));
+        f.webhookSecret.rotate("rotated-webhook-secret");
+        try {
+            f.clock.advance(Duration.ofSeconds(1));
+            assertThat(signed(viaNew, "rotated-webhook-secret").status()).isEqualTo(200);
+            assertThat(status(viaNew)).isEqualTo("CONFIRMED");
+            // Signed a moment before the provider switched, or retried since: AWSPREVIOUS still verifies.
+            assertThat(signed(viaPrevious, CheckoutFixture.WEBHOOK_SECRET).status()).isEqualTo(200);
+            assertThat(status(viaPrevious)).isEqualTo("CONFIRMED");
+            Response neither = signed(viaNeither, "some-other-secret");
+            assertThat(neither.status()).isEqualTo(401);
+            assertThat(neither.errorCode()).isEqualTo("INVALID_SIGNATURE");
+            assertThat(status(viaNeither)).isEqualTo("PENDING_PAYMENT");
+            // One TTL after the rotation the previous key is refused (every environment has the new one by then).
+            f.clock.advance(ttl);
+            assertThat(signed(late, CheckoutFixture.WEBHOOK_SECRET).errorCode()).isEqualTo("INVALID_SIGNATURE");
+            assertThat(status(late)).isEqualTo("PENDING_PAYMENT");
+            assertThat(signed(late, "rotated-webhook-secret").status()).isEqualTo(200);
+        } finally {
+            f.webhookSecret.rotate(CheckoutFixture.WEBHOOK_SECRET);
+            f.clock.advance(ttl.plusSeconds(1));
+        }
+    }
+
+    @Test
+    void anUnreadableSecretIs503SecretUnavailableAndChangesNothing() {
+        Placed p = pendingOrder();
+        StockLevel before = f.stock(p.sku());
+        var tables = f.snapshot();
+        // Past the TTL: the cached key is gone and the read fails.
+        f.clock.advance(CheckoutFixture.WEBHOOK_SECRET_TTL.plusSeconds(1));
+        f.webhookSecret.failing(true);
+        Response refused;
+        try {
+            refused = notify(p, "PAID", "pay_" + UUID.randomUUID());
+        } finally {
+            f.webhookSecret.failing(false);
+        }
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.errorCode()).isEqualTo("SECRET_UNAVAILABLE");
+        assertThat(refused.rawBody()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET);
+        assertThat(f.snapshot()).isEqualTo(tables);
+        assertThat(f.stock(p.sku())).isEqualTo(before);
+        assertThat(status(p)).isEqualTo("PENDING_PAYMENT");
+        // The provider's retry, once the secret can be read again, goes through.
+        assertThat(notify(p, "PAID", "pay_" + UUID.randomUUID()).status()).isEqualTo(200);
+        assertThat(status(p)).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void the503CarriesRetryAfterAndTheErrorShape() {
+        f.clock.advance(CheckoutFixture.WEBHOOK_SECRET_TTL.plusSeconds(1));
+        f.webhookSecret.failing(true);
+        try {
+            String body = CheckoutFixture.noticeBody(UUID.randomUUID().toString(), "PAID", "pay_x", 100, "EUR");
+            var response = f.webhook.handleRequest(CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(
+                    CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), new com.liveshop.testkit.TestContext("t"));
+            assertThat(response.getStatusCode()).isEqualTo(503);
+            assertThat(response.getHeaders()).containsEntry("Retry-After", "30").containsEntry("content-type", "application/json");
+            assertThat(response.getBody()).startsWith("{\"error\":{").contains("\"code\":\"SECRET_UNAVAILABLE\"");
+        } finally {
+            f.webhookSecret.failing(false);
+        }
+    }
+
+    private static Response signed(Placed p, String secret) {
+        String body = CheckoutFixture.noticeBody(p.orderId(), "PAID", "pay_" + UUID.randomUUID(), 10_000, "EUR");
+        return f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
+                PaymentService.signatureFor(secret, f.clock.instant().getEpochSecond(), body)));
     }
 }

@@ -47,17 +47,26 @@ public final class LocalPayments {
 
     private final HttpClient http;
     private final String apiUrl;
-    private final String secret;
+    private final Supplier<String> secret;
     private final Supplier<String> hostToken;
     private final Clock clock;
 
     /**
      * @param apiUrl    base URL of the HTTP API that serves {@code GET /orders/{orderId}} and the webhook
-     * @param secret    the webhook signing secret the payment function is configured with
+     * @param secret    the webhook signing secret the payment function reads
      * @param hostToken a hosts-group JWT for the order read (a host gets the full order view, with its amount)
      * @param clock     the signature's timestamp ({@code t})
      */
     public LocalPayments(HttpClient http, String apiUrl, String secret, Supplier<String> hostToken, Clock clock) {
+        this(http, apiUrl, () -> secret, hostToken, clock);
+    }
+
+    /**
+     * @param secret the webhook signing secret's current value, asked at each payment: after a rotation
+     *               (PutSecretValue on the local Secrets Manager) the provider signs with the new one, as a real
+     *               provider does once its dashboard has the new key
+     */
+    public LocalPayments(HttpClient http, String apiUrl, Supplier<String> secret, Supplier<String> hostToken, Clock clock) {
         this.http = http;
         this.apiUrl = apiUrl;
         this.secret = secret;
@@ -96,7 +105,7 @@ public final class LocalPayments {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(apiUrl + WEBHOOK_PATH))
                 .timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json")
-                .header(SIGNATURE_HEADER, signatureHeader(secret, clock.instant().getEpochSecond(), body))
+                .header(SIGNATURE_HEADER, signatureHeader(secret.get(), clock.instant().getEpochSecond(), body))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
         passBack(ctx, answer);

@@ -2,6 +2,7 @@ package com.liveshop.local;
 
 import com.liveshop.local.appsync.EventsApiDefinition;
 import com.liveshop.local.appsync.LocalAppSyncEvents;
+import com.liveshop.local.secretsmanager.LocalSecretsManager;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import io.javalin.Javalin;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
     /**
-     * The payment webhook secret locally (in AWS it is a Secrets Manager secret). {@code GET /_local} gives it, so
-     * an outside tool can sign webhooks like the payment provider; it is never written to a log line.
+     * The payment webhook secret's first value locally (the template's PaymentWebhookSecret in the local Secrets
+     * Manager, which the webhook function reads at run time; {@code put-secret-value} rotates it). {@code GET /_local}
+     * gives the current value, so an outside tool can sign webhooks like the payment provider; it is never written
+     * to a log line.
      */
     public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
     /** The template's secret that holds the webhook key. */
@@ -59,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalEventBridge eventBridge;
     private LocalIvs ivs;
     private LocalAppSyncEvents events;
+    private LocalSecretsManager secretsManager;
     private LocalScheduler scheduler;
     private LocalStreams streams;
     private HttpApiEmulator httpApi;
@@ -166,14 +170,20 @@ public final class LocalStack implements AutoCloseable {
             streamArns = LocalTables.streamArns(client, template.template());
         }
 
-        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns,
-                Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret()));
+        Map<String, String> secretValues = Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret());
+        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues);
+        // The template's secrets with their first values; dynamic references (the chat ticket key) resolve to the
+        // same first value at "deploy", as CloudFormation does; functions that read at run time see rotations.
+        secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
+                .map(s -> new LocalSecretsManager.SecretDefinition(s.name(), s.arn(), s.description(),
+                        secretValues.getOrDefault(s.logicalId(), "local-secret-" + s.logicalId())))
+                .toList(), clock);
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
         resources.add(ivs);
-        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs));
+        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager));
         // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
         EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
             events = new LocalAppSyncEvents(url, api, jwt, clock);
@@ -208,7 +218,7 @@ public final class LocalStack implements AutoCloseable {
         sources.addSchedules(scheduler);
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        LocalPayments payments = new LocalPayments(http, url, LOCAL_WEBHOOK_SECRET, jwt::hostToken, clock);
+        LocalPayments payments = new LocalPayments(http, url, this::paymentWebhookSecret, jwt::hostToken, clock);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -317,7 +327,8 @@ public final class LocalStack implements AutoCloseable {
         index.put("issuer", jwt.issuer());
         index.put("audience", JwtAuthorizer.CLIENT_ID);
         index.put("parameters", parameters());
-        index.put("paymentWebhookSecret", LOCAL_WEBHOOK_SECRET);
+        index.put("paymentWebhookSecret", paymentWebhookSecret());
+        index.put("paymentWebhookSecretArn", paymentWebhookSecretArn());
         index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
                 "function", r.function().logicalId(), "available", r.function().available(),
                 "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
@@ -359,6 +370,23 @@ public final class LocalStack implements AutoCloseable {
      */
     public Map<String, String> parameters() {
         return templateFunctions.parameters().shown(template.template());
+    }
+
+    /** The local Secrets Manager: the template's secrets, rotated with PutSecretValue. */
+    public LocalSecretsManager secretsManager() {
+        return secretsManager;
+    }
+
+    /** What {@code !Ref PaymentWebhookSecret} gives locally (the webhook function's PAYMENT_WEBHOOK_SECRET_ARN). */
+    public String paymentWebhookSecretArn() {
+        TemplateFunctions.SecretRef ref = templateFunctions.secrets().get(WEBHOOK_SECRET_ID);
+        return ref == null ? null : ref.arn();
+    }
+
+    /** The webhook secret's AWSCURRENT value now (after a local rotation, the new one). */
+    public String paymentWebhookSecret() {
+        String arn = paymentWebhookSecretArn();
+        return arn == null ? LOCAL_WEBHOOK_SECRET : secretsManager.currentValue(arn).orElse(LOCAL_WEBHOOK_SECRET);
     }
 
     public JwtAuthorizer jwt() {

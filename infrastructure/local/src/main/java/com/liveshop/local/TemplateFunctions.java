@@ -32,7 +32,9 @@ public final class TemplateFunctions {
     public static final String DEFAULT_BUS = "default";
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
-    private static final Pattern DYNAMIC_REFERENCE = Pattern.compile("\\{\\{resolve:(secretsmanager|ssm|ssm-secure):([^:}]+)[^}]*}}");
+    /** A dynamic reference; a Secrets Manager one may name its secret by ARN (what {@code ${Secret}} gives). */
+    private static final Pattern DYNAMIC_REFERENCE = Pattern.compile(
+            "\\{\\{resolve:(secretsmanager|ssm|ssm-secure):((?:arn:[^:}]+:secretsmanager:[^:}]+:[^:}]+:secret:)?[^:}]+)[^}]*}}");
 
     private final SamTemplate template;
     private final TemplateParameters parameters;
@@ -40,6 +42,11 @@ public final class TemplateFunctions {
     private final Intrinsics intrinsics;
     private final Set<String> eventBusNames = new LinkedHashSet<>();
     private final Map<String, String> recordingBuckets = new LinkedHashMap<>();
+    /** AWS::SecretsManager::Secret logical id → its local name and ARN. */
+    private final Map<String, SecretRef> secretRefs = new LinkedHashMap<>();
+
+    /** A template secret as the local Secrets Manager serves it: {@code !Ref} gives the ARN, as in AWS. */
+    public record SecretRef(String logicalId, String name, String arn, String description) {}
 
     /**
      * @param tableNames table logical id → local table name
@@ -107,6 +114,17 @@ public final class TemplateFunctions {
                     .get("DestinationConfiguration")).get("S3")).get("BucketName");
             recordingBuckets.put(arn, bucket == null ? "" : withBuckets.resolveString(bucket));
         });
+        // Secrets: Ref gives the ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>).
+        template.resourcesOfType("AWS::SecretsManager::Secret").forEach((id, resource) -> {
+            Map<String, Object> properties = SamTemplate.map(resource.get("Properties"));
+            Object declared = properties.get("Name");
+            String name = declared == null ? id : new Intrinsics(refs).resolveString(declared);
+            Object description = properties.get("Description");
+            String arn = secretArn(name);
+            secretRefs.put(id, new SecretRef(id, name, arn, description == null ? null : String.valueOf(description)));
+            refs.put(id, arn);
+            refs.put(id + ".Id", arn);
+        });
         Intrinsics withoutBuses = new Intrinsics(refs);
         eventBusNames.add(DEFAULT_BUS);
         template.resourcesOfType("AWS::Events::EventBus").forEach((id, resource) -> {
@@ -121,6 +139,22 @@ public final class TemplateFunctions {
 
     public static String busArn(String busName) {
         return "arn:aws:events:" + LocalAws.REGION + ":" + ACCOUNT_ID + ":event-bus/" + busName;
+    }
+
+    /** The ARN a secret of this name has locally: Secrets Manager's shape, with a suffix derived from the name. */
+    public static String secretArn(String name) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String suffix = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash).replaceAll("[^A-Za-z0-9]", "x").substring(0, 6);
+            return "arn:aws:secretsmanager:" + LocalAws.REGION + ":" + ACCOUNT_ID + ":secret:" + name + "-" + suffix;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every AWS::SecretsManager::Secret of the template, by logical id. */
+    public Map<String, SecretRef> secrets() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secretRefs));
     }
 
     public SamTemplate template() {
@@ -201,7 +235,7 @@ public final class TemplateFunctions {
         Matcher m = DYNAMIC_REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String name = m.group(2);
+            String name = logicalIdOfSecret(m.group(2));
             String local = m.group(1).equals("secretsmanager")
                     ? secrets.getOrDefault(name, "local-secret-" + name)
                     : "local-parameter-" + name;
@@ -209,6 +243,16 @@ public final class TemplateFunctions {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** A secret named by logical id, name or ARN → its logical id (anything else unchanged). */
+    private String logicalIdOfSecret(String reference) {
+        for (SecretRef ref : secretRefs.values()) {
+            if (reference.equals(ref.arn()) || reference.equals(ref.name())) {
+                return ref.logicalId();
+            }
+        }
+        return reference;
     }
 
     /**

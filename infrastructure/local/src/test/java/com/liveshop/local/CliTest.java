@@ -68,7 +68,8 @@ class CliTest {
         assertRefused(new String[] {"--parameter", "HoldSeconds=10"}, "HoldSeconds must be at least 30 (MinValue)");
         assertRefused(new String[] {"--parameter", "MaxQuantityPerSku=101"}, "MaxQuantityPerSku must be at most 100 (MaxValue)");
         assertRefused(new String[] {"--parameter", "LogRetentionDays=2"}, "LogRetentionDays must be one of");
-        assertRefused(new String[] {"--parameter", "PaymentWebhookSecretVersionId=not valid"}, "PaymentWebhookSecretVersionId", "(AllowedPattern)");
+        assertRefused(new String[] {"--parameter", "PaymentWebhookSecretTtlSeconds=3601"}, "PaymentWebhookSecretTtlSeconds must be at most 3600 (MaxValue)");
+        assertRefused(new String[] {"--parameter", "ReplayBaseUrl=http://cdn.example"}, "ReplayBaseUrl", "(AllowedPattern)");
     }
 
     private static void assertRefused(String[] args, String... messageParts) {

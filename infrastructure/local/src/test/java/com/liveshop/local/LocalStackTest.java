@@ -74,11 +74,12 @@ class LocalStackTest {
         assertThat(parameters.get("HoldSeconds").asText()).isEqualTo("600");
         assertThat(parameters.get("MaxQuantityPerSku").asText()).isEqualTo("5");
         assertThat(parameters.get("StageName").asText()).isEqualTo("live");
-        assertThat(parameters.get("PaymentWebhookSecretVersionId").asText()).isEmpty();
+        assertThat(parameters.get("PaymentWebhookSecretTtlSeconds").asText()).isEqualTo("300");
         // Every template parameter with a default is listed.
         assertThat(parameters.properties()).extracting(Map.Entry::getKey)
                 .containsAll(TemplateParameters.defaults(com.liveshop.testkit.SamTemplate.loadFromRepo()).values().keySet());
         assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+        assertThat(index.get("paymentWebhookSecretArn").asText()).isEqualTo(TemplateFunctions.secretArn("PaymentWebhookSecret"));
     }
 
     @Test

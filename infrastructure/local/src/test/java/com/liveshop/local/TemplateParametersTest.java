@@ -49,9 +49,9 @@ class TemplateParametersTest {
         assertThat(TemplateParameters.defaults(repo).values())
                 .containsEntry("StageName", "live").containsEntry("HoldSeconds", "600").containsEntry("MaxQuantityPerSku", "5");
         assertThat(TemplateParameters.of(repo, Map.of("HoldSeconds", "30", "MaxQuantityPerSku", "100", "LogRetentionDays", "7",
-                "PaymentWebhookSecretVersionId", "a1-b2")).values())
+                "PaymentWebhookSecretTtlSeconds", "1")).values())
                 .containsEntry("HoldSeconds", "30").containsEntry("MaxQuantityPerSku", "100").containsEntry("LogRetentionDays", "7")
-                .containsEntry("PaymentWebhookSecretVersionId", "a1-b2").containsEntry("StageName", "live");
+                .containsEntry("PaymentWebhookSecretTtlSeconds", "1").containsEntry("StageName", "live");
         // A parameter without a default has no value unless it is given one.
         SamTemplate test = template("parameters-template.yaml");
         assertThat(TemplateParameters.defaults(test).values()).doesNotContainKeys("Token", "Anything");
@@ -93,7 +93,7 @@ class TemplateParametersTest {
         refused(test, "Code", "abcde", "Code must be at most 4 characters long (MaxLength)");
         assertThat(TemplateParameters.of(test, Map.of("Code", "abcd")).values()).containsEntry("Code", "abcd");
         refused(SamTemplate.loadFromRepo(), "LogRetentionDays", "2", "LogRetentionDays must be one of [1, 3, 5, 7, 14, 30, 60, 90, 180, 365]");
-        refused(SamTemplate.loadFromRepo(), "PaymentWebhookSecretVersionId", "v 1", "(AllowedPattern)");
+        refused(SamTemplate.loadFromRepo(), "PaymentWebhookSecretTtlSeconds", "-1", "PaymentWebhookSecretTtlSeconds must be at least 0 (MinValue)");
     }
 
     @Test

@@ -56,11 +56,20 @@ class TemplateWiringTest {
     }
 
     @Test
-    void theRepositoryTemplateGivesTheWebhookTheLocalSecret() {
+    void theRepositoryTemplateGivesTheWebhookTheSecretsArnAndTheChatTheTicketKeysValue() {
         TemplateFunctions repo = new TemplateFunctions(SamTemplate.loadFromRepo(), Map.of(),
-                Map.of(LocalStack.WEBHOOK_SECRET_ID, LocalStack.LOCAL_WEBHOOK_SECRET));
-        Object raw = SamTemplate.loadFromRepo().function("PaymentWebhookFunction").orElseThrow().environment().get("PAYMENT_WEBHOOK_SECRET");
-        assertThat(repo.resolve(raw)).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+                Map.of(LocalStack.WEBHOOK_SECRET_ID, LocalStack.LOCAL_WEBHOOK_SECRET, LocalStack.CHAT_TICKET_SECRET_ID, "chat-key"));
+        // !Ref of a secret is its ARN, as in AWS; the local Secrets Manager serves the secret under that ARN.
+        String arn = TemplateFunctions.secretArn("PaymentWebhookSecret");
+        assertThat(arn).matches("arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-[A-Za-z0-9]{6}");
+        assertThat(repo.secrets().get(LocalStack.WEBHOOK_SECRET_ID).arn()).isEqualTo(arn);
+        Map<String, Object> webhook = SamTemplate.loadFromRepo().function("PaymentWebhookFunction").orElseThrow().environment();
+        assertThat(repo.resolve(webhook.get("PAYMENT_WEBHOOK_SECRET_ARN"))).isEqualTo(arn);
+        assertThat(webhook).doesNotContainKey("PAYMENT_WEBHOOK_SECRET");
+        // A dynamic reference by ARN (${ChatTicketSecret}) still resolves to the value, at "deploy".
+        Object chat = SamTemplate.loadFromRepo().functions().stream().filter(f -> f.environment().containsKey("CHAT_TICKET_SECRET"))
+                .findFirst().orElseThrow().environment().get("CHAT_TICKET_SECRET");
+        assertThat(repo.resolve(chat)).isEqualTo("chat-key");
     }
 
     @Test

@@ -180,20 +180,59 @@ class TemplateDeploymentTest {
     }
 
     @Test
-    void secretsInTheEnvironmentAreDynamicReferencesNeverLiterals() {
+    void secretsInTheEnvironmentAreReferencesNeverLiterals() {
+        Set<String> secrets = template.resourcesOfType("AWS::SecretsManager::Secret").keySet();
+        Map<String, Object> parameters = SamTemplate.map(template.raw().get("Parameters"));
         List<String> secretVariables = new ArrayList<>();
         for (FunctionDef function : template.functions()) {
             function.environment().forEach((name, value) -> {
                 if (name.contains("SECRET") || name.contains("PASSWORD")) {
                     secretVariables.add(function.logicalId() + "." + name);
-                    List<String> texts = new ArrayList<>();
-                    collectStrings(value, texts);
-                    assertThat(texts).as("%s.%s", function.logicalId(), name).isNotEmpty()
-                            .allMatch(t -> t.startsWith("{{resolve:secretsmanager:") || t.startsWith("{{resolve:ssm-secure:"));
+                    Map<String, Object> ref = value instanceof Map<?, ?> ? SamTemplate.map(value) : Map.of();
+                    if (name.endsWith("_ARN")) {
+                        // Where the secret is, read at run time: the ARN (Ref) of one of the template's secrets.
+                        assertThat(ref).as("%s.%s", function.logicalId(), name).containsOnlyKeys("Ref");
+                        assertThat(secrets).as("%s.%s", function.logicalId(), name).contains(String.valueOf(ref.get("Ref")));
+                    } else if (name.endsWith("_SECONDS")) {
+                        // How long it is cached: a Number parameter, not a secret.
+                        assertThat(ref).as("%s.%s", function.logicalId(), name).containsOnlyKeys("Ref");
+                        assertThat(SamTemplate.map(parameters.get(String.valueOf(ref.get("Ref")))).get("Type")).isEqualTo("Number");
+                    } else {
+                        List<String> texts = new ArrayList<>();
+                        collectStrings(value, texts);
+                        assertThat(texts).as("%s.%s", function.logicalId(), name).isNotEmpty()
+                                .allMatch(t -> t.startsWith("{{resolve:secretsmanager:") || t.startsWith("{{resolve:ssm-secure:"));
+                    }
                 }
             });
         }
-        assertThat(secretVariables).contains("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET");
+        assertThat(secretVariables).contains("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET_ARN")
+                .doesNotContain("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void theWebhookSecretsValueIsReadAtRunTimeNeverResolvedIntoTheTemplate() {
+        FunctionDef webhook = template.function("PaymentWebhookFunction").orElseThrow();
+        assertThat(webhook.environment()).containsEntry("PAYMENT_WEBHOOK_SECRET_ARN", Map.of("Ref", "PaymentWebhookSecret"));
+        // No dynamic reference to its value anywhere: CloudFormation would copy it into a function's configuration.
+        List<String> texts = new ArrayList<>();
+        collectStrings(template.raw(), texts);
+        assertThat(texts).noneMatch(t -> t.contains("{{resolve:secretsmanager:${PaymentWebhookSecret}"));
+        // Least privilege: GetSecretValue on that one secret, and no one else may read it.
+        List<Map<String, Object>> reads = statements(webhook).stream()
+                .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("secretsmanager:"))).toList();
+        assertThat(reads).singleElement().satisfies(st -> {
+            assertThat(actions(st)).containsExactly("secretsmanager:GetSecretValue");
+            assertThat(asList(st.get("Resource"))).containsExactly(Map.of("Ref", "PaymentWebhookSecret"));
+        });
+        for (FunctionDef function : template.functions()) {
+            if (!function.logicalId().equals("PaymentWebhookFunction")) {
+                assertThat(statements(function)).as(function.logicalId()).noneMatch(st ->
+                        asList(st.get("Resource")).contains(Map.of("Ref", "PaymentWebhookSecret")));
+            }
+        }
+        assertThat(SamTemplate.map(template.raw().get("Parameters"))).doesNotContainKey("PaymentWebhookSecretVersionId")
+                .containsKey("PaymentWebhookSecretTtlSeconds");
     }
 
     @Test
@@ -222,6 +261,10 @@ class TemplateDeploymentTest {
             assertThat(template.resources()).containsKey(String.valueOf(att.get(0)));
         } else if (map.containsKey("Fn::Sub") && IVS_ARN.matcher(String.valueOf(map.get("Fn::Sub"))).matches()) {
             return;
+        } else if (map.size() == 1 && map.containsKey("Ref")
+                && template.resourcesOfType("AWS::SecretsManager::Secret").containsKey(String.valueOf(map.get("Ref")))) {
+            // One secret of this template (Ref of AWS::SecretsManager::Secret is its ARN), never secretsmanager:*.
+            return;
         } else if (map.containsKey("Fn::Sub")) {
             String text = String.valueOf(map.get("Fn::Sub"));
             Matcher m = INDEX_ARN.matcher(text);
@@ -230,7 +273,7 @@ class TemplateDeploymentTest {
             assertThat(indexes).as("%s: index %s on %s", logicalId, m.group(2), m.group(1))
                     .anyMatch(i -> m.group(2).equals(SamTemplate.map(i).get("IndexName")));
         } else {
-            assertThat(resource).as("%s: policy resource must be a table (GetAtt X.Arn) or index ARN", logicalId).isNull();
+            assertThat(resource).as("%s: policy resource must be a table (GetAtt X.Arn), index ARN or a secret of the template", logicalId).isNull();
         }
     }
 

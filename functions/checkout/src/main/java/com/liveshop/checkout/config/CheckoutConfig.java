@@ -4,8 +4,9 @@ import com.liveshop.shared.config.AppConfig;
 import java.util.Optional;
 
 /**
- * Checkout settings, read from the same variables template.yaml sets. The webhook secret is optional here
- * and required only by the payment webhook handler ({@link #requireWebhookSecret()}).
+ * Checkout settings, read from the same variables template.yaml sets. The webhook secret's ARN is optional here
+ * and required only by the payment webhook handler ({@link #requireWebhookSecretArn()}); the secret's value is
+ * never configuration: it is read from Secrets Manager at run time.
  */
 public final class CheckoutConfig {
 
@@ -19,23 +20,31 @@ public final class CheckoutConfig {
      */
     public static final int MAX_ORDER_TX_ITEMS = 97;
     public static final int DEFAULT_PAYMENT_SECONDS = 900;
+    /** How long a read of the webhook secret is used before Secrets Manager is asked again (a rotation's delay). */
+    public static final int DEFAULT_WEBHOOK_SECRET_TTL_SECONDS = 300;
 
     private final String catalogTable;
     private final String reservationsTable;
     private final int holdSeconds;
     private final int maxQuantityPerSku;
     private final String eventBusName;
-    private final String paymentWebhookSecret;
+    private final String paymentWebhookSecretArn;
+    private final int paymentWebhookSecretTtlSeconds;
     private final int paymentSeconds;
 
     public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
-                          String eventBusName, String paymentWebhookSecret) {
-        this(catalogTable, reservationsTable, holdSeconds, maxQuantityPerSku, eventBusName, paymentWebhookSecret,
-                DEFAULT_PAYMENT_SECONDS);
+                          String eventBusName, String paymentWebhookSecretArn) {
+        this(catalogTable, reservationsTable, holdSeconds, maxQuantityPerSku, eventBusName, paymentWebhookSecretArn,
+                DEFAULT_WEBHOOK_SECRET_TTL_SECONDS, DEFAULT_PAYMENT_SECONDS);
     }
 
     public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
-                          String eventBusName, String paymentWebhookSecret, int paymentSeconds) {
+                          String eventBusName, String paymentWebhookSecretArn, int paymentWebhookSecretTtlSeconds,
+                          int paymentSeconds) {
+        if (paymentWebhookSecretTtlSeconds < 0) {
+            throw new IllegalStateException("Configuration PAYMENT_WEBHOOK_SECRET_TTL_SECONDS must be 0 or more");
+        }
+        this.paymentWebhookSecretTtlSeconds = paymentWebhookSecretTtlSeconds;
         if (paymentSeconds < 1) {
             throw new IllegalStateException("Configuration PAYMENT_SECONDS must be positive");
         }
@@ -51,7 +60,7 @@ public final class CheckoutConfig {
         this.holdSeconds = holdSeconds;
         this.maxQuantityPerSku = maxQuantityPerSku;
         this.eventBusName = eventBusName;
-        this.paymentWebhookSecret = paymentWebhookSecret;
+        this.paymentWebhookSecretArn = paymentWebhookSecretArn;
     }
 
     public static CheckoutConfig from(AppConfig config) {
@@ -61,7 +70,8 @@ public final class CheckoutConfig {
                 config.intOrDefault("HOLD_SECONDS", DEFAULT_HOLD_SECONDS),
                 config.intOrDefault("MAX_QUANTITY_PER_SKU", DEFAULT_MAX_QUANTITY_PER_SKU),
                 config.optional("EVENT_BUS_NAME").orElse(null),
-                config.optional("PAYMENT_WEBHOOK_SECRET").orElse(null),
+                config.optional("PAYMENT_WEBHOOK_SECRET_ARN").orElse(null),
+                config.intOrDefault("PAYMENT_WEBHOOK_SECRET_TTL_SECONDS", DEFAULT_WEBHOOK_SECRET_TTL_SECONDS),
                 config.intOrDefault("PAYMENT_SECONDS", DEFAULT_PAYMENT_SECONDS));
     }
 
@@ -83,19 +93,25 @@ public final class CheckoutConfig {
                 "Missing required configuration: environment variable EVENT_BUS_NAME is not set"));
     }
 
-    public String requireWebhookSecret() {
-        if (paymentWebhookSecret == null || paymentWebhookSecret.isBlank()) {
+    /** The Secrets Manager secret (ARN or name) that holds the webhook signing key. */
+    public String requireWebhookSecretArn() {
+        if (paymentWebhookSecretArn == null || paymentWebhookSecretArn.isBlank()) {
             throw new IllegalStateException(
-                    "Missing required configuration: environment variable PAYMENT_WEBHOOK_SECRET is not set");
+                    "Missing required configuration: environment variable PAYMENT_WEBHOOK_SECRET_ARN is not set");
         }
-        return paymentWebhookSecret;
+        return paymentWebhookSecretArn;
     }
 
-    /** Never prints the webhook secret. */
+    /** Seconds a read of the webhook secret is cached per execution environment; a rotation takes effect within it. */
+    public int webhookSecretTtlSeconds() {
+        return paymentWebhookSecretTtlSeconds;
+    }
+
     @Override
     public String toString() {
         return "CheckoutConfig[catalogTable=" + catalogTable + ", reservationsTable=" + reservationsTable
                 + ", holdSeconds=" + holdSeconds + ", paymentSeconds=" + paymentSeconds + ", maxQuantityPerSku=" + maxQuantityPerSku
-                + ", eventBusName=" + eventBusName + ", paymentWebhookSecret=" + (paymentWebhookSecret == null ? "unset" : "***") + "]";
+                + ", eventBusName=" + eventBusName + ", paymentWebhookSecretArn=" + paymentWebhookSecretArn
+                + ", paymentWebhookSecretTtlSeconds=" + paymentWebhookSecretTtlSeconds + "]";
     }
 }

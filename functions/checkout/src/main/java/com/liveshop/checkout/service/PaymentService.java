@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Payment provider callbacks. A notification is trusted only when it is signed with the shared secret over its
@@ -44,24 +46,28 @@ public class PaymentService {
     private final OrderRepository orders;
     private final ProductRepository products;
     private final StockRepository stock;
-    private final Clock clock;
-    private final SecretKeySpec key;
+    /** How soon the provider should retry a webhook answered 503 SECRET_UNAVAILABLE. */
+    static final long SECRET_RETRY_AFTER_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
 
-    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, String webhookSecret) {
-        if (webhookSecret == null || webhookSecret.isEmpty()) {
-            throw new IllegalStateException("Missing required configuration: PAYMENT_WEBHOOK_SECRET");
-        }
+    private final Clock clock;
+    private final WebhookSecrets secrets;
+
+    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, WebhookSecrets secrets) {
         this.orders = orders;
         this.products = products;
         this.stock = products.stockBuckets();
         this.clock = clock;
-        this.key = new SecretKeySpec(webhookSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        this.secrets = java.util.Objects.requireNonNull(secrets, "secrets");
     }
 
     /**
      * {@code X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>} (several v1 values
-     * are allowed while a secret rotates), compared in constant time. 401 SIGNATURE_EXPIRED outside the
-     * tolerance, 401 INVALID_SIGNATURE for anything else wrong.
+     * are allowed while a secret rotates), compared in constant time, against the current key and, if that does
+     * not match, the previous one (for one TTL after the rotation): a rotation reaches each execution environment within the
+     * secrets' TTL, so for that long a provider may still sign with either. 401 SIGNATURE_EXPIRED outside the
+     * tolerance, 401 INVALID_SIGNATURE for anything else wrong; 503 SECRET_UNAVAILABLE (the provider retries) when
+     * the key cannot be read: an unreadable secret never lets a webhook through.
      */
     public void verifySignature(String rawBody, String signatureHeader) {
         if (signatureHeader == null) {
@@ -87,13 +93,17 @@ public class PaymentService {
         if (timestamp == null || candidates.isEmpty()) {
             throw invalidSignature();
         }
-        byte[] expected = sign(timestamp + "." + rawBody);
-        boolean match = false;
-        for (byte[] candidate : candidates) {
-            match |= MessageDigest.isEqual(expected, candidate);
-        }
-        if (!match) {
-            throw invalidSignature();
+        String message = timestamp + "." + rawBody;
+        try {
+            if (!matches(secrets.current(), message, candidates)
+                    && !secrets.previous().map(previous -> matches(previous, message, candidates)).orElse(false)) {
+                throw invalidSignature();
+            }
+        } catch (WebhookSecrets.Unavailable e) {
+            LOG.warn("Payment webhook refused with 503: {}", e.getMessage());
+            throw ApiException.serviceUnavailable("SECRET_UNAVAILABLE",
+                    "The webhook signing secret cannot be read right now; send the notification again later",
+                    SECRET_RETRY_AFTER_SECONDS);
         }
         if (Math.abs(clock.instant().getEpochSecond() - timestamp) > TOLERANCE_SECONDS) {
             throw new ApiException(401, "SIGNATURE_EXPIRED",
@@ -195,10 +205,19 @@ public class PaymentService {
         }
     }
 
-    private byte[] sign(String message) {
+    private static boolean matches(String secret, String message, java.util.List<byte[]> candidates) {
+        byte[] expected = sign(secret, message);
+        boolean match = false;
+        for (byte[] candidate : candidates) {
+            match |= MessageDigest.isEqual(expected, candidate);
+        }
+        return match;
+    }
+
+    private static byte[] sign(String secret, String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
