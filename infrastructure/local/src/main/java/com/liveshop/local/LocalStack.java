@@ -140,8 +140,8 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty("aws.ec2MetadataDisabled", "true");
         System.setProperty("aws.region", System.getProperty("aws.region", com.liveshop.testkit.LocalAws.REGION));
         TemplateSource template = TemplateSource.locate(options.template());
-        TemplateParameters parameters = TemplateParameters.of(template.template(), options.parameters());
         int httpPort = options.port() == 0 ? DynamoDbLocal.freePort() : options.port();
+        TemplateParameters parameters = TemplateParameters.of(template.template(), localDefaults(template, options, httpPort));
         int dynamoPort = options.dynamoDbPort() == 0 ? DynamoDbLocal.freePort() : options.dynamoDbPort();
         requireFree(httpPort, "--port");
         requireFree(dynamoPort, "--dynamodb-port");
@@ -153,6 +153,22 @@ public final class LocalStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * The template's required parameters that only a deployment can know, filled for a local run unless
+     * {@code --parameter} gives them: {@code CorsAllowOrigin} is the local stack's own origin (the pages are served
+     * from it).
+     */
+    private static Map<String, String> localDefaults(TemplateSource template, Options options, int httpPort) {
+        Map<String, String> values = new LinkedHashMap<>(options.parameters());
+        Map<String, Object> declared = com.liveshop.testkit.SamTemplate.map(template.template().raw().get("Parameters"));
+        Object cors = declared.get("CorsAllowOrigin");
+        if (cors != null && !com.liveshop.testkit.SamTemplate.map(cors).containsKey("Default")) {
+            String host = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
+            values.putIfAbsent("CorsAllowOrigin", "http://" + host + ":" + httpPort);
+        }
+        return values;
     }
 
     private void boot(Options options, TemplateSource source, TemplateParameters parameters, int httpPort, int dynamoPort) {

@@ -263,16 +263,21 @@ class LocalStackTest {
     }
 
     @Test
-    void corsFollowsTheTemplate() throws Exception {
-        HttpResponse<String> preflight = send("OPTIONS", "/orders", null, "origin", "https://shop.example",
+    void corsFollowsTheTemplateWithTheLocalOriginAsCorsAllowOrigin() throws Exception {
+        // CorsAllowOrigin has no default (no '*' for a deployed API); locally it is the stack's own origin.
+        String origin = stack.url();
+        assertThat(stack.parameters()).containsEntry("CorsAllowOrigin", origin);
+        HttpResponse<String> preflight = send("OPTIONS", "/orders", null, "origin", origin,
                 "access-control-request-method", "POST", "access-control-request-headers", "content-type,idempotency-key");
         assertThat(preflight.statusCode()).isEqualTo(204);
-        assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue(origin);
         assertThat(preflight.headers().firstValue("access-control-allow-methods").orElseThrow()).contains("POST");
         assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow()).contains("idempotency-key");
         assertThat(preflight.headers().firstValue("access-control-max-age")).hasValue("600");
-        HttpResponse<String> get = send("GET", "/products/cds-silk-scarf", null, "origin", "https://shop.example");
-        assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        HttpResponse<String> get = send("GET", "/products/cds-silk-scarf", null, "origin", origin);
+        assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue(origin);
+        HttpResponse<String> elsewhere = send("GET", "/products/cds-silk-scarf", null, "origin", "https://evil.example");
+        assertThat(elsewhere.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
     @Test

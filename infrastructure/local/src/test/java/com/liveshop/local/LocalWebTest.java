@@ -44,6 +44,21 @@ class LocalWebTest {
 
     /** The aws-amplify Events client bundled at build time (skipped where npm was missing and nothing was bundled). */
     @Test
+    void everyPageCarriesAStrictContentSecurityPolicyAndTheSecurityHeaders() throws Exception {
+        for (String page : new String[] {"/", "/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11", "/host"}) {
+            var r = get(page);
+            assertThat(r.body()).as(page).contains("http-equiv=\"Content-Security-Policy\"")
+                    .contains("default-src 'self'").contains("object-src 'none'").contains("base-uri 'none'")
+                    .doesNotContain("unsafe-inline").doesNotContain("'unsafe-eval'")
+                    .contains("<meta name=\"referrer\" content=\"strict-origin-when-cross-origin\">");
+            assertThat(r.headers().firstValue("x-content-type-options")).as(page).hasValue("nosniff");
+            assertThat(r.headers().firstValue("referrer-policy")).as(page).hasValue("strict-origin-when-cross-origin");
+            assertThat(r.headers().firstValue("content-security-policy")).as(page).hasValue("frame-ancestors 'none'");
+        }
+        assertThat(get("/web/app.css").headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    }
+
+    @Test
     void theBundledAmplifyEventsClientIsServed() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 LocalWeb.class.getClassLoader().getResource(LocalWeb.RESOURCE_ROOT + "vendor/aws-amplify/amplify-events.min.js") != null,
