@@ -40,6 +40,8 @@ final class IvsChannel {
     final boolean insecureIngest;
     final String recordingConfigurationArn;
     final Map<String, String> tags;
+    /** The stream key's own tags (CreateChannel's tags are the channel's; TagResource adds these). */
+    final Map<String, String> streamKeyTags = new java.util.concurrent.ConcurrentHashMap<>();
     final String ingestEndpoint;
     final String playbackUrl;
     final String streamKeyArn;
@@ -97,7 +99,7 @@ final class IvsChannel {
         ObjectNode key = Json.MAPPER.createObjectNode();
         key.put("arn", streamKeyArn);
         key.put("channelArn", arn);
-        key.putObject("tags");
+        streamKeyTags.forEach(key.putObject("tags")::put);
         if (withValue) {
             key.put("value", streamKeyValue);
         }

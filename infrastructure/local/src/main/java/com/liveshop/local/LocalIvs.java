@@ -165,6 +165,7 @@ public final class LocalIvs implements LocalService {
     @Override
     public void register(RoutesConfig routes) {
         routes.post(PATH + "/{operation}", this::handleApi);
+        routes.post(PATH + "/tags/<resourceArn>", this::handleTagResource);
         routes.post(BROADCAST_PATH, this::handleBroadcast);
         routes.post(VIEWERS_PATH, this::handleViewers);
         routes.get(CHANNELS_PATH, ctx -> LocalJson.write(ctx, 200, channels().stream().map(LocalIvs::channelView).toList()));
@@ -179,7 +180,8 @@ public final class LocalIvs implements LocalService {
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("POST " + PATH + "/{Operation}", "IVS control plane (AWS_ENDPOINT_URL_IVS): CreateChannel, GetChannel, GetStream, "
-                + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), ListStreamKeys, GetStreamKey, DeleteChannel");
+                + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), ListStreamKeys, GetStreamKey, DeleteChannel; "
+                + "POST " + PATH + "/tags/{streamKeyArn} (TagResource of a stream key)");
         d.put("POST " + BROADCAST_PATH, "{\"channelArn\", \"action\": \"start\"|\"stop\"} plays OBS: the stream goes live with a new "
                 + "stream_id / ends, and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
         d.put("POST " + VIEWERS_PATH, "{\"channelArn\", \"count\": 0.." + MAX_SIMULATED_VIEWERS + "|null} a simulated audience: "
@@ -284,6 +286,34 @@ public final class LocalIvs implements LocalService {
             } else {
                 ctx.status(200).contentType("application/json").result(Json.write(response));
             }
+        } catch (ApiError e) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("exceptionMessage", e.getMessage());
+            body.put("message", e.getMessage());
+            ctx.status(e.status).header("x-amzn-ErrorType", e.type).contentType("application/json").result(Json.write(body));
+        }
+    }
+
+    /**
+     * TagResource ({@code POST /tags/{resourceArn}}, the ARN URL-encoded) for stream keys: CreateChannel's tags
+     * are the channel's, and the sessions module tags the channel's stream key with it right after. Channel tags
+     * are fixed at creation here.
+     */
+    void handleTagResource(Context ctx) {
+        ctx.header("x-amzn-RequestId", UUID.randomUUID().toString());
+        try {
+            String keyArn = java.net.URLDecoder.decode(ctx.pathParam("resourceArn"), java.nio.charset.StandardCharsets.UTF_8);
+            Map<String, String> tags = tags(parse(ctx.body()));
+            if (tags.isEmpty()) {
+                throw ApiError.validation("Value at 'tags' failed to satisfy constraint: Member must have at least 1 entry");
+            }
+            String channelArn = channelByStreamKey.get(keyArn);
+            IvsChannel channel = channelArn == null ? null : channels.get(channelArn);
+            if (channel == null) {
+                throw ApiError.notFound("Resource " + keyArn + " does not exist (the local IVS tags stream keys)");
+            }
+            channel.streamKeyTags.putAll(tags);
+            ctx.status(200).contentType("application/json").result("{}");
         } catch (ApiError e) {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("exceptionMessage", e.getMessage());

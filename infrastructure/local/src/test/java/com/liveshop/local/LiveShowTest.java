@@ -59,6 +59,11 @@ class LiveShowTest {
         assertThat(session.get("status").asText()).isEqualTo("SCHEDULED");
         assertThat(streamKey).startsWith("sk_");
         assertThat(stack.ivs().channel(channelArn)).isPresent();
+        // Its stream key carries the session tag the template's ivs:GetStreamKey is conditioned on.
+        try (var ivs = LocalIvsTest.client(stack)) {
+            assertThat(ivs.listStreamKeys(r -> r.channelArn(channelArn)).streamKeys().get(0).tags())
+                    .containsEntry("liveshop", "session");
+        }
 
         // Public views never carry the stream key; the admin ingest route does.
         assertThat(send("GET", "/sessions/" + sessionId, null).body()).doesNotContain(streamKey);

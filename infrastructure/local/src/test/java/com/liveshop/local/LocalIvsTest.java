@@ -171,6 +171,21 @@ class LocalIvsTest {
     }
 
     @Test
+    void aStreamKeyIsUntaggedUntilTagResourceTagsItAndAnUnknownOneIsNotFound() {
+        CreateChannelResponse created = newChannel();
+        String keyArn = created.streamKey().arn();
+        assertThat(ivs.getStreamKey(r -> r.arn(keyArn)).streamKey().tags()).isEmpty();
+
+        ivs.tagResource(r -> r.resourceArn(keyArn).tags(Map.of("liveshop", "session")));
+
+        assertThat(ivs.getStreamKey(r -> r.arn(keyArn)).streamKey().tags()).containsEntry("liveshop", "session");
+        assertThat(ivs.listStreamKeys(r -> r.channelArn(created.channel().arn())).streamKeys().get(0).tags())
+                .containsEntry("liveshop", "session");
+        assertThatThrownBy(() -> ivs.tagResource(r -> r.resourceArn(keyArn.replaceAll(".{4}$", "ZZZZ")).tags(Map.of("a", "b"))))
+                .isInstanceOf(software.amazon.awssdk.services.ivs.model.ResourceNotFoundException.class);
+    }
+
+    @Test
     void getStreamAndStopStreamFollowTheBroadcast() throws Exception {
         String arn = newChannel().channel().arn();
         assertThatThrownBy(() -> ivs.getStream(r -> r.channelArn(arn))).isInstanceOf(ChannelNotBroadcastingException.class)

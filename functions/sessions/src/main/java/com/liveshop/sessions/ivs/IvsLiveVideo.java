@@ -17,6 +17,9 @@ import software.amazon.awssdk.services.ivs.model.ThrottlingException;
 /** {@link LiveVideo} on Amazon IVS (or any endpoint speaking its API, such as the local stack's). */
 public class IvsLiveVideo implements LiveVideo {
 
+    /** Every IVS resource of a session carries it; the template's IVS permissions are conditioned on it. */
+    static final Map<String, String> SESSION_TAG = Map.of("liveshop", "session");
+
     private final IvsClient ivs;
     private final Optional<String> recordingConfigurationArn;
 
@@ -31,9 +34,14 @@ public class IvsLiveVideo implements LiveVideo {
                 .name(name)
                 .latencyMode(ChannelLatencyMode.LOW)
                 .type(ChannelType.STANDARD)
-                .tags(Map.of("liveshop", "session"));
+                .tags(SESSION_TAG);
         recordingConfigurationArn.ifPresent(request::recordingConfigurationArn);
         CreateChannelResponse response = ivs.createChannel(request.build());
+        if (response.streamKey() != null) {
+            // The request's tags are the channel's; the stream key CreateChannel makes is tagged here, so the
+            // role may read stream keys of sessions' channels only (GetStreamKey is conditioned on this tag).
+            ivs.tagResource(r -> r.resourceArn(response.streamKey().arn()).tags(SESSION_TAG));
+        }
         return new Channel(response.channel().arn(), response.channel().playbackUrl(),
                 response.channel().ingestEndpoint(), response.streamKey() == null ? null : response.streamKey().value());
     }
