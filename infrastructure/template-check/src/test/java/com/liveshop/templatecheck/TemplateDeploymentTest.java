@@ -118,6 +118,35 @@ class TemplateDeploymentTest {
         assertThat(SamTemplate.map(pool.get("AdminCreateUserConfig"))).containsEntry("AllowAdminCreateUserOnly", true);
     }
 
+    /**
+     * Checkout keeps its share of the account's concurrency whatever floods (and the chat sender is capped), each
+     * a parameter where 0 reserves nothing: Lambda refuses a reservation that leaves under 100 unreserved.
+     */
+    @Test
+    void checkoutReservesConcurrencyAndTheChatSenderIsCappedEachByAParameterWhere0ReservesNone() {
+        Map<String, String> reserved = Map.of("CartFunction", "CheckoutConcurrency", "OrderFunction", "CheckoutConcurrency",
+                "PaymentWebhookFunction", "CheckoutConcurrency", "ChatSendFunction", "ChatSendConcurrency");
+        Map<String, Object> parameters = SamTemplate.map(template.raw().get("Parameters"));
+        Map<String, Object> conditions = SamTemplate.map(template.raw().get("Conditions"));
+        reserved.forEach((function, parameter) -> {
+            Object value = template.properties(function).get("ReservedConcurrentExecutions");
+            List<Object> branches = SamTemplate.list(SamTemplate.map(value).get("Fn::If"));
+            assertThat(branches).as("%s ReservedConcurrentExecutions: !If [<condition>, !Ref %s, !Ref AWS::NoValue]", function, parameter)
+                    .hasSize(3);
+            assertThat(branches.get(1)).isEqualTo(Map.of("Ref", parameter));
+            assertThat(branches.get(2)).isEqualTo(Map.of("Ref", "AWS::NoValue"));
+            assertThat(String.valueOf(conditions.get(String.valueOf(branches.get(0))))).as("condition of %s", function)
+                    .contains(parameter).contains("0");
+            Map<String, Object> definition = SamTemplate.map(parameters.get(parameter));
+            assertThat(definition).as(parameter).containsEntry("Type", "Number").containsEntry("MinValue", 0);
+            assertThat(((Number) definition.get("Default")).intValue()).as(parameter).isPositive();
+        });
+        // The defaults leave the 100 unreserved executions Lambda requires in a default 1,000 account.
+        int sum = 3 * ((Number) SamTemplate.map(parameters.get("CheckoutConcurrency")).get("Default")).intValue()
+                + ((Number) SamTemplate.map(parameters.get("ChatSendConcurrency")).get("Default")).intValue();
+        assertThat(sum).isLessThanOrEqualTo(900);
+    }
+
     @Test
     void everyTableSurvivesADeleteOrAReplacingChangeAndIsDeletionProtected() {
         Map<String, Map<String, Object>> tables = template.resourcesOfType("AWS::DynamoDB::Table");
