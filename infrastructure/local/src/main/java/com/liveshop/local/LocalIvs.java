@@ -287,10 +287,7 @@ public final class LocalIvs implements LocalService {
                 ctx.status(200).contentType("application/json").result(Json.write(response));
             }
         } catch (ApiError e) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("exceptionMessage", e.getMessage());
-            body.put("message", e.getMessage());
-            ctx.status(e.status).header("x-amzn-ErrorType", e.type).contentType("application/json").result(Json.write(body));
+            writeError(ctx, e);
         }
     }
 
@@ -315,11 +312,16 @@ public final class LocalIvs implements LocalService {
             channel.streamKeyTags.putAll(tags);
             ctx.status(200).contentType("application/json").result("{}");
         } catch (ApiError e) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("exceptionMessage", e.getMessage());
-            body.put("message", e.getMessage());
-            ctx.status(e.status).header("x-amzn-ErrorType", e.type).contentType("application/json").result(Json.write(body));
+            writeError(ctx, e);
         }
+    }
+
+    /** An IVS error as the SDK reads it: the type in {@code x-amzn-ErrorType}, the message in the body. */
+    private static void writeError(Context ctx, ApiError e) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("exceptionMessage", e.getMessage());
+        body.put("message", e.getMessage());
+        ctx.status(e.status).header("x-amzn-ErrorType", e.type).contentType("application/json").result(Json.write(body));
     }
 
     private ObjectNode createChannel(JsonNode request) {

@@ -52,6 +52,7 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
 
     public static final Backoff DEFAULT_BACKOFF = retry -> Duration.ofMillis(50L << (2 * (retry - 1))); // 50, 200 ms
 
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     private final URI endpoint;
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
@@ -123,7 +124,7 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
         SdkHttpRequest unsigned = SdkHttpRequest.builder().uri(endpoint).method(SdkHttpMethod.POST)
                 .putHeader("Content-Type", "application/json")
                 .build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+        SignedRequest signed = signer.sign(r -> r
                 .identity(credentials.resolveCredentials())
                 .request(unsigned)
                 .payload(ContentStreamProvider.fromByteArray(body))

@@ -29,6 +29,7 @@ public final class ChatNames {
             "staff", "support", "official", "system", "liveshop");
 
     private static final Map<Integer, String> CONFUSABLE = confusables();
+    private static final List<String> RESERVED_SKELETONS = RESERVED.stream().map(ChatNames::skeleton).toList();
 
     private ChatNames() {}
 
@@ -89,8 +90,7 @@ public final class ChatNames {
 
     /** True if the name is, or has a word that is, a reserved name or the brand's, by skeleton. */
     public static boolean reserved(String name, Collection<String> brandNames) {
-        List<String> reserved = new ArrayList<>();
-        RESERVED.forEach(r -> reserved.add(skeleton(r)));
+        List<String> reserved = new ArrayList<>(RESERVED_SKELETONS);
         brandNames.forEach(b -> reserved.add(skeleton(b)));
         String whole = skeleton(name);
         List<String> words = new ArrayList<>();

@@ -67,43 +67,19 @@ class AmplifyEventsClientTest {
     void amplifySubscribesAndReceivesWhatAFunctionPublishes() throws Exception {
         LocalAppSyncEvents events = stack.events();
         String channel = "/shows/" + UUID.randomUUID();
-        ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(), "CHANNEL", channel,
-                "EXPECT", "2", "TIMEOUT_MS", "30000"));
-        Process node = builder.start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(lines::add);
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        }, "amplify-output");
-        reader.setDaemon(true);
-        reader.start();
+        Amplify amplify = Amplify.subscribe(events, channel, 2);
         try {
-            int before = events.stats().subscriptions();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (events.stats().subscriptions() <= before && node.isAlive() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-            assertThat(events.stats().subscriptions()).as("amplify's subscription (output so far: %s)", lines).isGreaterThan(before);
-
             HttpResponse<String> answer = EventsClient.signedPublish(events.httpEndpoint(), Json.write(Map.of("channel", channel,
                     "events", List.of("{\"type\":\"HIGHLIGHT\",\"sku\":\"cds-silk-scarf\"}", "{\"type\":\"STOCK\",\"left\":3}"))));
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
-            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished (output: %s)", lines).isTrue();
-            reader.join(5_000);
-            List<JsonNode> data = lines.stream().filter(l -> l.startsWith("{")).map(AmplifyEventsClientTest::parse)
-                    .filter(m -> "data".equals(m.path("type").asText())).toList();
-            assertThat(node.exitValue()).as("node exit code (output: %s)", lines).isZero();
-            assertThat(data).as("output: %s", lines).hasSize(2);
+            List<JsonNode> data = amplify.dataWhenDone();
+            assertThat(data).as("output: %s", amplify.lines).hasSize(2);
             // amplify parses each event string itself and hands the value over.
             assertThat(data.get(0).path("event").path("sku").asText()).isEqualTo("cds-silk-scarf");
             assertThat(data.get(1).path("event").path("left").asInt()).isEqualTo(3);
         } finally {
-            node.destroyForcibly();
+            amplify.node.destroyForcibly();
         }
     }
 
@@ -115,26 +91,8 @@ class AmplifyEventsClientTest {
     void amplifyReceivesTheChatFramesTheFunctionsPublishForAMessageAndAPin() throws Exception {
         LocalAppSyncEvents events = stack.events();
         String session = liveSession();
-        ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(),
-                "CHANNEL", "/shows/" + session, "EXPECT", "2", "TIMEOUT_MS", "30000"));
-        int before = events.stats().subscriptions();
-        Process node = builder.start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                in.lines().forEach(lines::add);
-            } catch (Exception ignored) {
-                // the process ended
-            }
-        }, "amplify-output");
-        reader.setDaemon(true);
-        reader.start();
+        Amplify amplify = Amplify.subscribe(events, "/shows/" + session, 2);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (events.stats().subscriptions() <= before && node.isAlive() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
             String ticket = Json.MAPPER.readTree(com.liveshop.local.LocalHttp.send(stack.url(), "POST",
                     "/sessions/" + session + "/chat-tickets", "{\"name\":\"Ann\"}").body()).path("ticket").asText();
             HttpResponse<String> sent = com.liveshop.local.LocalHttp.send(stack.url(), "POST", "/sessions/" + session + "/messages",
@@ -147,29 +105,22 @@ class AmplifyEventsClientTest {
                     "{\"messageId\":\"" + messageId + "\"}", "authorization", "Bearer " + hostToken);
             assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
 
-            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished (output: %s)", lines).isTrue();
-            reader.join(5_000);
-            List<JsonNode> data = lines.stream().filter(l -> l.startsWith("{")).map(AmplifyEventsClientTest::parse)
-                    .filter(m -> "data".equals(m.path("type").asText())).toList();
-            assertThat(data).as("output: %s", lines).hasSize(2);
+            List<JsonNode> data = amplify.dataWhenDone();
+            assertThat(data).as("output: %s", amplify.lines).hasSize(2);
             assertThat(data.get(0).path("event").path("type").asText()).isEqualTo("chat");
             assertThat(data.get(0).path("event").path("text").asText()).isEqualTo("<b>blue?</b>");
             assertThat(data.get(0).path("event").path("messageId").asText()).isEqualTo(messageId);
             assertThat(data.get(1).path("event").path("type").asText()).isEqualTo("pinned");
             assertThat(data.get(1).path("event").path("message").path("messageId").asText()).isEqualTo(messageId);
         } finally {
-            node.destroyForcibly();
+            amplify.node.destroyForcibly();
         }
     }
 
     private static String liveSession() {
         String id = UUID.randomUUID().toString();
-        try (var dynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
-                .endpointOverride(java.net.URI.create(stack.dynamoDbEndpoint()))
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build()) {
+        try (var dynamo = com.liveshop.shared.aws.AwsClients.dynamoDb(new com.liveshop.shared.config.AppConfig(
+                com.liveshop.testkit.LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint()))))) {
             dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of(
                     "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + id),
                     "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META"),
@@ -178,6 +129,47 @@ class AmplifyEventsClientTest {
                     "title", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("Amplify show"))));
         }
         return id;
+    }
+
+    /**
+     * tools/amplify-events-subscribe.mjs in Node: amplify subscribed to {@code channel}, expecting {@code expect}
+     * events, its output lines collected as they come. {@link #subscribe} returns once the emulator counts the
+     * subscription.
+     */
+    private record Amplify(Process node, LinkedBlockingQueue<String> lines, Thread reader) {
+
+        static Amplify subscribe(LocalAppSyncEvents events, String channel, int expect) throws Exception {
+            int before = events.stats().subscriptions();
+            ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(), "CHANNEL", channel,
+                    "EXPECT", String.valueOf(expect), "TIMEOUT_MS", "30000"));
+            Process node = builder.start();
+            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                } catch (Exception ignored) {
+                    // the process ended
+                }
+            }, "amplify-output");
+            reader.setDaemon(true);
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (events.stats().subscriptions() <= before && node.isAlive() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            assertThat(events.stats().subscriptions()).as("amplify's subscription (output so far: %s)", lines).isGreaterThan(before);
+            return new Amplify(node, lines, reader);
+        }
+
+        /** The {@code data} lines, once Node has exited 0 after its expected events. */
+        List<JsonNode> dataWhenDone() throws InterruptedException {
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished (output: %s)", lines).isTrue();
+            reader.join(5_000);
+            assertThat(node.exitValue()).as("node exit code (output: %s)", lines).isZero();
+            return lines.stream().filter(l -> l.startsWith("{")).map(AmplifyEventsClientTest::parse)
+                    .filter(m -> "data".equals(m.path("type").asText())).toList();
+        }
     }
 
     private static JsonNode parse(String line) {
