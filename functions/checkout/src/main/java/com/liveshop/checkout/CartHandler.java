@@ -14,7 +14,8 @@ import java.util.Map;
 public class CartHandler extends ApiHandler {
 
     /** Body of POST /carts/{cartId}/items. */
-    public record AddItemRequest(String sku, Long quantity) {}
+    /** {@code sessionId}: the show the viewer is watching, optional (for the show's stats). */
+    public record AddItemRequest(String sku, Long quantity, String sessionId) {}
 
     private final CartService carts;
     private final Map<String, Route> routes;
@@ -44,7 +45,7 @@ public class CartHandler extends ApiHandler {
         String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         AddItemRequest body = request.bodyAs(AddItemRequest.class);
         String sku = Validation.requireSku(Validation.requirePresent("sku", body.sku()));
-        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity()));
+        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId()));
     }
 
     private APIGatewayV2HTTPResponse removeItem(HttpRequest request) {

@@ -3,11 +3,13 @@ package com.liveshop.checkout;
 import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
+import com.liveshop.checkout.repository.SessionShowLookup;
 import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
 import com.liveshop.checkout.service.CartService;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.checkout.service.OrderService;
 import com.liveshop.checkout.service.PaymentService;
+import com.liveshop.checkout.service.ShowLookup;
 import com.liveshop.checkout.service.WebhookSecrets;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
@@ -16,6 +18,7 @@ import com.liveshop.shared.catalog.StockLedger;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.stats.ShowStatsRepository;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -43,8 +46,18 @@ public final class CheckoutWiring {
         return config;
     }
 
+    /** The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set). */
     public CartService cartService(Clock clock) {
-        return new CartService(holds, products(), config, clock);
+        return new CartService(holds, products(), config, clock, showLookup());
+    }
+
+    public ShowLookup showLookup() {
+        return app.optional("SESSIONS_TABLE").<ShowLookup>map(t -> new SessionShowLookup(dynamoDb, t)).orElse(ShowLookup.NONE);
+    }
+
+    /** The show stats the stats function keeps in SESSIONS_TABLE (required there). */
+    public ShowStatsRepository showStats(Clock clock) {
+        return new ShowStatsRepository(dynamoDb, app.required("SESSIONS_TABLE"), clock);
     }
 
     public OrderService orderService(Clock clock) {

@@ -42,6 +42,7 @@ final class CheckoutFixture implements AutoCloseable {
     static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
     static final String CATALOG = "CatalogTable";
     static final String RESERVATIONS = "ReservationsTable";
+    static final String SESSIONS = "SessionsTable";
 
     /** A handler's answer: status and parsed JSON body (NullNode for 204). */
     record Response(int status, JsonNode body, String rawBody) {
@@ -84,6 +85,7 @@ final class CheckoutFixture implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(local.clientSettings());
         settings.put("CATALOG_TABLE", CATALOG);
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         app = new AppConfig(settings);

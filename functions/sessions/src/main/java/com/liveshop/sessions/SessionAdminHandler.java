@@ -10,7 +10,7 @@ import com.liveshop.shared.http.HttpResponses;
 import java.time.Clock;
 import java.util.Map;
 
-/** Host-only: schedule a session (creates its IVS channel), read its ingest settings, end it. */
+/** Host-only: schedule a session (creates its IVS channel), read its ingest settings and sales stats, end it. */
 public class SessionAdminHandler extends ApiHandler {
 
     /** Responses carrying the stream key must not be cached anywhere on the way. */
@@ -37,7 +37,8 @@ public class SessionAdminHandler extends ApiHandler {
         this.routes = Map.of(
                 "POST /sessions", this::create,
                 "GET /sessions/{sessionId}/ingest", this::ingest,
-                "POST /sessions/{sessionId}/end", this::end);
+                "POST /sessions/{sessionId}/end", this::end,
+                "GET /sessions/{sessionId}/stats", this::stats);
     }
 
     @Override
@@ -53,6 +54,11 @@ public class SessionAdminHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse ingest(HttpRequest request) {
         request.claims().requireHost();
         return HttpResponses.json(200, sessions.ingest(request.pathParam("sessionId")), NO_STORE);
+    }
+
+    private APIGatewayV2HTTPResponse stats(HttpRequest request) {
+        request.claims().requireHost();
+        return HttpResponses.json(200, sessions.stats(request.pathParam("sessionId")), NO_STORE);
     }
 
     private APIGatewayV2HTTPResponse end(HttpRequest request) {

@@ -94,7 +94,7 @@ class BadInputTest {
     }
 
     static Stream<String> adminSamples() {
-        return Stream.of("create-session.json", "get-ingest.json", "end-session.json", "highlight.json");
+        return Stream.of("create-session.json", "get-ingest.json", "get-stats.json", "end-session.json", "highlight.json");
     }
 
     @ParameterizedTest(name = "{0}")

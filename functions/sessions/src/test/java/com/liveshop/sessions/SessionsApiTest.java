@@ -49,6 +49,38 @@ class SessionsApiTest {
     }
 
     @Test
+    void statsAreHostOnlyNeverCachedAndStartAtZero() {
+        String id = f.createSession(SessionsFixture.createBody("Stats show", "2026-11-29T18:00:00Z", "cds-wool-scarf"))
+                .body().get("sessionId").asText();
+        Response fresh = f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), id));
+        assertThat(fresh.status()).isEqualTo(200);
+        assertThat(fresh.headers()).containsEntry("cache-control", "no-store");
+        assertThat(fresh.body().get("holds").asLong()).isZero();
+        assertThat(fresh.body().get("revenueCents").asLong()).isZero();
+        assertThat(fresh.body().get("perProduct")).isEmpty();
+        assertThat(fresh.body().get("perHighlight")).isEmpty();
+
+        // What the checkout's stats function counts shows up here.
+        var origin = new com.liveshop.shared.stats.ShowOrigin(id, "hl-1", "cds-wool-scarf", 42_000L);
+        f.wiring.sessions().stats().apply(List.of(new com.liveshop.shared.stats.ShowStatsRepository.Fact("ORDER#o1#PAID#" + id,
+                com.liveshop.shared.stats.ShowStatsRepository.Kind.ORDER_PAID, id, "USD",
+                List.of(new com.liveshop.shared.stats.ShowStatsRepository.Line("cds-wool-scarf", 2, 7800, origin)))));
+        Response counted = f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), id));
+        assertThat(counted.body().get("paidOrders").asLong()).isEqualTo(1);
+        assertThat(counted.body().get("revenueCents").asLong()).isEqualTo(7800);
+        assertThat(counted.body().get("currency").asText()).isEqualTo("USD");
+        assertThat(counted.body().at("/perProduct/0/units").asLong()).isEqualTo(2);
+        assertThat(counted.body().at("/perHighlight/0/offsetMs").asLong()).isEqualTo(42_000);
+
+        Response unknown = f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"),
+                java.util.UUID.randomUUID().toString()));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorCode()).isEqualTo("SESSION_NOT_FOUND");
+        Response malformed = f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), "nope"));
+        assertThat(malformed.status()).isEqualTo(400);
+    }
+
+    @Test
     void unknownSkusAre422NamingThemAndDuplicatesAre400() {
         var before = f.snapshot();
         Response unknown = f.createSession(SessionsFixture.createBody("Show", "2026-11-29T18:00:00Z", "cds-wool-scarf", "no-such-sku"));

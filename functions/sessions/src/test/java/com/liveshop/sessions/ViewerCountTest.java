@@ -119,6 +119,12 @@ class ViewerCountTest {
         service.round();
         assertThat(publisher.counts(id)).containsExactly(120L, 135L);
         assertThat(stored(id)).isEqualTo(135);
+
+        viewers(id, 90);
+        f.clock.advance(Duration.ofSeconds(15));
+        service.round();
+        assertThat(stored(id)).isEqualTo(90);
+        assertThat(f.wiring.sessions().stats().read(id).peakViewers()).as("the show's peak stays at its highest").isEqualTo(135);
         assertThat(publisher.sent).filteredOn(s -> s.channel().equals(Channels.show(id)))
                 .extracting(RecordingPublisher.Sent::frame).allSatisfy(frame ->
                         assertThat(com.liveshop.shared.json.Json.write(frame)).startsWith("{\"type\":\"viewers\","));

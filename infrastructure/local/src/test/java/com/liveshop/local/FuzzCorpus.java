@@ -68,7 +68,7 @@ final class FuzzCorpus {
 
     /** Routes that read no body: path, query, header and auth variants only. */
     static final List<String> BODYLESS = List.of("GET /products/{sku}", "GET /products", "GET /products/{sku}/stock",
-            "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}", "GET /orders/{orderId}", "GET /sessions/{sessionId}/ingest",
+            "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}", "GET /orders/{orderId}", "GET /sessions/{sessionId}/ingest", "GET /sessions/{sessionId}/stats",
             "POST /sessions/{sessionId}/end", "GET /sessions", "GET /sessions/{sessionId}", "GET /sessions/{sessionId}/timeline",
             "GET /sessions/{sessionId}/calendar.ics", "GET /sessions/{sessionId}/messages",
             "DELETE /sessions/{sessionId}/messages/{messageId}");

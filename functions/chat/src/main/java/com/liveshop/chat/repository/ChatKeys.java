@@ -1,7 +1,9 @@
 package com.liveshop.chat.repository;
 
+import com.liveshop.shared.sessions.SessionKeys;
+
 /**
- * Chat items in the Sessions table, next to the sessions module's items (see its SessionKeys).
+ * Chat items in the Sessions table, next to the sessions' items (see shared SessionKeys).
  *
  * <pre>
  * pk = SESSION#&lt;id&gt;  sk = META                 the session (sessions module); chat adds blocklist (L of lower-case
@@ -30,7 +32,7 @@ public final class ChatKeys {
     private ChatKeys() {}
 
     public static String sessionPk(String sessionId) {
-        return "SESSION#" + sessionId;
+        return SessionKeys.sessionPk(sessionId);
     }
 
     /** Message ids are {@code <13-digit epoch ms>-<12 hex>}: the sort key follows from the id alone. */

@@ -1,6 +1,7 @@
 package com.liveshop.checkout.domain;
 
 import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +9,20 @@ import java.util.List;
 /**
  * Stock a cart holds for one sku until {@code expiresAtMillis}, fixed when the hold is first placed (adding
  * units never extends it). Each addition is charged the price in force when it was made ({@code tiers}); the
- * units come from the stock buckets in {@code allocation}.
+ * units come from the stock buckets in {@code allocation}. {@code origin}: the show (and highlight on screen) it was
+ * placed from, or null; units added later keep it.
  */
 public record Hold(String cartId, String sku, String title, String currency, long expiresAtMillis,
-                   List<PriceTier> tiers, StockAllocation allocation) {
+                   List<PriceTier> tiers, StockAllocation allocation, ShowOrigin origin) {
 
     public Hold {
         tiers = List.copyOf(tiers);
     }
 
     public static Hold placed(String cartId, String sku, String title, String currency, long expiresAtMillis,
-                              int quantity, long priceCents, StockAllocation allocation) {
-        return new Hold(cartId, sku, title, currency, expiresAtMillis, List.of(new PriceTier(quantity, priceCents)), allocation);
+                              int quantity, long priceCents, StockAllocation allocation, ShowOrigin origin) {
+        return new Hold(cartId, sku, title, currency, expiresAtMillis, List.of(new PriceTier(quantity, priceCents)), allocation,
+                origin);
     }
 
     public int quantity() {
@@ -52,7 +55,7 @@ public record Hold(String cartId, String sku, String title, String currency, lon
         } else {
             more.add(new PriceTier(units, priceCents));
         }
-        return new Hold(cartId, sku, title, currency, expiresAtMillis, more, allocation.plus(extra));
+        return new Hold(cartId, sku, title, currency, expiresAtMillis, more, allocation.plus(extra), origin);
     }
 
     /** Counter items an order of this hold writes: the hold's delete plus one sale per bucket. */

@@ -9,6 +9,7 @@ import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.PriceTier;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockLedger;
+import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -338,6 +339,9 @@ public class HoldRepository {
         item.put("expiresAt", n(hold.expiresAtMillis()));
         item.put("ttl", n(ttlOf(hold.expiresAtMillis())));
         item.put("expiryShard", s(ReservationKeys.expiryShardOf(hold.cartId(), hold.sku())));
+        if (hold.origin() != null) {
+            item.put("origin", hold.origin().toAttribute());
+        }
         return item;
     }
 
@@ -355,6 +359,7 @@ public class HoldRepository {
                         .map(m -> new PriceTier((int) num(m, "quantity"), num(m, "priceCents"))).toList()
                 : List.of(new PriceTier(quantity, num(item, "priceCents")));
         return new Hold(str(item, "cartId"), str(item, "sku"), str(item, "title"), str(item, "currency"),
-                num(item, "expiresAt"), list, StockAllocation.fromAttribute(item.get("allocation"), quantity));
+                num(item, "expiresAt"), list, StockAllocation.fromAttribute(item.get("allocation"), quantity),
+                ShowOrigin.fromAttribute(item.get("origin")));
     }
 }

@@ -13,6 +13,7 @@ import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockLedger;
+import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -287,9 +288,7 @@ public class OrderRepository {
         item.put("orderId", s(order.orderId()));
         item.put("status", s(order.status().name()));
         item.put("cartId", s(order.cartId()));
-        item.put("items", AttributeValue.fromL(order.items().stream().map(i -> AttributeValue.fromM(Map.of(
-                "sku", s(i.sku()), "title", s(i.title() == null ? i.sku() : i.title()),
-                "quantity", n(i.quantity()), "priceCents", n(i.priceCents())))).toList()));
+        item.put("items", AttributeValue.fromL(order.items().stream().map(OrderRepository::lineAttribute).toList()));
         item.put("totalCents", n(order.totalCents()));
         item.put("currency", s(order.currency()));
         item.put("email", s(order.email()));
@@ -316,10 +315,23 @@ public class OrderRepository {
         return item;
     }
 
+    private static AttributeValue lineAttribute(OrderItem i) {
+        Map<String, AttributeValue> line = new LinkedHashMap<>();
+        line.put("sku", s(i.sku()));
+        line.put("title", s(i.title() == null ? i.sku() : i.title()));
+        line.put("quantity", n(i.quantity()));
+        line.put("priceCents", n(i.priceCents()));
+        if (i.origin() != null) {
+            line.put("origin", i.origin().toAttribute());
+        }
+        return AttributeValue.fromM(line);
+    }
+
     /** Reads an order item (also an image from the table's stream). */
     public static Order toOrder(Map<String, AttributeValue> item) {
         List<OrderItem> lines = item.get("items").l().stream().map(AttributeValue::m)
-                .map(m -> new OrderItem(str(m, "sku"), str(m, "title"), (int) num(m, "quantity"), num(m, "priceCents")))
+                .map(m -> new OrderItem(str(m, "sku"), str(m, "title"), (int) num(m, "quantity"), num(m, "priceCents"),
+                        ShowOrigin.fromAttribute(m.get("origin"))))
                 .toList();
         Map<String, StockAllocation> allocations = new LinkedHashMap<>();
         AttributeValue stored = item.get("allocations");

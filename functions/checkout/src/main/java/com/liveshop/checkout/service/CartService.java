@@ -12,6 +12,7 @@ import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,15 @@ public class CartService {
     private final StockRepository stock;
     private final CheckoutConfig config;
     private final Clock clock;
+    private final ShowLookup shows;
 
     public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock) {
+        this(holds, products, config, clock, ShowLookup.NONE);
+    }
+
+    public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock,
+                       ShowLookup shows) {
+        this.shows = shows;
         this.holds = holds;
         this.products = products;
         this.stock = products.stockBuckets();
@@ -56,10 +64,21 @@ public class CartService {
 
     /** Holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the held one). */
     public HoldView addItem(String cartId, String sku, Long quantity) {
+        return addItem(cartId, sku, quantity, null);
+    }
+
+    /**
+     * As {@link #addItem(String, String, Long)}, placed from the show {@code sessionId} (optional): a new hold records
+     * the show and the highlight on its screen now, for the show's stats; units added later keep the first origin.
+     */
+    public HoldView addItem(String cartId, String sku, Long quantity, String sessionId) {
         int limit = config.maxQuantityPerSku();
         int units = (int) Validation.requireRange("quantity", quantity, 1, limit);
+        String show = sessionId == null ? null : Validation.requireUuid("sessionId", sessionId);
         Product product = products.findProduct(sku)
                 .orElseThrow(() -> ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku));
+        ShowOrigin origin = show == null ? null : shows.originNow(show)
+                .orElseThrow(() -> ApiException.notFound("SESSION_NOT_FOUND", "No session " + show));
         int shards = product.shards();
         boolean spread = false;
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
@@ -83,7 +102,7 @@ public class CartService {
                 outcome = holds.raise(existing.get(), result, allocation, now, config.maxOrderTxItems());
             } else {
                 result = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
-                        now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation);
+                        now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation, origin);
                 outcome = holds.create(result, config.maxItemsPerCart(), config.maxOrderTxItems());
             }
             switch (outcome) {

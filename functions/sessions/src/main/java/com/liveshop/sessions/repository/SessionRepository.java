@@ -9,6 +9,8 @@ import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.sessions.SessionKeys;
+import com.liveshop.shared.stats.ShowStatsRepository;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,10 +41,17 @@ public class SessionRepository {
 
     private final DynamoDbClient client;
     private final String table;
+    private final ShowStatsRepository stats;
 
     public SessionRepository(DynamoDbClient client, String table) {
         this.client = client;
         this.table = table;
+        this.stats = new ShowStatsRepository(client, table, java.time.Clock.systemUTC());
+    }
+
+    /** The shows' sales stats, kept in this table by the checkout's stats function. */
+    public ShowStatsRepository stats() {
+        return stats;
     }
 
     // ------------------------------------------------------------------ create and read
@@ -283,7 +292,8 @@ public class SessionRepository {
 
     /**
      * Stores IVS's viewer count on META (what GET /sessions/{id} answers) and returns the viewers-frame lease as it
-     * stands, so the caller only tries the lease when it can win. Empty when the session is gone.
+     * stands, so the caller only tries the lease when it can win. Empty when the session is gone. The show's peak
+     * (its stats) rises with it.
      */
     public Optional<ViewersPublished> storeViewerCount(String sessionId, long count) {
         try {
@@ -293,6 +303,7 @@ public class SessionRepository {
                     .conditionExpression("attribute_exists(pk)")
                     .expressionAttributeValues(Map.of(":c", n(count)))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
+            stats.recordViewers(sessionId, count);
             return Optional.of(new ViewersPublished(optNum(item, "viewersPublishedCount"), optNum(item, "viewersPublishedAtMs")));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();

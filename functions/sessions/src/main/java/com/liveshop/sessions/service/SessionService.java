@@ -9,6 +9,7 @@ import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.stats.ShowStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -158,6 +159,11 @@ public class SessionService {
 
     public String calendar(String rawSessionId) {
         return CalendarIcs.of(require(rawSessionId), clock.instant());
+    }
+
+    /** The show's sales stats (hosts only): live while it runs, the report after it. */
+    public ShowStats stats(String rawSessionId) {
+        return sessions.stats().read(require(rawSessionId).sessionId());
     }
 
     /** The session or 404; a malformed id is a 400. */

@@ -1,13 +1,19 @@
-package com.liveshop.sessions.repository;
+package com.liveshop.shared.sessions;
 
 /**
- * Key design of the Sessions table (see template.yaml SessionsTable).
+ * Key design of the Sessions table (see template.yaml SessionsTable), shared by the sessions, chat and checkout
+ * modules (checkout reads a show's current highlight for a hold and keeps the show's sales stats).
  *
  * <pre>
  * pk = SESSION#&lt;id&gt;      sk = META              the session; gsi1pk=ACTIVE, gsi1sk=&lt;startsAt&gt;#&lt;id&gt; until it ends
  * pk = SESSION#&lt;id&gt;      sk = STREAM#&lt;streamId&gt;  one IVS broadcast: startedAtMs, endedAtMs
  * pk = SESSION#&lt;id&gt;      sk = HL#&lt;offset&gt;#&lt;hid&gt;   one highlight on the timeline (offset zero-padded: sorts in order)
  * pk = SESSION#&lt;id&gt;      sk = REMINDER#&lt;email&gt;  one reminder sign-up (normalized email)
+ * pk = SESSION#&lt;id&gt;      sk = STATS             the show's sales totals and peakViewers (ShowStatsRepository)
+ * pk = SESSION#&lt;id&gt;      sk = STATS#SKU#&lt;sku&gt;   one product's totals in the show
+ * pk = SESSION#&lt;id&gt;      sk = STATS#HL#&lt;hid&gt;    one highlight's totals: what was bought while it was on screen
+ * pk = STATSEVENT#&lt;key&gt;   sk = STATSEVENT        one counted fact (a hold placed, an order placed / paid), ttl: makes
+ *                                               the stream-fed aggregation idempotent; own partitions, never the show's
  * pk = CHANNEL#&lt;arn&gt;      sk = CHANNEL           channel ARN → sessionId, for IVS events
  * </pre>
  *
@@ -25,6 +31,10 @@ public final class SessionKeys {
     public static final String REMINDER_PREFIX = "REMINDER#";
     public static final String BY_START_INDEX = "byStart";
     public static final String ACTIVE = "ACTIVE";
+    public static final String STATS = "STATS";
+    public static final String STATS_SKU_PREFIX = "STATS#SKU#";
+    public static final String STATS_HIGHLIGHT_PREFIX = "STATS#HL#";
+    public static final String STATS_EVENT = "STATSEVENT";
 
     private SessionKeys() {}
 
@@ -34,6 +44,10 @@ public final class SessionKeys {
 
     public static String channelPk(String channelArn) {
         return "CHANNEL#" + channelArn;
+    }
+
+    public static String statsEventPk(String factKey) {
+        return STATS_EVENT + "#" + factKey;
     }
 
     public static String highlightSk(long offsetMs, String highlightId) {

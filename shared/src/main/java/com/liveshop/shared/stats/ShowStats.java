@@ -1,0 +1,23 @@
+package com.liveshop.shared.stats;
+
+import java.util.List;
+
+/**
+ * A show's sales as {@code GET /sessions/{id}/stats} answers them. {@code holds} counts holds placed from the show,
+ * {@code orders} orders placed with at least one of its lines, {@code paidOrders} those paid; {@code units} and
+ * {@code revenueCents} are what paid orders sold (an order cancelled unpaid adds nothing). Per highlight: what was
+ * held and ordered while that highlight was on screen, whichever product it was.
+ */
+public record ShowStats(String sessionId, long peakViewers, long holds, long orders, long paidOrders, long units,
+                        long revenueCents, String currency, List<ProductStats> perProduct,
+                        List<HighlightStats> perHighlight) {
+
+    public record ProductStats(String sku, long holds, long orders, long units, long revenueCents) {}
+
+    public record HighlightStats(String highlightId, String sku, long offsetMs, long holds, long orders,
+                                 long revenueCents) {}
+
+    public static ShowStats empty(String sessionId) {
+        return new ShowStats(sessionId, 0, 0, 0, 0, 0, 0, null, List.of(), List.of());
+    }
+}
