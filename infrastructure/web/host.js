@@ -1,6 +1,6 @@
 // The host console: sign in, create or open a show, ingest details, the simulated broadcast (local), one-tap
 // "Feature" per lineup product, live numbers and chat moderation.
-import { api, isLocal, localChannelFor, money, el, $ } from './api.js';
+import { api, isLocal, localChannelFor, money, duration, el, $ } from './api.js';
 import { connectChat } from './chat.js';
 
 const state = { token: sessionStorage.getItem('liveshop.hostToken'), local: false, session: null, ingest: null,
@@ -115,6 +115,7 @@ async function openShow(sessionId, fresh = false) {
   $('#show').hidden = false;
   $('#show').dataset.sessionId = sessionId;
   $('#moderation').hidden = false;
+  $('#report-link').href = '/host/report/' + encodeURIComponent(sessionId);
   const link = $('#viewer-link');
   link.href = '/watch/' + encodeURIComponent(sessionId);
   link.textContent = new URL(link.href, window.location.href).href;
@@ -181,7 +182,7 @@ async function refresh() {
     state.session = await api('GET', '/sessions/' + encodeURIComponent(state.session.sessionId));
   } catch (e) { return; }
   renderShow();
-  if (state.local) renderNumbers();
+  renderNumbers();
 }
 
 function renderShow() {
@@ -228,41 +229,32 @@ function renderStock() {
   }
 }
 
-/** Orders and revenue from the local event log (OrderPlaced / OrderConfirmed / OrderCancelled) for this lineup. */
+/**
+ * Holds, orders, paid orders and revenue, per product and per highlight, from GET /sessions/{id}/stats (kept in
+ * DynamoDB by the stats function from the orders themselves): the same numbers locally and on AWS.
+ */
 async function renderNumbers() {
-  let events;
-  try { events = await api('GET', '/_local/events'); } catch (e) { return; }
-  const lineup = new Set(state.session.lineup.map(p => p.sku));
-  const orders = new Map();
-  for (const ev of events) {
-    const d = ev.detail || {};
-    if (ev['detail-type'] === 'OrderPlaced' && (d.items || []).some(i => lineup.has(i.sku))) {
-      orders.set(d.orderId, { ...d, status: 'PENDING_PAYMENT' });
-    } else if (ev['detail-type'] === 'OrderConfirmed' && orders.has(d.orderId)) {
-      orders.get(d.orderId).status = 'CONFIRMED';
-    } else if (ev['detail-type'] === 'OrderCancelled' && orders.has(d.orderId)) {
-      orders.get(d.orderId).status = 'CANCELLED';
-    }
-  }
-  const list = [...orders.values()];
-  const paid = list.filter(o => o.status === 'CONFIRMED');
-  const currency = (list[0] && list[0].currency) || (state.session.lineup[0] && state.session.lineup[0].currency) || 'USD';
-  $('#num-orders').textContent = String(list.length);
-  $('#num-paid').textContent = String(paid.length);
-  $('#num-revenue').textContent = money(paid.reduce((n, o) => n + o.totalCents, 0), currency);
-  const ordered = new Map();
-  for (const o of list) if (o.status !== 'CANCELLED') for (const i of o.items || []) ordered.set(i.sku, (ordered.get(i.sku) || 0) + i.quantity);
-  const revenue = new Map();
-  for (const o of paid) for (const i of o.items || []) revenue.set(i.sku, (revenue.get(i.sku) || 0) + i.quantity * i.priceCents);
+  const sessionId = state.session.sessionId;
+  let stats;
+  try { stats = await authorized('GET', '/sessions/' + encodeURIComponent(sessionId) + '/stats'); } catch (e) { return; }
+  if (!state.session || state.session.sessionId !== sessionId) return;
+  const currency = stats.currency || (state.session.lineup[0] && state.session.lineup[0].currency) || 'USD';
+  $('#num-holds').textContent = String(stats.holds);
+  $('#num-orders').textContent = String(stats.orders);
+  $('#num-paid').textContent = String(stats.paidOrders);
+  $('#num-revenue').textContent = money(stats.revenueCents, currency);
+  $('#num-peak').textContent = String(stats.peakViewers);
+  const bySku = new Map(stats.perProduct.map(p => [p.sku, p]));
   for (const row of document.querySelectorAll('#lineup-rows tr')) {
-    row.querySelector('.ordered').textContent = String(ordered.get(row.dataset.sku) || 0);
-    row.querySelector('.revenue').textContent = money(revenue.get(row.dataset.sku) || 0, currency);
+    const p = bySku.get(row.dataset.sku) || { orders: 0, revenueCents: 0 };
+    row.querySelector('.ordered').textContent = String(p.orders);
+    row.querySelector('.revenue').textContent = money(p.revenueCents, currency);
   }
-  $('#orders').replaceChildren(...list.slice().reverse().map(o => el('li', { 'data-order-id': o.orderId, 'data-status': o.status },
-    el('code', { text: o.orderId.slice(0, 8) }),
-    el('span', { text: ' ' + (o.items || []).map(i => i.quantity + ' × ' + (i.title || i.sku)).join(', ') + ' · ' }),
-    el('strong', { text: money(o.totalCents, o.currency) }),
-    el('span', { class: 'order-status', text: ' · ' + ({ PENDING_PAYMENT: 'awaiting payment', CONFIRMED: 'paid', CANCELLED: 'cancelled' }[o.status]) }))));
+  const titles = new Map(state.session.lineup.map(p => [p.sku, p.title]));
+  $('#highlight-rows').replaceChildren(...stats.perHighlight.map(h => el('tr', { 'data-highlight-id': h.highlightId },
+    el('td', { text: duration(h.offsetMs) }), el('th', { scope: 'row', text: titles.get(h.sku) || h.sku }),
+    el('td', { class: 'holds', text: String(h.holds) }), el('td', { class: 'orders', text: String(h.orders) }),
+    el('td', { class: 'revenue', text: money(h.revenueCents, currency) }))));
 }
 
 // ---- chat moderation (delete, ban by ticket or name, pin, blocklist, chat settings) ----

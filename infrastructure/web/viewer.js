@@ -309,7 +309,8 @@ async function addToCart(sku) {
   const message = $('#featured-message');
   message.textContent = '';
   try {
-    await api('POST', '/carts/' + state.cartId + '/items', { body: { sku, quantity: 1 } });
+    // sessionId: the show's stats count the hold, with the highlight on screen now.
+    await api('POST', '/carts/' + state.cartId + '/items', { body: { sku, quantity: 1, sessionId } });
     await refreshCart();
     refreshStock();
     refreshSession();

@@ -21,7 +21,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * in, creates a show and starts the simulated broadcast; two viewers watch; the host features a product with a
  * deal price and both viewers' cards appear within 2 s; a viewer's hold lowers "stock left" on every page;
  * checkout starts a new, empty cart while the placed order stays on screen, is read with its order token and is
- * paid with the test payment, which puts the paid order and its revenue on the host console. Chat over HTTP with
+ * paid with the test payment, which puts the hold, the order and its revenue on the host console (from
+ * GET /sessions/{id}/stats: in total, per product and per highlight) and, after the show, on the report. Chat over HTTP with
  * frames on AppSync Events (/shows/{id} through the bundled aws-amplify client): each viewer gets a chat ticket
  * (the NFKC-normalized name is shown) and chats, both viewers see both messages (markup stays text); the host pins
  * one, deletes one, bans a viewer by ticket (the /hosts/{id} banned frame marks the line; the banned viewer's next
@@ -213,12 +214,20 @@ class LiveShowInBrowserTest {
         assertThat(viewer.findElement(By.id("order-due")).isDisplayed()).as("no payment deadline once paid").isFalse();
         Browsers.screenshot(viewer, "viewer", "order-paid");
         theOrderIsReadWithItsToken(orderId, placedCartId);
-        Browsers.waiting(host, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#orders li[data-status='CONFIRMED']")).isEmpty());
+        // The numbers are GET /sessions/{id}/stats, kept by the stats function from the Reservations stream: the hold
+        // carried the show and the highlight on screen, the order inherited both.
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("num-paid"), "1"));
         Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-revenue")).getText().contains("99.00"));
         assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
-        assertThat(host.findElement(By.id("num-paid")).getText()).isEqualTo("1");
+        assertThat(host.findElement(By.id("num-holds")).getText()).isEqualTo("1");
+        assertThat(host.findElement(By.id("num-peak")).getText()).isEqualTo("1234");
         assertThat(row.findElement(By.cssSelector(".ordered")).getText()).isEqualTo("1");
         assertThat(row.findElement(By.cssSelector(".revenue")).getText()).contains("99.00");
+        WebElement highlightRow = host.findElement(By.cssSelector("#highlight-rows tr"));
+        assertThat(highlightRow.getText()).contains("Cashmere Crew Sweater");
+        assertThat(highlightRow.findElement(By.cssSelector(".holds")).getText()).isEqualTo("1");
+        assertThat(highlightRow.findElement(By.cssSelector(".orders")).getText()).isEqualTo("1");
+        assertThat(highlightRow.findElement(By.cssSelector(".revenue")).getText()).contains("99.00");
         Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".sold")).getText().equals("1"));
         assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "order-and-revenue");
@@ -359,6 +368,18 @@ class LiveShowInBrowserTest {
         Browsers.screenshot(host, "host", "ended");
 
         assertThat(viewerCountRun.orTimeout(90, java.util.concurrent.TimeUnit.SECONDS).join()).as("the viewer-count run").isEqualTo(200);
+
+        // After the show: the printable report, from the same stats, with its inline SVG charts.
+        host.get(stack.url() + "/host/report/" + sessionId);
+        Browsers.waiting(host, POLL_WAIT).until(Browsers.shown(By.id("report")));
+        assertThat(host.findElement(By.id("report-title")).getText()).isEqualTo("Cyber Deals Sunday");
+        assertThat(host.findElement(By.id("r-revenue")).getText()).contains("99.00");
+        assertThat(host.findElement(By.id("r-peak")).getText()).isEqualTo("1234");
+        assertThat(host.findElement(By.id("r-conversion")).getText()).isEqualTo("100 %");
+        assertThat(host.findElement(By.cssSelector("#product-rows tr[data-sku='" + SWEATER + "'] .revenue")).getText()).contains("99.00");
+        assertThat(host.findElements(By.cssSelector("#chart-products svg rect.bar"))).hasSize(1);
+        assertThat(host.findElements(By.cssSelector("#chart-highlights svg rect.bar.holds"))).hasSizeGreaterThanOrEqualTo(1);
+        Browsers.screenshot(host, "host", "report");
 
         // Nothing went wrong in the pages: the only logged errors are the refusals this test provoked.
         java.util.regex.Pattern favicon = java.util.regex.Pattern.compile("/favicon\\.ico .*status of 404");

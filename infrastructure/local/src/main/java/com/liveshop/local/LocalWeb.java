@@ -46,6 +46,7 @@ final class LocalWeb implements LocalService {
         });
         routes.get("/watch/{sessionId}", ctx -> serve(ctx, "watch.html"));
         routes.get("/host", ctx -> serve(ctx, "host.html"));
+        routes.get("/host/report/{sessionId}", ctx -> serve(ctx, "report.html"));
         routes.get("/web/<path>", ctx -> serve(ctx, ctx.pathParam("path")));
     }
 
@@ -55,6 +56,7 @@ final class LocalWeb implements LocalService {
         d.put("GET /", "the viewer page of the live or next show");
         d.put("GET /watch/{sessionId}", "the viewer page of one show");
         d.put("GET /host", "the host console");
+        d.put("GET /host/report/{sessionId}", "a show's sales report (hosts), printable");
         d.put("GET /web/*", "the pages' static files (infrastructure/web)");
         return d;
     }
