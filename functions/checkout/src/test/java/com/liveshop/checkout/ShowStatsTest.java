@@ -95,6 +95,19 @@ class ShowStatsTest {
     }
 
     @Test
+    void theSampleStreamBatchCountsTheHoldTheOrderAndThePaymentOnce() {
+        DynamodbEvent sample = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent(
+                com.liveshop.testkit.SamTemplate.repoRoot().resolve("events-samples/checkout/show-stats-stream.json").toString());
+        handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
+        handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
+        ShowStats stats = repository.read("0b6f7c2e-4d1a-4f8e-9a53-2c7d1e9f8a10");
+        assertThat(List.of(stats.holds(), stats.orders(), stats.paidOrders(), stats.units(), stats.revenueCents()))
+                .containsExactly(1L, 1L, 1L, 2L, 19800L);
+        assertThat(stats.perHighlight()).containsExactly(
+                new ShowStats.HighlightStats("hl-5e2f0c7a", "cds-cashmere-sweater", 754_000, 1, 1, 19800));
+    }
+
+    @Test
     void aHoldFromAnUnknownOrMalformedShowIsRefusedAndWritesNothing() {
         var before = f.snapshot();
         Response unknown = hold(UUID.randomUUID().toString(), "lamp", 1, UUID.randomUUID().toString());
