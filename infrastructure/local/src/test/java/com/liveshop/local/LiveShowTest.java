@@ -203,6 +203,59 @@ class LiveShowTest {
         }
     }
 
+    /**
+     * The show's stats through the whole local path: holds sent with the show's id, the Reservations stream polled
+     * by the local event source mapping through the template's filters, ShowStatsFunction, GET /sessions/{id}/stats.
+     */
+    @Test
+    void whatViewersHoldOrderAndPayForDuringAHighlightAddsUpInTheShowsStats() throws Exception {
+        String lamp = product("Desk Lamp", 3000);
+        String mug = product("Mug", 1200);
+        JsonNode session = json(admin("POST", "/sessions", "{\"title\":\"Stats show\",\"startsAt\":\""
+                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + lamp + "\",\"" + mug + "\"]}"));
+        String sessionId = session.get("sessionId").asText();
+        broadcast(session.get("channelArn").asText(), "start");
+        awaitSession(sessionId, s -> s.get("status").asText().equals("LIVE"));
+        assertThat(highlight(sessionId, lamp, ",\"dealPriceCents\":2500").statusCode()).isEqualTo(202);
+        JsonNode featured = awaitSession(sessionId, s -> s.has("currentHighlight"));
+        String highlightId = featured.at("/currentHighlight/highlightId").asText();
+
+        String buyer = UUID.randomUUID().toString();
+        String browser = UUID.randomUUID().toString();
+        for (String[] hold : new String[][] {{buyer, lamp, "2"}, {buyer, mug, "1"}, {browser, lamp, "1"}}) {
+            HttpResponse<String> held = send("POST", "/carts/" + hold[0] + "/items", "{\"sku\":\"" + hold[1]
+                    + "\",\"quantity\":" + hold[2] + ",\"sessionId\":\"" + sessionId + "\"}");
+            assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+        }
+        HttpResponse<String> order = send("POST", "/orders", "{\"cartId\":\"" + buyer + "\",\"email\":\"ada@example.com\"}",
+                "idempotency-key", UUID.randomUUID().toString());
+        assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
+        String orderId = json(order).get("orderId").asText();
+        assertThat(send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}").statusCode()).isEqualTo(200);
+
+        JsonNode stats = null;
+        for (int i = 0; i < 100; i++) { // the stream poller runs every 250 ms
+            stats = json(admin("GET", "/sessions/" + sessionId + "/stats", null));
+            if (stats.get("paidOrders").asLong() == 1) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(stats.get("holds").asLong()).as(stats.toString()).isEqualTo(3);
+        assertThat(stats.get("orders").asLong()).isEqualTo(1);
+        assertThat(stats.get("paidOrders").asLong()).isEqualTo(1);
+        assertThat(stats.get("units").asLong()).isEqualTo(3);
+        assertThat(stats.get("revenueCents").asLong()).isEqualTo(2 * 2500 + 1200);
+        assertThat(stats.at("/perProduct/0/sku").asText()).isEqualTo(lamp);
+        assertThat(stats.at("/perProduct/0/holds").asLong()).isEqualTo(2);
+        assertThat(stats.at("/perHighlight/0/highlightId").asText()).isEqualTo(highlightId);
+        assertThat(stats.at("/perHighlight/0/sku").asText()).isEqualTo(lamp);
+        assertThat(stats.at("/perHighlight/0/holds").asLong()).isEqualTo(3);
+        assertThat(stats.at("/perHighlight/0/revenueCents").asLong()).isEqualTo(2 * 2500 + 1200);
+        assertThat(send("GET", "/sessions/" + sessionId + "/stats", null).statusCode()).as("hosts only").isEqualTo(401);
+        admin("POST", "/sessions/" + sessionId + "/end", null);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String product(String title, long priceCents) throws Exception {
