@@ -16,6 +16,7 @@ import com.liveshop.shared.catalog.StockLedger;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,8 +32,15 @@ public final class CheckoutWiring {
     private final AppConfig app;
     private final DynamoDbClient dynamoDb;
     private final HoldRepository holds;
+    private final ShowMetrics metrics;
 
     public CheckoutWiring(AppConfig app) {
+        this(app, ShowMetrics.fromConfig(app));
+    }
+
+    /** With the business metrics the services record (tests pass a recording one). */
+    public CheckoutWiring(AppConfig app, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         this.config = CheckoutConfig.from(app);
         this.dynamoDb = AwsClients.dynamoDb(app);
@@ -44,11 +52,11 @@ public final class CheckoutWiring {
     }
 
     public CartService cartService(Clock clock) {
-        return new CartService(holds, products(), config, clock);
+        return new CartService(holds, products(), config, clock, metrics);
     }
 
     public OrderService orderService(Clock clock) {
-        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()));
+        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()), metrics);
     }
 
     public PaymentService paymentService(Clock clock) {
@@ -56,7 +64,7 @@ public final class CheckoutWiring {
     }
 
     public PaymentService paymentService(Clock clock, WebhookSecrets secrets) {
-        return new PaymentService(orders(), products(), clock, secrets);
+        return new PaymentService(orders(), products(), clock, secrets, metrics);
     }
 
     /**
@@ -75,7 +83,7 @@ public final class CheckoutWiring {
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {
-        return new HoldExpiryService(holds, orders(), clock);
+        return new HoldExpiryService(holds, orders(), clock, metrics);
     }
 
     /** Hosts' tokens on GET /orders/{id} (HOST_JWT_ISSUER / HOST_JWT_AUDIENCE, as the HTTP API's authorizer). */
@@ -85,7 +93,7 @@ public final class CheckoutWiring {
 
     /** PutEvents to EVENT_BUS_NAME (required for the functions that emit order events). */
     public EventPublisher eventBridgePublisher() {
-        return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName());
+        return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName(), metrics);
     }
 
     private ProductRepository products() {

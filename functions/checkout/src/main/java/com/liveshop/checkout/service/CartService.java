@@ -12,6 +12,7 @@ import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,11 @@ public class CartService {
     private final StockRepository stock;
     private final CheckoutConfig config;
     private final Clock clock;
+    private final ShowMetrics metrics;
 
-    public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock) {
+    public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock,
+                       ShowMetrics metrics) {
+        this.metrics = metrics;
         this.holds = holds;
         this.products = products;
         this.stock = products.stockBuckets();
@@ -88,6 +92,7 @@ public class CartService {
             }
             switch (outcome) {
                 case OK:
+                    metrics.holdPlaced();
                     return new HoldView(cartId, sku, result.quantity(), price, result.lineTotalCents(), result.currency(),
                             result.expiresAt());
                 case SOLD_OUT:
@@ -111,6 +116,7 @@ public class CartService {
                     break;
             }
         }
+        metrics.tryAgain("hold");
         throw Backoff.busy();
     }
 
@@ -118,7 +124,8 @@ public class CartService {
         return StockAllocation.fromSnapshot(stock.snapshot(sku, shards), units).orElseThrow(() -> soldOut(sku));
     }
 
-    private static ApiException soldOut(String sku) {
+    private ApiException soldOut(String sku) {
+        metrics.soldOut();
         return ApiException.conflict("SOLD_OUT", "Not enough units of " + sku + " left");
     }
 
@@ -143,6 +150,7 @@ public class CartService {
                 Backoff.pause(attempt);
             }
         }
+        metrics.tryAgain("hold");
         throw Backoff.busy();
     }
 
