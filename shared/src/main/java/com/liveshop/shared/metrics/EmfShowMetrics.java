@@ -36,13 +36,17 @@ public final class EmfShowMetrics implements ShowMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(EmfShowMetrics.class);
 
     private final Metrics base;
+    private final String serviceName;
 
+    /**
+     * {@code serviceName}: the Service dimension of every metric. It is also what keeps the EMF library from adding
+     * its own default dimensions (LogGroup, ServiceName, ServiceType: one metric per function instead of one).
+     */
     public EmfShowMetrics(String namespace, String serviceName) {
         this.base = new EmfMetricsProvider().getMetricsInstance();
+        this.serviceName = serviceName;
         base.setNamespace(namespace);
-        if (serviceName != null) {
-            base.setDefaultDimensions(DimensionSet.of("Service", serviceName));
-        }
+        base.setDefaultDimensions(DimensionSet.of(SERVICE, serviceName));
     }
 
     @Override
@@ -68,8 +72,14 @@ public final class EmfShowMetrics implements ShowMetrics {
     private void write(Map<String, String> dimensions, Map<String, Double> values) {
         try {
             base.flushMetrics(metrics -> {
+                // Two dimension sets: the total ({Service}, the default one) and the breakdown ({Service, Reason},
+                // …), so an alarm or a graph of the total needs no metric math. Powertools keeps the default set
+                // apart from the added ones, so the breakdown names Service itself.
                 if (!dimensions.isEmpty()) {
-                    metrics.addDimension(DimensionSet.of(dimensions));
+                    Map<String, String> breakdown = new LinkedHashMap<>();
+                    breakdown.put(SERVICE, serviceName);
+                    breakdown.putAll(dimensions);
+                    metrics.addDimension(DimensionSet.of(breakdown));
                 }
                 values.forEach((name, value) -> metrics.addMetric(name, value,
                         REVENUE_CENTS.equals(name) ? MetricUnit.NONE : MetricUnit.COUNT));

@@ -29,7 +29,8 @@ public interface ShowMetrics {
     String PUBLISH_FAILURES = "PublishFailures";
     String HIGHLIGHTS_THROTTLED = "HighlightsThrottled";
 
-    /** Dimension names. */
+    /** Dimension names. Every metric has {@code Service} (POWERTOOLS_SERVICE_NAME) alone, and with its own one. */
+    String SERVICE = "Service";
     String OPERATION = "Operation";
     String REASON = "Reason";
     String CODE = "Code";
@@ -122,7 +123,7 @@ public interface ShowMetrics {
 
     /**
      * EMF metrics in namespace POWERTOOLS_METRICS_NAMESPACE (default {@value #NAMESPACE}) with dimension Service =
-     * POWERTOOLS_SERVICE_NAME; {@link #NONE} when POWERTOOLS_METRICS_DISABLED is true (the local stack and tests,
+     * POWERTOOLS_SERVICE_NAME (default liveshop); {@link #NONE} when POWERTOOLS_METRICS_DISABLED is true (the local stack and tests,
      * where EMF lines on the console are only noise).
      */
     static ShowMetrics fromConfig(AppConfig config) {
@@ -130,6 +131,6 @@ public interface ShowMetrics {
             return NONE;
         }
         return new EmfShowMetrics(config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse(NAMESPACE),
-                config.optional("POWERTOOLS_SERVICE_NAME").orElse(null));
+                config.optional("POWERTOOLS_SERVICE_NAME").orElse("liveshop"));
     }
 }
