@@ -22,7 +22,8 @@ import software.amazon.lambda.powertools.metrics.provider.EmfMetricsProvider;
  * <p>Why not {@code MetricsFactory.getMetricsInstance()} with {@code addMetric}/{@code flush} directly: that
  * instance is keyed by the X-Ray trace id, one per invocation on Lambda, but the local stack runs many handler
  * invocations at once on many threads of one JVM with no trace id, so they would share one instance, flush each
- * other's points and mix their dimensions. Each write here goes through {@link Metrics#flushMetrics}, which builds
+ * other's points and mix their dimensions (and its {@code flushMetrics} keeps one instance per trace id for good). Each
+ * write here goes through {@link Metrics#flushMetrics}, which builds
  * a fresh EMF context per call, from a base instance that is never changed after construction, so any number of
  * threads can write at once. POWERTOOLS_METRICS_DISABLED=true is still honoured by Powertools itself.
  */

@@ -42,6 +42,9 @@ public interface ShowMetrics {
     String APPSYNC_EVENTS = "AppSyncEvents";
     String EVENTBRIDGE = "EventBridge";
 
+    /** What a dimension value may be: a code or type word; anything else is recorded as "other". */
+    Pattern DIMENSION_VALUE = Pattern.compile("[A-Za-z][A-Za-z_]{0,39}");
+
     /** One data point; {@code dimensions} holds only low-cardinality values. */
     record Point(String name, double value, Map<String, String> dimensions) {}
 
@@ -115,8 +118,6 @@ public interface ShowMetrics {
     static String bounded(String value) {
         return value != null && DIMENSION_VALUE.matcher(value).matches() ? value : "other";
     }
-
-    Pattern DIMENSION_VALUE = Pattern.compile("[A-Za-z][A-Za-z_]{0,39}");
 
     /** Records nothing (metrics disabled). */
     ShowMetrics NONE = point -> {};
