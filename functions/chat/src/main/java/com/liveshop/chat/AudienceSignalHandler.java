@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.chat.service.AudienceSignals;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.lambda.Invocation;
 import java.util.Map;
 
 /** EventBridge rule target: session status and featured products published to the show's channel. */
@@ -27,6 +28,10 @@ public class AudienceSignalHandler implements RequestHandler<Map<String, Object>
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private Void process(Map<String, Object> event, Context context) {
         if (event == null) {
             return null;
         }

@@ -9,6 +9,7 @@ import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
@@ -22,6 +23,7 @@ public final class ChatWiring {
     private final DynamoDbClient dynamoDb;
     private final ChatRepository chat;
     private final ChannelPublisher given;
+    private final ShowMetrics metrics;
     private volatile ChannelPublisher built;
 
     public ChatWiring(AppConfig app) {
@@ -33,11 +35,17 @@ public final class ChatWiring {
      * (tickets, recent messages) never publishes, so it has neither the variable nor the permission.
      */
     public ChatWiring(AppConfig app, ChannelPublisher publisher) {
+        this(app, publisher, ShowMetrics.fromConfig(app));
+    }
+
+    /** With the business metrics the services record (tests pass a recording one). */
+    public ChatWiring(AppConfig app, ChannelPublisher publisher, ShowMetrics metrics) {
         this.app = app;
         this.config = ChatConfig.from(app);
         this.dynamoDb = AwsClients.dynamoDb(app);
         this.chat = new ChatRepository(dynamoDb, config.sessionsTable());
         this.given = publisher;
+        this.metrics = metrics;
     }
 
     /** Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's). */
@@ -46,7 +54,7 @@ public final class ChatWiring {
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
-        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock);
+        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock, metrics);
     }
 
     /** The Catalog table's products and stock (CATALOG_TABLE), for stock totals over a sku's buckets. */
@@ -72,7 +80,7 @@ public final class ChatWiring {
             return given;
         }
         if (built == null) {
-            built = AppSyncEventsPublisher.fromConfig(app);
+            built = AppSyncEventsPublisher.fromConfig(app, metrics);
         }
         return built;
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.lambda.Invocation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -39,6 +40,10 @@ public class HostsChannelAuthorizer implements RequestHandler<Map<String, Object
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> request, Context context) {
+        return Invocation.run(context, () -> process(request, context));
+    }
+
+    private Map<String, Object> process(Map<String, Object> request, Context context) {
         Object requestContext = request.get("requestContext");
         Object namespace = requestContext instanceof Map<?, ?> rc ? rc.get("channelNamespaceName") : null;
         Object token = request.get("authorizationToken");

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.liveshop.chat.service.StockSignal;
 import com.liveshop.shared.catalog.CatalogKeys;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
 import com.liveshop.shared.catalog.ProductRepository;
 import java.util.LinkedHashMap;
@@ -46,6 +47,10 @@ public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private Void process(DynamodbEvent event, Context context) {
         Set<String> skus = changedSkus(event);
         if (skus.isEmpty()) {
             return null;

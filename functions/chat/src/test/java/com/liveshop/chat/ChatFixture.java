@@ -10,6 +10,7 @@ import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TestContext;
 import com.liveshop.testkit.TestIssuer;
@@ -85,6 +86,8 @@ final class ChatFixture implements AutoCloseable {
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
+    /** Every business metric the chat services recorded (the wiring's ShowMetrics). */
+    final RecordingMetrics metrics = new RecordingMetrics();
     final TestIssuer issuer = new TestIssuer();
     final MovableClock clock = new MovableClock();
     final ChatWiring wiring;
@@ -106,7 +109,7 @@ final class ChatFixture implements AutoCloseable {
         settings.put("CHAT_TICKET_SECRET", SECRET);
         settings.put("BRAND_NAME", "Cyber Deals");
         settings.putAll(extraSettings);
-        wiring = new ChatWiring(new AppConfig(settings), publisher);
+        wiring = new ChatWiring(new AppConfig(settings), publisher, metrics);
         var service = wiring.chatService(issuer.verifier(), clock);
         chat = new ChatHandler(service);
         send = new ChatSendHandler(service);

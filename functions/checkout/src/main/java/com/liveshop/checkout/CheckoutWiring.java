@@ -18,6 +18,7 @@ import com.liveshop.shared.catalog.StockLedger;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.stats.ShowStatsRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,8 +35,15 @@ public final class CheckoutWiring {
     private final AppConfig app;
     private final DynamoDbClient dynamoDb;
     private final HoldRepository holds;
+    private final ShowMetrics metrics;
 
     public CheckoutWiring(AppConfig app) {
+        this(app, ShowMetrics.fromConfig(app));
+    }
+
+    /** With the business metrics the services record (tests pass a recording one). */
+    public CheckoutWiring(AppConfig app, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         this.config = CheckoutConfig.from(app);
         this.dynamoDb = AwsClients.dynamoDb(app);
@@ -48,7 +56,7 @@ public final class CheckoutWiring {
 
     /** The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set). */
     public CartService cartService(Clock clock) {
-        return new CartService(holds, products(), config, clock, showLookup());
+        return new CartService(holds, products(), config, clock, showLookup(), metrics);
     }
 
     public ShowLookup showLookup() {
@@ -61,7 +69,7 @@ public final class CheckoutWiring {
     }
 
     public OrderService orderService(Clock clock) {
-        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()));
+        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()), metrics);
     }
 
     public PaymentService paymentService(Clock clock) {
@@ -69,7 +77,7 @@ public final class CheckoutWiring {
     }
 
     public PaymentService paymentService(Clock clock, WebhookSecrets secrets) {
-        return new PaymentService(orders(), products(), clock, secrets);
+        return new PaymentService(orders(), products(), clock, secrets, metrics);
     }
 
     /**
@@ -88,7 +96,7 @@ public final class CheckoutWiring {
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {
-        return new HoldExpiryService(holds, orders(), clock);
+        return new HoldExpiryService(holds, orders(), clock, metrics);
     }
 
     /** Hosts' tokens on GET /orders/{id} (HOST_JWT_ISSUER / HOST_JWT_AUDIENCE, as the HTTP API's authorizer). */
@@ -98,7 +106,7 @@ public final class CheckoutWiring {
 
     /** PutEvents to EVENT_BUS_NAME (required for the functions that emit order events). */
     public EventPublisher eventBridgePublisher() {
-        return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName());
+        return new EventBridgePublisher(AwsClients.eventBridge(app), config.requireEventBusName(), metrics);
     }
 
     private ProductRepository products() {

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -34,6 +35,10 @@ public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<Str
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private Map<String, Object> process(ScheduledEvent event, Context context) {
         HoldExpiryService.SweepResult result = sweep.sweep();
         LOG.info("Sweep returned the stock of {} expired holds and {} orders past their payment deadline",
                 result.expiredHolds(), result.cancelledOrders());

@@ -9,6 +9,7 @@ import com.liveshop.checkout.repository.ReservationKeys;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.dynamo.Attrs;
+import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,6 +42,10 @@ public class HoldReclaimHandler implements RequestHandler<DynamodbEvent, Streams
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private StreamsEventResponse process(DynamodbEvent event, Context context) {
         int reclaimed = 0;
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
             if (!isTtlDeleteOfHold(record)) {

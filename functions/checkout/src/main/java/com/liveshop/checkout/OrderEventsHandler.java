@@ -10,6 +10,7 @@ import com.liveshop.shared.dynamo.Attrs;
 import com.liveshop.shared.events.BusEvent;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.events.PublishFailedException;
+import com.liveshop.shared.lambda.Invocation;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -42,6 +43,10 @@ public class OrderEventsHandler implements RequestHandler<DynamodbEvent, Streams
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private StreamsEventResponse process(DynamodbEvent event, Context context) {
         List<BusEvent> events = new ArrayList<>();
         List<String> sequenceNumbers = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {

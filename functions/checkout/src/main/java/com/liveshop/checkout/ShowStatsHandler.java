@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.liveshop.checkout.service.ShowStatsFacts;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.dynamo.Attrs;
+import com.liveshop.shared.lambda.Invocation;
 import com.liveshop.shared.stats.ShowStatsRepository;
 import com.liveshop.shared.stats.ShowStatsRepository.Fact;
 import java.time.Clock;
@@ -37,6 +38,10 @@ public class ShowStatsHandler implements RequestHandler<DynamodbEvent, Void> {
 
     @Override
     public Void handleRequest(DynamodbEvent event, Context context) {
+        return Invocation.run(context, () -> process(event));
+    }
+
+    private Void process(DynamodbEvent event) {
         List<Fact> batch = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
             var change = record.getDynamodb();

@@ -17,6 +17,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TestContext;
@@ -77,6 +78,8 @@ final class CheckoutFixture implements AutoCloseable {
     final OrderEventsHandler outbox;
     final HoldReclaimHandler reclaim;
     final ReservationsStream stream;
+    /** Every business metric the services recorded (the wiring's ShowMetrics). */
+    final RecordingMetrics metrics = new RecordingMetrics();
 
     CheckoutFixture() {
         local = DynamoDbLocal.start(0);
@@ -90,7 +93,7 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
-        wiring = new CheckoutWiring(app);
+        wiring = new CheckoutWiring(app, metrics);
         cart = new CartHandler(wiring.cartService(clock));
         orders = new OrderHandler(wiring.orderService(clock), issuer.verifier());
         webhook = new PaymentWebhookHandler(wiring.paymentService(clock,

@@ -11,6 +11,7 @@ import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
@@ -35,8 +36,15 @@ public final class SessionsWiring {
     private final AppConfig app;
     private final SessionRepository sessions;
     private final ProductRepository products;
+    private final ShowMetrics metrics;
 
     public SessionsWiring(AppConfig app) {
+        this(app, ShowMetrics.fromConfig(app));
+    }
+
+    /** With the business metrics the services record (tests pass a recording one). */
+    public SessionsWiring(AppConfig app, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         SessionsConfig config = SessionsConfig.from(app);
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(app);
@@ -83,7 +91,7 @@ public final class SessionsWiring {
     }
 
     public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {
-        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause, events);
+        return new HighlightService(sessionService(video, clock), sessions, products, video, clock, pause, events, metrics);
     }
 
     public StreamLifecycleService lifecycleService(EventPublisher events) {
@@ -98,11 +106,11 @@ public final class SessionsWiring {
 
     /** AppSync Events HTTP publish to EVENTS_HTTP_ENDPOINT, signed with the function's role. */
     public ChannelPublisher channelPublisher() {
-        return AppSyncEventsPublisher.fromConfig(app);
+        return AppSyncEventsPublisher.fromConfig(app, metrics);
     }
 
     /** PutEvents to EVENT_BUS_NAME (required by the lifecycle and highlight functions). */
     public EventPublisher eventBridgePublisher() {
-        return new EventBridgePublisher(AwsClients.eventBridge(app), app.required(SessionsConfig.EVENT_BUS_NAME));
+        return new EventBridgePublisher(AwsClients.eventBridge(app), app.required(SessionsConfig.EVENT_BUS_NAME), metrics);
     }
 }

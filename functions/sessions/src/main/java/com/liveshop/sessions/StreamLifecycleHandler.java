@@ -6,6 +6,7 @@ import com.liveshop.sessions.service.IvsEvent;
 import com.liveshop.sessions.service.StreamLifecycleService;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.lambda.Invocation;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,10 @@ public class StreamLifecycleHandler implements RequestHandler<Map<String, Object
 
     @Override
     public Void handleRequest(Map<String, Object> event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private Void process(Map<String, Object> event, Context context) {
         IvsEvent.parse(event == null ? null : Json.MAPPER.valueToTree(event)).ifPresentOrElse(
                 lifecycle::handle,
                 () -> LOG.warn("Dropping an event that is not a readable IVS state change (request {})",

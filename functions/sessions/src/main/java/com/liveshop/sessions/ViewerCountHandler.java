@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.liveshop.sessions.service.IntervalPacer;
 import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,6 +42,10 @@ public class ViewerCountHandler implements RequestHandler<ScheduledEvent, String
 
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
+        return Invocation.run(context, () -> process(event, context));
+    }
+
+    private String process(ScheduledEvent event, Context context) {
         List<ViewerCountService.Round> rounds = viewers.poll(context::getRemainingTimeInMillis);
         int published = rounds.stream().mapToInt(ViewerCountService.Round::published).sum();
         int failed = rounds.stream().mapToInt(ViewerCountService.Round::failed).sum();

@@ -8,6 +8,7 @@ import com.liveshop.checkout.CheckoutWiring;
 import com.liveshop.sessions.SessionsFixture.Response;
 import com.liveshop.sessions.service.HighlightMetadata;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.testkit.TestContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,7 @@ class HighlightTest {
     void reset() {
         f.video.throttleNext.set(0);
         f.pauses.clear();
+        f.metrics.clear();
     }
 
     private String liveSession(Instant startedAt, String... skus) {
@@ -114,6 +116,7 @@ class HighlightTest {
         Response r = f.highlight(id, "cds-wool-scarf", null);
         assertThat(r.status()).isEqualTo(202);
         assertThat(f.pauses).containsExactly(Duration.ofMillis(200), Duration.ofMillis(400));
+        assertThat(f.metrics.named(ShowMetrics.HIGHLIGHTS_THROTTLED)).isEmpty();
     }
 
     @Test
@@ -122,8 +125,10 @@ class HighlightTest {
         var before = f.snapshot();
         int attempts = f.video.putAttempts.get();
         f.video.throttleNext.set(10);
+        double throttled = f.metrics.sum(ShowMetrics.HIGHLIGHTS_THROTTLED);
         Response r = f.highlight(id, "cds-wool-scarf", 1000L);
         assertThat(r.status()).isEqualTo(429);
+        assertThat(f.metrics.sum(ShowMetrics.HIGHLIGHTS_THROTTLED) - throttled).isEqualTo(1.0);
         assertThat(r.errorCode()).isEqualTo("THROTTLED");
         assertThat(r.headers()).containsEntry("retry-after", "1");
         assertThat(f.video.putAttempts.get() - attempts).isEqualTo(3);

@@ -15,6 +15,7 @@ import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TestContext;
@@ -78,6 +79,8 @@ final class SessionsFixture implements AutoCloseable {
     final FakeLiveVideo video = new FakeLiveVideo();
     final List<Published> published = new CopyOnWriteArrayList<>();
     final List<Duration> pauses = new CopyOnWriteArrayList<>();
+    /** Every business metric the sessions services recorded (the wiring's ShowMetrics). */
+    final RecordingMetrics metrics = new RecordingMetrics();
     final SessionsWiring wiring;
     final ProductRepository products;
     final SessionAdminHandler admin;
@@ -97,7 +100,7 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         app = new AppConfig(settings);
-        wiring = new SessionsWiring(app);
+        wiring = new SessionsWiring(app, metrics);
         products = wiring.products();
         EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
         admin = new SessionAdminHandler(wiring.sessionService(video, clock, events));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.liveshop.testkit.CfnYaml;
+import com.liveshop.testkit.ForEach;
 import com.liveshop.testkit.Intrinsics;
 import com.liveshop.testkit.LocalAws;
 import com.liveshop.testkit.SamTemplate;
@@ -36,9 +37,9 @@ final class TemplateSupport {
         return SamTemplate.repoRoot();
     }
 
-    /** The template in CloudFormation's long JSON form, a fresh mutable copy on each call. */
+    /** The template in CloudFormation's long JSON form, Fn::ForEach expanded, a fresh mutable copy on each call. */
     static ObjectNode json() {
-        return (ObjectNode) MAPPER.valueToTree(CfnYaml.read(repoRoot().resolve("template.yaml")));
+        return (ObjectNode) MAPPER.valueToTree(ForEach.expand(CfnYaml.read(repoRoot().resolve("template.yaml"))));
     }
 
     /**

@@ -39,8 +39,9 @@ public final class SamTemplate {
         this.root = root;
     }
 
+    /** The template as SAM receives it: after AWS::LanguageExtensions' Fn::ForEach ({@link ForEach}). */
     public static SamTemplate load(Path file) {
-        return new SamTemplate(file, CfnYaml.read(file));
+        return new SamTemplate(file, ForEach.expand(CfnYaml.read(file)));
     }
 
     /** The repository's template.yaml: -Drepo.root (set by the build), else found upwards from the working dir. */

@@ -1,6 +1,7 @@
 package com.liveshop.shared.events;
 
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,10 +23,17 @@ public final class EventBridgePublisher implements EventPublisher {
 
     private final EventBridgeClient client;
     private final String busName;
+    private final ShowMetrics metrics;
 
     public EventBridgePublisher(EventBridgeClient client, String busName) {
+        this(client, busName, ShowMetrics.NONE);
+    }
+
+    /** {@code metrics} counts the events {@link #publish} gave up on. */
+    public EventBridgePublisher(EventBridgeClient client, String busName, ShowMetrics metrics) {
         this.client = client;
         this.busName = busName;
+        this.metrics = metrics;
     }
 
     @Override
@@ -33,6 +41,7 @@ public final class EventBridgePublisher implements EventPublisher {
         try {
             publishAll(List.of(new BusEvent(detailType, detail)));
         } catch (PublishFailedException e) {
+            metrics.publishFailed(ShowMetrics.EVENTBRIDGE, 1);
             LOG.error("Event {} was not put on bus {}: {}", detailType, busName, e.getMessage());
         }
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.liveshop.shared.lambda.Invocation;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,13 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         return routes().keySet();
     }
 
+    /** Inside {@link Invocation#run}: every log line carries the request id; metrics are written at the end. */
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return Invocation.run(context, () -> dispatch(event, context));
+    }
+
+    private APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event, Context context) {
         if (event == null) {
             return HttpResponses.error(ApiException.badRequest("INVALID_REQUEST", "Empty event"));
         }

@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -35,6 +39,8 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  *   <li>A throttle (429), a server error (5xx) or an I/O error is retried up to {@value #ATTEMPTS} attempts in all,
  *       with a short backoff; a 4xx refusal is not (it would be refused again).</li>
  *   <li>Never throws: what could not be published is logged by channel namespace and status, never with the frame.</li>
+ *   <li>Counts the frames AppSync accepted by their {@code type} and the events refused or dropped
+ *       ({@link ShowMetrics#framesPublished}, {@link ShowMetrics#publishFailed}).</li>
  * </ul>
  */
 public final class AppSyncEventsPublisher implements ChannelPublisher {
@@ -58,9 +64,16 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
     private final AwsCredentialsProvider credentials;
     private final String region;
     private final Backoff backoff;
+    private final ShowMetrics metrics;
 
     public AppSyncEventsPublisher(URI endpoint, SdkHttpClient http, AwsCredentialsProvider credentials, String region,
                                   Backoff backoff) {
+        this(endpoint, http, credentials, region, backoff, ShowMetrics.NONE);
+    }
+
+    public AppSyncEventsPublisher(URI endpoint, SdkHttpClient http, AwsCredentialsProvider credentials, String region,
+                                  Backoff backoff, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.endpoint = endpoint;
         this.http = http;
         this.credentials = credentials;
@@ -70,8 +83,12 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
 
     /** From {@value #EVENTS_HTTP_ENDPOINT}, the region and the credentials of {@code config} (the role in AWS). */
     public static AppSyncEventsPublisher fromConfig(AppConfig config) {
+        return fromConfig(config, ShowMetrics.NONE);
+    }
+
+    public static AppSyncEventsPublisher fromConfig(AppConfig config, ShowMetrics metrics) {
         return new AppSyncEventsPublisher(URI.create(config.required(EVENTS_HTTP_ENDPOINT)), AwsClients.httpClient(),
-                AwsClients.credentials(config), config.region(), DEFAULT_BACKOFF);
+                AwsClients.credentials(config), config.region(), DEFAULT_BACKOFF, metrics);
     }
 
     @Override
@@ -102,11 +119,13 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
                 int status = response.httpResponse().statusCode();
                 String answer = read(response);
                 if (status == 200) {
-                    int failed = Json.MAPPER.readTree(answer).path("failed").size();
-                    if (failed > 0) {
-                        LOG.warn("AppSync Events refused {} of {} events on {}", failed, events.size(), namespaceOf(channel));
+                    JsonNode failed = Json.MAPPER.readTree(answer).path("failed");
+                    if (failed.size() > 0) {
+                        LOG.warn("AppSync Events refused {} of {} events on {}", failed.size(), events.size(), namespaceOf(channel));
+                        metrics.publishFailed(ShowMetrics.APPSYNC_EVENTS, failed.size());
                     }
-                    return events.size() - failed;
+                    countPublished(events, failed);
+                    return events.size() - failed.size();
                 }
                 outcome = "HTTP " + status + " " + errorType(answer);
                 if (status != 429 && status < 500) {
@@ -117,7 +136,29 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
             }
         }
         LOG.warn("AppSync Events publish to {} dropped ({} events): {}", namespaceOf(channel), events.size(), outcome);
+        metrics.publishFailed(ShowMetrics.APPSYNC_EVENTS, events.size());
         return 0;
+    }
+
+    /** The accepted events (all but the {@code failed} entries' indexes), counted by their frame's {@code type}. */
+    private void countPublished(List<String> events, JsonNode failed) {
+        Set<Integer> refused = new HashSet<>();
+        failed.forEach(f -> refused.add(f.path("index").asInt(-1)));
+        Map<String, Integer> byType = new TreeMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (!refused.contains(i)) {
+                byType.merge(frameType(events.get(i)), 1, Integer::sum);
+            }
+        }
+        byType.forEach(metrics::framesPublished);
+    }
+
+    private static String frameType(String event) {
+        try {
+            return Json.MAPPER.readTree(event).path("type").asText("other");
+        } catch (IOException | RuntimeException e) {
+            return "other";
+        }
     }
 
     private HttpExecuteResponse send(byte[] body) throws IOException {

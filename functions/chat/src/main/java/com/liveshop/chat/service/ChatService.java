@@ -6,6 +6,7 @@ import com.liveshop.chat.repository.ChatRepository;
 import com.liveshop.chat.repository.SessionState;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.http.ApiException;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChannelPublisher;
@@ -56,9 +57,11 @@ public class ChatService {
     private final ChannelPublisher publisher;
     private final ChatConfig config;
     private final Clock clock;
+    private final ShowMetrics metrics;
 
     public ChatService(ChatRepository chat, ChatTickets tickets, HostTokenVerifier hostTokens, ChannelPublisher publisher,
-                       ChatConfig config, Clock clock) {
+                       ChatConfig config, Clock clock, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.chat = chat;
         this.tickets = tickets;
         this.hostTokens = hostTokens;
@@ -103,6 +106,17 @@ public class ChatService {
      * {@code chat} frame to {@code /shows/{sessionId}}; a failed publish does not fail the send.
      */
     public Sent send(String rawSessionId, MessageRequest request, String ticket, String hostToken) {
+        try {
+            Sent sent = post(rawSessionId, request, ticket, hostToken);
+            metrics.chatAccepted();
+            return sent;
+        } catch (ApiException e) {
+            metrics.chatRefused(e.code());
+            throw e;
+        }
+    }
+
+    private Sent post(String rawSessionId, MessageRequest request, String ticket, String hostToken) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
         String rawText = request == null ? null : request.text();
         if (rawText == null || rawText.isBlank()) {

@@ -12,6 +12,7 @@ import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,14 +48,12 @@ public class CartService {
     private final CheckoutConfig config;
     private final Clock clock;
     private final ShowLookup shows;
-
-    public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock) {
-        this(holds, products, config, clock, ShowLookup.NONE);
-    }
+    private final ShowMetrics metrics;
 
     public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock,
-                       ShowLookup shows) {
+                       ShowLookup shows, ShowMetrics metrics) {
         this.shows = shows;
+        this.metrics = metrics;
         this.holds = holds;
         this.products = products;
         this.stock = products.stockBuckets();
@@ -107,6 +106,7 @@ public class CartService {
             }
             switch (outcome) {
                 case OK:
+                    metrics.holdPlaced();
                     return new HoldView(cartId, sku, result.quantity(), price, result.lineTotalCents(), result.currency(),
                             result.expiresAt());
                 case SOLD_OUT:
@@ -130,6 +130,7 @@ public class CartService {
                     break;
             }
         }
+        metrics.tryAgain("hold");
         throw Backoff.busy();
     }
 
@@ -137,7 +138,8 @@ public class CartService {
         return StockAllocation.fromSnapshot(stock.snapshot(sku, shards), units).orElseThrow(() -> soldOut(sku));
     }
 
-    private static ApiException soldOut(String sku) {
+    private ApiException soldOut(String sku) {
+        metrics.soldOut();
         return ApiException.conflict("SOLD_OUT", "Not enough units of " + sku + " left");
     }
 
@@ -162,6 +164,7 @@ public class CartService {
                 Backoff.pause(attempt);
             }
         }
+        metrics.tryAgain("hold");
         throw Backoff.busy();
     }
 

@@ -9,6 +9,7 @@ import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.checkout.repository.OrderRepository.ChangeOutcome;
 import com.liveshop.checkout.repository.ReservationKeys;
 import com.liveshop.shared.dynamo.Attrs;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,8 +30,10 @@ public class HoldExpiryService {
     private final HoldRepository holds;
     private final OrderRepository orders;
     private final Clock clock;
+    private final ShowMetrics metrics;
 
-    public HoldExpiryService(HoldRepository holds, OrderRepository orders, Clock clock) {
+    public HoldExpiryService(HoldRepository holds, OrderRepository orders, Clock clock, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.holds = holds;
         this.orders = orders;
         this.clock = clock;
@@ -89,6 +92,9 @@ public class HoldExpiryService {
         }
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             ChangeOutcome outcome = orders.cancel(order, CancelReason.PAYMENT_TIMEOUT, null, now);
+            if (outcome == ChangeOutcome.OK) {
+                metrics.orderCancelled(CancelReason.PAYMENT_TIMEOUT.name());
+            }
             if (outcome != ChangeOutcome.RETRY) {
                 return outcome == ChangeOutcome.OK;
             }

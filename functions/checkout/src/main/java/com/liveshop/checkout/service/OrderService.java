@@ -10,6 +10,7 @@ import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.checkout.domain.OrderView;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.http.ApiException;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,8 +43,11 @@ public class OrderService {
     private final HoldRepository holds;
     private final Clock clock;
     private final Duration paymentWindow;
+    private final ShowMetrics metrics;
 
-    public OrderService(OrderRepository orders, HoldRepository holds, Clock clock, Duration paymentWindow) {
+    public OrderService(OrderRepository orders, HoldRepository holds, Clock clock, Duration paymentWindow,
+                        ShowMetrics metrics) {
+        this.metrics = metrics;
         this.orders = orders;
         this.holds = holds;
         this.clock = clock;
@@ -94,6 +98,7 @@ public class OrderService {
             IdempotencyRecord record = new IdempotencyRecord(idempotencyKey, requestHash, order.orderId());
             switch (orders.place(record, order, cartHolds, now)) {
                 case OK:
+                    metrics.orderPlaced();
                     return OrderView.buyer(order, token);
                 case KEY_TAKEN:
                 case CART_CHANGED:
@@ -104,6 +109,7 @@ public class OrderService {
                     break;
             }
         }
+        metrics.tryAgain("order");
         throw Backoff.busy();
     }
 

@@ -10,6 +10,7 @@ import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -52,8 +53,11 @@ public class PaymentService {
 
     private final Clock clock;
     private final WebhookSecrets secrets;
+    private final ShowMetrics metrics;
 
-    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, WebhookSecrets secrets) {
+    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, WebhookSecrets secrets,
+                          ShowMetrics metrics) {
+        this.metrics = metrics;
         this.orders = orders;
         this.products = products;
         this.stock = products.stockBuckets();
@@ -137,6 +141,7 @@ public class PaymentService {
                     break;
             }
         }
+        metrics.tryAgain("payment");
         throw Backoff.busy();
     }
 
@@ -144,7 +149,7 @@ public class PaymentService {
         String paymentId = notice.paymentId();
         switch (order.status()) {
             case PENDING_PAYMENT:
-                return orders.confirm(order, paymentId, now);
+                return paidIfOk(orders.confirm(order, paymentId, now), order);
             case CONFIRMED:
                 return paymentId.equals(order.paymentId()) ? ChangeOutcome.ALREADY_DONE
                         : orders.refund(order, paymentId, notice.amountCents(), notice.currency(), "ALREADY_PAID", now);
@@ -154,7 +159,7 @@ public class PaymentService {
                     // A retry with another card after a failure: the order stands if its units can be taken back.
                     Optional<Map<String, StockAllocation>> units = takeBack(order);
                     if (units.isPresent()) {
-                        ChangeOutcome outcome = orders.reconfirm(order, paymentId, units.get(), now);
+                        ChangeOutcome outcome = paidIfOk(orders.reconfirm(order, paymentId, units.get(), now), order);
                         if (outcome != ChangeOutcome.SOLD_OUT) {
                             return outcome;
                         }
@@ -169,7 +174,19 @@ public class PaymentService {
             // Late or replayed: a failed attempt does not undo a payment or a cancellation.
             return ChangeOutcome.ALREADY_DONE;
         }
-        return orders.cancel(order, CancelReason.PAYMENT_FAILED, notice.paymentId(), now);
+        ChangeOutcome outcome = orders.cancel(order, CancelReason.PAYMENT_FAILED, notice.paymentId(), now);
+        if (outcome == ChangeOutcome.OK) {
+            metrics.orderCancelled(CancelReason.PAYMENT_FAILED.name());
+        }
+        return outcome;
+    }
+
+    /** Counts the order as paid (and its total as revenue) when this change confirmed it. */
+    private ChangeOutcome paidIfOk(ChangeOutcome outcome, Order order) {
+        if (outcome == ChangeOutcome.OK) {
+            metrics.orderPaid(order.totalCents(), order.currency());
+        }
+        return outcome;
     }
 
     /** Buckets with the order's units available right now (a consistent snapshot per sku), or empty if any is short. */

@@ -8,6 +8,7 @@ import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.metrics.ShowMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,9 +72,11 @@ public class HighlightService {
     private final Clock clock;
     private final Pause pause;
     private final EventPublisher events;
+    private final ShowMetrics metrics;
 
     public HighlightService(SessionService sessions, SessionRepository repository, ProductRepository products,
-                            LiveVideo video, Clock clock, Pause pause, EventPublisher events) {
+                            LiveVideo video, Clock clock, Pause pause, EventPublisher events, ShowMetrics metrics) {
+        this.metrics = metrics;
         this.events = events;
         this.sessions = sessions;
         this.repository = repository;
@@ -165,6 +168,7 @@ public class HighlightService {
             } catch (LiveVideo.ThrottledException e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     LOG.warn("PutMetadata still throttled after {} attempts on {}", attempt, channelArn);
+                    metrics.highlightThrottled();
                     throw new ThrottledException(1);
                 }
                 pause.pause(backoff);
