@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Base of every HTTP API handler: dispatches on the API Gateway route key ("POST /orders") to one
  * method, and maps {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage:
- * logged with the request id (never the body) and answered 500 INTERNAL_ERROR.
+ * logged with the request id (never the body) and answered 500 INTERNAL_ERROR. Every answer, errors included,
+ * leaves with the {@code cache-control} {@link CacheControl} gives its route and status (routes do not set it).
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -33,6 +35,11 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String routeKey = event == null ? null : event.getRouteKey();
+        return withCacheControl(routeKey, answer(event, context));
+    }
+
+    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context) {
         if (event == null) {
             return HttpResponses.error(ApiException.badRequest("INVALID_REQUEST", "Empty event"));
         }
@@ -49,5 +56,19 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     context == null ? "-" : context.getAwsRequestId(), e);
             return HttpResponses.error(500, "INTERNAL_ERROR", "Something went wrong on our side", Map.of());
         }
+    }
+
+    private static APIGatewayV2HTTPResponse withCacheControl(String routeKey, APIGatewayV2HTTPResponse response) {
+        Map<String, String> headers = new HashMap<>();
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("cache-control")) {
+                    headers.put(name, value);
+                }
+            });
+        }
+        headers.put("cache-control", CacheControl.forAnswer(routeKey, response.getStatusCode()));
+        response.setHeaders(headers);
+        return response;
     }
 }
