@@ -1,6 +1,6 @@
 // The viewer page: before the show (countdown, lineup, reminder, calendar), live (player → featured product
 // card, product rail, chat, cart drawer, checkout) and after it (replay with chapters).
-import { api, isLocal, money, duration, el, $, apiBase } from './api.js';
+import { api, isLocal, money, duration, el, $, baseFor } from './api.js';
 import { sessionIdFromLocation } from './viewer-links.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
@@ -102,7 +102,8 @@ function enterPhase(status, previous) {
     const s = state.session;
     $('#starts-at').textContent = 'Starts ' + new Date(s.startsAt).toLocaleString();
     $('#description').textContent = s.description || '';
-    $('#calendar-link').href = apiBase + '/sessions/' + encodeURIComponent(sessionId) + '/calendar.ics';
+    const calendar = '/sessions/' + encodeURIComponent(sessionId) + '/calendar.ics';
+    $('#calendar-link').href = baseFor('GET', calendar) + calendar;
     $('#calendar-link').setAttribute('download', 'show.ics');
     wireReminder();
   } else if (status === 'LIVE') {
