@@ -7,13 +7,6 @@ export const apiBase = (document.querySelector('meta[name="liveshop-api"]')?.con
 /** Where the public reads go: the CDN (config.js cdnBase), else the API. */
 export const cdnBase = (config.cdnBase || '').replace(/\/$/, '') || apiBase;
 
-/**
- * A page that must read its own writes (the host console: <meta name="liveshop-reads" content="api">) reads from
- * the API itself and past the browser's cache; viewers' pages read through the CDN and may reuse an answer as long
- * as its Cache-Control allows (never longer than they poll).
- */
-const readsFromApi = document.querySelector('meta[name="liveshop-reads"]')?.content === 'api';
-
 /** The routes the CDN caches (shared CacheControl.PUBLIC_READS, template.yaml's cached behaviours), GET only. */
 const PUBLIC_READS = [
   /^\/products(\?|$)/,
@@ -23,9 +16,12 @@ const PUBLIC_READS = [
   /^\/sessions\/[^/?]+\/(timeline|messages|calendar\.ics)(\?|$)/,
 ];
 
-/** The base URL for a call: public GETs through the CDN (unless the page reads from the API), the rest to the API. */
+/**
+ * The base URL for a call: public GETs through the CDN, the rest to the API. A public read sent with a token (the
+ * host console, which must see its own changes at once) is answered no-store: never shared, never kept.
+ */
 export function baseFor(method, path) {
-  return method === 'GET' && !readsFromApi && PUBLIC_READS.some(r => r.test(path)) ? cdnBase : apiBase;
+  return method === 'GET' && PUBLIC_READS.some(r => r.test(path)) ? cdnBase : apiBase;
 }
 
 /** ws(s):// version of the API origin (the local stack's player socket). */
@@ -56,8 +52,7 @@ export async function api(method, path, { body, token, headers = {} } = {}) {
   if (token) h.authorization = 'Bearer ' + token;
   let response;
   try {
-    response = await fetch(baseFor(method, path) + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body),
-      cache: readsFromApi ? 'no-store' : 'default' });
+    response = await fetch(baseFor(method, path) + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, 'NETWORK', 'The API could not be reached');
   }

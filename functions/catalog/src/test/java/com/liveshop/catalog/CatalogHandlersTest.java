@@ -300,6 +300,14 @@ class CatalogHandlersTest {
                 .containsEntry("cache-control", "public, max-age=2, s-maxage=5, stale-while-revalidate=5");
         assertThat(read.handleRequest(list(Map.of("limit", "2")), ctx()).getHeaders())
                 .containsEntry("cache-control", "public, max-age=5, s-maxage=10, stale-while-revalidate=30");
+        // Asked with a token (the host console): fresh for that caller and never kept, whatever the token.
+        APIGatewayV2HTTPEvent withToken = get(sku);
+        Map<String, String> headers = new HashMap<>(withToken.getHeaders() == null ? Map.of() : withToken.getHeaders());
+        headers.put("authorization", "Bearer any");
+        withToken.setHeaders(headers);
+        APIGatewayV2HTTPResponse hosts = read.handleRequest(withToken, ctx());
+        assertThat(hosts.getStatusCode()).isEqualTo(200);
+        assertThat(hosts.getHeaders()).containsEntry("cache-control", "no-store");
         // A public read's 4xx depends on the URL alone: kept briefly, never stale.
         assertThat(read.handleRequest(get(newSku()), ctx()).getHeaders()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");
         assertThat(read.handleRequest(list(Map.of("limit", "abc")), ctx()).getHeaders()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");

@@ -46,6 +46,8 @@ class CdnHeadersTest {
         assertEdgeHeaders(product);
         HttpResponse<String> list = send("GET", "/sessions?limit=5", null);
         assertThat(list.headers().firstValue("cache-control")).hasValue("public, max-age=5, s-maxage=5, stale-while-revalidate=10");
+        HttpResponse<String> withToken = send("GET", "/products/cds-silk-scarf", null, "authorization", "Bearer anything");
+        assertThat(withToken.headers().firstValue("cache-control")).as("a host's read: never shared, never kept").hasValue("no-store");
         HttpResponse<String> unknown = send("GET", "/products/no-such-sku", null);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("cache-control")).hasValue("public, max-age=5, s-maxage=5");

@@ -36,7 +36,10 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         String routeKey = event == null ? null : event.getRouteKey();
-        return withCacheControl(routeKey, answer(event, context));
+        boolean withAuthorization = event != null && event.getHeaders() != null
+                && event.getHeaders().keySet().stream().anyMatch("authorization"::equalsIgnoreCase);
+        APIGatewayV2HTTPResponse response = answer(event, context);
+        return withCacheControl(CacheControl.forAnswer(routeKey, response.getStatusCode(), withAuthorization), response);
     }
 
     private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context) {
@@ -58,7 +61,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         }
     }
 
-    private static APIGatewayV2HTTPResponse withCacheControl(String routeKey, APIGatewayV2HTTPResponse response) {
+    private static APIGatewayV2HTTPResponse withCacheControl(String cacheControl, APIGatewayV2HTTPResponse response) {
         Map<String, String> headers = new HashMap<>();
         if (response.getHeaders() != null) {
             response.getHeaders().forEach((name, value) -> {
@@ -67,7 +70,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 }
             });
         }
-        headers.put("cache-control", CacheControl.forAnswer(routeKey, response.getStatusCode()));
+        headers.put("cache-control", cacheControl);
         response.setHeaders(headers);
         return response;
     }

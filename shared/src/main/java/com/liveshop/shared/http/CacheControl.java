@@ -52,13 +52,20 @@ public final class CacheControl {
         return PUBLIC_READS.containsKey(routeKey);
     }
 
+    /** {@link #forAnswer(String, int, boolean)} of a request without a token. */
+    public static String forAnswer(String routeKey, int status) {
+        return forAnswer(routeKey, status, false);
+    }
+
     /**
      * The header for an answer of {@code routeKey} with {@code status}. 5xx and 429 are never cached (an outage or a
      * rate limit must not outlive itself at the edge); non-public routes are {@code no-store} whatever the status.
+     * A public read asked with an {@code Authorization} header (the host console, which must see its own changes at
+     * once) is {@code no-store} too: fresh for that caller, and never kept by the CDN, whose key holds the header.
      */
-    public static String forAnswer(String routeKey, int status) {
+    public static String forAnswer(String routeKey, int status, boolean withAuthorization) {
         Ttl ttl = routeKey == null ? null : PUBLIC_READS.get(routeKey);
-        if (ttl == null) {
+        if (ttl == null || withAuthorization) {
             return NO_STORE;
         }
         if (status >= 200 && status < 300) {
