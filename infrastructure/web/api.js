@@ -4,6 +4,26 @@ import config from './config.js';
 export const apiBase = (document.querySelector('meta[name="liveshop-api"]')?.content || config.apiBase || '')
   .replace(/\/$/, '');
 
+/** Where the public reads go: the CDN (config.js cdnBase), else the API. */
+export const cdnBase = (config.cdnBase || '').replace(/\/$/, '') || apiBase;
+
+/** The routes the CDN caches (shared CacheControl.PUBLIC_READS, template.yaml's cached behaviours), GET only. */
+const PUBLIC_READS = [
+  /^\/products(\?|$)/,
+  /^\/products\/[^/?]+(\?|$)/,
+  /^\/sessions(\?|$)/,
+  /^\/sessions\/[^/?]+(\?|$)/,
+  /^\/sessions\/[^/?]+\/(timeline|messages|calendar\.ics)(\?|$)/,
+];
+
+/**
+ * The base URL for a call: public GETs through the CDN, the rest to the API. A public read sent with a token (the
+ * host console, which must see its own changes at once) is answered no-store: never shared, never kept.
+ */
+export function baseFor(method, path) {
+  return method === 'GET' && PUBLIC_READS.some(r => r.test(path)) ? cdnBase : apiBase;
+}
+
 /** ws(s):// version of the API origin (the local stack's player socket). */
 export function wsOrigin() {
   const base = apiBase || window.location.origin;
@@ -32,7 +52,7 @@ export async function api(method, path, { body, token, headers = {} } = {}) {
   if (token) h.authorization = 'Bearer ' + token;
   let response;
   try {
-    response = await fetch(apiBase + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(baseFor(method, path) + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError(0, 'NETWORK', 'The API could not be reached');
   }

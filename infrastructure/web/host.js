@@ -1,5 +1,6 @@
 // The host console: sign in, create or open a show, ingest details, the simulated broadcast (local), one-tap
-// "Feature" per lineup product, live numbers and chat moderation.
+// "Feature" per lineup product, live numbers and chat moderation. Its public reads carry the host's token, so they
+// are answered fresh (no-store), never from the CDN's shared copy: the host sees their own changes at once.
 import { api, isLocal, localChannelFor, money, duration, el, $ } from './api.js';
 import { connectChat } from './chat.js';
 
@@ -54,11 +55,11 @@ async function signedIn() {
   $('#signed-in').textContent = 'Signed in as host';
   error(null);
   try {
-    state.products = (await api('GET', '/products?limit=100')).items;
+    state.products = (await api('GET', '/products?limit=100', { token: state.token })).items;
     $('#lineup-picker').replaceChildren(...state.products.map((p, i) => el('li', {},
       el('input', { type: 'checkbox', id: 'pick-' + i, value: p.sku, checked: i < 4 }),
       el('label', { for: 'pick-' + i, text: p.title + ' — ' + money(p.priceCents, p.currency) + ' (' + p.available + ' in stock)' }))));
-    const { items } = await api('GET', '/sessions?limit=100');
+    const { items } = await api('GET', '/sessions?limit=100', { token: state.token });
     $('#open-session').replaceChildren(el('option', { value: '', text: '—' }),
       ...items.map(s => el('option', { value: s.sessionId, text: s.title + ' · ' + s.status + ' · ' + new Date(s.startsAt).toLocaleString() })));
   } catch (e) { error(e); }
@@ -96,7 +97,7 @@ async function createShow() {
 
 async function openShow(sessionId, fresh = false) {
   try {
-    state.session = await api('GET', '/sessions/' + encodeURIComponent(sessionId));
+    state.session = await api('GET', '/sessions/' + encodeURIComponent(sessionId), { token: state.token });
   } catch (e) {
     localStorage.removeItem('liveshop.hostSession');
     return error(e);
@@ -179,7 +180,7 @@ async function feature(sku, input) {
 async function refresh() {
   if (!state.session) return;
   try {
-    state.session = await api('GET', '/sessions/' + encodeURIComponent(state.session.sessionId));
+    state.session = await api('GET', '/sessions/' + encodeURIComponent(state.session.sessionId), { token: state.token });
   } catch (e) { return; }
   renderShow();
   renderNumbers();

@@ -1,6 +1,6 @@
 // The viewer page: before the show (countdown, lineup, reminder, calendar), live (player → featured product
 // card, product rail, chat, cart drawer, checkout) and after it (replay with chapters).
-import { api, isLocal, money, duration, el, $, apiBase } from './api.js';
+import { api, isLocal, money, duration, el, $, baseFor } from './api.js';
 import { sessionIdFromLocation } from './viewer-links.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
@@ -65,12 +65,27 @@ function fail(message) {
   $('#title').textContent = 'Live shopping';
 }
 
+const STATUS_ORDER = ['SCHEDULED', 'LIVE', 'ENDED'];
+
 async function refreshSession() {
   try {
     const s = await api('GET', '/sessions/' + encodeURIComponent(sessionId));
+    // Reads may come from the CDN or the browser cache, a few seconds old: a show never goes back to an earlier status.
+    if (state.session && STATUS_ORDER.indexOf(s.status) < STATUS_ORDER.indexOf(state.session.status)) return;
     state.session = s;
     render();
   } catch (e) { /* keep the last view; the next poll retries */ }
+}
+
+/**
+ * After a pushed status change: reads the show until its view has that status. The first read may be answered by a
+ * copy from before the change (CacheControl: at most a few seconds), so it retries about every second, for a while.
+ */
+async function refreshUntil(status, attempt = 0) {
+  await refreshSession();
+  if (state.session && state.session.status !== status && attempt < 10) {
+    setTimeout(() => refreshUntil(status, attempt + 1), 1000 + Math.random() * 500);
+  }
 }
 
 function render() {
@@ -102,7 +117,8 @@ function enterPhase(status, previous) {
     const s = state.session;
     $('#starts-at').textContent = 'Starts ' + new Date(s.startsAt).toLocaleString();
     $('#description').textContent = s.description || '';
-    $('#calendar-link').href = apiBase + '/sessions/' + encodeURIComponent(sessionId) + '/calendar.ics';
+    const calendar = '/sessions/' + encodeURIComponent(sessionId) + '/calendar.ics';
+    $('#calendar-link').href = baseFor('GET', calendar) + calendar;
     $('#calendar-link').setAttribute('download', 'show.ics');
     wireReminder();
   } else if (status === 'LIVE') {
@@ -267,7 +283,7 @@ function chat() {
       highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: frame.at || new Date().toISOString() }); },
       // Pushed when the featured product's availability changes (at most 1/s); the stock poll is the fallback.
       stock: frame => { if (state.featured && state.featured.sku === frame.sku) setStock(frame.available); },
-      status: frame => { if (!state.session || frame.status !== state.session.status) refreshSession(); },
+      status: frame => { if (!state.session || frame.status !== state.session.status) refreshUntil(frame.status); },
     },
   });
 }

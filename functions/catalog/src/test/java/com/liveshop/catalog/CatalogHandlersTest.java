@@ -283,6 +283,36 @@ class CatalogHandlersTest {
         assertThat(json(read.handleRequest(get(sku), ctx())).get("title").asText()).isEqualTo(title);
     }
 
+    @Test
+    void publicReadsAreCacheableByTheirOwnTtlsAndAdminAnswersAreNoStore() {
+        String sku = newSku();
+        APIGatewayV2HTTPResponse created = admin.handleRequest(put(sku,
+                "{\"title\":\"Cap\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":3}"), ctx());
+        assertThat(created.getHeaders()).containsEntry("cache-control", "no-store");
+        assertThat(admin.handleRequest(restock(sku, "{\"quantity\":2}"), ctx()).getHeaders()).containsEntry("cache-control", "no-store");
+        assertThat(admin.handleRequest(stock(sku), ctx()).getHeaders()).containsEntry("cache-control", "no-store");
+        APIGatewayV2HTTPEvent anonymous = stock(sku);
+        anonymous.getRequestContext().setAuthorizer(null);
+        assertThat(admin.handleRequest(anonymous, ctx()).getHeaders()).as("an admin error too").containsEntry("cache-control", "no-store");
+        assertThat(admin.handleRequest(put(sku, "{not json"), ctx()).getHeaders()).containsEntry("cache-control", "no-store");
+
+        assertThat(read.handleRequest(get(sku), ctx()).getHeaders())
+                .containsEntry("cache-control", "public, max-age=2, s-maxage=5, stale-while-revalidate=5");
+        assertThat(read.handleRequest(list(Map.of("limit", "2")), ctx()).getHeaders())
+                .containsEntry("cache-control", "public, max-age=5, s-maxage=10, stale-while-revalidate=30");
+        // Asked with a token (the host console): fresh for that caller and never kept, whatever the token.
+        APIGatewayV2HTTPEvent withToken = get(sku);
+        Map<String, String> headers = new HashMap<>(withToken.getHeaders() == null ? Map.of() : withToken.getHeaders());
+        headers.put("authorization", "Bearer any");
+        withToken.setHeaders(headers);
+        APIGatewayV2HTTPResponse hosts = read.handleRequest(withToken, ctx());
+        assertThat(hosts.getStatusCode()).isEqualTo(200);
+        assertThat(hosts.getHeaders()).containsEntry("cache-control", "no-store");
+        // A public read's 4xx depends on the URL alone: kept briefly, never stale.
+        assertThat(read.handleRequest(get(newSku()), ctx()).getHeaders()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");
+        assertThat(read.handleRequest(list(Map.of("limit", "abc")), ctx()).getHeaders()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static String newSku() {

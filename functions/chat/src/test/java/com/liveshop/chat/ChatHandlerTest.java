@@ -232,13 +232,28 @@ class ChatHandlerTest {
         }
         ChatFixture.Http all = f.recent(session, null);
         assertThat(all.status()).isEqualTo(200);
-        assertThat(all.headers()).containsEntry("cache-control", "public, max-age=2");
+        // A joining crowd is answered by the CDN; a browser keeps it no longer than a page's poll.
+        assertThat(all.headers()).containsEntry("cache-control", "public, max-age=2, s-maxage=2, stale-while-revalidate=2");
         assertThat(all.body().path("messages")).extracting(j -> j.path("text").asText()).containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
         assertThat(f.recent(session, "2").body().path("messages")).extracting(j -> j.path("text").asText()).containsExactly("m4", "m5");
         for (String bad : new String[] {"0", "101", "x", "-1", "2.5"}) {
             assertThat(f.recent(session, bad).status()).as(bad).isEqualTo(400);
         }
+        assertThat(f.recent(session, "x").headers()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");
         assertThat(f.recent(UUID.randomUUID().toString(), null).errorCode()).isEqualTo("SESSION_NOT_FOUND");
+    }
+
+    @Test
+    void ticketsAndMessagesAreNeverStoredByACache() {
+        String session = f.session("LIVE");
+        ChatFixture.Http issued = f.ticket(session, "{\"name\":\"Cleo\"}", "10.200.0.1");
+        assertThat(issued.status()).isEqualTo(201);
+        assertThat(issued.headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.ticket(session, "{\"name\":\"\"}", "10.200.0.2").headers()).containsEntry("cache-control", "no-store");
+        ChatFixture.Http sent = f.say(session, issued.body().path("ticket").asText(), "hello");
+        assertThat(sent.status()).isEqualTo(202);
+        assertThat(sent.headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.say(session, null, "no ticket").headers()).containsEntry("cache-control", "no-store");
     }
 
     private interface Call<T> {

@@ -37,13 +37,16 @@ class ModerationHandlerTest {
         String ann = f.ticketFor(session, "Ann").path("ticket").asText();
         String messageId = said(session, ann, "delete me");
         var path = Map.of("sessionId", session, "messageId", messageId);
-        assertThat(f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}", path, null, true).status()).isEqualTo(204);
+        ChatFixture.Http deleted = f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}", path, null, true);
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.headers()).containsEntry("cache-control", "no-store");
         assertThat(f.publisher.show(session, "messageDeleted")).singleElement()
                 .satisfies(j -> assertThat(j.path("messageId").asText()).isEqualTo(messageId));
         assertThat(f.recent(session, null).body().path("messages")).isEmpty();
         ChatFixture.Http again = f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}", path, null, true);
         assertThat(again.status()).isEqualTo(404);
         assertThat(again.errorCode()).isEqualTo("MESSAGE_NOT_FOUND");
+        assertThat(again.headers()).as("admin errors too").containsEntry("cache-control", "no-store");
         assertThat(f.admin("DELETE", "/sessions/{sessionId}/messages/{messageId}",
                 Map.of("sessionId", session, "messageId", "nope"), null, true).status()).isEqualTo(400);
     }

@@ -207,6 +207,20 @@ class CartHandlerTest {
     }
 
     @Test
+    void cartAnswersAreNeverStoredByACacheErrorsIncluded() {
+        String sku = sku("cap");
+        f.product(sku, 1500, "EUR", 1);
+        String cartId = cart();
+        assertThat(f.addItem(cartId, sku, 1).headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.addItem(cart(), sku, 1).headers()).as("SOLD_OUT").containsEntry("cache-control", "no-store");
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId)).headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent("not-a-uuid")).headers()).containsEntry("cache-control", "no-store");
+        Response removed = f.invoke(f.cart, CheckoutFixture.removeItemEvent(cartId, sku));
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(removed.headers()).containsEntry("cache-control", "no-store");
+    }
+
+    @Test
     void emptyCartIs200WithNoItems() {
         Response r = f.invoke(f.cart, CheckoutFixture.getCartEvent(cart()));
         assertThat(r.status()).isEqualTo(200);

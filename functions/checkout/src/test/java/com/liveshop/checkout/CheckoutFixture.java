@@ -46,7 +46,7 @@ final class CheckoutFixture implements AutoCloseable {
     static final String SESSIONS = "SessionsTable";
 
     /** A handler's answer: status and parsed JSON body (NullNode for 204). */
-    record Response(int status, JsonNode body, String rawBody) {
+    record Response(int status, JsonNode body, String rawBody, Map<String, String> headers) {
         String errorCode() {
             return body.path("error").path("code").asText(null);
         }
@@ -263,7 +263,8 @@ final class CheckoutFixture implements AutoCloseable {
         String body = response.getBody();
         try {
             JsonNode node = body == null || body.isEmpty() ? NullNode.getInstance() : Json.MAPPER.readTree(body);
-            return new Response(response.getStatusCode(), node, body);
+            return new Response(response.getStatusCode(), node, body,
+                    response.getHeaders() == null ? Map.of() : response.getHeaders());
         } catch (JsonProcessingException e) {
             throw new AssertionError("Response body is not JSON: " + body, e);
         }

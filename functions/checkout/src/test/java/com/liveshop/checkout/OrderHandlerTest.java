@@ -57,6 +57,7 @@ class OrderHandlerTest {
         Response r = f.placeOrder(uuid(), cartId, "ada@example.com");
 
         assertThat(r.status()).isEqualTo(201);
+        assertThat(r.headers()).containsEntry("cache-control", "no-store");
         JsonNode order = r.body();
         String orderId = order.path("orderId").asText();
         assertThat(UUID.fromString(orderId)).isNotNull();
@@ -198,6 +199,7 @@ class OrderHandlerTest {
         Response missing = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid(), "some-token"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorCode()).isEqualTo("ORDER_NOT_FOUND");
+        assertThat(missing.headers()).as("not a public read: no-store, unlike a public 404").containsEntry("cache-control", "no-store");
 
         Response bad = f.invoke(f.orders, CheckoutFixture.getOrderEvent("not-a-uuid", "some-token"));
         assertThat(bad.status()).isEqualTo(400);
@@ -229,6 +231,11 @@ class OrderHandlerTest {
 
         Response host = f.invoke(f.orders, CheckoutFixture.getOrderEventWithJwt(orderId, f.issuer.hostToken()));
         assertThat(host.status()).isEqualTo(200);
+        assertThat(host.headers()).containsEntry("cache-control", "no-store");
+        Response buyer = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId, order.path("orderToken").asText()));
+        assertThat(buyer.status()).isEqualTo(200);
+        assertThat(buyer.headers()).as("the buyer's view of an order").containsEntry("cache-control", "no-store");
+        assertThat(forged.headers()).containsEntry("cache-control", "no-store");
         assertThat(host.body().path("cartId").asText()).isEqualTo(cartId);
         assertThat(host.body().path("email").asText()).isEqualTo("pat@example.com");
     }

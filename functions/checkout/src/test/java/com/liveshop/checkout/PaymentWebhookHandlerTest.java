@@ -64,6 +64,7 @@ class PaymentWebhookHandlerTest {
         Response paid = notify(p, "PAID", "pay_1");
         assertThat(paid.status()).isEqualTo(200);
         assertThat(paid.body().path("status").asText()).isEqualTo("CONFIRMED");
+        assertThat(paid.headers()).containsEntry("cache-control", "no-store");
         assertThat(paid.body().has("paymentId")).as("the webhook answers the buyer's view").isFalse();
         assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
         var before = f.snapshot();

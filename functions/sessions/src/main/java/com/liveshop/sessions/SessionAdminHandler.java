@@ -10,11 +10,12 @@ import com.liveshop.shared.http.HttpResponses;
 import java.time.Clock;
 import java.util.Map;
 
-/** Host-only: schedule a session (creates its IVS channel), read its ingest settings and sales stats, end it. */
+/**
+ * Host-only: schedule a session (creates its IVS channel), read its ingest settings and sales stats, end it. Like
+ * every non-public route, its answers (some carry the stream key) leave with {@code cache-control: no-store}
+ * (ApiHandler).
+ */
 public class SessionAdminHandler extends ApiHandler {
-
-    /** Responses carrying the stream key must not be cached anywhere on the way. */
-    private static final Map<String, String> NO_STORE = Map.of("cache-control", "no-store");
 
     private final SessionService sessions;
     private final Map<String, Route> routes;
@@ -48,17 +49,17 @@ public class SessionAdminHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse create(HttpRequest request) {
         request.claims().requireHost();
-        return HttpResponses.json(201, sessions.create(request.bodyAs(Requests.CreateSession.class)), NO_STORE);
+        return HttpResponses.json(201, sessions.create(request.bodyAs(Requests.CreateSession.class)));
     }
 
     private APIGatewayV2HTTPResponse ingest(HttpRequest request) {
         request.claims().requireHost();
-        return HttpResponses.json(200, sessions.ingest(request.pathParam("sessionId")), NO_STORE);
+        return HttpResponses.json(200, sessions.ingest(request.pathParam("sessionId")));
     }
 
     private APIGatewayV2HTTPResponse stats(HttpRequest request) {
         request.claims().requireHost();
-        return HttpResponses.json(200, sessions.stats(request.pathParam("sessionId")), NO_STORE);
+        return HttpResponses.json(200, sessions.stats(request.pathParam("sessionId")));
     }
 
     private APIGatewayV2HTTPResponse end(HttpRequest request) {

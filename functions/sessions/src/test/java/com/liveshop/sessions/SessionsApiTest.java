@@ -181,6 +181,26 @@ class SessionsApiTest {
     }
 
     @Test
+    void publicReadsCarryTheirCdnTtlsAndHostAndReminderAnswersAreNoStore() {
+        String id = f.scheduled("cds-wool-scarf");
+        assertThat(f.get(id).headers()).containsEntry("cache-control", "public, max-age=1, s-maxage=2, stale-while-revalidate=2");
+        assertThat(f.list().headers()).containsEntry("cache-control", "public, max-age=5, s-maxage=5, stale-while-revalidate=10");
+        assertThat(f.timeline(id).headers()).containsEntry("cache-control", "public, max-age=2, s-maxage=5, stale-while-revalidate=5");
+        assertThat(f.calendar(id).headers()).containsEntry("cache-control", "public, max-age=300, s-maxage=300, stale-while-revalidate=600")
+                .containsKey("content-disposition");
+        // An unknown show is the same answer for everyone for a while; a bad id too.
+        Response unknown = f.get("00000000-0000-4000-8000-000000000000");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.headers()).containsEntry("cache-control", "public, max-age=5, s-maxage=5");
+
+        assertThat(f.ingest(id).headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.remind(id, "cdn@example.com").headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.remind(id, "not an email").headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.highlight(id, "cds-wool-scarf", null).headers()).as("SESSION_NOT_LIVE").containsEntry("cache-control", "no-store");
+        assertThat(f.end(id).headers()).containsEntry("cache-control", "no-store");
+    }
+
+    @Test
     void streamKeyNeverInPublicResponsesOrLogs() {
         try (LogCapture logs = new LogCapture()) {
             Response created = f.invoke(f.admin, SessionsFixture.sample("create-session.json"));

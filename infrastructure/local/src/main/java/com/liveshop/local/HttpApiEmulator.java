@@ -3,6 +3,7 @@ package com.liveshop.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
+import com.liveshop.shared.http.EdgeHeaders;
 import com.liveshop.shared.json.Json;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,8 @@ public final class HttpApiEmulator {
         String origin = header(request, "origin");
         HttpResult result = route(request, requestId, origin);
         result.headers().put("apigw-requestid", requestId);
+        // The local stack is also the CDN in front of the API (template.yaml's EdgeHeadersPolicy): the same headers.
+        EdgeHeaders.SECURITY.forEach((name, value) -> result.headers().put(name.toLowerCase(java.util.Locale.ROOT), value));
         return result;
     }
 

@@ -1,5 +1,6 @@
 package com.liveshop.local;
 
+import com.liveshop.shared.http.EdgeHeaders;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -74,13 +75,10 @@ final class LocalWeb implements LocalService {
             }
             ctx.status(200)
                     .contentType(TYPES.getOrDefault(extension, "application/octet-stream"))
-                    .header("cache-control", "no-cache")
-                    // What a CDN's response-headers policy adds in front of the pages: no type sniffing, no full
-                    // URL to other origins, and no framing (frame-ancestors only works as a header, not in a meta tag).
-                    .header("X-Content-Type-Options", "nosniff")
-                    .header("Referrer-Policy", "strict-origin-when-cross-origin")
-                    .header("Content-Security-Policy", "frame-ancestors 'none'")
-                    .result(in.readAllBytes());
+                    .header("cache-control", "no-cache");
+            // What the CDN's response-headers policy adds in front of the pages (and of the API: HttpApiEmulator).
+            EdgeHeaders.SECURITY.forEach(ctx::header);
+            ctx.result(in.readAllBytes());
         }
     }
 }

@@ -36,6 +36,7 @@ class LocalWebTest {
         });
         assertThat(get("/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11").body()).contains("/web/viewer.js");
         assertThat(get("/host").body()).contains("/web/host.js");
+        assertThat(get("/host/report/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11").body()).contains("/web/report.js");
         HttpResponse<String> module = get("/web/viewer.js");
         assertThat(module.statusCode()).isEqualTo(200);
         assertThat(module.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
@@ -45,7 +46,8 @@ class LocalWebTest {
     /** The aws-amplify Events client bundled at build time (skipped where npm was missing and nothing was bundled). */
     @Test
     void everyPageCarriesAStrictContentSecurityPolicyAndTheSecurityHeaders() throws Exception {
-        for (String page : new String[] {"/", "/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11", "/host"}) {
+        for (String page : new String[] {"/", "/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11", "/host",
+                "/host/report/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11"}) {
             var r = get(page);
             assertThat(r.body()).as(page).contains("http-equiv=\"Content-Security-Policy\"")
                     .contains("default-src 'self'").contains("object-src 'none'").contains("base-uri 'none'")

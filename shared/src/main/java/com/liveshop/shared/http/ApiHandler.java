@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.liveshop.shared.lambda.Invocation;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Base of every HTTP API handler: dispatches on the API Gateway route key ("POST /orders") to one
  * method, and maps {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage:
- * logged with the request id (never the body) and answered 500 INTERNAL_ERROR.
+ * logged with the request id (never the body) and answered 500 INTERNAL_ERROR. Every answer, errors included,
+ * leaves with the {@code cache-control} {@link CacheControl} gives its route and status (routes do not set it).
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -38,7 +40,16 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         return Invocation.run(context, () -> dispatch(event, context));
     }
 
+    /** The route's answer with the Cache-Control its route and outcome call for ({@link CacheControl}). */
     private APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event, Context context) {
+        String routeKey = event == null ? null : event.getRouteKey();
+        boolean withAuthorization = event != null && event.getHeaders() != null
+                && event.getHeaders().keySet().stream().anyMatch("authorization"::equalsIgnoreCase);
+        APIGatewayV2HTTPResponse response = answer(event, context);
+        return withCacheControl(CacheControl.forAnswer(routeKey, response.getStatusCode(), withAuthorization), response);
+    }
+
+    private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context) {
         if (event == null) {
             return HttpResponses.error(ApiException.badRequest("INVALID_REQUEST", "Empty event"));
         }
@@ -55,5 +66,19 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                     context == null ? "-" : context.getAwsRequestId(), e);
             return HttpResponses.error(500, "INTERNAL_ERROR", "Something went wrong on our side", Map.of());
         }
+    }
+
+    private static APIGatewayV2HTTPResponse withCacheControl(String cacheControl, APIGatewayV2HTTPResponse response) {
+        Map<String, String> headers = new HashMap<>();
+        if (response.getHeaders() != null) {
+            response.getHeaders().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("cache-control")) {
+                    headers.put(name, value);
+                }
+            });
+        }
+        headers.put("cache-control", cacheControl);
+        response.setHeaders(headers);
+        return response;
     }
 }
