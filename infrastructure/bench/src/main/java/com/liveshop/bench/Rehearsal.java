@@ -286,6 +286,7 @@ final class Rehearsal {
         running = false;
         long tEnd = System.nanoTime();
         Thread.sleep(3_000); // in-flight requests and the last frames
+        drainAtEnd();
         progress.cancel(false);
         sampler.cancel(false);
         LocalUsage after = stack == null ? null : stack.usage();
@@ -321,9 +322,8 @@ final class Rehearsal {
         }
         featuredSku = sku;
         long price = 2900 + 1000L * skus.indexOf(sku);
-        highlightSent.put(sku, System.nanoTime());
         send("POST", "/sessions/" + sessionId + "/highlights", Json.write(Map.of("sku", sku, "dealPriceCents", price * 7 / 10)),
-                Map.of("authorization", "Bearer " + hostToken));
+                Map.of("authorization", "Bearer " + hostToken), () -> highlightSent.put(sku, System.nanoTime()));
     }
 
     // ------------------------------------------------------------------ chat
@@ -548,9 +548,8 @@ final class Rehearsal {
                 return;
             }
             String nonce = UUID.randomUUID().toString();
-            chatSent.put(nonce, System.nanoTime());
             send("POST", "/sessions/" + sessionId + "/messages", Json.write(Map.of("text", "Love it! nonce=" + nonce)),
-                    Map.of("X-Chat-Ticket", ticket)).thenAccept(r -> {
+                    Map.of("X-Chat-Ticket", ticket), () -> chatSent.put(nonce, System.nanoTime())).thenAccept(r -> {
                         if (r != null && r.statusCode() != 202) {
                             retryAfter(r, attempt);
                         }
@@ -570,15 +569,16 @@ final class Rehearsal {
             if (!running || sku == null) {
                 return;
             }
-            long sent = System.nanoTime();
-            send("POST", "/carts/" + cartId + "/items", Json.write(Map.of("sku", sku, "quantity", 1, "sessionId", sessionId)), Map.of())
+            long[] sent = new long[1];
+            send("POST", "/carts/" + cartId + "/items", Json.write(Map.of("sku", sku, "quantity", 1, "sessionId", sessionId)), Map.of(),
+                    () -> sent[0] = System.nanoTime())
                     .thenAccept(r -> {
                         if (r == null || r.statusCode() != 201) {
                             return;
                         }
                         holds.increment();
                         bump(holdsAt);
-                        stockPendingSince.computeIfAbsent(sku, k -> new AtomicLong()).compareAndSet(0, sent);
+                        stockPendingSince.computeIfAbsent(sku, k -> new AtomicLong()).compareAndSet(0, sent[0]);
                         get("/carts/" + cartId);
                         get("/products/" + sku);
                         get("/sessions/" + sessionId);
@@ -634,38 +634,103 @@ final class Rehearsal {
 
     // ------------------------------------------------------------------ HTTP
 
-    /** Sends and records: every answer ≥ 400 by status and error code, 5xx separately, transport failures as IO. */
+    /** Requests in flight at once: one JVM's client shares one connection pool, where each browser has its own. */
+    static final int MAX_IN_FLIGHT = 200;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final java.util.Queue<Runnable> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Viewers' actions (POSTs: holds, orders, chat) go before their background reads when the client is saturated. */
+    private final java.util.Queue<Runnable> actions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     CompletableFuture<HttpResponse<String>> send(String method, String path, String body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        return send(method, path, body, headers, null);
+    }
+
+    /**
+     * Sends and records: every answer ≥ 400 by status and error code, 5xx separately, transport failures as IO. At
+     * most {@link #MAX_IN_FLIGHT} at once (the rest wait their turn, so the pool stays within the open-file limit);
+     * {@code onSend} runs when the request actually leaves (latencies are measured from there).
+     */
+    CompletableFuture<HttpResponse<String>> send(String method, String path, String body, Map<String, String> headers, Runnable onSend) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("content-type", "application/json");
         }
         headers.forEach(b::header);
-        requests.increment();
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
-            if (e != null) {
-                error("IO " + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
-                return null;
+        HttpRequest request = b.build();
+        CompletableFuture<HttpResponse<String>> result = new CompletableFuture<>();
+        (method.equals("GET") ? waiting : actions).add(() -> {
+            requests.increment();
+            if (onSend != null) {
+                onSend.run();
             }
-            if (r.statusCode() >= 400) {
-                if (r.statusCode() >= 500) {
-                    fiveXx.increment();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+                inFlight.release();
+                drain();
+                if (e != null) {
+                    error("IO " + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
+                    return null;
                 }
-                String code = "";
-                try {
-                    code = Json.MAPPER.readTree(r.body()).at("/error/code").asText("");
-                } catch (Exception ignored) {
-                    // not JSON: the status alone
-                }
-                error(r.statusCode() + (code.isEmpty() ? "" : " " + code));
-            }
-            return r;
+                record(r);
+                return r;
+            }).thenAccept(result::complete);
         });
+        drain();
+        return result;
     }
 
+    private void drain() {
+        while ((!actions.isEmpty() || !waiting.isEmpty()) && inFlight.tryAcquire()) {
+            Runnable next = actions.poll();
+            if (next == null) {
+                next = waiting.poll();
+            }
+            if (next == null) {
+                inFlight.release();
+                return;
+            }
+            next.run();
+        }
+    }
+
+    private void record(HttpResponse<String> r) {
+        if (r.statusCode() >= 400) {
+            if (r.statusCode() >= 500) {
+                fiveXx.increment();
+            }
+            String code = "";
+            try {
+                code = Json.MAPPER.readTree(r.body()).at("/error/code").asText("");
+            } catch (Exception ignored) {
+                // not JSON: the status alone
+            }
+            error(r.statusCode() + (code.isEmpty() ? "" : " " + code));
+        }
+    }
+
+    /** The host's requests: another client, so not queued behind the viewers'. */
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return send(method, path, body, Map.of("authorization", "Bearer " + hostToken)).get();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("authorization", "Bearer " + hostToken);
+        if (body != null) {
+            b.header("content-type", "application/json");
+        }
+        requests.increment();
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        record(r);
+        return r;
+    }
+
+    /** After the show: lets queued requests go for up to 30 s, then drops the rest (counted as NOT_SENT). */
+    private void drainAtEnd() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((!waiting.isEmpty() || !actions.isEmpty() || inFlight.availablePermits() < MAX_IN_FLIGHT) && System.nanoTime() < end) {
+            Thread.sleep(100);
+        }
+        while (waiting.poll() != null || actions.poll() != null) {
+            error("NOT_SENT");
+        }
     }
 
     private static void require(HttpResponse<String> r, int... statuses) {
@@ -681,9 +746,10 @@ final class Rehearsal {
     // ------------------------------------------------------------------ progress and the end
 
     private void progress() {
-        System.out.printf("rehearse: %3d s  connected %d/%d  frames %d  holds %d  orders %d  paid %d  errors %d%n", second(),
-                connected.get(), config.viewers, framesReceived.sum(), holds.sum(), orders.sum(), paid.sum(),
-                errors.values().stream().mapToLong(LongAdder::sum).sum());
+        System.out.printf("rehearse: %3d s  connected %d/%d  frames %d  holds %d  orders %d  paid %d  errors %d  http in flight %d, "
+                        + "queued %d%n", second(), connected.get(), config.viewers, framesReceived.sum(), holds.sum(), orders.sum(),
+                paid.sum(), errors.values().stream().mapToLong(LongAdder::sum).sum(), MAX_IN_FLIGHT - inFlight.availablePermits(),
+                waiting.size() + actions.size());
     }
 
     private Map<String, RehearsalReport.StockCheck> checkStock() throws Exception {

@@ -39,7 +39,7 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
 
         /** Units sold beyond the initial stock, plus any units the ledger does not account for. */
         public long oversold() {
-            return Math.max(0, sold - initial) + Math.abs(available + held + sold - initial) + (available < 0 ? -available : 0);
+            return Math.max(0, sold - initial) + Math.abs(available + held + sold - initial);
         }
     }
 
