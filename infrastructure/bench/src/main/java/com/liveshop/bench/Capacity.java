@@ -192,6 +192,7 @@ final class Capacity {
         double minutes = Double.parseDouble(o.getOrDefault("minutes", "60"));
         IntFunction<Map<String, Double>> rates;
         String source;
+        String warning = "";
         if (o.containsKey("from")) {
             JsonNode report = Json.MAPPER.readTree(Files.readString(Path.of(o.get("from"))));
             JsonNode measured = report.path("perViewerPerMinute");
@@ -205,6 +206,12 @@ final class Capacity {
             buyRate = o.containsKey("buy-rate") ? buyRate : p.path("buyRate").asDouble(buyRate);
             rates = n -> m;
             source = "measured";
+            long notSent = report.path("errors").path("NOT_SENT").asLong(0);
+            if (notSent > 0 || report.path("fiveXx").asLong(0) > 0) {
+                warning = String.format(Locale.ROOT, "Warning: the rehearsal was saturated (%d requests not sent, %d answers 5xx): its "
+                        + "measured rates are below what the pages ask; compare with the model (capacity without --from).%n", notSent,
+                        report.path("fiveXx").asLong(0));
+            }
         } else {
             double c = chatRate;
             double b = buyRate;
@@ -214,6 +221,6 @@ final class Capacity {
         Assumptions a = new Assumptions(minutes, chatRate, buyRate, payShare, lineup, Double.parseDouble(o.getOrDefault("lambda-ms", "100")),
                 Double.parseDouble(o.getOrDefault("join-seconds", "60")), Double.parseDouble(o.getOrDefault("hold-peak", "10")),
                 Integer.parseInt(o.getOrDefault("stock-buckets", "1")));
-        return render(table(rates, source, audiences, a), audiences);
+        return warning + render(table(rates, source, audiences, a), audiences);
     }
 }

@@ -133,7 +133,6 @@ final class Rehearsal {
     static final long SUBSCRIBE_TIMEOUT_MS = 15_000;
     private long tDoors;
     private volatile long t0;
-    private volatile boolean showStarted;
     private int seconds;
 
     // figures
@@ -273,7 +272,6 @@ final class Rehearsal {
                 connected.get(), config.viewers);
         LocalUsage before = stack == null ? null : stack.usage();
         t0 = System.nanoTime();
-        showStarted = true;
         viewers.forEach(Viewer::startShow);
         for (int i = 0; i < skus.size(); i++) {
             String sku = skus.get(i);
@@ -322,8 +320,8 @@ final class Rehearsal {
         }
         featuredSku = sku;
         long price = 2900 + 1000L * skus.indexOf(sku);
-        send("POST", "/sessions/" + sessionId + "/highlights", Json.write(Map.of("sku", sku, "dealPriceCents", price * 7 / 10)),
-                Map.of("authorization", "Bearer " + hostToken), () -> highlightSent.put(sku, System.nanoTime()));
+        highlightSent.put(sku, System.nanoTime());
+        adminAsync("POST", "/sessions/" + sessionId + "/highlights", Json.write(Map.of("sku", sku, "dealPriceCents", price * 7 / 10)));
     }
 
     // ------------------------------------------------------------------ chat
@@ -708,8 +706,12 @@ final class Rehearsal {
         }
     }
 
-    /** The host's requests: another client, so not queued behind the viewers'. */
     private HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return adminAsync(method, path, body).get();
+    }
+
+    /** The host's requests: another client, so not queued behind the viewers'. */
+    private CompletableFuture<HttpResponse<String>> adminAsync(String method, String path, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("authorization", "Bearer " + hostToken);
@@ -717,9 +719,13 @@ final class Rehearsal {
             b.header("content-type", "application/json");
         }
         requests.increment();
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        record(r);
-        return r;
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+            if (e != null) {
+                error("IO " + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
+            } else {
+                record(r);
+            }
+        });
     }
 
     /** After the show: lets queued requests go for up to 30 s, then drops the rest (counted as NOT_SENT). */
