@@ -44,7 +44,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|rehearse|capacity|all]
+ *      rehearse [--viewers 2000] [--minutes 3] [--chat-rate 5] [--buy-rate 0.1] [--pay-share 0.8] [--seed 42]
+ *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
+ *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
+ *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
@@ -72,6 +76,22 @@ public final class Bench {
             }
         }
         Bench bench = new Bench(options);
+        if (mode.equals("capacity")) {
+            System.out.print(Capacity.run(options));
+            System.exit(0);
+        }
+        if (mode.equals("rehearse")) {
+            Path template = Files.createTempFile("template", ".yaml");
+            try (InputStream in = resource("template.yaml")) {
+                Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            Rehearsal.Config config = Rehearsal.Config.parse(options);
+            RehearsalReport report = Rehearsal.run(config, template);
+            report.write(config.out());
+            System.out.println("rehearse: wrote " + config.out().resolve("report.html") + " and report.json");
+            System.out.println(report.summary());
+            System.exit(report.oversold() == 0 && report.fiveXx() == 0 ? 0 : 1);
+        }
         if (mode.equals("chat-fanout")) {
             Path template = Files.createTempFile("template", ".yaml");
             try (InputStream in = resource("template.yaml")) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
 import com.liveshop.shared.http.EdgeHeaders;
 import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.UsageCounter;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ public final class HttpApiEmulator {
     private final Map<String, JwtAuthorizer> authorizers;
     private final CorsPolicy cors;
     private final PayloadV2EventFactory events;
+    private final UsageCounter requests = new UsageCounter();
+    private final UsageCounter publicGets = new UsageCounter();
 
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
         this.routes = routes;
@@ -51,6 +54,24 @@ public final class HttpApiEmulator {
 
     public HttpRoutes routes() {
         return routes;
+    }
+
+    /** Requests API Gateway bills, by route key ({@code (no route)} for a path no route matches); preflights excluded. */
+    public Map<String, Long> requestsByRoute() {
+        return requests.snapshot();
+    }
+
+    /**
+     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer,
+     * outside {@code /carts} and {@code /orders} (the public reads: catalog, sessions, timeline, messages, calendar).
+     */
+    public Map<String, Long> publicGetsByRoute() {
+        return publicGets.snapshot();
+    }
+
+    static boolean publicRead(HttpRoutes.Route route) {
+        return route.authorizer() == null && route.routeKey().startsWith("GET /")
+                && !route.routeKey().startsWith("GET /carts") && !route.routeKey().startsWith("GET /orders");
     }
 
     /** Javalin entry point for every path the local stack does not serve itself. */
@@ -102,9 +123,14 @@ public final class HttpApiEmulator {
     private HttpResult invokeRoute(IncomingRequest request, String requestId) {
         var match = routes.match(request.method(), request.rawPath());
         if (match.isEmpty()) {
+            requests.increment("(no route)");
             return gatewayError(404, "Not Found", "NOT_FOUND", "No route for " + request.method() + " " + request.rawPath());
         }
         HttpRoutes.Route route = match.get().route();
+        requests.increment(route.routeKey());
+        if (publicRead(route)) {
+            publicGets.increment(route.routeKey());
+        }
         JwtAuthorizer.Decision decision = null;
         if (route.authorizer() != null) {
             JwtAuthorizer authorizer = authorizers.get(route.authorizer());

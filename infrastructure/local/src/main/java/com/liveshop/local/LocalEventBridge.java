@@ -71,6 +71,9 @@ public final class LocalEventBridge implements LocalService {
     private static final int RECORD_LIMIT = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(LocalEventBridge.class);
 
+    private final java.util.concurrent.atomic.LongAdder putEventsRequests = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder putEventsEntries = new java.util.concurrent.atomic.LongAdder();
+
     private final String baseUrl;
     private final Set<String> buses;
     private final Clock clock;
@@ -217,7 +220,18 @@ public final class LocalEventBridge implements LocalService {
         ctx.status(result.status()).contentType("application/x-amz-json-1.1").result(result.body());
     }
 
+    /** PutEvents requests since the start (refused and fault-injected ones included: each is a billed call). */
+    public long putEventsRequests() {
+        return putEventsRequests.sum();
+    }
+
+    /** Entries of the PutEvents requests that were well-formed (EventBridge bills per 64 KB chunk of an entry). */
+    public long putEventsEntries() {
+        return putEventsEntries.sum();
+    }
+
     public AwsResult handle(String target, String body) {
+        putEventsRequests.increment();
         if (!"AWSEvents.PutEvents".equals(target)) {
             return error(400, "UnknownOperationException", "The local EventBridge supports PutEvents only, not " + target);
         }
@@ -239,6 +253,7 @@ public final class LocalEventBridge implements LocalService {
             return error(400, "ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: "
                     + "Member must have length less than or equal to " + MAX_ENTRIES);
         }
+        putEventsEntries.add(entries.size());
         long size = 0;
         for (JsonNode entry : entries) {
             size += entrySize(entry);

@@ -43,6 +43,7 @@ public final class LocalFunction {
     private final Object handler;
     private final Type inputType;
     private final String unavailableReason;
+    private final java.util.concurrent.atomic.LongAdder invocations = new java.util.concurrent.atomic.LongAdder();
 
     LocalFunction(String logicalId, String handlerClass, Map<String, String> environment, List<FunctionEvent> events,
                   int timeoutSeconds, Object handler, String unavailableReason) {
@@ -86,6 +87,11 @@ public final class LocalFunction {
         return Optional.ofNullable(unavailableReason);
     }
 
+    /** Invocations since the start (each one Lambda would bill: HTTP API, streams, rules, schedules, authorizers). */
+    public long invocations() {
+        return invocations.sum();
+    }
+
     /** The handler's input type (RequestHandler's {@code I}); null for stream handlers. */
     public Type inputType() {
         return inputType;
@@ -97,6 +103,7 @@ public final class LocalFunction {
         if (handler == null) {
             throw new FunctionUnavailable(unavailableReason);
         }
+        invocations.increment();
         TestContext context = new TestContext(logicalId, timeoutMillis);
         try {
             if (handler instanceof RequestStreamHandler stream) {

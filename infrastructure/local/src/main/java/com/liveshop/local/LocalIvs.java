@@ -135,6 +135,7 @@ public final class LocalIvs implements LocalService {
     private final LongSupplier nanoTime;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, IvsChannel> channels = new ConcurrentHashMap<>();
+    private final com.liveshop.testkit.UsageCounter requests = new com.liveshop.testkit.UsageCounter();
     private final Map<String, String> channelByStreamKey = new ConcurrentHashMap<>();
 
     /**
@@ -262,10 +263,16 @@ public final class LocalIvs implements LocalService {
         return channel == null ? List.of() : channel.cues();
     }
 
+    /** Control-plane requests since the start, by operation (PutMetadata, GetStream, CreateChannel, …). */
+    public Map<String, Long> requestsByOperation() {
+        return requests.snapshot();
+    }
+
     // ---- control plane ----
 
     void handleApi(Context ctx) {
         String operation = ctx.pathParam("operation");
+        requests.increment(operation);
         ctx.header("x-amzn-RequestId", UUID.randomUUID().toString());
         try {
             JsonNode request = parse(ctx.body());
@@ -297,6 +304,7 @@ public final class LocalIvs implements LocalService {
      * are fixed at creation here.
      */
     void handleTagResource(Context ctx) {
+        requests.increment("TagResource");
         ctx.header("x-amzn-RequestId", UUID.randomUUID().toString());
         try {
             String keyArn = java.net.URLDecoder.decode(ctx.pathParam("resourceArn"), java.nio.charset.StandardCharsets.UTF_8);

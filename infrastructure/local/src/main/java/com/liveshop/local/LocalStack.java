@@ -71,6 +71,7 @@ public final class LocalStack implements AutoCloseable {
     private TemplateFunctions templateFunctions;
     private int seeded;
     private String demoShowId;
+    private final java.time.Instant startedAt = java.time.Instant.now();
 
     private LocalStack() {}
 
@@ -325,6 +326,7 @@ public final class LocalStack implements AutoCloseable {
             }
         });
         routes.post("/_local/payments/{orderId}", payments::handle);
+        routes.get("/_local/usage", ctx -> LocalJson.write(ctx, 200, usage()));
     }
 
     private Map<String, Object> index(List<LocalService> services) {
@@ -333,6 +335,9 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
         endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
+        endpoints.put("GET /_local/usage", "what AWS would bill or limit on, per service, since the start (API Gateway by route, "
+                + "Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, DynamoDB by operation, "
+                + "CloudFront-eligible public GETs)");
         endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, currency, paymentId): "
                 + "the order's amount sent to the webhook, signed X-Signature: t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         services.forEach(s -> endpoints.putAll(s.describe()));
@@ -403,6 +408,20 @@ public final class LocalStack implements AutoCloseable {
     public String paymentWebhookSecret() {
         String arn = paymentWebhookSecretArn();
         return arn == null ? LOCAL_WEBHOOK_SECRET : secretsManager.currentValue(arn).orElse(LOCAL_WEBHOOK_SECRET);
+    }
+
+    /** The usage counters now ({@link LocalUsage}); {@code GET /_local/usage} answers the same. */
+    public LocalUsage usage() {
+        Map<String, Long> lambda = new java.util.TreeMap<>();
+        functions.forEach(f -> {
+            if (f.invocations() > 0) {
+                lambda.put(f.logicalId(), f.invocations());
+            }
+        });
+        LocalAppSyncEvents.Usage appSync = events == null ? new LocalAppSyncEvents.Usage(0, 0, 0, 0, 0, 0) : events.usage();
+        return new LocalUsage(startedAt, java.time.Instant.now(), httpApi.requestsByRoute(), lambda, appSync,
+                ivs.requestsByOperation(), new LocalUsage.EventBridge(eventBridge.putEventsRequests(), eventBridge.putEventsEntries()),
+                dynamo.requestsByOperation(), httpApi.publicGetsByRoute());
     }
 
     public JwtAuthorizer jwt() {

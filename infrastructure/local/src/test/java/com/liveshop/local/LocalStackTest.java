@@ -68,6 +68,28 @@ class LocalStackTest {
     }
 
     @Test
+    void usageCountsWhatAwsWouldBillPerServiceAndOnlyGrows() throws Exception {
+        JsonNode before = json(send("GET", "/_local/usage", null));
+        assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/no-such-route", null).statusCode()).isEqualTo(404);
+        JsonNode after = json(send("GET", "/_local/usage", null));
+        // The counters are shared by the whole class's stack: compare growth, not absolute values.
+        assertThat(after.at("/apiGatewayRequests/GET ~1products").asLong() - before.at("/apiGatewayRequests/GET ~1products").asLong())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(after.at("/apiGatewayRequests/(no route)").asLong()).isGreaterThan(before.at("/apiGatewayRequests/(no route)").asLong());
+        assertThat(after.at("/cloudFrontEligible/GET ~1products").asLong()).isGreaterThan(before.at("/cloudFrontEligible/GET ~1products").asLong());
+        assertThat(after.at("/lambdaInvocations/CatalogReadFunction").asLong())
+                .isGreaterThan(before.at("/lambdaInvocations/CatalogReadFunction").asLong());
+        assertThat(after.at("/dynamoDbRequests").size()).isPositive();
+        assertThat(after.path("appSyncEvents").has("messagesDelivered")).isTrue();
+        assertThat(after.path("eventBridge").has("putEventsRequests")).isTrue();
+        assertThat(after.has("ivsRequests")).isTrue();
+        // Admin and cart routes are not CDN material.
+        assertThat(after.path("cloudFrontEligible").has("PUT /products/{sku}")).isFalse();
+        assertThat(stack.usage().apiGatewayRequests()).containsKey("GET /products");
+    }
+
+    @Test
     void getLocalGivesTheParametersInForceAndTheWebhookSigningSecret() throws Exception {
         JsonNode index = json(send("GET", "/_local", null));
         JsonNode parameters = index.get("parameters");

@@ -8,7 +8,11 @@ import com.liveshop.shared.config.AppConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -29,11 +33,13 @@ public final class DynamoDbLocal implements AutoCloseable {
     private final Server server;
     private final LocalDynamoDBServerHandler handler;
     private final int port;
+    private final UsageCounter requests;
 
-    private DynamoDbLocal(Server server, LocalDynamoDBServerHandler handler, int port) {
+    private DynamoDbLocal(Server server, LocalDynamoDBServerHandler handler, int port, UsageCounter requests) {
         this.server = server;
         this.handler = handler;
         this.port = port;
+        this.requests = requests;
     }
 
     /** Starts on loopback, {@code port} (0 = any free port). */
@@ -54,9 +60,18 @@ public final class DynamoDbLocal implements AutoCloseable {
             connector.setHost(host);
             connector.setPort(chosen);
             server.addConnector(connector);
-            server.setHandler(new DynamoDBProxyServer(chosen, handler).setUpHandler(handler)); // its routes, never started
+            UsageCounter requests = new UsageCounter();
+            // Its routes (the proxy server itself is never started), behind a counter of requests by operation.
+            server.setHandler(new Handler.Wrapper(new DynamoDBProxyServer(chosen, handler).setUpHandler(handler)) {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                    String target = request.getHeaders().get("X-Amz-Target");
+                    requests.increment(target == null ? "(none)" : target.substring(target.indexOf('.') + 1));
+                    return super.handle(request, response, callback);
+                }
+            });
             server.start();
-            return new DynamoDbLocal(server, handler, chosen);
+            return new DynamoDbLocal(server, handler, chosen, requests);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start DynamoDB Local on " + host + ":" + chosen + ": " + e.getMessage(), e);
         }
@@ -64,6 +79,11 @@ public final class DynamoDbLocal implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Requests served since the start, by operation (the {@code X-Amz-Target} after {@code DynamoDB_20120810.}). */
+    public Map<String, Long> requestsByOperation() {
+        return requests.snapshot();
     }
 
     public String endpoint() {

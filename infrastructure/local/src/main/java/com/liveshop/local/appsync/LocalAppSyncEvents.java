@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,14 @@ public final class LocalAppSyncEvents implements LocalService {
     /** Counters for tests and benchmarks. */
     public record Stats(int connections, int subscriptions, long eventsPublished, long messagesDelivered) {}
 
+    /**
+     * What AppSync Events bills and limits, since the start: inbound publish requests (HTTP and WebSocket) and the
+     * events they carried, outbound {@code data} messages, connections opened, the most open at once, and
+     * subscribe requests.
+     */
+    public record Usage(long publishRequests, long eventsPublished, long messagesDelivered, long connectionsOpened,
+                        int peakConnections, long subscribeRequests) {}
+
     /** A refusal in AppSync's shape: {@code errorType}, HTTP-ish {@code errorCode}, message. */
     record Failure(String errorType, int errorCode, String message) {
         Map<String, Object> body() {
@@ -79,8 +88,12 @@ public final class LocalAppSyncEvents implements LocalService {
     private final EventsApiDefinition api;
     private final EventsAuthorizer authorizer;
     private final Map<WsContext, Connection> connections = new ConcurrentHashMap<>();
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong delivered = new AtomicLong();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder publishRequests = new LongAdder();
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder subscribeRequests = new LongAdder();
+    private final AtomicInteger peakConnections = new AtomicInteger();
     private volatile Duration keepAlive = DEFAULT_KEEP_ALIVE;
     /** One delivery thread: accepted events fan out in the order they were accepted, after the publish answered. */
     private final java.util.concurrent.ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
@@ -134,7 +147,12 @@ public final class LocalAppSyncEvents implements LocalService {
 
     public Stats stats() {
         int subscriptions = connections.values().stream().mapToInt(c -> c.subscriptions.size()).sum();
-        return new Stats(connections.size(), subscriptions, published.get(), delivered.get());
+        return new Stats(connections.size(), subscriptions, published.sum(), delivered.sum());
+    }
+
+    public Usage usage() {
+        return new Usage(publishRequests.sum(), published.sum(), delivered.sum(), connectionsOpened.sum(), peakConnections.get(),
+                subscribeRequests.sum());
     }
 
     /**
@@ -144,7 +162,7 @@ public final class LocalAppSyncEvents implements LocalService {
     public int publishDirect(String channel, String eventJson) {
         ChannelPath path = ChannelPath.parse(channel, false)
                 .orElseThrow(() -> new IllegalArgumentException("Not a valid channel: " + channel));
-        published.incrementAndGet();
+        published.increment();
         try {
             return delivery.submit(() -> fanOut(path, eventJson)).get();
         } catch (InterruptedException e) {
@@ -224,6 +242,7 @@ public final class LocalAppSyncEvents implements LocalService {
 
     /** Validates, authorizes and fans out; a {@link Failure} or the {@code {successful, failed}} answer. */
     private Object publish(String channel, JsonNode events, EventsAuthorizer.Request auth) {
+        publishRequests.increment();
         Optional<ChannelPath> path = ChannelPath.parse(channel, false);
         if (path.isEmpty()) {
             return Failure.badRequest("Invalid channel path: a namespace and up to 4 segments of 1-50 letters, digits or dashes.");
@@ -250,7 +269,7 @@ public final class LocalAppSyncEvents implements LocalService {
         }
         List<Map<String, Object>> successful = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            published.incrementAndGet();
+            published.increment();
             String text = texts.get(i);
             delivery.execute(() -> fanOut(path.get(), text));
             successful.add(Map.of("identifier", UUID.randomUUID().toString(), "index", i));
@@ -277,7 +296,7 @@ public final class LocalAppSyncEvents implements LocalService {
         for (Connection c : connections.values()) {
             for (Map.Entry<String, ChannelPath> sub : c.subscriptions.entrySet()) {
                 if (sub.getValue().matches(channel)) {
-                    delivered.incrementAndGet();
+                    delivered.increment();
                     c.sendRaw("{\"type\":\"data\",\"id\":" + Json.write(sub.getKey()) + ",\"event\":" + quotedEvent + "}");
                     sent++;
                 }
@@ -324,6 +343,8 @@ public final class LocalAppSyncEvents implements LocalService {
             // 240 KB each): room for that, so an oversized event gets its publish_error instead.
             ctx.session.setMaxTextMessageSize(MAX_WS_MESSAGE_BYTES);
             connections.put(ctx, new Connection(ctx, auth == null ? Map.of() : auth));
+            connectionsOpened.increment();
+            peakConnections.accumulateAndGet(connections.size(), Math::max);
         });
         ws.onMessage(ctx -> {
             Connection c = connections.get(ctx);
@@ -390,6 +411,7 @@ public final class LocalAppSyncEvents implements LocalService {
     }
 
     private void subscribe(Connection c, String id, JsonNode message) {
+        subscribeRequests.increment();
         if (id == null || id.isEmpty()) {
             c.send(answer("subscribe_error", id, Failure.badRequest("A subscribe message needs an id.")));
             return;

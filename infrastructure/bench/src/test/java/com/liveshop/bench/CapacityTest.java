@@ -1,0 +1,75 @@
+package com.liveshop.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The capacity table from the model (a 60-minute show, 5 chat messages/s, 10 % buyers, 6 products, 100 ms per
+ * invocation, the audience joining within 60 s): which quota binds first, at which audience, and what to ask for.
+ */
+class CapacityTest {
+
+    static final int[] AUDIENCES = {10_000, 100_000, 1_000_000};
+    static final Capacity.Assumptions ASSUMPTIONS = new Capacity.Assumptions(60, 5, 0.1, 0.8, 6, 100, 60, 10, 1);
+
+    private static List<Capacity.Row> model(int... audiences) {
+        return Capacity.table(n -> ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(n, 60, 5, 0.1, 6, 0.8)), "model",
+                audiences, ASSUMPTIONS);
+    }
+
+    private static Map<String, Capacity.Row> byName(List<Capacity.Row> rows) {
+        Map<String, Capacity.Row> m = new HashMap<>();
+        rows.forEach(r -> m.put(r.quota().name(), r));
+        return m;
+    }
+
+    @Test
+    void withoutACdnThePagesPollingBindsTheApiAndLambdaBeforeSixtyThousandViewers() {
+        List<Capacity.Row> rows = model(AUDIENCES);
+        Capacity.Row first = Capacity.firstBinding(rows, false);
+        // ≈ 10.2 requests per viewer per minute (4 session polls, 6 stock polls, the rest small): 10,000 req/s at ≈ 59,000
+        // viewers, and at 100 ms each the same requests fill 1,000 concurrent executions at the same audience.
+        assertThat(first.quota().name()).isIn("API Gateway account throttle, no CDN", "Lambda concurrent executions, no CDN");
+        assertThat(first.bindsAt()).isBetween(55_000L, 62_000L);
+        Capacity.Row api = byName(rows).get("API Gateway account throttle, no CDN");
+        assertThat(api.percents()[0]).isBetween(15.0, 20.0);
+        assertThat(api.percents()[2]).isBetween(1_600.0, 1_800.0);
+        assertThat(api.increase()).startsWith("to 220,000 req/s");
+    }
+
+    @Test
+    void withTheCdnTheConnectStormBindsFirstThenOutboundDeliveries() {
+        List<Capacity.Row> rows = model(AUDIENCES);
+        Map<String, Capacity.Row> m = byName(rows);
+        Capacity.Row first = Capacity.firstBinding(rows, true);
+        // 1M viewers joining within 60 s: 16,700 connections/s against 2,000/s; binds at 120,000 viewers.
+        assertThat(first.quota().name()).isEqualTo("AppSync Events connection rate");
+        assertThat(first.bindsAt()).isBetween(119_000L, 121_000L);
+        assertThat(first.increase()).startsWith("to 21,000 conn/s");
+        // 5 chat msgs/s + 1 stock frame/s to every viewer: ≈ 6M deliveries/s at 1M viewers against 1M/s.
+        Capacity.Row outbound = m.get("AppSync Events outbound deliveries");
+        assertThat(outbound.percents()[2]).isBetween(580.0, 620.0);
+        assertThat(outbound.bindsAt()).isBetween(160_000L, 172_000L);
+        // Behind the CDN the API keeps carts, orders and chat: far below the quota even at 1M.
+        assertThat(m.get("API Gateway account throttle, public GETs on CloudFront").percents()[2]).isLessThan(100);
+        // Per-show rates do not grow with the audience.
+        assertThat(m.get("IVS PutMetadata per channel").bindsAt()).isNull();
+        assertThat(m.get("IVS GetStream").increase()).isEqualTo("—");
+        // 100,000 buyers over an hour, 10× crowding on a product's first moments, 4 WCU each on one bucket.
+        assertThat(m.get("DynamoDB per-partition writes, hot SKU bucket").percents()[2]).isBetween(100.0, 125.0);
+        String table = Capacity.render(rows, AUDIENCES);
+        assertThat(table).contains("1,000,000").contains("First quota to bind with public GETs on CloudFront: AppSync Events connection rate");
+    }
+
+    @Test
+    void noQuotaBindsAtAThousandViewers() {
+        List<Capacity.Row> rows = model(1_000);
+        for (Capacity.Row r : rows) {
+            assertThat(r.percents()[0]).as(r.quota().name()).isLessThan(100);
+        }
+    }
+}
