@@ -43,8 +43,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class Rehearsal {
 
     /** The command line. {@code target} null: a local stack of our own on free ports. */
+    /** {@code cdn}: public reads go through an {@link EdgeCache} as through CloudFront (local runs; {@code --cdn off}: straight to the API). */
     record Config(int viewers, double minutes, double chatRate, double buyRate, double payShare, int lineup, String target,
-                  String hostToken, String eventsHttp, String eventsApiKey, Path out, long seed) {
+                  String hostToken, String eventsHttp, String eventsApiKey, Path out, long seed, boolean cdn) {
 
         static Config parse(Map<String, String> o) {
             String target = o.get("target");
@@ -56,7 +57,7 @@ final class Rehearsal {
                     Double.parseDouble(o.getOrDefault("chat-rate", "5")), Double.parseDouble(o.getOrDefault("buy-rate", "0.1")),
                     Double.parseDouble(o.getOrDefault("pay-share", "0.8")), Integer.parseInt(o.getOrDefault("lineup", "6")), target,
                     o.get("host-token"), o.get("events-http"), o.get("events-api-key"), Path.of(o.getOrDefault("out", "target/rehearsal")),
-                    Long.parseLong(o.getOrDefault("seed", "42")));
+                    Long.parseLong(o.getOrDefault("seed", "42")), !"off".equals(o.getOrDefault("cdn", "on")));
             if (c.viewers < 1 || c.minutes <= 0 || c.chatRate < 0 || c.buyRate < 0 || c.buyRate > 1 || c.lineup < 1) {
                 throw new IllegalArgumentException("--viewers ≥ 1, --minutes > 0, --chat-rate ≥ 0, --buy-rate 0..1, --lineup ≥ 1");
             }
@@ -120,6 +121,8 @@ final class Rehearsal {
 
     private final Config config;
     private final HttpClient http;
+    /** The CDN's caching of public reads (local runs with --cdn on); null: every request reaches the API. */
+    private final EdgeCache edge;
     private final ScheduledExecutorService timers;
     private final ExecutorService io;
     private final Random random;
@@ -162,6 +165,7 @@ final class Rehearsal {
         this.http = HttpClient.newBuilder().executor(io).connectTimeout(Duration.ofSeconds(30)).build();
         this.timers = Executors.newScheduledThreadPool(2, daemon("rehearsal-timer"));
         this.random = new Random(config.seed);
+        this.edge = config.target == null && config.cdn ? new EdgeCache() : null;
     }
 
     static RehearsalReport run(Config config, Path template) throws Exception {
@@ -271,6 +275,7 @@ final class Rehearsal {
         System.out.printf("rehearse: doors open %.1f s, %d/%d viewers in; the show starts%n", (System.nanoTime() - tDoors) / 1e9,
                 connected.get(), config.viewers);
         LocalUsage before = stack == null ? null : stack.usage();
+        long[] edgeBefore = edge == null ? null : new long[] {edge.hits(), edge.misses()};
         t0 = System.nanoTime();
         viewers.forEach(Viewer::startShow);
         for (int i = 0; i < skus.size(); i++) {
@@ -288,11 +293,13 @@ final class Rehearsal {
         progress.cancel(false);
         sampler.cancel(false);
         LocalUsage after = stack == null ? null : stack.usage();
+        RehearsalReport.Edge edgeFigures = edge == null ? null
+                : new RehearsalReport.Edge(edge.hits() - edgeBefore[0], edge.misses() - edgeBefore[1]);
         double showMinutes = (tEnd - t0) / 60e9;
         Map<String, RehearsalReport.StockCheck> stock = checkStock();
         viewers.forEach(Viewer::leave);
         admin("POST", "/sessions/" + sessionId + "/end", null);
-        return report(before, after, showMinutes, stock);
+        return report(before, after, edgeFigures, showMinutes, stock);
     }
 
     /** Seconds since the doors opened (the time axis of the charts). */
@@ -644,9 +651,11 @@ final class Rehearsal {
     }
 
     /**
-     * Sends and records: every answer ≥ 400 by status and error code, 5xx separately, transport failures as IO. At
-     * most {@link #MAX_IN_FLIGHT} at once (the rest wait their turn, so the pool stays within the open-file limit);
-     * {@code onSend} runs when the request actually leaves (latencies are measured from there).
+     * Sends and records: every answer ≥ 400 by status and error code, 5xx separately, transport failures as IO. A public
+     * read (a GET without Authorization) goes through the {@link EdgeCache} unless {@code --no-cdn}, as it goes through
+     * CloudFront in a deployed stack. At most {@link #MAX_IN_FLIGHT} requests to the origin at once (the rest wait their
+     * turn, so the pool stays within the open-file limit); {@code onSend} runs when the request actually leaves
+     * (latencies are measured from there).
      */
     CompletableFuture<HttpResponse<String>> send(String method, String path, String body, Map<String, String> headers, Runnable onSend) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
@@ -656,22 +665,44 @@ final class Rehearsal {
         }
         headers.forEach(b::header);
         HttpRequest request = b.build();
-        CompletableFuture<HttpResponse<String>> result = new CompletableFuture<>();
-        (method.equals("GET") ? waiting : actions).add(() -> {
-            requests.increment();
+        boolean viaEdge = edge != null && method.equals("GET")
+                && headers.keySet().stream().noneMatch("authorization"::equalsIgnoreCase);
+        requests.increment();
+        if (viaEdge) {
             if (onSend != null) {
                 onSend.run();
             }
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
+            return edge.get(path, () -> toOrigin(request, null)).handle((r, e) -> recorded(r, e));
+        }
+        return toOrigin(request, onSend).handle((r, e) -> recorded(r, e));
+    }
+
+    private HttpResponse<String> recorded(HttpResponse<String> r, Throwable e) {
+        if (e != null || r == null) {
+            Throwable cause = e == null ? null : e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            error("IO " + (cause == null ? "no answer" : cause.getClass().getSimpleName()));
+            return null;
+        }
+        record(r);
+        return r;
+    }
+
+    /** The request to the stack itself, in its turn. */
+    private CompletableFuture<HttpResponse<String>> toOrigin(HttpRequest request, Runnable onSend) {
+        CompletableFuture<HttpResponse<String>> result = new CompletableFuture<>();
+        (request.method().equals("GET") ? waiting : actions).add(() -> {
+            if (onSend != null) {
+                onSend.run();
+            }
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 inFlight.release();
                 drain();
                 if (e != null) {
-                    error("IO " + (e.getCause() == null ? e : e.getCause()).getClass().getSimpleName());
-                    return null;
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
                 }
-                record(r);
-                return r;
-            }).thenAccept(result::complete);
+            });
         });
         drain();
         return result;
@@ -771,7 +802,8 @@ final class Rehearsal {
         return out;
     }
 
-    private RehearsalReport report(LocalUsage before, LocalUsage after, double showMinutes, Map<String, RehearsalReport.StockCheck> stock) {
+    private RehearsalReport report(LocalUsage before, LocalUsage after, RehearsalReport.Edge edgeFigures, double showMinutes,
+                                   Map<String, RehearsalReport.StockCheck> stock) {
         long[] subscribedAt = viewers.stream().mapToLong(v -> v.subscribedAtNanos).sorted().toArray();
         long expected = 0;
         long delivered = 0;
@@ -808,12 +840,20 @@ final class Rehearsal {
             ordersPerMinute[i / 60] += ordersAt.get(i);
         }
         Map<String, Double> measured = after == null ? null : RehearsalReport.perViewerPerMinute(before, after, config.viewers, showMinutes);
+        if (measured != null && edgeFigures != null) {
+            // What the viewers asked, as without a CDN (the capacity plan's rows take it from there): the requests the
+            // edge answered never reached API Gateway or a function, and were CloudFront's as much as its misses.
+            double answeredAtEdge = edgeFigures.hits() / (double) config.viewers / showMinutes;
+            for (String service : List.of("apiGateway", "lambda", "cloudFront")) {
+                measured.merge(service, answeredAtEdge, Double::sum);
+            }
+        }
         return new RehearsalReport(new RehearsalReport.Parameters(config.viewers, config.minutes, config.chatRate, config.buyRate,
                 config.target == null ? config.payShare : 0, config.lineup, config.target == null ? "local" : config.target, config.seed),
                 sessionId, showMinutes, requests.sum(), fiveXx.sum(), expected == 0 ? 100.0 : 100.0 * delivered / expected, expected,
                 delivered, holds.sum(), orders.sum(), paid.sum(), stock, frameFigures, errorCounts, audience, framesPerSecond,
                 holdsPerMinute, ordersPerMinute, measured, ViewerCadence.perViewerPerMinute(config.show()),
-                after == null ? null : RehearsalReport.delta(before, after));
+                after == null ? null : RehearsalReport.delta(before, after), edgeFigures);
     }
 
     /** How many of the sorted values are below {@code limit}. */

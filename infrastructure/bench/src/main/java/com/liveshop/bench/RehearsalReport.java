@@ -22,7 +22,17 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
                               Map<String, StockCheck> stock, Map<String, FrameFigures> frames, Map<String, Long> errors,
                               long[] audiencePerSecond, long[] framesPerSecond, long[] holdsPerMinute, long[] ordersPerMinute,
                               Map<String, Double> perViewerPerMinute, Map<String, Double> modelPerViewerPerMinute,
-                              Map<String, Map<String, Long>> usage) {
+                              Map<String, Map<String, Long>> usage, Edge cdn) {
+
+    /**
+     * The CDN's share (local runs with {@code --cdn on}): public reads the edge answered and those it sent to the API.
+     * {@code perViewerPerMinute} counts both, as what the viewers asked; {@code usage} has what reached the stack.
+     */
+    public record Edge(long hits, long misses) {
+        public double hitPercent() {
+            return hits + misses == 0 ? 0 : 100.0 * hits / (hits + misses);
+        }
+    }
 
     /** The services of {@code perViewerPerMinute}, in the order the capacity table uses. */
     public static final List<String> SERVICES = List.of("apiGateway", "lambda", "appSyncInbound", "appSyncOutbound",
@@ -57,7 +67,8 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
     public String summary() {
         return String.format(Locale.ROOT, "rehearsal: viewers=%d minutes=%.1f delivered=%.2f%% oversold=%d 5xx=%d holds=%d orders=%d "
                         + "paid=%d requests=%d errors=%d", parameters.viewers(), showMinutes, deliveredPercent, oversold(), fiveXx, holds,
-                orders, paid, requests, errors.values().stream().mapToLong(Long::longValue).sum());
+                orders, paid, requests, errors.values().stream().mapToLong(Long::longValue).sum())
+                + (cdn == null ? " cdn=off" : String.format(Locale.ROOT, " cdnHits=%.1f%%", cdn.hitPercent()));
     }
 
     /** The usage counters' growth between two snapshots, per service and key. */
@@ -133,6 +144,9 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
         h.append("<p>Show ").append(esc(sessionId)).append(", target ").append(esc(parameters.target())).append(", chat ")
                 .append(parameters.chatRate()).append(" msg/s, buy rate ").append(parameters.buyRate()).append(", seed ")
                 .append(parameters.seed()).append(".</p>");
+        h.append(cdn == null ? "<p>No CDN: every request went to the API.</p>" : "<p>CDN (the template's CloudFront rules, one edge): "
+                + cdn.hits() + " public reads answered at the edge, " + cdn.misses() + " sent to the API ("
+                + String.format(Locale.ROOT, "%.1f", cdn.hitPercent()) + " % hits).</p>");
         h.append("<h2>Audience (subscribed viewers)</h2>").append(line(audiencePerSecond, "s", "#2a6"));
         h.append("<h2>Frames received per second</h2>").append(line(framesPerSecond, "s", "#26a"));
         h.append("<h2>Delivery latency per frame type</h2><p>Receive time − the time the bench sent the request that caused the "

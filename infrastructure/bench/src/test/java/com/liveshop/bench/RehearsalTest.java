@@ -31,7 +31,7 @@ class RehearsalTest {
 
     @Test
     void aSmallRehearsalSellsNothingTwiceDeliversEveryFrameAndMatchesTheModel() throws Exception {
-        Rehearsal.Config config = new Rehearsal.Config(100, 1, 5, 0.1, 0.8, 4, null, null, null, null, out, 42);
+        Rehearsal.Config config = new Rehearsal.Config(100, 1, 5, 0.1, 0.8, 4, null, null, null, null, out, 42, false);
         RehearsalReport report = Rehearsal.run(config, Path.of("../../template.yaml").toAbsolutePath().normalize());
         report.write(out);
         System.out.println(report.summary());
