@@ -181,6 +181,19 @@ final class Capacity {
         return String.format(Locale.ROOT, v >= 10 ? "%.0f" : "%.2f", v);
     }
 
+    /**
+     * Services whose rate belongs to the show, not to its viewers: the frames a show publishes, its cues, its viewer-count
+     * calls. A rehearsal measures them per viewer of its own audience; at n viewers the show still makes as many.
+     */
+    static final java.util.Set<String> PER_SHOW = java.util.Set.of("appSyncInbound", "ivsPutMetadata", "ivsGetStream");
+
+    /** Measured per-viewer rates of a rehearsal of {@code rehearsed} viewers, as they are at {@code n} viewers. */
+    static Map<String, Double> atAudience(Map<String, Double> measured, int rehearsed, int n) {
+        Map<String, Double> r = new LinkedHashMap<>(measured);
+        PER_SHOW.forEach(service -> r.computeIfPresent(service, (k, v) -> v * rehearsed / n));
+        return r;
+    }
+
     /** The command: {@code --from report.json} for measured rates, else the model with --chat-rate/--buy-rate. */
     static String run(Map<String, String> o) throws Exception {
         int[] audiences = Arrays.stream(o.getOrDefault("viewers", "10000,100000,1000000").split(",")).map(String::strip)
@@ -204,7 +217,8 @@ final class Capacity {
             measured.properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
             JsonNode p = report.path("parameters");
             buyRate = o.containsKey("buy-rate") ? buyRate : p.path("buyRate").asDouble(buyRate);
-            rates = n -> m;
+            int rehearsed = Math.max(1, p.path("viewers").asInt(1));
+            rates = n -> atAudience(m, rehearsed, n);
             source = "measured";
             long notSent = report.path("errors").path("NOT_SENT").asLong(0);
             if (notSent > 0 || report.path("fiveXx").asLong(0) > 0) {

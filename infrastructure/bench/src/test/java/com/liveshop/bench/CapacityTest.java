@@ -72,4 +72,17 @@ class CapacityTest {
             assertThat(r.percents()[0]).as(r.quota().name()).isLessThan(100);
         }
     }
+
+    /** Measured rates of a 2,000-viewer rehearsal: what the show makes (cues, frames published) does not grow with viewers. */
+    @Test
+    void measuredRatesScaleWhatViewersDoButNotWhatTheShowDoes() {
+        Map<String, Double> measured = new HashMap<>(ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(2_000, 3, 5, 0.1, 6, 0.8, false)));
+        Map<String, Capacity.Row> m = byName(Capacity.table(n -> Capacity.atAudience(measured, 2_000, n), "measured", AUDIENCES, ASSUMPTIONS));
+        Capacity.Row cues = m.get("IVS PutMetadata per channel");
+        assertThat(cues.percents()[0]).isEqualTo(cues.percents()[2]);
+        assertThat(cues.bindsAt()).isNull();
+        assertThat(m.get("AppSync Events inbound events").percents()[2]).isEqualTo(m.get("AppSync Events inbound events").percents()[0]);
+        Capacity.Row outbound = m.get("AppSync Events outbound deliveries");
+        assertThat(outbound.percents()[2]).isCloseTo(100 * outbound.percents()[0], org.assertj.core.api.Assertions.within(1e-6));
+    }
 }
