@@ -10,18 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,46 +37,14 @@ final class ChatFanoutBench {
 
     private ChatFanoutBench() {}
 
-    /** One subscriber: connects, acks, subscribes, then counts down when an event with the awaited marker arrives. */
-    private static final class Subscriber implements WebSocket.Listener {
-        final AtomicReference<String> marker = new AtomicReference<>("");
-        volatile CountDownLatch delivered = new CountDownLatch(0);
-        final CountDownLatch subscribed;
-        private final String channel;
-        private final Map<String, String> auth;
-        private final StringBuilder partial = new StringBuilder();
-        volatile WebSocket socket;
+    /** The round in progress: the marker every subscriber waits for, and the count of those who got it. */
+    private static final class Round {
+        final String marker;
+        final CountDownLatch delivered;
 
-        Subscriber(String channel, Map<String, String> auth, CountDownLatch subscribed) {
-            this.channel = channel;
-            this.auth = auth;
-            this.subscribed = subscribed;
-        }
-
-        @Override
-        public void onOpen(WebSocket ws) {
-            socket = ws;
-            ws.sendText("{\"type\":\"connection_init\"}", true);
-            ws.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                if (text.contains("\"connection_ack\"")) {
-                    ws.sendText(Json.write(Map.of("type", "subscribe", "id", UUID.randomUUID().toString(), "channel", channel,
-                            "authorization", auth)), true);
-                } else if (text.contains("\"subscribe_success\"")) {
-                    subscribed.countDown();
-                } else if (!marker.get().isEmpty() && text.contains(marker.get())) {
-                    delivered.countDown();
-                }
-            }
-            ws.request(1);
-            return null;
+        Round(String marker, int subscribers) {
+            this.marker = marker;
+            this.delivered = new CountDownLatch(subscribers);
         }
     }
 
@@ -95,20 +59,21 @@ final class ChatFanoutBench {
                     "status", AttributeValue.fromS("LIVE"), "title", AttributeValue.fromS("Bench"))));
             LocalAppSyncEvents events = stack.events();
             String channel = Channels.show(session);
-            Map<String, String> auth = Map.of("host", URI.create(events.httpEndpoint()).getAuthority(), "x-api-key", events.apiKey());
-            String header = "header-" + Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(auth).getBytes(StandardCharsets.UTF_8));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60)).build();
 
             // The connect storm: every subscriber starts at once; done when the last subscription is acknowledged.
             CountDownLatch subscribed = new CountDownLatch(subscribers);
-            List<Subscriber> all = new ArrayList<>();
-            List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+            AtomicReference<Round> round = new AtomicReference<>(new Round("", 0));
+            List<CompletableFuture<EventsSubscriber>> opening = new ArrayList<>();
             long t0 = System.nanoTime();
             for (int i = 0; i < subscribers; i++) {
-                Subscriber s = new Subscriber(channel, auth, subscribed);
-                all.add(s);
-                opening.add(http.newWebSocketBuilder().subprotocols(LocalAppSyncEvents.SUBPROTOCOL, header)
-                        .buildAsync(URI.create(events.realtimeEndpoint()), s));
+                opening.add(EventsSubscriber.open(http, events.realtimeEndpoint(), events.httpEndpoint(), events.apiKey(), channel,
+                        subscribed::countDown, event -> {
+                            Round now = round.get();
+                            if (!now.marker.isEmpty() && event.contains(now.marker)) {
+                                now.delivered.countDown();
+                            }
+                        }, error -> { }));
             }
             CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
             double opened = (System.nanoTime() - t0) / 1e6;
@@ -124,10 +89,10 @@ final class ChatFanoutBench {
             for (int r = 0; r < rounds; r++) {
                 String ticket = ticket(http, stack.url(), session, "Bench " + r);
                 String marker = "handler-" + r + "-" + UUID.randomUUID();
-                handler.add(deliver(all, marker, () -> post(http, stack.url() + "/sessions/" + session + "/messages",
+                handler.add(deliver(round, subscribers, marker, () -> post(http, stack.url() + "/sessions/" + session + "/messages",
                         Json.write(Map.of("text", marker)), ticket)));
                 String directMarker = "direct-" + r + "-" + UUID.randomUUID();
-                direct.add(deliver(all, directMarker, () -> events.publishDirect(channel, Json.write(Map.of("type", "chat",
+                direct.add(deliver(round, subscribers, directMarker, () -> events.publishDirect(channel, Json.write(Map.of("type", "chat",
                         "messageId", "0", "name", "Bench", "role", "viewer", "text", directMarker, "at", "now")))));
             }
             handler.sort(null);
@@ -139,11 +104,7 @@ final class ChatFanoutBench {
             System.out.printf("  emulator writing the frame directly:                      %.1f ms  (all: %s)%n", d, direct);
             System.out.printf("  handler speed vs direct: %.2f× (target ≥ 0.5×, i.e. at most twice the direct time)%n", d / h);
             System.out.printf("  publishes: %d events, %d deliveries%n", events.stats().eventsPublished(), events.stats().messagesDelivered());
-            all.forEach(s -> {
-                if (s.socket != null) {
-                    s.socket.abort();
-                }
-            });
+            opening.forEach(o -> o.join().close());
         }
     }
 
@@ -169,16 +130,14 @@ final class ChatFanoutBench {
         }
     }
 
-    private static double deliver(List<Subscriber> all, String marker, Runnable send) throws InterruptedException {
-        CountDownLatch latch = new CountDownLatch(all.size());
-        for (Subscriber s : all) {
-            s.delivered = latch;
-            s.marker.set(marker);
-        }
+    private static double deliver(AtomicReference<Round> round, int subscribers, String marker, Runnable send)
+            throws InterruptedException {
+        Round r = new Round(marker, subscribers);
+        round.set(r);
         long start = System.nanoTime();
         send.run();
-        if (!latch.await(120, TimeUnit.SECONDS)) {
-            System.out.printf("  %s: only %d of %d delivered within 120 s%n", marker, all.size() - latch.getCount(), all.size());
+        if (!r.delivered.await(120, TimeUnit.SECONDS)) {
+            System.out.printf("  %s: only %d of %d delivered within 120 s%n", marker, subscribers - r.delivered.getCount(), subscribers);
         }
         return Math.round((System.nanoTime() - start) / 1e5) / 10.0;
     }
