@@ -3,6 +3,7 @@ package com.liveshop.local;
 import com.liveshop.local.appsync.EventsApiDefinition;
 import com.liveshop.local.appsync.LocalAppSyncEvents;
 import com.liveshop.local.secretsmanager.LocalSecretsManager;
+import com.liveshop.local.sesv2.LocalSesV2;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import io.javalin.Javalin;
@@ -63,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalIvs ivs;
     private LocalAppSyncEvents events;
     private LocalSecretsManager secretsManager;
+    private LocalSesV2 ses;
     private LocalScheduler scheduler;
     private LocalStreams streams;
     private HttpApiEmulator httpApi;
@@ -200,7 +202,8 @@ public final class LocalStack implements AutoCloseable {
         resources.add(eventBridge);
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
         resources.add(ivs);
-        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager));
+        ses = new LocalSesV2(url, clock);
+        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager, ses));
         // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
         EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
             events = new LocalAppSyncEvents(url, api, jwt, clock);
@@ -391,6 +394,11 @@ public final class LocalStack implements AutoCloseable {
      */
     public Map<String, String> parameters() {
         return templateFunctions.parameters().shown(template.template());
+    }
+
+    /** The local SES v2: every email the functions (or anyone) send, kept instead of delivered. */
+    public LocalSesV2 ses() {
+        return ses;
     }
 
     /** The local Secrets Manager: the template's secrets, rotated with PutSecretValue. */
