@@ -37,7 +37,7 @@ public class ReminderHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse add(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        Views.Reminder reminder = reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class));
+        Views.Reminder reminder = reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class), request.sourceIp());
         return HttpResponses.json(reminder.created() ? 201 : 200, reminder);
     }
 }

@@ -8,6 +8,8 @@ import com.liveshop.sessions.service.ReminderService;
 import com.liveshop.sessions.service.SessionService;
 import com.liveshop.sessions.service.StreamLifecycleService;
 import com.liveshop.sessions.service.ViewerCountService;
+import com.liveshop.shared.ratelimit.RateWindows;
+import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
@@ -35,6 +37,7 @@ public final class SessionsWiring {
 
     private final AppConfig app;
     private final SessionRepository sessions;
+    private final RateWindows rateWindows;
     private final ProductRepository products;
     private final ShowMetrics metrics;
 
@@ -49,6 +52,7 @@ public final class SessionsWiring {
         SessionsConfig config = SessionsConfig.from(app);
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(app);
         this.sessions = new SessionRepository(dynamoDb, config.sessionsTable());
+        this.rateWindows = new RateWindows(dynamoDb, config.sessionsTable());
         this.products = new ProductRepository(dynamoDb, AwsClients.enhanced(dynamoDb), config.catalogTable());
     }
 
@@ -86,8 +90,14 @@ public final class SessionsWiring {
         return new SessionService(sessions, products, video, clock);
     }
 
+    /** Default sign-ups per source address, show and minute (REMINDERS_PER_IP_PER_MINUTE; template RemindersPerIpPerMinute). */
+    public static final int DEFAULT_REMINDERS_PER_IP_PER_MINUTE = 10;
+
+    /** Reminder sign-ups; FINGERPRINT_SECRET keys the per-address limit (never the address itself). */
     public ReminderService reminderService(Clock clock) {
-        return new ReminderService(sessionService(noVideo(), clock), sessions, clock);
+        return new ReminderService(sessionService(noVideo(), clock), sessions, clock,
+                rateWindows, new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
+                app.intOrDefault("REMINDERS_PER_IP_PER_MINUTE", DEFAULT_REMINDERS_PER_IP_PER_MINUTE));
     }
 
     public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {

@@ -99,6 +99,7 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
+        settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
         app = new AppConfig(settings);
         wiring = new SessionsWiring(app, metrics);
         products = wiring.products();
@@ -220,6 +221,13 @@ final class SessionsFixture implements AutoCloseable {
 
     Response remind(String sessionId, String email) {
         return invoke(reminders, withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email))));
+    }
+
+    /** A sign-up from the source address {@code sourceIp}, as API Gateway reports it. */
+    Response remind(String sessionId, String email, String sourceIp) {
+        APIGatewayV2HTTPEvent e = withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email)));
+        e.getRequestContext().getHttp().setSourceIp(sourceIp);
+        return invoke(reminders, e);
     }
 
     Response highlight(String sessionId, String body) {

@@ -14,6 +14,7 @@ package com.liveshop.shared.sessions;
  * pk = SESSION#&lt;id&gt;      sk = STATS#HL#&lt;hid&gt;    one highlight's totals: what was bought while it was on screen
  * pk = STATSEVENT#&lt;key&gt;   sk = STATSEVENT        one counted fact (a hold placed, an order placed / paid), ttl: makes
  *                                               the stream-fed aggregation idempotent; own partitions, never the show's
+ * pk = REMINDLIMIT#&lt;id&gt;#&lt;ip fingerprint&gt;#&lt;minute&gt;  sk = LIMIT  reminder sign-ups from one source per minute (ttl)
  * pk = CHANNEL#&lt;arn&gt;      sk = CHANNEL           channel ARN → sessionId, for IVS events
  * </pre>
  *
@@ -44,6 +45,10 @@ public final class SessionKeys {
 
     public static String channelPk(String channelArn) {
         return "CHANNEL#" + channelArn;
+    }
+
+    public static String reminderLimitPk(String sessionId, String sourceFingerprint, long minute) {
+        return "REMINDLIMIT#" + sessionId + "#" + sourceFingerprint + "#" + minute;
     }
 
     public static String statsEventPk(String factKey) {

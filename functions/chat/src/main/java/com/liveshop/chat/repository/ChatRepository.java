@@ -6,6 +6,7 @@ import static com.liveshop.shared.dynamo.Attrs.s;
 import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.ratelimit.RateWindows;
 import com.liveshop.shared.realtime.ChatMessage;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,10 +34,12 @@ public class ChatRepository {
 
     private final DynamoDbClient client;
     private final String table;
+    private final RateWindows windows;
 
     public ChatRepository(DynamoDbClient client, String table) {
         this.client = client;
         this.table = table;
+        this.windows = new RateWindows(client, table);
     }
 
     public Optional<SessionState> session(String sessionId) {
@@ -110,21 +113,9 @@ public class ChatRepository {
 
     // ------------------------------------------------------------------ rate windows
 
-    /**
-     * Counts one more in the window item {@code pk} if it holds fewer than {@code limit}; false (nothing
-     * written) when the window is full. The item expires with {@code ttlEpochSeconds}.
-     */
+    /** Counts one more in the window item {@code pk} if it holds fewer than {@code limit} (shared {@link RateWindows}). */
     public boolean tryCount(String pk, int limit, long ttlEpochSeconds) {
-        try {
-            client.updateItem(u -> u.tableName(table).key(key(pk, ChatKeys.LIMIT))
-                    .updateExpression("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)")
-                    .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
-                    .expressionAttributeNames(Map.of("#n", "n", "#ttl", "ttl"))
-                    .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(limit), ":ttl", n(ttlEpochSeconds))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+        return windows.tryCount(pk, limit, ttlEpochSeconds);
     }
 
     /**
