@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.secretsmanager.LocalSecretsManager;
 import com.liveshop.shared.json.Json;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -137,43 +131,19 @@ class LocalSecretsManagerTest {
         assertThat(index.get("paymentWebhookSecretArn").asText()).isEqualTo(stack.paymentWebhookSecretArn());
     }
 
-    /** Runs the real AWS CLI with someone's static credentials; returns its stdout (JSON), asserting exit 0. */
+    /** {@code aws secretsmanager <args>}, asserting exit 0. */
     static String aws(String... args) throws Exception {
-        Result result = run(args);
-        assertThat(result.exit()).as(result.output()).isZero();
-        return result.output();
+        return AwsCli.ok(secretsmanager(args));
     }
 
     private static String awsFailing(String... args) throws Exception {
-        Result result = run(args);
-        assertThat(result.exit()).as(result.output()).isNotZero();
-        return result.output();
+        return AwsCli.failing(secretsmanager(args));
     }
 
-    private record Result(int exit, String output) {}
-
-    private static Result run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("aws", "secretsmanager"));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--output", "json"));
-        ProcessBuilder cli = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = cli.environment();
-        env.put("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
-        env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_PAGER", "");
-        Process process;
-        try {
-            process = cli.start();
-        } catch (java.io.IOException e) {
-            Assumptions.abort("The AWS CLI is not installed: " + e.getMessage());
-            throw e;
-        }
-        boolean done = process.waitFor(60, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(done).as("aws " + String.join(" ", args) + " finished").isTrue();
-        return new Result(process.exitValue(), output);
+    private static String[] secretsmanager(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "secretsmanager";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
     }
 }

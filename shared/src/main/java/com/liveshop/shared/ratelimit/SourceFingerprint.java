@@ -8,7 +8,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A caller's source address as a rate-limit key: HMAC-SHA256 under a secret key, 24 hex digits. A bare hash of an IPv4
- * address is reversed by trying all 2^32, so the stored key is useless without the secret.
+ * address is reversed by trying all 2^32, so the stored key is useless without the secret. Chat tickets and reminder
+ * sign-ups both key their per-address windows with it.
  */
 public final class SourceFingerprint {
 
@@ -25,7 +26,7 @@ public final class SourceFingerprint {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            byte[] h = mac.doFinal(("ip:" + (sourceIp == null ? "" : sourceIp)).getBytes(StandardCharsets.UTF_8));
+            byte[] h = mac.doFinal(("fp:" + (sourceIp == null ? "" : sourceIp)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

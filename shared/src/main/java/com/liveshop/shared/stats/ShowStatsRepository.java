@@ -78,28 +78,21 @@ public final class ShowStatsRepository {
         return counted;
     }
 
-    /** As many leading facts as fit one transaction with their markers and the counter items they touch. */
+    /** As many leading facts as fit one transaction with their markers and the counter items they add to. */
     private static List<Fact> nextChunk(List<Fact> pending) {
-        Set<String> counters = new HashSet<>();
-        int n = 0;
-        for (Fact fact : pending) {
-            Set<String> more = new HashSet<>(counters);
-            more.addAll(counterKeys(fact));
-            if (n > 0 && n + 1 + more.size() > MAX_TX_ITEMS) {
-                break;
-            }
-            counters = more;
+        int n = 1;
+        while (n < pending.size() && n + 1 + sum(pending.subList(0, n + 1)).size() <= MAX_TX_ITEMS) {
             n++;
         }
         return pending.subList(0, n);
     }
 
     private int applyChunk(List<Fact> chunk) {
-        List<Fact> todo = new ArrayList<>(chunk);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS && !todo.isEmpty(); attempt++) {
+        List<Fact> pending = new ArrayList<>(chunk);
+        for (int attempt = 0; attempt < MAX_ATTEMPTS && !pending.isEmpty(); attempt++) {
             List<TransactWriteItem> items = new ArrayList<>();
             long ttl = clock.instant().getEpochSecond() + MARKER_TTL_SECONDS;
-            for (Fact fact : todo) {
+            for (Fact fact : pending) {
                 Map<String, AttributeValue> marker = new LinkedHashMap<>(
                         key(SessionKeys.statsEventPk(fact.key()), SessionKeys.STATS_EVENT));
                 marker.put("sessionId", s(fact.sessionId()));
@@ -107,28 +100,28 @@ public final class ShowStatsRepository {
                 items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
                         .conditionExpression("attribute_not_exists(pk)").build()).build());
             }
-            sum(todo).forEach((k, counter) -> items.add(counter.update(table)));
+            sum(pending).forEach((k, counter) -> items.add(counter.update(table)));
             try {
                 client.transactWriteItems(t -> t.transactItems(items));
-                return todo.size();
+                return pending.size();
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 List<Fact> left = new ArrayList<>();
-                for (int i = 0; i < todo.size(); i++) {
+                for (int i = 0; i < pending.size(); i++) {
                     boolean counted = reasons != null && i < reasons.size()
                             && "ConditionalCheckFailed".equals(reasons.get(i).code());
                     if (!counted) {
-                        left.add(todo.get(i));
+                        left.add(pending.get(i));
                     }
                 }
-                if (left.size() == todo.size()) {
+                if (left.size() == pending.size()) {
                     pause(attempt); // a conflict with a concurrent writer (or throttling): same facts again
                 }
-                todo = left;
+                pending = left;
             }
         }
-        if (!todo.isEmpty()) {
-            throw new IllegalStateException("Stats of " + todo.size() + " facts not written after " + MAX_ATTEMPTS
+        if (!pending.isEmpty()) {
+            throw new IllegalStateException("Stats of " + pending.size() + " facts not written after " + MAX_ATTEMPTS
                     + " attempts");
         }
         return 0;
@@ -141,20 +134,6 @@ public final class ShowStatsRepository {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
         }
-    }
-
-    /** The counter items a fact adds to: the show's, each product's and each highlight's. */
-    private static Set<String> counterKeys(Fact fact) {
-        Set<String> keys = new HashSet<>();
-        keys.add(SessionKeys.sessionPk(fact.sessionId()) + "|" + SessionKeys.STATS);
-        for (Line line : fact.lines()) {
-            keys.add(SessionKeys.sessionPk(fact.sessionId()) + "|" + SessionKeys.STATS_SKU_PREFIX + line.sku());
-            if (line.origin() != null && line.origin().hasHighlight()) {
-                keys.add(SessionKeys.sessionPk(fact.sessionId()) + "|" + SessionKeys.STATS_HIGHLIGHT_PREFIX
-                        + line.origin().highlightId());
-            }
-        }
-        return keys;
     }
 
     /** One counter item's additions, summed over the facts of a transaction. */

@@ -3,6 +3,7 @@ package com.liveshop.chat.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.ratelimit.SourceFingerprint;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -31,6 +32,7 @@ public final class ChatTickets {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final byte[] key;
+    private final SourceFingerprint fingerprints;
 
     /** {@code secret}: at least 32 characters (the template generates 48). */
     public ChatTickets(String secret) {
@@ -38,6 +40,7 @@ public final class ChatTickets {
             throw new IllegalStateException("CHAT_TICKET_SECRET must be at least 32 characters");
         }
         this.key = secret.getBytes(StandardCharsets.UTF_8);
+        this.fingerprints = new SourceFingerprint(secret);
     }
 
     public String sign(Ticket t) {
@@ -93,8 +96,7 @@ public final class ChatTickets {
 
     /** A keyed hash of a value we must not store (a source IP): stable per secret, not reversible. */
     public String fingerprint(String value) {
-        byte[] h = mac("fp:" + value);
-        return java.util.HexFormat.of().formatHex(h, 0, 12);
+        return fingerprints.of(value);
     }
 
     private static ApiException invalid(String message) {
