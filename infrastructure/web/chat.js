@@ -1,7 +1,7 @@
 // The chat panel and the show's live frames. Frames arrive on the AppSync Events channel /shows/{sessionId}
-// (chat, messageDeleted, pinned, viewers, status, stock, highlight, chatSettings); the host console also gets
+// (chat, messageDeleted, pinned, viewers, status, stock, highlight, chatSettings, claimed); the host console also gets
 // /hosts/{sessionId} (banned). Chatting is HTTP: a viewer gets a chat ticket (POST /sessions/{id}/chat-tickets,
-// kept per show in sessionStorage) and posts with X-Chat-Ticket; the host posts with its bearer token. A message
+// kept per show in sessionStorage, bound to the viewer's cart for comment-to-buy) and posts with X-Chat-Ticket; the host posts with its bearer token. A message
 // appears when its `chat` frame arrives, the sender's own too. Late joiners load GET /sessions/{id}/messages first.
 // User text only ever goes in through textContent.
 import { api, el } from './api.js';
@@ -13,11 +13,12 @@ const MAX_LINES = 200;
 /**
  * Connects a chat panel. `root` holds .chat-log, .chat-pinned, .chat-form, .chat-status (and, for viewers,
  * .chat-name-input / .chat-as). Either `hostToken` (host console) or a viewer `name`. `pinned`: the session view's
- * pinnedMessage for the first paint. `handlers` gets connected(open), viewers(count), highlight(frame),
- * stock(frame), status(frame), chatSettings(frame), banned(frame, host only), and for hosts `actions(message)`
- * returns extra buttons.
+ * pinnedMessage for the first paint. `cartId()` (viewers): the cart the ticket is bound to (comment-to-buy); a kept
+ * ticket of another cart (a new cart after an order) is replaced by a new one at the next message. `handlers` gets
+ * connected(open), viewers(count), highlight(frame), stock(frame), status(frame), chatSettings(frame),
+ * claimed(frame), banned(frame, host only), and for hosts `actions(message)` returns extra buttons.
  */
-export function connectChat(root, { sessionId, name, hostToken, pinned: firstPinned, handlers = {} }) {
+export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: firstPinned, handlers = {} }) {
   const log = root.querySelector('.chat-log');
   const pinned = root.querySelector('.chat-pinned');
   const status = root.querySelector('.chat-status');
@@ -93,6 +94,7 @@ export function connectChat(root, { sessionId, name, hostToken, pinned: firstPin
       case 'stock': handlers.stock && handlers.stock(frame); break;
       case 'status': handlers.status && handlers.status(frame); break;
       case 'chatSettings': chatMode(frame); handlers.chatSettings && handlers.chatSettings(frame); break;
+      case 'claimed': handlers.claimed && handlers.claimed(frame); break;
       default: break;
     }
   }
@@ -154,9 +156,13 @@ export function connectChat(root, { sessionId, name, hostToken, pinned: firstPin
     if (kept) return kept;
     sessionStorage.removeItem(ticketKey);
     const wanted = (nameInput ? nameInput.value : name || '').trim();
+    const body = { name: wanted };
+    const cart = currentCart();
+    if (cart) body.cartId = cart;
     try {
-      const t = await api('POST', base + '/chat-tickets', { body: { name: wanted } });
-      sessionStorage.setItem(ticketKey, JSON.stringify({ ticketId: t.ticketId, ticket: t.ticket, name: t.name, expiresAt: t.expiresAt }));
+      const t = await api('POST', base + '/chat-tickets', { body });
+      sessionStorage.setItem(ticketKey, JSON.stringify({ ticketId: t.ticketId, ticket: t.ticket, name: t.name, expiresAt: t.expiresAt,
+        cartId: t.cartId || null }));
       if (t.name) localStorage.setItem('liveshop.name', t.name);
       showTicket(storedTicket());
       return storedTicket();
@@ -173,7 +179,14 @@ export function connectChat(root, { sessionId, name, hostToken, pinned: firstPin
     try { t = JSON.parse(sessionStorage.getItem(ticketKey) || 'null'); } catch (e) { /* unreadable: get a new one */ }
     if (!t || typeof t.ticket !== 'string' || !t.ticket) return null;
     if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now() + 5000) return null;
+    // Bound to a cart that is no longer the one being filled (an order was placed): a new ticket for the new cart.
+    const cart = currentCart();
+    if (cart && (t.cartId || null) !== cart) return null;
     return t;
+  }
+
+  function currentCart() {
+    return !hostToken && typeof cartId === 'function' ? cartId() || null : null;
   }
 
   function showTicket(t) {

@@ -204,7 +204,7 @@ function renderShow() {
         'aria-label': 'Deal price for ' + p.title, placeholder: 'optional' });
       row = el('tr', { 'data-sku': p.sku },
         el('th', { scope: 'row', class: 'title' }), el('td', { class: 'price' }), el('td', { class: 'available' }),
-        el('td', { class: 'held', text: '—' }), el('td', { class: 'sold', text: '—' }),
+        el('td', { class: 'held', text: '—' }), el('td', { class: 'sold', text: '—' }), el('td', { class: 'waiting', text: '0' }),
         el('td', { class: 'ordered', text: '0' }), el('td', { class: 'revenue', text: '—' }), el('td', {}, deal),
         el('td', {}, el('button', { class: 'button small feature', type: 'button', text: 'Feature',
           'aria-label': 'Feature ' + p.title, onclick: () => feature(p.sku, deal) })));
@@ -246,10 +246,13 @@ async function renderNumbers() {
   $('#num-revenue').textContent = money(stats.revenueCents, currency);
   $('#num-peak').textContent = String(stats.peakViewers);
   const bySku = new Map(stats.perProduct.map(p => [p.sku, p]));
+  // Carts waiting in each lineup product's waitlist (GET /sessions/{id}/stats waitlist [{sku, waiting}]).
+  const waiting = new Map((stats.waitlist || []).map(w => [w.sku, w.waiting]));
   for (const row of document.querySelectorAll('#lineup-rows tr')) {
     const p = bySku.get(row.dataset.sku) || { orders: 0, revenueCents: 0 };
     row.querySelector('.ordered').textContent = String(p.orders);
     row.querySelector('.revenue').textContent = money(p.revenueCents, currency);
+    row.querySelector('.waiting').textContent = String(waiting.get(row.dataset.sku) || 0);
   }
   const titles = new Map(state.session.lineup.map(p => [p.sku, p.title]));
   $('#highlight-rows').replaceChildren(...stats.perHighlight.map(h => el('tr', { 'data-highlight-id': h.highlightId },
@@ -268,7 +271,7 @@ function connectModeration() {
     onclick: async () => {
       try { await fn(); $('#moderation-message').textContent = label + ' done'; } catch (e) { $('#moderation-message').textContent = e.message; }
     } });
-  if (state.session.chatSettings) showChatSettings(state.session.chatSettings);
+  showChatSettings({ buyKeyword: state.session.buyKeyword, ...(state.session.chatSettings || {}) });
   state.chat = connectChat($('#moderation'), {
     sessionId, hostToken: state.token, pinned: state.session.pinnedMessage,
     handlers: {
@@ -285,15 +288,22 @@ function connectModeration() {
   });
 }
 
+/** The form shows the settings in force; "Now: …" says them (a show never set keeps the defaults: slow mode off, SOLD). */
 function showChatSettings(s) {
   if (s.messagesPerSecond != null) $('#messages-per-second').value = String(s.messagesPerSecond);
   if (s.slowModeSeconds != null) $('#slow-mode').value = String(s.slowModeSeconds);
-  $('#chat-settings-now').textContent = 'Now: ' + (s.slowModeSeconds > 0 ? 'slow mode ' + s.slowModeSeconds + ' s' : 'slow mode off')
-    + ', ' + s.messagesPerSecond + ' messages per second';
+  if (s.buyKeyword) $('#buy-keyword').value = s.buyKeyword;
+  const parts = [s.slowModeSeconds > 0 ? 'slow mode ' + s.slowModeSeconds + ' s' : 'slow mode off'];
+  if (s.messagesPerSecond != null) parts.push(s.messagesPerSecond + ' messages per second');
+  if (s.buyKeyword) parts.push('buy keyword ' + s.buyKeyword);
+  $('#chat-settings-now').textContent = 'Now: ' + parts.join(', ');
 }
 
+/** PUT …/chat-settings takes any subset: the numbers always, the keyword when one is typed. A 400 shows its message. */
 async function saveChatSettings() {
   const body = { messagesPerSecond: Number($('#messages-per-second').value), slowModeSeconds: Number($('#slow-mode').value) };
+  const keyword = $('#buy-keyword').value.trim();
+  if (keyword) body.buyKeyword = keyword;
   try {
     const saved = await authorized('PUT', '/sessions/' + encodeURIComponent(state.session.sessionId) + '/chat-settings', body);
     showChatSettings(saved);

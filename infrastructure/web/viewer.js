@@ -1,9 +1,11 @@
 // The viewer page: before the show (countdown, lineup, reminder, calendar), live (player → featured product
-// card, product rail, chat, cart drawer, checkout) and after it (replay with chapters).
+// card, product rail, chat with comment-to-buy, waitlist, cart drawer with its own /carts/{cartId} channel,
+// checkout) and after it (replay with chapters).
 import { api, isLocal, money, duration, el, $, baseFor } from './api.js';
 import { sessionIdFromLocation } from './viewer-links.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
+import { subscribe } from './events.js';
 
 const CART_KEY = 'liveshop.cartId';
 const ORDER_KEY = 'liveshop.order';
@@ -15,6 +17,12 @@ const state = {
   // cartId: the cart being filled (a new one after each placed order). orderId + orderToken: the order shown
   // (the token is the secret GET /orders/{id} asks for); order: its last view from the API.
   cartId: storedCartId(), cart: null, orderId: null, orderToken: null, order: null, orderPoll: null, attempt: null,
+  // available: the featured product's stock figure last shown. waitlist: sku → {position}, this cart's places in line.
+  available: null, waitlist: new Map(),
+  // The show's comment-to-buy keyword (GET /sessions/{id}, then chatSettings frames, which win over older reads).
+  buyKeyword: null, keywordPushed: false,
+  // The /carts/{cartId} subscription (held, holdRefused, waitlistHeld) and the cart it is for.
+  cartChannel: null, cartChannelFor: null, claimedTimer: null,
 };
 
 /** The cart id kept in localStorage: a random version-4 UUID (what the API accepts); a new one if none or malformed. */
@@ -40,8 +48,10 @@ async function init() {
     return fail(e.code === 'SESSION_NOT_FOUND' ? 'This show does not exist.' : 'The show could not be loaded: ' + e.message);
   }
   wireCart();
+  wireWaitlist();
   render();
   chat();
+  subscribeCart();
   setInterval(tick, 1000);
   scheduleSessionRefresh();
   refreshCart();
@@ -95,7 +105,9 @@ function render() {
   const badge = $('#status');
   badge.textContent = s.status === 'LIVE' ? 'LIVE' : s.status === 'ENDED' ? 'Ended' : 'Upcoming';
   badge.dataset.status = s.status;
+  if (!state.keywordPushed) state.buyKeyword = s.buyKeyword || (s.chatSettings && s.chatSettings.buyKeyword) || 'SOLD';
   renderRail(s.lineup);
+  renderBuyHint();
   if (s.status !== state.phase) {
     const previous = state.phase;
     state.phase = s.status;
@@ -155,7 +167,10 @@ function feature(h) {
   $('#featured-list-price').textContent = deal ? money(h.priceCents, currency) : '';
   $('#featured-deal').hidden = !deal;
   $('#featured-message').textContent = '';
-  if (lineItem.available != null) setStock(lineItem.available);
+  state.available = null;
+  if (lineItem.available != null) setStock(lineItem.available); else renderWaitlist();
+  $('#claimed').hidden = true;
+  renderBuyHint();
   tick();
   for (const li of document.querySelectorAll('#rail li')) li.classList.toggle('current', li.dataset.sku === h.sku);
   const current = document.querySelector(`#rail li[data-sku="${CSS.escape(h.sku)}"]`);
@@ -172,6 +187,7 @@ function unfeature() {
   state.featured = null;
   clearInterval(state.stockTimer);
   $('#featured').hidden = true;
+  renderBuyHint();
 }
 
 async function refreshStock() {
@@ -184,9 +200,168 @@ async function refreshStock() {
 }
 
 function setStock(available) {
+  state.available = available;
   $('#featured-stock').textContent = String(available);
   $('#featured-add').disabled = available <= 0;
   $('#featured-add').textContent = available <= 0 ? 'Sold out' : 'Add to cart';
+  // The rail's card of the same product follows the pushed figure (the session poll redraws the rail later).
+  const card = state.featured && document.querySelector(`#rail li[data-sku="${CSS.escape(state.featured.sku)}"]`);
+  if (card) {
+    const stock = card.querySelector('.rail-stock');
+    if (stock) stock.textContent = available > 0 ? available + ' left' : 'Sold out';
+    const add = card.querySelector('button');
+    if (add) add.disabled = available <= 0;
+  }
+  renderWaitlist();
+}
+
+/** The product's title from the lineup (or the card on screen), else its sku. */
+function titleOf(sku) {
+  const p = ((state.session && state.session.lineup) || []).find(x => x.sku === sku);
+  if (p && p.title) return p.title;
+  if (state.featured && state.featured.sku === sku && state.featured.title) return state.featured.title;
+  return sku || '';
+}
+
+// ---- waitlist: "Join the waitlist" on a sold-out product on screen ----
+
+function wireWaitlist() {
+  $('#waitlist-join').addEventListener('click', joinWaitlist);
+  $('#waitlist-leave').addEventListener('click', leaveWaitlist);
+}
+
+/** Sold out and not in line: "Join the waitlist"; in line: "You're #n in line" with "Leave". */
+function renderWaitlist() {
+  const h = state.featured;
+  const entry = h ? state.waitlist.get(h.sku) : null;
+  const soldOut = state.available != null && state.available <= 0;
+  $('#waitlist').hidden = !h || !(soldOut || entry);
+  $('#waitlist-join').hidden = !!entry;
+  $('#waitlist-status').hidden = !entry;
+  $('#waitlist-position').textContent = entry ? "You're #" + entry.position + ' in line' : '';
+}
+
+async function joinWaitlist() {
+  const h = state.featured;
+  if (!h) return;
+  const sku = h.sku;
+  const message = $('#featured-message');
+  message.textContent = '';
+  $('#waitlist-join').disabled = true;
+  try {
+    const entry = await api('POST', '/products/' + encodeURIComponent(sku) + '/waitlist', { body: { cartId: state.cartId, quantity: 1 } });
+    state.waitlist.set(sku, { position: entry.position, cartId: state.cartId });
+  } catch (e) {
+    if (e.code === 'NOT_SOLD_OUT') {
+      // Units came back meanwhile: no line to join, the product can go in the cart.
+      message.textContent = "Good news: it's back — add it to your cart.";
+      if (state.featured === h) setStock(Math.max(1, state.available || 0));
+      refreshStock();
+    } else {
+      message.textContent = e.message;
+    }
+  } finally {
+    $('#waitlist-join').disabled = false;
+  }
+  renderWaitlist();
+}
+
+async function leaveWaitlist() {
+  const h = state.featured;
+  if (!h) return;
+  const sku = h.sku;
+  const entry = state.waitlist.get(sku);
+  try {
+    await api('DELETE', '/products/' + encodeURIComponent(sku) + '/waitlist/' + ((entry && entry.cartId) || state.cartId));
+  } catch (e) {
+    $('#featured-message').textContent = e.message;
+    return;
+  }
+  state.waitlist.delete(sku);
+  renderWaitlist();
+}
+
+/** A placed order ends its cart: its places in line are left, so returned units go to a cart still being filled. */
+function leaveAllWaitlists(cartId) {
+  for (const [sku, entry] of [...state.waitlist]) {
+    if (entry.cartId !== cartId) continue;
+    state.waitlist.delete(sku);
+    api('DELETE', '/products/' + encodeURIComponent(sku) + '/waitlist/' + cartId).catch(() => {});
+  }
+  renderWaitlist();
+}
+
+// ---- comment-to-buy and the cart's own channel ----
+
+/** "Type SOLD to grab it" under the chat while a product is on screen. */
+function renderBuyHint() {
+  const hint = $('#chat-buy-hint');
+  const show = !!state.featured && state.phase === 'LIVE' && !!state.buyKeyword;
+  hint.hidden = !show;
+  hint.textContent = show ? 'Type ' + state.buyKeyword + ' to grab it' : '';
+}
+
+/** Subscribes to /carts/{cartId} (API key, like /shows) for this cart; a new cart gets a new subscription. */
+function subscribeCart() {
+  const cartId = state.cartId;
+  if (state.cartChannelFor === cartId) return;
+  if (state.cartChannel) state.cartChannel.then(c => c.close());
+  state.cartChannelFor = cartId;
+  state.cartChannel = subscribe('/carts/' + cartId, {
+    onFrame: frame => { if (state.cartId === cartId) cartFrame(frame); },
+  });
+}
+
+function cartFrame(frame) {
+  if (!frame || typeof frame !== 'object') return;
+  if (frame.type === 'held') {
+    toast('Added to your cart: ' + titleOf(frame.sku) + ' ×' + frame.quantity, 'good');
+    afterHold();
+  } else if (frame.type === 'holdRefused') {
+    toast(refusedText(frame.code, frame.sku), 'bad');
+  } else if (frame.type === 'waitlistHeld') {
+    state.waitlist.delete(frame.sku);
+    renderWaitlist();
+    toast('Good news: ' + titleOf(frame.sku) + ' is back and held for you', 'good');
+    afterHold();
+  }
+}
+
+function afterHold() {
+  refreshCart();
+  refreshStock();
+}
+
+function refusedText(code, sku) {
+  const title = sku ? titleOf(sku) : '';
+  switch (code) {
+    case 'SOLD_OUT': return 'Sold out' + (title ? ': ' + title : '');
+    case 'QUANTITY_LIMIT': return 'You already hold the most you can buy of ' + (title || 'this one');
+    case 'NOTHING_FEATURED': return 'Nothing on screen right now';
+    case 'CART_FULL': return 'Your cart is full — check out first';
+    case 'CURRENCY_MISMATCH': return 'Your cart is in another currency — check out first';
+    case 'PRODUCT_NOT_FOUND': return 'That product is no longer sold';
+    case 'TRY_AGAIN': return 'Too many buyers at once — type it again';
+    default: return 'Could not add it to your cart' + (code ? ' (' + code + ')' : '');
+  }
+}
+
+/** A short message over the page (text only), gone after a few seconds; at most three at once. */
+function toast(text, kind) {
+  const box = $('#toasts');
+  const t = el('div', { class: 'toast toast-' + kind, text });
+  box.append(t);
+  while (box.children.length > 3) box.firstElementChild.remove();
+  setTimeout(() => t.remove(), 8000);
+}
+
+function claimed(frame) {
+  if (!state.featured || (frame.sku && frame.sku !== state.featured.sku) || !frame.name) return;
+  const line = $('#claimed');
+  line.textContent = frame.name + ' just claimed it';
+  line.hidden = false;
+  clearTimeout(state.claimedTimer);
+  state.claimedTimer = setTimeout(() => { line.hidden = true; }, 6000);
 }
 
 function tick() {
@@ -236,11 +411,21 @@ function wireReminder() {
   $('#reminder-form').addEventListener('submit', async e => {
     e.preventDefault();
     const out = $('#reminder-result');
+    const email = $('#reminder-email').value.trim();
+    out.textContent = '';
+    out.dataset.code = '';
     try {
-      const r = await api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/reminders', { body: { email: $('#reminder-email').value } });
-      out.textContent = r.created ? 'We will e-mail ' + r.email + ' when the show starts.' : r.email + ' is already on the list.';
+      // 202 PENDING_CONFIRMATION whether the address is new or known: the e-mail's link confirms it.
+      await api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/reminders', { body: { email } });
+      out.textContent = 'Check your inbox to confirm: we sent a link to ' + email + '.';
+      out.dataset.code = 'PENDING_CONFIRMATION';
     } catch (err) {
-      out.textContent = err.message;
+      out.dataset.code = err.code || '';
+      out.textContent = err.code === 'RATE_LIMITED'
+        ? 'Too many sign-ups from your network — try again' + (err.retryAfter ? ' in ' + err.retryAfter + ' s.' : ' in a minute.')
+        : err.code === 'SESSION_ENDED' ? 'This show has ended.'
+        : err.code === 'SESSION_NOT_FOUND' ? 'This show does not exist.'
+        : err.message;
     }
   });
 }
@@ -275,8 +460,13 @@ function chat() {
   if (!name) { name = 'Viewer-' + state.cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
   showViewers(state.session.viewerCount);
   connectChat($('#chat'), {
-    sessionId, name, pinned: state.session.pinnedMessage,
+    // The ticket is bound to the cart being filled: "SOLD" in the chat holds the product on screen in it.
+    sessionId, name, pinned: state.session.pinnedMessage, cartId: () => state.cartId,
     handlers: {
+      chatSettings: frame => {
+        if (frame.buyKeyword) { state.buyKeyword = frame.buyKeyword; state.keywordPushed = true; renderBuyHint(); }
+      },
+      claimed,
       connected: open => { state.pushed = open; },
       // IVS's own viewer count (~every 15 s while live), published once to /shows/{id}.
       viewers: count => showViewers(count),
@@ -316,6 +506,9 @@ function wireCart() {
     if (e.key === CART_KEY && e.newValue && e.newValue !== state.cartId && UUID_V4.test(e.newValue)) {
       state.cartId = e.newValue;
       state.attempt = null;
+      state.waitlist.clear();
+      renderWaitlist();
+      subscribeCart();
       refreshCart();
     }
   });
@@ -416,8 +609,10 @@ async function checkout() {
   state.attempt = null;
   rememberOrder(order.orderId, order.orderToken);
   showOrder(order);
-  // The placed cart is done: what the viewer adds next goes into a new one.
+  // The placed cart is done: what the viewer adds next goes into a new one (its own channel, its own chat ticket).
+  leaveAllWaitlists(cartId);
   state.cartId = newCartId();
+  subscribeCart();
   renderCart({ items: [], expiredItems: [], totalCents: 0 });
   await refreshCart();
 }

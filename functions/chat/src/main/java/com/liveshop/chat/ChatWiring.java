@@ -3,6 +3,9 @@ package com.liveshop.chat;
 import com.liveshop.chat.repository.ChatRepository;
 import com.liveshop.chat.service.ChatService;
 import com.liveshop.chat.service.ChatTickets;
+import com.liveshop.chat.service.CommentToBuy;
+import com.liveshop.checkout.CheckoutWiring;
+import com.liveshop.checkout.service.CartService;
 import com.liveshop.chat.service.ModerationService;
 import com.liveshop.chat.service.StockSignal;
 import com.liveshop.shared.auth.HostTokenVerifier;
@@ -25,6 +28,7 @@ public final class ChatWiring {
     private final ChannelPublisher given;
     private final ShowMetrics metrics;
     private volatile ChannelPublisher built;
+    private CartService carts;
 
     public ChatWiring(AppConfig app) {
         this(app, null);
@@ -54,7 +58,24 @@ public final class ChatWiring {
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
-        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock, metrics);
+        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock,
+                metrics, commentToBuy(clock));
+    }
+
+    /**
+     * Comment-to-buy places holds with checkout's own cart rules (CartService, on CATALOG_TABLE and RESERVATIONS_TABLE,
+     * HOLD_SECONDS and MAX_QUANTITY_PER_SKU as the cart route has them), built on the first buy: ChatFunction (tickets,
+     * recent messages) never buys and has none of that configuration.
+     */
+    private CommentToBuy commentToBuy(Clock clock) {
+        return new CommentToBuy(() -> cartService(clock), chat, lazyPublisher(), clock);
+    }
+
+    private synchronized CartService cartService(Clock clock) {
+        if (carts == null) {
+            carts = new CheckoutWiring(app, metrics).cartService(clock);
+        }
+        return carts;
     }
 
     /** The Catalog table's products and stock (CATALOG_TABLE), for stock totals over a sku's buckets. */
@@ -67,7 +88,7 @@ public final class ChatWiring {
     }
 
     public ModerationService moderationService(Clock clock) {
-        return new ModerationService(chat, publisher(), clock);
+        return new ModerationService(chat, publisher(), clock, config.defaultMessagesPerSecond());
     }
 
     public ChatRepository chat() {

@@ -3,9 +3,8 @@ package com.liveshop.chat;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.liveshop.chat.service.StockSignal;
-import com.liveshop.shared.catalog.CatalogKeys;
+import com.liveshop.shared.catalog.StockBucketChanges;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
@@ -22,8 +21,6 @@ import java.util.Map;
  * that to about one a second), go to {@link StockSignal}, which tells the live sessions that feature them.
  */
 public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
-
-    private static final String PRODUCT_PREFIX = CatalogKeys.productPk("");
 
     private final StockSignal signal;
     private final ProductRepository products;
@@ -64,23 +61,7 @@ public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
     /** Skus with a changed stock bucket in the batch, in order of first change. */
     static Set<String> changedSkus(DynamodbEvent event) {
         Set<String> skus = new LinkedHashSet<>();
-        if (event == null || event.getRecords() == null) {
-            return skus;
-        }
-        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-            if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
-                continue;
-            }
-            Map<String, AttributeValue> image = record.getDynamodb().getNewImage();
-            String pk = text(image.get(CatalogKeys.PK));
-            if (pk != null && pk.startsWith(PRODUCT_PREFIX) && CatalogKeys.bucketOf(text(image.get(CatalogKeys.SK))) >= 0) {
-                skus.add(pk.substring(PRODUCT_PREFIX.length()));
-            }
-        }
+        StockBucketChanges.of(event).forEach(c -> skus.add(c.sku()));
         return skus;
-    }
-
-    private static String text(AttributeValue value) {
-        return value == null ? null : value.getS();
     }
 }

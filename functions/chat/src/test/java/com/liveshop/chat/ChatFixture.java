@@ -34,6 +34,7 @@ final class ChatFixture implements AutoCloseable {
 
     static final String SESSIONS = "SessionsTable";
     static final String CATALOG = "CatalogTable";
+    static final String RESERVATIONS = "ReservationsTable";
     static final String SECRET = "test-chat-ticket-secret-0123456789abcdef";
 
     /** Our own publisher interface, recording every frame by channel. */
@@ -106,6 +107,9 @@ final class ChatFixture implements AutoCloseable {
         Map<String, String> settings = new HashMap<>(local.clientSettings());
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("CATALOG_TABLE", CATALOG);
+        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        settings.put("HOLD_SECONDS", "600");
+        settings.put("MAX_QUANTITY_PER_SKU", "5");
         settings.put("CHAT_TICKET_SECRET", SECRET);
         settings.put("BRAND_NAME", "Cyber Deals");
         settings.putAll(extraSettings);
@@ -137,6 +141,27 @@ final class ChatFixture implements AutoCloseable {
                 "sk", AttributeValue.fromS("META"), "sessionId", AttributeValue.fromS(id), "status", AttributeValue.fromS(status),
                 "title", AttributeValue.fromS("Show"))));
         return id;
+    }
+
+    /** A product of the catalog with its stock, as the catalog admin route creates it. */
+    void product(String sku, long priceCents, long stock) {
+        com.liveshop.shared.catalog.Product p = com.liveshop.shared.catalog.Product.of(sku);
+        p.setTitle("Product " + sku);
+        p.setPriceCents(priceCents);
+        p.setCurrency("USD");
+        p.setCreatedAt(clock.instant().toString());
+        p.setUpdatedAt(clock.instant().toString());
+        wiring.products().createOrUpdate(p, stock);
+    }
+
+    /** The session LIVE and featuring {@code sku} now, as the sessions module's highlight writes it. */
+    void feature(String sessionId, String sku) {
+        String highlight = Json.write(Map.of("highlightId", UUID.randomUUID().toString(), "sku", sku, "title", "Product " + sku,
+                "priceCents", 1000, "currency", "USD", "offsetMs", 1000, "at", clock.instant().toString()));
+        client.updateItem(u -> u.tableName(SESSIONS).key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId),
+                        "sk", AttributeValue.fromS("META"))).updateExpression("SET #s = :live, currentHighlight = :h")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":live", AttributeValue.fromS("LIVE"), ":h", AttributeValue.fromS(highlight))));
     }
 
     void endSession(String sessionId) {
@@ -199,8 +224,17 @@ final class ChatFixture implements AutoCloseable {
 
     /** A ticket for {@code name} from a fresh address (so tests do not share the per-IP limit). */
     JsonNode ticketFor(String sessionId, String name) {
+        return ticketFor(sessionId, Map.of("name", name));
+    }
+
+    /** A ticket bound to the cart {@code cartId} (comment-to-buy). */
+    JsonNode cartTicketFor(String sessionId, String name, String cartId) {
+        return ticketFor(sessionId, Map.of("name", name, "cartId", cartId));
+    }
+
+    private JsonNode ticketFor(String sessionId, Map<String, String> body) {
         int n = ADDRESSES.incrementAndGet();
-        Http r = ticket(sessionId, Json.write(Map.of("name", name)), "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
+        Http r = ticket(sessionId, Json.write(body), "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255));
         if (r.status() != 201) {
             throw new AssertionError("ticket refused: " + r.status() + " " + r.body());
         }

@@ -116,9 +116,10 @@ class ModerationHandlerTest {
         assertThat(set.status()).isEqualTo(200);
         assertThat(set.body().path("slowModeSeconds").asInt()).isEqualTo(30);
         assertThat(f.publisher.show(session, "chatSettings")).singleElement()
-                .satisfies(j -> assertThat(j.path("messagesPerSecond").asInt()).isEqualTo(5));
+                .satisfies(j -> assertThat(j.path("messagesPerSecond").asInt()).isEqualTo(5))
+                .satisfies(j -> assertThat(j.path("buyKeyword").asText()).isEqualTo("SOLD"));
         for (String bad : new String[] {"{\"messagesPerSecond\":0,\"slowModeSeconds\":0}", "{\"messagesPerSecond\":101,\"slowModeSeconds\":0}",
-                "{\"messagesPerSecond\":5,\"slowModeSeconds\":301}", "{\"messagesPerSecond\":5}", "{\"messagesPerSecond\":\"5\",\"slowModeSeconds\":1}",
+                "{\"messagesPerSecond\":5,\"slowModeSeconds\":301}", "{}", "{\"messagesPerSecond\":\"5\",\"slowModeSeconds\":1}",
                 "{\"messagesPerSecond\":5.5,\"slowModeSeconds\":1}", "[]"}) {
             assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, bad, true).status()).as(bad).isEqualTo(400);
         }

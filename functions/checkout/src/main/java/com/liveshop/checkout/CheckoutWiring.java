@@ -5,7 +5,11 @@ import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.checkout.repository.SessionShowLookup;
 import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
+import com.liveshop.checkout.repository.WaitlistRepository;
 import com.liveshop.checkout.service.CartService;
+import com.liveshop.checkout.service.WaitlistService;
+import com.liveshop.shared.realtime.AppSyncEventsPublisher;
+import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.checkout.service.HoldExpiryService;
 import com.liveshop.checkout.service.OrderService;
 import com.liveshop.checkout.service.PaymentService;
@@ -93,6 +97,34 @@ public final class CheckoutWiring {
                 .build();
         return new SecretsManagerWebhookSecrets(SecretsManagerWebhookSecrets.reader(client, secretId),
                 Duration.ofSeconds(config.webhookSecretTtlSeconds()), clock);
+    }
+
+    /** Default lifetime of a waitlist entry (WAITLIST_HOURS; template WaitlistHours). */
+    public static final int DEFAULT_WAITLIST_HOURS = 24;
+
+    /**
+     * The waitlist (RESERVATIONS_TABLE) with the cart rules for its holds; waitlistHeld frames to the carts' channels
+     * through EVENTS_HTTP_ENDPOINT, built on the first hand-out (the join / leave routes never publish).
+     */
+    public WaitlistService waitlistService(Clock clock) {
+        java.util.function.Supplier<ChannelPublisher> lazy = new java.util.function.Supplier<>() {
+            private ChannelPublisher built;
+
+            @Override
+            public synchronized ChannelPublisher get() {
+                if (built == null) {
+                    built = AppSyncEventsPublisher.fromConfig(app, metrics);
+                }
+                return built;
+            }
+        };
+        return waitlistService(clock, (channel, frames) -> lazy.get().publish(channel, frames));
+    }
+
+    public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
+        return new WaitlistService(new WaitlistRepository(dynamoDb, config.reservationsTable()), products(), cartService(clock),
+                publisher, clock, Duration.ofHours(app.intOrDefault("WAITLIST_HOURS", DEFAULT_WAITLIST_HOURS)),
+                config.maxQuantityPerSku());
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {

@@ -4,7 +4,16 @@ import com.liveshop.sessions.ivs.IvsLiveVideo;
 import com.liveshop.sessions.ivs.LiveVideo;
 import com.liveshop.sessions.repository.SessionRepository;
 import com.liveshop.sessions.service.HighlightService;
+import com.liveshop.sessions.service.IntervalPacer;
+import com.liveshop.sessions.service.ReminderDispatchService;
+import com.liveshop.sessions.service.ReminderEmailContent;
+import com.liveshop.sessions.service.ReminderEmails;
+import com.liveshop.sessions.service.ReminderLinks;
+import com.liveshop.sessions.service.ReminderQueue;
+import com.liveshop.sessions.service.ReminderSendService;
 import com.liveshop.sessions.service.ReminderService;
+import com.liveshop.sessions.ses.SesReminderEmails;
+import com.liveshop.sessions.sqs.SqsReminderQueue;
 import com.liveshop.sessions.service.SessionService;
 import com.liveshop.sessions.service.StreamLifecycleService;
 import com.liveshop.sessions.service.ViewerCountService;
@@ -13,6 +22,7 @@ import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.waitlist.WaitlistCounts;
 import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
@@ -22,6 +32,8 @@ import java.time.Clock;
 import java.util.OptionalLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ivs.IvsClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the sessions services from configuration, once per handler instance (execution environment). The
@@ -83,7 +95,8 @@ public final class SessionsWiring {
 
     /** The admin function's service: SessionEnded goes to {@code events} when the host ends a session. */
     public SessionService sessionService(LiveVideo video, Clock clock, EventPublisher events) {
-        return new SessionService(sessions, products, video, clock, events);
+        return new SessionService(sessions, products, video, clock, events,
+                app.optional("RESERVATIONS_TABLE").map(t -> new WaitlistCounts(AwsClients.dynamoDb(app), t)).orElse(null));
     }
 
     public SessionService sessionService(LiveVideo video, Clock clock) {
@@ -93,11 +106,52 @@ public final class SessionsWiring {
     /** Default sign-ups per source address, show and minute (REMINDERS_PER_IP_PER_MINUTE; template RemindersPerIpPerMinute). */
     public static final int DEFAULT_REMINDERS_PER_IP_PER_MINUTE = 10;
 
-    /** Reminder sign-ups; FINGERPRINT_SECRET keys the per-address limit (never the address itself). */
+    /**
+     * Reminder sign-ups and their links; FINGERPRINT_SECRET keys the per-address limit (never the address itself),
+     * REMINDER_LINK_SECRET the reminder ids and link signatures; confirmations go to REMINDER_QUEUE_URL.
+     */
     public ReminderService reminderService(Clock clock) {
+        return reminderService(clock, reminderQueue());
+    }
+
+    public ReminderService reminderService(Clock clock, ReminderQueue queue) {
         return new ReminderService(sessionService(noVideo(), clock), sessions, clock,
                 rateWindows, new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
-                app.intOrDefault("REMINDERS_PER_IP_PER_MINUTE", DEFAULT_REMINDERS_PER_IP_PER_MINUTE));
+                app.intOrDefault("REMINDERS_PER_IP_PER_MINUTE", DEFAULT_REMINDERS_PER_IP_PER_MINUTE),
+                reminderLinks(), queue);
+    }
+
+    public ReminderDispatchService reminderDispatchService(ReminderQueue queue) {
+        return new ReminderDispatchService(sessions, queue);
+    }
+
+    /**
+     * The paced sender: SES_SEND_RATE_PER_SECOND (the account's rate, template SesSendRatePerSecond) shared by the
+     * SENDER_CONCURRENCY senders Lambda may run at once (the SQS event source's MaximumConcurrency).
+     */
+    public ReminderSendService reminderSendService(ReminderEmails emails, Clock clock) {
+        double rate = Double.parseDouble(app.required("SES_SEND_RATE_PER_SECOND"))
+                / app.intOrDefault("SENDER_CONCURRENCY", 1);
+        return new ReminderSendService(sessions, emails, reminderLinks(), reminderContent(), IntervalPacer.perSecond(rate), clock);
+    }
+
+    public ReminderQueue reminderQueue() {
+        SqsClient sqs = AwsClients.configure(SqsClient.builder(), app, "SQS").httpClient(AwsClients.httpClient()).build();
+        return new SqsReminderQueue(sqs, app.required("REMINDER_QUEUE_URL"));
+    }
+
+    /** SES v2 (AWS_ENDPOINT_URL_SESV2 locally) from SENDER_EMAIL. */
+    public ReminderEmails reminderEmails() {
+        SesV2Client ses = AwsClients.configure(SesV2Client.builder(), app, "SESV2").httpClient(AwsClients.httpClient()).build();
+        return new SesReminderEmails(ses, app.required("SENDER_EMAIL"));
+    }
+
+    private ReminderLinks reminderLinks() {
+        return new ReminderLinks(app.required("REMINDER_LINK_SECRET"));
+    }
+
+    private ReminderEmailContent reminderContent() {
+        return new ReminderEmailContent(app.required("PUBLIC_BASE_URL"));
     }
 
     public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {

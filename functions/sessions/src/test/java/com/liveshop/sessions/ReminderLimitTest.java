@@ -38,7 +38,7 @@ class ReminderLimitTest {
         String show = f.scheduled("cds-wool-scarf");
         String other = f.scheduled("cds-wool-scarf");
         for (int i = 0; i < 10; i++) {
-            assertThat(f.remind(show, "fan" + i + "@example.com", "203.0.113.7").status()).isEqualTo(201);
+            assertThat(f.remind(show, "fan" + i + "@example.com", "203.0.113.7").status()).isEqualTo(202);
         }
         var before = f.snapshot();
         Response refused = f.remind(show, "fan10@example.com", "203.0.113.7");
@@ -48,10 +48,10 @@ class ReminderLimitTest {
         assertThat(f.snapshot()).isEqualTo(before);
         assertThat(f.snapshot().toString()).as("the address is never stored").doesNotContain("203.0.113.7");
 
-        assertThat(f.remind(show, "fan10@example.com", "198.51.100.9").status()).as("another address").isEqualTo(201);
-        assertThat(f.remind(other, "fan10@example.com", "203.0.113.7").status()).as("another show").isEqualTo(201);
+        assertThat(f.remind(show, "fan10@example.com", "198.51.100.9").status()).as("another address").isEqualTo(202);
+        assertThat(f.remind(other, "fan10@example.com", "203.0.113.7").status()).as("another show").isEqualTo(202);
         f.clock.advance(Duration.ofMinutes(1));
-        assertThat(f.remind(show, "fan11@example.com", "203.0.113.7").status()).as("the next minute").isEqualTo(201);
+        assertThat(f.remind(show, "fan11@example.com", "203.0.113.7").status()).as("the next minute").isEqualTo(202);
     }
 
     @Test
@@ -60,7 +60,7 @@ class ReminderLimitTest {
         for (int i = 0; i < 15; i++) {
             assertThat(f.remind(show, "not an email", "192.0.2.1").status()).isEqualTo(400);
         }
-        assertThat(f.remind(show, "real@example.com", "192.0.2.1").status()).isEqualTo(201);
+        assertThat(f.remind(show, "real@example.com", "192.0.2.1").status()).isEqualTo(202);
     }
 
     @Test
@@ -82,7 +82,7 @@ class ReminderLimitTest {
             statuses.add(r.get());
         }
         pool.shutdown();
-        assertThat(statuses).filteredOn(s -> s == 201).hasSize(10);
+        assertThat(statuses).filteredOn(s -> s == 202).hasSize(10);
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(10);
     }
 }

@@ -59,6 +59,16 @@ class SessionsApiTest {
         assertThat(fresh.body().get("revenueCents").asLong()).isZero();
         assertThat(fresh.body().get("perProduct")).isEmpty();
         assertThat(fresh.body().get("perHighlight")).isEmpty();
+        assertThat(fresh.body().at("/waitlist/0/sku").asText()).isEqualTo("cds-wool-scarf");
+        assertThat(fresh.body().at("/waitlist/0/waiting").asLong()).isZero();
+        // Two carts in the product's line (as checkout's waitlist writes them) and one whose entry lapsed.
+        var line = new com.liveshop.checkout.repository.WaitlistRepository(f.client, SessionsFixture.RESERVATIONS);
+        long nowMs = f.clock.instant().toEpochMilli();
+        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 1, nowMs, nowMs / 1000 + 3600);
+        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 2, nowMs + 1, nowMs / 1000 + 3600);
+        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 1, nowMs + 2, nowMs / 1000 - 1);
+        assertThat(f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), id))
+                .body().at("/waitlist/0/waiting").asLong()).isEqualTo(2);
 
         // What the checkout's stats function counts shows up here.
         var origin = new com.liveshop.shared.stats.ShowOrigin(id, "hl-1", "cds-wool-scarf", 42_000L);
@@ -105,6 +115,13 @@ class SessionsApiTest {
         assertThat(r.body().at("/lineup/0/available").asLong()).isEqualTo(10);
         assertThat(r.body().has("currentHighlight")).isFalse();
         assertThat(r.body().has("replay")).isFalse();
+        assertThat(r.body().get("buyKeyword").asText()).as("comment-to-buy's default keyword").isEqualTo("SOLD");
+        f.client.updateItem(u -> u.tableName(SessionsFixture.SESSIONS)
+                .key(java.util.Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + id),
+                        "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META")))
+                .updateExpression("SET chatBuyKeyword = :k")
+                .expressionAttributeValues(java.util.Map.of(":k", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("MINE"))));
+        assertThat(f.get(id).body().get("buyKeyword").asText()).as("as the chat module sets it").isEqualTo("MINE");
         assertThat(r.rawBody()).doesNotContain("sk_").doesNotContain("streamKey").doesNotContain("ingest");
     }
 
@@ -150,14 +167,19 @@ class SessionsApiTest {
     }
 
     @Test
-    void remindersAreDeduplicatedPerNormalizedEmail() {
+    void remindersAreOnePerNormalizedEmailAndCountOnlyOnceConfirmed() {
         String id = f.scheduled("cds-wool-scarf");
+        f.queued.clear();
         Response first = f.remind(id, "Viewer@Example.com");
-        assertThat(first.status()).isEqualTo(201);
-        assertThat(first.body().get("email").asText()).isEqualTo("viewer@example.com");
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(first.rawBody()).isEqualTo("{\"sessionId\":\"" + id + "\",\"status\":\"PENDING_CONFIRMATION\"}");
         Response again = f.remind(id, "  viewer@EXAMPLE.com ");
-        assertThat(again.status()).isEqualTo(200);
-        assertThat(again.body().get("created").asBoolean()).isFalse();
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.rawBody()).isEqualTo(first.rawBody());
+        assertThat(f.queued).as("one confirmation for one address").hasSize(1);
+        assertThat(f.wiring.sessions().find(id).orElseThrow().reminderCount()).as("not confirmed yet").isZero();
+        f.deliverQueued();
+        f.confirm(f.confirmToken("viewer@example.com"));
         assertThat(f.wiring.sessions().find(id).orElseThrow().reminderCount()).isEqualTo(1);
     }
 

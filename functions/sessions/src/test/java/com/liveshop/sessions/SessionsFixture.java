@@ -6,7 +6,11 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.liveshop.sessions.service.HighlightService;
+import com.liveshop.sessions.service.ReminderEmails;
+import com.liveshop.sessions.service.ReminderMessage;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
@@ -30,6 +34,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -43,6 +49,9 @@ final class SessionsFixture implements AutoCloseable {
     static final String SESSIONS = "SessionsTable";
     static final String RESERVATIONS = "ReservationsTable";
     static final String REPLAY_BASE = "https://replay.example.com";
+    static final String PUBLIC_BASE = "https://shop.example.com";
+    private static final Pattern CONFIRM_LINK = Pattern.compile("/reminders/confirm\\?token=([A-Za-z0-9._-]+)");
+    private static final Pattern UNSUBSCRIBE_LINK = Pattern.compile("/reminders/unsubscribe\\?token=([A-Za-z0-9._-]+)");
 
     record Response(int status, JsonNode body, String rawBody, Map<String, String> headers) {
         String errorCode() {
@@ -86,6 +95,12 @@ final class SessionsFixture implements AutoCloseable {
     final SessionAdminHandler admin;
     final SessionReadHandler read;
     final ReminderHandler reminders;
+    final ReminderDispatchHandler reminderDispatch;
+    final ReminderSendHandler reminderSender;
+    /** What the reminder functions put on the queue, in order (the tests deliver it with {@link #deliverQueued}). */
+    final List<ReminderMessage> queued = new CopyOnWriteArrayList<>();
+    final RecordingEmails mailbox = new RecordingEmails();
+    private final java.util.concurrent.atomic.AtomicInteger signUps = new java.util.concurrent.atomic.AtomicInteger();
     final HighlightHandler highlights;
     final StreamLifecycleHandler lifecycle;
 
@@ -100,13 +115,18 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
+        settings.put("REMINDER_LINK_SECRET", "test-reminder-link-secret-0123456789");
+        settings.put("PUBLIC_BASE_URL", PUBLIC_BASE);
+        settings.put("SES_SEND_RATE_PER_SECOND", "10000");
         app = new AppConfig(settings);
         wiring = new SessionsWiring(app, metrics);
         products = wiring.products();
         EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
         admin = new SessionAdminHandler(wiring.sessionService(video, clock, events));
         read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
-        reminders = new ReminderHandler(wiring.reminderService(clock));
+        reminders = new ReminderHandler(wiring.reminderService(clock, queued::addAll));
+        reminderDispatch = new ReminderDispatchHandler(wiring.reminderDispatchService(queued::addAll));
+        reminderSender = new ReminderSendHandler(wiring.reminderSendService(mailbox, clock));
         highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
     }
@@ -228,6 +248,108 @@ final class SessionsFixture implements AutoCloseable {
         APIGatewayV2HTTPEvent e = withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email)));
         e.getRequestContext().getHttp().setSourceIp(sourceIp);
         return invoke(reminders, e);
+    }
+
+    /** A reminder link from the page's view: GET /reminders/confirm, GET or POST /reminders/unsubscribe. */
+    Response confirm(String token) {
+        return invoke(reminders, withToken(sample("confirm-reminder.json"), token));
+    }
+
+    Response unsubscribePage(String token) {
+        return invoke(reminders, withToken(sample("unsubscribe-reminder-page.json"), token));
+    }
+
+    /** RFC 8058 one-click: what a mail client POSTs. */
+    Response unsubscribe(String token) {
+        return invoke(reminders, withToken(sample("unsubscribe-reminder.json"), token));
+    }
+
+    private static APIGatewayV2HTTPEvent withToken(APIGatewayV2HTTPEvent e, String token) {
+        e.setQueryStringParameters(token == null ? null : Map.of("token", token));
+        e.setRawQueryString(token == null ? "" : "token=" + token);
+        return e;
+    }
+
+    /** SessionLive of the session, as the bus delivers it to ReminderDispatchFunction; returns how many were queued. */
+    int dispatchLive(String sessionId) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = Json.MAPPER.readValue(Files.readString(samplePath("session-live.json")), Map.class);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> detail = new HashMap<>((Map<String, Object>) event.get("detail"));
+            detail.put("sessionId", sessionId);
+            event.put("detail", detail);
+            return reminderDispatch.handleRequest(event, new TestContext("reminder-dispatch"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Delivers the queued messages to the sender, one per SQS event as BatchSize 1 does, until the queue is empty or
+     * {@code maxReceives} rounds; a message reported as a batch item failure goes back on the queue (redelivery).
+     * Returns how many deliveries failed.
+     */
+    int deliverQueued(int maxReceives) {
+        int failures = 0;
+        for (int round = 0; round < maxReceives && !queued.isEmpty(); round++) {
+            List<ReminderMessage> batch = new java.util.ArrayList<>(queued);
+            queued.clear();
+            for (ReminderMessage message : batch) {
+                SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+                record.setMessageId(java.util.UUID.randomUUID().toString());
+                record.setBody(Json.write(message));
+                SQSEvent event = new SQSEvent();
+                event.setRecords(List.of(record));
+                SQSBatchResponse response = reminderSender.handleRequest(event, new TestContext("reminder-send"));
+                if (!response.getBatchItemFailures().isEmpty()) {
+                    failures++;
+                    queued.add(message);
+                }
+            }
+        }
+        return failures;
+    }
+
+    int deliverQueued() {
+        return deliverQueued(5);
+    }
+
+    /** The token of the newest confirmation email to {@code email}. */
+    String confirmToken(String email) {
+        return linkToken(email, CONFIRM_LINK);
+    }
+
+    /** The unsubscribe token of the newest email to {@code email}. */
+    String unsubscribeToken(String email) {
+        return linkToken(email, UNSUBSCRIBE_LINK);
+    }
+
+    private String linkToken(String email, Pattern link) {
+        List<ReminderEmails.Email> emails = mailbox.to(email);
+        if (emails.isEmpty()) {
+            throw new AssertionError("No email to " + email);
+        }
+        Matcher m = link.matcher(emails.get(emails.size() - 1).text());
+        if (!m.find()) {
+            throw new AssertionError("No such link in the email to " + email);
+        }
+        return m.group(1);
+    }
+
+    /** Signs up, delivers the confirmation, follows its link: a confirmed reminder. */
+    void confirmedReminder(String sessionId, String email) {
+        // Each from its own address (198.18.0.0/15, the benchmarking range): the per-address limit is not under test.
+        int n = signUps.incrementAndGet();
+        Response r = remind(sessionId, email, "198.18." + (n / 250) + "." + (n % 250));
+        if (r.status() != 202) {
+            throw new AssertionError("sign-up failed: " + r.rawBody());
+        }
+        deliverQueued();
+        Response c = confirm(confirmToken(email));
+        if (c.status() != 200) {
+            throw new AssertionError("confirm failed: " + c.status() + " " + c.rawBody());
+        }
     }
 
     Response highlight(String sessionId, String body) {

@@ -127,9 +127,8 @@ class LiveShowInBrowserTest {
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("before")));
         assertThat(viewer.findElement(By.id("title")).getText()).isEqualTo("Cyber Deals Sunday");
         assertThat(viewer.findElements(By.cssSelector("#rail li"))).hasSize(4);
-        viewer.findElement(By.id("reminder-email")).sendKeys("fan@example.com");
-        viewer.findElement(By.cssSelector("#reminder-form button")).click();
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.id("reminder-result")).getText().contains("fan@example.com"));
+        // Signing up, the confirmation email and the "We're live" email: Issue12InBrowserTest.
+        assertThat(viewer.findElement(By.id("reminder-form")).isDisplayed()).isTrue();
         Browsers.screenshot(viewer, "viewer", "before-show");
 
         // "OBS" goes live: both pages follow the session to LIVE; the viewer's local player connects.

@@ -79,6 +79,11 @@ public final class LocalFunction {
         return events.stream().filter(e -> wanted.contains(e.type())).toList();
     }
 
+    /** The template's Timeout. */
+    public int timeoutSeconds() {
+        return timeoutMillis / 1000;
+    }
+
     public boolean available() {
         return handler != null;
     }

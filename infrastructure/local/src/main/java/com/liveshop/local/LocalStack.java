@@ -4,6 +4,7 @@ import com.liveshop.local.appsync.EventsApiDefinition;
 import com.liveshop.local.appsync.LocalAppSyncEvents;
 import com.liveshop.local.secretsmanager.LocalSecretsManager;
 import com.liveshop.local.sesv2.LocalSesV2;
+import com.liveshop.local.sqs.LocalSqs;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import io.javalin.Javalin;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
  * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
  * EventBridge PutEvents with the template's rules and schedules, IVS (control plane, simulated broadcasts, local
- * players), DynamoDB stream event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * players), SQS with the template's queues, DynamoDB stream and SQS event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
  * in-process for tests.
  */
 public final class LocalStack implements AutoCloseable {
@@ -65,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
     private LocalAppSyncEvents events;
     private LocalSecretsManager secretsManager;
     private LocalSesV2 ses;
+    private LocalSqs sqs;
     private LocalScheduler scheduler;
     private LocalStreams streams;
     private HttpApiEmulator httpApi;
@@ -161,7 +163,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The template's required parameters that only a deployment can know, filled for a local run unless
      * {@code --parameter} gives them: {@code CorsAllowOrigin} is the local stack's own origin (the pages are served
-     * from it).
+     * from it); {@code SenderEmail}, {@code PublicBaseUrl} (this stack) and
+     * {@code SesSendRatePerSecond} (14) for the reminder emails.
      */
     private static Map<String, String> localDefaults(TemplateSource template, Options options, int httpPort) {
         Map<String, String> values = new LinkedHashMap<>(options.parameters());
@@ -170,6 +173,18 @@ public final class LocalStack implements AutoCloseable {
         if (cors != null && !com.liveshop.testkit.SamTemplate.map(cors).containsKey("Default")) {
             String host = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
             values.putIfAbsent("CorsAllowOrigin", "http://" + host + ":" + httpPort);
+        }
+        // Reminder emails: a local sender address (the local SES keeps every email), links back to this stack, and a
+        // production-like send rate so a local show's "We're live" emails arrive in seconds.
+        String self = "http://" + (options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host()) + ":" + httpPort;
+        if (declared.containsKey("SenderEmail")) {
+            values.putIfAbsent("SenderEmail", "shows@liveshop.local");
+        }
+        if (declared.containsKey("PublicBaseUrl")) {
+            values.putIfAbsent("PublicBaseUrl", self);
+        }
+        if (declared.containsKey("SesSendRatePerSecond")) {
+            values.putIfAbsent("SesSendRatePerSecond", "14");
         }
         return values;
     }
@@ -190,7 +205,7 @@ public final class LocalStack implements AutoCloseable {
         }
 
         Map<String, String> secretValues = Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret());
-        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues);
+        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues, url);
         // The template's secrets with their first values; dynamic references (the chat ticket key) resolve to the
         // same first value at "deploy", as CloudFormation does; functions that read at run time see rotations.
         secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
@@ -203,7 +218,8 @@ public final class LocalStack implements AutoCloseable {
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
         resources.add(ivs);
         ses = new LocalSesV2(url, clock);
-        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager, ses));
+        sqs = new LocalSqs(url, List.copyOf(templateFunctions.queues().values()), clock);
+        List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager, ses, sqs));
         // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
         EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
             events = new LocalAppSyncEvents(url, api, jwt, clock);
@@ -279,6 +295,9 @@ public final class LocalStack implements AutoCloseable {
         streams = new LocalStreams(dynamo.endpoint(), streamArns);
         resources.add(streams);
         streams.addAll(sources.streamSources());
+        // Closed before the server stops: its pollers and the HTTP long polls return at once.
+        resources.add(sqs);
+        sqs.start(sources.sqsSources());
 
         if (options.seed()) {
             seeded = DemoSeed.seed(http, url, jwt.hostToken());
@@ -287,8 +306,9 @@ public final class LocalStack implements AutoCloseable {
         if (options.schedules()) {
             scheduler.start();
         }
-        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} demo products", httpApi.routes().all().size(),
-                eventBridge.rules().size(), scheduler.schedules().size(), streams.sources().size(), seeded);
+        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} queues, {} SQS event sources, {} demo products",
+                httpApi.routes().all().size(), eventBridge.rules().size(), scheduler.schedules().size(), streams.sources().size(),
+                sqs.queues().size(), sqs.sources().size(), seeded);
     }
 
     /** DynamoDB Local prints a banner on stdout; stdout is for the Ready line. */
@@ -340,7 +360,7 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
         endpoints.put("GET /_local/usage", "what AWS would bill or limit on, per service, since the start (API Gateway by route, "
                 + "Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, DynamoDB by operation, "
-                + "CloudFront-eligible public GETs)");
+                + "CloudFront-eligible public GETs, SQS by operation)");
         endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, currency, paymentId): "
                 + "the order's amount sent to the webhook, signed X-Signature: t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         services.forEach(s -> endpoints.putAll(s.describe()));
@@ -359,6 +379,9 @@ public final class LocalStack implements AutoCloseable {
         index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
                 "expression", s.expression())).toList());
         index.put("streams", streams == null ? List.of() : streams.describe());
+        index.put("queues", sqs.queues());
+        index.put("sqsEventSources", sqs.sources().stream().map(s -> Map.of("id", s.id(), "function", s.function().logicalId(),
+                "queueArn", s.queueArn(), "batchSize", s.batchSize())).toList());
         if (events != null) {
             index.put("events", events.index());
         }
@@ -401,6 +424,11 @@ public final class LocalStack implements AutoCloseable {
         return ses;
     }
 
+    /** The local SQS: the template's queues and their event sources ({@link LocalSqs#awaitIdle}). */
+    public LocalSqs sqs() {
+        return sqs;
+    }
+
     /** The local Secrets Manager: the template's secrets, rotated with PutSecretValue. */
     public LocalSecretsManager secretsManager() {
         return secretsManager;
@@ -429,7 +457,7 @@ public final class LocalStack implements AutoCloseable {
         LocalAppSyncEvents.Usage appSync = events == null ? new LocalAppSyncEvents.Usage(0, 0, 0, 0, 0, 0) : events.usage();
         return new LocalUsage(startedAt, java.time.Instant.now(), httpApi.requestsByRoute(), lambda, appSync,
                 ivs.requestsByOperation(), new LocalUsage.EventBridge(eventBridge.putEventsRequests(), eventBridge.putEventsEntries()),
-                dynamo.requestsByOperation(), httpApi.publicGetsByRoute());
+                dynamo.requestsByOperation(), httpApi.publicGetsByRoute(), sqs.requestsByOperation());
     }
 
     public JwtAuthorizer jwt() {

@@ -16,10 +16,13 @@ import java.util.Map;
  * @param eventBridge         PutEvents requests and their entries
  * @param dynamoDbRequests    DynamoDB requests by operation (GetItem, TransactWriteItems, …), the stack's own setup included
  * @param cloudFrontEligible  public GETs a CDN in front of the API could answer, by route key
+ * @param sqsRequests         SQS requests by operation (SendMessage, ReceiveMessage, …); the local event source
+ *                            mappings poll in-process and are not counted
  */
 public record LocalUsage(Instant since, Instant at, Map<String, Long> apiGatewayRequests, Map<String, Long> lambdaInvocations,
                          LocalAppSyncEvents.Usage appSyncEvents, Map<String, Long> ivsRequests, EventBridge eventBridge,
-                         Map<String, Long> dynamoDbRequests, Map<String, Long> cloudFrontEligible) {
+                         Map<String, Long> dynamoDbRequests, Map<String, Long> cloudFrontEligible,
+                         Map<String, Long> sqsRequests) {
 
     /** EventBridge PutEvents: requests (the API's TPS quota) and entries (what is billed). */
     public record EventBridge(long putEventsRequests, long entries) {}

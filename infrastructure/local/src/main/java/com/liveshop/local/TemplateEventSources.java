@@ -1,6 +1,7 @@
 package com.liveshop.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.sqs.SqsEventSource;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.SamTemplate.FunctionEvent;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the template's event sources into the local emulators: HttpApi events into routes (with each
  * route's JWT authorizer), EventBridgeRule / CloudWatchEvent events and AWS::Events::Rule resources into
- * EventBridge rules, Schedule / ScheduleV2 events and scheduled rules into local schedules, DynamoDB events
- * into stream event source mappings.
+ * EventBridge rules, Schedule / ScheduleV2 events and scheduled rules into local schedules, DynamoDB and SQS events
+ * into event source mappings.
  */
 public final class TemplateEventSources {
 
@@ -159,6 +160,26 @@ public final class TemplateEventSources {
                         responseTypes.contains("ReportBatchItemFailures"),
                         intOf(props, "MaximumRetryAttempts", -1),
                         Boolean.parseBoolean(String.valueOf(template.resolve(props.getOrDefault("BisectBatchOnFunctionError", false))))));
+            }
+        }
+        return sources;
+    }
+
+    /** Every enabled {@code Type: SQS} event, with Lambda's defaults for what the template leaves out. */
+    public List<SqsEventSource> sqsSources() {
+        List<SqsEventSource> sources = new java.util.ArrayList<>();
+        for (LocalFunction function : functions.values()) {
+            for (FunctionEvent event : function.eventsOfType("SQS")) {
+                Map<String, Object> props = event.properties();
+                if (isDisabled(props)) {
+                    continue;
+                }
+                Map<String, Object> scaling = SamTemplate.map(props.get("ScalingConfig"));
+                sources.add(new SqsEventSource(function.logicalId() + "-" + event.name(), function, template.resolve(props.get("Queue")),
+                        intOf(props, "BatchSize", SqsEventSource.DEFAULT_BATCH_SIZE),
+                        intOf(props, "MaximumBatchingWindowInSeconds", 0),
+                        SamTemplate.list(props.get("FunctionResponseTypes")).contains("ReportBatchItemFailures"),
+                        intOf(scaling, "MaximumConcurrency", SqsEventSource.DEFAULT_CONCURRENCY)));
             }
         }
         return sources;

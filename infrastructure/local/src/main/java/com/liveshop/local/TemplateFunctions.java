@@ -1,6 +1,8 @@
 package com.liveshop.local;
 
+import com.liveshop.local.sqs.LocalSqs;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.Intrinsics;
 import com.liveshop.testkit.LocalAws;
 import com.liveshop.testkit.SamTemplate;
@@ -30,6 +32,8 @@ public final class TemplateFunctions {
     public static final String STACK_NAME = "liveshop-local";
     public static final String ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_BUS = "default";
+    /** The base URL queue URLs get when none is given (the local stack's default port). */
+    public static final String DEFAULT_BASE_URL = "http://localhost:3000";
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
     /** A dynamic reference; a Secrets Manager one may name its secret by ARN (what {@code ${Secret}} gives). */
@@ -44,6 +48,8 @@ public final class TemplateFunctions {
     private final Map<String, String> recordingBuckets = new LinkedHashMap<>();
     /** AWS::SecretsManager::Secret logical id → its local name and ARN. */
     private final Map<String, SecretRef> secretRefs = new LinkedHashMap<>();
+    /** AWS::SQS::Queue logical id → the local queue. */
+    private final Map<String, LocalSqs.QueueDefinition> queues = new LinkedHashMap<>();
 
     /** A template secret as the local Secrets Manager serves it: {@code !Ref} gives the ARN, as in AWS. */
     public record SecretRef(String logicalId, String name, String arn, String description) {}
@@ -75,6 +81,19 @@ public final class TemplateFunctions {
      */
     public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
                              Map<String, String> streamArns, Map<String, String> secrets) {
+        this(template, parameters, tableNames, streamArns, secrets, DEFAULT_BASE_URL);
+    }
+
+    /**
+     * @param parameters the value of every template parameter for this run: what {@code !Ref Parameter},
+     *                   {@code ${Parameter}} and the conditions built on them resolve to
+     * @param tableNames table logical id → local table name
+     * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
+     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     * @param baseUrl    the local stack's URL: queue URLs ({@code !Ref Queue}) point at its SQS endpoint
+     */
+    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
+                             Map<String, String> streamArns, Map<String, String> secrets, String baseUrl) {
         this.template = template;
         this.parameters = parameters;
         this.secrets = Map.copyOf(secrets);
@@ -134,7 +153,57 @@ public final class TemplateFunctions {
             refs.put(id + ".Arn", busArn(name));
             eventBusNames.add(name);
         });
+        // Queues: Ref gives the URL; QueueName as declared, else liveshop-local-<LogicalId>.
+        Map<String, Map<String, Object>> queueResources = template.resourcesOfType("AWS::SQS::Queue");
+        Intrinsics withoutQueues = new Intrinsics(refs);
+        queueResources.forEach((id, resource) -> {
+            Object declared = SamTemplate.map(resource.get("Properties")).get("QueueName");
+            String name = declared == null ? STACK_NAME + "-" + id : withoutQueues.resolveString(declared);
+            String url = LocalSqs.queueUrl(baseUrl, name);
+            refs.put(id, url);
+            refs.put(id + ".QueueUrl", url);
+            refs.put(id + ".QueueName", name);
+            refs.put(id + ".Arn", LocalSqs.queueArn(name));
+        });
         this.intrinsics = new Intrinsics(refs);
+        queueResources.forEach((id, resource) -> queues.put(id, queueDefinition(refs.get(id + ".QueueName"),
+                SamTemplate.map(resource.get("Properties")))));
+    }
+
+    /**
+     * A queue's settings from its properties, with SQS's defaults: VisibilityTimeout (30 s), MessageRetentionPeriod
+     * (4 days), DelaySeconds (0), ReceiveMessageWaitTimeSeconds (0), RedrivePolicy (none).
+     */
+    private LocalSqs.QueueDefinition queueDefinition(String name, Map<String, Object> properties) {
+        if (Boolean.parseBoolean(resolve(properties.getOrDefault("FifoQueue", false)))) {
+            LOG.warn("Queue {} is FIFO; the local SQS serves it as a standard queue (no ordering or deduplication)", name);
+        }
+        int visibility = intProperty(properties, "VisibilityTimeout", 30);
+        int retention = intProperty(properties, "MessageRetentionPeriod", 345_600);
+        // RedrivePolicy is an object in YAML, or its JSON text.
+        Object redrive = resolveStructure(properties.get("RedrivePolicy"));
+        Map<String, Object> policy = SamTemplate.map(redrive instanceof String json ? redrivePolicy(json) : redrive);
+        String dlq = policy.get("deadLetterTargetArn") == null ? null : String.valueOf(policy.get("deadLetterTargetArn"));
+        int maxReceiveCount = dlq == null ? 0 : Integer.parseInt(String.valueOf(policy.get("maxReceiveCount")).strip());
+        return new LocalSqs.QueueDefinition(name, visibility, retention, intProperty(properties, "DelaySeconds", 0),
+                intProperty(properties, "ReceiveMessageWaitTimeSeconds", 0), dlq, maxReceiveCount);
+    }
+
+    private int intProperty(Map<String, Object> properties, String name, int fallback) {
+        return Integer.parseInt(resolve(properties.getOrDefault(name, fallback)).strip());
+    }
+
+    private static Map<String, Object> redrivePolicy(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+        } catch (Exception e) {
+            throw new IllegalArgumentException("RedrivePolicy is not JSON: " + json, e);
+        }
+    }
+
+    /** Every AWS::SQS::Queue of the template, by logical id. */
+    public Map<String, LocalSqs.QueueDefinition> queues() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(queues));
     }
 
     public static String busArn(String busName) {

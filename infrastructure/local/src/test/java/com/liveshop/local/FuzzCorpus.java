@@ -62,7 +62,9 @@ final class FuzzCorpus {
         bodies.put("POST /sessions/{sessionId}/bans", "{\"ticketId\":\"" + f.ticketId() + "\"}");
         bodies.put("PUT /sessions/{sessionId}/blocklist", "{\"words\":[\"spoiler\",\"scam\"]}");
         bodies.put("POST /sessions/{sessionId}/pin", "{\"messageId\":\"6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f\"}");
-        bodies.put("PUT /sessions/{sessionId}/chat-settings", "{\"messagesPerSecond\":5,\"slowModeSeconds\":0}");
+        bodies.put("PUT /sessions/{sessionId}/chat-settings", "{\"messagesPerSecond\":5,\"slowModeSeconds\":0,\"buyKeyword\":\"SOLD\"}");
+        // The fixture's sku is in stock, so even the valid join is refused (409 NOT_SOLD_OUT): nothing is written.
+        bodies.put("POST /products/{sku}/waitlist", "{\"cartId\":\"" + f.cartId() + "\",\"quantity\":1}");
         return bodies;
     }
 
@@ -71,7 +73,14 @@ final class FuzzCorpus {
             "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}", "GET /orders/{orderId}", "GET /sessions/{sessionId}/ingest", "GET /sessions/{sessionId}/stats",
             "POST /sessions/{sessionId}/end", "GET /sessions", "GET /sessions/{sessionId}", "GET /sessions/{sessionId}/timeline",
             "GET /sessions/{sessionId}/calendar.ics", "GET /sessions/{sessionId}/messages",
-            "DELETE /sessions/{sessionId}/messages/{messageId}");
+            "DELETE /sessions/{sessionId}/messages/{messageId}", "DELETE /products/{sku}/waitlist/{cartId}",
+            "GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe");
+
+    /** Reminder link tokens no route may accept: malformed, unsigned, or signed by someone else. */
+    private static final List<String> BAD_TOKENS = List.of("token=", "token=x", "token=c.a.b.c", "token=c.%00.b.c",
+            "token=c.6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f.AAAAAAAAAAAAAAAAAAAAAA.AAAA", "token=" + "c.".repeat(200),
+            "token=u.6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f.AAAAAAAAAAAAAAAAAAAAAA." + "A".repeat(43), "token=%E2%9C%A8",
+            "token=a&token=b");
 
     /** Query parameters a route reads, with values it must refuse. */
     static final Map<String, List<String>> BAD_QUERIES = Map.of(
@@ -81,7 +90,8 @@ final class FuzzCorpus {
             "GET /sessions", List.of("limit=-1", "limit=abc", "limit=1e400", "limit=99999999999999999999", "limit=1.5",
                     "limit=%00", "limit=0x10", "limit=1&limit=2", "limit=%E2%9C%A8"),
             "GET /sessions/{sessionId}/messages", List.of("limit=-1", "limit=abc", "limit=1e400", "limit=99999999999999999999",
-                    "limit=1.5", "limit=%00", "limit=0x10", "limit=1&limit=2", "limit=%E2%9C%A8"));
+                    "limit=1.5", "limit=%00", "limit=0x10", "limit=1&limit=2", "limit=%E2%9C%A8"),
+            "GET /reminders/confirm", BAD_TOKENS, "GET /reminders/unsubscribe", BAD_TOKENS, "POST /reminders/unsubscribe", BAD_TOKENS);
 
     /** Path parameter values no route may accept (encoded as they go on the wire), for every kind of id. */
     static final List<String> PATH_TRICKS = List.of("..%2F..%2Fsessions", "%2e%2e", "..", "%00", "abc%00def", "%C0%AF",

@@ -101,6 +101,11 @@ class TemplateContractTest {
             } else if (type.equals("DynamoDB")) {
                 assertThat(input).as("%s: DynamoDB stream events need RequestHandler<DynamodbEvent, …>", logicalId)
                         .isEqualTo(com.amazonaws.services.lambda.runtime.events.DynamodbEvent.class);
+            } else if (type.equals("SQS")) {
+                assertThat(input).as("%s: SQS events need RequestHandler<SQSEvent, …>", logicalId)
+                        .isEqualTo(com.amazonaws.services.lambda.runtime.events.SQSEvent.class);
+                assertThat(output).as("%s: ReportBatchItemFailures needs …, SQSBatchResponse>", logicalId)
+                        .isEqualTo(com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class);
             } else {
                 fail("%s: event type %s is not covered by this contract test yet; add its input type here", logicalId, type);
             }

@@ -31,6 +31,9 @@ class TemplateDeploymentTest {
     private static final Pattern IVS_ARN = Pattern.compile(
             "arn:\\$\\{AWS::Partition}:ivs:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:(channel|stream-key)/\\*");
 
+    /** The reminder sender sends as the one SES identity the template creates from SenderEmail, never identity/*. */
+    private static final String SENDER_IDENTITY_ARN = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderEmail}";
+
     private static SamTemplate template;
 
     @BeforeAll
@@ -290,6 +293,8 @@ class TemplateDeploymentTest {
             assertThat(template.resources()).containsKey(String.valueOf(att.get(0)));
         } else if (map.containsKey("Fn::Sub") && IVS_ARN.matcher(String.valueOf(map.get("Fn::Sub"))).matches()) {
             return;
+        } else if (map.containsKey("Fn::Sub") && SENDER_IDENTITY_ARN.equals(String.valueOf(map.get("Fn::Sub")))) {
+            return;
         } else if (map.size() == 1 && map.containsKey("Ref")
                 && template.resourcesOfType("AWS::SecretsManager::Secret").containsKey(String.valueOf(map.get("Ref")))) {
             // One secret of this template (Ref of AWS::SecretsManager::Secret is its ARN), never secretsmanager:*.
@@ -338,5 +343,43 @@ class TemplateDeploymentTest {
         } else if (value != null) {
             out.add(String.valueOf(value));
         }
+    }
+
+    @Test
+    void everyParameterWithoutADefaultHasASampleValueForTheChecks() {
+        SamTemplate.map(template.raw().get("Parameters")).forEach((name, p) -> {
+            if (!SamTemplate.map(p).containsKey("Default")) {
+                assertThat(TemplateSupport.REQUIRED_PARAMETER_SAMPLES).as("sample value of required parameter %s", name).containsKey(name);
+            }
+        });
+    }
+
+    @Test
+    void sqsEventSourcesReportItemFailuresAndTheirQueuesOutliveTheFunctionAndEndInADeadLetterQueue() {
+        int sources = 0;
+        for (String id : template.resourcesOfType("AWS::Serverless::Function").keySet()) {
+            for (SamTemplate.FunctionEvent event : template.function(id).orElseThrow().events()) {
+                if (!event.type().equals("SQS")) {
+                    continue;
+                }
+                sources++;
+                Map<String, Object> props = event.properties();
+                assertThat(SamTemplate.list(props.get("FunctionResponseTypes"))).as("%s: partial batch responses", id)
+                        .contains("ReportBatchItemFailures");
+                assertThat(SamTemplate.map(props.get("ScalingConfig")).get("MaximumConcurrency")).as("%s: bounded senders", id).isNotNull();
+                List<Object> att = SamTemplate.list(SamTemplate.map(props.get("Queue")).get("Fn::GetAtt"));
+                assertThat(att).as("%s: Queue is !GetAtt <queue>.Arn", id).hasSize(2);
+                Map<String, Object> queue = template.properties(String.valueOf(att.get(0)));
+                Object timeout = template.properties(id).getOrDefault("Timeout",
+                        SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function")).get("Timeout"));
+                assertThat(((Number) queue.get("VisibilityTimeout")).intValue()).as("%s: visibility >= 6 x timeout", att.get(0))
+                        .isGreaterThanOrEqualTo(6 * ((Number) timeout).intValue());
+                Map<String, Object> redrive = SamTemplate.map(queue.get("RedrivePolicy"));
+                assertThat(redrive.get("maxReceiveCount")).as("%s: retries before the dead-letter queue", att.get(0)).isNotNull();
+                List<Object> dlq = SamTemplate.list(SamTemplate.map(redrive.get("deadLetterTargetArn")).get("Fn::GetAtt"));
+                assertThat(template.resourcesOfType("AWS::SQS::Queue")).containsKey(String.valueOf(dlq.get(0)));
+            }
+        }
+        assertThat(sources).as("the reminder sender").isPositive();
     }
 }

@@ -62,11 +62,16 @@ final class TemplateSupport {
         return LocalAws.settings(extra);
     }
 
+    /** What a deployer gives the parameters that have no default (TemplateDeploymentTest checks each has one here). */
+    static final Map<String, String> REQUIRED_PARAMETER_SAMPLES = Map.of(
+            "CorsAllowOrigin", "https://shop.example.com",
+            "SenderEmail", "shows@shop.example.com");
+
     static Map<String, String> localRefs(SamTemplate template) {
         Map<String, String> refs = new HashMap<>();
         SamTemplate.map(template.raw().get("Parameters")).forEach((name, p) -> {
             Object defaultValue = SamTemplate.map(p).get("Default");
-            refs.put(name, defaultValue == null ? "" : String.valueOf(defaultValue));
+            refs.put(name, defaultValue == null ? REQUIRED_PARAMETER_SAMPLES.getOrDefault(name, "") : String.valueOf(defaultValue));
         });
         refs.put("AWS::Region", LocalAws.REGION);
         refs.put("AWS::AccountId", "000000000000");

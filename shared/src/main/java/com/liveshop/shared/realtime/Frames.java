@@ -47,10 +47,41 @@ public final class Frames {
         }
     }
 
-    /** The show's chat limits changed (slow mode); on {@code /shows}, so pages can tell viewers. */
-    public record ChatSettings(String type, int messagesPerSecond, int slowModeSeconds) {
-        public ChatSettings(int messagesPerSecond, int slowModeSeconds) {
-            this("chatSettings", messagesPerSecond, slowModeSeconds);
+    /** The show's chat settings changed (slow mode, the buy keyword); on {@code /shows}, so pages can tell viewers. */
+    public record ChatSettings(String type, int messagesPerSecond, int slowModeSeconds, String buyKeyword) {
+        public ChatSettings(int messagesPerSecond, int slowModeSeconds, String buyKeyword) {
+            this("chatSettings", messagesPerSecond, slowModeSeconds, buyKeyword);
+        }
+    }
+
+    /**
+     * Buyer-only ({@code /carts/{cartId}}): a chat "SOLD" placed a hold. {@code quantity} is what the cart now holds of
+     * the sku, {@code priceCents} what each unit just added costs.
+     */
+    public record Held(String type, String sku, int quantity, long priceCents, String expiresAt) {
+        public Held(String sku, int quantity, long priceCents, String expiresAt) {
+            this("held", sku, quantity, priceCents, expiresAt);
+        }
+    }
+
+    /** Buyer-only ({@code /carts/{cartId}}): a chat "SOLD" placed nothing, and why (the cart route's error code). */
+    public record HoldRefused(String type, String sku, String code) {
+        public HoldRefused(String sku, String code) {
+            this("holdRefused", sku, code);
+        }
+    }
+
+    /** Buyer-only ({@code /carts/{cartId}}): returned units reached this cart from the waitlist, as a hold. */
+    public record WaitlistHeld(String type, String sku, int quantity, String expiresAt) {
+        public WaitlistHeld(String sku, int quantity, String expiresAt) {
+            this("waitlistHeld", sku, quantity, expiresAt);
+        }
+    }
+
+    /** Social proof on {@code /shows}: someone claimed the product on screen from the chat (at most one a second). */
+    public record Claimed(String type, String name, String sku) {
+        public Claimed(String name, String sku) {
+            this("claimed", name, sku);
         }
     }
 

@@ -8,7 +8,8 @@ package com.liveshop.shared.sessions;
  * pk = SESSION#&lt;id&gt;      sk = META              the session; gsi1pk=ACTIVE, gsi1sk=&lt;startsAt&gt;#&lt;id&gt; until it ends
  * pk = SESSION#&lt;id&gt;      sk = STREAM#&lt;streamId&gt;  one IVS broadcast: startedAtMs, endedAtMs
  * pk = SESSION#&lt;id&gt;      sk = HL#&lt;offset&gt;#&lt;hid&gt;   one highlight on the timeline (offset zero-padded: sorts in order)
- * pk = SESSION#&lt;id&gt;      sk = REMINDER#&lt;email&gt;  one reminder sign-up (normalized email)
+ * pk = SESSION#&lt;id&gt;      sk = REMINDER#&lt;rid&gt;    one reminder (rid = HMAC of the normalized address): email,
+ *                                               status PENDING → CONFIRMED, confirmSentAt, liveSentAt
  * pk = SESSION#&lt;id&gt;      sk = STATS             the show's sales totals and peakViewers (ShowStatsRepository)
  * pk = SESSION#&lt;id&gt;      sk = STATS#SKU#&lt;sku&gt;   one product's totals in the show
  * pk = SESSION#&lt;id&gt;      sk = STATS#HL#&lt;hid&gt;    one highlight's totals: what was bought while it was on screen
@@ -36,6 +37,10 @@ public final class SessionKeys {
     public static final String STATS_SKU_PREFIX = "STATS#SKU#";
     public static final String STATS_HIGHLIGHT_PREFIX = "STATS#HL#";
     public static final String STATS_EVENT = "STATSEVENT";
+
+    /** The session META attribute of the chat's buy keyword (comment-to-buy), and the keyword until a host sets one. */
+    public static final String BUY_KEYWORD = "chatBuyKeyword";
+    public static final String DEFAULT_BUY_KEYWORD = "SOLD";
 
     private SessionKeys() {}
 

@@ -8,6 +8,7 @@ import static com.liveshop.shared.dynamo.Attrs.str;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.ratelimit.RateWindows;
 import com.liveshop.shared.realtime.ChatMessage;
+import com.liveshop.shared.sessions.SessionKeys;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -45,7 +46,8 @@ public class ChatRepository {
     public Optional<SessionState> session(String sessionId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
-                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, chatMessagesPerSecond, chatSlowModeSeconds")
+                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, chatMessagesPerSecond, chatSlowModeSeconds, "
+                        + SessionKeys.BUY_KEYWORD + ", currentHighlight")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
@@ -53,7 +55,14 @@ public class ChatRepository {
         List<String> blocklist = item.containsKey("blocklist") ? item.get("blocklist").l().stream().map(AttributeValue::s).toList() : List.of();
         return Optional.of(new SessionState(sessionId, str(item, "status"), blocklist, stringSet(item, "bannedNames"),
                 stringSet(item, "bannedTickets"), item.containsKey("chatMessagesPerSecond") ? intOr(item, "chatMessagesPerSecond", 0) : null,
-                intOr(item, "chatSlowModeSeconds", 0)));
+                intOr(item, "chatSlowModeSeconds", 0),
+                item.containsKey(SessionKeys.BUY_KEYWORD) ? str(item, SessionKeys.BUY_KEYWORD) : SessionKeys.DEFAULT_BUY_KEYWORD,
+                "LIVE".equals(str(item, "status")) && item.containsKey("currentHighlight")
+                        ? blankToNull(featuredSku(str(item, "currentHighlight"))) : null));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
@@ -221,9 +230,23 @@ public class ChatRepository {
                 Map.of(":n", AttributeValue.fromSs(List.of(skeleton)), ":t", AttributeValue.fromSs(List.of(ticketId))));
     }
 
-    public boolean setChatSettings(String sessionId, int messagesPerSecond, int slowModeSeconds) {
-        return updateMeta(sessionId, "SET chatMessagesPerSecond = :mps, chatSlowModeSeconds = :slow",
-                Map.of(":mps", n(messagesPerSecond), ":slow", n(slowModeSeconds)));
+    /** Sets the chat settings given (null: unchanged); at least one is given. */
+    public boolean setChatSettings(String sessionId, Integer messagesPerSecond, Integer slowModeSeconds, String buyKeyword) {
+        List<String> sets = new ArrayList<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (messagesPerSecond != null) {
+            sets.add("chatMessagesPerSecond = :mps");
+            values.put(":mps", n(messagesPerSecond));
+        }
+        if (slowModeSeconds != null) {
+            sets.add("chatSlowModeSeconds = :slow");
+            values.put(":slow", n(slowModeSeconds));
+        }
+        if (buyKeyword != null) {
+            sets.add(SessionKeys.BUY_KEYWORD + " = :keyword");
+            values.put(":keyword", s(buyKeyword));
+        }
+        return updateMeta(sessionId, "SET " + String.join(", ", sets), values);
     }
 
     /** Makes the message the pinned one (a JSON copy on META, shown by GET /sessions/{id}). */

@@ -5,12 +5,18 @@ import java.util.Set;
 
 /**
  * What chat needs of a session's META item: its status, moderation state (banned name skeletons and tickets)
- * and chat limits ({@code messagesPerSecond} null: the configured default).
+ * chat limits ({@code messagesPerSecond} null: the configured default), the buy keyword of comment-to-buy, and the
+ * sku on screen ({@code featuredSku}, null unless LIVE with a current highlight).
  */
 public record SessionState(String sessionId, String status, List<String> blocklist, Set<String> bannedSkeletons,
-                           Set<String> bannedTickets, Integer messagesPerSecond, int slowModeSeconds) {
+                           Set<String> bannedTickets, Integer messagesPerSecond, int slowModeSeconds, String buyKeyword,
+                           String featuredSku) {
 
     public boolean ended() {
         return "ENDED".equals(status);
+    }
+
+    public boolean live() {
+        return "LIVE".equals(status);
     }
 }

@@ -28,9 +28,14 @@ import java.util.UUID;
  */
 public class ChatService {
 
-    public record TicketRequest(String name) {}
+    /** {@code cartId} (optional, the viewer's cart id, a version-4 UUID) lets the ticket buy from the chat. */
+    public record TicketRequest(String name, String cartId) {
+        public TicketRequest(String name) {
+            this(name, null);
+        }
+    }
 
-    public record IssuedTicket(String ticketId, String ticket, String name, String expiresAt) {}
+    public record IssuedTicket(String ticketId, String ticket, String name, String expiresAt, String cartId) {}
 
     public record MessageRequest(String text) {}
 
@@ -58,10 +63,12 @@ public class ChatService {
     private final ChatConfig config;
     private final Clock clock;
     private final ShowMetrics metrics;
+    private final CommentToBuy commentToBuy;
 
     public ChatService(ChatRepository chat, ChatTickets tickets, HostTokenVerifier hostTokens, ChannelPublisher publisher,
-                       ChatConfig config, Clock clock, ShowMetrics metrics) {
+                       ChatConfig config, Clock clock, ShowMetrics metrics, CommentToBuy commentToBuy) {
         this.metrics = metrics;
+        this.commentToBuy = commentToBuy;
         this.chat = chat;
         this.tickets = tickets;
         this.hostTokens = hostTokens;
@@ -78,6 +85,7 @@ public class ChatService {
     public IssuedTicket issueTicket(String rawSessionId, TicketRequest request, String sourceIp) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
         String name = ChatNames.displayName(request == null ? null : request.name());
+        String cartId = request == null || request.cartId() == null ? null : Validation.requireRandomUuid("cartId", request.cartId());
         SessionState session = openSession(sessionId);
         if (ChatNames.reserved(name, config.brandNames())) {
             throw ApiException.unprocessable("NAME_RESERVED", "This name is reserved for the show's hosts and brand; choose another");
@@ -95,15 +103,16 @@ public class ChatService {
         String ticketId = UUID.randomUUID().toString();
         Instant expiresAt = now.plus(TICKET_LIFETIME);
         chat.putTicket(sessionId, ticketId, name, now.toString(), expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
-        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt));
-        return new IssuedTicket(ticketId, ticket, name, expiresAt.toString());
+        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, cartId));
+        return new IssuedTicket(ticketId, ticket, name, expiresAt.toString(), cartId);
     }
 
     /**
      * {@code POST /sessions/{id}/messages}: from a ticket holder ({@code ticket}) or a host ({@code hostToken}, a
      * hosts-group JWT). Checks in order: text, sender, session open, bans, blocklist, the ticket's rate (5 per 10 s),
      * the show's budget per second and slow mode (429 SLOW_MODE with Retry-After). Then stores it and publishes one
-     * {@code chat} frame to {@code /shows/{sessionId}}; a failed publish does not fail the send.
+     * {@code chat} frame to {@code /shows/{sessionId}}; a failed publish does not fail the send. A message from a
+     * cart-bound ticket that is the show's buy keyword then places a hold ({@link CommentToBuy}).
      */
     public Sent send(String rawSessionId, MessageRequest request, String ticket, String hostToken) {
         try {
@@ -143,6 +152,9 @@ public class ChatService {
                 now.toString(), host ? null : sender.ticketId());
         chat.putMessage(sessionId, message, now.plus(MESSAGE_TTL).getEpochSecond());
         publisher.publish(Channels.show(sessionId), new Frames.Chat(message));
+        if (!host && sender.cartId() != null) {
+            commentToBuy.onMessage(session, sender, text);
+        }
         return new Sent(message.messageId());
     }
 

@@ -22,8 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ChatTickets {
 
-    /** A verified ticket. */
-    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt) {}
+    /** A verified ticket; {@code cartId} null unless it was bound to a cart. */
+    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String cartId) {
+        public Ticket(String sessionId, String ticketId, String name, Instant expiresAt) {
+            this(sessionId, ticketId, name, expiresAt, null);
+        }
+    }
 
     static final String VERSION = "v1";
     /** Tickets are short strings; anything longer is not one (and is not worth decoding). */
@@ -49,6 +53,9 @@ public final class ChatTickets {
         payload.put("t", t.ticketId());
         payload.put("n", t.name());
         payload.put("e", t.expiresAt().getEpochSecond());
+        if (t.cartId() != null) {
+            payload.put("c", t.cartId());
+        }
         String body = VERSION + "." + B64.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac(body));
     }
@@ -74,7 +81,7 @@ public final class ChatTickets {
             throw invalid("The chat ticket is not valid");
         }
         Ticket t = new Ticket(payload.path("s").asText(""), payload.path("t").asText(""), payload.path("n").asText(""),
-                Instant.ofEpochSecond(payload.path("e").asLong(0)));
+                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.hasNonNull("c") ? payload.get("c").asText() : null);
         if (!t.sessionId().equals(sessionId)) {
             throw invalid("The chat ticket is for another show");
         }

@@ -1,6 +1,7 @@
 package com.liveshop.chat.service;
 
 import com.liveshop.chat.repository.ChatRepository;
+import com.liveshop.chat.repository.SessionState;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.realtime.Channels;
@@ -25,7 +26,8 @@ public class ModerationService {
 
     public record PinRequest(String messageId) {}
 
-    public record ChatSettingsRequest(Integer messagesPerSecond, Integer slowModeSeconds) {}
+    /** Each field optional (absent: unchanged), at least one given. */
+    public record ChatSettingsRequest(Integer messagesPerSecond, Integer slowModeSeconds, String buyKeyword) {}
 
     public record Banned(String sessionId, String name, String ticketId) {}
 
@@ -33,17 +35,21 @@ public class ModerationService {
 
     public record PinnedView(String sessionId, ChatMessage pinned) {}
 
-    public record ChatSettingsView(String sessionId, int messagesPerSecond, int slowModeSeconds) {}
+    public record ChatSettingsView(String sessionId, int messagesPerSecond, int slowModeSeconds, String buyKeyword) {}
 
     public static final int MAX_WORDS = 200;
     public static final int MAX_WORD = 40;
     private static final Pattern MESSAGE_ID = Pattern.compile("^\\d{13}-[0-9a-f]{12}$");
+    /** One word of letters and digits (any script): what a viewer can type alone on a phone. */
+    private static final Pattern BUY_KEYWORD = Pattern.compile("^[\\p{L}\\p{N}]{1,20}$");
 
     private final ChatRepository chat;
     private final ChannelPublisher publisher;
     private final Clock clock;
+    private final int defaultMessagesPerSecond;
 
-    public ModerationService(ChatRepository chat, ChannelPublisher publisher, Clock clock) {
+    public ModerationService(ChatRepository chat, ChannelPublisher publisher, Clock clock, int defaultMessagesPerSecond) {
+        this.defaultMessagesPerSecond = defaultMessagesPerSecond;
         this.chat = chat;
         this.publisher = publisher;
         this.clock = clock;
@@ -111,14 +117,32 @@ public class ModerationService {
         return new Banned(sessionId, name, ticketId);
     }
 
-    /** Slow mode: the show's messages per second (1-100) and seconds between one viewer's messages (0-300). */
+    /**
+     * The show's chat settings, each optional: messages per second (1-100), seconds between one viewer's messages
+     * (0-300), the buy keyword of comment-to-buy (one word of 1-20 letters or digits, matched case-insensitively).
+     * Answers and publishes all three as they now are.
+     */
     public ChatSettingsView setChatSettings(String rawSessionId, ChatSettingsRequest request) {
-        String sessionId = requireSession(rawSessionId);
-        int perSecond = Validation.requireRange("messagesPerSecond", request.messagesPerSecond(), 1, 100);
-        int slow = Validation.requireRange("slowModeSeconds", request.slowModeSeconds(), 0, 300);
-        chat.setChatSettings(sessionId, perSecond, slow);
-        publisher.publish(Channels.show(sessionId), new Frames.ChatSettings(perSecond, slow));
-        return new ChatSettingsView(sessionId, perSecond, slow);
+        String sessionId = Validation.requireUuid("sessionId", rawSessionId);
+        if (request == null || (request.messagesPerSecond() == null && request.slowModeSeconds() == null && request.buyKeyword() == null)) {
+            throw ApiException.validation("Give at least one of 'messagesPerSecond', 'slowModeSeconds', 'buyKeyword'");
+        }
+        Integer perSecond = request.messagesPerSecond() == null ? null
+                : Validation.requireRange("messagesPerSecond", request.messagesPerSecond(), 1, 100);
+        Integer slow = request.slowModeSeconds() == null ? null
+                : Validation.requireRange("slowModeSeconds", request.slowModeSeconds(), 0, 300);
+        String keyword = request.buyKeyword() == null ? null : request.buyKeyword().strip();
+        if (keyword != null && !BUY_KEYWORD.matcher(keyword).matches()) {
+            throw ApiException.validation("'buyKeyword' must be one word of 1-20 letters or digits");
+        }
+        requireSession(sessionId);
+        if (!chat.setChatSettings(sessionId, perSecond, slow, keyword)) {
+            throw ApiException.notFound("SESSION_NOT_FOUND", "No session " + sessionId);
+        }
+        SessionState now = chat.session(sessionId).orElseThrow();
+        int mps = now.messagesPerSecond() != null ? now.messagesPerSecond() : defaultMessagesPerSecond;
+        publisher.publish(Channels.show(sessionId), new Frames.ChatSettings(mps, now.slowModeSeconds(), now.buyKeyword()));
+        return new ChatSettingsView(sessionId, mps, now.slowModeSeconds(), now.buyKeyword());
     }
 
     private String requireSession(String rawSessionId) {

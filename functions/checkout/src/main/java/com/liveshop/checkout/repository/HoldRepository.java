@@ -46,7 +46,9 @@ public class HoldRepository {
         CURRENCY_MISMATCH,
         CART_FULL,
         /** A concurrent transaction or throttle cancelled it; retry after a pause. */
-        RETRY
+        RETRY,
+        /** What had to be claimed with the hold (a waitlist entry) was no longer there. */
+        CLAIM_GONE
     }
 
     /** A cart's holds (live and expired) and its META item. */
@@ -113,6 +115,14 @@ public class HoldRepository {
      * order to write in one transaction + reserve the units in the allocation's buckets.
      */
     public Outcome create(Hold hold, int maxItems, int maxTxItems) {
+        return create(hold, maxItems, maxTxItems, List.of());
+    }
+
+    /**
+     * As {@link #create(Hold, int, int)}, with {@code claim} (conditional writes, e.g. taking a waitlist entry off
+     * its line) in the same transaction: the hold exists only if the claim held, and the claim only with the hold.
+     */
+    public Outcome create(Hold hold, int maxItems, int maxTxItems, List<TransactWriteItem> claim) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":c", s(hold.currency()));
         values.put(":zero", n(0));
@@ -139,14 +149,19 @@ public class HoldRepository {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build());
         items.addAll(ledger.reserve(hold.sku(), hold.allocation()));
+        int stockTo = items.size();
+        items.addAll(claim);
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return Outcome.OK;
         }
+        if (result.anyConditionFailed(stockTo, items.size())) {
+            return Outcome.CLAIM_GONE;
+        }
         if (result.conditionFailed(0)) {
             return Outcome.HOLD_CHANGED;
         }
-        if (result.anyConditionFailed(STOCK_FROM, items.size())) {
+        if (result.anyConditionFailed(STOCK_FROM, stockTo)) {
             return Outcome.SOLD_OUT;
         }
         if (result.conditionFailed(1)) {

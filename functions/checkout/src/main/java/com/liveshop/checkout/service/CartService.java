@@ -61,6 +61,11 @@ public class CartService {
         this.clock = clock;
     }
 
+    /** Most units of one sku a cart may hold (MAX_QUANTITY_PER_SKU). */
+    public int maxQuantityPerSku() {
+        return config.maxQuantityPerSku();
+    }
+
     /** Holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the held one). */
     public HoldView addItem(String cartId, String sku, Long quantity) {
         return addItem(cartId, sku, quantity, null);
@@ -131,6 +136,68 @@ public class CartService {
             }
         }
         metrics.tryAgain("hold");
+        throw Backoff.busy();
+    }
+
+    /** What a waitlist hand-out came to. */
+    public enum WaitlistOutcome { HELD, NOTHING_LEFT, CLAIM_GONE, CART_REFUSED }
+
+    public record WaitlistHold(WaitlistOutcome outcome, HoldView hold) {}
+
+    /**
+     * A waitlist hand-out: a new hold of up to {@code wanted} units of {@code sku} (as many as are available now, at
+     * least one) in one transaction with {@code claim} (the entry's removal from the line), at the price in force, by
+     * the cart rules. CART_REFUSED when the cart holds the sku already, is full or in another currency (the entry is
+     * spent); NOTHING_LEFT when no unit is available; CLAIM_GONE when another hand-out took the entry first.
+     */
+    public WaitlistHold holdForWaitlist(String cartId, String sku, int wanted, List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> claim) {
+        Optional<Product> found = products.findProduct(sku);
+        if (found.isEmpty()) {
+            return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
+        }
+        Product product = found.get();
+        for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Optional<Hold> existing = holds.find(cartId, sku);
+            if (existing.isPresent() && existing.get().expiredAt(now)) {
+                holds.expire(existing.get(), now);
+                continue;
+            }
+            if (existing.isPresent()) {
+                return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
+            }
+            List<com.liveshop.shared.catalog.StockLevel.Bucket> buckets = stock.snapshot(sku, product.shards());
+            long available = buckets.stream().mapToLong(com.liveshop.shared.catalog.StockLevel.Bucket::available).sum();
+            if (available <= 0) {
+                return new WaitlistHold(WaitlistOutcome.NOTHING_LEFT, null);
+            }
+            int units = (int) Math.min(Math.min(wanted, config.maxQuantityPerSku()), available);
+            Optional<StockAllocation> allocation = StockAllocation.fromSnapshot(buckets, units);
+            if (allocation.isEmpty()) {
+                continue;
+            }
+            long price = holdPriceCents(product, now);
+            Hold hold = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
+                    now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation.get(), null);
+            switch (holds.create(hold, config.maxItemsPerCart(), config.maxOrderTxItems(), claim)) {
+                case OK:
+                    metrics.holdPlaced();
+                    return new WaitlistHold(WaitlistOutcome.HELD, new HoldView(cartId, sku, hold.quantity(), price,
+                            hold.lineTotalCents(), hold.currency(), hold.expiresAt()));
+                case CLAIM_GONE:
+                    return new WaitlistHold(WaitlistOutcome.CLAIM_GONE, null);
+                case CURRENCY_MISMATCH:
+                case CART_FULL:
+                    return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
+                case SOLD_OUT:
+                case HOLD_CHANGED:
+                    break;
+                case RETRY:
+                default:
+                    Backoff.pause(attempt);
+                    break;
+            }
+        }
         throw Backoff.busy();
     }
 

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -35,9 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * so duplicated or reordered IVS events change nothing twice.
  */
 public class SessionRepository {
-
-    /** Outcome of a reminder sign-up. */
-    public enum ReminderOutcome { CREATED, ALREADY, SESSION_GONE }
 
     private final DynamoDbClient client;
     private final String table;
@@ -119,11 +117,6 @@ public class SessionRepository {
         return result;
     }
 
-    /** Up to {@code limit} reminder emails of the session. */
-    public List<String> reminderEmails(String sessionId, int limit) {
-        return queryPrefix(sessionId, SessionKeys.REMINDER_PREFIX, limit).stream().map(i -> str(i, "email")).toList();
-    }
-
     private List<Map<String, AttributeValue>> queryPrefix(String sessionId, String prefix, int limit) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
@@ -149,34 +142,153 @@ public class SessionRepository {
     }
 
     // ------------------------------------------------------------------ reminders
+    // One item per show and address: pk SESSION#<id>, sk REMINDER#<reminderId> (an HMAC of the address, ReminderLinks),
+    // status PENDING until its confirmation link is followed, then CONFIRMED; the session's reminderCount counts the
+    // CONFIRMED ones. Unsubscribing deletes the item (and the address with it).
 
-    /** Adds the (normalized) email once and counts it on the session, unless the session is gone or ended. */
-    public ReminderOutcome addReminder(String sessionId, String email, String at) {
-        Map<String, AttributeValue> item = new HashMap<>(key(SessionKeys.sessionPk(sessionId), SessionKeys.REMINDER_PREFIX + email));
-        item.put("email", s(email));
-        item.put("createdAt", s(at));
+    /** A reminder as the sender needs it. */
+    public record Reminder(String reminderId, String email, String status) {
+        public boolean confirmed() {
+            return CONFIRMED.equals(status);
+        }
+
+        @Override
+        public String toString() {
+            return "Reminder[" + reminderId + ", " + status + "]";
+        }
+    }
+
+    public static final String PENDING = "PENDING";
+    public static final String CONFIRMED = "CONFIRMED";
+
+    /** Outcome of following a confirmation link. */
+    public enum ConfirmOutcome { CONFIRMED, ALREADY_CONFIRMED, UNKNOWN }
+
+    /**
+     * Records a sign-up as PENDING and says whether a confirmation should go out: yes for a new (or unsubscribed)
+     * address and for a pending one whose last confirmation went out before {@code resendAfter}; no for a confirmed
+     * one or a recent pending one. One conditional UpdateItem, so concurrent sign-ups send one confirmation.
+     */
+    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter) {
+        try {
+            client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
+                    .updateExpression("SET email = :email, createdAt = if_not_exists(createdAt, :now), "
+                            + "#status = if_not_exists(#status, :pending), confirmSentAt = :now")
+                    .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":email", s(email), ":now", s(now), ":pending", s(PENDING),
+                            ":resend", s(resendAfter))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    public Optional<Reminder> reminder(String sessionId, String reminderId) {
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(reminderKey(sessionId, reminderId))).item();
+        return item == null || item.isEmpty() ? Optional.empty()
+                : Optional.of(new Reminder(reminderId, str(item, "email"), str(item, "status")));
+    }
+
+    /** PENDING → CONFIRMED and the session's count up by one, in one transaction; a second click changes nothing. */
+    public ConfirmOutcome confirmReminder(String sessionId, String reminderId, String now) {
         try {
             client.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                            .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                    TransactWriteItem.builder().update(Update.builder().tableName(table)
-                            .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                            .updateExpression("ADD reminderCount :one")
-                            .conditionExpression("attribute_exists(pk) AND #status <> :ended")
+                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(reminderKey(sessionId, reminderId))
+                            .updateExpression("SET #status = :confirmed, confirmedAt = :now")
+                            .conditionExpression("#status = :pending")
                             .expressionAttributeNames(Map.of("#status", "status"))
-                            .expressionAttributeValues(Map.of(":one", n(1), ":ended", s(Session.ENDED)))
-                            .build()).build()));
-            return ReminderOutcome.CREATED;
+                            .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED), ":pending", s(PENDING), ":now", s(now)))
+                            .build()).build(),
+                    countReminders(sessionId, 1)));
+            return ConfirmOutcome.CONFIRMED;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                return ReminderOutcome.SESSION_GONE;
-            }
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return ReminderOutcome.ALREADY;
-            }
-            throw e;
+            return reminder(sessionId, reminderId).map(r -> r.confirmed() ? ConfirmOutcome.ALREADY_CONFIRMED : null)
+                    .orElse(ConfirmOutcome.UNKNOWN);
         }
+    }
+
+    /**
+     * Forgets the reminder and its address; a confirmed one is uncounted in the same transaction. Returns whether
+     * there was one. Retried when the reminder is confirmed between the two attempts (a PENDING delete is conditional).
+     */
+    public boolean removeReminder(String sessionId, String reminderId) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                client.transactWriteItems(t -> t.transactItems(
+                        TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(reminderKey(sessionId, reminderId))
+                                .conditionExpression("#status = :confirmed")
+                                .expressionAttributeNames(Map.of("#status", "status"))
+                                .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED))).build()).build(),
+                        countReminders(sessionId, -1)));
+                return true;
+            } catch (TransactionCanceledException confirmedOrGone) {
+                try {
+                    Map<String, AttributeValue> old = client.deleteItem(d -> d.tableName(table).key(reminderKey(sessionId, reminderId))
+                            .conditionExpression("attribute_not_exists(pk) OR #status <> :confirmed")
+                            .expressionAttributeNames(Map.of("#status", "status"))
+                            .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED)))
+                            .returnValues(ReturnValue.ALL_OLD)).attributes();
+                    return old != null && !old.isEmpty();
+                } catch (ConditionalCheckFailedException confirmedMeanwhile) {
+                    // confirmed between the two writes: the transaction again
+                }
+            }
+        }
+        throw new IllegalStateException("Reminder " + reminderId + " kept changing while it was removed");
+    }
+
+    /** Ids of the session's confirmed reminders that have not had their "We're live" email, in key order (paginated). */
+    public List<String> unsentConfirmedReminderIds(String sessionId) {
+        List<String> ids = new ArrayList<>();
+        client.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                        .filterExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
+                        .projectionExpression("sk")
+                        .expressionAttributeNames(Map.of("#status", "status"))
+                        .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)),
+                                ":prefix", s(SessionKeys.REMINDER_PREFIX), ":confirmed", s(CONFIRMED))))
+                .items().forEach(item -> ids.add(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
+        return ids;
+    }
+
+    /**
+     * Claims a confirmed reminder's "We're live" email (sets liveSentAt unless set): only the claimant sends it, so a
+     * redelivered or duplicated message emails nobody twice. Returns the reminder when claimed.
+     */
+    public Optional<Reminder> claimLiveEmail(String sessionId, String reminderId, String now) {
+        try {
+            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
+                    .updateExpression("SET liveSentAt = :now")
+                    .conditionExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":now", s(now), ":confirmed", s(CONFIRMED)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return Optional.of(new Reminder(reminderId, str(item, "email"), CONFIRMED));
+        } catch (ConditionalCheckFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Gives a claim back after SES did not take the email, so the retry sends it. */
+    public void releaseLiveEmail(String sessionId, String reminderId) {
+        client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
+                .updateExpression("REMOVE liveSentAt")
+                .conditionExpression("attribute_exists(pk)"));
+    }
+
+    private Map<String, AttributeValue> reminderKey(String sessionId, String reminderId) {
+        return key(SessionKeys.sessionPk(sessionId), SessionKeys.REMINDER_PREFIX + reminderId);
+    }
+
+    private TransactWriteItem countReminders(String sessionId, int delta) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                .updateExpression("ADD reminderCount :delta")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":delta", n(delta)))
+                .build()).build();
     }
 
     // ------------------------------------------------------------------ stream lifecycle
@@ -395,7 +507,8 @@ public class SessionRepository {
                 str(item, "status"), str(item, "channelArn"), str(item, "playbackUrl"), str(item, "ingestEndpoint"), lineup,
                 str(item, "createdAt"), str(item, "liveAt"), str(item, "endedAt"), str(item, "streamId"),
                 optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"), pinned(item),
-                num(item, "viewerCount"));
+                num(item, "viewerCount"), item.containsKey(SessionKeys.BUY_KEYWORD) ? str(item, SessionKeys.BUY_KEYWORD)
+                        : SessionKeys.DEFAULT_BUY_KEYWORD);
     }
 
     private static Session.PinnedMessage pinned(Map<String, AttributeValue> item) {

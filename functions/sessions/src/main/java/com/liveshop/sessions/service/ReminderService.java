@@ -2,21 +2,31 @@ package com.liveshop.sessions.service;
 
 import com.liveshop.sessions.repository.Session;
 import com.liveshop.sessions.repository.SessionRepository;
-import com.liveshop.sessions.repository.SessionRepository.ReminderOutcome;
+import com.liveshop.sessions.repository.SessionRepository.ConfirmOutcome;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.ratelimit.RateWindows;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.shared.sessions.SessionKeys;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Reminder sign-ups: one per normalized email and session, counted on the session. A stranger can call this, so each
- * source address gets at most {@code perIpPerMinute} sign-ups per show per minute (its fingerprint, never the address).
+ * Reminder sign-ups with double opt-in. A sign-up always answers the same (202 PENDING_CONFIRMATION), so the answer
+ * tells no one who is signed up; a new address (or a pending one after {@link #RESEND_AFTER}) gets a confirmation
+ * email through the queue, a confirmed one nothing. Only confirmed addresses get the "We're live" email, and each
+ * email's one-click unsubscribe forgets the address. A stranger can call the sign-up, so each source address gets at
+ * most {@code perIpPerMinute} per show per minute (its fingerprint, never the address); the links are bounded by
+ * their signature, checked before anything is read.
  */
 public class ReminderService {
+
+    /** A pending sign-up gets another confirmation only after this long (a typo'd retry must not flood an inbox). */
+    public static final Duration RESEND_AFTER = Duration.ofMinutes(10);
+    public static final String PENDING_CONFIRMATION = "PENDING_CONFIRMATION";
 
     private final SessionService sessions;
     private final SessionRepository repository;
@@ -24,9 +34,11 @@ public class ReminderService {
     private final RateWindows windows;
     private final SourceFingerprint fingerprint;
     private final int perIpPerMinute;
+    private final ReminderLinks links;
+    private final ReminderQueue queue;
 
     public ReminderService(SessionService sessions, SessionRepository repository, Clock clock, RateWindows windows,
-                           SourceFingerprint fingerprint, int perIpPerMinute) {
+                           SourceFingerprint fingerprint, int perIpPerMinute, ReminderLinks links, ReminderQueue queue) {
         if (perIpPerMinute < 1) {
             throw new IllegalStateException("Configuration REMINDERS_PER_IP_PER_MINUTE must be positive");
         }
@@ -36,12 +48,14 @@ public class ReminderService {
         this.windows = windows;
         this.fingerprint = fingerprint;
         this.perIpPerMinute = perIpPerMinute;
+        this.links = links;
+        this.queue = queue;
     }
 
     /** Refused: 400 (session id, email), 404 SESSION_NOT_FOUND, 409 SESSION_ENDED, 429 RATE_LIMITED; nothing written. */
-    public Views.Reminder add(String rawSessionId, Requests.CreateReminder request, String sourceIp) {
+    public Views.ReminderAccepted add(String rawSessionId, Requests.CreateReminder request, String sourceIp) {
         Session session = sessions.require(rawSessionId);
-        String email = normalize(Validation.requireEmail("email", request.email()));
+        String email = normalize(Validation.requireEmail("email", request == null ? null : request.email()));
         if (session.ended()) {
             throw ApiException.conflict("SESSION_ENDED", "This session has ended");
         }
@@ -52,12 +66,43 @@ public class ReminderService {
             throw ApiException.tooManyRequests("RATE_LIMITED", "Too many reminder sign-ups from this network; try again in a minute",
                     (minute + 1) * 60 - now.getEpochSecond());
         }
-        ReminderOutcome outcome = repository.addReminder(session.sessionId(), email, now.toString());
-        return switch (outcome) {
-            case CREATED -> new Views.Reminder(session.sessionId(), email, true);
-            case ALREADY -> new Views.Reminder(session.sessionId(), email, false);
-            case SESSION_GONE -> throw ApiException.conflict("SESSION_ENDED", "This session has ended");
-        };
+        String reminderId = links.reminderId(email);
+        if (repository.requestReminder(session.sessionId(), reminderId, email, now.toString(), now.minus(RESEND_AFTER).toString())) {
+            queue.send(List.of(ReminderMessage.confirm(session.sessionId(), reminderId)));
+        }
+        return new Views.ReminderAccepted(session.sessionId(), PENDING_CONFIRMATION);
+    }
+
+    /** GET /reminders/confirm: idempotent; 400 INVALID_TOKEN for a token that is not ours or not a confirm token. */
+    public ReminderPages.Page confirm(String token) {
+        ReminderLinks.Link link = verify(token, ReminderLinks.Kind.CONFIRM);
+        Session session = sessionOf(link);
+        ConfirmOutcome outcome = repository.confirmReminder(link.sessionId(), link.reminderId(), clock.instant().toString());
+        return outcome == ConfirmOutcome.UNKNOWN ? ReminderPages.notSignedUp()
+                : ReminderPages.confirmed(session.title(), session.sessionId());
+    }
+
+    /** GET /reminders/unsubscribe: a page with a button (mail scanners open links; only a POST unsubscribes). */
+    public ReminderPages.Page unsubscribeForm(String token) {
+        ReminderLinks.Link link = verify(token, ReminderLinks.Kind.UNSUBSCRIBE);
+        return ReminderPages.unsubscribeForm(sessionOf(link).title(), token);
+    }
+
+    /** POST /reminders/unsubscribe (RFC 8058 one-click, or the page's button): forgets the address; idempotent. */
+    public ReminderPages.Page unsubscribe(String token) {
+        ReminderLinks.Link link = verify(token, ReminderLinks.Kind.UNSUBSCRIBE);
+        repository.removeReminder(link.sessionId(), link.reminderId());
+        return ReminderPages.unsubscribed();
+    }
+
+    private ReminderLinks.Link verify(String token, ReminderLinks.Kind kind) {
+        return links.verify(token).filter(l -> l.kind() == kind)
+                .orElseThrow(() -> ApiException.badRequest("INVALID_TOKEN", "This link is not valid; use the link from the email as it is"));
+    }
+
+    /** The link's show; a signed link to a deleted show is a 404 like any missing show. */
+    private Session sessionOf(ReminderLinks.Link link) {
+        return sessions.require(link.sessionId());
     }
 
     /** Trimmed and lower-cased as a whole: mailbox providers treat the local part case-insensitively in practice. */

@@ -8,6 +8,8 @@ import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiException;
+import com.liveshop.shared.sessions.SessionKeys;
+import com.liveshop.shared.waitlist.WaitlistCounts;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.stats.ShowStats;
 import java.time.Clock;
@@ -41,6 +43,7 @@ public class SessionService {
     private final LiveVideo video;
     private final Clock clock;
     private final EventPublisher events;
+    private final WaitlistCounts waitlists;
 
     public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock) {
         this(sessions, products, video, clock, (type, detail) -> {
@@ -51,6 +54,13 @@ public class SessionService {
     /** {@code events} gets SessionEnded when the host ends the session (POST /sessions/{id}/end). */
     public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock,
                           EventPublisher events) {
+        this(sessions, products, video, clock, events, null);
+    }
+
+    /** {@code waitlists} (null: none) counts each lineup product's waiting carts for the stats. */
+    public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock,
+                          EventPublisher events, WaitlistCounts waitlists) {
+        this.waitlists = waitlists;
         this.events = events;
         this.sessions = sessions;
         this.products = products;
@@ -73,7 +83,7 @@ public class SessionService {
         LiveVideo.Channel channel = video.createChannel("liveshop-" + sessionId);
         Session session = new Session(sessionId, title, description, startsAt.toString(), Session.SCHEDULED,
                 channel.arn(), channel.playbackUrl(), channel.ingestEndpoint(), lineup, now.toString(), null, null,
-                null, null, null, null, 0, null, 0);
+                null, null, null, null, 0, null, 0, SessionKeys.DEFAULT_BUY_KEYWORD);
         sessions.create(session, now.toString());
         LOG.info("Session {} scheduled on channel {}", sessionId, channel.arn());
         return new Views.CreatedSession(sessionId, Session.SCHEDULED, title, description, session.startsAt(), lineup,
@@ -130,7 +140,7 @@ public class SessionService {
         }
         return new Views.SessionView(s.sessionId(), s.title(), s.description(), s.status(), s.startsAt(), s.liveAt(),
                 s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay(),
-                s.pinnedMessage(), s.viewerCount());
+                s.pinnedMessage(), s.viewerCount(), s.buyKeyword());
     }
 
     public Views.SessionList list(String rawLimit) {
@@ -161,9 +171,16 @@ public class SessionService {
         return CalendarIcs.of(require(rawSessionId), clock.instant());
     }
 
-    /** The show's sales stats (hosts only): live while it runs, the report after it. */
+    /** The show's sales stats (hosts only): live while it runs, the report after it; with each lineup product's waitlist. */
     public ShowStats stats(String rawSessionId) {
-        return sessions.stats().read(require(rawSessionId).sessionId());
+        Session session = require(rawSessionId);
+        ShowStats stats = sessions.stats().read(session.sessionId());
+        if (waitlists == null) {
+            return stats;
+        }
+        long now = clock.instant().getEpochSecond();
+        return stats.withWaitlist(session.lineup().stream()
+                .map(sku -> new ShowStats.WaitlistLength(sku, waitlists.waiting(sku, now))).toList());
     }
 
     /** The session or 404; a malformed id is a 400. */

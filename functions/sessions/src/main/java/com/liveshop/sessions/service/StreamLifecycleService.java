@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public class StreamLifecycleService {
 
-    /** SessionLive carries the reminder addresses only up to this many; above it only the count. */
-    public static final int MAX_REMINDERS_IN_EVENT = 100;
     public static final String SESSION_LIVE = "SessionLive";
     public static final String SESSION_ENDED = "SessionEnded";
 
@@ -118,11 +116,8 @@ public class StreamLifecycleService {
         detail.put("startsAt", s.startsAt());
         detail.put("liveAt", s.liveAt());
         detail.put("playbackUrl", s.playbackUrl());
+        // The count of confirmed reminders, never their addresses: ReminderDispatchFunction reads those itself.
         detail.put("reminderCount", s.reminderCount());
-        if (s.reminderCount() <= MAX_REMINDERS_IN_EVENT) {
-            List<String> emails = sessions.reminderEmails(sessionId, MAX_REMINDERS_IN_EVENT);
-            detail.put("reminders", emails);
-        }
         events.publish(SESSION_LIVE, detail);
     }
 }

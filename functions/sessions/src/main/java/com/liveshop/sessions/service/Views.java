@@ -24,11 +24,15 @@ public final class Views {
     public record LineupItem(String sku, String title, Long priceCents, String currency, String imageUrl,
                              long available, Long dealPriceCents, String dealEndsAt) {}
 
-    /** GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded; {@code pinnedMessage} of the chat; {@code viewerCount} from IVS (ViewerCountService). */
+    /**
+     * GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded;
+     * {@code pinnedMessage} of the chat; {@code viewerCount} from IVS (ViewerCountService); {@code buyKeyword} what a
+     * viewer types in the chat to hold the product on screen (comment-to-buy).
+     */
     public record SessionView(String sessionId, String title, String description, String status, String startsAt,
                               String liveAt, String endedAt, String playbackUrl, List<LineupItem> lineup,
                               Session.Highlight currentHighlight, Session.Replay replay,
-                              Session.PinnedMessage pinnedMessage, long viewerCount) {}
+                              Session.PinnedMessage pinnedMessage, long viewerCount, String buyKeyword) {}
 
     /** One entry of GET /sessions. */
     public record SessionSummary(String sessionId, String title, String status, String startsAt, String liveAt,
@@ -39,8 +43,8 @@ public final class Views {
     /** POST /sessions/{id}/end: the session's status now and whether a live stream was stopped. */
     public record Ended(String sessionId, String status, String endedAt, boolean streamStopped) {}
 
-    /** POST /sessions/{id}/reminders. */
-    public record Reminder(String sessionId, String email, boolean created) {}
+    /** 202 of POST /sessions/{id}/reminders: the same for a new, pending or confirmed address (it tells nothing). */
+    public record ReminderAccepted(String sessionId, String status) {}
 
     /** A replay chapter. */
     public record Chapter(long offsetMs, String sku, String title, long priceCents, Long dealPriceCents) {}

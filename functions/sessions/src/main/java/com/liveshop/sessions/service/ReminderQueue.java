@@ -1,0 +1,10 @@
+package com.liveshop.sessions.service;
+
+import java.util.List;
+
+/** Where reminder work waits for the paced sender (SQS in AWS and locally: {@code sqs.SqsReminderQueue}). */
+public interface ReminderQueue {
+
+    /** Enqueues every message or throws; a partial batch failure is retried by the implementation, then thrown. */
+    void send(List<ReminderMessage> messages);
+}

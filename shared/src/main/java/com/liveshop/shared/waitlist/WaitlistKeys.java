@@ -1,0 +1,35 @@
+package com.liveshop.shared.waitlist;
+
+/**
+ * Key design of the waitlist in the Reservations table (checkout writes it; the host's stats count it):
+ *
+ * <pre>
+ * pk = WAITLIST#&lt;sku&gt;                 sk = &lt;13-digit joinedAt ms&gt;#&lt;cartId&gt;   one entry: cartId, quantity, expiresAt
+ *                                                                          (epoch s), ttl; sk order = arrival order
+ * pk = WAITCART#&lt;cartId&gt;#&lt;sku&gt;       sk = WAITLIST                      the cart's entry for the sku (entrySk): one
+ *                                                                          entry per cart and sku, found by cart
+ * </pre>
+ *
+ * An entry past {@code expiresAt} is no longer waiting (TTL deletes it later; the hand-out deletes it when it meets it).
+ */
+public final class WaitlistKeys {
+
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String MARKER_SK = "WAITLIST";
+    public static final String EXPIRES_AT = "expiresAt";
+
+    private WaitlistKeys() {}
+
+    public static String listPk(String sku) {
+        return "WAITLIST#" + sku;
+    }
+
+    public static String entrySk(long joinedAtMillis, String cartId) {
+        return String.format("%013d", joinedAtMillis) + "#" + cartId;
+    }
+
+    public static String markerPk(String cartId, String sku) {
+        return "WAITCART#" + cartId + "#" + sku;
+    }
+}
