@@ -161,8 +161,9 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
     if (cart) body.cartId = cart;
     try {
       const t = await api('POST', base + '/chat-tickets', { body });
+      // The answer never repeats the cart id (it is inside the signed ticket): remember which cart it was asked for.
       sessionStorage.setItem(ticketKey, JSON.stringify({ ticketId: t.ticketId, ticket: t.ticket, name: t.name, expiresAt: t.expiresAt,
-        cartId: t.cartId || null }));
+        cartId: cart || null }));
       if (t.name) localStorage.setItem('liveshop.name', t.name);
       showTicket(storedTicket());
       return storedTicket();

@@ -301,7 +301,10 @@ function renderBuyHint() {
   hint.textContent = show ? 'Type ' + state.buyKeyword + ' to grab it' : '';
 }
 
-/** Subscribes to /carts/{cartId} (API key, like /shows) for this cart; a new cart gets a new subscription. */
+/**
+ * Subscribes to /carts/{cartId} for this cart; a new cart gets a new subscription. The namespace's Lambda authorizer
+ * accepts exactly this channel with the cart id itself as the token (the API key may not subscribe to carts).
+ */
 function subscribeCart() {
   const cartId = state.cartId;
   if (state.cartChannelFor === cartId) return;
@@ -309,6 +312,7 @@ function subscribeCart() {
   state.cartChannelFor = cartId;
   state.cartChannel = subscribe('/carts/' + cartId, {
     onFrame: frame => { if (state.cartId === cartId) cartFrame(frame); },
+    options: { authMode: 'lambda', authToken: cartId },
   });
 }
 
@@ -457,7 +461,8 @@ function lineupCurrency(sku) {
 
 function chat() {
   let name = localStorage.getItem('liveshop.name');
-  if (!name) { name = 'Viewer-' + state.cartId.slice(0, 4); localStorage.setItem('liveshop.name', name); }
+  // A random default name: never derived from the cart id, which the chat would show to everyone.
+  if (!name) { name = 'Viewer-' + (1000 + crypto.getRandomValues(new Uint16Array(1))[0] % 9000); localStorage.setItem('liveshop.name', name); }
   showViewers(state.session.viewerCount);
   connectChat($('#chat'), {
     // The ticket is bound to the cart being filled: "SOLD" in the chat holds the product on screen in it.

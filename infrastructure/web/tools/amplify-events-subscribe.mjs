@@ -2,10 +2,11 @@
 // to one channel of the local AppSync Events API and prints, one JSON line each, what it sees:
 //   {"type":"subscribed"} once events.connect() resolved, {"type":"data","event":…} per event, {"type":"error",…}.
 // It exits after EXPECT events, or with code 2 after TIMEOUT_MS.
-// Env: ENDPOINT (the HTTP endpoint, …/event), API_KEY, CHANNEL, EXPECT (default 1), TIMEOUT_MS (default 20000).
+// Env: ENDPOINT (the HTTP endpoint, …/event), API_KEY, CHANNEL, EXPECT (default 1), TIMEOUT_MS (default 20000),
+// AUTH_TOKEN (optional: subscribe with authMode 'lambda' and this token, as the pages do for /carts/{cartId}).
 import WebSocketImpl from 'ws';
 
-const { ENDPOINT, API_KEY, CHANNEL } = process.env;
+const { ENDPOINT, API_KEY, CHANNEL, AUTH_TOKEN } = process.env;
 const expect = Number(process.env.EXPECT || 1);
 const print = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
@@ -28,7 +29,7 @@ Amplify.configure({
 
 const timer = setTimeout(() => { print({ type: 'timeout' }); process.exit(2); }, Number(process.env.TIMEOUT_MS || 20000));
 let seen = 0;
-const channel = await events.connect(CHANNEL);
+const channel = await events.connect(CHANNEL, AUTH_TOKEN ? { authMode: 'lambda', authToken: AUTH_TOKEN } : undefined);
 channel.subscribe({
   next: (message) => {
     print({ type: 'data', event: message.event });

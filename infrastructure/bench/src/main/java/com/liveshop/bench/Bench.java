@@ -44,12 +44,13 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|rehearse|capacity|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|claim-storm|rehearse|capacity|all]
  *      rehearse [--viewers 2000] [--minutes 3] [--chat-rate 5] [--buy-rate 0.1] [--pay-share 0.8] [--seed 42]
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
+ *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
@@ -91,6 +92,10 @@ public final class Bench {
             System.out.println("rehearse: wrote " + config.out().resolve("report.html") + " and report.json");
             System.out.println(report.summary());
             System.exit(report.oversold() == 0 && report.fiveXx() == 0 ? 0 : 1);
+        }
+        if (mode.equals("claim-storm")) {
+            ClaimStormBench.run(bench.opt("buyers", 300), bench.opt("units", 100), bench.opt("seconds", 5), bench.opt("budget", 100));
+            System.exit(0);
         }
         if (mode.equals("chat-fanout")) {
             Path template = Files.createTempFile("template", ".yaml");

@@ -41,9 +41,21 @@ final class EventsSubscriber implements WebSocket.Listener {
     /** Connects to {@code realtimeUrl} (wss://…/event/realtime) for {@code channel}, authorized by API key. */
     static CompletableFuture<EventsSubscriber> open(HttpClient http, String realtimeUrl, String httpUrl, String apiKey, String channel,
                                                     Runnable onSubscribed, Consumer<String> onEvent, Consumer<String> onError) {
+        return open(http, realtimeUrl, httpUrl, apiKey, channel, null, onSubscribed, onEvent, onError);
+    }
+
+    /**
+     * As above, but the subscribe carries {@code lambdaToken} for the namespace's Lambda authorizer (a buyer's
+     * {@code /carts/{cartId}} with its cart id); the connection still opens with the API key. Null: the API key.
+     */
+    static CompletableFuture<EventsSubscriber> open(HttpClient http, String realtimeUrl, String httpUrl, String apiKey, String channel,
+                                                    String lambdaToken, Runnable onSubscribed, Consumer<String> onEvent,
+                                                    Consumer<String> onError) {
         Map<String, String> auth = Map.of("host", URI.create(httpUrl).getAuthority(), "x-api-key", apiKey);
         String header = "header-" + Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(auth).getBytes(StandardCharsets.UTF_8));
-        EventsSubscriber s = new EventsSubscriber(channel, auth, onSubscribed, onEvent, onError);
+        Map<String, String> subscribeAuth = lambdaToken == null ? auth
+                : Map.of("host", URI.create(httpUrl).getAuthority(), "Authorization", lambdaToken);
+        EventsSubscriber s = new EventsSubscriber(channel, subscribeAuth, onSubscribed, onEvent, onError);
         return http.newWebSocketBuilder().subprotocols(SUBPROTOCOL, header).buildAsync(URI.create(realtimeUrl), s).thenApply(ws -> s);
     }
 

@@ -57,7 +57,7 @@ final class FuzzCorpus {
         bodies.put("POST /sessions/{sessionId}/reminders", "{\"email\":\"fuzz@example.com\"}");
         bodies.put("POST /sessions/{sessionId}/highlights", "{\"sku\":\"" + f.sku() + "\",\"dealPriceCents\":1999,"
                 + "\"dealEndsAt\":\"" + dealEndsAt + "\"}");
-        bodies.put("POST /sessions/{sessionId}/chat-tickets", "{\"name\":\"Fuzzy\"}");
+        bodies.put("POST /sessions/{sessionId}/chat-tickets", "{\"name\":\"Fuzzy\",\"cartId\":\"" + f.cartId() + "\"}");
         bodies.put("POST /sessions/{sessionId}/messages", "{\"text\":\"hello\"}");
         bodies.put("POST /sessions/{sessionId}/bans", "{\"ticketId\":\"" + f.ticketId() + "\"}");
         bodies.put("PUT /sessions/{sessionId}/blocklist", "{\"words\":[\"spoiler\",\"scam\"]}");

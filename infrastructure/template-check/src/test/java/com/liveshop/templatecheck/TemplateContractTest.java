@@ -182,6 +182,20 @@ class TemplateContractTest {
         }
     }
 
+    /**
+     * A namespace whose channels carry one buyer's data ({@code carts}) must not take the public API key for
+     * subscribe: the key would allow {@code /carts/*}. Its subscribe goes through the Lambda authorizer only.
+     */
+    @Test
+    void oneBuyersChannelsAreSubscribedThroughTheLambdaAuthorizerOnly() {
+        Map<String, Object> carts = template.resourcesOfType("AWS::AppSync::ChannelNamespace").values().stream()
+                .map(r -> SamTemplate.map(r.get("Properties"))).filter(p -> "carts".equals(p.get("Name"))).findFirst().orElseThrow();
+        assertThat(SamTemplate.list(carts.get("SubscribeAuthModes"))).extracting(m -> SamTemplate.map(m).get("AuthType"))
+                .containsExactly("AWS_LAMBDA");
+        assertThat(template.function("ChannelAuthorizerFunction")).get().extracting(FunctionDef::handler)
+                .isEqualTo("com.liveshop.chat.ChannelAuthorizer::handleRequest");
+    }
+
     @Test
     void everyRouteGoesToOneFunctionOnTheDeclaredApiWithADeclaredAuthorizer() {
         Map<String, String> owner = new HashMap<>();

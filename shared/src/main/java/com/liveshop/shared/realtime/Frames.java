@@ -55,12 +55,12 @@ public final class Frames {
     }
 
     /**
-     * Buyer-only ({@code /carts/{cartId}}): a chat "SOLD" placed a hold. {@code quantity} is what the cart now holds of
-     * the sku, {@code priceCents} what each unit just added costs.
+     * Buyer-only ({@code /carts/{cartId}}): a chat "SOLD" placed a hold. {@code quantity} is the units this claim just
+     * added, {@code priceCents} what each of them costs (the deal price while a deal runs).
      */
-    public record Held(String type, String sku, int quantity, long priceCents, String expiresAt) {
-        public Held(String sku, int quantity, long priceCents, String expiresAt) {
-            this("held", sku, quantity, priceCents, expiresAt);
+    public record Held(String type, String sku, int quantity, long priceCents, String currency, String expiresAt) {
+        public Held(String sku, int quantity, long priceCents, String currency, String expiresAt) {
+            this("held", sku, quantity, priceCents, currency, expiresAt);
         }
     }
 

@@ -35,7 +35,8 @@ public class ChatService {
         }
     }
 
-    public record IssuedTicket(String ticketId, String ticket, String name, String expiresAt, String cartId) {}
+    /** The cart a ticket is bound to stays inside the signed ticket: the answer does not repeat it. */
+    public record IssuedTicket(String ticketId, String ticket, String name, String expiresAt) {}
 
     public record MessageRequest(String text) {}
 
@@ -104,7 +105,7 @@ public class ChatService {
         Instant expiresAt = now.plus(TICKET_LIFETIME);
         chat.putTicket(sessionId, ticketId, name, now.toString(), expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
         String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, cartId));
-        return new IssuedTicket(ticketId, ticket, name, expiresAt.toString(), cartId);
+        return new IssuedTicket(ticketId, ticket, name, expiresAt.toString());
     }
 
     /**

@@ -88,7 +88,7 @@ public class CommentToBuy {
             publisher.publish(cart, new Frames.HoldRefused(sku, "TRY_AGAIN"));
             return;
         }
-        publisher.publish(cart, new Frames.Held(sku, hold.quantity(), hold.priceCents(), hold.expiresAt().toString()));
+        publisher.publish(cart, new Frames.Held(sku, quantity, hold.priceCents(), hold.currency(), hold.expiresAt().toString()));
         long second = clock.instant().getEpochSecond();
         if (chat.tryCount(ChatKeys.limitPk(session.sessionId(), "claimed", "all", second), 1, second + 60)) {
             publisher.publish(Channels.show(session.sessionId()), new Frames.Claimed(sender.name(), sku));

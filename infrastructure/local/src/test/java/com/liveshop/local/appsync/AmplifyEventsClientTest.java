@@ -83,6 +83,25 @@ class AmplifyEventsClientTest {
         }
     }
 
+    /** A buyer's page: amplify subscribes to its own cart channel with the cart id as the Lambda authorizer's token. */
+    @Test
+    void amplifySubscribesToItsOwnCartChannelWithTheCartIdAsToken() throws Exception {
+        LocalAppSyncEvents events = stack.events();
+        String cart = UUID.randomUUID().toString();
+        Amplify amplify = Amplify.subscribe(events, "/carts/" + cart, cart, 1);
+        try {
+            HttpResponse<String> answer = EventsClient.signedPublish(events.httpEndpoint(), Json.write(Map.of("channel", "/carts/" + cart,
+                    "events", List.of("{\"type\":\"held\",\"sku\":\"cds-silk-scarf\",\"quantity\":1}"))));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+            List<JsonNode> data = amplify.dataWhenDone();
+            assertThat(data).as("output: %s", amplify.lines).hasSize(1);
+            assertThat(data.get(0).path("event").path("type").asText()).isEqualTo("held");
+        } finally {
+            amplify.node.destroyForcibly();
+        }
+    }
+
     /**
      * The whole path of a chat message through the real client: a ticket and a message over HTTP, the chat function
      * publishes with SigV4, amplify (as a viewer page) receives the {@code chat} frame, then the host's pin.
@@ -139,10 +158,18 @@ class AmplifyEventsClientTest {
     private record Amplify(Process node, LinkedBlockingQueue<String> lines, Thread reader) {
 
         static Amplify subscribe(LocalAppSyncEvents events, String channel, int expect) throws Exception {
+            return subscribe(events, channel, null, expect);
+        }
+
+        /** {@code lambdaToken}: subscribe with authMode 'lambda' and this token (null: the API key). */
+        static Amplify subscribe(LocalAppSyncEvents events, String channel, String lambdaToken, int expect) throws Exception {
             int before = events.stats().subscriptions();
             ProcessBuilder builder = new ProcessBuilder("node", SCRIPT.toString()).directory(WEB.toFile()).redirectErrorStream(true);
             builder.environment().putAll(Map.of("ENDPOINT", events.httpEndpoint(), "API_KEY", events.apiKey(), "CHANNEL", channel,
                     "EXPECT", String.valueOf(expect), "TIMEOUT_MS", "30000"));
+            if (lambdaToken != null) {
+                builder.environment().put("AUTH_TOKEN", lambdaToken);
+            }
             Process node = builder.start();
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread reader = new Thread(() -> {

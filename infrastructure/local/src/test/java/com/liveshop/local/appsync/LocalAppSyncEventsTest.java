@@ -71,7 +71,8 @@ class LocalAppSyncEventsTest {
     void theTemplatesNamespacesAndEndpointsAreListed() throws Exception {
         assertThat(events.api().namespaces().keySet()).containsExactlyInAnyOrder("shows", "carts", "hosts");
         assertThat(events.api().namespaces().get("hosts").subscribeAuthModes()).containsExactly("AWS_LAMBDA");
-        assertThat(events.api().lambdaAuthorizerFunction()).isEqualTo("HostsChannelAuthorizerFunction");
+        assertThat(events.api().namespaces().get("carts").subscribeAuthModes()).containsExactly("AWS_LAMBDA");
+        assertThat(events.api().lambdaAuthorizerFunction()).isEqualTo("ChannelAuthorizerFunction");
         assertThat(events.httpEndpoint()).endsWith("/event");
         assertThat(events.realtimeEndpoint()).isEqualTo(events.httpEndpoint().replaceFirst("^http", "ws") + "/realtime");
         HttpResponse<String> index = EventsClient.HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
@@ -229,21 +230,60 @@ class LocalAppSyncEventsTest {
     }
 
     @Test
+    void cartChannelsArePrivateToTheirBuyer() throws Exception {
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        try (EventsClient buyerA = connected(); EventsClient buyerB = connected(); EventsClient stranger = connected()) {
+            // The public key opens a connection, but subscribes to no cart channel, wildcard or not.
+            for (String channel : List.of("/carts/*", "/carts/" + a, "/carts/not-a-uuid")) {
+                String id = subscribe(stranger, channel, apiKeyHeader());
+                JsonNode refused = stranger.await("subscribe_error");
+                assertThat(refused.path("id").asText()).as(channel).isEqualTo(id);
+                assertThat(refused.path("errors").path(0).path("errorType").asText()).isEqualTo("UnauthorizedException");
+            }
+            // The Lambda authorizer (the template's function) wants exactly /carts/{v4 uuid} with that id as the token.
+            for (String channel : List.of("/carts/*", "/carts/" + a + "/*", "/carts/not-a-uuid")) {
+                String id = subscribe(stranger, channel, Map.of("Authorization", channel.equals("/carts/not-a-uuid") ? "not-a-uuid" : a));
+                assertThat(stranger.await("subscribe_error").path("id").asText()).as(channel).isEqualTo(id);
+            }
+            String otherToken = subscribe(stranger, "/carts/" + a, Map.of("Authorization", b));
+            assertThat(stranger.await("subscribe_error").path("id").asText()).isEqualTo(otherToken);
+            subscribe(stranger, "/*", apiKeyHeader());
+            assertThat(stranger.await("subscribe_error").path("errors").path(0).path("errorType").asText()).isEqualTo("BadRequestException");
+
+            String subA = subscribe(buyerA, "/carts/" + a, Map.of("Authorization", a, "host", "localhost"));
+            assertThat(buyerA.await("subscribe_success").path("id").asText()).isEqualTo(subA);
+            String subB = subscribe(buyerB, "/carts/" + b, Map.of("Authorization", b, "host", "localhost"));
+            assertThat(buyerB.await("subscribe_success").path("id").asText()).isEqualTo(subB);
+
+            // Delivery is in publish order: B's first frame being its own proves A's never reached it.
+            assertThat(EventsClient.signedPublish(events.httpEndpoint(), body("/carts/" + a, List.of("{\"for\":\"a\"}"))).statusCode()).isEqualTo(200);
+            assertThat(EventsClient.signedPublish(events.httpEndpoint(), body("/carts/" + b, List.of("{\"for\":\"b\"}"))).statusCode()).isEqualTo(200);
+            JsonNode toA = buyerA.await("data");
+            assertThat(toA.path("id").asText()).isEqualTo(subA);
+            assertThat(toA.path("event").asText()).isEqualTo("{\"for\":\"a\"}");
+            JsonNode toB = buyerB.await("data");
+            assertThat(toB.path("id").asText()).isEqualTo(subB);
+            assertThat(toB.path("event").asText()).isEqualTo("{\"for\":\"b\"}");
+        }
+    }
+
+    @Test
     void aWildcardSubscriptionGetsEveryChannelBelowItUntilUnsubscribed() throws Exception {
-        String cart = UUID.randomUUID().toString();
+        String show = UUID.randomUUID().toString();
         try (EventsClient client = connected()) {
-            String id = subscribe(client, "/carts/" + cart + "/*", apiKeyHeader());
+            String id = subscribe(client, "/shows/" + show + "/*", apiKeyHeader());
             client.await("subscribe_success");
 
-            assertThat(events.publishDirect("/carts/" + cart + "/holds", "{\"n\":1}")).isEqualTo(1);
+            assertThat(events.publishDirect("/shows/" + show + "/holds", "{\"n\":1}")).isEqualTo(1);
             JsonNode data = client.await("data");
             assertThat(data.path("id").asText()).isEqualTo(id);
             assertThat(data.path("event").asText()).isEqualTo("{\"n\":1}");
-            assertThat(events.publishDirect("/carts/" + cart, "{}")).as("the wildcard covers the channels below only").isZero();
+            assertThat(events.publishDirect("/shows/" + show, "{}")).as("the wildcard covers the channels below only").isZero();
 
             client.send(Map.of("type", "unsubscribe", "id", id));
             assertThat(client.await("unsubscribe_success").path("id").asText()).isEqualTo(id);
-            assertThat(events.publishDirect("/carts/" + cart + "/holds", "{}")).isZero();
+            assertThat(events.publishDirect("/shows/" + show + "/holds", "{}")).isZero();
             client.send(Map.of("type", "unsubscribe", "id", id));
             assertThat(client.await("unsubscribe_error").path("id").asText()).isEqualTo(id);
         }

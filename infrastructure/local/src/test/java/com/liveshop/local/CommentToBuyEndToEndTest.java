@@ -1,0 +1,143 @@
+package com.liveshop.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.local.appsync.EventsClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Comment-to-buy through the local stack as the pages use it: the buyer subscribes to its own private
+ * /carts/{cartId} (the template's Lambda authorizer, the cart id as the token), another viewer to /shows/{id} with
+ * the API key. Nothing featured → holdRefused NOTHING_FEATURED; featured at a deal → "sold 2" → held on the buyer's
+ * channel only, 2 in the cart, the chat line and one claimed frame for everyone, and no cart id on the show channel.
+ */
+class CommentToBuyEndToEndTest {
+
+    private static LocalStack stack;
+    private static String hostToken;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
+        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void soldTwoInTheChatHoldsTheFeaturedProductAndOnlyTheBuyerHearsOfIt() throws Exception {
+        String sku = "kettle-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Kettle\",\"priceCents\":4500,\"currency\":\"USD\",\"stock\":5}")
+                .statusCode()).isEqualTo(201);
+        JsonNode session = LocalHttp.json(admin("POST", "/sessions", "{\"title\":\"Kettles\",\"startsAt\":\""
+                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}"));
+        String sessionId = session.get("sessionId").asText();
+        send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + session.get("channelArn").asText() + "\",\"action\":\"start\"}");
+        await(() -> LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE"), "LIVE");
+        assertThat(LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).path("buyKeyword").asText()).isEqualTo("SOLD");
+
+        String cart = UUID.randomUUID().toString();
+        String otherCart = UUID.randomUUID().toString();
+        try (EventsClient buyer = EventsClient.viewer(stack.events());
+             EventsClient otherBuyer = EventsClient.viewer(stack.events());
+             EventsClient viewer = EventsClient.viewer(stack.events())) {
+            assertThat(buyer.subscribe("/carts/" + cart, Map.of("Authorization", cart)).path("type").asText()).isEqualTo("subscribe_success");
+            assertThat(otherBuyer.subscribe("/carts/" + otherCart, Map.of("Authorization", otherCart)).path("type").asText())
+                    .isEqualTo("subscribe_success");
+            assertThat(viewer.subscribe("/carts/*", Map.of("Authorization", cart)).path("type").asText()).isEqualTo("subscribe_error");
+            assertThat(viewer.subscribe("/shows/" + sessionId, apiKey()).path("type").asText()).isEqualTo("subscribe_success");
+
+            HttpResponse<String> ticket = send("POST", "/sessions/" + sessionId + "/chat-tickets",
+                    "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}");
+            assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
+            assertThat(ticket.body()).as("the cart id stays inside the signed ticket").doesNotContain(cart);
+            String signed = LocalHttp.json(ticket).get("ticket").asText();
+
+            // Nothing on screen yet.
+            assertThat(say(sessionId, signed, "SOLD").statusCode()).isEqualTo(202);
+            JsonNode refused = buyer.nextEvent(Duration.ofSeconds(10));
+            assertThat(refused).isNotNull();
+            assertThat(refused.path("type").asText()).isEqualTo("holdRefused");
+            assertThat(refused.path("code").asText()).isEqualTo("NOTHING_FEATURED");
+
+            assertThat(admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}")
+                    .statusCode()).isEqualTo(202);
+            assertThat(say(sessionId, signed, " Sold  2 ").statusCode()).isEqualTo(202);
+            JsonNode held = buyer.nextEvent(Duration.ofSeconds(10));
+            assertThat(held).isNotNull();
+            assertThat(held.path("type").asText()).isEqualTo("held");
+            assertThat(held.path("sku").asText()).isEqualTo(sku);
+            assertThat(held.path("quantity").asInt()).isEqualTo(2);
+            assertThat(held.path("priceCents").asLong()).isEqualTo(3900);
+            assertThat(held.path("currency").asText()).isEqualTo("USD");
+            assertThat(Instant.parse(held.path("expiresAt").asText())).isAfter(Instant.now());
+
+            JsonNode inCart = LocalHttp.json(send("GET", "/carts/" + cart, null));
+            assertThat(inCart.at("/items/0/sku").asText()).isEqualTo(sku);
+            assertThat(inCart.at("/items/0/quantity").asInt()).isEqualTo(2);
+            JsonNode stock = LocalHttp.json(admin("GET", "/products/" + sku + "/stock", null));
+            assertThat(stock.get("available").asLong()).isEqualTo(3);
+            assertThat(stock.get("held").asLong()).isEqualTo(2);
+
+            // Everyone else: the chat lines and one claimed, never a cart id; the other buyer's channel stays silent.
+            List<JsonNode> seen = new ArrayList<>();
+            for (JsonNode e = viewer.nextEvent(Duration.ofSeconds(3)); e != null; e = viewer.nextEvent(Duration.ofSeconds(2))) {
+                seen.add(e);
+            }
+            assertThat(seen).filteredOn(e -> e.path("type").asText().equals("chat")).extracting(e -> e.path("text").asText())
+                    .containsExactly("SOLD", " Sold  2 ".strip());
+            assertThat(seen).filteredOn(e -> e.path("type").asText().equals("claimed")).singleElement().satisfies(c -> {
+                assertThat(c.path("name").asText()).isEqualTo("Ana");
+                assertThat(c.path("sku").asText()).isEqualTo(sku);
+            });
+            assertThat(seen.toString()).doesNotContain(cart);
+            assertThat(otherBuyer.nextEvent(Duration.ofMillis(500))).as("another buyer's cart channel").isNull();
+        }
+    }
+
+    private static Map<String, String> apiKey() {
+        return Map.of("x-api-key", stack.events().apiKey());
+    }
+
+    private static HttpResponse<String> say(String sessionId, String ticket, String text) throws Exception {
+        return send("POST", "/sessions/" + sessionId + "/messages", com.liveshop.shared.json.Json.write(Map.of("text", text)),
+                "X-Chat-Ticket", ticket);
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void await(Check condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
+        return send(method, path, body, "authorization", "Bearer " + hostToken);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        return LocalHttp.send(stack.url(), method, path, body, headers);
+    }
+}
