@@ -71,6 +71,7 @@ final class ClaimStormBench {
             List<String> carts = new ArrayList<>();
             List<String> tickets = new ArrayList<>();
             CountDownLatch subscribed = new CountDownLatch(buyers);
+            Map<String, Integer> subscribeErrors = new ConcurrentHashMap<>();
             List<CompletableFuture<EventsSubscriber>> subscribers = new ArrayList<>();
             for (int i = 0; i < buyers; i++) {
                 String cart = UUID.randomUUID().toString();
@@ -85,10 +86,14 @@ final class ClaimStormBench {
                                 claim.answeredAt = System.nanoTime();
                                 claim.answer = frameOutcome(event);
                             }
-                        }, error -> { }));
+                        }, error -> subscribeErrors.merge(error, 1, Integer::sum)));
             }
-            if (!subscribed.await(120, TimeUnit.SECONDS)) {
-                System.out.printf("claim-storm: only %d of %d cart channels subscribed%n", buyers - subscribed.getCount(), buyers);
+            if (!subscribed.await(30, TimeUnit.SECONDS)) {
+                Map<String, Long> stalled = subscribers.stream().map(CompletableFuture::join).filter(x -> !"subscribe_success".equals(x.lastMessage)
+                        && !"ka".equals(x.lastMessage)).collect(java.util.stream.Collectors.groupingBy(x -> x.lastMessage,
+                        java.util.stream.Collectors.counting()));
+                System.out.printf("claim-storm: only %d of %d cart channels subscribed (errors: %s; stalled after: %s; the server counts %d subscriptions)%n",
+                        buyers - subscribed.getCount(), buyers, subscribeErrors, stalled, stack.events().stats().subscriptions());
             }
 
             // The storm: each buyer types the keyword once at a random moment of the window, retrying after a 429.

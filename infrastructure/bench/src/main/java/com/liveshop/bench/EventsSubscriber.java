@@ -69,7 +69,8 @@ final class EventsSubscriber implements WebSocket.Listener {
     @Override
     public void onOpen(WebSocket ws) {
         socket = ws;
-        ws.sendText("{\"type\":\"connection_init\"}", true);
+        lastMessage = "open";
+        send(ws, "{\"type\":\"connection_init\"}");
         ws.request(1);
     }
 
@@ -85,12 +86,32 @@ final class EventsSubscriber implements WebSocket.Listener {
         return null;
     }
 
+    /**
+     * The JDK WebSocket refuses a send while the previous one is pending (the refusal is only in the returned
+     * future): the server's connection_ack can arrive before connection_init's send has completed, and a subscribe
+     * sent then was silently lost. Sends are chained instead.
+     */
+    private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
+
+    private synchronized void send(WebSocket ws, String text) {
+        sending = sending.handle((done, failed) -> null).thenCompose(x -> ws.sendText(text, true))
+                .whenComplete((done, failed) -> {
+                    if (failed != null) {
+                        onError.accept("WS_SEND");
+                    }
+                });
+    }
+
+    /** The last protocol message this subscriber got ("open" before any): where a stalled one stopped. */
+    volatile String lastMessage = "connecting";
+
     private void handle(WebSocket ws, String text) {
         try {
             var message = Json.MAPPER.readTree(text);
+            lastMessage = message.path("type").asText("");
             switch (message.path("type").asText("")) {
-                case "connection_ack" -> ws.sendText(Json.write(Map.of("type", "subscribe", "id", UUID.randomUUID().toString(),
-                        "channel", channel, "authorization", auth)), true);
+                case "connection_ack" -> send(ws, Json.write(Map.of("type", "subscribe", "id", UUID.randomUUID().toString(),
+                        "channel", channel, "authorization", auth)));
                 case "subscribe_success" -> onSubscribed.run();
                 case "data" -> onEvent.accept(message.path("event").asText());
                 case "ka" -> { }
