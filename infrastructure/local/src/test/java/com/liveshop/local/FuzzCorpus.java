@@ -73,7 +73,8 @@ final class FuzzCorpus {
             "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}", "GET /orders/{orderId}", "GET /sessions/{sessionId}/ingest", "GET /sessions/{sessionId}/stats",
             "POST /sessions/{sessionId}/end", "GET /sessions", "GET /sessions/{sessionId}", "GET /sessions/{sessionId}/timeline",
             "GET /sessions/{sessionId}/calendar.ics", "GET /sessions/{sessionId}/messages",
-            "DELETE /sessions/{sessionId}/messages/{messageId}", "DELETE /products/{sku}/waitlist/{cartId}",
+            "DELETE /sessions/{sessionId}/messages/{messageId}", "GET /products/{sku}/waitlist/{cartId}",
+            "DELETE /products/{sku}/waitlist/{cartId}",
             "GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe");
 
     /** Reminder link tokens no route may accept: malformed, unsigned, or signed by someone else. */
