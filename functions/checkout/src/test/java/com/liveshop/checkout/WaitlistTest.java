@@ -202,6 +202,7 @@ class WaitlistTest {
                 .isEqualTo(Json.MAPPER.valueToTree(Map.of("sku", "cds-scarf", "cartId", b, "quantity", 3, "position", 2)));
         Response read = entry("cds-scarf", b);
         assertThat(read.status()).isEqualTo(200);
+        assertThat(read.headers()).as("one cart's place: never cached").containsEntry("cache-control", "no-store");
         assertThat(read.body()).isEqualTo(again.body());
         assertThat(leave("cds-scarf", a).status()).isEqualTo(204);
         assertThat(leave("cds-scarf", a).status()).as("idempotent").isEqualTo(204);
