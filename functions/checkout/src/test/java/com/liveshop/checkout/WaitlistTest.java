@@ -694,4 +694,48 @@ class WaitlistTest {
             pool.awaitTermination(60, TimeUnit.SECONDS);
         }
     }
+
+    /**
+     * A unit comes back while a join is between its sold-out check and its write, and the hand-out that change sets off
+     * finds the line still empty: the join must not leave its cart waiting beside an available unit. It sees the unit
+     * after its write, leaves the line again and answers IN_STOCK (the clock's second reading is that moment).
+     */
+    @Test
+    void aJoinThatMeetsAUnitComingBackMeanwhileLeavesTheLineAndAnswersInStock() {
+        List<String> holders = soldOut("cds-vase", 1);
+        java.util.concurrent.atomic.AtomicInteger readings = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Clock racing = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return f.clock.getZone();
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                if (readings.incrementAndGet() == 2) {
+                    assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-vase")).status()).isEqualTo(204);
+                    assertThat(deliverStockChanges()).as("the hand-out finds nobody in line yet").isZero();
+                }
+                return f.clock.instant();
+            }
+        };
+        WaitlistService joining = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
+                f.wiring.cartService(f.clock), (channel, list) -> list.size(), racing, Duration.ofHours(24), 5, 10_000,
+                WaitlistService.JoinLimit.NONE);
+        String cart = UUID.randomUUID().toString();
+        Response answer = f.invoke(new WaitlistHandler(joining), joinEvent("cds-vase", Json.write(Map.of("cartId", cart, "quantity", 1))));
+        assertThat(readings.get()).as("the unit came back mid-join").isGreaterThanOrEqualTo(2);
+        assertThat(answer.status()).as(answer.rawBody()).isEqualTo(409);
+        assertThat(answer.errorCode()).isEqualTo("IN_STOCK");
+        assertThat(line("cds-vase")).isEmpty();
+        assertThat(counter("cds-vase")).isZero();
+        assertThat(f.stock("cds-vase").available()).isEqualTo(1);
+        assertThat(f.addItem(cart, "cds-vase", 1).status()).as("the cart buys it instead").isEqualTo(201);
+        assertInvariant("cds-vase");
+    }
 }
