@@ -252,7 +252,7 @@ async function joinWaitlist() {
     const entry = await api('POST', '/products/' + encodeURIComponent(sku) + '/waitlist', { body: { cartId: state.cartId, quantity: 1 } });
     state.waitlist.set(sku, { position: entry.position, cartId: state.cartId });
   } catch (e) {
-    if (e.code === 'NOT_SOLD_OUT') {
+    if (e.code === 'IN_STOCK') {
       // Units came back meanwhile: no line to join, the product can go in the cart.
       message.textContent = "Good news: it's back — add it to your cart.";
       if (state.featured === h) setStock(Math.max(1, state.available || 0));

@@ -7,7 +7,10 @@ import com.liveshop.checkout.repository.SessionShowLookup;
 import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
 import com.liveshop.checkout.repository.WaitlistRepository;
 import com.liveshop.checkout.service.CartService;
+import com.liveshop.checkout.service.WaitlistJoinLimit;
 import com.liveshop.checkout.service.WaitlistService;
+import com.liveshop.shared.ratelimit.RateWindows;
+import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.checkout.service.HoldExpiryService;
@@ -101,12 +104,32 @@ public final class CheckoutWiring {
 
     /** Default lifetime of a waitlist entry (WAITLIST_HOURS; template WaitlistHours). */
     public static final int DEFAULT_WAITLIST_HOURS = 24;
+    /** Default bound on one sku's line (WAITLIST_MAX_PER_SKU; template WaitlistMaxPerSku). */
+    public static final int DEFAULT_WAITLIST_MAX_PER_SKU = 10_000;
+    /** Default joins per source address and minute (WAITLIST_JOINS_PER_IP_PER_MINUTE; template WaitlistJoinsPerIpPerMinute). */
+    public static final int DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE = 20;
 
     /**
-     * The waitlist (RESERVATIONS_TABLE) with the cart rules for its holds; waitlistHeld frames to the carts' channels
-     * through EVENTS_HTTP_ENDPOINT, built on the first hand-out (the join / leave routes never publish).
+     * The waitlist routes (RESERVATIONS_TABLE): joins limited per source address, keyed by FINGERPRINT_SECRET (an
+     * HMAC of the address, never the address). They never publish.
      */
     public WaitlistService waitlistService(Clock clock) {
+        return waitlistService(clock, (channel, frames) -> {
+            throw new IllegalStateException("The waitlist routes publish nothing");
+        });
+    }
+
+    public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
+        return waitlistService(clock, publisher, new WaitlistJoinLimit(new RateWindows(dynamoDb, config.reservationsTable()),
+                new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
+                app.intOrDefault("WAITLIST_JOINS_PER_IP_PER_MINUTE", DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE)));
+    }
+
+    /**
+     * The hand-out (the Catalog stream's function): the cart rules for its holds, waitlistHeld frames to the carts'
+     * channels through EVENTS_HTTP_ENDPOINT, built on the first hand-out. It never joins, so it needs no join limit.
+     */
+    public WaitlistService waitlistHandOutService(Clock clock) {
         java.util.function.Supplier<ChannelPublisher> lazy = new java.util.function.Supplier<>() {
             private ChannelPublisher built;
 
@@ -118,13 +141,13 @@ public final class CheckoutWiring {
                 return built;
             }
         };
-        return waitlistService(clock, (channel, frames) -> lazy.get().publish(channel, frames));
+        return waitlistService(clock, (channel, frames) -> lazy.get().publish(channel, frames), WaitlistService.JoinLimit.NONE);
     }
 
-    public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
+    public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher, WaitlistService.JoinLimit joinLimit) {
         return new WaitlistService(new WaitlistRepository(dynamoDb, config.reservationsTable()), products(), cartService(clock),
                 publisher, clock, Duration.ofHours(app.intOrDefault("WAITLIST_HOURS", DEFAULT_WAITLIST_HOURS)),
-                config.maxQuantityPerSku());
+                config.maxQuantityPerSku(), app.intOrDefault("WAITLIST_MAX_PER_SKU", DEFAULT_WAITLIST_MAX_PER_SKU), joinLimit);
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {

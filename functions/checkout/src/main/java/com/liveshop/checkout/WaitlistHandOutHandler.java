@@ -25,7 +25,7 @@ public class WaitlistHandOutHandler implements RequestHandler<DynamodbEvent, Int
     }
 
     public WaitlistHandOutHandler(AppConfig config) {
-        this(new CheckoutWiring(config).waitlistService(Clock.systemUTC()));
+        this(new CheckoutWiring(config).waitlistHandOutService(Clock.systemUTC()));
     }
 
     public WaitlistHandOutHandler(WaitlistService waitlist) {

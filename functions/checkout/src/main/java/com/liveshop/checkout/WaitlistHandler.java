@@ -9,7 +9,7 @@ import com.liveshop.shared.http.HttpResponses;
 import java.time.Clock;
 import java.util.Map;
 
-/** Waitlist routes: join a sold-out sku's line (201, or 200 when already waiting), leave it (204). */
+/** Waitlist routes: join a sold-out sku's line (201, or 200 when already waiting), read the cart's place (200), leave (204). */
 public class WaitlistHandler extends ApiHandler {
 
     private final WaitlistService waitlist;
@@ -27,6 +27,7 @@ public class WaitlistHandler extends ApiHandler {
         this.waitlist = waitlist;
         this.routes = Map.of(
                 "POST /products/{sku}/waitlist", this::join,
+                "GET /products/{sku}/waitlist/{cartId}", this::entry,
                 "DELETE /products/{sku}/waitlist/{cartId}", this::leave);
     }
 
@@ -36,8 +37,13 @@ public class WaitlistHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse join(HttpRequest request) {
-        WaitlistService.JoinResult result = waitlist.join(request.pathParam("sku"), request.bodyAs(WaitlistService.JoinRequest.class));
+        WaitlistService.JoinResult result = waitlist.join(request.pathParam("sku"), request.bodyAs(WaitlistService.JoinRequest.class),
+                request.sourceIp());
         return HttpResponses.json(result.created() ? 201 : 200, result.joined());
+    }
+
+    private APIGatewayV2HTTPResponse entry(HttpRequest request) {
+        return HttpResponses.json(200, waitlist.entry(request.pathParam("sku"), request.pathParam("cartId")));
     }
 
     private APIGatewayV2HTTPResponse leave(HttpRequest request) {

@@ -91,6 +91,7 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
+        settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app, metrics);

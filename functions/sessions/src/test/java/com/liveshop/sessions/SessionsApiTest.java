@@ -64,9 +64,11 @@ class SessionsApiTest {
         // Two carts in the product's line (as checkout's waitlist writes them) and one whose entry lapsed.
         var line = new com.liveshop.checkout.repository.WaitlistRepository(f.client, SessionsFixture.RESERVATIONS);
         long nowMs = f.clock.instant().toEpochMilli();
-        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 1, nowMs, nowMs / 1000 + 3600);
-        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 2, nowMs + 1, nowMs / 1000 + 3600);
-        line.join("cds-wool-scarf", java.util.UUID.randomUUID().toString(), 1, nowMs + 2, nowMs / 1000 - 1);
+        for (long[] e : new long[][] {{1, 0, 3600}, {2, 1, 3600}, {1, 2, -1}}) {
+            String cart = java.util.UUID.randomUUID().toString();
+            line.add(new com.liveshop.checkout.repository.WaitlistRepository.Entry("cds-wool-scarf", cart, (int) e[0],
+                    com.liveshop.shared.waitlist.WaitlistKeys.entrySk(nowMs + e[1], cart), nowMs / 1000 + e[2]), 10_000, nowMs / 1000);
+        }
         assertThat(f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), id))
                 .body().at("/waitlist/0/waiting").asLong()).isEqualTo(2);
 

@@ -1,13 +1,14 @@
 package com.liveshop.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.appsync.EventsClient;
+import com.liveshop.local.appsync.ChannelSubscriber;
+import com.liveshop.shared.realtime.Channels;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,14 +54,11 @@ class CommentToBuyEndToEndTest {
 
         String cart = UUID.randomUUID().toString();
         String otherCart = UUID.randomUUID().toString();
-        try (EventsClient buyer = EventsClient.viewer(stack.events());
-             EventsClient otherBuyer = EventsClient.viewer(stack.events());
-             EventsClient viewer = EventsClient.viewer(stack.events())) {
-            assertThat(buyer.subscribe("/carts/" + cart, Map.of("Authorization", cart)).path("type").asText()).isEqualTo("subscribe_success");
-            assertThat(otherBuyer.subscribe("/carts/" + otherCart, Map.of("Authorization", otherCart)).path("type").asText())
-                    .isEqualTo("subscribe_success");
-            assertThat(viewer.subscribe("/carts/*", Map.of("Authorization", cart)).path("type").asText()).isEqualTo("subscribe_error");
-            assertThat(viewer.subscribe("/shows/" + sessionId, apiKey()).path("type").asText()).isEqualTo("subscribe_success");
+        try (ChannelSubscriber buyer = ChannelSubscriber.withToken(stack.events(), Channels.cart(cart), cart);
+             ChannelSubscriber otherBuyer = ChannelSubscriber.withToken(stack.events(), Channels.cart(otherCart), otherCart);
+             ChannelSubscriber viewer = ChannelSubscriber.withApiKey(stack.events(), Channels.show(sessionId))) {
+            assertThatThrownBy(() -> ChannelSubscriber.withToken(stack.events(), "/carts/*", cart)).hasMessageContaining("refused");
+            assertThatThrownBy(() -> ChannelSubscriber.withApiKey(stack.events(), Channels.cart(cart))).hasMessageContaining("refused");
 
             HttpResponse<String> ticket = send("POST", "/sessions/" + sessionId + "/chat-tickets",
                     "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}");
@@ -70,16 +68,14 @@ class CommentToBuyEndToEndTest {
 
             // Nothing on screen yet.
             assertThat(say(sessionId, signed, "SOLD").statusCode()).isEqualTo(202);
-            JsonNode refused = buyer.nextEvent(Duration.ofSeconds(10));
-            assertThat(refused).isNotNull();
+            JsonNode refused = buyer.next("holdRefused");
             assertThat(refused.path("type").asText()).isEqualTo("holdRefused");
             assertThat(refused.path("code").asText()).isEqualTo("NOTHING_FEATURED");
 
             assertThat(admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}")
                     .statusCode()).isEqualTo(202);
             assertThat(say(sessionId, signed, " Sold  2 ").statusCode()).isEqualTo(202);
-            JsonNode held = buyer.nextEvent(Duration.ofSeconds(10));
-            assertThat(held).isNotNull();
+            JsonNode held = buyer.next("held");
             assertThat(held.path("type").asText()).isEqualTo("held");
             assertThat(held.path("sku").asText()).isEqualTo(sku);
             assertThat(held.path("quantity").asInt()).isEqualTo(2);
@@ -95,10 +91,7 @@ class CommentToBuyEndToEndTest {
             assertThat(stock.get("held").asLong()).isEqualTo(2);
 
             // Everyone else: the chat lines and one claimed, never a cart id; the other buyer's channel stays silent.
-            List<JsonNode> seen = new ArrayList<>();
-            for (JsonNode e = viewer.nextEvent(Duration.ofSeconds(3)); e != null; e = viewer.nextEvent(Duration.ofSeconds(2))) {
-                seen.add(e);
-            }
+            List<JsonNode> seen = viewer.drain(3_000);
             assertThat(seen).filteredOn(e -> e.path("type").asText().equals("chat")).extracting(e -> e.path("text").asText())
                     .containsExactly("SOLD", " Sold  2 ".strip());
             assertThat(seen).filteredOn(e -> e.path("type").asText().equals("claimed")).singleElement().satisfies(c -> {
@@ -106,12 +99,8 @@ class CommentToBuyEndToEndTest {
                 assertThat(c.path("sku").asText()).isEqualTo(sku);
             });
             assertThat(seen.toString()).doesNotContain(cart);
-            assertThat(otherBuyer.nextEvent(Duration.ofMillis(500))).as("another buyer's cart channel").isNull();
+            assertThat(otherBuyer.drain(500)).as("another buyer's cart channel").isEmpty();
         }
-    }
-
-    private static Map<String, String> apiKey() {
-        return Map.of("x-api-key", stack.events().apiKey());
     }
 
     private static HttpResponse<String> say(String sessionId, String ticket, String text) throws Exception {

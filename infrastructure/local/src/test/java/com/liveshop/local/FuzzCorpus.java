@@ -63,7 +63,7 @@ final class FuzzCorpus {
         bodies.put("PUT /sessions/{sessionId}/blocklist", "{\"words\":[\"spoiler\",\"scam\"]}");
         bodies.put("POST /sessions/{sessionId}/pin", "{\"messageId\":\"6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f\"}");
         bodies.put("PUT /sessions/{sessionId}/chat-settings", "{\"messagesPerSecond\":5,\"slowModeSeconds\":0,\"buyKeyword\":\"SOLD\"}");
-        // The fixture's sku is in stock, so even the valid join is refused (409 NOT_SOLD_OUT): nothing is written.
+        // The fixture's sku is in stock, so even the valid join is refused (409 IN_STOCK): nothing is written.
         bodies.put("POST /products/{sku}/waitlist", "{\"cartId\":\"" + f.cartId() + "\",\"quantity\":1}");
         return bodies;
     }
@@ -73,7 +73,8 @@ final class FuzzCorpus {
             "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}", "GET /orders/{orderId}", "GET /sessions/{sessionId}/ingest", "GET /sessions/{sessionId}/stats",
             "POST /sessions/{sessionId}/end", "GET /sessions", "GET /sessions/{sessionId}", "GET /sessions/{sessionId}/timeline",
             "GET /sessions/{sessionId}/calendar.ics", "GET /sessions/{sessionId}/messages",
-            "DELETE /sessions/{sessionId}/messages/{messageId}", "DELETE /products/{sku}/waitlist/{cartId}",
+            "DELETE /sessions/{sessionId}/messages/{messageId}", "GET /products/{sku}/waitlist/{cartId}",
+            "DELETE /products/{sku}/waitlist/{cartId}",
             "GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe");
 
     /** Reminder link tokens no route may accept: malformed, unsigned, or signed by someone else. */

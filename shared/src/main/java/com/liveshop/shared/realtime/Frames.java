@@ -71,10 +71,13 @@ public final class Frames {
         }
     }
 
-    /** Buyer-only ({@code /carts/{cartId}}): returned units reached this cart from the waitlist, as a hold. */
-    public record WaitlistHeld(String type, String sku, int quantity, String expiresAt) {
-        public WaitlistHeld(String sku, int quantity, String expiresAt) {
-            this("waitlistHeld", sku, quantity, expiresAt);
+    /**
+     * Buyer-only ({@code /carts/{cartId}}): returned units reached this cart from the waitlist, as a hold of
+     * {@code quantity} units at {@code priceCents} each (the price in force when the hold was placed).
+     */
+    public record WaitlistHeld(String type, String sku, int quantity, long priceCents, String currency, String expiresAt) {
+        public WaitlistHeld(String sku, int quantity, long priceCents, String currency, String expiresAt) {
+            this("waitlistHeld", sku, quantity, priceCents, currency, expiresAt);
         }
     }
 

@@ -22,7 +22,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** Test clients: the JDK's WebSocket speaking the AppSync Events protocol, and SigV4-signed HTTP publishes. */
-public final class EventsClient implements WebSocket.Listener, AutoCloseable {
+final class EventsClient implements WebSocket.Listener, AutoCloseable {
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,38 +37,6 @@ public final class EventsClient implements WebSocket.Listener, AutoCloseable {
         client.socket = HTTP.newWebSocketBuilder().subprotocols(LocalAppSyncEvents.SUBPROTOCOL, "header-" + encoded)
                 .connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(realtimeUrl), client).join();
         return client;
-    }
-
-    /** A viewer page's connection: the API key in the auth header, acknowledged. */
-    public static EventsClient viewer(LocalAppSyncEvents events) throws InterruptedException {
-        EventsClient client = connect(events.realtimeEndpoint(),
-                Map.of("host", URI.create(events.httpEndpoint()).getAuthority(), "x-api-key", events.apiKey()));
-        client.send(Map.of("type", "connection_init"));
-        client.await("connection_ack");
-        return client;
-    }
-
-    /** Subscribes to {@code channel} with {@code authorization} and waits for subscribe_success or subscribe_error. */
-    public JsonNode subscribe(String channel, Map<String, String> authorization) throws InterruptedException {
-        String id = java.util.UUID.randomUUID().toString();
-        send(Map.of("type", "subscribe", "id", id, "channel", channel, "authorization", authorization));
-        return awaitAny("subscribe_success", "subscribe_error");
-    }
-
-    /** The next data message's event, parsed; null if none arrives within {@code wait}. */
-    public JsonNode nextEvent(Duration wait) throws InterruptedException {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode m = received.poll(50, TimeUnit.MILLISECONDS);
-            if (m != null && "data".equals(m.path("type").asText())) {
-                try {
-                    return Json.MAPPER.readTree(m.path("event").asText());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return null;
     }
 
     String subprotocol() {
