@@ -1,15 +1,19 @@
 package com.liveshop.bench;
 
+import static com.liveshop.bench.BenchHttp.asHost;
+import static com.liveshop.bench.BenchHttp.awaitLive;
+import static com.liveshop.bench.BenchHttp.expect;
+import static com.liveshop.bench.BenchHttp.json;
+import static com.liveshop.bench.BenchHttp.percentile;
+import static com.liveshop.bench.BenchHttp.send;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalIvs;
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.Options;
 import com.liveshop.shared.json.Json;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ClaimStormBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = BenchHttp.HTTP;
 
     private ClaimStormBench() {}
 
@@ -52,18 +56,18 @@ final class ClaimStormBench {
         Options options = Options.ephemeral().withSeed(false).withSchedules(false)
                 .withParameter("ChatTicketsPerIpPerMinute", String.valueOf(Math.max(30, buyers * 2)));
         try (LocalStack stack = LocalStack.start(options)) {
-            String token = json(send(stack, "GET", "/_local/host-token", null, null, null)).get("token").asText();
+            String token = json(send(stack, "GET", "/_local/host-token", null)).get("token").asText();
             String sku = "bench-claim";
-            expect(send(stack, "PUT", "/products/" + sku, token, null,
+            expect(asHost(stack, token, "PUT", "/products/" + sku,
                     "{\"title\":\"Bench Sweater\",\"priceCents\":5900,\"currency\":\"USD\",\"stock\":" + units + "}"), 201);
-            JsonNode session = json(expect(send(stack, "POST", "/sessions", token, null, "{\"title\":\"Claim storm\",\"startsAt\":\""
+            JsonNode session = json(expect(asHost(stack, token, "POST", "/sessions", "{\"title\":\"Claim storm\",\"startsAt\":\""
                     + Instant.now().plusSeconds(60) + "\",\"lineup\":[\"" + sku + "\"]}"), 201));
             String sessionId = session.get("sessionId").asText();
             stack.ivs().broadcast(session.get("channelArn").asText(), LocalIvs.Action.START);
             awaitLive(stack, sessionId);
-            expect(send(stack, "PUT", "/sessions/" + sessionId + "/chat-settings", token, null,
+            expect(asHost(stack, token, "PUT", "/sessions/" + sessionId + "/chat-settings",
                     "{\"messagesPerSecond\":" + budget + "}"), 200);
-            expect(send(stack, "POST", "/sessions/" + sessionId + "/highlights", token, null,
+            expect(asHost(stack, token, "POST", "/sessions/" + sessionId + "/highlights",
                     "{\"sku\":\"" + sku + "\",\"dealPriceCents\":4900}"), 202);
 
             // Buyers: a cart, a ticket bound to it, a subscription to the cart's own channel.
@@ -78,7 +82,7 @@ final class ClaimStormBench {
                 carts.add(cart);
                 Claim claim = new Claim();
                 claims.put(cart, claim);
-                tickets.add(json(expect(send(stack, "POST", "/sessions/" + sessionId + "/chat-tickets", null, null,
+                tickets.add(json(expect(send(stack, "POST", "/sessions/" + sessionId + "/chat-tickets",
                         "{\"name\":\"Buyer " + i + "\",\"cartId\":\"" + cart + "\"}"), 201)).get("ticket").asText());
                 subscribers.add(EventsSubscriber.open(HTTP, stack.events().realtimeEndpoint(), stack.events().httpEndpoint(),
                         stack.events().apiKey(), "/carts/" + cart, cart, subscribed::countDown, event -> {
@@ -126,7 +130,7 @@ final class ClaimStormBench {
                     .mapToLong(c -> c.answeredAt - c.acceptedSentAt).sorted().toArray();
             Map<String, Integer> outcomes = new java.util.TreeMap<>();
             claims.values().forEach(c -> outcomes.merge(c.answer.isEmpty() ? "no frame" : c.answer, 1, Integer::sum));
-            JsonNode stock = json(send(stack, "GET", "/products/" + sku + "/stock", token, null, null));
+            JsonNode stock = json(asHost(stack, token, "GET", "/products/" + sku + "/stock", null));
             long initial = stock.path("initial").asLong();
             long available = stock.path("available").asLong();
             long held = stock.path("held").asLong();
@@ -160,7 +164,7 @@ final class ClaimStormBench {
             }
             for (int attempt = 0; attempt < 20; attempt++) {
                 long sentAt = System.nanoTime();
-                HttpResponse<String> r = send(stack, "POST", "/sessions/" + sessionId + "/messages", null, ticket, "{\"text\":\"SOLD\"}");
+                HttpResponse<String> r = send(stack, "POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"SOLD\"}", "X-Chat-Ticket", ticket);
                 if (r.statusCode() == 202) {
                     claim.acceptedSentAt = sentAt;
                     accepted.incrementAndGet();
@@ -190,50 +194,5 @@ final class ClaimStormBench {
         } catch (Exception e) {
             return "unreadable";
         }
-    }
-
-    private static void awaitLive(LocalStack stack, String sessionId) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (json(send(stack, "GET", "/sessions/" + sessionId, null, null, null)).get("status").asText().equals("LIVE")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("The session did not go LIVE");
-    }
-
-    private static double percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * p / 100.0) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
-    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        if (response.statusCode() != status) {
-            throw new IllegalStateException("Expected " + status + " but got " + response.statusCode() + ": " + response.body());
-        }
-        return response;
-    }
-
-    private static HttpResponse<String> send(LocalStack stack, String method, String path, String hostToken, String chatTicket,
-                                             String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("content-type", "application/json");
-        }
-        if (hostToken != null) {
-            request.header("authorization", "Bearer " + hostToken);
-        }
-        if (chatTicket != null) {
-            request.header("X-Chat-Ticket", chatTicket);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        return Json.MAPPER.readTree(response.body());
     }
 }

@@ -1,5 +1,12 @@
 package com.liveshop.bench;
 
+import static com.liveshop.bench.BenchHttp.asHost;
+import static com.liveshop.bench.BenchHttp.awaitLive;
+import static com.liveshop.bench.BenchHttp.expect;
+import static com.liveshop.bench.BenchHttp.json;
+import static com.liveshop.bench.BenchHttp.percentile;
+import static com.liveshop.bench.BenchHttp.send;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalIvs;
 import com.liveshop.local.LocalStack;
@@ -8,11 +15,9 @@ import com.liveshop.shared.json.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
@@ -27,17 +32,17 @@ import java.util.concurrent.TimeUnit;
  */
 final class HighlightBench {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = BenchHttp.HTTP;
 
     private HighlightBench() {}
 
     static void run(int highlights, int perSecond) throws Exception {
         try (LocalStack stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false))) {
-            String token = json(send(stack, "GET", "/_local/host-token", null, null)).get("token").asText();
+            String token = json(send(stack, "GET", "/_local/host-token", null)).get("token").asText();
             String sku = "bench-highlight";
-            expect(send(stack, "PUT", "/products/" + sku, token,
+            expect(asHost(stack, token, "PUT", "/products/" + sku,
                     "{\"title\":\"Bench Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":100}"), 201);
-            JsonNode session = json(expect(send(stack, "POST", "/sessions", token, "{\"title\":\"Bench show\",\"startsAt\":\""
+            JsonNode session = json(expect(asHost(stack, token, "POST", "/sessions", "{\"title\":\"Bench show\",\"startsAt\":\""
                     + Instant.now().plusSeconds(60) + "\",\"lineup\":[\"" + sku + "\"]}"), 201));
             String sessionId = session.get("sessionId").asText();
             String channelArn = session.get("channelArn").asText();
@@ -62,7 +67,7 @@ final class HighlightBench {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 long t0 = System.nanoTime();
-                HttpResponse<String> response = send(stack, "POST", "/sessions/" + sessionId + "/highlights", token, body);
+                HttpResponse<String> response = asHost(stack, token, "POST", "/sessions/" + sessionId + "/highlights", body);
                 if (response.statusCode() == 429) {
                     throttled++;
                     latencies[i] = Long.MAX_VALUE;
@@ -89,47 +94,6 @@ final class HighlightBench {
             System.out.printf("  POST -> TEXT_METADATA_CUE at the player: p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                     percentile(delivered, 50), percentile(delivered, 99), percentile(delivered, 100));
         }
-    }
-
-    private static void awaitLive(LocalStack stack, String sessionId) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (json(send(stack, "GET", "/sessions/" + sessionId, null, null)).get("status").asText().equals("LIVE")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("The session did not go LIVE");
-    }
-
-    private static double percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(sorted.length * p / 100.0) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
-    private static HttpResponse<String> expect(HttpResponse<String> response, int status) {
-        if (response.statusCode() != status) {
-            throw new IllegalStateException("Expected " + status + " but got " + response.statusCode() + ": " + response.body());
-        }
-        return response;
-    }
-
-    private static HttpResponse<String> send(LocalStack stack, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("content-type", "application/json");
-        }
-        if (token != null) {
-            request.header("authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) throws Exception {
-        return Json.MAPPER.readTree(response.body());
     }
 
     /** A player: collects each cue's text (the JDK client may hand a message over in several parts). */

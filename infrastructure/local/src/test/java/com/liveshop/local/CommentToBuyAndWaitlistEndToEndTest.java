@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.appsync.ChannelSubscriber;
 import com.liveshop.shared.realtime.Channels;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,44 +21,37 @@ import org.junit.jupiter.api.Test;
  */
 class CommentToBuyAndWaitlistEndToEndTest {
 
-    private static LocalStack stack;
-    private static String hostToken;
+    private static LocalShow show;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
-        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+        show = LocalShow.start();
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
+        if (show != null) {
+            show.close();
         }
     }
 
     @Test
     void aSoldCommentHoldsTheFeaturedProductAndReturnedUnitsReachTheWaitlist() throws Exception {
         String sku = "mug-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Mug\",\"priceCents\":1500,\"currency\":\"USD\",\"stock\":2}")
-                .statusCode()).isEqualTo(201);
-        JsonNode session = LocalHttp.json(admin("POST", "/sessions", "{\"title\":\"Mugs\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}"));
-        String sessionId = session.get("sessionId").asText();
-        send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + session.get("channelArn").asText() + "\",\"action\":\"start\"}");
-        await(() -> LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE"), "LIVE");
-        assertThat(admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":999}")
+        show.product(sku, "Mug", 1500, 2);
+        String sessionId = show.liveShow("Mugs", sku);
+        assertThat(show.admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":999}")
                 .statusCode()).isEqualTo(202);
 
         // Comment-to-buy: "sold 2" from a cart-bound ticket takes both units at the deal price.
         String chatCart = UUID.randomUUID().toString();
-        HttpResponse<String> ticket = send("POST", "/sessions/" + sessionId + "/chat-tickets",
+        HttpResponse<String> ticket = show.send("POST", "/sessions/" + sessionId + "/chat-tickets",
                 "{\"name\":\"Ana\",\"cartId\":\"" + chatCart + "\"}");
         assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
-        HttpResponse<String> said = send("POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"Sold 2\"}",
+        HttpResponse<String> said = show.send("POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"Sold 2\"}",
                 "X-Chat-Ticket", LocalHttp.json(ticket).get("ticket").asText());
         assertThat(said.statusCode()).as(said.body()).isEqualTo(202);
-        JsonNode cart = LocalHttp.json(send("GET", "/carts/" + chatCart, null));
+        JsonNode cart = LocalHttp.json(show.send("GET", "/carts/" + chatCart, null));
         assertThat(cart.at("/items/0/sku").asText()).isEqualTo(sku);
         assertThat(cart.at("/items/0/quantity").asInt()).isEqualTo(2);
         assertThat(cart.at("/items/0/priceCents").asLong()).isEqualTo(999);
@@ -71,21 +62,21 @@ class CommentToBuyAndWaitlistEndToEndTest {
         try {
             for (int i = 0; i < line.size(); i++) {
                 channels.add(cartChannel(line.get(i)));
-                HttpResponse<String> joined = send("POST", "/products/" + sku + "/waitlist", "{\"cartId\":\"" + line.get(i) + "\",\"quantity\":1}");
+                HttpResponse<String> joined = show.send("POST", "/products/" + sku + "/waitlist", "{\"cartId\":\"" + line.get(i) + "\",\"quantity\":1}");
                 assertThat(joined.statusCode()).as(joined.body()).isEqualTo(201);
                 assertThat(LocalHttp.json(joined).get("position").asLong()).isEqualTo(i + 1);
                 Thread.sleep(2); // distinct join times: the line's order is the order of arrival
             }
-            assertThat(LocalHttp.json(send("GET", "/products/" + sku + "/waitlist/" + line.get(2), null)).get("position").asLong())
+            assertThat(LocalHttp.json(show.send("GET", "/products/" + sku + "/waitlist/" + line.get(2), null)).get("position").asLong())
                     .isEqualTo(3);
-            assertThat(LocalHttp.json(admin("GET", "/sessions/" + sessionId + "/stats", null)).at("/waitlist/0/waiting").asLong())
+            assertThat(LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null)).at("/waitlist/0/waiting").asLong())
                     .isEqualTo(3);
 
             // Ana gives her two units back: the Catalog stream runs the hand-out; carts 1 and 2 get one each.
-            assertThat(send("DELETE", "/carts/" + chatCart + "/items/" + sku, null).statusCode()).isEqualTo(204);
+            assertThat(show.send("DELETE", "/carts/" + chatCart + "/items/" + sku, null).statusCode()).isEqualTo(204);
             for (int i = 0; i < 2; i++) {
                 JsonNode frame = channels.get(i).next("waitlistHeld");
-                JsonNode items = LocalHttp.json(send("GET", "/carts/" + line.get(i), null)).path("items");
+                JsonNode items = LocalHttp.json(show.send("GET", "/carts/" + line.get(i), null)).path("items");
                 assertThat(items.size()).isEqualTo(1);
                 assertThat(frame.path("sku").asText()).isEqualTo(sku);
                 assertThat(frame.path("quantity").asInt()).isEqualTo(1);
@@ -93,19 +84,19 @@ class CommentToBuyAndWaitlistEndToEndTest {
                 assertThat(frame.path("currency").asText()).isEqualTo("USD");
                 assertThat(frame.path("expiresAt").asText()).isEqualTo(items.at("/0/expiresAt").asText());
                 assertThat(items.at("/0/quantity").asInt()).isEqualTo(1);
-                assertThat(send("GET", "/products/" + sku + "/waitlist/" + line.get(i), null).statusCode()).isEqualTo(404);
+                assertThat(show.send("GET", "/products/" + sku + "/waitlist/" + line.get(i), null).statusCode()).isEqualTo(404);
             }
-            JsonNode stock = LocalHttp.json(admin("GET", "/products/" + sku + "/stock", null));
+            JsonNode stock = LocalHttp.json(show.admin("GET", "/products/" + sku + "/stock", null));
             assertThat(stock.get("available").asLong()).isZero();
             assertThat(stock.get("held").asLong()).isEqualTo(2);
             assertThat(stock.get("initial").asLong()).isEqualTo(stock.get("available").asLong() + stock.get("held").asLong()
                     + stock.get("sold").asLong());
             // Cart 3 got nothing and is now first in line.
-            assertThat(LocalHttp.json(send("GET", "/carts/" + line.get(2), null)).path("items").size()).isZero();
-            assertThat(LocalHttp.json(send("GET", "/products/" + sku + "/waitlist/" + line.get(2), null)).get("position").asLong())
+            assertThat(LocalHttp.json(show.send("GET", "/carts/" + line.get(2), null)).path("items").size()).isZero();
+            assertThat(LocalHttp.json(show.send("GET", "/products/" + sku + "/waitlist/" + line.get(2), null)).get("position").asLong())
                     .isEqualTo(1);
             assertThat(channels.get(2).drain(1_000)).as("no frame for cart 3").isEmpty();
-            assertThat(LocalHttp.json(admin("GET", "/sessions/" + sessionId + "/stats", null)).at("/waitlist/0/waiting").asLong())
+            assertThat(LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null)).at("/waitlist/0/waiting").asLong())
                     .isEqualTo(1);
         } finally {
             for (ChannelSubscriber channel : channels) {
@@ -119,28 +110,10 @@ class CommentToBuyAndWaitlistEndToEndTest {
      * the namespace's Lambda authorizer token.
      */
     private static ChannelSubscriber cartChannel(String cartId) throws InterruptedException {
-        return ChannelSubscriber.withToken(stack.events(), Channels.cart(cartId), cartId);
+        return ChannelSubscriber.withToken(show.stack.events(), Channels.cart(cartId), cartId);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
 
-    private static void await(Check condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
-    private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return send(method, path, body, "authorization", "Bearer " + hostToken);
-    }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        return LocalHttp.send(stack.url(), method, path, body, headers);
-    }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.appsync.ChannelSubscriber;
 import com.liveshop.shared.realtime.Channels;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,43 +23,36 @@ import org.junit.jupiter.api.Test;
  */
 class CommentToBuyEndToEndTest {
 
-    private static LocalStack stack;
-    private static String hostToken;
+    private static LocalShow show;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
-        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+        show = LocalShow.start();
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            stack.close();
+        if (show != null) {
+            show.close();
         }
     }
 
     @Test
     void soldTwoInTheChatHoldsTheFeaturedProductAndOnlyTheBuyerHearsOfIt() throws Exception {
         String sku = "kettle-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Kettle\",\"priceCents\":4500,\"currency\":\"USD\",\"stock\":5}")
-                .statusCode()).isEqualTo(201);
-        JsonNode session = LocalHttp.json(admin("POST", "/sessions", "{\"title\":\"Kettles\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}"));
-        String sessionId = session.get("sessionId").asText();
-        send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + session.get("channelArn").asText() + "\",\"action\":\"start\"}");
-        await(() -> LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE"), "LIVE");
-        assertThat(LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).path("buyKeyword").asText()).isEqualTo("SOLD");
+        show.product(sku, "Kettle", 4500, 5);
+        String sessionId = show.liveShow("Kettles", sku);
+        assertThat(LocalHttp.json(show.send("GET", "/sessions/" + sessionId, null)).path("buyKeyword").asText()).isEqualTo("SOLD");
 
         String cart = UUID.randomUUID().toString();
         String otherCart = UUID.randomUUID().toString();
-        try (ChannelSubscriber buyer = ChannelSubscriber.withToken(stack.events(), Channels.cart(cart), cart);
-             ChannelSubscriber otherBuyer = ChannelSubscriber.withToken(stack.events(), Channels.cart(otherCart), otherCart);
-             ChannelSubscriber viewer = ChannelSubscriber.withApiKey(stack.events(), Channels.show(sessionId))) {
-            assertThatThrownBy(() -> ChannelSubscriber.withToken(stack.events(), "/carts/*", cart)).hasMessageContaining("refused");
-            assertThatThrownBy(() -> ChannelSubscriber.withApiKey(stack.events(), Channels.cart(cart))).hasMessageContaining("refused");
+        try (ChannelSubscriber buyer = ChannelSubscriber.withToken(show.stack.events(), Channels.cart(cart), cart);
+             ChannelSubscriber otherBuyer = ChannelSubscriber.withToken(show.stack.events(), Channels.cart(otherCart), otherCart);
+             ChannelSubscriber viewer = ChannelSubscriber.withApiKey(show.stack.events(), Channels.show(sessionId))) {
+            assertThatThrownBy(() -> ChannelSubscriber.withToken(show.stack.events(), "/carts/*", cart)).hasMessageContaining("refused");
+            assertThatThrownBy(() -> ChannelSubscriber.withApiKey(show.stack.events(), Channels.cart(cart))).hasMessageContaining("refused");
 
-            HttpResponse<String> ticket = send("POST", "/sessions/" + sessionId + "/chat-tickets",
+            HttpResponse<String> ticket = show.send("POST", "/sessions/" + sessionId + "/chat-tickets",
                     "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}");
             assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
             assertThat(ticket.body()).as("the cart id stays inside the signed ticket").doesNotContain(cart);
@@ -72,7 +64,7 @@ class CommentToBuyEndToEndTest {
             assertThat(refused.path("type").asText()).isEqualTo("holdRefused");
             assertThat(refused.path("code").asText()).isEqualTo("NOTHING_FEATURED");
 
-            assertThat(admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}")
+            assertThat(show.admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}")
                     .statusCode()).isEqualTo(202);
             assertThat(say(sessionId, signed, " Sold  2 ").statusCode()).isEqualTo(202);
             JsonNode held = buyer.next("held");
@@ -83,10 +75,10 @@ class CommentToBuyEndToEndTest {
             assertThat(held.path("currency").asText()).isEqualTo("USD");
             assertThat(Instant.parse(held.path("expiresAt").asText())).isAfter(Instant.now());
 
-            JsonNode inCart = LocalHttp.json(send("GET", "/carts/" + cart, null));
+            JsonNode inCart = LocalHttp.json(show.send("GET", "/carts/" + cart, null));
             assertThat(inCart.at("/items/0/sku").asText()).isEqualTo(sku);
             assertThat(inCart.at("/items/0/quantity").asInt()).isEqualTo(2);
-            JsonNode stock = LocalHttp.json(admin("GET", "/products/" + sku + "/stock", null));
+            JsonNode stock = LocalHttp.json(show.admin("GET", "/products/" + sku + "/stock", null));
             assertThat(stock.get("available").asLong()).isEqualTo(3);
             assertThat(stock.get("held").asLong()).isEqualTo(2);
 
@@ -104,29 +96,11 @@ class CommentToBuyEndToEndTest {
     }
 
     private static HttpResponse<String> say(String sessionId, String ticket, String text) throws Exception {
-        return send("POST", "/sessions/" + sessionId + "/messages", com.liveshop.shared.json.Json.write(Map.of("text", text)),
+        return show.send("POST", "/sessions/" + sessionId + "/messages", com.liveshop.shared.json.Json.write(Map.of("text", text)),
                 "X-Chat-Ticket", ticket);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
 
-    private static void await(Check condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
-    private static HttpResponse<String> admin(String method, String path, String body) throws Exception {
-        return send(method, path, body, "authorization", "Bearer " + hostToken);
-    }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        return LocalHttp.send(stack.url(), method, path, body, headers);
-    }
 }
