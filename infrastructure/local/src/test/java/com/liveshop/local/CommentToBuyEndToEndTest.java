@@ -64,8 +64,10 @@ class CommentToBuyEndToEndTest {
             assertThat(refused.path("type").asText()).isEqualTo("holdRefused");
             assertThat(refused.path("code").asText()).isEqualTo("NOTHING_FEATURED");
 
-            assertThat(show.admin("POST", "/sessions/" + sessionId + "/highlights", "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}")
-                    .statusCode()).isEqualTo(202);
+            HttpResponse<String> featured = show.admin("POST", "/sessions/" + sessionId + "/highlights",
+                    "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}");
+            assertThat(featured.statusCode()).isEqualTo(202);
+            String highlightId = LocalHttp.json(featured).get("highlightId").asText();
             assertThat(say(sessionId, signed, " Sold  2 ").statusCode()).isEqualTo(202);
             JsonNode held = buyer.next("held");
             assertThat(held.path("type").asText()).isEqualTo("held");
@@ -81,6 +83,13 @@ class CommentToBuyEndToEndTest {
             JsonNode stock = LocalHttp.json(show.admin("GET", "/products/" + sku + "/stock", null));
             assertThat(stock.get("available").asLong()).isEqualTo(3);
             assertThat(stock.get("held").asLong()).isEqualTo(2);
+            // The claim counts in the show's stats like any hold placed with the show, on the highlight on screen.
+            LocalShow.await(() -> LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null)).path("holds").asLong() == 1,
+                    "the claim in the show's stats");
+            JsonNode stats = LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null));
+            assertThat(stats.at("/perProduct/0/sku").asText()).isEqualTo(sku);
+            assertThat(stats.at("/perHighlight/0/highlightId").asText()).isEqualTo(highlightId);
+            assertThat(stats.at("/perHighlight/0/holds").asLong()).isEqualTo(1);
 
             // Everyone else: the chat lines and one claimed, never a cart id; the other buyer's channel stays silent.
             List<JsonNode> seen = viewer.drain(3_000);
