@@ -126,11 +126,11 @@ public final class SessionsWiring {
     }
 
     /**
-     * The paced sender: SES_SEND_RATE_PER_SECOND (the account's rate, template SesSendRatePerSecond) shared by the
+     * The paced sender: SES_MAX_SEND_RATE (the account's rate, template SesMaxSendRate) shared by the
      * SENDER_CONCURRENCY senders Lambda may run at once (the SQS event source's MaximumConcurrency).
      */
     public ReminderSendService reminderSendService(ReminderEmails emails, Clock clock) {
-        double rate = Double.parseDouble(app.required("SES_SEND_RATE_PER_SECOND"))
+        double rate = Double.parseDouble(app.required("SES_MAX_SEND_RATE"))
                 / app.intOrDefault("SENDER_CONCURRENCY", 1);
         return new ReminderSendService(sessions, emails, reminderLinks(), reminderContent(), IntervalPacer.perSecond(rate), clock);
     }
@@ -151,7 +151,7 @@ public final class SessionsWiring {
     }
 
     private ReminderEmailContent reminderContent() {
-        return new ReminderEmailContent(app.required("PUBLIC_BASE_URL"));
+        return new ReminderEmailContent(app.required("SITE_URL"));
     }
 
     public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {

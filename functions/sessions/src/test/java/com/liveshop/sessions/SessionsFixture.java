@@ -116,8 +116,8 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
         settings.put("REMINDER_LINK_SECRET", "test-reminder-link-secret-0123456789");
-        settings.put("PUBLIC_BASE_URL", PUBLIC_BASE);
-        settings.put("SES_SEND_RATE_PER_SECOND", "10000");
+        settings.put("SITE_URL", PUBLIC_BASE);
+        settings.put("SES_MAX_SEND_RATE", "10000");
         app = new AppConfig(settings);
         wiring = new SessionsWiring(app, metrics);
         products = wiring.products();
