@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reminder queue's consumer (ReportBatchItemFailures): each message is sent on its own, and one that must come
- * back is reported as a batch item failure, so the others are deleted. A body we cannot read is dropped (a retry
- * would not help).
+ * back is reported as a batch item failure, so the others are deleted. A body we cannot read (a poisoned message)
+ * is reported too: after the queue's maxReceiveCount it lands in the dead-letter queue, whose alarm tells an
+ * operator, instead of vanishing.
  */
 public class ReminderSendHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -52,11 +53,13 @@ public class ReminderSendHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 try {
                     message = Json.MAPPER.readValue(record.getBody(), ReminderMessage.class);
                 } catch (Exception e) {
-                    LOG.warn("Dropping unreadable reminder message {}", record.getMessageId());
+                    LOG.warn("Unreadable reminder message {}: left for the dead-letter queue", record.getMessageId());
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
                     continue;
                 }
                 if (message.sessionId() == null || message.type() == null || message.reminderIds() == null) {
-                    LOG.warn("Dropping incomplete reminder message {}", record.getMessageId());
+                    LOG.warn("Incomplete reminder message {}: left for the dead-letter queue", record.getMessageId());
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
                     continue;
                 }
                 try {

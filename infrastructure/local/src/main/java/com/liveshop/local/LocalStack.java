@@ -210,7 +210,7 @@ public final class LocalStack implements AutoCloseable {
         // same first value at "deploy", as CloudFormation does; functions that read at run time see rotations.
         secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
                 .map(s -> new LocalSecretsManager.SecretDefinition(s.name(), s.arn(), s.description(),
-                        secretValues.getOrDefault(s.logicalId(), "local-secret-" + s.logicalId())))
+                        secretValues.getOrDefault(s.logicalId(), randomSecret())))
                 .toList(), clock);
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);

@@ -169,15 +169,18 @@ public class SessionRepository {
      * address and for a pending one whose last confirmation went out before {@code resendAfter}; no for a confirmed
      * one or a recent pending one. One conditional UpdateItem, so concurrent sign-ups send one confirmation.
      */
-    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter) {
+    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter,
+                                   int maxConfirmations) {
         try {
             client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
                     .updateExpression("SET email = :email, createdAt = if_not_exists(createdAt, :now), "
-                            + "#status = if_not_exists(#status, :pending), confirmSentAt = :now")
-                    .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend)")
+                            + "#status = if_not_exists(#status, :pending), confirmSentAt = :now, "
+                            + "confirmsSent = if_not_exists(confirmsSent, :zero) + :one")
+                    .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend "
+                            + "AND (attribute_not_exists(confirmsSent) OR confirmsSent < :max))")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":email", s(email), ":now", s(now), ":pending", s(PENDING),
-                            ":resend", s(resendAfter))));
+                            ":resend", s(resendAfter), ":zero", n(0), ":one", n(1), ":max", n(maxConfirmations))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
