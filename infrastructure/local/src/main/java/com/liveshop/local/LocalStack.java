@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
  * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
  * EventBridge PutEvents with the template's rules and schedules, IVS (control plane, simulated broadcasts, local
- * players), SQS with the template's queues, DynamoDB stream and SQS event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * players), SQS (ElasticMQ in this JVM) with the template's queues, DynamoDB stream and SQS event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
  * in-process for tests.
  */
 public final class LocalStack implements AutoCloseable {

@@ -177,7 +177,7 @@ public final class TemplateFunctions {
      */
     private LocalSqs.QueueDefinition queueDefinition(String name, Map<String, Object> properties) {
         if (Boolean.parseBoolean(resolve(properties.getOrDefault("FifoQueue", false)))) {
-            LOG.warn("Queue {} is FIFO; the local SQS serves it as a standard queue (no ordering or deduplication)", name);
+            LOG.warn("Queue {} is FIFO; the local SQS creates it as a standard queue (no ordering or deduplication)", name);
         }
         int visibility = intProperty(properties, "VisibilityTimeout", 30);
         int retention = intProperty(properties, "MessageRetentionPeriod", 345_600);

@@ -255,6 +255,13 @@ class LocalSqsTest {
     @Test
     void theAwsCliSendsAndReceives() throws Exception {
         String endpoint = stack.sqs().endpoint();
+        JsonNode listed = Json.MAPPER.readTree(AwsCli.ok("sqs", "list-queues", "--endpoint-url", endpoint));
+        assertThat(listed.get("QueueUrls")).extracting(JsonNode::asText).contains(clientUrl, clientDlqUrl,
+                endpoint + "/000000000000/liveshop-local-WorkQueue");
+        JsonNode attributes = Json.MAPPER.readTree(AwsCli.ok("sqs", "get-queue-attributes", "--endpoint-url", endpoint,
+                "--queue-url", clientUrl, "--attribute-names", "All"));
+        assertThat(attributes.get("Attributes").get("QueueArn").asText()).isEqualTo(clientArn);
+        assertThat(attributes.get("Attributes").get("RedrivePolicy").asText()).contains("liveshop-test-client-dlq");
         JsonNode url = Json.MAPPER.readTree(AwsCli.ok("sqs", "get-queue-url", "--endpoint-url", endpoint, "--queue-name", "liveshop-test-client"));
         assertThat(url.get("QueueUrl").asText()).isEqualTo(clientUrl);
         JsonNode sent = Json.MAPPER.readTree(AwsCli.ok("sqs", "send-message", "--endpoint-url", endpoint, "--queue-url", clientUrl,

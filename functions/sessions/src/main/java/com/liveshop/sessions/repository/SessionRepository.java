@@ -242,9 +242,12 @@ public class SessionRepository {
         throw new IllegalStateException("Reminder " + reminderId + " kept changing while it was removed");
     }
 
-    /** Ids of the session's confirmed reminders that have not had their "We're live" email, in key order (paginated). */
-    public List<String> unsentConfirmedReminderIds(String sessionId) {
-        List<String> ids = new ArrayList<>();
+    /**
+     * Each id of the session's confirmed reminders that have not had their "We're live" email, in key order, as the
+     * Query's pages arrive (the paginator reads the next page only when the previous one is consumed): a show's
+     * reminders are never all in memory at once.
+     */
+    public void forEachUnsentConfirmedReminderId(String sessionId, java.util.function.Consumer<String> action) {
         client.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                         .filterExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
@@ -252,8 +255,7 @@ public class SessionRepository {
                         .expressionAttributeNames(Map.of("#status", "status"))
                         .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)),
                                 ":prefix", s(SessionKeys.REMINDER_PREFIX), ":confirmed", s(CONFIRMED))))
-                .items().forEach(item -> ids.add(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
-        return ids;
+                .items().forEach(item -> action.accept(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
     }
 
     /**
