@@ -1,6 +1,9 @@
 // "/" → the live show, else the next scheduled one (GET /sessions lists both by start time).
-import { api, $ } from './api.js';
+import { api, local, $ } from './api.js';
 import { watchUrl } from './viewer-links.js';
+
+// Locally, the mailbox (the local SES keeps every email) and the stack's index, for as long as this page shows.
+local().then(index => { if (index) $('#local-links').hidden = false; });
 
 try {
   const { items } = await api('GET', '/sessions?limit=50');

@@ -421,8 +421,13 @@ function wireReminder() {
     try {
       // 202 PENDING_CONFIRMATION whether the address is new or known: the e-mail's link confirms it.
       await api('POST', '/sessions/' + encodeURIComponent(sessionId) + '/reminders', { body: { email } });
-      out.textContent = 'Check your inbox to confirm: we sent a link to ' + email + '.';
+      out.textContent = 'Check your inbox to confirm: unless ' + email + ' is already confirmed, a link is on its way.';
       out.dataset.code = 'PENDING_CONFIRMATION';
+      // Locally nothing leaves the machine: the local SES keeps the email in its mailbox page.
+      if (state.local) {
+        out.append(' ', el('a', { href: '/_local/mailbox?to=' + encodeURIComponent(email), target: '_blank', rel: 'noopener',
+          id: 'reminder-mailbox', text: 'Open the local mailbox' }));
+      }
     } catch (err) {
       out.dataset.code = err.code || '';
       out.textContent = err.code === 'RATE_LIMITED'

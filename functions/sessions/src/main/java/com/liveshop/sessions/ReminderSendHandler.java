@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.liveshop.sessions.service.ReminderMessage;
+import com.liveshop.sessions.service.ReminderQueue;
 import com.liveshop.sessions.service.ReminderSendService;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
@@ -17,30 +18,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reminder queue's consumer (ReportBatchItemFailures): each message is sent on its own, and one that must come
- * back is reported as a batch item failure, so the others are deleted. A body we cannot read is dropped (a retry
- * would not help).
+ * back is reported as a batch item failure, so the others are deleted. A body we cannot read (a poisoned message)
+ * is reported too, visible again at once: after the queue's maxReceiveCount it lands in the dead-letter queue, whose
+ * alarm tells an operator, instead of vanishing. A message that failed for now (SES throttling or a transient error,
+ * after the SDK's own retries) comes back with an exponential backoff (ChangeMessageVisibility).
  */
 public class ReminderSendHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReminderSendHandler.class);
 
+    /** The first retry's delay; each later receive doubles it, up to the queue's visibility timeout. */
+    static final int FIRST_BACKOFF_SECONDS = 5;
+    static final int MAX_BACKOFF_SECONDS = 900;
+
     private final ReminderSendService sender;
+    private final ReminderQueue queue;
 
     public ReminderSendHandler() {
         this(AppConfig.fromEnvironment());
     }
 
     public ReminderSendHandler(AppConfig config) {
-        this(wire(config));
+        this(new SessionsWiring(config), Clock.systemUTC());
     }
 
-    private static ReminderSendService wire(AppConfig config) {
-        SessionsWiring wiring = new SessionsWiring(config);
-        return wiring.reminderSendService(wiring.reminderEmails(), Clock.systemUTC());
+    private ReminderSendHandler(SessionsWiring wiring, Clock clock) {
+        this(wiring.reminderSendService(wiring.reminderEmails(), clock), wiring.reminderQueue());
     }
 
     public ReminderSendHandler(ReminderSendService sender) {
+        this(sender, messages -> {
+            throw new UnsupportedOperationException("the sender only changes visibility");
+        });
+    }
+
+    /** @param queue where a message that must come back gets its backoff (ChangeMessageVisibility) */
+    public ReminderSendHandler(ReminderSendService sender, ReminderQueue queue) {
         this.sender = sender;
+        this.queue = queue;
+    }
+
+    /**
+     * When a message comes back: {@value #FIRST_BACKOFF_SECONDS} s after its first receive, doubling with each
+     * receive (5, 10, 20, 40 s…), so throttled entries give SES room instead of waiting out the 15-minute timeout.
+     */
+    static int backoffSeconds(SQSEvent.SQSMessage record) {
+        int receives;
+        try {
+            receives = Integer.parseInt(record.getAttributes() == null ? "1" : record.getAttributes().getOrDefault("ApproximateReceiveCount", "1"));
+        } catch (NumberFormatException e) {
+            receives = 1;
+        }
+        return (int) Math.min(MAX_BACKOFF_SECONDS, (long) FIRST_BACKOFF_SECONDS << Math.min(20, Math.max(0, receives - 1)));
+    }
+
+    private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage record) {
+        return SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build();
     }
 
     @Override
@@ -52,19 +85,23 @@ public class ReminderSendHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 try {
                     message = Json.MAPPER.readValue(record.getBody(), ReminderMessage.class);
                 } catch (Exception e) {
-                    LOG.warn("Dropping unreadable reminder message {}", record.getMessageId());
-                    continue;
+                    message = null;
                 }
-                if (message.sessionId() == null || message.type() == null || message.reminderIds() == null) {
-                    LOG.warn("Dropping incomplete reminder message {}", record.getMessageId());
+                if (message == null || message.sessionId() == null || message.type() == null || message.reminderIds() == null) {
+                    // Poisoned: no retry can help, so it comes back at once and reaches the dead-letter queue soon.
+                    LOG.warn("Unreadable reminder message {}: on its way to the dead-letter queue", record.getMessageId());
+                    queue.retryAfter(record.getReceiptHandle(), 0);
+                    failures.add(failure(record));
                     continue;
                 }
                 try {
                     sender.send(message);
                 } catch (RuntimeException e) {
                     // The class only: an SES refusal can quote a recipient's address.
-                    LOG.warn("Reminder message {} comes back later: {}", record.getMessageId(), e.getClass().getSimpleName());
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(record.getMessageId()).build());
+                    int backoff = backoffSeconds(record);
+                    LOG.warn("Reminder message {} comes back in {} s: {}", record.getMessageId(), backoff, e.getClass().getSimpleName());
+                    queue.retryAfter(record.getReceiptHandle(), backoff);
+                    failures.add(failure(record));
                 }
             }
             return SQSBatchResponse.builder().withBatchItemFailures(failures).build();

@@ -30,6 +30,9 @@ import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
+import com.liveshop.sessions.secrets.ReminderSecret;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ivs.IvsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -52,6 +55,8 @@ public final class SessionsWiring {
     private final RateWindows rateWindows;
     private final ProductRepository products;
     private final ShowMetrics metrics;
+    private final Supplier<String> reminderSecret;
+    private ReminderLinks reminderLinks;
 
     public SessionsWiring(AppConfig app) {
         this(app, ShowMetrics.fromConfig(app));
@@ -59,7 +64,16 @@ public final class SessionsWiring {
 
     /** With the business metrics the services record (tests pass a recording one). */
     public SessionsWiring(AppConfig app, ShowMetrics metrics) {
+        this(app, metrics, null);
+    }
+
+    /**
+     * @param reminderSecret the reminder links' key; null = read from Secrets Manager (REMINDER_SECRET_ARN) at run
+     *                       time, once per execution environment (tests pass their own)
+     */
+    public SessionsWiring(AppConfig app, ShowMetrics metrics, Supplier<String> reminderSecret) {
         this.metrics = metrics;
+        this.reminderSecret = reminderSecret;
         this.app = app;
         SessionsConfig config = SessionsConfig.from(app);
         DynamoDbClient dynamoDb = AwsClients.dynamoDb(app);
@@ -108,7 +122,7 @@ public final class SessionsWiring {
 
     /**
      * Reminder sign-ups and their links; FINGERPRINT_SECRET keys the per-address limit (never the address itself),
-     * REMINDER_LINK_SECRET the reminder ids and link signatures; confirmations go to REMINDER_QUEUE_URL.
+     * REMINDER_SECRET_ARN (read at run time) the reminder ids and link signatures; confirmations go to REMINDER_QUEUE_URL.
      */
     public ReminderService reminderService(Clock clock) {
         return reminderService(clock, reminderQueue());
@@ -126,11 +140,11 @@ public final class SessionsWiring {
     }
 
     /**
-     * The paced sender: SES_SEND_RATE_PER_SECOND (the account's rate, template SesSendRatePerSecond) shared by the
+     * The paced sender: SES_MAX_SEND_RATE (the account's rate, template SesMaxSendRate) shared by the
      * SENDER_CONCURRENCY senders Lambda may run at once (the SQS event source's MaximumConcurrency).
      */
     public ReminderSendService reminderSendService(ReminderEmails emails, Clock clock) {
-        double rate = Double.parseDouble(app.required("SES_SEND_RATE_PER_SECOND"))
+        double rate = Double.parseDouble(app.required("SES_MAX_SEND_RATE"))
                 / app.intOrDefault("SENDER_CONCURRENCY", 1);
         return new ReminderSendService(sessions, emails, reminderLinks(), reminderContent(), IntervalPacer.perSecond(rate), clock);
     }
@@ -146,12 +160,23 @@ public final class SessionsWiring {
         return new SesReminderEmails(ses, app.required("SENDER_EMAIL"));
     }
 
-    private ReminderLinks reminderLinks() {
-        return new ReminderLinks(app.required("REMINDER_LINK_SECRET"));
+    /** One per wiring (execution environment): the key is read from Secrets Manager on first use and kept. */
+    private synchronized ReminderLinks reminderLinks() {
+        if (reminderLinks == null) {
+            Supplier<String> secret = reminderSecret;
+            if (secret == null) {
+                String secretId = app.required("REMINDER_SECRET_ARN");
+                SecretsManagerClient client = AwsClients.configure(SecretsManagerClient.builder(), app, "SECRETS_MANAGER")
+                        .httpClient(AwsClients.httpClient()).build();
+                secret = new ReminderSecret(client, secretId);
+            }
+            reminderLinks = new ReminderLinks(secret);
+        }
+        return reminderLinks;
     }
 
     private ReminderEmailContent reminderContent() {
-        return new ReminderEmailContent(app.required("PUBLIC_BASE_URL"));
+        return new ReminderEmailContent(app.required("SITE_URL"));
     }
 
     public HighlightService highlightService(LiveVideo video, Clock clock, HighlightService.Pause pause, EventPublisher events) {

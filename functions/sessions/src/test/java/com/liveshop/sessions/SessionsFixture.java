@@ -115,11 +115,10 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
-        settings.put("REMINDER_LINK_SECRET", "test-reminder-link-secret-0123456789");
-        settings.put("PUBLIC_BASE_URL", PUBLIC_BASE);
-        settings.put("SES_SEND_RATE_PER_SECOND", "10000");
+        settings.put("SITE_URL", PUBLIC_BASE);
+        settings.put("SES_MAX_SEND_RATE", "10000");
         app = new AppConfig(settings);
-        wiring = new SessionsWiring(app, metrics);
+        wiring = new SessionsWiring(app, metrics, () -> "test-reminder-link-secret-0123456789");
         products = wiring.products();
         EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
         admin = new SessionAdminHandler(wiring.sessionService(video, clock, events));

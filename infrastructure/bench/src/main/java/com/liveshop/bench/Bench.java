@@ -49,6 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
+ *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]

@@ -235,6 +235,41 @@ final class Capacity {
         Assumptions a = new Assumptions(minutes, chatRate, buyRate, payShare, lineup, Double.parseDouble(o.getOrDefault("lambda-ms", "100")),
                 Double.parseDouble(o.getOrDefault("join-seconds", "60")), Double.parseDouble(o.getOrDefault("hold-peak", "10")),
                 Integer.parseInt(o.getOrDefault("stock-buckets", "1")));
-        return warning + render(table(rates, source, audiences, a), audiences);
+        int[] reminders = o.containsKey("reminders") ? Arrays.stream(o.get("reminders").split(",")).map(String::strip)
+                .mapToInt(Integer::parseInt).toArray() : audiences;
+        return warning + render(table(rates, source, audiences, a), audiences)
+                + reminders(reminders, Double.parseDouble(o.getOrDefault("ses-rate", "14")));
+    }
+
+    /** The SES default a production account starts with, in emails per second (template SesMaxSendRate). */
+    static final double DEFAULT_SES_RATE = 14;
+    /** How soon after going live the "we're live" emails should all be out: the first minutes are what they fill. */
+    static final double REMINDER_TARGET_MINUTES = 10;
+
+    /** Minutes to send {@code emails} "we're live" emails at {@code sesRate} per second (the senders stay under it). */
+    static double reminderMinutes(long emails, double sesRate) {
+        return emails / sesRate / 60;
+    }
+
+    /**
+     * The reminders row: minutes to send N "we're live" emails at SesMaxSendRate, and the SES increase that would
+     * send them within {@value #REMINDER_TARGET_MINUTES} minutes (a sending-rate increase, and a 24-hour sending
+     * quota of at least N).
+     */
+    static String reminders(int[] counts, double sesRate) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%nReminder emails (\"we're live\", one per confirmed address) at SesMaxSendRate %s/s:%n",
+                round(sesRate)));
+        s.append(String.format(Locale.ROOT, "%12s %14s %18s  %s%n", "addresses", "minutes", "rate for 10 min", "increase to request"));
+        for (int n : counts) {
+            double minutes = reminderMinutes(n, sesRate);
+            double needed = Math.ceil(n / (REMINDER_TARGET_MINUTES * 60));
+            String increase = minutes <= REMINDER_TARGET_MINUTES ? "—" : String.format(Locale.ROOT,
+                    "SES maximum send rate to %s/s and a 24-hour sending quota of at least %,d (SES console: Request a sending "
+                            + "limit increase; then set SesMaxSendRate)", round(needed), n);
+            s.append(String.format(Locale.ROOT, "%,12d %14s %16s/s  %s%n", n, String.format(Locale.ROOT, "%,.0f", Math.ceil(minutes)),
+                    round(needed), increase));
+        }
+        return s.toString();
     }
 }

@@ -85,4 +85,14 @@ class CapacityTest {
         Capacity.Row outbound = m.get("AppSync Events outbound deliveries");
         assertThat(outbound.percents()[2]).isCloseTo(100 * outbound.percents()[0], org.assertj.core.api.Assertions.within(1e-6));
     }
+
+    @Test
+    void aHundredThousandWeAreLiveEmailsAtFourteenPerSecondTakeAboutTwoHours() {
+        assertThat(Capacity.reminderMinutes(100_000, 14)).isBetween(119.0, 120.0);
+        String row = Capacity.reminders(new int[] {5_000, 100_000}, 14);
+        assertThat(row).contains("SesMaxSendRate 14/s").contains("100,000").contains(" 120 ")
+                .contains("SES maximum send rate to 167/s").contains("24-hour sending quota of at least 100,000");
+        assertThat(row.lines().filter(l -> l.contains("5,000"))).singleElement()
+                .satisfies(l -> assertThat(l).contains(" 6 ").endsWith("—"));
+    }
 }

@@ -113,8 +113,6 @@ class Issue12InBrowserTest {
     @Test
     @Order(1)
     void aViewerAsksForAReminderConfirmsItFromTheMailboxAndGetsTheLiveEmail() {
-        Assumptions.assumeTrue(localSqs(), "The reminder emails go through ReminderQueue: this local stack has no SQS emulator "
-                + "(GET /_local lists no POST /_local/aws/sqs), so POST /sessions/{id}/reminders cannot enqueue the confirmation");
         Assumptions.assumeTrue("SCHEDULED".equals(host.findElement(By.id("show-status")).getText().strip()),
                 "the sign-up is on the page before the show");
         viewer.findElement(By.id("reminder-email")).sendKeys(EMAIL);
@@ -325,13 +323,6 @@ class Issue12InBrowserTest {
     }
 
     // ---- the local stack over HTTP ----
-
-    /** Whether this local stack emulates SQS (the reminder queue): GET /_local lists its endpoint. */
-    private static boolean localSqs() {
-        JsonNode endpoints = Browsers.read(call("GET", "/_local", null, null).body()).path("endpoints");
-        return StreamSupport.stream(((Iterable<String>) endpoints::fieldNames).spliterator(), false)
-                .anyMatch(k -> k.contains("/_local/aws/sqs"));
-    }
 
     private static List<JsonNode> emails(String to) {
         JsonNode all = Browsers.read(call("GET", "/_local/emails?to=" + URLEncoder.encode(to, StandardCharsets.UTF_8), null, null).body());

@@ -5,6 +5,7 @@ import com.liveshop.local.appsync.LocalAppSyncEvents;
 import com.liveshop.local.secretsmanager.LocalSecretsManager;
 import com.liveshop.local.sesv2.LocalSesV2;
 import com.liveshop.local.sqs.LocalSqs;
+import com.liveshop.local.sqs.SqsPoller;
 import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import io.javalin.Javalin;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
  * of template.yaml served by the very same handler classes (payload v2.0 events, JWT authorizer, CORS),
  * EventBridge PutEvents with the template's rules and schedules, IVS (control plane, simulated broadcasts, local
- * players), SQS with the template's queues, DynamoDB stream and SQS event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
+ * players), SQS (ElasticMQ in this JVM) with the template's queues, DynamoDB stream and SQS event sources, a demo catalog, a host token and a test payment provider. {@code main} is the README's run command; {@link #start(Options)} is the same stack
  * in-process for tests.
  */
 public final class LocalStack implements AutoCloseable {
@@ -163,8 +164,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The template's required parameters that only a deployment can know, filled for a local run unless
      * {@code --parameter} gives them: {@code CorsAllowOrigin} is the local stack's own origin (the pages are served
-     * from it); {@code SenderEmail}, {@code PublicBaseUrl} (this stack) and
-     * {@code SesSendRatePerSecond} (14) for the reminder emails.
+     * from it); {@code SenderEmail} and {@code SiteUrl} (this stack) for the reminder emails.
      */
     private static Map<String, String> localDefaults(TemplateSource template, Options options, int httpPort) {
         Map<String, String> values = new LinkedHashMap<>(options.parameters());
@@ -174,17 +174,13 @@ public final class LocalStack implements AutoCloseable {
             String host = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
             values.putIfAbsent("CorsAllowOrigin", "http://" + host + ":" + httpPort);
         }
-        // Reminder emails: a local sender address (the local SES keeps every email), links back to this stack, and a
-        // production-like send rate so a local show's "We're live" emails arrive in seconds.
+        // Reminder emails: a local sender address (the local SES keeps every email) and links back to this stack.
         String self = "http://" + (options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host()) + ":" + httpPort;
         if (declared.containsKey("SenderEmail")) {
             values.putIfAbsent("SenderEmail", "shows@liveshop.local");
         }
-        if (declared.containsKey("PublicBaseUrl")) {
-            values.putIfAbsent("PublicBaseUrl", self);
-        }
-        if (declared.containsKey("SesSendRatePerSecond")) {
-            values.putIfAbsent("SesSendRatePerSecond", "14");
+        if (declared.containsKey("SiteUrl")) {
+            values.putIfAbsent("SiteUrl", self);
         }
         return values;
     }
@@ -204,13 +200,17 @@ public final class LocalStack implements AutoCloseable {
             streamArns = LocalTables.streamArns(client, template.template());
         }
 
+        // ElasticMQ first: the queue URLs the template's !Ref gives carry its port.
+        sqs = LocalSqs.start();
+        resources.add(sqs);
         Map<String, String> secretValues = Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret());
-        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues, url);
+        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues, sqs.endpoint());
+        sqs.createQueues(List.copyOf(templateFunctions.queues().values()));
         // The template's secrets with their first values; dynamic references (the chat ticket key) resolve to the
         // same first value at "deploy", as CloudFormation does; functions that read at run time see rotations.
         secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
                 .map(s -> new LocalSecretsManager.SecretDefinition(s.name(), s.arn(), s.description(),
-                        secretValues.getOrDefault(s.logicalId(), "local-secret-" + s.logicalId())))
+                        secretValues.getOrDefault(s.logicalId(), randomSecret())))
                 .toList(), clock);
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
@@ -218,7 +218,6 @@ public final class LocalStack implements AutoCloseable {
         ivs = new LocalIvs(url, eventBridge, templateFunctions.recordingBuckets(), clock);
         resources.add(ivs);
         ses = new LocalSesV2(url, clock);
-        sqs = new LocalSqs(url, List.copyOf(templateFunctions.queues().values()), clock);
         List<LocalService> services = new ArrayList<>(List.of(eventBridge, ivs, secretsManager, ses, sqs));
         // The template's AppSync Events API, if it declares one (namespaces and auth modes from the template).
         EventsApiDefinition.fromTemplate(template.template()).ifPresent(api -> {
@@ -295,8 +294,8 @@ public final class LocalStack implements AutoCloseable {
         streams = new LocalStreams(dynamo.endpoint(), streamArns);
         resources.add(streams);
         streams.addAll(sources.streamSources());
-        // Closed before the server stops: its pollers and the HTTP long polls return at once.
-        resources.add(sqs);
+        // Stopped before the server stops, so no batch is handed to a function whose services are gone.
+        resources.add(sqs::stopMappings);
         sqs.start(sources.sqsSources());
 
         if (options.seed()) {
@@ -379,9 +378,9 @@ public final class LocalStack implements AutoCloseable {
         index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
                 "expression", s.expression())).toList());
         index.put("streams", streams == null ? List.of() : streams.describe());
+        index.put("sqs", sqs.endpoint());
         index.put("queues", sqs.queues());
-        index.put("sqsEventSources", sqs.sources().stream().map(s -> Map.of("id", s.id(), "function", s.function().logicalId(),
-                "queueArn", s.queueArn(), "batchSize", s.batchSize())).toList());
+        index.put("sqsEventSources", sqs.mappings().stream().map(SqsPoller::describe).toList());
         if (events != null) {
             index.put("events", events.index());
         }

@@ -33,7 +33,8 @@ public final class TemplateFunctions {
     public static final String ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_BUS = "default";
     /** The base URL queue URLs get when none is given (the local stack's default port). */
-    public static final String DEFAULT_BASE_URL = "http://localhost:3000";
+    /** Where queue URLs point when no local SQS is given (ElasticMQ's usual port). */
+    public static final String DEFAULT_SQS_ENDPOINT = "http://127.0.0.1:9324";
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
     /** A dynamic reference; a Secrets Manager one may name its secret by ARN (what {@code ${Secret}} gives). */
@@ -81,7 +82,7 @@ public final class TemplateFunctions {
      */
     public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
                              Map<String, String> streamArns, Map<String, String> secrets) {
-        this(template, parameters, tableNames, streamArns, secrets, DEFAULT_BASE_URL);
+        this(template, parameters, tableNames, streamArns, secrets, DEFAULT_SQS_ENDPOINT);
     }
 
     /**
@@ -90,10 +91,10 @@ public final class TemplateFunctions {
      * @param tableNames table logical id → local table name
      * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
      * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
-     * @param baseUrl    the local stack's URL: queue URLs ({@code !Ref Queue}) point at its SQS endpoint
+     * @param sqsEndpoint the local SQS (ElasticMQ): queue URLs ({@code !Ref Queue}) point at it
      */
     public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
-                             Map<String, String> streamArns, Map<String, String> secrets, String baseUrl) {
+                             Map<String, String> streamArns, Map<String, String> secrets, String sqsEndpoint) {
         this.template = template;
         this.parameters = parameters;
         this.secrets = Map.copyOf(secrets);
@@ -159,7 +160,7 @@ public final class TemplateFunctions {
         queueResources.forEach((id, resource) -> {
             Object declared = SamTemplate.map(resource.get("Properties")).get("QueueName");
             String name = declared == null ? STACK_NAME + "-" + id : withoutQueues.resolveString(declared);
-            String url = LocalSqs.queueUrl(baseUrl, name);
+            String url = LocalSqs.queueUrl(sqsEndpoint, name);
             refs.put(id, url);
             refs.put(id + ".QueueUrl", url);
             refs.put(id + ".QueueName", name);
@@ -176,7 +177,7 @@ public final class TemplateFunctions {
      */
     private LocalSqs.QueueDefinition queueDefinition(String name, Map<String, Object> properties) {
         if (Boolean.parseBoolean(resolve(properties.getOrDefault("FifoQueue", false)))) {
-            LOG.warn("Queue {} is FIFO; the local SQS serves it as a standard queue (no ordering or deduplication)", name);
+            LOG.warn("Queue {} is FIFO; the local SQS creates it as a standard queue (no ordering or deduplication)", name);
         }
         int visibility = intProperty(properties, "VisibilityTimeout", 30);
         int retention = intProperty(properties, "MessageRetentionPeriod", 345_600);

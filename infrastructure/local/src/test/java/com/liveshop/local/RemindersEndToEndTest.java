@@ -65,6 +65,11 @@ class RemindersEndToEndTest {
             assertThat(LocalHttp.json(signUp).get("status").asText()).isEqualTo("PENDING_CONFIRMATION");
         }
         await(() -> fans.stream().allMatch(fan -> stack.ses().emails(fan).size() == 1), "the confirmations");
+        // As a developer reads them: GET /_local/emails?to=
+        JsonNode listed = LocalHttp.json(send("GET", "/_local/emails?to=" + ana, null));
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("subject").asText()).contains("Lamp <Night>");
+        assertThat(listed.get(0).get("text").asText()).contains("/reminders/confirm?token=");
         LocalSesV2.Email confirmation = stack.ses().emails(ana).get(0);
         assertThat(confirmation.from()).isEqualTo("shows@liveshop.local");
         assertThat(confirmation.to()).containsExactly(ana);
@@ -92,6 +97,13 @@ class RemindersEndToEndTest {
         LocalSesV2.Email live = stack.ses().emails(ana).get(1);
         assertThat(live.subject()).isEqualTo("We're live: Lamp <Night>");
         assertThat(live.text()).contains(stack.url() + "/watch/" + sessionId);
+        assertThat(live.html()).contains(stack.url() + "/watch/" + sessionId).contains("Lamp &lt;Night&gt;");
+        assertThat(live.headers().get("List-Unsubscribe")).startsWith("<" + stack.url() + "/reminders/unsubscribe?token=").endsWith(">");
+        assertThat(live.headers()).containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        JsonNode sessionLive = LocalHttp.json(send("GET", "/_local/events?detailType=SessionLive", null));
+        assertThat(sessionLive).hasSize(1);
+        assertThat(sessionLive.get(0).get("detail").get("reminderCount").asInt()).as("the count of confirmed reminders").isEqualTo(2);
+        assertThat(sessionLive.get(0).toString()).as("never an address").doesNotContain("@");
         assertThat(live.to()).containsExactly(ana);
         assertThat(live.text() + live.html() + live.headers()).doesNotContain(bo).doesNotContain(cy);
         assertThat(stack.ses().emails(cy)).as("never confirmed: no We're live").hasSize(1);
@@ -105,8 +117,32 @@ class RemindersEndToEndTest {
         assertThat(gone.statusCode()).isEqualTo(200);
         assertThat(LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).toString()).doesNotContain(ana);
         assertThat(stack.ses().emails(ana)).hasSize(2);
+
+        // SessionLive delivered again (EventBridge is at-least-once): no one is emailed twice, the unsubscribed not at all.
+        com.fasterxml.jackson.databind.node.ObjectNode again = (com.fasterxml.jackson.databind.node.ObjectNode) sessionLive.get(0).deepCopy();
+        String bus = again.remove("eventBusName").asText();
+        stack.eventBridge().putEvent(bus, again);
+        // A second show going live: Ana signed up for the first show only, and is forgotten there.
+        HttpResponse<String> second = admin("POST", "/sessions", "{\"title\":\"Encore\",\"startsAt\":\""
+                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}");
+        String secondArn = LocalHttp.json(second).get("channelArn").asText();
+        assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + secondArn + "\",\"action\":\"start\"}")
+                .statusCode()).isEqualTo(200);
+        await(() -> sessionLives() == 3, "the second SessionLive");
+        stack.sqs().awaitIdle(Duration.ofSeconds(30));
+        assertThat(stack.ses().emails(ana)).as("unsubscribed: nothing more").hasSize(2);
+        assertThat(stack.ses().emails(bo)).as("the redelivered SessionLive sends no second email").hasSize(2);
+        assertThat(stack.ses().emails(cy)).as("never confirmed: never the live email").hasSize(1);
         assertThat(stack.sqs().queues()).as("nothing left over, nothing dead-lettered")
                 .allSatisfy(q -> assertThat(q.depth()).isZero());
+    }
+
+    private static int sessionLives() {
+        try {
+            return LocalHttp.json(send("GET", "/_local/events?detailType=SessionLive", null)).size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -268,6 +268,37 @@ class TemplateDeploymentTest {
     }
 
     @Test
+    void reminderEmailsSendAsTheSenderOnlyFromTheSenderAndReadTheirKeyAtRunTime() {
+        Map<String, Object> parameters = SamTemplate.map(template.raw().get("Parameters"));
+        assertThat(SamTemplate.map(parameters.get("SesMaxSendRate"))).containsEntry("Type", "Number").containsEntry("Default", 14);
+        assertThat(SamTemplate.map(parameters.get("SiteUrl"))).containsEntry("Default", "");
+        assertThat(parameters).containsKey("SenderEmail").doesNotContainKeys("SesSendRatePerSecond", "PublicBaseUrl");
+        for (FunctionDef function : template.functions()) {
+            List<Map<String, Object>> ses = statements(function).stream()
+                    .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("ses:"))).toList();
+            if (function.logicalId().equals("ReminderSendFunction")) {
+                assertThat(ses).singleElement().satisfies(st -> {
+                    assertThat(actions(st)).containsExactlyInAnyOrder("ses:SendEmail", "ses:SendBulkEmail");
+                    assertThat(asList(st.get("Resource"))).containsExactly(Map.of("Fn::Sub", SENDER_IDENTITY_ARN));
+                });
+            } else {
+                assertThat(ses).as(function.logicalId()).isEmpty();
+            }
+        }
+        for (String id : List.of("ReminderFunction", "ReminderSendFunction")) {
+            assertThat(template.function(id).orElseThrow().environment()).as(id)
+                    .containsEntry("REMINDER_SECRET_ARN", Map.of("Ref", "ReminderLinkSecret"));
+        }
+        List<String> texts = new ArrayList<>();
+        collectStrings(template.raw(), texts);
+        assertThat(texts).noneMatch(t -> t.contains("{{resolve:secretsmanager:${ReminderLinkSecret}"));
+        Map<String, Object> queue = SamTemplate.map(SamTemplate.map(template.resources().get("ReminderQueue")).get("Properties"));
+        assertThat(SamTemplate.map(queue.get("RedrivePolicy"))).containsEntry("maxReceiveCount", 5)
+                .containsEntry("deadLetterTargetArn", Map.of("Fn::GetAtt", List.of("ReminderDeadLetterQueue", "Arn")));
+        assertThat(template.resources()).containsKeys("ReminderDeadLetterQueue", "ReminderDeadLettersAlarm", "SenderIdentity");
+    }
+
+    @Test
     void outputsGiveTheApiUrlPoolClientTablesAndBus() {
         Map<String, Object> outputs = SamTemplate.map(template.raw().get("Outputs"));
         assertThat(outputs).containsKeys("ApiUrl", "UserPoolId", "UserPoolClientId", "CatalogTableName",

@@ -169,15 +169,18 @@ public class SessionRepository {
      * address and for a pending one whose last confirmation went out before {@code resendAfter}; no for a confirmed
      * one or a recent pending one. One conditional UpdateItem, so concurrent sign-ups send one confirmation.
      */
-    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter) {
+    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter,
+                                   int maxConfirmations) {
         try {
             client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
                     .updateExpression("SET email = :email, createdAt = if_not_exists(createdAt, :now), "
-                            + "#status = if_not_exists(#status, :pending), confirmSentAt = :now")
-                    .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend)")
+                            + "#status = if_not_exists(#status, :pending), confirmSentAt = :now, "
+                            + "confirmsSent = if_not_exists(confirmsSent, :zero) + :one")
+                    .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend "
+                            + "AND (attribute_not_exists(confirmsSent) OR confirmsSent < :max))")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":email", s(email), ":now", s(now), ":pending", s(PENDING),
-                            ":resend", s(resendAfter))));
+                            ":resend", s(resendAfter), ":zero", n(0), ":one", n(1), ":max", n(maxConfirmations))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -239,9 +242,12 @@ public class SessionRepository {
         throw new IllegalStateException("Reminder " + reminderId + " kept changing while it was removed");
     }
 
-    /** Ids of the session's confirmed reminders that have not had their "We're live" email, in key order (paginated). */
-    public List<String> unsentConfirmedReminderIds(String sessionId) {
-        List<String> ids = new ArrayList<>();
+    /**
+     * Each id of the session's confirmed reminders that have not had their "We're live" email, in key order, as the
+     * Query's pages arrive (the paginator reads the next page only when the previous one is consumed): a show's
+     * reminders are never all in memory at once.
+     */
+    public void forEachUnsentConfirmedReminderId(String sessionId, java.util.function.Consumer<String> action) {
         client.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                         .filterExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
@@ -249,8 +255,7 @@ public class SessionRepository {
                         .expressionAttributeNames(Map.of("#status", "status"))
                         .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)),
                                 ":prefix", s(SessionKeys.REMINDER_PREFIX), ":confirmed", s(CONFIRMED))))
-                .items().forEach(item -> ids.add(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
-        return ids;
+                .items().forEach(item -> action.accept(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
     }
 
     /**

@@ -23,17 +23,43 @@ public class ReminderDispatchService {
         this.queue = queue;
     }
 
-    /** Returns how many reminders were queued. */
+    /** Messages per SendMessageBatch: the most the dispatcher holds at once is this many pages of ids. */
+    static final int MESSAGES_PER_SEND = 10;
+
+    /**
+     * Returns how many reminders were queued. The ids stream from the Query's pages into messages of
+     * {@value ReminderMessage#MAX_LIVE_RECIPIENTS}, sent {@value #MESSAGES_PER_SEND} at a time: at most 500 ids are
+     * held, whatever the audience.
+     */
     public int dispatchLive(String sessionId) {
-        List<String> ids = repository.unsentConfirmedReminderIds(sessionId);
-        List<ReminderMessage> messages = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += ReminderMessage.MAX_LIVE_RECIPIENTS) {
-            messages.add(ReminderMessage.live(sessionId, ids.subList(from, Math.min(ids.size(), from + ReminderMessage.MAX_LIVE_RECIPIENTS))));
+        List<String> page = new ArrayList<>();
+        List<ReminderMessage> pending = new ArrayList<>();
+        int[] counts = new int[2];
+        repository.forEachUnsentConfirmedReminderId(sessionId, id -> {
+            page.add(id);
+            counts[0]++;
+            if (page.size() == ReminderMessage.MAX_LIVE_RECIPIENTS) {
+                pending.add(ReminderMessage.live(sessionId, page));
+                page.clear();
+                if (pending.size() == MESSAGES_PER_SEND) {
+                    counts[1] += send(pending);
+                }
+            }
+        });
+        if (!page.isEmpty()) {
+            pending.add(ReminderMessage.live(sessionId, page));
         }
-        if (!messages.isEmpty()) {
-            queue.send(messages);
+        counts[1] += send(pending);
+        LOG.info("Session {} live: {} reminders queued in {} messages", sessionId, counts[0], counts[1]);
+        return counts[0];
+    }
+
+    private int send(List<ReminderMessage> pending) {
+        int n = pending.size();
+        if (n > 0) {
+            queue.send(List.copyOf(pending));
+            pending.clear();
         }
-        LOG.info("Session {} live: {} reminders queued in {} messages", sessionId, ids.size(), messages.size());
-        return ids.size();
+        return n;
     }
 }

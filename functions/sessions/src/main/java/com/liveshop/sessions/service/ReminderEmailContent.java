@@ -44,14 +44,16 @@ public final class ReminderEmailContent {
         String confirm = confirmUrl(confirmToken);
         String unsubscribe = unsubscribeUrl(unsubscribeToken);
         String title = session.title();
+        String watch = watchUrl(session.sessionId());
         String text = "Someone (we hope you) asked to be reminded when \"" + title + "\" goes live (starts "
-                + session.startsAt() + ").\n\nConfirm the reminder: " + confirm
+                + session.startsAt() + ").\n\nConfirm the reminder: " + confirm + "\nThe show's page: " + watch
                 + "\n\nIf it was not you, ignore this email: nothing will be sent without the confirmation.\n"
                 + "Stop these emails: " + unsubscribe + "\n";
         String html = "<!doctype html><html><body style=\"font-family:sans-serif\">"
                 + "<p>Someone (we hope you) asked to be reminded when <strong>" + Html.escape(title)
                 + "</strong> goes live (starts " + Html.escape(session.startsAt()) + ").</p>"
                 + "<p><a href=\"" + Html.escape(confirm) + "\">Confirm the reminder</a></p>"
+                + "<p><a href=\"" + Html.escape(watch) + "\">The show's page</a></p>"
                 + "<p>If it was not you, ignore this email: nothing will be sent without the confirmation.</p>"
                 + "<p style=\"font-size:small\"><a href=\"" + Html.escape(unsubscribe) + "\">Stop these emails</a></p>"
                 + "</body></html>";

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,13 +36,30 @@ public final class ReminderLinks {
     private static final Pattern PART = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final SecretKeySpec key;
+    private final Supplier<String> secret;
+    private volatile SecretKeySpec key;
 
     public ReminderLinks(String secret) {
-        if (secret == null || secret.length() < 16) {
-            throw new IllegalStateException("The reminder secret must have at least 16 characters");
+        this(() -> secret);
+        key();
+    }
+
+    /** With the key read when first needed (Secrets Manager at run time), not when the function starts. */
+    public ReminderLinks(Supplier<String> secret) {
+        this.secret = secret;
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec k = key;
+        if (k == null) {
+            String s = secret.get();
+            if (s == null || s.length() < 16) {
+                throw new IllegalStateException("The reminder secret must have at least 16 characters");
+            }
+            k = new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            key = k;
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        return k;
     }
 
     /** The reminder id of a normalized address: 22 URL-safe characters (128 bits of the HMAC). */
@@ -78,7 +96,7 @@ public final class ReminderLinks {
     private byte[] hmac(String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key());
             return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

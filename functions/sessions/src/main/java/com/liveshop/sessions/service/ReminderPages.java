@@ -14,8 +14,10 @@ public final class ReminderPages {
                 + "</strong> goes live.</p><p><a href=\"../watch/" + Html.escape(sessionId) + "\">The show's page</a></p>");
     }
 
-    static Page notSignedUp() {
-        return page(410, "Link no longer valid", "<p>This reminder was cancelled. Sign up again on the show's page.</p>");
+    /** 400 for every link that cannot be used: not ours, altered, expired with its show, or of a cancelled reminder. */
+    static Page invalidLink() {
+        return page(400, "This link is invalid or has expired", "<p>Reminder links work until the show ends. "
+                + "To get a reminder, sign up again on the show's page.</p>");
     }
 
     static Page unsubscribeForm(String title, String token) {

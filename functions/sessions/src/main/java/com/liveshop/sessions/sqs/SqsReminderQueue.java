@@ -22,6 +22,17 @@ public final class SqsReminderQueue implements ReminderQueue {
         this.queueUrl = queueUrl;
     }
 
+    /** ChangeMessageVisibility; a failure is logged (without the handle) and the message keeps its longer timeout. */
+    @Override
+    public void retryAfter(String receiptHandle, int delaySeconds) {
+        try {
+            sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(delaySeconds));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SqsReminderQueue.class).warn("A reminder message keeps its visibility timeout: {}",
+                    e.getClass().getSimpleName());
+        }
+    }
+
     @Override
     public void send(List<ReminderMessage> messages) {
         for (int from = 0; from < messages.size(); from += MAX_BATCH) {

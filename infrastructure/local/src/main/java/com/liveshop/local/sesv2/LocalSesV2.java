@@ -50,6 +50,17 @@ public final class LocalSesV2 implements LocalService {
     private final String baseUrl;
     private final Clock clock;
     private final List<Email> emails = new ArrayList<>();
+    /** Throttling on demand: the next N send requests answer 429 TooManyRequestsException (the SDK's retries count). */
+    private final java.util.concurrent.atomic.AtomicInteger throttleRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong throttledRequests = new java.util.concurrent.atomic.AtomicLong();
+    /** Addresses whose next bulk entry answers ACCOUNT_THROTTLED (kept nowhere), once each. */
+    private final java.util.Set<String> throttleEntries = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static final class Throttled extends RuntimeException {
+        Throttled() {
+            super("Maximum sending rate exceeded.");
+        }
+    }
 
     public LocalSesV2(String baseUrl, Clock clock) {
         this.baseUrl = baseUrl;
@@ -188,6 +199,10 @@ public final class LocalSesV2 implements LocalService {
         }
         List<Map<String, Object>> results = new ArrayList<>();
         for (Email email : prepared) {
+            if (email.to().stream().anyMatch(a -> throttleEntries.remove(a.toLowerCase(Locale.ROOT)))) {
+                results.add(Map.of("Status", "ACCOUNT_THROTTLED", "Error", "Maximum sending rate exceeded."));
+                continue;
+            }
             keep(email);
             results.add(Map.of("Status", "SUCCESS", "MessageId", email.messageId()));
         }
@@ -295,9 +310,33 @@ public final class LocalSesV2 implements LocalService {
         Map<String, Object> run();
     }
 
-    private static void answer(Context ctx, Call call) {
+    // ------------------------------------------------------------------ faults on demand (tests)
+
+    /** The next {@code requests} SendEmail / SendBulkEmail requests answer 429 TooManyRequestsException; nothing is kept. */
+    public void throttleNextRequests(int requests) {
+        throttleRequests.set(requests);
+    }
+
+    /** The next bulk entry to each of these addresses answers {@code ACCOUNT_THROTTLED} (not kept), once per address. */
+    public void throttleNextEntries(java.util.Collection<String> addresses) {
+        addresses.forEach(a -> throttleEntries.add(a.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Requests answered 429 so far. */
+    public long throttledRequests() {
+        return throttledRequests.get();
+    }
+
+    private void answer(Context ctx, Call call) {
         try {
+            if (throttleRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throttledRequests.incrementAndGet();
+                throw new Throttled();
+            }
             ctx.status(200).contentType("application/json").result(Json.write(call.run()));
+        } catch (Throttled e) {
+            ctx.status(429).contentType("application/json").header("x-amzn-ErrorType", "TooManyRequestsException")
+                    .result(Json.write(Map.of("message", e.getMessage())));
         } catch (BadRequest e) {
             ctx.status(400).contentType("application/json").header("x-amzn-ErrorType", "BadRequestException")
                     .result(Json.write(Map.of("message", e.getMessage())));
