@@ -46,12 +46,6 @@ public class ReminderSendHandler implements RequestHandler<SQSEvent, SQSBatchRes
         this(wiring.reminderSendService(wiring.reminderEmails(), clock), wiring.reminderQueue());
     }
 
-    public ReminderSendHandler(ReminderSendService sender) {
-        this(sender, messages -> {
-            throw new UnsupportedOperationException("the sender only changes visibility");
-        });
-    }
-
     /** @param queue where a message that must come back gets its backoff (ChangeMessageVisibility) */
     public ReminderSendHandler(ReminderSendService sender, ReminderQueue queue) {
         this.sender = sender;

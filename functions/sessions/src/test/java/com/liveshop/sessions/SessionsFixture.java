@@ -125,7 +125,7 @@ final class SessionsFixture implements AutoCloseable {
         read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
         reminders = new ReminderHandler(wiring.reminderService(clock, queued::addAll));
         reminderDispatch = new ReminderDispatchHandler(wiring.reminderDispatchService(queued::addAll));
-        reminderSender = new ReminderSendHandler(wiring.reminderSendService(mailbox, clock));
+        reminderSender = new ReminderSendHandler(wiring.reminderSendService(mailbox, clock), queued::addAll);
         highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
     }

@@ -9,6 +9,7 @@ import com.liveshop.checkout.repository.HoldRepository.Outcome;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Cart rules: a hold reserves stock until HOLD_SECONDS after it was first placed (adding units never extends
@@ -87,12 +89,7 @@ public class CartService {
         boolean spread = false;
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            Optional<Hold> existing = holds.find(cartId, sku);
-            if (existing.isPresent() && existing.get().expiredAt(now)) {
-                // Give the expired units back first, exactly as the sweep would; if the sweep won, it is gone anyway.
-                holds.expire(existing.get(), now);
-                continue;
-            }
+            Optional<Hold> existing = unexpiredHold(cartId, sku, now);
             if (existing.isPresent() && existing.get().quantity() + units > limit) {
                 throw ApiException.conflict("QUANTITY_LIMIT", "At most " + limit + " units of " + sku
                         + " per cart; this cart holds " + existing.get().quantity());
@@ -139,6 +136,19 @@ public class CartService {
         throw Backoff.busy();
     }
 
+    /**
+     * The cart's hold of {@code sku}, after giving an expired one back first, exactly as the sweep would (if the sweep
+     * won, it is gone anyway).
+     */
+    private Optional<Hold> unexpiredHold(String cartId, String sku, Instant now) {
+        Optional<Hold> existing = holds.find(cartId, sku);
+        if (existing.isPresent() && existing.get().expiredAt(now)) {
+            holds.expire(existing.get(), now);
+            return holds.find(cartId, sku);
+        }
+        return existing;
+    }
+
     /** What a waitlist hand-out came to. */
     public enum WaitlistOutcome { HELD, NOTHING_LEFT, CLAIM_GONE, CART_REFUSED }
 
@@ -150,7 +160,7 @@ public class CartService {
      * the cart rules. CART_REFUSED when the cart holds the sku already, is full or in another currency (the entry is
      * spent); NOTHING_LEFT when no unit is available; CLAIM_GONE when another hand-out took the entry first.
      */
-    public WaitlistHold holdForWaitlist(String cartId, String sku, int wanted, List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> claim) {
+    public WaitlistHold holdForWaitlist(String cartId, String sku, int wanted, List<TransactWriteItem> claim) {
         Optional<Product> found = products.findProduct(sku);
         if (found.isEmpty()) {
             return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
@@ -158,16 +168,12 @@ public class CartService {
         Product product = found.get();
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            Optional<Hold> existing = holds.find(cartId, sku);
-            if (existing.isPresent() && existing.get().expiredAt(now)) {
-                holds.expire(existing.get(), now);
-                continue;
-            }
+            Optional<Hold> existing = unexpiredHold(cartId, sku, now);
             if (existing.isPresent()) {
                 return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
             }
-            List<com.liveshop.shared.catalog.StockLevel.Bucket> buckets = stock.snapshot(sku, product.shards());
-            long available = buckets.stream().mapToLong(com.liveshop.shared.catalog.StockLevel.Bucket::available).sum();
+            List<StockLevel.Bucket> buckets = stock.snapshot(sku, product.shards());
+            long available = buckets.stream().mapToLong(StockLevel.Bucket::available).sum();
             if (available <= 0) {
                 return new WaitlistHold(WaitlistOutcome.NOTHING_LEFT, null);
             }
