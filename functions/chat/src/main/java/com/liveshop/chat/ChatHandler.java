@@ -45,7 +45,7 @@ public class ChatHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse issueTicket(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(201, chat.issueTicket(sessionId, request.bodyAs(ChatService.TicketRequest.class), request.sourceIp()));
+        return HttpResponses.json(201, chat.issueTicket(sessionId, request.bodyAs(ChatService.TicketRequest.class), request.clientAddress()));
     }
 
     private APIGatewayV2HTTPResponse recent(HttpRequest request) {

@@ -38,7 +38,7 @@ public class WaitlistHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse join(HttpRequest request) {
         WaitlistService.JoinResult result = waitlist.join(request.pathParam("sku"), request.bodyAs(WaitlistService.JoinRequest.class),
-                request.sourceIp());
+                request.clientAddress());
         return HttpResponses.json(result.created() ? 201 : 200, result.joined());
     }
 

@@ -44,7 +44,7 @@ public class ReminderHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse add(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(202, reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class), request.sourceIp()));
+        return HttpResponses.json(202, reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class), request.clientAddress()));
     }
 
     private static String token(HttpRequest request) {

@@ -17,6 +17,7 @@ import com.liveshop.sessions.sqs.SqsReminderQueue;
 import com.liveshop.sessions.service.SessionService;
 import com.liveshop.sessions.service.StreamLifecycleService;
 import com.liveshop.sessions.service.ViewerCountService;
+import com.liveshop.shared.secrets.RuntimeSecret;
 import com.liveshop.shared.ratelimit.RateWindows;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.shared.aws.AwsClients;
@@ -31,8 +32,6 @@ import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
-import com.liveshop.sessions.secrets.ReminderSecret;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ivs.IvsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -165,10 +164,7 @@ public final class SessionsWiring {
         if (reminderLinks == null) {
             Supplier<String> secret = reminderSecret;
             if (secret == null) {
-                String secretId = app.required("REMINDER_SECRET_ARN");
-                SecretsManagerClient client = AwsClients.configure(SecretsManagerClient.builder(), app, "SECRETS_MANAGER")
-                        .httpClient(AwsClients.httpClient()).build();
-                secret = new ReminderSecret(client, secretId);
+                secret = RuntimeSecret.fromConfig(app, "REMINDER_SECRET_ARN", "reminder secret");
             }
             reminderLinks = new ReminderLinks(secret);
         }

@@ -22,9 +22,17 @@ public final class HttpRequest {
 
     private final APIGatewayV2HTTPEvent event;
     private final Map<String, String> headers;
+    private final boolean originVerified;
 
+    /** A request that did not come through the CDN's origin check: its client is API Gateway's {@code sourceIp}. */
     public HttpRequest(APIGatewayV2HTTPEvent event) {
+        this(event, false);
+    }
+
+    /** {@code originVerified}: the request carried the CDN's secret origin header, so its viewer headers are CloudFront's. */
+    public HttpRequest(APIGatewayV2HTTPEvent event, boolean originVerified) {
         this.event = event;
+        this.originVerified = originVerified;
         this.headers = event.getHeaders() == null ? Map.of()
                 : event.getHeaders().entrySet().stream()
                         .filter(e -> e.getKey() != null && e.getValue() != null)
@@ -57,11 +65,19 @@ public final class HttpRequest {
         return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
     }
 
-    /** The caller's address as API Gateway saw it (requestContext.http.sourceIp); empty when absent. */
+    /**
+     * The caller's address as API Gateway saw it (requestContext.http.sourceIp); empty when absent. Behind the CDN this
+     * is an edge server: per-client limits use {@link #clientAddress()}.
+     */
     public String sourceIp() {
         var context = event.getRequestContext();
         return context == null || context.getHttp() == null || context.getHttp().getSourceIp() == null ? ""
                 : context.getHttp().getSourceIp();
+    }
+
+    /** The client this request comes from, the key of every per-address limit ({@link ClientAddress}). */
+    public String clientAddress() {
+        return ClientAddress.of(originVerified, header(ClientAddress.VIEWER_ADDRESS_HEADER), sourceIp());
     }
 
     public AuthClaims claims() {
