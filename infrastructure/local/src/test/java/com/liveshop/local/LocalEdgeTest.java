@@ -23,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Issue 24, the local stack's edge: it plays CloudFront in front of the API (the origin secret on every request it
@@ -39,7 +40,7 @@ class LocalEdgeTest {
     @BeforeAll
     static void start() {
         stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("ChatTicketsPerIpPerMinute", "2"));
+                .withParameter("ChatTicketsPerIpPerMinute", "2").withParameter("OriginSecretTtlSeconds", "1"));
         port = URI.create(stack.url()).getPort();
         dynamo = DynamoDbClient.builder().endpointOverride(URI.create(stack.dynamoDbEndpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -164,6 +165,28 @@ class LocalEdgeTest {
         HttpResponse<String> view = send("GET", "/carts/" + cartId, null);
         assertThat(view.statusCode()).as(view.body()).isIn(200, 404);
         assertThat(view.body()).doesNotContain("cds-silk-scarf");
+    }
+
+    /** README "Rotating the origin secret", with the AWS SDK against the local Secrets Manager (the local CDN sends AWSCURRENT). */
+    @Test
+    void theOriginSecretRotatesWithoutARestart() throws Exception {
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(URI.create(stack.secretsManager().endpoint()))
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build()) {
+            String id = LocalStack.ORIGIN_SECRET_ID;
+            String before = secrets.getSecretValue(r -> r.secretId(id)).versionId();
+            assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
+            String next = "rotated-origin-secret-" + UUID.randomUUID();
+            String pending = secrets.putSecretValue(r -> r.secretId(id).secretString(next).versionStages("AWSPENDING")).versionId();
+            Thread.sleep(1_100); // one OriginSecretTtlSeconds: every function now accepts both values
+            assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
+            secrets.updateSecretVersionStage(r -> r.secretId(id).versionStage("AWSCURRENT").moveToVersionId(pending).removeFromVersionId(before));
+            secrets.updateSecretVersionStage(r -> r.secretId(id).versionStage("AWSPENDING").removeFromVersionId(pending));
+            assertThat(stack.originSecret()).hasValue(next);
+            HttpResponse<String> after = send("GET", "/products", null);
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+            assertThat(secrets.getSecretValue(r -> r.secretId(id).versionStage("AWSPREVIOUS")).versionId()).isEqualTo(before);
+        }
     }
 
     @Test

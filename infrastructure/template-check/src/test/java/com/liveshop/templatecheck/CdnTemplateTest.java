@@ -311,6 +311,7 @@ class CdnTemplateTest {
 
     @Test
     void outputsNameTheCdnAndThePagesBucket() {
-        assertThat(SamTemplate.map(template.raw().get("Outputs"))).containsKeys("CdnUrl", "CdnDomainName", "CdnDistributionId", "PagesBucketName");
+        assertThat(SamTemplate.map(template.raw().get("Outputs"))).containsKeys("CdnUrl", "CdnDomainName", "CdnDistributionId", "PagesBucketName",
+                "OriginSecretArn");
     }
 }
