@@ -2,6 +2,7 @@ package com.liveshop.bench;
 
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.Options;
+import com.liveshop.local.SimulatedViewers;
 import com.liveshop.local.appsync.LocalAppSyncEvents;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
@@ -87,7 +88,7 @@ final class ChatFanoutBench {
             List<Double> handler = new ArrayList<>();
             List<Double> direct = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                String ticket = ticket(http, stack.url(), session, "Bench " + r);
+                String ticket = ticket(http, stack.url(), session, "Bench " + r, SimulatedViewers.address(r));
                 String marker = "handler-" + r + "-" + UUID.randomUUID();
                 handler.add(deliver(round, subscribers, marker, () -> post(http, stack.url() + "/sessions/" + session + "/messages",
                         Json.write(Map.of("text", marker)), ticket)));
@@ -108,9 +109,10 @@ final class ChatFanoutBench {
         }
     }
 
-    private static String ticket(HttpClient http, String base, String session, String name) throws Exception {
+    /** A ticket for one simulated viewer ({@code address}: its own, so rounds never share a per-address limit). */
+    private static String ticket(HttpClient http, String base, String session, String name, String address) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/sessions/" + session + "/chat-tickets"))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("name", name))))
+                .header("content-type", "application/json").header(SimulatedViewers.HEADER, address).POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("name", name))))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("No chat ticket: " + r.statusCode() + " " + r.body());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalIvs;
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.Options;
+import com.liveshop.local.SimulatedViewers;
 import com.liveshop.shared.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -44,11 +45,16 @@ final class ClaimStormBench {
 
     private ClaimStormBench() {}
 
-    /** One buyer's claim: when its accepted POST left, and the frame's arrival. */
+    /** One buyer's claim: its own address, when its accepted POST left, and the frame's arrival. */
     private static final class Claim {
+        final String address;
         volatile long acceptedSentAt;
         volatile long answeredAt;
         volatile String answer = "";
+
+        Claim(String address) {
+            this.address = address;
+        }
     }
 
     static void run(int buyers, int units, int seconds, int budget) throws Exception {
@@ -80,10 +86,11 @@ final class ClaimStormBench {
             for (int i = 0; i < buyers; i++) {
                 String cart = UUID.randomUUID().toString();
                 carts.add(cart);
-                Claim claim = new Claim();
+                Claim claim = new Claim(SimulatedViewers.address(i));
                 claims.put(cart, claim);
                 tickets.add(json(expect(send(stack, "POST", "/sessions/" + sessionId + "/chat-tickets",
-                        "{\"name\":\"Buyer " + i + "\",\"cartId\":\"" + cart + "\"}"), 201)).get("ticket").asText());
+                        "{\"name\":\"Buyer " + i + "\",\"cartId\":\"" + cart + "\"}", SimulatedViewers.HEADER, claim.address), 201))
+                        .get("ticket").asText());
                 subscribers.add(EventsSubscriber.open(HTTP, stack.events().realtimeEndpoint(), stack.events().httpEndpoint(),
                         stack.events().apiKey(), "/carts/" + cart, cart, subscribed::countDown, event -> {
                             if (claim.answeredAt == 0) {
@@ -164,7 +171,8 @@ final class ClaimStormBench {
             }
             for (int attempt = 0; attempt < 20; attempt++) {
                 long sentAt = System.nanoTime();
-                HttpResponse<String> r = send(stack, "POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"SOLD\"}", "X-Chat-Ticket", ticket);
+                HttpResponse<String> r = send(stack, "POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"SOLD\"}", "X-Chat-Ticket", ticket,
+                        SimulatedViewers.HEADER, claim.address);
                 if (r.statusCode() == 202) {
                     claim.acceptedSentAt = sentAt;
                     accepted.incrementAndGet();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
 import com.liveshop.local.LocalUsage;
 import com.liveshop.local.Options;
+import com.liveshop.local.SimulatedViewers;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.Channels;
 import java.net.URI;
@@ -423,9 +424,13 @@ final class Rehearsal {
         private final AtomicInteger ticks = new AtomicInteger();
         private final java.util.concurrent.atomic.AtomicBoolean ticketRequested = new java.util.concurrent.atomic.AtomicBoolean();
 
+        /** This viewer's own address, so per-address limits see one viewer each, as behind CloudFront. */
+        final String address;
+
         Viewer(int index, Random rng) {
             this.index = index;
             this.rng = rng;
+            this.address = SimulatedViewers.address(index);
         }
 
         void join(String eventsHttp, String realtime, String apiKey, String channel) {
@@ -537,7 +542,8 @@ final class Rehearsal {
                 if (!ticketRequested.compareAndSet(false, true) && attempt == 0) {
                     return; // a ticket is on its way; this message is not said
                 }
-                send("POST", "/sessions/" + sessionId + "/chat-tickets", Json.write(Map.of("name", "Viewer " + index)), Map.of())
+                send("POST", "/sessions/" + sessionId + "/chat-tickets", Json.write(Map.of("name", "Viewer " + index)),
+                        Map.of(SimulatedViewers.HEADER, address))
                         .thenAccept(r -> {
                             if (r != null && r.statusCode() == 201) {
                                 try {
@@ -554,7 +560,7 @@ final class Rehearsal {
             }
             String nonce = UUID.randomUUID().toString();
             send("POST", "/sessions/" + sessionId + "/messages", Json.write(Map.of("text", "Love it! nonce=" + nonce)),
-                    Map.of("X-Chat-Ticket", ticket), () -> chatSent.put(nonce, System.nanoTime())).thenAccept(r -> {
+                    Map.of("X-Chat-Ticket", ticket, SimulatedViewers.HEADER, address), () -> chatSent.put(nonce, System.nanoTime())).thenAccept(r -> {
                         if (r != null && r.statusCode() != 202) {
                             retryAfter(r, attempt);
                         }
@@ -575,7 +581,8 @@ final class Rehearsal {
                 return;
             }
             long[] sent = new long[1];
-            send("POST", "/carts/" + cartId + "/items", Json.write(Map.of("sku", sku, "quantity", 1, "sessionId", sessionId)), Map.of(),
+            send("POST", "/carts/" + cartId + "/items", Json.write(Map.of("sku", sku, "quantity", 1, "sessionId", sessionId)),
+                    Map.of(SimulatedViewers.HEADER, address),
                     () -> sent[0] = System.nanoTime())
                     .thenAccept(r -> {
                         if (r == null || r.statusCode() != 201) {
@@ -594,7 +601,7 @@ final class Rehearsal {
         private void order() {
             String placed = cartId;
             send("POST", "/orders", Json.write(Map.of("cartId", placed, "email", "viewer" + index + "@rehearsal.example")),
-                    Map.of("Idempotency-Key", UUID.randomUUID().toString())).thenAccept(r -> {
+                    Map.of("Idempotency-Key", UUID.randomUUID().toString(), SimulatedViewers.HEADER, address)).thenAccept(r -> {
                         if (r == null || r.statusCode() != 201) {
                             return;
                         }

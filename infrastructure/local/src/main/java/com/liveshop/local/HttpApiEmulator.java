@@ -3,7 +3,9 @@ package com.liveshop.local;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
+import com.liveshop.shared.http.ClientAddress;
 import com.liveshop.shared.http.EdgeHeaders;
+import com.liveshop.shared.http.OriginCheck;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.UsageCounter;
 import io.javalin.http.Context;
@@ -14,6 +16,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +48,23 @@ public final class HttpApiEmulator {
     private final PayloadV2EventFactory events;
     private final UsageCounter requests = new UsageCounter();
     private final UsageCounter publicGets = new UsageCounter();
+    private final Supplier<Optional<String>> originSecret;
 
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
+        this(routes, authorizers, cors, events, Optional::empty);
+    }
+
+    /**
+     * @param originSecret the CDN's origin secret as CloudFront sends it (the template's OriginVerifySecret, AWSCURRENT);
+     *                     empty: no CDN in front, requests pass as they came
+     */
+    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events,
+                           Supplier<Optional<String>> originSecret) {
         this.routes = routes;
         this.authorizers = authorizers;
         this.cors = cors;
         this.events = events;
+        this.originSecret = originSecret;
     }
 
     public HttpRoutes routes() {
@@ -82,6 +97,7 @@ public final class HttpApiEmulator {
                 headers.add(Map.entry(name, value));
             }
         }
+        headers = asCloudFront(headers, ctx.req().getRemoteAddr(), ctx.req().getRemotePort(), originSecret.get());
         HttpResult result;
         if (ctx.contentLength() > MAX_REQUEST_BYTES) {
             result = gatewayError(413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
@@ -95,6 +111,57 @@ public final class HttpApiEmulator {
         result.headers().forEach(ctx::header);
         result.cookies().forEach(c -> ctx.res().addHeader("Set-Cookie", c));
         ctx.result(result.body());
+    }
+
+    /**
+     * The request as the CDN in front of the API would pass it on (template.yaml's Cdn): the origin secret in
+     * {@code X-Origin-Verify} (whatever the client sent there is dropped), and {@code CloudFront-Viewer-Address} the
+     * client's own address and port. A client on loopback (a test, bench or rehearsal playing many viewers) may name
+     * its viewer in that header itself; from any other address the header is the socket's, as CloudFront's always is.
+     */
+    static List<Map.Entry<String, String>> asCloudFront(List<Map.Entry<String, String>> headers, String remoteAddress,
+                                                        int remotePort, Optional<String> originSecret) {
+        if (originSecret.isEmpty()) {
+            return headers;
+        }
+        boolean loopback = isLoopback(remoteAddress);
+        String viewer = null;
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals(OriginCheck.HEADER)) {
+                continue;
+            }
+            if (name.equals(ClientAddress.VIEWER_ADDRESS_HEADER)) {
+                if (loopback && viewer == null) {
+                    viewer = header.getValue();
+                }
+                continue;
+            }
+            out.add(header);
+        }
+        if (viewer == null) {
+            // CloudFront's form: "ip:port", an IPv6 address without brackets (the port follows the last colon).
+            viewer = remoteAddress.replace("[", "").replace("]", "") + ":" + remotePort;
+        }
+        out.add(Map.entry("CloudFront-Viewer-Address", viewer));
+        out.add(Map.entry("X-Origin-Verify", originSecret.get()));
+        return out;
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null) {
+            return false;
+        }
+        String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        if (!literal.matches("[0-9A-Fa-f:.]+")) {
+            return false; // only an address literal: never a name lookup
+        }
+        try {
+            return java.net.InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     public HttpResult handle(IncomingRequest request) {

@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class LocalStack implements AutoCloseable {
     static final String WEBHOOK_SECRET_ID = "PaymentWebhookSecret";
     /** Chat tickets are signed with a key made at each start: tickets of an earlier run are not valid. */
     static final String CHAT_TICKET_SECRET_ID = "ChatTicketSecret";
+    /** The CDN's origin secret: the local stack plays CloudFront and sends its AWSCURRENT value (X-Origin-Verify). */
+    static final String ORIGIN_SECRET_ID = "OriginVerifySecret";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
 
@@ -246,7 +249,8 @@ public final class LocalStack implements AutoCloseable {
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
         sources.jwtAuthorizerNames().forEach(name -> authorizers.put(name, jwt));
-        httpApi = new HttpApiEmulator(sources.httpRoutes(), authorizers, sources.cors().orElse(null), new PayloadV2EventFactory(clock));
+        httpApi = new HttpApiEmulator(sources.httpRoutes(), authorizers, sources.cors().orElse(null), new PayloadV2EventFactory(clock),
+                this::originSecret);
         sources.addRules(eventBridge);
         scheduler = new LocalScheduler(clock);
         resources.add(scheduler);
@@ -254,6 +258,7 @@ public final class LocalStack implements AutoCloseable {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         LocalPayments payments = new LocalPayments(http, url, this::paymentWebhookSecret, jwt::hostToken, clock);
+        LocalGuard guard = new LocalGuard(options.host());
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -262,6 +267,9 @@ public final class LocalStack implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.http.maxRequestSize = HttpApiEmulator.MAX_REQUEST_BYTES + 1;
             config.router.ignoreTrailingSlashes = false;
+            // First: a request that does not name this stack, or a cross-site write to its controls, goes no further.
+            config.routes.before(guard::check);
+            config.routes.wsBeforeUpgrade(guard::checkUpgrade);
             registerControls(config.routes, payments, services);
             // A method no route knows (e.g. BREW): Javalin's own 404 is plain text; answer it in the error shape.
             config.routes.error(404, ctx -> {
@@ -324,7 +332,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void registerControls(RoutesConfig routes, LocalPayments payments, List<LocalService> services) {
-        routes.get("/_local", ctx -> LocalJson.write(ctx, 200, index(services)));
+        routes.get("/_local", ctx -> LocalJson.write(ctx, 200, index(services, ctx.header("Host"))));
         routes.get("/_local/host-token", ctx -> LocalJson.write(ctx, 200, Map.of("token", jwt.hostToken())));
         routes.get("/_local/token", ctx -> {
             String groups = ctx.queryParam("groups");
@@ -351,7 +359,8 @@ public final class LocalStack implements AutoCloseable {
         routes.get("/_local/usage", ctx -> LocalJson.write(ctx, 200, usage()));
     }
 
-    private Map<String, Object> index(List<LocalService> services) {
+    /** {@code host}: the Host the request came in on (LocalGuard let it in): the pages reach the events endpoints there. */
+    private Map<String, Object> index(List<LocalService> services, String host) {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("GET /_local/host-token", "id token of a host (hosts group), 12 h: {\"token\": …}");
         endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
@@ -382,7 +391,12 @@ public final class LocalStack implements AutoCloseable {
         index.put("queues", sqs.queues());
         index.put("sqsEventSources", sqs.mappings().stream().map(SqsPoller::describe).toList());
         if (events != null) {
-            index.put("events", events.index());
+            // A page opened at http://127.0.0.1:3000 must chat through 127.0.0.1 too (same origin), not localhost.
+            String self = url.substring("http://".length());
+            Map<String, String> eventsIndex = new LinkedHashMap<>();
+            events.index().forEach((name, value) -> eventsIndex.put(name,
+                    value.replaceFirst("^(https?|wss?)://" + java.util.regex.Pattern.quote(self), "$1://" + host.strip())));
+            index.put("events", eventsIndex);
         }
         index.put("endpoints", endpoints);
         return index;
@@ -437,6 +451,12 @@ public final class LocalStack implements AutoCloseable {
     public String paymentWebhookSecretArn() {
         TemplateFunctions.SecretRef ref = templateFunctions.secrets().get(WEBHOOK_SECRET_ID);
         return ref == null ? null : ref.arn();
+    }
+
+    /** The origin secret's AWSCURRENT value, what the local CDN sends; empty if the template has no such secret. */
+    Optional<String> originSecret() {
+        TemplateFunctions.SecretRef ref = templateFunctions.secrets().get(ORIGIN_SECRET_ID);
+        return ref == null ? Optional.empty() : secretsManager.currentValue(ref.arn());
     }
 
     /** The webhook secret's AWSCURRENT value now (after a local rotation, the new one). */

@@ -2,6 +2,8 @@ package com.liveshop.local;
 
 import com.liveshop.local.sqs.LocalSqs;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.shared.http.OriginCheck;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.Intrinsics;
 import com.liveshop.testkit.LocalAws;
@@ -355,6 +357,15 @@ public final class TemplateFunctions {
     }
 
     private static Object newHandler(Class<?> type, AppConfig config) throws ReflectiveOperationException {
+        Object handler = constructed(type, config);
+        if (handler instanceof ApiHandler api) {
+            // In Lambda the check comes from the process environment; here from the function's own environment.
+            api.originCheck(OriginCheck.fromConfig(config));
+        }
+        return handler;
+    }
+
+    private static Object constructed(Class<?> type, AppConfig config) throws ReflectiveOperationException {
         try {
             Constructor<?> withConfig = type.getConstructor(AppConfig.class);
             return withConfig.newInstance(config);

@@ -64,7 +64,8 @@ class ChatEndToEndTest {
     }
 
     private static JsonNode ticket(String sessionId, String name) throws Exception {
-        HttpResponse<String> r = send("POST", "/sessions/" + sessionId + "/chat-tickets", Json.write(Map.of("name", name)));
+        HttpResponse<String> r = send("POST", "/sessions/" + sessionId + "/chat-tickets", Json.write(Map.of("name", name)),
+                SimulatedViewers.HEADER, viewerAddress(name));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
         return LocalHttp.json(r);
     }
@@ -79,6 +80,11 @@ class ChatEndToEndTest {
 
     private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
+    }
+
+    /** Each named viewer has its own address (as behind CloudFront), the same for every request of that viewer. */
+    private static String viewerAddress(String name) {
+        return SimulatedViewers.address(Math.floorMod(name.hashCode(), 1 << 24));
     }
 
     private static String code(HttpResponse<String> r) throws Exception {
@@ -137,7 +143,9 @@ class ChatEndToEndTest {
             assertThat(ban.statusCode()).as(ban.body()).isEqualTo(200);
             assertThat(host.next("banned").path("name").asText()).isEqualTo("Troll");
             assertThat(code(say(session, troll.path("ticket").asText(), "still here"))).isEqualTo("BANNED");
-            HttpResponse<String> again = send("POST", "/sessions/" + session + "/chat-tickets", "{\"name\":\"TroII\"}");
+            // The troll again, from the same address, under a look-alike name.
+            HttpResponse<String> again = send("POST", "/sessions/" + session + "/chat-tickets", "{\"name\":\"TroII\"}",
+                    SimulatedViewers.HEADER, viewerAddress("Troll"));
             assertThat(again.statusCode()).isEqualTo(403);
 
             HttpResponse<String> slow = admin("PUT", "/sessions/" + session + "/chat-settings", "{\"messagesPerSecond\":10,\"slowModeSeconds\":60}");

@@ -46,23 +46,24 @@ class CommentToBuyAndWaitlistEndToEndTest {
         // Comment-to-buy: "sold 2" from a cart-bound ticket takes both units at the deal price.
         String chatCart = UUID.randomUUID().toString();
         HttpResponse<String> ticket = show.send("POST", "/sessions/" + sessionId + "/chat-tickets",
-                "{\"name\":\"Ana\",\"cartId\":\"" + chatCart + "\"}");
+                "{\"name\":\"Ana\",\"cartId\":\"" + chatCart + "\"}", SimulatedViewers.HEADER, SimulatedViewers.address(0));
         assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
         HttpResponse<String> said = show.send("POST", "/sessions/" + sessionId + "/messages", "{\"text\":\"Sold 2\"}",
-                "X-Chat-Ticket", LocalHttp.json(ticket).get("ticket").asText());
+                "X-Chat-Ticket", LocalHttp.json(ticket).get("ticket").asText(), SimulatedViewers.HEADER, SimulatedViewers.address(0));
         assertThat(said.statusCode()).as(said.body()).isEqualTo(202);
         JsonNode cart = LocalHttp.json(show.send("GET", "/carts/" + chatCart, null));
         assertThat(cart.at("/items/0/sku").asText()).isEqualTo(sku);
         assertThat(cart.at("/items/0/quantity").asInt()).isEqualTo(2);
         assertThat(cart.at("/items/0/priceCents").asLong()).isEqualTo(999);
 
-        // Sold out now: three carts join the waitlist in turn, each wanting one unit.
+        // Sold out now: three carts (three viewers, each its own address) join the waitlist in turn, each wanting one unit.
         List<String> line = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
         List<ChannelSubscriber> channels = new ArrayList<>();
         try {
             for (int i = 0; i < line.size(); i++) {
                 channels.add(cartChannel(line.get(i)));
-                HttpResponse<String> joined = show.send("POST", "/products/" + sku + "/waitlist", "{\"cartId\":\"" + line.get(i) + "\",\"quantity\":1}");
+                HttpResponse<String> joined = show.send("POST", "/products/" + sku + "/waitlist", "{\"cartId\":\"" + line.get(i) + "\",\"quantity\":1}",
+                        SimulatedViewers.HEADER, SimulatedViewers.address(i + 1));
                 assertThat(joined.statusCode()).as(joined.body()).isEqualTo(201);
                 assertThat(LocalHttp.json(joined).get("position").asLong()).isEqualTo(i + 1);
                 Thread.sleep(2); // distinct join times: the line's order is the order of arrival

@@ -53,7 +53,7 @@ class CommentToBuyEndToEndTest {
             assertThatThrownBy(() -> ChannelSubscriber.withApiKey(show.stack.events(), Channels.cart(cart))).hasMessageContaining("refused");
 
             HttpResponse<String> ticket = show.send("POST", "/sessions/" + sessionId + "/chat-tickets",
-                    "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}");
+                    "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}", SimulatedViewers.HEADER, ANA);
             assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
             assertThat(ticket.body()).as("the cart id stays inside the signed ticket").doesNotContain(cart);
             String signed = LocalHttp.json(ticket).get("ticket").asText();
@@ -106,8 +106,11 @@ class CommentToBuyEndToEndTest {
 
     private static HttpResponse<String> say(String sessionId, String ticket, String text) throws Exception {
         return show.send("POST", "/sessions/" + sessionId + "/messages", com.liveshop.shared.json.Json.write(Map.of("text", text)),
-                "X-Chat-Ticket", ticket);
+                "X-Chat-Ticket", ticket, SimulatedViewers.HEADER, ANA);
     }
+
+    /** Ana's own address (the local CDN's CloudFront-Viewer-Address): one viewer, as behind CloudFront. */
+    private static final String ANA = SimulatedViewers.address(0);
 
 
 

@@ -330,6 +330,11 @@ final class FuzzCorpus {
             cases.add(new Case(route, "oversized authorization", method, path, false, body == null ? null : "application/json",
                     bytes(body), all));
         }
+        // A page on another site that rebinds its name to 127.0.0.1 (421 before anything runs), and a client's own
+        // guess at the CDN's origin secret and viewer address next to a foreign Host (the local CDN drops the guess).
+        List<String> rebound = new ArrayList<>(headers(route, body, auth));
+        rebound.addAll(List.of("Host", "rebind.example", "X-Origin-Verify", "guess", "CloudFront-Viewer-Address", "198.51.100.7:1"));
+        cases.add(new Case(route, "foreign Host", method, path, true, body == null ? null : "application/json", bytes(body), rebound));
         // A route's own required headers, wrong.
         if (route.equals("POST /orders")) {
             for (String key : List.of("", " ", "has space", "k".repeat(129), "ctl\u0001x", "a\u007fb")) {

@@ -146,18 +146,65 @@ class FuzzCorpusTest {
 
         int frames = realtimeFrames(failures);
         int publishes = httpPublishes(failures);
+        int direct = directAccess(index, failures);
 
         // Whatever the corpus set off asynchronously has had the same time to land as the baseline's work.
         Thread.sleep(SETTLE_MILLIS);
         List<Map<String, AttributeValue>> after = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
-        System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; %d HTTP publishes%n",
-                corpus.size(), routes.size(), httpMillis, histogram, frames, publishes);
+        System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; %d HTTP publishes;"
+                + " %d direct invocations (403 DIRECT_ACCESS)%n", corpus.size(), routes.size(), httpMillis, histogram, frames, publishes, direct);
         if (!before.equals(after)) {
             failures.add("Tables changed: " + diff(before, after));
         }
         assertThat(corpus.size()).isGreaterThanOrEqualTo(1000);
         assertThat(failures).as("%d failures of %d requests, %d frames and %d publishes:%n%s", failures.size(), corpus.size(),
                 frames, publishes, String.join("\n", failures)).isEmpty();
+    }
+
+    /**
+     * Every route's function called the way the execute-api URL would reach it, around the CDN: without the origin
+     * secret, or with a guess (and a viewer address the caller made up). Each must answer 403 DIRECT_ACCESS before
+     * its route runs, so nothing is written (the table snapshot checks it).
+     */
+    private static int directAccess(JsonNode index, List<String> failures) throws Exception {
+        Map<String, LocalFunction> functions = new java.util.HashMap<>();
+        stack.functions().forEach(f -> functions.put(f.logicalId(), f));
+        int sent = 0;
+        for (JsonNode route : index.path("routes")) {
+            LocalFunction function = functions.get(route.path("function").asText());
+            if (function == null || !function.available()) {
+                continue;
+            }
+            String routeKey = route.path("routeKey").asText();
+            String method = routeKey.substring(0, routeKey.indexOf(' '));
+            String path = routeKey.substring(routeKey.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f");
+            for (String secret : new String[] {null, "guess"}) {
+                Map<String, String> headers = new java.util.LinkedHashMap<>();
+                headers.put("content-type", "application/json");
+                headers.put("cloudfront-viewer-address", "198.51.100.7:1");
+                if (secret != null) {
+                    headers.put("x-origin-verify", secret);
+                }
+                Map<String, Object> event = new java.util.LinkedHashMap<>();
+                event.put("version", "2.0");
+                event.put("routeKey", routeKey);
+                event.put("rawPath", path);
+                event.put("headers", headers);
+                event.put("requestContext", Map.of("http", Map.of("method", method, "path", path, "sourceIp", "203.0.113.5"),
+                        "routeKey", routeKey, "requestId", "direct-" + sent));
+                event.put("body", "{}");
+                event.put("isBase64Encoded", false);
+                JsonNode answer = Json.MAPPER.readTree(function.invoke(Json.write(event)));
+                sent++;
+                String code = answer.path("statusCode").asInt() == 403
+                        ? Json.MAPPER.readTree(answer.path("body").asText()).path("error").path("code").asText() : "";
+                if (!code.equals("DIRECT_ACCESS")) {
+                    failures.add(routeKey + " [direct, secret " + secret + "] → " + answer.path("statusCode").asInt() + " "
+                            + abbreviate(answer.path("body").asText()));
+                }
+            }
+        }
+        return sent;
     }
 
     // ------------------------------------------------------------------ fixtures
@@ -256,8 +303,13 @@ class FuzzCorpusTest {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
             ByteArrayOutputStream head = new ByteArrayOutputStream();
-            head.writeBytes((c.method() + " " + c.target() + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nConnection: close\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            // A case may name its own Host (a rebinding page's); else the stack's.
+            boolean ownHost = false;
+            for (int i = 0; i < c.headers().size(); i += 2) {
+                ownHost |= c.headers().get(i).equalsIgnoreCase("host");
+            }
+            head.writeBytes((c.method() + " " + c.target() + " HTTP/1.1\r\n" + (ownHost ? "" : "Host: " + base.getAuthority() + "\r\n")
+                    + "Connection: close\r\n").getBytes(StandardCharsets.UTF_8));
             if (c.contentType() != null) {
                 head.writeBytes(("Content-Type: " + c.contentType() + "\r\n").getBytes(StandardCharsets.UTF_8));
             }

@@ -223,12 +223,14 @@ class LiveShowTest {
         String buyer = UUID.randomUUID().toString();
         String browser = UUID.randomUUID().toString();
         for (String[] hold : new String[][] {{buyer, lamp, "2"}, {buyer, mug, "1"}, {browser, lamp, "1"}}) {
+            // The buyer and the browser are two viewers, each with its own address.
             HttpResponse<String> held = send("POST", "/carts/" + hold[0] + "/items", "{\"sku\":\"" + hold[1]
-                    + "\",\"quantity\":" + hold[2] + ",\"sessionId\":\"" + sessionId + "\"}");
+                    + "\",\"quantity\":" + hold[2] + ",\"sessionId\":\"" + sessionId + "\"}",
+                    SimulatedViewers.HEADER, SimulatedViewers.address(hold[0].equals(buyer) ? 1 : 2));
             assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
         }
         HttpResponse<String> order = send("POST", "/orders", "{\"cartId\":\"" + buyer + "\",\"email\":\"ada@example.com\"}",
-                "idempotency-key", UUID.randomUUID().toString());
+                "idempotency-key", UUID.randomUUID().toString(), SimulatedViewers.HEADER, SimulatedViewers.address(1));
         assertThat(order.statusCode()).as(order.body()).isEqualTo(201);
         String orderId = json(order).get("orderId").asText();
         assertThat(send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}").statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.shared.http.CacheControl;
 import com.liveshop.shared.http.EdgeHeaders;
+import com.liveshop.shared.http.OriginCheck;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.SamTemplate.FunctionDef;
 import java.util.ArrayList;
@@ -252,8 +253,65 @@ class CdnTemplateTest {
         }
     }
 
+    /**
+     * Issue 24: the api origin sends the origin secret (its value a dynamic reference to the template's secret, never
+     * a literal), every API function is told where it is and may read it (and no other function may), so a request
+     * to the execute-api URL is answered 403 DIRECT_ACCESS by {@link OriginCheck}.
+     */
+    @Test
+    void theApiOriginSendsTheOriginSecretThatEveryApiFunctionAndOnlyThoseMayRead() {
+        Map<String, Object> api = SamTemplate.list(distribution.get("Origins")).stream().map(SamTemplate::map)
+                .filter(o -> "api".equals(o.get("Id"))).findFirst().orElseThrow();
+        List<Object> custom = SamTemplate.list(api.get("OriginCustomHeaders"));
+        assertThat(custom).singleElement().satisfies(h -> {
+            Map<String, Object> header = SamTemplate.map(h);
+            assertThat(String.valueOf(header.get("HeaderName"))).isEqualToIgnoringCase(OriginCheck.HEADER);
+            assertThat(header.get("HeaderValue")).isEqualTo(Map.of("Fn::Sub", "{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}"));
+        });
+        assertThat(SamTemplate.map(template.resources().get("OriginVerifySecret"))).containsEntry("Type", "AWS::SecretsManager::Secret");
+        assertThat(SamTemplate.map(template.properties("OriginVerifySecret").get("GenerateSecretString"))).containsKey("PasswordLength");
+
+        Map<String, Object> globals = SamTemplate.map(SamTemplate.map(SamTemplate.map(SamTemplate.map(template.raw().get("Globals"))
+                .get("Function")).get("Environment")).get("Variables"));
+        assertThat(globals).containsEntry(OriginCheck.ARN_VARIABLE, Map.of("Ref", "OriginVerifySecret"))
+                .containsEntry(OriginCheck.TTL_VARIABLE, Map.of("Ref", "OriginSecretTtlSeconds"));
+        assertThat(SamTemplate.map(SamTemplate.map(template.raw().get("Parameters")).get("OriginSecretTtlSeconds")))
+                .containsEntry("Default", OriginCheck.DEFAULT_TTL_SECONDS).containsKey("Description");
+
+        Map<String, Object> readPolicy = Map.of("Ref", "ReadOriginSecretPolicy");
+        for (FunctionDef function : template.functions()) {
+            List<Object> policies = SamTemplate.list(template.properties(function.logicalId()).get("Policies"));
+            if (function.routeKeys().isEmpty()) {
+                assertThat(policies).as("%s serves no route: it must not read the origin secret", function.logicalId())
+                        .doesNotContain(readPolicy);
+            } else {
+                assertThat(policies).as("%s serves routes: it reads the origin secret", function.logicalId()).contains(readPolicy);
+            }
+        }
+        Map<String, Object> document = SamTemplate.map(template.properties("ReadOriginSecretPolicy").get("PolicyDocument"));
+        assertThat(SamTemplate.list(document.get("Statement"))).singleElement().satisfies(st -> assertThat(SamTemplate.map(st))
+                .containsEntry("Effect", "Allow").containsEntry("Action", "secretsmanager:GetSecretValue")
+                .containsEntry("Resource", Map.of("Ref", "OriginVerifySecret")));
+    }
+
+    /**
+     * The viewer's address reaches the API (CloudFront-Viewer-Address, part of the managed AllViewerExceptHostHeader
+     * every API behaviour uses) and the viewer's Host never does: no origin request policy of the template forwards
+     * every viewer header (allViewer, allViewerAndWhitelistCloudFront), which would send Host too (API Gateway: 403).
+     */
+    @Test
+    void noOriginRequestPolicyForwardsTheViewersHost() {
+        behaviours.forEach(b -> assertThat(b.settings()).as(b.pathPattern()).containsEntry("OriginRequestPolicyId", ALL_VIEWER_EXCEPT_HOST));
+        template.resourcesOfType("AWS::CloudFront::OriginRequestPolicy").forEach((id, resource) -> {
+            Map<String, Object> headers = SamTemplate.map(SamTemplate.map(SamTemplate.map(SamTemplate.map(resource.get("Properties"))
+                    .get("OriginRequestPolicyConfig")).get("HeadersConfig")));
+            assertThat(String.valueOf(headers.get("HeaderBehavior"))).as(id).doesNotStartWith("allViewer");
+        });
+    }
+
     @Test
     void outputsNameTheCdnAndThePagesBucket() {
-        assertThat(SamTemplate.map(template.raw().get("Outputs"))).containsKeys("CdnUrl", "CdnDomainName", "CdnDistributionId", "PagesBucketName");
+        assertThat(SamTemplate.map(template.raw().get("Outputs"))).containsKeys("CdnUrl", "CdnDomainName", "CdnDistributionId", "PagesBucketName",
+                "OriginSecretArn");
     }
 }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.liveshop.shared.lambda.Invocation;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * method, and maps {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage:
  * logged with the request id (never the body) and answered 500 INTERNAL_ERROR. Every answer, errors included,
  * leaves with the {@code cache-control} {@link CacheControl} gives its route and status (routes do not set it).
+ * Before any route, the CDN's {@link OriginCheck}: a request that came around the CDN is answered 403 DIRECT_ACCESS,
+ * and only one that passed trusts CloudFront's viewer headers ({@link HttpRequest#clientAddress()}).
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -25,6 +28,23 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    /** This execution environment's check (ORIGIN_SECRET_ARN of the process environment) unless one is given. */
+    private volatile OriginCheck originCheck;
+
+    /**
+     * The origin check this handler runs instead of the environment's: the local stack gives each function the one
+     * its own configuration names, tests give theirs. Returns this handler.
+     */
+    public final ApiHandler originCheck(OriginCheck check) {
+        this.originCheck = check;
+        return this;
+    }
+
+    private OriginCheck check() {
+        OriginCheck check = originCheck;
+        return check != null ? check : OriginCheck.forEnvironment();
+    }
 
     /** Route key (exactly as in template.yaml) → route. */
     protected abstract Map<String, Route> routes();
@@ -58,7 +78,10 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             return HttpResponses.error(ApiException.notFound("ROUTE_NOT_FOUND", "No route " + event.getRouteKey()));
         }
         try {
-            return route.handle(new HttpRequest(event));
+            boolean originVerified = check().verify(Optional.ofNullable(event.getHeaders()).flatMap(headers ->
+                    headers.entrySet().stream().filter(h -> OriginCheck.HEADER.equalsIgnoreCase(h.getKey()))
+                            .map(Map.Entry::getValue).filter(java.util.Objects::nonNull).findFirst()));
+            return route.handle(new HttpRequest(event, originVerified));
         } catch (ApiException e) {
             return HttpResponses.error(e);
         } catch (RuntimeException e) {

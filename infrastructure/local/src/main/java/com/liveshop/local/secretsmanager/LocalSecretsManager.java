@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Secrets Manager for the local stack: the template's {@code AWS::SecretsManager::Secret}s, reached by the real
  * {@code SecretsManagerClient} and the AWS CLI through their endpoint override (AWS JSON 1.1,
- * {@code X-Amz-Target: secretsmanager.<Operation>}). GetSecretValue, PutSecretValue and DescribeSecret, with
+ * {@code X-Amz-Target: secretsmanager.<Operation>}). GetSecretValue, PutSecretValue, UpdateSecretVersionStage and DescribeSecret, with
  * version ids and the stages AWSCURRENT / AWSPREVIOUS moving as Secrets Manager moves them: a PutSecretValue
  * whose version becomes AWSCURRENT gives AWSPREVIOUS to the version that was current. A secret is found by its
  * name, its ARN or its ARN without the six-character suffix, as the service does. Errors are the service's
@@ -121,7 +121,7 @@ public final class LocalSecretsManager implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH, "Secrets Manager GetSecretValue, PutSecretValue, DescribeSecret (AWS_ENDPOINT_URL_SECRETS_MANAGER; "
+        d.put("POST " + PATH, "Secrets Manager GetSecretValue, PutSecretValue, UpdateSecretVersionStage, DescribeSecret (AWS_ENDPOINT_URL_SECRETS_MANAGER; "
                 + "aws secretsmanager … --endpoint-url <this>); secrets: " + String.join(", ", secrets().values()));
         return d;
     }
@@ -167,8 +167,9 @@ public final class LocalSecretsManager implements LocalService {
                     case "GetSecretValue" -> getSecretValue(request);
                     case "PutSecretValue" -> putSecretValue(request);
                     case "DescribeSecret" -> describeSecret(request);
-                    default -> throw new AwsError("UnknownOperationException",
-                            "The local Secrets Manager supports GetSecretValue, PutSecretValue and DescribeSecret, not " + target);
+                    case "UpdateSecretVersionStage" -> updateSecretVersionStage(request);
+                    default -> throw new AwsError("UnknownOperationException", "The local Secrets Manager supports GetSecretValue, "
+                            + "PutSecretValue, UpdateSecretVersionStage and DescribeSecret, not " + target);
                 };
             }
             return new AwsResult(200, Json.write(answer));
@@ -264,6 +265,43 @@ public final class LocalSecretsManager implements LocalService {
             }
             from.stages.add(PREVIOUS);
         }
+    }
+
+    /**
+     * Moves a stage to a version ({@code MoveToVersionId}), from the version that has it ({@code RemoveFromVersionId},
+     * required then, as the service requires), or only removes it; AWSCURRENT cannot be removed without a new home.
+     * How a rotation promotes AWSPENDING: the version that was current becomes AWSPREVIOUS.
+     */
+    private ObjectNode updateSecretVersionStage(JsonNode request) {
+        Secret secret = find(requiredText(request, "SecretId"));
+        String stage = requiredText(request, "VersionStage");
+        String moveTo = text(request, "MoveToVersionId");
+        String removeFrom = text(request, "RemoveFromVersionId");
+        Version holder = secret.versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
+        if (removeFrom != null && (holder == null || !holder.id.equals(removeFrom))) {
+            throw new AwsError("InvalidParameterException", "The staging label " + stage + " is not attached to version " + removeFrom + ".");
+        }
+        if (moveTo == null) {
+            if (removeFrom == null || CURRENT.equals(stage)) {
+                throw new AwsError("InvalidParameterException", CURRENT.equals(stage)
+                        ? "You can't remove the staging label AWSCURRENT without moving it to another version."
+                        : "You must provide MoveToVersionId or RemoveFromVersionId.");
+            }
+            holder.stages.remove(stage);
+        } else {
+            Version target = secret.versions.get(moveTo);
+            if (target == null) {
+                throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret version.");
+            }
+            if (holder != null && holder != target && removeFrom == null) {
+                throw new AwsError("InvalidParameterException", "The staging label " + stage + " is currently attached to version "
+                        + holder.id + ". You must specify RemoveFromVersionId to move it.");
+            }
+            moveStage(secret, stage, target);
+        }
+        secret.lastChanged = clock.instant();
+        LOG.info("Secret {}: stage {} moved to {}", secret.definition.name(), stage, moveTo == null ? "no version" : moveTo);
+        return identity(secret);
     }
 
     private ObjectNode describeSecret(JsonNode request) {
