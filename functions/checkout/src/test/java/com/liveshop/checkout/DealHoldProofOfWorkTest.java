@@ -70,6 +70,17 @@ class DealHoldProofOfWorkTest {
         return AltchaSolver.solve(challenges.issue());
     }
 
+    /** The route as API Gateway sends it (events-samples/checkout/get-challenge.json): a challenge the deal hold takes. */
+    @Test
+    void getChallengesAnswersOneUncachedChallengeThatBuysADealHold() {
+        ChallengeHandler route = new ChallengeHandler(challenges);
+        Response issued = f.invoke(route, CheckoutFixture.sample("get-challenge.json"));
+        assertThat(issued.status()).isEqualTo(200);
+        assertThat(issued.headers()).containsEntry("cache-control", "no-store");
+        assertThat(issued.body().path("algorithm").asText()).isEqualTo("SHA-256");
+        assertThat(hold(guarded, dealSku(), AltchaSolver.solve(issued.body())).status()).isEqualTo(201);
+    }
+
     @Test
     void aDealHoldNeedsASolvedChallengeSpentOnce() {
         String sku = dealSku();
