@@ -24,7 +24,7 @@ public final class ProofOfWork {
     public static final String MAX_NUMBER = "PROOF_OF_WORK_MAX_NUMBER";
     /** The Secrets Manager secret (template AltchaSecret) whose value is the challenges' HMAC key. */
     public static final String SECRET_ARN = "ALTCHA_SECRET_ARN";
-    public static final long DEFAULT_MAX_NUMBER = 50_000;
+    public static final long DEFAULT_MAX_NUMBER = 20_000;
 
     /** Asks nothing: the routes' behaviour with REQUIRE_PROOF_OF_WORK off. */
     public static final ProofOfWork OFF = new ProofOfWork((Supplier<Challenges>) null, null);
