@@ -37,8 +37,9 @@ class ChatTicketProofOfWorkTest {
 
     @BeforeEach
     void start() throws Exception {
-        // On in the configuration too: comment-to-buy's cart service is built from it (and must never ask).
-        f = new ChatFixture(Map.of(ProofOfWork.REQUIRE, "true"));
+        // On in the configuration too: comment-to-buy's cart service is built from it (and must never ask: the secret
+        // named here does not exist).
+        f = new ChatFixture(Map.of(ProofOfWork.REQUIRE, "true", ProofOfWork.SECRET_ARN, "arn:aws:secretsmanager:us-east-1:123456789012:secret:none"));
         Challenges challenges = new Challenges(() -> KEY, ProofOfWork.DEFAULT_MAX_NUMBER, f.clock);
         challengeRoute = new ChallengeHandler(challenges);
         tickets = new ChatHandler(f.wiring.chatService(f.issuer.verifier(), f.clock,

@@ -47,10 +47,6 @@ public final class Challenges {
         this.clock = clock;
     }
 
-    public long maxNumber() {
-        return maxNumber;
-    }
-
     /** A new challenge, valid for {@link #LIFETIME}; its secret number drawn with SecureRandom. */
     public Challenge issue() {
         Altcha.ChallengeOptions options = new Altcha.ChallengeOptions()

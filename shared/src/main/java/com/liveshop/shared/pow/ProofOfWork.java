@@ -3,7 +3,6 @@ package com.liveshop.shared.pow;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.secrets.RuntimeSecret;
 import java.time.Clock;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -27,31 +26,25 @@ public final class ProofOfWork {
     public static final long DEFAULT_MAX_NUMBER = 20_000;
 
     /** Asks nothing: the routes' behaviour with REQUIRE_PROOF_OF_WORK off. */
-    public static final ProofOfWork OFF = new ProofOfWork((Supplier<Challenges>) null, null);
+    public static final ProofOfWork OFF = new ProofOfWork(null, null);
 
-    private final Supplier<Challenges> challenges;
+    private final Challenges challenges;
     private final SpentChallenges spent;
-    private volatile Challenges built;
 
     public ProofOfWork(Challenges challenges, SpentChallenges spent) {
-        this(challenges == null ? null : () -> challenges, spent);
-    }
-
-    private ProofOfWork(Supplier<Challenges> challenges, SpentChallenges spent) {
         this.challenges = challenges;
         this.spent = spent;
     }
 
     /**
-     * From REQUIRE_PROOF_OF_WORK: off, or on with the key from ALTCHA_SECRET_ARN and the spent solutions in
-     * SESSIONS_TABLE. Both are looked up at the first solution, so that the functions that share a service but never
-     * take a solution (chat send, the waitlist hand-out) need neither the variable nor the permission.
+     * From REQUIRE_PROOF_OF_WORK: off, or on with the key of ALTCHA_SECRET_ARN (its value read at the first solution)
+     * and the spent solutions in SESSIONS_TABLE. Only the functions that take a solution set the variable.
      */
     public static ProofOfWork fromConfig(AppConfig app, DynamoDbClient dynamoDb, Clock clock) {
         if (!required(app)) {
             return OFF;
         }
-        return new ProofOfWork(() -> challenges(app, clock), new SpentChallenges(dynamoDb, app.required("SESSIONS_TABLE")));
+        return new ProofOfWork(challenges(app, clock), new SpentChallenges(dynamoDb, app.required("SESSIONS_TABLE")));
     }
 
     /** The challenges signed with the key of ALTCHA_SECRET_ARN (read at run time), PROOF_OF_WORK_MAX_NUMBER hard. */
@@ -74,10 +67,6 @@ public final class ProofOfWork {
         return value.equals("true");
     }
 
-    public boolean required() {
-        return challenges != null;
-    }
-
     /**
      * When required: verifies {@code payload} (the {@value #HEADER} header, null when absent) and spends it, so that it
      * never buys a second request. Call it before the route's first write.
@@ -86,23 +75,9 @@ public final class ProofOfWork {
         if (challenges == null) {
             return;
         }
-        Challenges.Solved solved = challenges().verify(payload);
+        Challenges.Solved solved = challenges.verify(payload);
         if (!spent.spend(solved.signature(), solved.expiresAt())) {
             throw Challenges.invalid("This proof-of-work solution was used already; solve a new challenge from GET /challenges");
         }
-    }
-
-    private Challenges challenges() {
-        Challenges c = built;
-        if (c == null) {
-            synchronized (this) {
-                c = built;
-                if (c == null) {
-                    c = challenges.get();
-                    built = c;
-                }
-            }
-        }
-        return c;
     }
 }
