@@ -1,11 +1,12 @@
 // The chat panel and the show's live frames. Frames arrive on the AppSync Events channel /shows/{sessionId}
 // (chat, messageDeleted, pinned, viewers, status, stock, highlight, chatSettings, claimed); the host console also gets
-// /hosts/{sessionId} (banned). Chatting is HTTP: a viewer gets a chat ticket (POST /sessions/{id}/chat-tickets,
-// kept per show in sessionStorage, bound to the viewer's cart for comment-to-buy) and posts with X-Chat-Ticket; the host posts with its bearer token. A message
+// /hosts/{sessionId} (banned). Chatting is HTTP: a viewer gets a chat ticket (POST /sessions/{id}/chat-tickets with a
+// solved proof-of-work challenge, kept per show in sessionStorage, bound to the viewer's cart for comment-to-buy) and posts with X-Chat-Ticket; the host posts with its bearer token. A message
 // appears when its `chat` frame arrives, the sender's own too. Late joiners load GET /sessions/{id}/messages first.
 // User text only ever goes in through textContent.
 import { api, el } from './api.js';
 import { subscribe } from './events.js';
+import { HEADER as POW_HEADER, solution as powSolution } from './pow.js';
 
 const HISTORY_LIMIT = 50;
 const MAX_LINES = 200;
@@ -160,7 +161,7 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
     const cart = currentCart();
     if (cart) body.cartId = cart;
     try {
-      const t = await api('POST', base + '/chat-tickets', { body });
+      const t = await askTicket(body);
       // The answer never repeats the cart id (it is inside the signed ticket): remember which cart it was asked for.
       sessionStorage.setItem(ticketKey, JSON.stringify({ ticketId: t.ticketId, ticket: t.ticket, name: t.name, expiresAt: t.expiresAt,
         cartId: cart || null }));
@@ -172,6 +173,16 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
       status.textContent = errorText(e);
       status.dataset.code = e.code || '';
       return null;
+    }
+  }
+
+  /** A ticket costs a solved proof-of-work challenge (pow.js); a refused one (expired meanwhile) gets one retry. */
+  async function askTicket(body) {
+    try {
+      return await api('POST', base + '/chat-tickets', { body, headers: { [POW_HEADER]: await powSolution() } });
+    } catch (e) {
+      if (e.code !== 'CHALLENGE_INVALID') throw e;
+      return api('POST', base + '/chat-tickets', { body, headers: { [POW_HEADER]: await powSolution({ fresh: true }) } });
     }
   }
 

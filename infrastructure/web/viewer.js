@@ -6,6 +6,7 @@ import { sessionIdFromLocation } from './viewer-links.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
 import { subscribe } from './events.js';
+import { HEADER as POW_HEADER, solution as powSolution, prepareOnFirstInteraction } from './pow.js';
 
 const CART_KEY = 'liveshop.cartId';
 const ORDER_KEY = 'liveshop.order';
@@ -49,6 +50,8 @@ async function init() {
   }
   wireCart();
   wireWaitlist();
+  // A chat ticket or a deal hold takes a solved challenge: one is kept ready from the first click, key or focus.
+  prepareOnFirstInteraction();
   render();
   chat();
   subscribeCart();
@@ -528,8 +531,7 @@ async function addToCart(sku) {
   const message = $('#featured-message');
   message.textContent = '';
   try {
-    // sessionId: the show's stats count the hold, with the highlight on screen now.
-    await api('POST', '/carts/' + state.cartId + '/items', { body: { sku, quantity: 1, sessionId } });
+    await holdOne(sku);
     await refreshCart();
     refreshStock();
     refreshSession();
@@ -537,6 +539,27 @@ async function addToCart(sku) {
     message.textContent = e.code === 'SOLD_OUT' ? 'Sold out — all units are in carts.' :
       e.code === 'QUANTITY_LIMIT' ? 'You already hold the most you can buy of this one.' : e.message;
   }
+}
+
+/**
+ * POST /carts/{id}/items for one unit. A sku whose deal is running needs a solved proof-of-work challenge (pow.js); a
+ * CHALLENGE_INVALID answer (a deal that started since the page looked, or a solution that expired) gets one retry.
+ */
+async function holdOne(sku) {
+  // sessionId: the show's stats count the hold, with the highlight on screen now.
+  const hold = headers => api('POST', '/carts/' + state.cartId + '/items', { body: { sku, quantity: 1, sessionId }, headers });
+  try {
+    return await hold(dealRunning(sku) ? { [POW_HEADER]: await powSolution() } : {});
+  } catch (e) {
+    if (e.code !== 'CHALLENGE_INVALID') throw e;
+    return hold({ [POW_HEADER]: await powSolution({ fresh: true }) });
+  }
+}
+
+/** Whether the page knows of a running deal on `sku` (the featured product or the show's lineup). */
+function dealRunning(sku) {
+  const running = p => p && p.sku === sku && p.dealPriceCents != null && (!p.dealEndsAt || Date.parse(p.dealEndsAt) > Date.now());
+  return running(state.featured) || ((state.session && state.session.lineup) || []).some(running);
 }
 
 async function refreshCart() {

@@ -6,6 +6,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.http.HttpRequest;
 import com.liveshop.shared.http.HttpResponses;
+import com.liveshop.shared.pow.ProofOfWork;
 import java.time.Clock;
 import java.util.Map;
 
@@ -45,7 +46,8 @@ public class ChatHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse issueTicket(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(201, chat.issueTicket(sessionId, request.bodyAs(ChatService.TicketRequest.class), request.clientAddress()));
+        return HttpResponses.json(201, chat.issueTicket(sessionId, request.bodyAs(ChatService.TicketRequest.class), request.clientAddress(),
+                request.header(ProofOfWork.HEADER).orElse(null)));
     }
 
     private APIGatewayV2HTTPResponse recent(HttpRequest request) {

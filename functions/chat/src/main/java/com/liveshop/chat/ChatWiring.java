@@ -13,6 +13,7 @@ import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import java.time.Clock;
@@ -57,9 +58,15 @@ public final class ChatWiring {
         return HostTokenVerifier.fromConfig(app);
     }
 
+    /** Chat tickets ask for a solved challenge when REQUIRE_PROOF_OF_WORK is on ({@link ProofOfWork#fromConfig}). */
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
+        return chatService(hostTokens, clock, ProofOfWork.fromConfig(app, dynamoDb, clock));
+    }
+
+    /** With the proof of work given (tests: a key of their own instead of Secrets Manager's). */
+    public ChatService chatService(HostTokenVerifier hostTokens, Clock clock, ProofOfWork proofOfWork) {
         return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock,
-                metrics, commentToBuy(clock));
+                metrics, commentToBuy(clock), proofOfWork);
     }
 
     /**

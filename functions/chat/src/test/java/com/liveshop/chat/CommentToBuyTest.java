@@ -221,7 +221,7 @@ class CommentToBuyTest {
             routeBuys.add(pool.submit(() -> {
                 go.await();
                 try {
-                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session);
+                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session, null);
                     return true;
                 } catch (ApiException e) {
                     assertThat(e.code()).isIn("SOLD_OUT", "TRY_AGAIN");

@@ -6,6 +6,7 @@ import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.http.HttpRequest;
 import com.liveshop.shared.http.HttpResponses;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.pow.ProofOfWork;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.util.Map;
@@ -45,7 +46,8 @@ public class CartHandler extends ApiHandler {
         String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         AddItemRequest body = request.bodyAs(AddItemRequest.class);
         String sku = Validation.requireSku(Validation.requirePresent("sku", body.sku()));
-        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId()));
+        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId(),
+                request.header(ProofOfWork.HEADER).orElse(null)));
     }
 
     private APIGatewayV2HTTPResponse removeItem(HttpRequest request) {

@@ -26,6 +26,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventBridgePublisher;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.stats.ShowStatsRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,9 +62,17 @@ public final class CheckoutWiring {
         return config;
     }
 
-    /** The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set). */
+    /**
+     * The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set); holds of a
+     * deal sku ask for a solved challenge when REQUIRE_PROOF_OF_WORK is on ({@link ProofOfWork#fromConfig}).
+     */
     public CartService cartService(Clock clock) {
-        return new CartService(holds, products(), config, clock, showLookup(), metrics);
+        return cartService(clock, ProofOfWork.fromConfig(app, dynamoDb, clock));
+    }
+
+    /** With the proof of work given (tests: a key of their own instead of Secrets Manager's). */
+    public CartService cartService(Clock clock, ProofOfWork proofOfWork) {
+        return new CartService(holds, products(), config, clock, showLookup(), metrics, proofOfWork);
     }
 
     public ShowLookup showLookup() {

@@ -167,7 +167,8 @@ public final class LocalStack implements AutoCloseable {
     /**
      * The template's required parameters that only a deployment can know, filled for a local run unless
      * {@code --parameter} gives them: {@code CorsAllowOrigin} is the local stack's own origin (the pages are served
-     * from it); {@code SenderEmail} and {@code SiteUrl} (this stack) for the reminder emails.
+     * from it); {@code SenderEmail} and {@code SiteUrl} (this stack) for the reminder emails. And one the template
+     * defaults for a deployment: {@code RequireProofOfWork} is off locally unless given.
      */
     private static Map<String, String> localDefaults(TemplateSource template, Options options, int httpPort) {
         Map<String, String> values = new LinkedHashMap<>(options.parameters());
@@ -184,6 +185,11 @@ public final class LocalStack implements AutoCloseable {
         }
         if (declared.containsKey("SiteUrl")) {
             values.putIfAbsent("SiteUrl", self);
+        }
+        // Scripts, benches and tests call the routes without solving challenges: on only with
+        // --parameter RequireProofOfWork=true (the pages solve either way).
+        if (declared.containsKey("RequireProofOfWork")) {
+            values.putIfAbsent("RequireProofOfWork", "false");
         }
         return values;
     }

@@ -75,7 +75,7 @@ final class FuzzCorpus {
             "GET /sessions/{sessionId}/calendar.ics", "GET /sessions/{sessionId}/messages",
             "DELETE /sessions/{sessionId}/messages/{messageId}", "GET /products/{sku}/waitlist/{cartId}",
             "DELETE /products/{sku}/waitlist/{cartId}",
-            "GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe");
+            "GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe", "GET /challenges");
 
     /** Reminder link tokens no route may accept: malformed, unsigned, or signed by someone else. */
     private static final List<String> BAD_TOKENS = List.of("token=", "token=x", "token=c.a.b.c", "token=c.%00.b.c",

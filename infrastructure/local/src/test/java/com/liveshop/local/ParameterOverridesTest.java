@@ -56,6 +56,8 @@ class ParameterOverridesTest {
         assertThat(parameters.get("HoldSeconds").asText()).isEqualTo("45");
         assertThat(parameters.get("StageName").asText()).isEqualTo("live");
         assertThat(parameters.get("LogRetentionDays").asText()).isEqualTo("30");
+        // The template asks for proof of work by default; the local stack runs without unless told (ProofOfWorkEndToEndTest).
+        assertThat(parameters.get("RequireProofOfWork").asText()).isEqualTo("false");
         assertThat(stack.parameters()).containsEntry("HoldSeconds", "45");
     }
 }

@@ -267,6 +267,54 @@ class TemplateDeploymentTest {
                 .containsKey("PaymentWebhookSecretTtlSeconds");
     }
 
+    /**
+     * Issue 24, proof of work: RequireProofOfWork (default 'true') reaches the two functions that take a solution, the
+     * ALTCHA key is read at run time by exactly the functions that sign or verify (GetSecretValue on that one secret),
+     * GET /challenges touches no table, and the cart function may put only CHALLENGE# items in the Sessions table.
+     */
+    @Test
+    void proofOfWorkIsOnByDefaultAndItsKeyIsReadAtRunTimeByItsThreeFunctionsOnly() {
+        Map<String, Object> parameters = SamTemplate.map(template.raw().get("Parameters"));
+        assertThat(SamTemplate.map(parameters.get("RequireProofOfWork"))).containsEntry("Default", "true")
+                .containsEntry("AllowedValues", List.of("true", "false"));
+        assertThat(SamTemplate.map(parameters.get("ProofOfWorkMaxNumber"))).containsEntry("Type", "Number").containsKey("Default");
+        Set<String> verifiers = Set.of("CartFunction", "ChatFunction");
+        Set<String> readers = Set.of("CartFunction", "ChatFunction", "ChallengeFunction");
+        for (FunctionDef function : template.functions()) {
+            String id = function.logicalId();
+            List<Map<String, Object>> reads = statements(function).stream()
+                    .filter(st -> asList(st.get("Resource")).contains(Map.of("Ref", "AltchaSecret"))).toList();
+            if (readers.contains(id)) {
+                assertThat(function.environment()).as(id).containsEntry("ALTCHA_SECRET_ARN", Map.of("Ref", "AltchaSecret"));
+                assertThat(reads).as(id).singleElement().satisfies(st -> {
+                    assertThat(actions(st)).containsExactly("secretsmanager:GetSecretValue");
+                    assertThat(asList(st.get("Resource"))).containsExactly(Map.of("Ref", "AltchaSecret"));
+                });
+            } else {
+                assertThat(reads).as(id).isEmpty();
+            }
+            if (verifiers.contains(id)) {
+                assertThat(function.environment()).as(id).containsEntry("REQUIRE_PROOF_OF_WORK", Map.of("Ref", "RequireProofOfWork"));
+            } else {
+                assertThat(function.environment()).as(id).doesNotContainKey("REQUIRE_PROOF_OF_WORK");
+            }
+        }
+        FunctionDef challenges = template.function("ChallengeFunction").orElseThrow();
+        assertThat(challenges.routeKeys()).containsExactly("GET /challenges");
+        assertThat(challenges.environment()).containsEntry("PROOF_OF_WORK_MAX_NUMBER", Map.of("Ref", "ProofOfWorkMaxNumber"));
+        assertThat(statements(challenges)).noneMatch(st -> actions(st).stream().anyMatch(a -> a.startsWith("dynamodb:")));
+        List<Map<String, Object>> spend = statements(template.function("CartFunction").orElseThrow()).stream()
+                .filter(st -> actions(st).contains("dynamodb:PutItem")
+                        && asList(st.get("Resource")).contains(Map.of("Fn::GetAtt", List.of("SessionsTable", "Arn")))).toList();
+        assertThat(spend).singleElement().satisfies(st -> assertThat(st.get("Condition")).isEqualTo(
+                Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("CHALLENGE#*")))));
+        List<String> texts = new ArrayList<>();
+        collectStrings(template.raw(), texts);
+        assertThat(texts).noneMatch(t -> t.contains("{{resolve:secretsmanager:${AltchaSecret}"));
+        Map<String, Object> cors = SamTemplate.map(template.properties("HttpApi").get("CorsConfiguration"));
+        assertThat(SamTemplate.list(cors.get("AllowHeaders"))).contains("x-altcha");
+    }
+
     @Test
     void reminderEmailsSendAsTheSenderOnlyFromTheSenderAndReadTheirKeyAtRunTime() {
         Map<String, Object> parameters = SamTemplate.map(template.raw().get("Parameters"));

@@ -17,6 +17,8 @@ package com.liveshop.shared.sessions;
  *                                               the stream-fed aggregation idempotent; own partitions, never the show's
  * pk = REMINDLIMIT#&lt;id&gt;#&lt;ip fingerprint&gt;#&lt;minute&gt;  sk = LIMIT  reminder sign-ups from one source per minute (ttl)
  * pk = CHANNEL#&lt;arn&gt;      sk = CHANNEL           channel ARN → sessionId, for IVS events
+ * pk = CHALLENGE#&lt;signature&gt;  sk = CHALLENGE   an ALTCHA solution already used (shared pow.SpentChallenges), ttl =
+ *                                               the challenge's expiry; own partitions
  * </pre>
  *
  * The byStart index is sparse: ended sessions drop out of it, so listing upcoming and live sessions is one
@@ -37,6 +39,7 @@ public final class SessionKeys {
     public static final String STATS_SKU_PREFIX = "STATS#SKU#";
     public static final String STATS_HIGHLIGHT_PREFIX = "STATS#HL#";
     public static final String STATS_EVENT = "STATSEVENT";
+    public static final String CHALLENGE = "CHALLENGE";
 
     /** The session META attribute of the chat's buy keyword (comment-to-buy), and the keyword until a host sets one. */
     public static final String BUY_KEYWORD = "chatBuyKeyword";
@@ -54,6 +57,11 @@ public final class SessionKeys {
 
     public static String reminderLimitPk(String sessionId, String sourceFingerprint, long minute) {
         return "REMINDLIMIT#" + sessionId + "#" + sourceFingerprint + "#" + minute;
+    }
+
+    /** A spent proof-of-work challenge, by its signature (hex HMAC, unique per challenge). */
+    public static String challengePk(String signature) {
+        return CHALLENGE + "#" + signature;
     }
 
     public static String statsEventPk(String factKey) {

@@ -7,6 +7,7 @@ import com.liveshop.chat.repository.SessionState;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChannelPublisher;
@@ -65,9 +66,11 @@ public class ChatService {
     private final Clock clock;
     private final ShowMetrics metrics;
     private final CommentToBuy commentToBuy;
+    private final ProofOfWork proofOfWork;
 
     public ChatService(ChatRepository chat, ChatTickets tickets, HostTokenVerifier hostTokens, ChannelPublisher publisher,
-                       ChatConfig config, Clock clock, ShowMetrics metrics, CommentToBuy commentToBuy) {
+                       ChatConfig config, Clock clock, ShowMetrics metrics, CommentToBuy commentToBuy, ProofOfWork proofOfWork) {
+        this.proofOfWork = proofOfWork;
         this.metrics = metrics;
         this.commentToBuy = commentToBuy;
         this.chat = chat;
@@ -81,9 +84,11 @@ public class ChatService {
     /**
      * {@code POST /sessions/{id}/chat-tickets}: a signed ticket for {@code name} (NFKC-normalized). Refused: 422
      * NAME_RESERVED (host, moderator, the brand… and look-alikes), 403 BANNED (the name's skeleton is banned here),
-     * 429 RATE_LIMITED (tickets per source IP per minute), 409 SESSION_ENDED.
+     * 429 RATE_LIMITED (tickets per source IP per minute), 409 SESSION_ENDED, 400 CHALLENGE_INVALID when proof of work
+     * is on and {@code challengeSolution} (the X-Altcha header) is not a solved challenge never used before: a ticket
+     * costs a bot some work, and so does every comment-to-buy hold it places.
      */
-    public IssuedTicket issueTicket(String rawSessionId, TicketRequest request, String sourceIp) {
+    public IssuedTicket issueTicket(String rawSessionId, TicketRequest request, String sourceIp, String challengeSolution) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
         String name = ChatNames.displayName(request == null ? null : request.name());
         String cartId = request == null || request.cartId() == null ? null : Validation.requireRandomUuid("cartId", request.cartId());
@@ -94,6 +99,8 @@ public class ChatService {
         if (session.bannedSkeletons().contains(ChatNames.skeleton(name))) {
             throw new ApiException(403, "BANNED", "This name is banned from the show's chat");
         }
+        // The first write: a refused solution changes nothing.
+        proofOfWork.redeem(challengeSolution);
         Instant now = clock.instant();
         long minute = now.getEpochSecond() / 60;
         String ip = tickets.fingerprint(sourceIp == null ? "" : sourceIp);

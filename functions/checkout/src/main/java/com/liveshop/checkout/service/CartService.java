@@ -14,6 +14,7 @@ import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,9 +52,11 @@ public class CartService {
     private final Clock clock;
     private final ShowLookup shows;
     private final ShowMetrics metrics;
+    private final ProofOfWork proofOfWork;
 
     public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock,
-                       ShowLookup shows, ShowMetrics metrics) {
+                       ShowLookup shows, ShowMetrics metrics, ProofOfWork proofOfWork) {
+        this.proofOfWork = proofOfWork;
         this.shows = shows;
         this.metrics = metrics;
         this.holds = holds;
@@ -68,16 +71,23 @@ public class CartService {
         return config.maxQuantityPerSku();
     }
 
-    /** Holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the held one). */
-    public HoldView addItem(String cartId, String sku, Long quantity) {
-        return addItem(cartId, sku, quantity, null);
+    /**
+     * The cart route: holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the
+     * held one), placed from the show {@code sessionId} (optional): a new hold records the show and the highlight on its
+     * screen now, for the show's stats; units added later keep the first origin. While the sku's deal runs, and proof of
+     * work is on, {@code challengeSolution} (the X-Altcha header) must be a solved challenge, spent here: deals are what
+     * bots farm.
+     */
+    public HoldView addItem(String cartId, String sku, Long quantity, String sessionId, String challengeSolution) {
+        return hold(cartId, sku, quantity, sessionId, challengeSolution, true);
     }
 
-    /**
-     * As {@link #addItem(String, String, Long)}, placed from the show {@code sessionId} (optional): a new hold records
-     * the show and the highlight on its screen now, for the show's stats; units added later keep the first origin.
-     */
-    public HoldView addItem(String cartId, String sku, Long quantity, String sessionId) {
+    /** Comment-to-buy: as the cart route, without a challenge: the chat ticket the message came with needed one. */
+    public HoldView addItemFromChat(String cartId, String sku, Long quantity, String sessionId) {
+        return hold(cartId, sku, quantity, sessionId, null, false);
+    }
+
+    private HoldView hold(String cartId, String sku, Long quantity, String sessionId, String challengeSolution, boolean askProof) {
         int limit = config.maxQuantityPerSku();
         int units = (int) Validation.requireRange("quantity", quantity, 1, limit);
         String show = sessionId == null ? null : Validation.requireUuid("sessionId", sessionId);
@@ -85,6 +95,10 @@ public class CartService {
                 .orElseThrow(() -> ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku));
         ShowOrigin origin = show == null ? null : shows.originNow(show)
                 .orElseThrow(() -> ApiException.notFound("SESSION_NOT_FOUND", "No session " + show));
+        if (askProof && product.activeDealPriceCents(clock.instant()).isPresent()) {
+            // Before the first write: a refused solution changes nothing.
+            proofOfWork.redeem(challengeSolution);
+        }
         int shards = product.shards();
         boolean spread = false;
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
