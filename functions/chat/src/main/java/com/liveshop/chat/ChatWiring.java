@@ -15,6 +15,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.secrets.RuntimeSecret;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -58,8 +59,12 @@ public final class ChatWiring {
     }
 
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock) {
-        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock,
-                metrics, commentToBuy(clock));
+        return new ChatService(chat, tickets(), hostTokens, lazyPublisher(), config, clock, metrics, commentToBuy(clock));
+    }
+
+    /** The chat-ticket key from the secret CHAT_TICKET_SECRET_ARN names, read on the first ticket (GetSecretValue). */
+    private ChatTickets tickets() {
+        return new ChatTickets(RuntimeSecret.fromConfig(app, ChatConfig.CHAT_TICKET_SECRET_ARN, "chat-ticket key"));
     }
 
     /**
