@@ -1,13 +1,12 @@
 package com.liveshop.bench;
 
-import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
-import com.liveshop.local.secretsmanager.LocalSecretsManager;
-import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.testkit.DynamoDbLocal;
+import com.liveshop.testkit.LocalTables;
+import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TestSecrets;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code bench.jar chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar other-chat.jar] [--runs 10]}:
  * the cold start of ChatFunction with ICU4J's confusables (a 14 MB jar) against a bare handler. Each sample is a fresh
- * JVM ({@code java -XX:TieredStopAtLevel=1 -cp <chat jar>:<probe>}, Lambda's Java flags) against this bench's local
- * stack (DynamoDB Local, the local Secrets Manager with the template's ChatTicketSecret), which builds the handler
+ * JVM ({@code java -XX:TieredStopAtLevel=1 -cp <chat jar>:<probe>}, Lambda's Java flags) against this bench's DynamoDB
+ * Local (the template's tables) and a loopback Secrets Manager holding the ticket key (testkit's TestSecrets), which builds the handler
  * from its environment and answers one first request ({@link ChatColdStartProbe}):
  * <ul>
  *   <li>{@code bare}: the first request is {@code GET /sessions/{id}/messages}: no key, no names, no ICU.</li>
@@ -49,16 +45,19 @@ final class ChatColdStart {
             throw new IllegalArgumentException("No chat jar at " + chatJar + " (build functions/chat, or pass --chat-jar)");
         }
         Path probe = extractProbe();
-        try (LocalStack stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("ChatTicketsPerClientPerShow", "10000").withParameter("ChatTicketsPerIpPerMinute", "10000"));
-             DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create(stack.dynamoDbEndpoint()))
-                     .region(Region.US_EAST_1).httpClient(AwsClients.httpClient())
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+        Path template = Files.createTempFile("template", ".yaml");
+        try (InputStream in = ChatColdStart.class.getResourceAsStream("/bench/template.yaml")) {
+            Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        String secretArn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
+        String secretValue = UUID.randomUUID().toString().replace("-", "") + "0123456789abcdef";
+        try (DynamoDbLocal local = DynamoDbLocal.start(0); TestSecrets secrets = new TestSecrets()) {
+            DynamoDbClient dynamo = local.client();
+            LocalTables.createAll(dynamo, SamTemplate.load(template));
             String session = UUID.randomUUID().toString();
             dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of("pk", AttributeValue.fromS("SESSION#" + session),
                     "sk", AttributeValue.fromS("META"), "sessionId", AttributeValue.fromS(session),
                     "status", AttributeValue.fromS("LIVE"), "title", AttributeValue.fromS("Bench"))));
-            String secretArn = stack.secretsManager().secrets().get("ChatTicketSecret");
             Map<String, String> env = new HashMap<>();
             env.put("AWS_REGION", "us-east-1");
             env.put("AWS_ACCESS_KEY_ID", "local");
@@ -66,16 +65,17 @@ final class ChatColdStart {
             env.put("AWS_EC2_METADATA_DISABLED", "true");
             env.put("AWS_EMF_ENVIRONMENT", "Local");
             env.put("POWERTOOLS_METRICS_DISABLED", "true");
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint());
-            env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", stack.url() + LocalSecretsManager.PATH);
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", local.endpoint());
             env.put("SESSIONS_TABLE", "SessionsTable");
             env.put("BRAND_NAME", "Cyber Deals");
-            env.put("HOST_JWT_ISSUER", stack.url() + "/_local/cognito");
-            env.put("HOST_JWT_AUDIENCE", "local");
-            env.put("CHAT_TICKET_SECRET_ARN", secretArn);
+            env.put("CHAT_TICKETS_PER_IP_PER_MINUTE", "10000");
+            env.put("CHAT_TICKETS_PER_CLIENT_PER_SHOW", "10000");
+            env.put("HOST_JWT_ISSUER", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench");
+            env.put("HOST_JWT_AUDIENCE", "bench");
+            env.putAll(secrets.settings("CHAT_TICKET_SECRET_ARN", secretArn, secretValue));
             // A build from before the key moved to Secrets Manager reads the value itself: it is given for --base-jar only.
             Map<String, String> baseEnv = new HashMap<>(env);
-            baseEnv.put("CHAT_TICKET_SECRET", stack.secretsManager().currentValue(secretArn).orElseThrow());
+            baseEnv.put("CHAT_TICKET_SECRET", secretValue);
 
             Map<String, List<double[]>> samples = new LinkedHashMap<>();
             // One of each to warm the disk cache, not counted; then interleaved so drift hits every mode alike.
