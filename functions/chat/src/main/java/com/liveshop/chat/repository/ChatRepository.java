@@ -264,9 +264,9 @@ public class ChatRepository {
         return updateMeta(sessionId, "SET blocklist = :w", Map.of(":w", AttributeValue.fromL(words.stream().map(AttributeValue::fromS).toList())));
     }
 
-    /** Bans name skeletons; false when the session does not exist. */
-    public boolean banNames(String sessionId, List<String> skeletons) {
-        return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(skeletons)));
+    /** Bans a name by its look-alike keys; false when the session does not exist. */
+    public boolean banNames(String sessionId, List<String> keys) {
+        return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(keys)));
     }
 
     /**

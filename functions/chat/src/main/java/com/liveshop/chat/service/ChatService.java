@@ -116,7 +116,7 @@ public class ChatService {
     }
 
     private static boolean bannedName(SessionState session, String name) {
-        return !session.bannedSkeletons().isEmpty() && ChatNames.keys(name).stream().anyMatch(session.bannedSkeletons()::contains);
+        return !session.bannedNames().isEmpty() && ChatNames.keys(name).stream().anyMatch(session.bannedNames()::contains);
     }
 
     /**
