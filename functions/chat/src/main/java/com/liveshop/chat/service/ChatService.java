@@ -179,9 +179,10 @@ public class ChatService {
      *
      * <p>Fair share: the clients (addresses that obtained the tickets) that sent in this or the previous 10-second
      * window are counted ({@code n}); in any second a client may send at most {@code max(1, budget / max(2, n))}, so one
-     * client, whatever its tickets, never has more than half the show's budget, and each of {@code n} active clients
-     * always finds its share left. A client is counted from its first message in a window (one marker item per client
-     * and window, one counter per window), read back with one batch read.
+     * client, whatever its tickets, never has more than half the show's budget, and while the same {@code n} clients
+     * chat each finds its share left. A client is counted from its first message in a window (one marker item per
+     * client and window, one counter per window), read back with one batch read; a burst of clients new in this window
+     * is counted as they arrive, so until then they may take more than budget / n between them.
      */
     private void limit(String sessionId, ChatTickets.Ticket sender, SessionState session, Instant now) {
         long second = now.getEpochSecond();
