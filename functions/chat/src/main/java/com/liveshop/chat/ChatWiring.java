@@ -16,6 +16,7 @@ import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.secrets.RuntimeSecret;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -65,8 +66,12 @@ public final class ChatWiring {
 
     /** With the proof of work given (tests: a key of their own instead of Secrets Manager's). */
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock, ProofOfWork proofOfWork) {
-        return new ChatService(chat, new ChatTickets(config.requiredTicketSecret()), hostTokens, lazyPublisher(), config, clock,
-                metrics, commentToBuy(clock), proofOfWork);
+        return new ChatService(chat, tickets(), hostTokens, lazyPublisher(), config, clock, metrics, commentToBuy(clock), proofOfWork);
+    }
+
+    /** The chat-ticket key from the secret CHAT_TICKET_SECRET_ARN names, read on the first ticket (GetSecretValue). */
+    private ChatTickets tickets() {
+        return new ChatTickets(RuntimeSecret.fromConfig(app, ChatConfig.CHAT_TICKET_SECRET_ARN, "chat-ticket key"));
     }
 
     /**

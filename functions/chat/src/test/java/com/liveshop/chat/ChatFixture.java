@@ -14,6 +14,7 @@ import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TestContext;
 import com.liveshop.testkit.TestIssuer;
+import com.liveshop.testkit.TestSecrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,8 @@ final class ChatFixture implements AutoCloseable {
     static final String SESSIONS = "SessionsTable";
     static final String CATALOG = "CatalogTable";
     static final String RESERVATIONS = "ReservationsTable";
-    static final String SECRET = "test-chat-ticket-secret-0123456789abcdef";
+    static final String SECRET = "testChatTicketSecret0123456789abcdefABCDEF";
+    static final String SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
 
     /** Our own publisher interface, recording every frame by channel. */
     static final class RecordingPublisher implements ChannelPublisher {
@@ -84,6 +86,8 @@ final class ChatFixture implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The chat-ticket key in (test) Secrets Manager: the functions read it at run time, as the template wires them. */
+    final TestSecrets secrets = new TestSecrets();
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
@@ -110,7 +114,7 @@ final class ChatFixture implements AutoCloseable {
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
         settings.put("HOLD_SECONDS", "600");
         settings.put("MAX_QUANTITY_PER_SKU", "5");
-        settings.put("CHAT_TICKET_SECRET", SECRET);
+        settings.putAll(secrets.settings("CHAT_TICKET_SECRET_ARN", SECRET_ARN, SECRET));
         settings.put("BRAND_NAME", "Cyber Deals");
         settings.putAll(extraSettings);
         wiring = new ChatWiring(new AppConfig(settings), publisher, metrics);
@@ -124,6 +128,7 @@ final class ChatFixture implements AutoCloseable {
     public void close() {
         client.close();
         local.close();
+        secrets.close();
     }
 
     static JsonNode json(String text) {

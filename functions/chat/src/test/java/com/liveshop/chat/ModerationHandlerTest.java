@@ -72,10 +72,12 @@ class ModerationHandlerTest {
     }
 
     @Test
-    void aBanByTicketStopsThatTicketAndItsNameAndLookAlikesGetNoNewTicket() {
+    void aBanByTicketStopsThatTicketAndTheClientThatGotItButNotOthersWithTheSameName() {
         String session = f.session("LIVE");
-        JsonNode troll = f.ticketFor(session, "Troll");
-        JsonNode ann = f.ticketFor(session, "Ann");
+        JsonNode troll = ticket(session, "Troll", "203.0.113.20");
+        JsonNode sameClient = ticket(session, "Nice Person", "203.0.113.20");
+        JsonNode namesake = ticket(session, "Troll", "203.0.113.21");
+        JsonNode ann = ticket(session, "Ann", "203.0.113.22");
         said(session, troll.path("ticket").asText(), "buy elsewhere");
 
         ChatFixture.Http ban = f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session),
@@ -83,17 +85,29 @@ class ModerationHandlerTest {
 
         assertThat(ban.status()).as(String.valueOf(ban.body())).isEqualTo(200);
         assertThat(ban.body().path("name").asText()).isEqualTo("Troll");
+        assertThat(ban.body().toString()).doesNotContain("203.0.113");
         assertThat(f.say(session, troll.path("ticket").asText(), "again").errorCode()).isEqualTo("BANNED");
+        // The client's other tickets, and any new one it asks for in this show, are banned too.
+        assertThat(f.say(session, sameClient.path("ticket").asText(), "it's me again").errorCode()).isEqualTo("BANNED");
+        ChatFixture.Http fresh = f.ticket(session, "{\"name\":\"Totally New\"}", "203.0.113.20");
+        assertThat(fresh.status()).isEqualTo(403);
+        assertThat(fresh.errorCode()).isEqualTo("BANNED");
+        // Another viewer who uses the same name, and everyone else, still chat; a new "Troll" elsewhere gets a ticket.
+        assertThat(f.say(session, namesake.path("ticket").asText(), "I'm the nice Troll").status()).isEqualTo(202);
         assertThat(f.say(session, ann.path("ticket").asText(), "hi").status()).isEqualTo(202);
-        for (String lookAlike : new String[] {"Troll", "troll", "TroII", "Tr0ll", "Troll\u200b", "ＴＲＯＬＬ", "Тroll"}) {
-            ChatFixture.Http refused = f.ticket(session, com.liveshop.shared.json.Json.write(Map.of("name", lookAlike)), "192.0.2.9");
-            assertThat(refused.errorCode()).as(lookAlike).isIn("BANNED", "INVALID_FIELD");
-        }
-        assertThat(f.ticket(session, "{\"name\":\"TroII\"}", "192.0.2.9").errorCode()).isEqualTo("BANNED");
+        assertThat(f.ticket(session, "{\"name\":\"Troll\"}", "203.0.113.23").status()).isEqualTo(201);
+        // The ban is for this show only.
+        assertThat(f.ticket(f.session("LIVE"), "{\"name\":\"Troll\"}", "203.0.113.20").status()).isEqualTo(201);
         // The host console hears of it on the hosts channel; viewers do not.
         assertThat(f.publisher.on(Channels.hosts(session))).singleElement()
                 .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("banned"));
         assertThat(f.publisher.show(session, "banned")).isEmpty();
+    }
+
+    private static JsonNode ticket(String session, String name, String address) {
+        ChatFixture.Http r = f.ticket(session, com.liveshop.shared.json.Json.write(Map.of("name", name)), address);
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
+        return r.body();
     }
 
     @Test
@@ -101,10 +115,20 @@ class ModerationHandlerTest {
         String session = f.session("LIVE");
         String first = f.ticketFor(session, "Spammer").path("ticket").asText();
         String second = f.ticketFor(session, "SPAMMER").path("ticket").asText();
+        String cyrillic = f.ticketFor(session, "Ѕраmmеr").path("ticket").asText();
         assertThat(f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session), "{\"name\":\"spammer\"}", true)
                 .status()).isEqualTo(200);
         assertThat(f.say(session, first, "x").errorCode()).isEqualTo("BANNED");
         assertThat(f.say(session, second, "x").errorCode()).isEqualTo("BANNED");
+        assertThat(f.say(session, cyrillic, "x").errorCode()).isEqualTo("BANNED");
+        assertThat(f.admin("POST", "/sessions/{sessionId}/bans", Map.of("sessionId", session), "{\"name\":\"Troll\"}", true)
+                .status()).isEqualTo(200);
+        for (String lookAlike : new String[] {"Troll", "troll", "TroII", "Tr0ll", "Troll\u200b", "ＴＲＯＬＬ", "Тroll", "ᴛʀᴏʟʟ"}) {
+            ChatFixture.Http refused = f.ticket(session, com.liveshop.shared.json.Json.write(Map.of("name", lookAlike)), "192.0.2.9");
+            assertThat(refused.errorCode()).as(lookAlike).isIn("BANNED", "INVALID_FIELD");
+        }
+        assertThat(f.ticket(session, "{\"name\":\"TroII\"}", "192.0.2.9").errorCode()).isEqualTo("BANNED");
+        assertThat(f.ticket(session, "{\"name\":\"Trolley\"}", "192.0.2.9").status()).isEqualTo(201);
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class CheckoutWiring {
     public static final int DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE = 20;
 
     /**
-     * The waitlist routes (RESERVATIONS_TABLE): joins limited per source address, keyed by FINGERPRINT_SECRET (an
+     * The waitlist routes (RESERVATIONS_TABLE): joins limited per source address, keyed by the key FINGERPRINT_SECRET_ARN names (an
      * HMAC of the address, never the address). They never publish.
      */
     public WaitlistService waitlistService(Clock clock) {
@@ -130,7 +130,7 @@ public final class CheckoutWiring {
 
     public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
         return waitlistService(clock, publisher, new WaitlistJoinLimit(new RateWindows(dynamoDb, config.reservationsTable()),
-                new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
+                SourceFingerprint.fromConfig(app),
                 app.intOrDefault("WAITLIST_JOINS_PER_IP_PER_MINUTE", DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE)));
     }
 

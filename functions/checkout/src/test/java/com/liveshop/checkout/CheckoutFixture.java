@@ -52,6 +52,8 @@ final class CheckoutFixture implements AutoCloseable {
         }
     }
 
+    static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
+    final com.liveshop.testkit.TestSecrets secrets;
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final AppConfig app;
@@ -82,6 +84,7 @@ final class CheckoutFixture implements AutoCloseable {
     final RecordingMetrics metrics = new RecordingMetrics();
 
     CheckoutFixture() {
+        secrets = new com.liveshop.testkit.TestSecrets();
         local = DynamoDbLocal.start(0);
         client = local.client();
         LocalTables.createAll(client, SamTemplate.loadFromRepo());
@@ -91,7 +94,8 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
-        settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
+        // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
+        settings.putAll(secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, "testFingerprintSecret0123456789"));
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app, metrics);
@@ -120,6 +124,7 @@ final class CheckoutFixture implements AutoCloseable {
         stream.close();
         client.close();
         local.close();
+        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

@@ -120,7 +120,7 @@ public final class SessionsWiring {
     public static final int DEFAULT_REMINDERS_PER_IP_PER_MINUTE = 10;
 
     /**
-     * Reminder sign-ups and their links; FINGERPRINT_SECRET keys the per-address limit (never the address itself),
+     * Reminder sign-ups and their links; FINGERPRINT_SECRET_ARN (read at run time) keys the per-address limit (never the address itself),
      * REMINDER_SECRET_ARN (read at run time) the reminder ids and link signatures; confirmations go to REMINDER_QUEUE_URL.
      */
     public ReminderService reminderService(Clock clock) {
@@ -129,7 +129,7 @@ public final class SessionsWiring {
 
     public ReminderService reminderService(Clock clock, ReminderQueue queue) {
         return new ReminderService(sessionService(noVideo(), clock), sessions, clock,
-                rateWindows, new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
+                rateWindows, SourceFingerprint.fromConfig(app),
                 app.intOrDefault("REMINDERS_PER_IP_PER_MINUTE", DEFAULT_REMINDERS_PER_IP_PER_MINUTE),
                 reminderLinks(), queue);
     }

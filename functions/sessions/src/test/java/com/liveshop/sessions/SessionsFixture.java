@@ -81,6 +81,8 @@ final class SessionsFixture implements AutoCloseable {
         @Override public Instant instant() { return now; }
     }
 
+    static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
+    final com.liveshop.testkit.TestSecrets secrets;
     final DynamoDbLocal local;
     final DynamoDbClient client;
     final AppConfig app;
@@ -105,6 +107,7 @@ final class SessionsFixture implements AutoCloseable {
     final StreamLifecycleHandler lifecycle;
 
     SessionsFixture() {
+        secrets = new com.liveshop.testkit.TestSecrets();
         local = DynamoDbLocal.start(0);
         client = local.client();
         LocalTables.createAll(client, SamTemplate.loadFromRepo());
@@ -114,7 +117,8 @@ final class SessionsFixture implements AutoCloseable {
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
-        settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
+        // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
+        settings.putAll(secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, "testFingerprintSecret0123456789"));
         settings.put("SITE_URL", PUBLIC_BASE);
         settings.put("SES_MAX_SEND_RATE", "10000");
         app = new AppConfig(settings);
@@ -134,6 +138,7 @@ final class SessionsFixture implements AutoCloseable {
     public void close() {
         client.close();
         local.close();
+        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

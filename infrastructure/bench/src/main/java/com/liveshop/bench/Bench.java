@@ -52,6 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
+ *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
@@ -96,6 +97,10 @@ public final class Bench {
         }
         if (mode.equals("claim-storm")) {
             ClaimStormBench.run(bench.opt("buyers", 300), bench.opt("units", 100), bench.opt("seconds", 5), bench.opt("budget", 100));
+            System.exit(0);
+        }
+        if (mode.equals("chat-cold-start")) {
+            ChatColdStart.run(options);
             System.exit(0);
         }
         if (mode.equals("chat-fanout")) {

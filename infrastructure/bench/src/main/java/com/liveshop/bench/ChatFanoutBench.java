@@ -50,7 +50,9 @@ final class ChatFanoutBench {
     }
 
     static void run(Path template, int subscribers, int rounds) throws Exception {
-        try (LocalStack stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template)));
+        // One ticket per round, all from 127.0.0.1: the per-show ticket cap must not end the rounds.
+        try (LocalStack stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template))
+                .withParameter("ChatTicketsPerClientPerShow", String.valueOf(Math.max(10, rounds))));
              DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create(stack.dynamoDbEndpoint()))
                      .region(Region.US_EAST_1).httpClient(AwsClients.httpClient())
                      .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {

@@ -58,9 +58,10 @@ final class ClaimStormBench {
     }
 
     static void run(int buyers, int units, int seconds, int budget) throws Exception {
-        // Every buyer here comes from 127.0.0.1: lift the per-address ticket limit, which would otherwise bind first.
+        // Every buyer here comes from 127.0.0.1: lift the per-address ticket limits, which would otherwise bind first.
         Options options = Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("ChatTicketsPerIpPerMinute", String.valueOf(Math.max(30, buyers * 2)));
+                .withParameter("ChatTicketsPerIpPerMinute", String.valueOf(Math.max(30, buyers * 2)))
+                .withParameter("ChatTicketsPerClientPerShow", String.valueOf(Math.max(10, buyers * 2)));
         try (LocalStack stack = LocalStack.start(options)) {
             String token = json(send(stack, "GET", "/_local/host-token", null)).get("token").asText();
             String sku = "bench-claim";

@@ -172,10 +172,10 @@ final class Rehearsal {
     static RehearsalReport run(Config config, Path template) throws Exception {
         Rehearsal r = new Rehearsal(config);
         if (config.target == null) {
-            // Every simulated viewer comes from 127.0.0.1: the per-IP chat ticket limit (30/min) is raised for this
-            // stack only, as if each viewer had an address of their own.
+            // Every simulated viewer comes from 127.0.0.1: the per-address chat ticket limits (30/min, 10 per show) are
+            // raised for this stack only, as if each viewer had an address of their own.
             Options options = new Options("127.0.0.1", 0, 0, false, true, Optional.of(template))
-                    .withParameter("ChatTicketsPerIpPerMinute", "10000");
+                    .withParameter("ChatTicketsPerIpPerMinute", "10000").withParameter("ChatTicketsPerClientPerShow", "10000");
             try (LocalStack stack = LocalStack.start(options)) {
                 System.out.println("rehearse: " + stack.readyLine());
                 return r.play(stack.url(), stack.jwt().hostToken(), stack.events().httpEndpoint(), stack.events().realtimeEndpoint(),

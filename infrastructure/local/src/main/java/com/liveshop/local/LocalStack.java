@@ -215,8 +215,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> secretValues = Map.of(WEBHOOK_SECRET_ID, LOCAL_WEBHOOK_SECRET, CHAT_TICKET_SECRET_ID, randomSecret());
         templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues, sqs.endpoint());
         sqs.createQueues(List.copyOf(templateFunctions.queues().values()));
-        // The template's secrets with their first values; dynamic references (the chat ticket key) resolve to the
-        // same first value at "deploy", as CloudFormation does; functions that read at run time see rotations.
+        // The template's secrets with their first values; functions read them at run time (their *_SECRET_ARN) and
+        // see rotations; a dynamic reference would resolve to the first value at "deploy", as CloudFormation does.
         secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
                 .map(s -> new LocalSecretsManager.SecretDefinition(s.name(), s.arn(), s.description(),
                         secretValues.getOrDefault(s.logicalId(), randomSecret())))

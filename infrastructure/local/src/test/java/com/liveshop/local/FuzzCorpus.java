@@ -111,6 +111,18 @@ final class FuzzCorpus {
     static final List<String> CONTROLS = List.of("\\u0000", "\\u0001", "\\u0007", "\\u001b", "\\u001f", "\\u007f",
             "\\u0085", "\\u009f", "\\ud800", "\\udfff", "\\ud800x", "x\\udc00");
 
+    /** Bidi controls (embeddings, overrides, isolates, marks): they reorder what the chat shows around them. */
+    static final List<String> BIDI = List.of("\\u202a", "\\u202b", "\\u202c", "\\u202d", "\\u202e", "\\u2066", "\\u2067",
+            "\\u2068", "\\u2069", "\\u200e", "\\u200f", "\\u061c");
+
+    /** Look-alikes of reserved chat names (small capitals, Cherokee, Cyrillic, Greek, digits, "rn" for "m"). */
+    static final List<String> LOOK_ALIKE_NAMES = List.of("ʜᴏsᴛ", "Ꮋost", "Hоst", "ΗΟST", "H0ST", "ᴍᴏᴅᴇʀᴀᴛᴏʀ", "rnoderator",
+            "Аdmin", "adm\\u200bin", "ꜱupport");
+
+    /** Chat fields: a ticket's display name and a message's text. */
+    static final java.util.Set<String> CHAT_TEXT = java.util.Set.of("POST /sessions/{sessionId}/chat-tickets name",
+            "POST /sessions/{sessionId}/messages text");
+
     private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z]+)}");
 
     private final Fixtures f;
@@ -279,6 +291,17 @@ final class FuzzCorpus {
         add(route, "control " + field + " only VT FF", method, path, replace(object, field, wrap.apply("\" \\u000b\\u000c \"")), auth);
         add(route, "overlong " + field, method, path, replace(object, field, wrap.apply("\"" + "x".repeat(5000) + "\"")), auth);
         add(route, "overlong " + field + " emoji", method, path, replace(object, field, wrap.apply("\"" + "😀".repeat(3000) + "\"")), auth);
+        if (CHAT_TEXT.contains(route + " " + field)) {
+            for (String c : BIDI) {
+                String text = "\"" + plain.substring(0, middle) + c + plain.substring(middle) + "\"";
+                add(route, "bidi " + field + " " + c, method, path, replace(object, field, wrap.apply(text)), auth);
+            }
+            if (field.equals("name")) {
+                for (String name : LOOK_ALIKE_NAMES) {
+                    add(route, "look-alike " + field + " " + name, method, path, replace(object, field, wrap.apply("\"" + name + "\"")), auth);
+                }
+            }
+        }
         if (!OPTIONAL.contains(field)) { // "" for an optional field means "absent": a valid request
             add(route, "empty " + field, method, path, replace(object, field, wrap.apply("\"\"")), auth);
         }

@@ -56,7 +56,7 @@ class TemplateWiringTest {
     }
 
     @Test
-    void theRepositoryTemplateGivesTheWebhookTheSecretsArnAndTheChatTheTicketKeysValue() {
+    void theRepositoryTemplateGivesTheWebhookAndTheChatTheirSecretsArnsNeverAValue() {
         TemplateFunctions repo = new TemplateFunctions(SamTemplate.loadFromRepo(), Map.of(),
                 Map.of(LocalStack.WEBHOOK_SECRET_ID, LocalStack.LOCAL_WEBHOOK_SECRET, LocalStack.CHAT_TICKET_SECRET_ID, "chat-key"));
         // !Ref of a secret is its ARN, as in AWS; the local Secrets Manager serves the secret under that ARN.
@@ -66,10 +66,12 @@ class TemplateWiringTest {
         Map<String, Object> webhook = SamTemplate.loadFromRepo().function("PaymentWebhookFunction").orElseThrow().environment();
         assertThat(repo.resolve(webhook.get("PAYMENT_WEBHOOK_SECRET_ARN"))).isEqualTo(arn);
         assertThat(webhook).doesNotContainKey("PAYMENT_WEBHOOK_SECRET");
-        // A dynamic reference by ARN (${ChatTicketSecret}) still resolves to the value, at "deploy".
-        Object chat = SamTemplate.loadFromRepo().functions().stream().filter(f -> f.environment().containsKey("CHAT_TICKET_SECRET"))
-                .findFirst().orElseThrow().environment().get("CHAT_TICKET_SECRET");
-        assertThat(repo.resolve(chat)).isEqualTo("chat-key");
+        // The chat-ticket key too is read at run time, from the secret the ARN names; no function gets its value.
+        String chatArn = repo.secrets().get(LocalStack.CHAT_TICKET_SECRET_ID).arn();
+        Map<String, Object> chat = SamTemplate.loadFromRepo().function("ChatSendFunction").orElseThrow().environment();
+        assertThat(repo.resolve(chat.get("CHAT_TICKET_SECRET_ARN"))).isEqualTo(chatArn);
+        assertThat(SamTemplate.loadFromRepo().functions()).allSatisfy(f -> assertThat(f.environment().values().stream()
+                .map(v -> String.valueOf(repo.resolve(v)))).as(f.logicalId()).doesNotContain("chat-key"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.liveshop.templatecheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.liveshop.shared.auth.AuthClaims;
 import com.liveshop.testkit.SamTemplate;
@@ -230,16 +231,50 @@ class TemplateDeploymentTest {
                         assertThat(ref).as("%s.%s", function.logicalId(), name).containsOnlyKeys("Ref");
                         assertThat(SamTemplate.map(parameters.get(String.valueOf(ref.get("Ref")))).get("Type")).isEqualTo("Number");
                     } else {
-                        List<String> texts = new ArrayList<>();
-                        collectStrings(value, texts);
-                        assertThat(texts).as("%s.%s", function.logicalId(), name).isNotEmpty()
-                                .allMatch(t -> t.startsWith("{{resolve:secretsmanager:") || t.startsWith("{{resolve:ssm-secure:"));
+                        fail("%s.%s: a secret's value in the environment; name its ARN (…_SECRET_ARN) and read it at run time",
+                                function.logicalId(), name);
                     }
                 }
             });
         }
         assertThat(secretVariables).contains("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET_ARN")
                 .doesNotContain("PaymentWebhookFunction.PAYMENT_WEBHOOK_SECRET");
+    }
+
+    /**
+     * No environment variable resolves a secret: a dynamic reference ({@code {{resolve:secretsmanager:…}}}) is copied
+     * into the function's configuration at deploy time, where GetFunctionConfiguration and the console show it.
+     */
+    @Test
+    void noEnvironmentVariableResolvesASecret() {
+        List<String> texts = new ArrayList<>();
+        for (FunctionDef function : template.functions()) {
+            collectStrings(SamTemplate.map(template.properties(function.logicalId()).get("Environment")), texts);
+        }
+        collectStrings(SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function")).get("Environment"), texts);
+        assertThat(texts).isNotEmpty().noneMatch(t -> t.contains("{{resolve:secretsmanager") || t.contains("{{resolve:ssm-secure"));
+    }
+
+    /**
+     * The chat-ticket key (also the key of every per-address fingerprint) is read at run time by exactly the functions
+     * that name it, each allowed GetSecretValue on that one secret.
+     */
+    @Test
+    void theChatTicketKeyIsReadAtRunTimeByTheFunctionsThatNameItOnly() {
+        Map<String, String> expected = Map.of("ChatFunction", "CHAT_TICKET_SECRET_ARN", "ChatSendFunction", "CHAT_TICKET_SECRET_ARN",
+                "WaitlistFunction", "FINGERPRINT_SECRET_ARN", "ReminderFunction", "FINGERPRINT_SECRET_ARN");
+        for (FunctionDef function : template.functions()) {
+            boolean reads = statements(function).stream().anyMatch(st -> asList(st.get("Resource")).contains(Map.of("Ref", "ChatTicketSecret")));
+            String variable = expected.get(function.logicalId());
+            if (variable != null) {
+                assertThat(function.environment()).as(function.logicalId()).containsEntry(variable, Map.of("Ref", "ChatTicketSecret"));
+                assertThat(statements(function).stream().filter(st -> asList(st.get("Resource")).contains(Map.of("Ref", "ChatTicketSecret"))))
+                        .as(function.logicalId()).singleElement()
+                        .satisfies(st -> assertThat(actions(st)).containsExactly("secretsmanager:GetSecretValue"));
+            } else {
+                assertThat(reads).as("%s may read the chat-ticket key but does not name it", function.logicalId()).isFalse();
+            }
+        }
     }
 
     @Test

@@ -1,35 +1,59 @@
 package com.liveshop.shared.ratelimit;
 
+import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.secrets.RuntimeSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A caller's source address as a rate-limit key: HMAC-SHA256 under a secret key, 24 hex digits. A bare hash of an IPv4
- * address is reversed by trying all 2^32, so the stored key is useless without the secret. Chat tickets and reminder
- * sign-ups both key their per-address windows with it.
+ * address is reversed by trying all 2^32, so the stored key is useless without the secret. Chat tickets, reminder
+ * sign-ups and waitlist joins key their per-address windows with it; all use the same key (the template's
+ * ChatTicketSecret), so one client has one fingerprint everywhere.
  */
 public final class SourceFingerprint {
 
-    private final SecretKeySpec key;
+    /** The variable that names the key's secret (its ARN); the key itself is read at run time, never configured. */
+    public static final String SECRET_ARN_VARIABLE = "FINGERPRINT_SECRET_ARN";
 
-    public SourceFingerprint(String secret) {
-        if (secret == null || secret.length() < 16) {
-            throw new IllegalStateException("The fingerprint secret must have at least 16 characters");
-        }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    private final Supplier<String> secret;
+    private volatile SecretKeySpec key;
+
+    /** {@code secret}: read on first use (a {@link RuntimeSecret} reads Secrets Manager then, once per environment). */
+    public SourceFingerprint(Supplier<String> secret) {
+        this.secret = secret;
+    }
+
+    /** The key from the secret FINGERPRINT_SECRET_ARN names, read at run time. */
+    public static SourceFingerprint fromConfig(AppConfig app) {
+        return new SourceFingerprint(RuntimeSecret.fromConfig(app, SECRET_ARN_VARIABLE, "fingerprint key"));
     }
 
     public String of(String sourceIp) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key());
             byte[] h = mac.doFinal(("fp:" + (sourceIp == null ? "" : sourceIp)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec k = key;
+        if (k == null) {
+            String s = secret.get();
+            if (s == null || s.length() < 16) {
+                throw new IllegalStateException("The fingerprint secret must have at least 16 characters");
+            }
+            k = new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            key = k;
+        }
+        return k;
     }
 }

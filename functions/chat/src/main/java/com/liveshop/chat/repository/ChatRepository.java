@@ -46,7 +46,7 @@ public class ChatRepository {
     public Optional<SessionState> session(String sessionId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
-                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, chatMessagesPerSecond, chatSlowModeSeconds, "
+                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, bannedClients, chatMessagesPerSecond, chatSlowModeSeconds, "
                         + SessionKeys.BUY_KEYWORD + ", currentHighlight")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
         if (item == null || item.isEmpty()) {
@@ -54,7 +54,7 @@ public class ChatRepository {
         }
         List<String> blocklist = item.containsKey("blocklist") ? item.get("blocklist").l().stream().map(AttributeValue::s).toList() : List.of();
         return Optional.of(new SessionState(sessionId, str(item, "status"), blocklist, stringSet(item, "bannedNames"),
-                stringSet(item, "bannedTickets"), item.containsKey("chatMessagesPerSecond") ? intOr(item, "chatMessagesPerSecond", 0) : null,
+                stringSet(item, "bannedTickets"), stringSet(item, "bannedClients"), item.containsKey("chatMessagesPerSecond") ? intOr(item, "chatMessagesPerSecond", 0) : null,
                 intOr(item, "chatSlowModeSeconds", 0),
                 item.containsKey(SessionKeys.BUY_KEYWORD) ? str(item, SessionKeys.BUY_KEYWORD) : SessionKeys.DEFAULT_BUY_KEYWORD,
                 "LIVE".equals(str(item, "status")) && item.containsKey("currentHighlight")
@@ -128,6 +128,43 @@ public class ChatRepository {
     }
 
     /**
+     * Counts one more in the window item {@code pk} if it holds fewer than {@code limit}: the new count, or 0 (nothing
+     * written) when the window is full.
+     */
+    public long countIn(String pk, int limit, long ttlEpochSeconds) {
+        try {
+            return Long.parseLong(client.updateItem(u -> u.tableName(table).key(key(pk, ChatKeys.LIMIT))
+                    .updateExpression("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)")
+                    .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
+                    .expressionAttributeNames(Map.of("#n", "n", "#ttl", "ttl"))
+                    .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(limit), ":ttl", n(ttlEpochSeconds)))
+                    .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("n").n());
+        } catch (ConditionalCheckFailedException e) {
+            return 0;
+        }
+    }
+
+    /** Creates the marker item {@code pk}; true if this call created it (false: it was there). */
+    public boolean mark(String pk, long ttlEpochSeconds) {
+        try {
+            client.putItem(p -> p.tableName(table).item(Map.of("pk", s(pk), "sk", s(ChatKeys.LIMIT), "ttl", n(ttlEpochSeconds)))
+                    .conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The counts of the window items {@code pks} (0 for a missing one), in one eventually consistent batch read. */
+    public long maxCount(List<String> pks) {
+        var keys = pks.stream().map(pk -> key(pk, ChatKeys.LIMIT)).toList();
+        var items = client.batchGetItem(b -> b.requestItems(Map.of(table,
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).projectionExpression("#n")
+                        .expressionAttributeNames(Map.of("#n", "n")).build()))).responses().getOrDefault(table, List.of());
+        return items.stream().filter(i -> i.containsKey("n")).mapToLong(i -> Long.parseLong(i.get("n").n())).max().orElse(0);
+    }
+
+    /**
      * Slow mode: records a message at {@code nowMs} on item {@code pk} if the last one was at least
      * {@code minGapMs} before; otherwise writes nothing and returns the last one's time.
      */
@@ -148,18 +185,24 @@ public class ChatRepository {
 
     // ------------------------------------------------------------------ tickets
 
-    /** Records an issued ticket's name (for a ban by ticket id); it expires with the ticket, plus a day. */
-    public void putTicket(String sessionId, String ticketId, String name, String issuedAt, long ttlEpochSeconds) {
+    /** An issued ticket: its name, and the fingerprint of the address that obtained it. */
+    public record StoredTicket(String name, String client) {}
+
+    /**
+     * Records an issued ticket's name and client fingerprint (for a ban by ticket id); it expires with the ticket,
+     * plus a day.
+     */
+    public void putTicket(String sessionId, String ticketId, String name, String fingerprint, String issuedAt, long ttlEpochSeconds) {
         client.putItem(p -> p.tableName(table).item(Map.of(
                 "pk", s(ChatKeys.sessionPk(sessionId)), "sk", s(ChatKeys.ticketSk(ticketId)),
-                "ticketId", s(ticketId), "name", s(name), "issuedAt", s(issuedAt), "ttl", n(ttlEpochSeconds))));
+                "ticketId", s(ticketId), "name", s(name), "client", s(fingerprint), "issuedAt", s(issuedAt), "ttl", n(ttlEpochSeconds))));
     }
 
-    /** The name a ticket was issued for, if it was issued in this session. */
-    public Optional<String> ticketName(String sessionId, String ticketId) {
+    /** The ticket, if it was issued in this session. */
+    public Optional<StoredTicket> ticket(String sessionId, String ticketId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.ticketSk(ticketId)))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(str(item, "name"));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(new StoredTicket(str(item, "name"), str(item, "client")));
     }
 
     // ------------------------------------------------------------------ messages
@@ -221,13 +264,21 @@ public class ChatRepository {
         return updateMeta(sessionId, "SET blocklist = :w", Map.of(":w", AttributeValue.fromL(words.stream().map(AttributeValue::fromS).toList())));
     }
 
-    /** Bans a name skeleton, and a ticket id when given; false when the session does not exist. */
-    public boolean ban(String sessionId, String skeleton, String ticketId) {
-        if (ticketId == null) {
-            return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(List.of(skeleton))));
+    /** Bans a name by its look-alike keys; false when the session does not exist. */
+    public boolean banNames(String sessionId, List<String> keys) {
+        return updateMeta(sessionId, "ADD bannedNames :n", Map.of(":n", AttributeValue.fromSs(keys)));
+    }
+
+    /**
+     * Bans a ticket and the client (address fingerprint) that obtained it; false when the session does not exist. A
+     * ticket recorded before tickets carried their client has none: only the ticket is banned.
+     */
+    public boolean banTicket(String sessionId, String ticketId, String fingerprint) {
+        if (fingerprint == null || fingerprint.isEmpty()) {
+            return updateMeta(sessionId, "ADD bannedTickets :t", Map.of(":t", AttributeValue.fromSs(List.of(ticketId))));
         }
-        return updateMeta(sessionId, "ADD bannedNames :n, bannedTickets :t",
-                Map.of(":n", AttributeValue.fromSs(List.of(skeleton)), ":t", AttributeValue.fromSs(List.of(ticketId))));
+        return updateMeta(sessionId, "ADD bannedTickets :t, bannedClients :c",
+                Map.of(":t", AttributeValue.fromSs(List.of(ticketId)), ":c", AttributeValue.fromSs(List.of(fingerprint))));
     }
 
     /** Sets the chat settings given (null: unchanged); at least one is given. */

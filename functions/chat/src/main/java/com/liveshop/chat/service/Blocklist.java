@@ -1,23 +1,30 @@
 package com.liveshop.chat.service;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Whole-word, case-insensitive matching of a session's blocklisted words ("ass" blocks "ASS!" but not "class"). */
+/**
+ * Whole-word matching of a session's blocklisted words by look-alike ({@link LookAlikes}): "scam" blocks "SCAM!",
+ * "sc\u200bam" (a zero-width space inside) and "ѕсаm" (Cyrillic letters), but not "scampi".
+ */
 public final class Blocklist {
 
     private Blocklist() {}
 
     /** The first blocklisted word the text contains as a whole word. */
     public static Optional<String> firstMatch(String text, List<String> words) {
-        String lower = text.toLowerCase(Locale.ROOT);
+        if (words.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> forms = LookAlikes.keys(text);
         for (String word : words) {
-            Pattern p = Pattern.compile("(?<![\\p{L}\\p{N}_])" + Pattern.quote(word.toLowerCase(Locale.ROOT)) + "(?![\\p{L}\\p{N}_])",
-                    Pattern.UNICODE_CASE | Pattern.CASE_INSENSITIVE);
-            if (p.matcher(lower).find()) {
-                return Optional.of(word);
+            for (String key : LookAlikes.keys(word)) {
+                Pattern p = Pattern.compile("(?<![\\p{L}\\p{M}\\p{N}_])" + Pattern.quote(key) + "(?![\\p{L}\\p{M}\\p{N}_])");
+                if (forms.stream().anyMatch(form -> p.matcher(form).find())) {
+                    return Optional.of(word);
+                }
             }
         }
         return Optional.empty();

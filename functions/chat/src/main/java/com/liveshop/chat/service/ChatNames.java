@@ -3,23 +3,18 @@ package com.liveshop.chat.service;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import java.text.Normalizer;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Chat display names: what a name may be, and when two names are "the same" for bans and reserved names.
  *
  * <p>A name is NFKC-normalized (full-width, ligatures and other compatibility forms become their plain letters),
- * stripped, 1–30 code points, with no control, format (zero-width, bidi), separator, private-use or unassigned
- * code point. Its <em>skeleton</em> folds what a reader cannot tell apart: marks are dropped, Cyrillic / Greek
- * look-alikes and digits or symbols used as letters map to Latin letters ({@code I}, {@code i}, {@code 1}, {@code |} → l,
- * {@code 0} → o, "rn" → m …), case is folded and everything but letters and digits goes. "Troll", "TroII",
- * "Tr0ll" and "Troll\u200b" share the skeleton "troll". Java has no Unicode confusables (TR39) table and
- * ICU4J would add 13 MB to every function, so this keeps a small table of the look-alikes that matter for
- * Latin names; it is a rule for comparing, never shown.
+ * stripped, 1–30 code points, with no bidi control, control, format (zero-width), separator, private-use or
+ * unassigned code point. Two names are the same when they look alike by Unicode's confusables table
+ * ({@link LookAlikes}): "Troll", "TroII", "Tr0ll", "ＴＲＯＬＬ" and "Тroll" (Cyrillic Т) all meet.
  */
 public final class ChatNames {
 
@@ -27,9 +22,6 @@ public final class ChatNames {
     /** Names only the show's own people may look like (with the brand's name, from configuration). */
     public static final List<String> RESERVED = List.of("host", "cohost", "moderator", "mod", "admin", "administrator",
             "staff", "support", "official", "system", "liveshop");
-
-    private static final Map<Integer, String> CONFUSABLE = confusables();
-    private static final List<String> RESERVED_SKELETONS = RESERVED.stream().map(ChatNames::skeleton).toList();
 
     private ChatNames() {}
 
@@ -39,6 +31,7 @@ public final class ChatNames {
             throw ApiException.validation("Field 'name' is required (1-" + MAX_NAME + " characters)");
         }
         Validation.requireCleanText("name", raw, false);
+        requireNoBidiControls("name", raw);
         String name = Normalizer.normalize(raw, Normalizer.Form.NFKC).strip();
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
@@ -55,6 +48,20 @@ public final class ChatNames {
         return name;
     }
 
+    /**
+     * 400 INVALID_FIELD if {@code value} has a bidirectional control (U+202A–U+202E embeddings and overrides, U+2066–U+2069
+     * isolates, U+200E / U+200F marks, U+061C): they reorder what the chat shows around them ("a\u202Egnp.exe").
+     */
+    public static void requireNoBidiControls(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C) {
+                throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' contains a bidirectional control character (U+"
+                        + String.format("%04X", (int) c) + "), which would reorder the text around it");
+            }
+        }
+    }
+
     private static boolean allowed(int cp) {
         return switch (Character.getType(cp)) {
             case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
@@ -64,78 +71,27 @@ public final class ChatNames {
         };
     }
 
-    /** The comparison form: "TroII", "Tr0ll", "ＴＲＯＬＬ" and "Troll\u200b" are all "troll". */
-    public static String skeleton(String name) {
-        if (name == null) {
-            return "";
-        }
-        String decomposed = Normalizer.normalize(Normalizer.normalize(name, Normalizer.Form.NFKC), Normalizer.Form.NFD);
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < decomposed.length(); ) {
-            int cp = decomposed.codePointAt(i);
-            i += Character.charCount(cp);
-            int type = Character.getType(cp);
-            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK) {
-                continue;
-            }
-            String mapped = CONFUSABLE.get(cp);
-            if (mapped != null) {
-                out.append(mapped);
-            } else if (Character.isLetterOrDigit(cp)) {
-                out.append(new String(Character.toChars(cp)).toLowerCase(Locale.ROOT));
-            }
-        }
-        return out.toString().replace("rn", "m").replace("vv", "w");
+    /** The name's comparison keys (what a ban by name stores): look-alikes share one. */
+    public static Set<String> keys(String name) {
+        return LookAlikes.keys(name);
     }
 
-    /** True if the name is, or has a word that is, a reserved name or the brand's, by skeleton. */
+    /** True if the name is, or has a word that is, a reserved name or the brand's, by look-alike. */
     public static boolean reserved(String name, Collection<String> brandNames) {
-        List<String> reserved = new ArrayList<>(RESERVED_SKELETONS);
-        brandNames.forEach(b -> reserved.add(skeleton(b)));
-        String whole = skeleton(name);
-        List<String> words = new ArrayList<>();
-        for (String word : Normalizer.normalize(name, Normalizer.Form.NFKC).split("[\\s\\p{Punct}\\p{Pd}]+")) {
-            words.add(skeleton(word));
+        Set<String> reserved = new HashSet<>();
+        RESERVED.forEach(r -> reserved.addAll(LookAlikes.keys(r)));
+        brandNames.forEach(b -> reserved.addAll(LookAlikes.keys(b)));
+        if (LookAlikes.alike(LookAlikes.keys(name), reserved)) {
+            return true;
         }
-        for (String r : reserved) {
-            if (r.isEmpty()) {
-                continue;
-            }
-            if (whole.equals(r) || words.contains(r)) {
+        for (String word : LookAlikes.base(name).split("[\\s\\p{P}\\p{S}]+")) {
+            if (!word.isEmpty() && LookAlikes.alike(LookAlikes.keys(word), reserved)) {
                 return true;
             }
         }
         // A brand's name anywhere in the name ("CyberDealsTeam") speaks for the brand.
-        return brandNames.stream().map(ChatNames::skeleton).anyMatch(b -> b.length() >= 4 && whole.contains(b));
-    }
-
-    private static Map<Integer, String> confusables() {
-        Map<Integer, String> m = new java.util.HashMap<>();
-        // Latin letters and digits or symbols read as letters. I, l, i, 1 and | are one letter: "TroII", "Tro1l"
-        // and "AdmIn" must meet "Troll" and "admin" (a skeleton is only ever compared, never shown).
-        put(m, "IiLlı1|", "l");
-        put(m, "0", "o");
-        put(m, "3", "e");
-        put(m, "4", "a");
-        put(m, "@", "a");
-        put(m, "5", "s");
-        put(m, "$", "s");
-        put(m, "7", "t");
-        put(m, "8", "b");
-        // Cyrillic and Greek look-alikes, as pairs "<look-alike><latin>".
-        pairs(m, "Аa аa Вb Еe еe Ёe ёe Кk кk Мm мm Нh һh Һh Оo оo Рp рp Сc сc Тt тt Хx хx Уy уy Ѕs ѕs Іl іl Јj јj ԁd ӏl"
-                + " ԛq Ԝw ԝw Ьb ьb Ѵv ѵv");
-        pairs(m, "Αa αa Βb Εe Ζz Ηh Ιl ιl Κk κk Μm Νn Οo οo Ρp ρp Τt τt Υy υu Χx χx νv");
-        return Map.copyOf(m);
-    }
-
-    private static void put(Map<Integer, String> m, String from, String to) {
-        from.codePoints().forEach(cp -> m.put(cp, to));
-    }
-
-    private static void pairs(Map<Integer, String> m, String pairs) {
-        for (String pair : pairs.split(" ")) {
-            m.put(pair.codePointAt(0), pair.substring(Character.charCount(pair.codePointAt(0))));
-        }
+        Set<String> whole = LookAlikes.keys(name.replaceAll("[\\s\\p{P}\\p{S}]+", ""));
+        return brandNames.stream().flatMap(b -> LookAlikes.keys(b.replaceAll("[\\s\\p{P}\\p{S}]+", "")).stream())
+                .anyMatch(b -> b.length() >= 4 && whole.stream().anyMatch(w -> w.contains(b)));
     }
 }

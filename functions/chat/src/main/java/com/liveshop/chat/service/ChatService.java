@@ -82,13 +82,14 @@ public class ChatService {
     }
 
     /**
-     * {@code POST /sessions/{id}/chat-tickets}: a signed ticket for {@code name} (NFKC-normalized). Refused: 422
-     * NAME_RESERVED (host, moderator, the brand… and look-alikes), 403 BANNED (the name's skeleton is banned here),
-     * 429 RATE_LIMITED (tickets per source IP per minute), 409 SESSION_ENDED, 400 CHALLENGE_INVALID when proof of work
-     * is on and {@code challengeSolution} (the X-Altcha header) is not a solved challenge never used before: a ticket
-     * costs a bot some work, and so does every comment-to-buy hold it places.
+     * {@code POST /sessions/{id}/chat-tickets}: a signed ticket for {@code name} (NFKC-normalized) that carries the
+     * fingerprint of {@code clientAddress}. Refused: 422 NAME_RESERVED (host, moderator, the brand… and look-alikes),
+     * 403 BANNED (the name looks like a banned one, or this client was banned in this show), 400 CHALLENGE_INVALID when
+     * proof of work is on and {@code challengeSolution} (the X-Altcha header) is not a solved challenge never used
+     * before (a ticket costs a bot some work, and so does every comment-to-buy hold it places), 429 RATE_LIMITED
+     * (tickets per client address per minute, and per show), 409 SESSION_ENDED.
      */
-    public IssuedTicket issueTicket(String rawSessionId, TicketRequest request, String sourceIp, String challengeSolution) {
+    public IssuedTicket issueTicket(String rawSessionId, TicketRequest request, String clientAddress, String challengeSolution) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
         String name = ChatNames.displayName(request == null ? null : request.name());
         String cartId = request == null || request.cartId() == null ? null : Validation.requireRandomUuid("cartId", request.cartId());
@@ -96,29 +97,40 @@ public class ChatService {
         if (ChatNames.reserved(name, config.brandNames())) {
             throw ApiException.unprocessable("NAME_RESERVED", "This name is reserved for the show's hosts and brand; choose another");
         }
-        if (session.bannedSkeletons().contains(ChatNames.skeleton(name))) {
-            throw new ApiException(403, "BANNED", "This name is banned from the show's chat");
+        String client = tickets.fingerprint(clientAddress == null ? "" : clientAddress);
+        if (session.bannedClients().contains(client) || bannedName(session, name)) {
+            throw new ApiException(403, "BANNED", "You are banned from this show's chat");
         }
         // The first write: a refused solution changes nothing.
         proofOfWork.redeem(challengeSolution);
         Instant now = clock.instant();
         long minute = now.getEpochSecond() / 60;
-        String ip = tickets.fingerprint(sourceIp == null ? "" : sourceIp);
-        if (!chat.tryCount(ChatKeys.limitPk(sessionId, "ip", ip, minute), config.ticketsPerIpPerMinute(), (minute + 2) * 60)) {
+        if (!chat.tryCount(ChatKeys.limitPk(sessionId, "ip", client, minute), config.ticketsPerIpPerMinute(), (minute + 2) * 60)) {
             throw ApiException.tooManyRequests("RATE_LIMITED", "Too many chat tickets from this network; try again in a minute",
                     (minute + 1) * 60 - now.getEpochSecond());
         }
+        // Per show, not per window: a client keeps the tickets it has. The count outlives the show's tickets by a day.
+        if (!chat.tryCount(ChatKeys.limitPk(sessionId, "client", client, 0), config.ticketsPerClientPerShow(),
+                now.plus(TICKET_LIFETIME).plus(Duration.ofDays(1)).getEpochSecond())) {
+            throw ApiException.tooManyRequests("RATE_LIMITED", "This network already has " + config.ticketsPerClientPerShow()
+                    + " chat tickets for this show; keep using one of them", TICKET_LIFETIME.toSeconds());
+        }
         String ticketId = UUID.randomUUID().toString();
         Instant expiresAt = now.plus(TICKET_LIFETIME);
-        chat.putTicket(sessionId, ticketId, name, now.toString(), expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
-        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, cartId));
+        chat.putTicket(sessionId, ticketId, name, client, now.toString(), expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
+        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, client, cartId));
         return new IssuedTicket(ticketId, ticket, name, expiresAt.toString());
+    }
+
+    private static boolean bannedName(SessionState session, String name) {
+        return !session.bannedNames().isEmpty() && ChatNames.keys(name).stream().anyMatch(session.bannedNames()::contains);
     }
 
     /**
      * {@code POST /sessions/{id}/messages}: from a ticket holder ({@code ticket}) or a host ({@code hostToken}, a
-     * hosts-group JWT). Checks in order: text, sender, session open, bans, blocklist, the ticket's rate (5 per 10 s),
-     * the show's budget per second and slow mode (429 SLOW_MODE with Retry-After). Then stores it and publishes one
+     * hosts-group JWT). Checks in order: text (no bidi controls), sender, session open, bans (the ticket, the client
+     * that obtained it, its name's look-alikes), blocklist, the ticket's rate (5 per 10 s), the client's fair share and
+     * the show's budget per second, and slow mode (429 SLOW_MODE with Retry-After). Then stores it and publishes one
      * {@code chat} frame to {@code /shows/{sessionId}}; a failed publish does not fail the send. A message from a
      * cart-bound ticket that is the show's buy keyword then places a hold ({@link CommentToBuy}).
      */
@@ -140,6 +152,7 @@ public class ChatService {
             throw ApiException.validation("Field 'text' is required (1-" + MAX_TEXT + " characters)");
         }
         String text = Validation.requireMultilineText("text", rawText, MAX_TEXT);
+        ChatNames.requireNoBidiControls("text", text);
         Instant now = clock.instant();
         boolean host = hostToken != null && (ticket == null || ticket.isBlank());
         ChatTickets.Ticket sender = host ? null : tickets.verify(ticket, sessionId, now);
@@ -148,13 +161,14 @@ public class ChatService {
         }
         SessionState session = openSession(sessionId);
         if (!host) {
-            if (session.bannedTickets().contains(sender.ticketId()) || session.bannedSkeletons().contains(ChatNames.skeleton(sender.name()))) {
+            if (session.bannedTickets().contains(sender.ticketId()) || session.bannedClients().contains(sender.client())
+                    || bannedName(session, sender.name())) {
                 throw new ApiException(403, "BANNED", "You are banned from this show's chat");
             }
             if (Blocklist.firstMatch(text, session.blocklist()).isPresent()) {
                 throw ApiException.unprocessable("BLOCKED_WORD", "The message contains a word that is not allowed here");
             }
-            limit(sessionId, sender.ticketId(), session, now);
+            limit(sessionId, sender, session, now);
         }
         ChatMessage message = new ChatMessage(newMessageId(now), host ? HOST_NAME : sender.name(), host ? HOST : VIEWER, text,
                 now.toString(), host ? null : sender.ticketId());
@@ -166,22 +180,44 @@ public class ChatService {
         return new Sent(message.messageId());
     }
 
-    /** The ticket's own rate, then the show's budget, then slow mode: each one conditional write. */
-    private void limit(String sessionId, String ticketId, SessionState session, Instant now) {
+    /**
+     * The ticket's own rate, then the client's share of the show's budget, the show's budget, then slow mode: each one
+     * conditional write.
+     *
+     * <p>Fair share: the clients (addresses that obtained the tickets) that sent in this or the previous 10-second
+     * window are counted ({@code n}); in any second a client may send at most {@code max(1, budget / max(2, n))}, so one
+     * client, whatever its tickets, never has more than half the show's budget, and while the same {@code n} clients
+     * chat each finds its share left. A client is counted from its first message in a window (one marker item per
+     * client and window, one counter per window), read back with one batch read; a burst of clients new in this window
+     * is counted as they arrive, so until then they may take more than budget / n between them.
+     */
+    private void limit(String sessionId, ChatTickets.Ticket sender, SessionState session, Instant now) {
         long second = now.getEpochSecond();
         long window = second / TICKET_WINDOW_SECONDS;
-        if (!chat.tryCount(ChatKeys.limitPk(sessionId, "ticket", ticketId, window), config.messagesPerTicketPer10s(),
+        if (!chat.tryCount(ChatKeys.limitPk(sessionId, "ticket", sender.ticketId(), window), config.messagesPerTicketPer10s(),
                 second + 2 * TICKET_WINDOW_SECONDS)) {
             throw ApiException.tooManyRequests("RATE_LIMITED", "At most " + config.messagesPerTicketPer10s() + " messages per "
                     + TICKET_WINDOW_SECONDS + " seconds", (window + 1) * TICKET_WINDOW_SECONDS - second);
         }
         int perSecond = session.messagesPerSecond() != null ? session.messagesPerSecond() : config.defaultMessagesPerSecond();
+        long ttl = second + 3 * TICKET_WINDOW_SECONDS;
+        long active = chat.maxCount(List.of(ChatKeys.limitPk(sessionId, "senders", "all", window),
+                ChatKeys.limitPk(sessionId, "senders", "all", window - 1)));
+        int share = (int) Math.max(1, perSecond / Math.max(2, active));
+        long sent = chat.countIn(ChatKeys.limitPk(sessionId, "share", sender.client(), second), share, second + 60);
+        if (sent == 0) {
+            throw ApiException.tooManyRequests("SLOW_MODE", "The chat is busy: each viewer may send " + share
+                    + " message(s) per second now; try again", 1);
+        }
+        if (sent == 1 && chat.mark(ChatKeys.limitPk(sessionId, "sender", sender.client(), window), ttl)) {
+            chat.tryCount(ChatKeys.limitPk(sessionId, "senders", "all", window), Integer.MAX_VALUE, ttl);
+        }
         if (!chat.tryCount(ChatKeys.limitPk(sessionId, "show", "all", second), perSecond, second + 60)) {
             throw ApiException.tooManyRequests("SLOW_MODE", "The chat is busy (" + perSecond + " messages per second); try again", 1);
         }
         if (session.slowModeSeconds() > 0) {
             long gapMs = session.slowModeSeconds() * 1000L;
-            OptionalLong last = chat.tooSoonAfter(ChatKeys.limitPk(sessionId, "slow", ticketId, 0), now.toEpochMilli(), gapMs,
+            OptionalLong last = chat.tooSoonAfter(ChatKeys.limitPk(sessionId, "slow", sender.ticketId(), 0), now.toEpochMilli(), gapMs,
                     second + session.slowModeSeconds() + 60);
             if (last.isPresent()) {
                 long waitMs = last.getAsLong() + gapMs - now.toEpochMilli();

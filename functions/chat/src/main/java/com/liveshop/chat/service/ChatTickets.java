@@ -11,23 +11,25 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Chat tickets: a signed, stateless identity for chatting in one show, {@code v1.<base64url payload>.<base64url
- * HMAC-SHA256>}, the payload being {@code {"s": sessionId, "t": ticketId, "n": name, "e": expiry epoch seconds}}.
- * Sending a message verifies it without a read. The JDK's HMAC is used as is (a JWT library would add a header
+ * HMAC-SHA256>}, the payload being {@code {"s": sessionId, "t": ticketId, "n": name, "e": expiry epoch seconds,
+ * "f": the client fingerprint, "c": cartId?}}. {@code f} is the keyed hash of the address that obtained the ticket: a
+ * ban by ticket bans that client for the show, and the show's budget is shared per client. Sending a message verifies
+ * it without a read. The JDK's HMAC is used as is (a JWT library would add a header
  * and algorithm choice we do not want a client to pick).
  */
 public final class ChatTickets {
 
-    /** A verified ticket; {@code cartId} null unless it was bound to a cart. */
-    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String cartId) {
-        public Ticket(String sessionId, String ticketId, String name, Instant expiresAt) {
-            this(sessionId, ticketId, name, expiresAt, null);
-        }
-    }
+    /**
+     * A verified ticket; {@code client}: the fingerprint of the address that obtained it ({@link SourceFingerprint});
+     * {@code cartId} null unless it was bound to a cart.
+     */
+    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String client, String cartId) {}
 
     static final String VERSION = "v1";
     /** Tickets are short strings; anything longer is not one (and is not worth decoding). */
@@ -35,15 +37,16 @@ public final class ChatTickets {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final byte[] key;
+    private final Supplier<String> secret;
     private final SourceFingerprint fingerprints;
+    private volatile SecretKeySpec key;
 
-    /** {@code secret}: at least 32 characters (the template generates 48). */
-    public ChatTickets(String secret) {
-        if (secret == null || secret.length() < 32) {
-            throw new IllegalStateException("CHAT_TICKET_SECRET must be at least 32 characters");
-        }
-        this.key = secret.getBytes(StandardCharsets.UTF_8);
+    /**
+     * {@code secret}: the key (at least 32 characters; the template generates 48), read on first use: a
+     * {@code RuntimeSecret} reads Secrets Manager then, once per execution environment.
+     */
+    public ChatTickets(Supplier<String> secret) {
+        this.secret = secret;
         this.fingerprints = new SourceFingerprint(secret);
     }
 
@@ -53,6 +56,7 @@ public final class ChatTickets {
         payload.put("t", t.ticketId());
         payload.put("n", t.name());
         payload.put("e", t.expiresAt().getEpochSecond());
+        payload.put("f", t.client());
         if (t.cartId() != null) {
             payload.put("c", t.cartId());
         }
@@ -81,7 +85,8 @@ public final class ChatTickets {
             throw invalid("The chat ticket is not valid");
         }
         Ticket t = new Ticket(payload.path("s").asText(""), payload.path("t").asText(""), payload.path("n").asText(""),
-                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.hasNonNull("c") ? payload.get("c").asText() : null);
+                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.path("f").asText(""),
+                payload.hasNonNull("c") ? payload.get("c").asText() : null);
         if (!t.sessionId().equals(sessionId)) {
             throw invalid("The chat ticket is for another show");
         }
@@ -94,14 +99,27 @@ public final class ChatTickets {
     private byte[] mac(String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(key());
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
 
-    /** A keyed hash of a value we must not store (a source IP): stable per secret, not reversible. */
+    private SecretKeySpec key() {
+        SecretKeySpec k = key;
+        if (k == null) {
+            String s = secret.get();
+            if (s == null || s.length() < 32) {
+                throw new IllegalStateException("The chat-ticket key must be at least 32 characters");
+            }
+            k = new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            key = k;
+        }
+        return k;
+    }
+
+    /** A keyed hash of a value we must not store (a client address): stable per secret, not reversible. */
     public String fingerprint(String value) {
         return fingerprints.of(value);
     }

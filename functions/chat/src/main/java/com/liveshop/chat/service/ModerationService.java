@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Host moderation: delete and pin messages, ban a name or a ticket, set the blocklist and the chat's limits (slow
+ * Host moderation: delete and pin messages, ban a name or a ticket (and the client that obtained it), set the blocklist and the chat's limits (slow
  * mode). What viewers must see is published to {@code /shows/{id}}; a ban goes to {@code /hosts/{id}} only.
  */
 public class ModerationService {
@@ -89,32 +89,30 @@ public class ModerationService {
     }
 
     /**
-     * Bans by name or by ticket id (exactly one). The name's skeleton is banned, so look-alikes of it get no
-     * ticket and cannot send; a ticket ban also stops that very ticket, whatever name it holds.
+     * Bans by name or by ticket id (exactly one). By name: the name and its look-alikes get no ticket and cannot send.
+     * By ticket: that ticket, and the client address that obtained it, for this show (no new ticket from that address,
+     * and none of its other tickets can send); another viewer who happens to use the same name still chats.
      */
     public Banned ban(String rawSessionId, BanRequest request) {
         String sessionId = requireSession(rawSessionId);
-        boolean byTicket = request.ticketId() != null;
-        if (byTicket == (request.name() != null)) {
+        if ((request.ticketId() != null) == (request.name() != null)) {
             throw ApiException.validation("Give exactly one of 'name' or 'ticketId'");
         }
-        String name;
-        String ticketId = null;
-        if (byTicket) {
-            ticketId = Validation.requireRandomUuid("ticketId", request.ticketId());
-            final String id = ticketId;
-            name = chat.ticketName(sessionId, ticketId).orElseThrow(() ->
-                    ApiException.notFound("TICKET_NOT_FOUND", "No chat ticket " + id + " in this session"));
-        } else {
-            name = Validation.requireText("name", request.name(), ChatNames.MAX_NAME);
+        if (request.ticketId() != null) {
+            String ticketId = Validation.requireRandomUuid("ticketId", request.ticketId());
+            ChatRepository.StoredTicket ticket = chat.ticket(sessionId, ticketId).orElseThrow(() ->
+                    ApiException.notFound("TICKET_NOT_FOUND", "No chat ticket " + ticketId + " in this session"));
+            chat.banTicket(sessionId, ticketId, ticket.client());
+            publisher.publish(Channels.hosts(sessionId), new Frames.Banned(ticket.name(), ticketId));
+            return new Banned(sessionId, ticket.name(), ticketId);
         }
-        String skeleton = ChatNames.skeleton(name);
-        if (skeleton.isEmpty()) {
+        String name = Validation.requireText("name", request.name(), ChatNames.MAX_NAME);
+        if (name.codePoints().noneMatch(Character::isLetterOrDigit)) {
             throw ApiException.validation("Field 'name' has no letters or digits to ban");
         }
-        chat.ban(sessionId, skeleton, ticketId);
-        publisher.publish(Channels.hosts(sessionId), new Frames.Banned(name, ticketId));
-        return new Banned(sessionId, name, ticketId);
+        chat.banNames(sessionId, List.copyOf(ChatNames.keys(name)));
+        publisher.publish(Channels.hosts(sessionId), new Frames.Banned(name, null));
+        return new Banned(sessionId, name, null);
     }
 
     /**
