@@ -108,6 +108,8 @@ class CommentToBuyTest {
         s.put("CATALOG_TABLE", ChatFixture.CATALOG);
         s.put("RESERVATIONS_TABLE", ChatFixture.RESERVATIONS);
         s.put("SESSIONS_TABLE", ChatFixture.SESSIONS);
+        // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count together.
+        s.put("FINGERPRINT_SECRET", ChatFixture.SECRET);
         return s;
     }
 
@@ -214,6 +216,7 @@ class CommentToBuyTest {
         List<Future<Boolean>> routeBuys = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String ticket = tickets.get(i);
+            String address = "10.250.0." + i;
             chatSends.add(pool.submit(() -> {
                 go.await();
                 return f.say(session, ticket, "SOLD").status();
@@ -221,7 +224,7 @@ class CommentToBuyTest {
             routeBuys.add(pool.submit(() -> {
                 go.await();
                 try {
-                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session);
+                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session, address);
                     return true;
                 } catch (ApiException e) {
                     assertThat(e.code()).isIn("SOLD_OUT", "TRY_AGAIN");

@@ -43,6 +43,7 @@ public final class CheckoutWiring {
     private final DynamoDbClient dynamoDb;
     private final HoldRepository holds;
     private final ShowMetrics metrics;
+    private volatile SourceFingerprint fingerprint;
 
     public CheckoutWiring(AppConfig app) {
         this(app, ShowMetrics.fromConfig(app));
@@ -61,9 +62,25 @@ public final class CheckoutWiring {
         return config;
     }
 
-    /** The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set). */
+    /**
+     * The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set); the client caps
+     * key on FINGERPRINT_SECRET, read on the first cart-route hold (comment-to-buy passes the ticket's client key).
+     */
     public CartService cartService(Clock clock) {
-        return new CartService(holds, products(), config, clock, showLookup(), metrics);
+        return new CartService(holds, products(), config, clock, showLookup(), metrics, value -> fingerprint().of(value));
+    }
+
+    /**
+     * The HMAC (FINGERPRINT_SECRET) that turns a client address or an email into the key of its limits, never the value
+     * itself: the waitlist's join window, the client caps on holds and pending orders.
+     */
+    private SourceFingerprint fingerprint() {
+        SourceFingerprint f = fingerprint;
+        if (f == null) {
+            f = new SourceFingerprint(app.required("FINGERPRINT_SECRET"));
+            fingerprint = f;
+        }
+        return f;
     }
 
     public ShowLookup showLookup() {
@@ -76,7 +93,7 @@ public final class CheckoutWiring {
     }
 
     public OrderService orderService(Clock clock) {
-        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()), metrics);
+        return new OrderService(orders(), holds, clock, config, metrics, value -> fingerprint().of(value));
     }
 
     public PaymentService paymentService(Clock clock) {
@@ -121,7 +138,7 @@ public final class CheckoutWiring {
 
     public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
         return waitlistService(clock, publisher, new WaitlistJoinLimit(new RateWindows(dynamoDb, config.reservationsTable()),
-                new SourceFingerprint(app.required("FINGERPRINT_SECRET")),
+                fingerprint(),
                 app.intOrDefault("WAITLIST_JOINS_PER_IP_PER_MINUTE", DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE)));
     }
 
@@ -147,7 +164,8 @@ public final class CheckoutWiring {
     public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher, WaitlistService.JoinLimit joinLimit) {
         return new WaitlistService(new WaitlistRepository(dynamoDb, config.reservationsTable()), products(), cartService(clock),
                 publisher, clock, Duration.ofHours(app.intOrDefault("WAITLIST_HOURS", DEFAULT_WAITLIST_HOURS)),
-                config.maxQuantityPerSku(), app.intOrDefault("WAITLIST_MAX_PER_SKU", DEFAULT_WAITLIST_MAX_PER_SKU), joinLimit);
+                config.maxQuantityPerSku(), app.intOrDefault("WAITLIST_MAX_PER_SKU", DEFAULT_WAITLIST_MAX_PER_SKU), joinLimit,
+                value -> fingerprint().of(value));
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {

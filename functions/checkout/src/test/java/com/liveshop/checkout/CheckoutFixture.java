@@ -177,12 +177,24 @@ final class CheckoutFixture implements AutoCloseable {
         return EventLoader.loadScheduledEvent(SamTemplate.repoRoot().resolve("events-samples/checkout/hold-expiry.json").toString());
     }
 
+    /** From the cart's own client address ({@link #addressOf}): every cart is a different buyer unless a test says so. */
     static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body) {
+        return addItemEvent(cartId, body, addressOf(cartId));
+    }
+
+    static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body, String clientAddress) {
         APIGatewayV2HTTPEvent e = sample("add-item.json");
         e.setPathParameters(Map.of("cartId", cartId));
         e.setRawPath("/live/carts/" + cartId + "/items");
         e.setBody(body);
+        e.getRequestContext().getHttp().setSourceIp(clientAddress);
         return e;
+    }
+
+    /** A client address of its own for each cart (10.x.y.z from the cart id), so the per-client caps see many buyers. */
+    static String addressOf(String cartId) {
+        int h = cartId.hashCode();
+        return "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255);
     }
 
     static APIGatewayV2HTTPEvent addItemEvent(String cartId, String sku, int quantity) {
@@ -221,8 +233,15 @@ final class CheckoutFixture implements AutoCloseable {
         return e;
     }
 
+    /** From the cart's own client address, as its holds. */
     static APIGatewayV2HTTPEvent placeOrderEvent(String key, String cartId, String email) {
-        return placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
+        return placeOrderEvent(key, cartId, email, addressOf(cartId));
+    }
+
+    static APIGatewayV2HTTPEvent placeOrderEvent(String key, String cartId, String email, String clientAddress) {
+        APIGatewayV2HTTPEvent e = placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
+        e.getRequestContext().getHttp().setSourceIp(clientAddress);
+        return e;
     }
 
     /** The sample's read with its X-Order-Token replaced by {@code token} (left out when null). */

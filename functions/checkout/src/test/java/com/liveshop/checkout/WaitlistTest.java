@@ -401,7 +401,7 @@ class WaitlistTest {
     void theLineIsBoundedExactlyUnderConcurrentJoins() throws Exception {
         WaitlistService bounded = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
                 f.wiring.cartService(f.clock), (channel, list) -> list.size(), f.clock, Duration.ofHours(24), 5, 5,
-                WaitlistService.JoinLimit.NONE);
+                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
         WaitlistHandler boundedRoutes = new WaitlistHandler(bounded);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
@@ -655,7 +655,7 @@ class WaitlistTest {
                     waiting.add(cart);
                     WaitlistRepository.Entry entry = new WaitlistRepository.Entry(sku, cart, 1,
                             com.liveshop.shared.waitlist.WaitlistKeys.entrySk(joinedAt + i, cart),
-                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond());
+                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond(), null);
                     assertThat(repository.add(entry, 10_000, f.clock.instant().getEpochSecond()))
                             .isEqualTo(WaitlistRepository.AddOutcome.ADDED);
                 }
@@ -726,7 +726,7 @@ class WaitlistTest {
         };
         WaitlistService joining = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
                 f.wiring.cartService(f.clock), (channel, list) -> list.size(), racing, Duration.ofHours(24), 5, 10_000,
-                WaitlistService.JoinLimit.NONE);
+                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
         String cart = UUID.randomUUID().toString();
         Response answer = f.invoke(new WaitlistHandler(joining), joinEvent("cds-vase", Json.write(Map.of("cartId", cart, "quantity", 1))));
         assertThat(readings.get()).as("the unit came back mid-join").isGreaterThanOrEqualTo(2);
