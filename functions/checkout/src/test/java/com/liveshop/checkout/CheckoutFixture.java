@@ -81,7 +81,14 @@ final class CheckoutFixture implements AutoCloseable {
     /** Every business metric the services recorded (the wiring's ShowMetrics). */
     final RecordingMetrics metrics = new RecordingMetrics();
 
+    static final String FINGERPRINT_SECRET = "test-fingerprint-secret-0123456789";
+
     CheckoutFixture() {
+        this(Map.of());
+    }
+
+    /** With {@code extraSettings} over the defaults (e.g. MAX_QUANTITY_PER_SKU, MAX_UNITS_PER_CLIENT_PER_SKU). */
+    CheckoutFixture(Map<String, String> extraSettings) {
         local = DynamoDbLocal.start(0);
         client = local.client();
         LocalTables.createAll(client, SamTemplate.loadFromRepo());
@@ -91,7 +98,8 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
-        settings.put("FINGERPRINT_SECRET", "test-fingerprint-secret-0123456789");
+        settings.put("FINGERPRINT_SECRET", FINGERPRINT_SECRET);
+        settings.putAll(extraSettings);
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app, metrics);
