@@ -104,7 +104,7 @@ public class ChatService {
         String ticketId = UUID.randomUUID().toString();
         Instant expiresAt = now.plus(TICKET_LIFETIME);
         chat.putTicket(sessionId, ticketId, name, now.toString(), expiresAt.plus(Duration.ofDays(1)).getEpochSecond());
-        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, cartId, ip));
+        String ticket = tickets.sign(new ChatTickets.Ticket(sessionId, ticketId, name, expiresAt, ip, cartId));
         return new IssuedTicket(ticketId, ticket, name, expiresAt.toString());
     }
 

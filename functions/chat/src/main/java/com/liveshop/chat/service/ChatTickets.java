@@ -26,7 +26,7 @@ public final class ChatTickets {
      * A verified ticket; {@code cartId} null unless it was bound to a cart; {@code client} the fingerprint of the address
      * that obtained it (null in tickets from before it was recorded): comment-to-buy holds count against that client.
      */
-    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String cartId, String client) {
+    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String client, String cartId) {
         public Ticket(String sessionId, String ticketId, String name, Instant expiresAt) {
             this(sessionId, ticketId, name, expiresAt, null, null);
         }
@@ -60,7 +60,7 @@ public final class ChatTickets {
             payload.put("c", t.cartId());
         }
         if (t.client() != null) {
-            payload.put("a", t.client());
+            payload.put("f", t.client());
         }
         String body = VERSION + "." + B64.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac(body));
@@ -87,8 +87,8 @@ public final class ChatTickets {
             throw invalid("The chat ticket is not valid");
         }
         Ticket t = new Ticket(payload.path("s").asText(""), payload.path("t").asText(""), payload.path("n").asText(""),
-                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.hasNonNull("c") ? payload.get("c").asText() : null,
-                payload.hasNonNull("a") ? payload.get("a").asText() : null);
+                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.hasNonNull("f") ? payload.get("f").asText() : null,
+                payload.hasNonNull("c") ? payload.get("c").asText() : null);
         if (!t.sessionId().equals(sessionId)) {
             throw invalid("The chat ticket is for another show");
         }

@@ -97,7 +97,8 @@ public class CartService {
                 .orElseThrow(() -> ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku));
         // A show that is not live, or does not sell this sku, gets no credit (an anonymous caller may name any show).
         ShowOrigin origin = show == null ? null : shows.originNow(show, sku).orElse(null);
-        String client = config.maxUnitsPerClientPerSku().isPresent() ? clientKey : null;
+        // A caller without a client key (a chat ticket from before they carried one) is not counted.
+        String client = config.maxUnitsPerClientPerSku().isPresent() && clientKey != null && !clientKey.isBlank() ? clientKey : null;
         int cap = config.maxUnitsPerClientPerSku().orElse(0);
         int shards = product.shards();
         boolean spread = false;
