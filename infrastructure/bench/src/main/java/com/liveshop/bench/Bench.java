@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
- *      hold-cap [--buyers 2000] [--concurrency 16]   (hold p50/p99 with the per-client cap on and off, on the local stack)
+ *      hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]   (hold p50/p99 with the per-client cap on and off, on the local stack)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
@@ -100,7 +100,7 @@ public final class Bench {
             System.exit(0);
         }
         if (mode.equals("hold-cap")) {
-            HoldCapBench.run(bench.opt("buyers", 2000), bench.opt("concurrency", 16));
+            HoldCapBench.run(bench.opt("buyers", 2000), bench.opt("concurrency", 16), bench.opt("rounds", 2));
             System.exit(0);
         }
         if (mode.equals("chat-fanout")) {

@@ -29,24 +29,33 @@ import java.util.concurrent.TimeUnit;
  * {@code CloudFront-Viewer-Address}, so with the cap on each hold writes its own client's counter, as real viewers do.
  * Prints hold p50/p99 for both and what answered; asserts nothing.
  *
- * <pre>hold-cap [--buyers 2000] [--concurrency 16]</pre>
+ * <pre>hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]</pre>
  */
 final class HoldCapBench {
 
     private HoldCapBench() {}
 
-    static void run(int buyers, int concurrency) throws Exception {
-        Result off = measure("off (MaxUnitsPerClientPerSku=-1)", Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("MaxUnitsPerClientPerSku", "-1"), buyers, concurrency);
-        Result on = measure("on (template defaults)", Options.ephemeral().withSeed(false).withSchedules(false), buyers, concurrency);
+    static void run(int buyers, int concurrency, int rounds) throws Exception {
+        // Alternating rounds in one JVM: the first ones also warm the JIT, so compare the last round of each.
+        List<Result> results = new ArrayList<>();
+        Result off = null;
+        Result on = null;
+        for (int round = 1; round <= rounds; round++) {
+            off = measure("off (MaxUnitsPerClientPerSku=-1), round " + round, Options.ephemeral().withSeed(false).withSchedules(false)
+                    .withParameter("MaxUnitsPerClientPerSku", "-1"), buyers, concurrency);
+            on = measure("on (template defaults), round " + round, Options.ephemeral().withSeed(false).withSchedules(false),
+                    buyers, concurrency);
+            results.add(off);
+            results.add(on);
+        }
         System.out.println();
         System.out.printf("hold-cap: %d buyers, one unit each of one sku, %d in flight, each its own cart and CloudFront-Viewer-Address%n",
                 buyers, concurrency);
-        for (Result r : List.of(off, on)) {
-            System.out.printf("  cap %-34s: hold p50 %6.1f ms  p99 %6.1f ms  (%.0f holds/s)  answers %s%n", r.label(),
+        for (Result r : results) {
+            System.out.printf("  cap %-43s: hold p50 %6.1f ms  p99 %6.1f ms  (%.0f holds/s)  answers %s%n", r.label(),
                     percentile(r.sorted(), 50), percentile(r.sorted(), 99), r.perSecond(), r.statuses());
         }
-        System.out.printf("  cost of the cap: p50 %+.1f ms  p99 %+.1f ms%n", percentile(on.sorted(), 50) - percentile(off.sorted(), 50),
+        System.out.printf("  cost of the cap (last round): p50 %+.1f ms  p99 %+.1f ms%n", percentile(on.sorted(), 50) - percentile(off.sorted(), 50),
                 percentile(on.sorted(), 99) - percentile(off.sorted(), 99));
         if (on.statuses().keySet().stream().anyMatch(s -> s.contains("CLIENT_LIMIT"))) {
             System.out.println("  NOTE: CLIENT_LIMIT answers mean the local stack took every buyer for one client (it did not honour"
