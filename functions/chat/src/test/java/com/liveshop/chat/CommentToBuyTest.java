@@ -108,6 +108,8 @@ class CommentToBuyTest {
         s.put("CATALOG_TABLE", ChatFixture.CATALOG);
         s.put("RESERVATIONS_TABLE", ChatFixture.RESERVATIONS);
         s.put("SESSIONS_TABLE", ChatFixture.SESSIONS);
+        // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count together.
+        s.putAll(f.secrets.settings("FINGERPRINT_SECRET_ARN", ChatFixture.SECRET_ARN, ChatFixture.SECRET));
         return s;
     }
 
@@ -179,6 +181,38 @@ class CommentToBuyTest {
         assertThat(cartFrames(cart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
     }
 
+    /**
+     * Comment-to-buy holds count against the client that obtained the ticket, together with its cart-route holds (issue
+     * 24): from one address, 5 by chat + 5 by the cart route reach the cap (10), and the next claim is refused
+     * CLIENT_LIMIT while a claim from another address still holds.
+     */
+    @Test
+    void chatHoldsCountAgainstTheTicketsClientWithItsCartRouteHolds() {
+        String session = f.session("LIVE");
+        f.product("cds-capped", 1000, 30);
+        f.feature(session, "cds-capped");
+        String address = "198.51.100.42";
+        String chatCart = UUID.randomUUID().toString();
+        String ticket = f.ticket(session, Json.write(Map.of("name", "Sam", "cartId", chatCart)), address).body().path("ticket").asText();
+        f.say(session, ticket, "sold 5");
+        assertThat(cartFrames(chatCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
+        CartService cartRoute = new CheckoutWiring(new AppConfig(settings())).cartService(f.clock);
+        cartRoute.addItem(UUID.randomUUID().toString(), "cds-capped", 5L, session, address, null);
+
+        String secondCart = UUID.randomUUID().toString();
+        String second = f.ticket(session, Json.write(Map.of("name", "Sam2", "cartId", secondCart)), address).body().path("ticket").asText();
+        f.clock.advance(Duration.ofSeconds(11));
+        f.say(session, second, "sold");
+        assertThat(cartFrames(secondCart)).singleElement().satisfies(j -> {
+            assertThat(j.path("type").asText()).isEqualTo("holdRefused");
+            assertThat(j.path("code").asText()).isEqualTo("CLIENT_LIMIT");
+        });
+        String otherCart = UUID.randomUUID().toString();
+        f.say(session, f.cartTicketFor(session, "Kim", otherCart).path("ticket").asText(), "sold");
+        assertThat(cartFrames(otherCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
+        assertThat(stock("cds-capped").held()).isEqualTo(11);
+    }
+
     @Test
     void claimedIsAtMostOneASecondPerShow() {
         String session = f.session("LIVE");
@@ -214,6 +248,7 @@ class CommentToBuyTest {
         List<Future<Boolean>> routeBuys = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             String ticket = tickets.get(i);
+            String address = "10.250.0." + i;
             chatSends.add(pool.submit(() -> {
                 go.await();
                 return f.say(session, ticket, "SOLD").status();
@@ -221,7 +256,7 @@ class CommentToBuyTest {
             routeBuys.add(pool.submit(() -> {
                 go.await();
                 try {
-                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session, null);
+                    cartRoute.addItem(UUID.randomUUID().toString(), "cds-hot", 1L, session, address, null);
                     return true;
                 } catch (ApiException e) {
                     assertThat(e.code()).isIn("SOLD_OUT", "TRY_AGAIN");

@@ -46,7 +46,7 @@ public class CartHandler extends ApiHandler {
         String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         AddItemRequest body = request.bodyAs(AddItemRequest.class);
         String sku = Validation.requireSku(Validation.requirePresent("sku", body.sku()));
-        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId(),
+        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId(), request.clientAddress(),
                 request.header(ProofOfWork.HEADER).orElse(null)));
     }
 

@@ -44,6 +44,7 @@ public final class CheckoutWiring {
     private final DynamoDbClient dynamoDb;
     private final HoldRepository holds;
     private final ShowMetrics metrics;
+    private volatile SourceFingerprint fingerprint;
 
     public CheckoutWiring(AppConfig app) {
         this(app, ShowMetrics.fromConfig(app));
@@ -64,7 +65,9 @@ public final class CheckoutWiring {
 
     /**
      * The cart rules; holds placed from a show read its current highlight from SESSIONS_TABLE (when set); holds of a
-     * deal sku ask for a solved challenge when REQUIRE_PROOF_OF_WORK is on ({@link ProofOfWork#fromConfig}).
+     * deal sku ask for a solved challenge when REQUIRE_PROOF_OF_WORK is on ({@link ProofOfWork#fromConfig}); the client
+     * caps key on the fingerprint key (FINGERPRINT_SECRET_ARN), read on the first cart-route hold (comment-to-buy passes
+     * the ticket's client key).
      */
     public CartService cartService(Clock clock) {
         return cartService(clock, ProofOfWork.fromConfig(app, dynamoDb, clock));
@@ -72,7 +75,20 @@ public final class CheckoutWiring {
 
     /** With the proof of work given (tests: a key of their own instead of Secrets Manager's). */
     public CartService cartService(Clock clock, ProofOfWork proofOfWork) {
-        return new CartService(holds, products(), config, clock, showLookup(), metrics, proofOfWork);
+        return new CartService(holds, products(), config, clock, showLookup(), metrics, proofOfWork, value -> fingerprint().of(value));
+    }
+
+    /**
+     * The HMAC (the key FINGERPRINT_SECRET_ARN names) that turns a client address or an email into the key of its
+     * limits, never the value itself: the waitlist's join window, the client caps on holds and pending orders.
+     */
+    private SourceFingerprint fingerprint() {
+        SourceFingerprint f = fingerprint;
+        if (f == null) {
+            f = SourceFingerprint.fromConfig(app);
+            fingerprint = f;
+        }
+        return f;
     }
 
     public ShowLookup showLookup() {
@@ -85,7 +101,7 @@ public final class CheckoutWiring {
     }
 
     public OrderService orderService(Clock clock) {
-        return new OrderService(orders(), holds, clock, Duration.ofSeconds(config.paymentSeconds()), metrics);
+        return new OrderService(orders(), holds, clock, config, metrics, value -> fingerprint().of(value));
     }
 
     public PaymentService paymentService(Clock clock) {
@@ -130,7 +146,7 @@ public final class CheckoutWiring {
 
     public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher) {
         return waitlistService(clock, publisher, new WaitlistJoinLimit(new RateWindows(dynamoDb, config.reservationsTable()),
-                SourceFingerprint.fromConfig(app),
+                fingerprint(),
                 app.intOrDefault("WAITLIST_JOINS_PER_IP_PER_MINUTE", DEFAULT_WAITLIST_JOINS_PER_IP_PER_MINUTE)));
     }
 
@@ -156,7 +172,8 @@ public final class CheckoutWiring {
     public WaitlistService waitlistService(Clock clock, ChannelPublisher publisher, WaitlistService.JoinLimit joinLimit) {
         return new WaitlistService(new WaitlistRepository(dynamoDb, config.reservationsTable()), products(), cartService(clock),
                 publisher, clock, Duration.ofHours(app.intOrDefault("WAITLIST_HOURS", DEFAULT_WAITLIST_HOURS)),
-                config.maxQuantityPerSku(), app.intOrDefault("WAITLIST_MAX_PER_SKU", DEFAULT_WAITLIST_MAX_PER_SKU), joinLimit);
+                config.maxQuantityPerSku(), app.intOrDefault("WAITLIST_MAX_PER_SKU", DEFAULT_WAITLIST_MAX_PER_SKU), joinLimit,
+                value -> fingerprint().of(value));
     }
 
     public HoldExpiryService holdExpiryService(Clock clock) {

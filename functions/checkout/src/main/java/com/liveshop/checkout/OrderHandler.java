@@ -57,7 +57,7 @@ public class OrderHandler extends ApiHandler {
         PlaceOrderRequest body = request.bodyAs(PlaceOrderRequest.class);
         String cartId = Validation.requireRandomUuid("cartId", body.cartId());
         String email = Validation.requireEmail("email", body.email());
-        return HttpResponses.json(201, orders.place(key, cartId, email));
+        return HttpResponses.json(201, orders.place(key, cartId, email, request.clientAddress()));
     }
 
     private APIGatewayV2HTTPResponse getOrder(HttpRequest request) {

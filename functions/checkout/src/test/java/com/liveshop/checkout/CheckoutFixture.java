@@ -83,7 +83,14 @@ final class CheckoutFixture implements AutoCloseable {
     /** Every business metric the services recorded (the wiring's ShowMetrics). */
     final RecordingMetrics metrics = new RecordingMetrics();
 
+    static final String FINGERPRINT_SECRET = "test-fingerprint-secret-0123456789";
+
     CheckoutFixture() {
+        this(Map.of());
+    }
+
+    /** With {@code extraSettings} over the defaults (e.g. MAX_QUANTITY_PER_SKU, MAX_UNITS_PER_CLIENT_PER_SKU). */
+    CheckoutFixture(Map<String, String> extraSettings) {
         secrets = new com.liveshop.testkit.TestSecrets();
         local = DynamoDbLocal.start(0);
         client = local.client();
@@ -95,7 +102,8 @@ final class CheckoutFixture implements AutoCloseable {
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
-        settings.putAll(secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, "testFingerprintSecret0123456789"));
+        settings.putAll(secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, FINGERPRINT_SECRET));
+        settings.putAll(extraSettings);
         app = new AppConfig(settings);
         products = new ProductRepository(client, AwsClients.enhanced(client), CATALOG);
         wiring = new CheckoutWiring(app, metrics);
@@ -182,12 +190,24 @@ final class CheckoutFixture implements AutoCloseable {
         return EventLoader.loadScheduledEvent(SamTemplate.repoRoot().resolve("events-samples/checkout/hold-expiry.json").toString());
     }
 
+    /** From the cart's own client address ({@link #addressOf}): every cart is a different buyer unless a test says so. */
     static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body) {
+        return addItemEvent(cartId, body, addressOf(cartId));
+    }
+
+    static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body, String clientAddress) {
         APIGatewayV2HTTPEvent e = sample("add-item.json");
         e.setPathParameters(Map.of("cartId", cartId));
         e.setRawPath("/live/carts/" + cartId + "/items");
         e.setBody(body);
+        e.getRequestContext().getHttp().setSourceIp(clientAddress);
         return e;
+    }
+
+    /** A client address of its own for each cart (10.x.y.z from the cart id), so the per-client caps see many buyers. */
+    static String addressOf(String cartId) {
+        int h = cartId.hashCode();
+        return "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255);
     }
 
     static APIGatewayV2HTTPEvent addItemEvent(String cartId, String sku, int quantity) {
@@ -226,8 +246,15 @@ final class CheckoutFixture implements AutoCloseable {
         return e;
     }
 
+    /** From the cart's own client address, as its holds. */
     static APIGatewayV2HTTPEvent placeOrderEvent(String key, String cartId, String email) {
-        return placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
+        return placeOrderEvent(key, cartId, email, addressOf(cartId));
+    }
+
+    static APIGatewayV2HTTPEvent placeOrderEvent(String key, String cartId, String email, String clientAddress) {
+        APIGatewayV2HTTPEvent e = placeOrderEvent(key, "{\"cartId\":\"" + cartId + "\",\"email\":\"" + email + "\"}");
+        e.getRequestContext().getHttp().setSourceIp(clientAddress);
+        return e;
     }
 
     /** The sample's read with its X-Order-Token replaced by {@code token} (left out when null). */

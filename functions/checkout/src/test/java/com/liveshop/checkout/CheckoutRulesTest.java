@@ -44,6 +44,28 @@ class CheckoutRulesTest {
                 .hasMessageContaining("MAX_QUANTITY_PER_SKU");
     }
 
+    /** MaxUnitsPerClientPerSku: 0 (the template's default) is twice MaxQuantityPerSku, -1 is off, else one cart's worth at least. */
+    @Test
+    void theClientCapsFollowTheirParameters() {
+        Map<String, String> base = Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r", "MAX_QUANTITY_PER_SKU", "3");
+        CheckoutConfig defaults = CheckoutConfig.from(new AppConfig(base));
+        assertThat(defaults.maxUnitsPerClientPerSku()).hasValue(6);
+        assertThat(defaults.maxPendingOrdersPerClient()).isEqualTo(2);
+        assertThat(CheckoutConfig.from(new AppConfig(with(base, "MAX_UNITS_PER_CLIENT_PER_SKU", "0"))).maxUnitsPerClientPerSku()).hasValue(6);
+        assertThat(CheckoutConfig.from(new AppConfig(with(base, "MAX_UNITS_PER_CLIENT_PER_SKU", "-1"))).maxUnitsPerClientPerSku()).isEmpty();
+        assertThat(CheckoutConfig.from(new AppConfig(with(base, "MAX_UNITS_PER_CLIENT_PER_SKU", "3"))).maxUnitsPerClientPerSku()).hasValue(3);
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(with(base, "MAX_UNITS_PER_CLIENT_PER_SKU", "2"))))
+                .hasMessageContaining("MAX_UNITS_PER_CLIENT_PER_SKU");
+        assertThatThrownBy(() -> CheckoutConfig.from(new AppConfig(with(base, "MAX_PENDING_ORDERS_PER_CLIENT", "0"))))
+                .hasMessageContaining("MAX_PENDING_ORDERS_PER_CLIENT");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String name, String value) {
+        Map<String, String> m = new HashMap<>(base);
+        m.put(name, value);
+        return m;
+    }
+
     @Test
     void holdsSpreadOverEveryExpiryShard() {
         Map<String, Integer> perShard = new HashMap<>();

@@ -69,6 +69,36 @@ class WaitlistTest {
                 f.client.describeTable(d -> d.tableName(CheckoutFixture.CATALOG)).table().latestStreamArn());
     }
 
+    /**
+     * A handed-out hold counts against the per-client cap of the client that joined (issue 24): a client at its cap is
+     * passed over (its entry spent), and the unit goes to the next in line.
+     */
+    @Test
+    void aHandOutCountsAgainstTheJoiningClientAndPassesOverOneAtItsCap() {
+        String sku = "cds-capped";
+        f.product(sku, 1000, "USD", 11);
+        String squatter = "198.51.100.31";
+        for (int i = 0; i < 2; i++) {
+            assertThat(f.invoke(f.cart, CheckoutFixture.addItemEvent(UUID.randomUUID().toString(),
+                    "{\"sku\":\"" + sku + "\",\"quantity\":5}", squatter)).status()).isEqualTo(201);
+        }
+        String other = UUID.randomUUID().toString();
+        assertThat(f.addItem(other, sku, 1).status()).isEqualTo(201);
+        String squatterCart = UUID.randomUUID().toString();
+        String nextCart = UUID.randomUUID().toString();
+        assertThat(joinFrom(squatter, sku, squatterCart, 1).status()).isEqualTo(201);
+        assertThat(joinFrom("198.51.100.32", sku, nextCart, 1).status()).isEqualTo(201);
+        catalogStream.next(); // the holds above: no units came back
+
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(other, sku)).status()).isEqualTo(204);
+        assertThat(deliverStockChanges()).isEqualTo(1);
+        assertThat(cartFrames(squatterCart)).isEmpty();
+        assertThat(entry(sku, squatterCart).status()).as("passed over: its entry is spent").isEqualTo(404);
+        assertThat(cartFrames(nextCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("waitlistHeld"));
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(nextCart)).body().path("items").get(0).path("quantity").asInt()).isEqualTo(1);
+        assertInvariant(sku);
+    }
+
     private static JsonNode readTree(String json) {
         try {
             return Json.MAPPER.readTree(json);
@@ -401,7 +431,7 @@ class WaitlistTest {
     void theLineIsBoundedExactlyUnderConcurrentJoins() throws Exception {
         WaitlistService bounded = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
                 f.wiring.cartService(f.clock), (channel, list) -> list.size(), f.clock, Duration.ofHours(24), 5, 5,
-                WaitlistService.JoinLimit.NONE);
+                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
         WaitlistHandler boundedRoutes = new WaitlistHandler(bounded);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
@@ -655,7 +685,7 @@ class WaitlistTest {
                     waiting.add(cart);
                     WaitlistRepository.Entry entry = new WaitlistRepository.Entry(sku, cart, 1,
                             com.liveshop.shared.waitlist.WaitlistKeys.entrySk(joinedAt + i, cart),
-                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond());
+                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond(), null);
                     assertThat(repository.add(entry, 10_000, f.clock.instant().getEpochSecond()))
                             .isEqualTo(WaitlistRepository.AddOutcome.ADDED);
                 }
@@ -726,7 +756,7 @@ class WaitlistTest {
         };
         WaitlistService joining = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
                 f.wiring.cartService(f.clock), (channel, list) -> list.size(), racing, Duration.ofHours(24), 5, 10_000,
-                WaitlistService.JoinLimit.NONE);
+                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
         String cart = UUID.randomUUID().toString();
         Response answer = f.invoke(new WaitlistHandler(joining), joinEvent("cds-vase", Json.write(Map.of("cartId", cart, "quantity", 1))));
         assertThat(readings.get()).as("the unit came back mid-join").isGreaterThanOrEqualTo(2);

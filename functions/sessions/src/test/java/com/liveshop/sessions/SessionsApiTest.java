@@ -67,7 +67,7 @@ class SessionsApiTest {
         for (long[] e : new long[][] {{1, 0, 3600}, {2, 1, 3600}, {1, 2, -1}}) {
             String cart = java.util.UUID.randomUUID().toString();
             line.add(new com.liveshop.checkout.repository.WaitlistRepository.Entry("cds-wool-scarf", cart, (int) e[0],
-                    com.liveshop.shared.waitlist.WaitlistKeys.entrySk(nowMs + e[1], cart), nowMs / 1000 + e[2]), 10_000, nowMs / 1000);
+                    com.liveshop.shared.waitlist.WaitlistKeys.entrySk(nowMs + e[1], cart), nowMs / 1000 + e[2], null), 10_000, nowMs / 1000);
         }
         assertThat(f.invoke(f.admin, SessionsFixture.withSession(SessionsFixture.sample("get-stats.json"), id))
                 .body().at("/waitlist/0/waiting").asLong()).isEqualTo(2);

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|claim-storm|rehearse|capacity|all]
+ * java -jar infrastructure/bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|claim-storm|hold-cap|rehearse|capacity|all]
  *      rehearse [--viewers 2000] [--minutes 3] [--chat-rate 5] [--buy-rate 0.1] [--pay-share 0.8] [--seed 42]
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
@@ -53,6 +53,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)
+ *      hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]   (hold p50/p99 with the per-client cap on and off, on the local stack)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]
@@ -101,6 +102,10 @@ public final class Bench {
         }
         if (mode.equals("chat-cold-start")) {
             ChatColdStart.run(options);
+            System.exit(0);
+        }
+        if (mode.equals("hold-cap")) {
+            HoldCapBench.run(bench.opt("buyers", 2000), bench.opt("concurrency", 16), bench.opt("rounds", 2));
             System.exit(0);
         }
         if (mode.equals("chat-fanout")) {
@@ -165,6 +170,8 @@ public final class Bench {
         settings.put("EVENT_BUS_NAME", "bench-orders");
         settings.put("HOLD_SECONDS", "600");
         settings.put("MAX_QUANTITY_PER_SKU", "5");
+        // Keys the per-client caps; every simulated buyer has its own address (and email), as real buyers do.
+        settings.put("FINGERPRINT_SECRET", "bench-fingerprint-secret-0123456789");
         // The order route verifies host tokens; no bench request carries one, so the keys are never fetched.
         settings.put("HOST_JWT_ISSUER", "https://issuer.bench.invalid");
         settings.put("HOST_JWT_AUDIENCE", "bench");
@@ -317,28 +324,36 @@ public final class Bench {
     }
 
     private static int addToCart(CartHandler cart, APIGatewayV2HTTPEvent sample, String sku, String cartId) {
-        APIGatewayV2HTTPEvent event = copy(sample);
+        APIGatewayV2HTTPEvent event = copy(sample, cartId);
         event.setPathParameters(Map.of("cartId", cartId));
         event.setBody("{\"sku\":\"" + sku + "\",\"quantity\":1}");
         return cart.handleRequest(event, new TestContext("CartFunction")).getStatusCode();
     }
 
     private static int placeOrder(OrderHandler orders, APIGatewayV2HTTPEvent sample, String cartId) {
-        APIGatewayV2HTTPEvent event = copy(sample);
+        APIGatewayV2HTTPEvent event = copy(sample, cartId);
         Map<String, String> headers = new HashMap<>(event.getHeaders());
         headers.put("idempotency-key", UUID.randomUUID().toString());
         event.setHeaders(headers);
-        event.setBody("{\"cartId\":\"" + cartId + "\",\"email\":\"buyer@example.com\"}");
+        event.setBody("{\"cartId\":\"" + cartId + "\",\"email\":\"buyer+" + cartId + "@example.com\"}");
         return orders.handleRequest(event, new TestContext("OrderFunction")).getStatusCode();
     }
 
-    private static APIGatewayV2HTTPEvent copy(APIGatewayV2HTTPEvent sample) {
+    /** The sample from the cart's own client address (one buyer per cart, as in a real sale). */
+    private static APIGatewayV2HTTPEvent copy(APIGatewayV2HTTPEvent sample, String cartId) {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         event.setVersion(sample.getVersion());
         event.setRouteKey(sample.getRouteKey());
         event.setRawPath(sample.getRawPath());
         event.setHeaders(sample.getHeaders());
-        event.setRequestContext(sample.getRequestContext());
+        APIGatewayV2HTTPEvent.RequestContext given = sample.getRequestContext();
+        APIGatewayV2HTTPEvent.RequestContext.Http http = given.getHttp();
+        int h = cartId.hashCode();
+        event.setRequestContext(new APIGatewayV2HTTPEvent.RequestContext(given.getRouteKey(), given.getAccountId(), given.getStage(),
+                given.getApiId(), given.getDomainName(), given.getDomainPrefix(), given.getTime(), given.getTimeEpoch(),
+                new APIGatewayV2HTTPEvent.RequestContext.Http(http.getMethod(), http.getPath(), http.getProtocol(),
+                        "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255), http.getUserAgent()),
+                given.getAuthorizer(), given.getRequestId()));
         event.setIsBase64Encoded(false);
         return event;
     }

@@ -5,7 +5,9 @@ package com.liveshop.shared.waitlist;
  *
  * <pre>
  * pk = WAITLIST#&lt;sku&gt;                 sk = &lt;13-digit joinedAt ms&gt;#&lt;cartId&gt;   one entry: cartId, quantity, expiresAt
- *                                                                          (epoch s), ttl; sk order = arrival order
+ *                                                                          (epoch s), ttl, client (the joining client's
+ *                                                                          fingerprint, whose cap its hold counts
+ *                                                                          against); sk order = arrival order
  * pk = WAITCART#&lt;cartId&gt;#&lt;sku&gt;       sk = WAITLIST                      the cart's entry for the sku (entrySk): one
  *                                                                          entry per cart and sku, found by cart
  * pk = WAITCOUNT#&lt;sku&gt;                sk = COUNT                         n = entries in the line (expired ones until

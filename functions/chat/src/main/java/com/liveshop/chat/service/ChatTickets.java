@@ -60,6 +60,9 @@ public final class ChatTickets {
         if (t.cartId() != null) {
             payload.put("c", t.cartId());
         }
+        if (t.client() != null) {
+            payload.put("f", t.client());
+        }
         String body = VERSION + "." + B64.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac(body));
     }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Comment-to-buy: a chat message from a cart-bound ticket whose text is the show's buy keyword (case-insensitive,
  * default SOLD), optionally followed by a quantity ("sold 2"), holds the product on screen in that cart through the
- * cart's own rules ({@link CartService#addItemFromChat}: deal price, per-sku limit, SOLD_OUT, one currency; the hold records
- * the show). The buyer alone learns the result, on {@code /carts/{cartId}} ({@code held} or {@code holdRefused} with
+ * cart's own rules ({@link CartService#addItemFromChat}: deal price, per-sku limit, the per-client cap, SOLD_OUT, one
+ * currency; the hold records the show). The buyer alone learns the result, on {@code /carts/{cartId}} ({@code held} or {@code holdRefused} with
  * the cart route's error code, or NOTHING_FEATURED); the show sees a {@code claimed} frame at most once a second. The
  * chat message itself was already published, whatever happens here.
  */
@@ -78,7 +78,8 @@ public class CommentToBuy {
         }
         CartService.HoldView hold;
         try {
-            hold = cartService.addItemFromChat(sender.cartId(), sku, (long) quantity, session.sessionId());
+            // Counted against the client that obtained the ticket, as its cart-route holds are (the same fingerprint key).
+            hold = cartService.addItemFromChat(sender.cartId(), sku, (long) quantity, session.sessionId(), sender.client());
         } catch (ApiException refused) {
             publisher.publish(cart, new Frames.HoldRefused(sku, refused.code()));
             return;

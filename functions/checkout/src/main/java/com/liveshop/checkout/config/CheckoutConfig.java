@@ -15,10 +15,16 @@ public final class CheckoutConfig {
     /** Distinct skus per cart, so that one order (2 + 2 per hold + 1 items) fits one transaction. */
     public static final int MAX_ITEMS_PER_CART = 20;
     /**
-     * Items an order's transaction may write for its holds (a delete per hold + a sale per stock bucket): 100, the
-     * DynamoDB transaction limit, less the idempotency record, the order and the cart META.
+     * Items an order's transaction may write for its holds (a delete per hold + a sale per stock bucket + its client's
+     * counter): 100, the DynamoDB transaction limit, less the idempotency record, the order, the cart META and the two
+     * pending-order counters (the client's, the email's).
      */
-    public static final int MAX_ORDER_TX_ITEMS = 97;
+    public static final int MAX_ORDER_TX_ITEMS = 95;
+    /** MAX_UNITS_PER_CLIENT_PER_SKU's value that means twice MAX_QUANTITY_PER_SKU (the template's default). */
+    public static final int UNITS_PER_CLIENT_DEFAULT = 0;
+    /** MAX_UNITS_PER_CLIENT_PER_SKU's value that turns the per-client units cap off (nothing counted). */
+    public static final int UNITS_PER_CLIENT_OFF = -1;
+    public static final int DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT = 2;
     public static final int DEFAULT_PAYMENT_SECONDS = 900;
     /** How long a read of the webhook secret is used before Secrets Manager is asked again (a rotation's delay). */
     public static final int DEFAULT_WEBHOOK_SECRET_TTL_SECONDS = 300;
@@ -31,16 +37,23 @@ public final class CheckoutConfig {
     private final String paymentWebhookSecretArn;
     private final int paymentWebhookSecretTtlSeconds;
     private final int paymentSeconds;
+    private final int maxUnitsPerClientPerSku;
+    private final int maxPendingOrdersPerClient;
 
     public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
                           String eventBusName, String paymentWebhookSecretArn) {
         this(catalogTable, reservationsTable, holdSeconds, maxQuantityPerSku, eventBusName, paymentWebhookSecretArn,
-                DEFAULT_WEBHOOK_SECRET_TTL_SECONDS, DEFAULT_PAYMENT_SECONDS);
+                DEFAULT_WEBHOOK_SECRET_TTL_SECONDS, DEFAULT_PAYMENT_SECONDS, UNITS_PER_CLIENT_DEFAULT,
+                DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT);
     }
 
+    /**
+     * {@code maxUnitsPerClientPerSku}: {@link #UNITS_PER_CLIENT_DEFAULT} for twice {@code maxQuantityPerSku},
+     * {@link #UNITS_PER_CLIENT_OFF} for no cap, else at least {@code maxQuantityPerSku} (one cart's worth).
+     */
     public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
                           String eventBusName, String paymentWebhookSecretArn, int paymentWebhookSecretTtlSeconds,
-                          int paymentSeconds) {
+                          int paymentSeconds, int maxUnitsPerClientPerSku, int maxPendingOrdersPerClient) {
         if (paymentWebhookSecretTtlSeconds < 0) {
             throw new IllegalStateException("Configuration PAYMENT_WEBHOOK_SECRET_TTL_SECONDS must be 0 or more");
         }
@@ -55,6 +68,17 @@ public final class CheckoutConfig {
         if (maxQuantityPerSku < 1) {
             throw new IllegalStateException("Configuration MAX_QUANTITY_PER_SKU must be positive");
         }
+        if (maxUnitsPerClientPerSku == UNITS_PER_CLIENT_DEFAULT) {
+            maxUnitsPerClientPerSku = 2 * maxQuantityPerSku;
+        } else if (maxUnitsPerClientPerSku != UNITS_PER_CLIENT_OFF && maxUnitsPerClientPerSku < maxQuantityPerSku) {
+            throw new IllegalStateException("Configuration MAX_UNITS_PER_CLIENT_PER_SKU must be -1 (off), 0 (twice "
+                    + "MAX_QUANTITY_PER_SKU) or at least MAX_QUANTITY_PER_SKU (" + maxQuantityPerSku + ")");
+        }
+        if (maxPendingOrdersPerClient < 1) {
+            throw new IllegalStateException("Configuration MAX_PENDING_ORDERS_PER_CLIENT must be positive");
+        }
+        this.maxUnitsPerClientPerSku = maxUnitsPerClientPerSku;
+        this.maxPendingOrdersPerClient = maxPendingOrdersPerClient;
         this.catalogTable = catalogTable;
         this.reservationsTable = reservationsTable;
         this.holdSeconds = holdSeconds;
@@ -72,7 +96,9 @@ public final class CheckoutConfig {
                 config.optional("EVENT_BUS_NAME").orElse(null),
                 config.optional("PAYMENT_WEBHOOK_SECRET_ARN").orElse(null),
                 config.intOrDefault("PAYMENT_WEBHOOK_SECRET_TTL_SECONDS", DEFAULT_WEBHOOK_SECRET_TTL_SECONDS),
-                config.intOrDefault("PAYMENT_SECONDS", DEFAULT_PAYMENT_SECONDS));
+                config.intOrDefault("PAYMENT_SECONDS", DEFAULT_PAYMENT_SECONDS),
+                config.intOrDefault("MAX_UNITS_PER_CLIENT_PER_SKU", UNITS_PER_CLIENT_DEFAULT),
+                config.intOrDefault("MAX_PENDING_ORDERS_PER_CLIENT", DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT));
     }
 
     public String catalogTable() { return catalogTable; }
@@ -80,6 +106,13 @@ public final class CheckoutConfig {
     public int holdSeconds() { return holdSeconds; }
     public int maxQuantityPerSku() { return maxQuantityPerSku; }
     public int maxItemsPerCart() { return MAX_ITEMS_PER_CART; }
+    /** Units of one sku one client may have held and in unpaid orders over all its carts; empty when not capped. */
+    public java.util.OptionalInt maxUnitsPerClientPerSku() {
+        return maxUnitsPerClientPerSku == UNITS_PER_CLIENT_OFF ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(maxUnitsPerClientPerSku);
+    }
+    /** Unpaid orders one client, and one email, may have at once. */
+    public int maxPendingOrdersPerClient() { return maxPendingOrdersPerClient; }
     public int maxOrderTxItems() { return MAX_ORDER_TX_ITEMS; }
     /** How long an order may wait for its payment before the sweep cancels it and its units go back. */
     public int paymentSeconds() { return paymentSeconds; }
@@ -112,6 +145,7 @@ public final class CheckoutConfig {
         return "CheckoutConfig[catalogTable=" + catalogTable + ", reservationsTable=" + reservationsTable
                 + ", holdSeconds=" + holdSeconds + ", paymentSeconds=" + paymentSeconds + ", maxQuantityPerSku=" + maxQuantityPerSku
                 + ", eventBusName=" + eventBusName + ", paymentWebhookSecretArn=" + paymentWebhookSecretArn
-                + ", paymentWebhookSecretTtlSeconds=" + paymentWebhookSecretTtlSeconds + "]";
+                + ", paymentWebhookSecretTtlSeconds=" + paymentWebhookSecretTtlSeconds
+                + ", maxUnitsPerClientPerSku=" + maxUnitsPerClientPerSku + ", maxPendingOrdersPerClient=" + maxPendingOrdersPerClient + "]";
     }
 }

@@ -66,11 +66,17 @@ public class HoldRepository {
     private final DynamoDbClient client;
     private final String tableName;
     private final StockLedger ledger;
+    private final ClientCounters counters;
 
     public HoldRepository(DynamoDbClient client, String tableName, StockLedger ledger) {
         this.client = client;
         this.tableName = tableName;
         this.ledger = ledger;
+        this.counters = new ClientCounters(tableName);
+    }
+
+    ClientCounters counters() {
+        return counters;
     }
 
     public StockLedger ledger() {
@@ -114,15 +120,17 @@ public class HoldRepository {
      * currency per cart, at most {@code maxItems} skus and at most {@code maxTxItems} counter items for the
      * order to write in one transaction + reserve the units in the allocation's buckets.
      */
-    public Outcome create(Hold hold, int maxItems, int maxTxItems) {
-        return create(hold, maxItems, maxTxItems, List.of());
+    public Outcome create(Hold hold, int maxItems, int maxTxItems, int clientCap) {
+        return create(hold, maxItems, maxTxItems, clientCap, List.of());
     }
 
     /**
-     * As {@link #create(Hold, int, int)}, with {@code claim} (conditional writes, e.g. taking a waitlist entry off
-     * its line) in the same transaction: the hold exists only if the claim held, and the claim only with the hold.
+     * As {@link #create(Hold, int, int, int)}, with {@code claim} (conditional writes, e.g. taking a waitlist entry off
+     * its line) in the same transaction: the hold exists only if the claim held, and the claim only with the hold. A
+     * hold with a client adds its units to the client's counter for the sku, only while that stays within
+     * {@code clientCap}, else {@link ClientLimitReached} (nothing written).
      */
-    public Outcome create(Hold hold, int maxItems, int maxTxItems, List<TransactWriteItem> claim) {
+    public Outcome create(Hold hold, int maxItems, int maxTxItems, int clientCap, List<TransactWriteItem> claim) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":c", s(hold.currency()));
         values.put(":zero", n(0));
@@ -151,11 +159,18 @@ public class HoldRepository {
         items.addAll(ledger.reserve(hold.sku(), hold.allocation()));
         int stockTo = items.size();
         items.addAll(claim);
+        int counter = items.size();
+        if (hold.client() != null) {
+            items.add(counters.holdPlaced(hold.client(), hold.sku(), hold.cartId(), hold.quantity(), hold.expiresAtMillis(), clientCap));
+        }
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return Outcome.OK;
         }
-        if (result.anyConditionFailed(stockTo, items.size())) {
+        if (result.conditionFailed(counter)) {
+            throw new ClientLimitReached(ClientLimitReached.Cap.UNITS, ClientCounters.earliestRelease(result.oldItem(counter)));
+        }
+        if (result.anyConditionFailed(stockTo, counter)) {
             return Outcome.CLAIM_GONE;
         }
         if (result.conditionFailed(0)) {
@@ -178,9 +193,10 @@ public class HoldRepository {
 
     /**
      * More units of a held sku: update the hold (as read, not expired; its expiry stays) + count the extra
-     * buckets on META + reserve the extra units.
+     * buckets on META + reserve the extra units + add them to the hold's client's counter (within {@code clientCap},
+     * else {@link ClientLimitReached}).
      */
-    public Outcome raise(Hold current, Hold raised, StockAllocation extra, Instant now, int maxTxItems) {
+    public Outcome raise(Hold current, Hold raised, StockAllocation extra, Instant now, int maxTxItems, int clientCap) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":oldQ", n(current.quantity()));
         values.put(":oldExp", n(current.expiresAtMillis()));
@@ -205,6 +221,10 @@ public class HoldRepository {
                 .expressionAttributeNames(Map.of("#moves", "txItems"))
                 .expressionAttributeValues(Map.of(":more", n(more), ":left", n(maxTxItems - more))).build()).build());
         items.addAll(ledger.reserve(current.sku(), extra));
+        int counter = items.size();
+        if (current.client() != null) {
+            items.add(counters.unitsAdded(current.client(), current.sku(), raised.quantity() - current.quantity(), clientCap));
+        }
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return Outcome.OK;
@@ -212,7 +232,10 @@ public class HoldRepository {
         if (result.conditionFailed(0)) {
             return Outcome.HOLD_CHANGED;
         }
-        if (result.anyConditionFailed(STOCK_FROM, items.size())) {
+        if (result.conditionFailed(counter)) {
+            throw new ClientLimitReached(ClientLimitReached.Cap.UNITS, ClientCounters.earliestRelease(result.oldItem(counter)));
+        }
+        if (result.anyConditionFailed(STOCK_FROM, counter)) {
             return Outcome.SOLD_OUT;
         }
         return result.conditionFailed(1) ? Outcome.CART_FULL : Outcome.RETRY;
@@ -237,11 +260,18 @@ public class HoldRepository {
         items.add(expiredBy == null ? deleteAsRead(hold, null, null) : deleteAsRead(hold, "<=", expiredBy));
         items.add(uncount(hold.cartId(), 1, hold.transactionItems()));
         items.addAll(ledger.release(hold.sku(), hold.allocation()));
+        released(hold).ifPresent(items::add);
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return Outcome.OK;
         }
         return result.conditionFailed(0) ? Outcome.HOLD_CHANGED : Outcome.RETRY;
+    }
+
+    /** The decrement of a counted hold's client counter, for the transaction that gives the hold back. */
+    private Optional<TransactWriteItem> released(Hold hold) {
+        return hold.client() == null ? Optional.empty()
+                : Optional.of(counters.holdReleased(hold.client(), hold.sku(), hold.cartId(), hold.quantity()));
     }
 
     /**
@@ -261,6 +291,7 @@ public class HoldRepository {
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", ReservationKeys.PK)).build()).build());
         items.addAll(ledger.release(deleted.sku(), deleted.allocation()));
+        released(deleted).ifPresent(items::add);
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             uncountIfPresent(deleted);
@@ -357,6 +388,9 @@ public class HoldRepository {
         if (hold.origin() != null) {
             item.put("origin", hold.origin().toAttribute());
         }
+        if (hold.client() != null) {
+            item.put("client", s(hold.client()));
+        }
         return item;
     }
 
@@ -375,6 +409,6 @@ public class HoldRepository {
                 : List.of(new PriceTier(quantity, num(item, "priceCents")));
         return new Hold(str(item, "cartId"), str(item, "sku"), str(item, "title"), str(item, "currency"),
                 num(item, "expiresAt"), list, StockAllocation.fromAttribute(item.get("allocation"), quantity),
-                ShowOrigin.fromAttribute(item.get("origin")));
+                ShowOrigin.fromAttribute(item.get("origin")), str(item, "client"));
     }
 }

@@ -68,12 +68,14 @@ public class OrderRepository {
     private final String tableName;
     private final HoldRepository holds;
     private final StockLedger ledger;
+    private final ClientCounters counters;
 
     public OrderRepository(DynamoDbClient client, String tableName, HoldRepository holds) {
         this.client = client;
         this.tableName = tableName;
         this.holds = holds;
         this.ledger = holds.ledger();
+        this.counters = holds.counters();
     }
 
     public Optional<Order> find(String orderId) {
@@ -91,9 +93,12 @@ public class OrderRepository {
 
     /**
      * One transaction: claim the Idempotency-Key + put the order + for each hold: delete it (unchanged and not
-     * expired at {@code now}) and move its units held → sold in its buckets + uncount the cart META.
+     * expired at {@code now}) and move its units held → sold in its buckets, its client counter's entry becoming the
+     * order's (the units stay counted until the order is paid or cancelled) + uncount the cart META + one more pending
+     * order on each of the order's pending counters, each only while under {@code pendingCap}, else
+     * {@link ClientLimitReached} (nothing written). At most 5 + the holds' transaction items: 100 with the cart's bound.
      */
-    public PlaceOutcome place(IdempotencyRecord record, Order order, List<Hold> cartHolds, Instant now) {
+    public PlaceOutcome place(IdempotencyRecord record, Order order, List<Hold> cartHolds, Instant now, int pendingCap) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> idem = new HashMap<>(idempotencyKey(record.key()));
         idem.put("requestHash", s(record.requestHash()));
@@ -103,18 +108,31 @@ public class OrderRepository {
         items.add(putNew(idem));
         items.add(putNew(toItem(order)));
         int txItems = 0;
+        long due = order.paymentDueAt().toEpochMilli();
         for (Hold hold : cartHolds) {
             items.add(holds.deleteAsRead(hold, ">", now));
             items.addAll(ledger.sell(hold.sku(), hold.allocation()));
+            if (hold.client() != null) {
+                items.add(counters.holdOrdered(hold.client(), hold.sku(), hold.cartId(), order.orderId(), due));
+            }
             txItems += hold.transactionItems();
         }
         items.add(holds.uncount(order.cartId(), cartHolds.size(), txItems));
+        int pendingFrom = items.size();
+        order.pendingCounters().forEach(pk -> items.add(counters.orderPlaced(pk, order.orderId(), due, pendingCap)));
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return PlaceOutcome.OK;
         }
         if (result.conditionFailed(0)) {
             return PlaceOutcome.KEY_TAKEN;
+        }
+        for (int i = pendingFrom; i < items.size(); i++) {
+            if (result.conditionFailed(i)) {
+                boolean email = order.pendingCounters().get(i - pendingFrom).startsWith(ReservationKeys.emailPk(""));
+                throw new ClientLimitReached(email ? ClientLimitReached.Cap.EMAIL_ORDERS : ClientLimitReached.Cap.CLIENT_ORDERS,
+                        ClientCounters.earliestRelease(result.oldItem(i)));
+            }
         }
         if (result.anyConditionFailed(1, items.size())) {
             return PlaceOutcome.CART_CHANGED;
@@ -143,7 +161,21 @@ public class OrderRepository {
                 "#status = :pending", Map.of(":to", s(OrderStatus.CONFIRMED.name()), ":paymentId", s(paymentId),
                         ":now", s(now.toString()), ":pending", s(OrderStatus.PENDING_PAYMENT.name()))));
         items.add(claim(paymentId, order.orderId(), now));
-        return outcome(TxResult.run(client, items), items.size());
+        items.addAll(released(order));
+        return outcome(TxResult.run(client, items), 2);
+    }
+
+    /**
+     * The decrements of what the pending order was counted on (its units per sku, its pending counters), for the
+     * transaction that pays or cancels it: that transaction's condition on the order's status makes it happen once.
+     */
+    private List<TransactWriteItem> released(Order order) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        Map<String, Integer> units = order.unitsBySku();
+        order.unitClients().forEach((sku, clientKey) ->
+                items.add(counters.orderUnitsReleased(clientKey, sku, order.orderId(), units.getOrDefault(sku, 0))));
+        order.pendingCounters().forEach(pk -> items.add(counters.orderReleased(pk, order.orderId())));
+        return items;
     }
 
     /**
@@ -171,6 +203,7 @@ public class OrderRepository {
             items.add(claim(paymentId, order.orderId(), now));
         }
         order.allocations().forEach((sku, allocation) -> items.addAll(ledger.unsell(sku, allocation)));
+        items.addAll(released(order));
         return outcome(TxResult.run(client, items), paymentId == null ? 1 : 2);
     }
 
@@ -301,6 +334,14 @@ public class OrderRepository {
         if (order.paymentId() != null) {
             item.put("paymentId", s(order.paymentId()));
         }
+        if (!order.unitClients().isEmpty()) {
+            Map<String, AttributeValue> clients = new LinkedHashMap<>();
+            order.unitClients().forEach((sku, clientKey) -> clients.put(sku, s(clientKey)));
+            item.put("unitClients", AttributeValue.fromM(clients));
+        }
+        if (!order.pendingCounters().isEmpty()) {
+            item.put("pendingCounters", AttributeValue.fromL(order.pendingCounters().stream().map(AttributeValue::fromS).toList()));
+        }
         if (order.cancelReason() != null) {
             item.put("cancelReason", s(order.cancelReason().name()));
         }
@@ -327,7 +368,15 @@ public class OrderRepository {
         return AttributeValue.fromM(line);
     }
 
-    /** Reads an order item (also an image from the table's stream). */
+    private static Map<String, String> unitClients(AttributeValue stored) {
+        Map<String, String> clients = new LinkedHashMap<>();
+        if (stored != null && stored.hasM()) {
+            stored.m().forEach((sku, clientKey) -> clients.put(sku, clientKey.s()));
+        }
+        return clients;
+    }
+
+    /** Reads an order item (also an image from the table's stream). Orders from before the client caps count on nothing. */
     public static Order toOrder(Map<String, AttributeValue> item) {
         List<OrderItem> lines = item.get("items").l().stream().map(AttributeValue::m)
                 .map(m -> new OrderItem(str(m, "sku"), str(m, "title"), (int) num(m, "quantity"), num(m, "priceCents"),
@@ -348,6 +397,7 @@ public class OrderRepository {
                 num(item, "totalCents"), str(item, "currency"), str(item, "email"),
                 Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")), str(item, "paymentId"),
                 due == null ? null : Instant.parse(due), reason == null ? null : CancelReason.valueOf(reason),
-                allocations, tokens != null && tokens.hasSs() ? tokens.ss() : List.of());
+                allocations, tokens != null && tokens.hasSs() ? tokens.ss() : List.of(), unitClients(item.get("unitClients")),
+                item.containsKey("pendingCounters") ? item.get("pendingCounters").l().stream().map(AttributeValue::s).toList() : List.of());
     }
 }

@@ -15,9 +15,17 @@ package com.liveshop.checkout.repository;
  * pk = ORDER#&lt;orderId&gt;      sk = REFUND#&lt;paymentId&gt;   a payment to give back (its INSERT is the RefundRequired event)
  * pk = PAYMENT#&lt;paymentId&gt;  sk = PAYMENT       orderId: a provider's payment id confirms one order at most
  * pk = IDEMPOTENCY#&lt;key&gt;    sk = IDEMPOTENCY   requestHash, orderId, ttl (24 h)
+ * pk = CLIENT#&lt;client&gt;      sk = SKU#&lt;sku&gt;     units: what one client (its address fingerprint) holds of the sku plus
+ *                                               what its unpaid orders hold, over all carts; one attribute per counted
+ *                                               hold (H#&lt;cartId&gt;) or order (O#&lt;orderId&gt;) = when its units go back
+ *                                               (epoch ms), the answer's Retry-After; ttl
+ * pk = CLIENT#&lt;client&gt;      sk = ORDERS        pending: the client's unpaid orders; O#&lt;orderId&gt; = paymentDueAt; ttl
+ * pk = EMAIL#&lt;email key&gt;    sk = ORDERS        the same per buyer email (an HMAC of it, never the address)
  * </pre>
  *
- * The table's stream is the outbox: ORDER and REFUND# changes become the order events.
+ * The table's stream is the outbox: ORDER and REFUND# changes become the order events. A hold or order counted
+ * against a client names it ({@code client}; an order its {@code unitClients} per sku and {@code pendingKeys}), and
+ * every change that releases it moves the counters in the same transaction, so they never drift.
  */
 public final class ReservationKeys {
 
@@ -62,6 +70,30 @@ public final class ReservationKeys {
 
     public static String idempotencyPk(String key) {
         return "IDEMPOTENCY#" + key;
+    }
+
+    /** The per-client counters: one partition per client, so one client's burst never touches another's. */
+    public static String clientPk(String clientFingerprint) {
+        return "CLIENT#" + clientFingerprint;
+    }
+
+    public static String emailPk(String emailKey) {
+        return "EMAIL#" + emailKey;
+    }
+
+    public static String clientSkuSk(String sku) {
+        return "SKU#" + sku;
+    }
+
+    public static final String PENDING_ORDERS_SK = "ORDERS";
+
+    /** A counted hold's attribute on its client's counter (cart and sku name the hold; the counter names the sku). */
+    public static String heldEntry(String cartId) {
+        return "H#" + cartId;
+    }
+
+    public static String orderEntry(String orderId) {
+        return "O#" + orderId;
     }
 
     public static String expiryShard(int shard) {

@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Reads a show's META item (an eventually consistent GetItem of three attributes): the highlight on screen is the
- * session's {@code currentHighlight} while it is LIVE; before and after the show there is none.
+ * Reads a show's META item (an eventually consistent GetItem of four attributes): a LIVE show whose lineup lists the
+ * sku is the origin, with the session's {@code currentHighlight} as the highlight on screen; any other show is none.
  */
 public final class SessionShowLookup implements ShowLookup {
 
@@ -29,16 +29,17 @@ public final class SessionShowLookup implements ShowLookup {
     }
 
     @Override
-    public Optional<ShowOrigin> originNow(String sessionId) {
+    public Optional<ShowOrigin> originNow(String sessionId, String sku) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table)
                 .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                .projectionExpression("sessionId, #status, currentHighlight")
+                .projectionExpression("sessionId, #status, currentHighlight, lineup")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
-        if (item == null || item.isEmpty() || str(item, "sessionId") == null) {
+        if (item == null || item.isEmpty() || str(item, "sessionId") == null || !"LIVE".equals(str(item, "status"))
+                || !item.containsKey("lineup") || item.get("lineup").l().stream().noneMatch(v -> sku.equals(v.s()))) {
             return Optional.empty();
         }
         String current = str(item, "currentHighlight");
-        if (!"LIVE".equals(str(item, "status")) || current == null) {
+        if (current == null) {
             return Optional.of(ShowOrigin.of(sessionId));
         }
         try {

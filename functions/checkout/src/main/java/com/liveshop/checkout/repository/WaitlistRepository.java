@@ -26,14 +26,17 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public class WaitlistRepository {
 
-    /** One waiting cart. */
-    public record Entry(String sku, String cartId, int quantity, String entrySk, long expiresAtEpochSeconds) {
+    /**
+     * One waiting cart; {@code client}: the fingerprint of the client that joined, whose cap its hold counts against
+     * (on the line's entry only, so read from {@link #oldest}; null for an entry from before the caps).
+     */
+    public record Entry(String sku, String cartId, int quantity, String entrySk, long expiresAtEpochSeconds, String client) {
         public boolean expiredAt(long nowEpochSeconds) {
             return expiresAtEpochSeconds <= nowEpochSeconds;
         }
 
         public Entry withQuantity(int newQuantity) {
-            return new Entry(sku, cartId, newQuantity, entrySk, expiresAtEpochSeconds);
+            return new Entry(sku, cartId, newQuantity, entrySk, expiresAtEpochSeconds, client);
         }
     }
 
@@ -74,6 +77,9 @@ public class WaitlistRepository {
         item.put("quantity", n(entry.quantity()));
         item.put(WaitlistKeys.EXPIRES_AT, n(entry.expiresAtEpochSeconds()));
         item.put("ttl", n(entry.expiresAtEpochSeconds() + TTL_GRACE_SECONDS));
+        if (entry.client() != null) {
+            item.put("client", s(entry.client()));
+        }
         Map<String, AttributeValue> marker = new HashMap<>();
         marker.put(WaitlistKeys.PK, s(WaitlistKeys.markerPk(entry.cartId(), entry.sku())));
         marker.put(WaitlistKeys.SK, s(WaitlistKeys.MARKER_SK));
@@ -129,7 +135,7 @@ public class WaitlistRepository {
         if (marker == null || marker.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Entry(sku, cartId, (int) num(marker, "quantity"), str(marker, "entrySk"), num(marker, WaitlistKeys.EXPIRES_AT)));
+        return Optional.of(new Entry(sku, cartId, (int) num(marker, "quantity"), str(marker, "entrySk"), num(marker, WaitlistKeys.EXPIRES_AT), null));
     }
 
     /** 1 + the live entries that arrived before this one. */
@@ -154,7 +160,7 @@ public class WaitlistRepository {
                         .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
                         .expressionAttributeValues(Map.of(":pk", s(WaitlistKeys.listPk(sku)))))
                 .items().forEach(item -> entries.add(new Entry(str(item, "sku"), str(item, "cartId"), (int) num(item, "quantity"),
-                        str(item, WaitlistKeys.SK), num(item, WaitlistKeys.EXPIRES_AT))));
+                        str(item, WaitlistKeys.SK), num(item, WaitlistKeys.EXPIRES_AT), str(item, "client"))));
         return entries;
     }
 

@@ -3,6 +3,7 @@ package com.liveshop.checkout.service;
 import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.PriceTier;
+import com.liveshop.checkout.repository.ClientLimitReached;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.HoldRepository.CartContents;
 import com.liveshop.checkout.repository.HoldRepository.Outcome;
@@ -22,13 +23,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Cart rules: a hold reserves stock until HOLD_SECONDS after it was first placed (adding units never extends
  * it), each addition at the price in force then; per-sku limit, one currency and at most 20 skus per cart. Units
  * come from one random stock bucket, or, when that bucket is short, from a consistent snapshot of all of them,
- * so a hold is refused SOLD_OUT only when the sku as a whole has too few.
+ * so a hold is refused SOLD_OUT only when the sku as a whole has too few. Per client (the fingerprint of its address),
+ * the units of a sku held plus those in its unpaid orders, over all carts, are capped (MAX_UNITS_PER_CLIENT_PER_SKU):
+ * counted in the hold's own transaction, 429 CLIENT_LIMIT beyond.
  */
 public class CartService {
 
@@ -53,10 +57,13 @@ public class CartService {
     private final ShowLookup shows;
     private final ShowMetrics metrics;
     private final ProofOfWork proofOfWork;
+    private final UnaryOperator<String> fingerprint;
 
+    /** {@code fingerprint}: a client address → its key (an HMAC), asked only on the cart route. */
     public CartService(HoldRepository holds, ProductRepository products, CheckoutConfig config, Clock clock,
-                       ShowLookup shows, ShowMetrics metrics, ProofOfWork proofOfWork) {
+                       ShowLookup shows, ShowMetrics metrics, ProofOfWork proofOfWork, UnaryOperator<String> fingerprint) {
         this.proofOfWork = proofOfWork;
+        this.fingerprint = fingerprint;
         this.shows = shows;
         this.metrics = metrics;
         this.holds = holds;
@@ -73,28 +80,38 @@ public class CartService {
 
     /**
      * The cart route: holds {@code quantity} more units of {@code sku} for the cart (a new hold, or more units on the
-     * held one), placed from the show {@code sessionId} (optional): a new hold records the show and the highlight on its
-     * screen now, for the show's stats; units added later keep the first origin. While the sku's deal runs, and proof of
-     * work is on, {@code challengeSolution} (the X-Altcha header) must be a solved challenge, spent here: deals are what
-     * bots farm.
+     * held one) for the client at {@code clientAddress}. {@code sessionId} (optional): the show the buyer watches; a new
+     * hold records it and the highlight on its screen now, for the show's stats, only if the show is live and the sku in
+     * its lineup (else the hold is placed without it); units added later keep the first origin. While the sku's deal
+     * runs, and proof of work is on, {@code challengeSolution} (the X-Altcha header) must be a solved challenge, spent
+     * here: deals are what bots farm.
      */
-    public HoldView addItem(String cartId, String sku, Long quantity, String sessionId, String challengeSolution) {
-        return hold(cartId, sku, quantity, sessionId, challengeSolution, true);
+    public HoldView addItem(String cartId, String sku, Long quantity, String sessionId, String clientAddress,
+                            String challengeSolution) {
+        return hold(cartId, sku, quantity, sessionId, fingerprint.apply(clientAddress), challengeSolution, true);
     }
 
-    /** Comment-to-buy: as the cart route, without a challenge: the chat ticket the message came with needed one. */
-    public HoldView addItemFromChat(String cartId, String sku, Long quantity, String sessionId) {
-        return hold(cartId, sku, quantity, sessionId, null, false);
+    /**
+     * Comment-to-buy: as the cart route, for the client whose fingerprint is {@code clientKey} (the one recorded in the
+     * chat ticket), without a challenge: the ticket the message came with needed one. A new hold is counted against
+     * that client; units added to a hold, against the hold's client.
+     */
+    public HoldView addItemFromChat(String cartId, String sku, Long quantity, String sessionId, String clientKey) {
+        return hold(cartId, sku, quantity, sessionId, clientKey, null, false);
     }
 
-    private HoldView hold(String cartId, String sku, Long quantity, String sessionId, String challengeSolution, boolean askProof) {
+    private HoldView hold(String cartId, String sku, Long quantity, String sessionId, String clientKey, String challengeSolution,
+                          boolean askProof) {
         int limit = config.maxQuantityPerSku();
         int units = (int) Validation.requireRange("quantity", quantity, 1, limit);
         String show = sessionId == null ? null : Validation.requireUuid("sessionId", sessionId);
         Product product = products.findProduct(sku)
                 .orElseThrow(() -> ApiException.notFound("PRODUCT_NOT_FOUND", "No product with sku " + sku));
-        ShowOrigin origin = show == null ? null : shows.originNow(show)
-                .orElseThrow(() -> ApiException.notFound("SESSION_NOT_FOUND", "No session " + show));
+        // A show that is not live, or does not sell this sku, gets no credit (an anonymous caller may name any show).
+        ShowOrigin origin = show == null ? null : shows.originNow(show, sku).orElse(null);
+        // A caller without a client key (a chat ticket from before they carried one) is not counted.
+        String client = config.maxUnitsPerClientPerSku().isPresent() && clientKey != null && !clientKey.isBlank() ? clientKey : null;
+        int cap = config.maxUnitsPerClientPerSku().orElse(0);
         if (askProof && product.activeDealPriceCents(clock.instant()).isPresent()) {
             // Before the first write: a refused solution changes nothing.
             proofOfWork.redeem(challengeSolution);
@@ -112,13 +129,19 @@ public class CartService {
             long price = holdPriceCents(product, now);
             Hold result;
             Outcome outcome;
-            if (existing.isPresent()) {
-                result = existing.get().raised(units, price, allocation);
-                outcome = holds.raise(existing.get(), result, allocation, now, config.maxOrderTxItems());
-            } else {
-                result = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
-                        now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation, origin);
-                outcome = holds.create(result, config.maxItemsPerCart(), config.maxOrderTxItems());
+            try {
+                if (existing.isPresent()) {
+                    result = existing.get().raised(units, price, allocation);
+                    outcome = holds.raise(existing.get(), result, allocation, now, config.maxOrderTxItems(), cap);
+                } else {
+                    result = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
+                            now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation, origin, client);
+                    outcome = holds.create(result, config.maxItemsPerCart(), config.maxOrderTxItems(), cap);
+                }
+            } catch (ClientLimitReached e) {
+                throw ApiException.tooManyRequests("CLIENT_LIMIT", "At most " + cap + " units of " + sku
+                        + " per buyer, held or in unpaid orders, over all carts; more when a hold expires or an order is "
+                        + "paid or cancelled", retryAfterSeconds(e, now, config));
             }
             switch (outcome) {
                 case OK:
@@ -163,6 +186,20 @@ public class CartService {
         return existing;
     }
 
+    /**
+     * Seconds until the first hold or order counted on the refusing counter gives its units back: at most the longer of
+     * a hold's and a payment's lifetime; once that moment has passed, the sweep's period (it runs every minute).
+     */
+    static long retryAfterSeconds(ClientLimitReached refusal, Instant now, CheckoutConfig config) {
+        long bound = Math.max(config.holdSeconds(), config.paymentSeconds());
+        return refusal.releaseAt().filter(at -> at.isAfter(now))
+                .map(at -> Math.min(bound, (at.toEpochMilli() - now.toEpochMilli() + 999) / 1000))
+                .orElse(SWEEP_SECONDS);
+    }
+
+    /** The sweep's schedule (template: HoldExpiryFunction, rate 1 minute). */
+    static final long SWEEP_SECONDS = 60;
+
     /** What a waitlist hand-out came to. */
     public enum WaitlistOutcome { HELD, NOTHING_LEFT, CLAIM_GONE, CART_REFUSED }
 
@@ -172,9 +209,11 @@ public class CartService {
      * A waitlist hand-out: a new hold of up to {@code wanted} units of {@code sku} (as many as are available now, at
      * least one) in one transaction with {@code claim} (the entry's removal from the line), at the price in force, by
      * the cart rules. CART_REFUSED when the cart holds the sku already, is full or in another currency (the entry is
-     * spent); NOTHING_LEFT when no unit is available; CLAIM_GONE when another hand-out took the entry first.
+     * spent); NOTHING_LEFT when no unit is available; CLAIM_GONE when another hand-out took the entry first. The hold is
+     * counted against {@code clientKey} (the client that joined the line; null for an entry from before the caps): a
+     * client at its cap is refused like a cart that cannot take it (CART_REFUSED).
      */
-    public WaitlistHold holdForWaitlist(String cartId, String sku, int wanted, List<TransactWriteItem> claim) {
+    public WaitlistHold holdForWaitlist(String cartId, String sku, int wanted, String clientKey, List<TransactWriteItem> claim) {
         Optional<Product> found = products.findProduct(sku);
         if (found.isEmpty()) {
             return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
@@ -197,9 +236,17 @@ public class CartService {
                 continue;
             }
             long price = holdPriceCents(product, now);
+            String client = config.maxUnitsPerClientPerSku().isPresent() ? clientKey : null;
             Hold hold = Hold.placed(cartId, sku, product.getTitle(), product.getCurrency(),
-                    now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation.get(), null);
-            switch (holds.create(hold, config.maxItemsPerCart(), config.maxOrderTxItems(), claim)) {
+                    now.toEpochMilli() + config.holdSeconds() * 1000L, units, price, allocation.get(), null, client);
+            Outcome outcome;
+            try {
+                outcome = holds.create(hold, config.maxItemsPerCart(), config.maxOrderTxItems(),
+                        config.maxUnitsPerClientPerSku().orElse(0), claim);
+            } catch (ClientLimitReached e) {
+                return new WaitlistHold(WaitlistOutcome.CART_REFUSED, null);
+            }
+            switch (outcome) {
                 case OK:
                     metrics.holdPlaced();
                     return new WaitlistHold(WaitlistOutcome.HELD, new HoldView(cartId, sku, hold.quantity(), price,

@@ -5,8 +5,11 @@ import com.liveshop.checkout.domain.IdempotencyRecord;
 import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
+import com.liveshop.checkout.config.CheckoutConfig;
+import com.liveshop.checkout.repository.ClientLimitReached;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
+import com.liveshop.checkout.repository.ReservationKeys;
 import com.liveshop.checkout.domain.OrderView;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.http.ApiException;
@@ -24,15 +27,19 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * Orders: a cart's live holds become sold in one transaction with the order and its Idempotency-Key, so a
  * retried request (even ten at once) finds the key taken and gets the same order back. Each answer to the buyer
  * carries an order token (stored only as a hash) that opens {@code GET /orders/{id}}; the order must be paid
- * within PAYMENT_SECONDS or the sweep cancels it. Its events leave through the table's stream.
+ * within PAYMENT_SECONDS or the sweep cancels it. Its events leave through the table's stream. Unpaid orders are capped
+ * per client (its address's fingerprint) and per email (an HMAC of it), MAX_PENDING_ORDERS_PER_CLIENT each, counted in
+ * the order's own transaction: 429 CLIENT_LIMIT beyond.
  */
 public class OrderService {
 
@@ -44,14 +51,19 @@ public class OrderService {
     private final Clock clock;
     private final Duration paymentWindow;
     private final ShowMetrics metrics;
+    private final CheckoutConfig config;
+    private final UnaryOperator<String> fingerprint;
 
-    public OrderService(OrderRepository orders, HoldRepository holds, Clock clock, Duration paymentWindow,
-                        ShowMetrics metrics) {
+    /** {@code fingerprint}: a client address or an email → its key (an HMAC: neither is ever stored in a key). */
+    public OrderService(OrderRepository orders, HoldRepository holds, Clock clock, CheckoutConfig config,
+                        ShowMetrics metrics, UnaryOperator<String> fingerprint) {
         this.metrics = metrics;
         this.orders = orders;
         this.holds = holds;
         this.clock = clock;
-        this.paymentWindow = paymentWindow;
+        this.config = config;
+        this.paymentWindow = Duration.ofSeconds(config.paymentSeconds());
+        this.fingerprint = fingerprint;
     }
 
     /** 400 IDEMPOTENCY_KEY_REQUIRED when absent, VALIDATION_FAILED when not 1-128 printable ASCII characters. */
@@ -65,9 +77,14 @@ public class OrderService {
         return key;
     }
 
-    /** Places the cart's order, or returns the order this key already placed for the same request. */
-    public OrderView place(String idempotencyKey, String cartId, String email) {
+    /**
+     * Places the cart's order for the client at {@code clientAddress}, or returns the order this key already placed for
+     * the same request (a replay counts nothing).
+     */
+    public OrderView place(String idempotencyKey, String cartId, String email, String clientAddress) {
         String requestHash = hash(cartId + "\n" + email);
+        List<String> pendingCounters = List.of(ReservationKeys.clientPk(fingerprint.apply(clientAddress)),
+                ReservationKeys.emailPk(fingerprint.apply("email:" + email.strip().toLowerCase(Locale.ROOT))));
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             // The key first: a retry after success must get its order, not CART_EMPTY.
             Optional<IdempotencyRecord> existing = orders.findIdempotency(idempotencyKey);
@@ -94,9 +111,17 @@ public class OrderService {
                         + " expired; add the item again");
             }
             String token = newToken();
-            Order order = newOrder(cartId, email, cartHolds, now, hash(token));
+            Order order = newOrder(cartId, email, cartHolds, now, hash(token), pendingCounters);
             IdempotencyRecord record = new IdempotencyRecord(idempotencyKey, requestHash, order.orderId());
-            switch (orders.place(record, order, cartHolds, now)) {
+            OrderRepository.PlaceOutcome outcome;
+            try {
+                outcome = orders.place(record, order, cartHolds, now, config.maxPendingOrdersPerClient());
+            } catch (ClientLimitReached e) {
+                throw ApiException.tooManyRequests("CLIENT_LIMIT", "At most " + config.maxPendingOrdersPerClient()
+                        + " unpaid orders per " + (e.cap() == ClientLimitReached.Cap.EMAIL_ORDERS ? "email" : "buyer")
+                        + "; pay or wait for one to lapse", CartService.retryAfterSeconds(e, now, config));
+            }
+            switch (outcome) {
                 case OK:
                     metrics.orderPlaced();
                     return OrderView.buyer(order, token);
@@ -150,14 +175,18 @@ public class OrderService {
         return orders.addTokenHash(order.orderId(), hash(token)) ? OrderView.buyer(order, token) : OrderView.buyer(order);
     }
 
-    private Order newOrder(String cartId, String email, List<Hold> cartHolds, Instant now, String tokenHash) {
+    private Order newOrder(String cartId, String email, List<Hold> cartHolds, Instant now, String tokenHash,
+                           List<String> pendingCounters) {
         List<OrderItem> items = cartHolds.stream().flatMap(h -> OrderItem.of(h).stream()).toList();
         long total = cartHolds.stream().mapToLong(Hold::lineTotalCents).sum();
         Map<String, StockAllocation> allocations = new LinkedHashMap<>();
         cartHolds.forEach(h -> allocations.put(h.sku(), h.allocation()));
+        // Each hold's units stay counted against its client until the order is paid or cancelled.
+        Map<String, String> unitClients = new LinkedHashMap<>();
+        cartHolds.stream().filter(h -> h.client() != null).forEach(h -> unitClients.put(h.sku(), h.client()));
         return new Order(UUID.randomUUID().toString(), OrderStatus.PENDING_PAYMENT, cartId, items, total,
                 cartHolds.get(0).currency(), email, now, now, null, now.plus(paymentWindow), null, allocations,
-                List.of(tokenHash));
+                List.of(tokenHash), unitClients, pendingCounters);
     }
 
     private static ApiException notFound(String orderId) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * most once (its removal is in the hold's transaction) and never beyond what is available (the stock buckets'
  * conditions), so two hand-outs at once, or buyers on the cart route at the same moment, never oversell. A cart wanting
  * more than is left gets what is left, and its entry is spent. A hold placed this way is like any other; its cart
- * hears {@code waitlistHeld} on its channel.
+ * hears {@code waitlistHeld} on its channel, and counts against the per-client cap of the client that joined (a client
+ * at its cap is passed over, as a cart that cannot take it is).
  */
 public class WaitlistService {
 
@@ -60,9 +62,12 @@ public class WaitlistService {
     private final int maxQuantityPerSku;
     private final int maxPerSku;
     private final JoinLimit joinLimit;
+    private final UnaryOperator<String> fingerprint;
 
+    /** {@code fingerprint}: a joining client's address → its key (asked only by joins). */
     public WaitlistService(WaitlistRepository waitlist, ProductRepository products, CartService carts, ChannelPublisher publisher,
-                           Clock clock, Duration entryLifetime, int maxQuantityPerSku, int maxPerSku, JoinLimit joinLimit) {
+                           Clock clock, Duration entryLifetime, int maxQuantityPerSku, int maxPerSku, JoinLimit joinLimit,
+                           UnaryOperator<String> fingerprint) {
         if (maxPerSku < 1) {
             throw new IllegalStateException("Configuration WAITLIST_MAX_PER_SKU must be positive");
         }
@@ -75,6 +80,7 @@ public class WaitlistService {
         this.maxQuantityPerSku = maxQuantityPerSku;
         this.maxPerSku = maxPerSku;
         this.joinLimit = joinLimit;
+        this.fingerprint = fingerprint;
     }
 
     /**
@@ -96,13 +102,13 @@ public class WaitlistService {
         }
         joinLimit.count(sourceIp, now);
         try {
-            return joinCounted(sku, cartId, quantity, waiting);
+            return joinCounted(sku, cartId, quantity, waiting, fingerprint.apply(sourceIp));
         } catch (WaitlistRepository.WaitlistBusyException e) {
             throw Backoff.busy();
         }
     }
 
-    private JoinResult joinCounted(String sku, String cartId, int quantity, Optional<Entry> waiting) {
+    private JoinResult joinCounted(String sku, String cartId, int quantity, Optional<Entry> waiting, String client) {
         Instant now;
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             now = clock.instant();
@@ -123,7 +129,7 @@ public class WaitlistService {
                 requireSoldOut(sku);
             }
             Entry entry = new Entry(sku, cartId, quantity, WaitlistKeys.entrySk(now.toEpochMilli(), cartId),
-                    now.plus(entryLifetime).getEpochSecond());
+                    now.plus(entryLifetime).getEpochSecond(), client);
             switch (waitlist.add(entry, maxPerSku, now.getEpochSecond())) {
                 case ADDED -> {
                     return new JoinResult(afterAdd(entry, now), true);
@@ -191,7 +197,8 @@ public class WaitlistService {
                     waitlist.remove(entry);
                     continue;
                 }
-                CartService.WaitlistHold result = carts.holdForWaitlist(entry.cartId(), sku, entry.quantity(), waitlist.claim(entry));
+                CartService.WaitlistHold result = carts.holdForWaitlist(entry.cartId(), sku, entry.quantity(), entry.client(),
+                        waitlist.claim(entry));
                 switch (result.outcome()) {
                     case HELD -> {
                         held++;
