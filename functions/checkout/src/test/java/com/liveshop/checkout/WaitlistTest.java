@@ -87,6 +87,7 @@ class WaitlistTest {
         String squatterCart = UUID.randomUUID().toString();
         String nextCart = UUID.randomUUID().toString();
         assertThat(joinFrom(squatter, sku, squatterCart, 1).status()).isEqualTo(201);
+        f.clock.advance(Duration.ofMillis(5)); // the squatter is first in line (same instant: the cart id would decide)
         assertThat(joinFrom("198.51.100.32", sku, nextCart, 1).status()).isEqualTo(201);
         catalogStream.next(); // the holds above: no units came back
 

@@ -262,7 +262,8 @@ class TemplateDeploymentTest {
     @Test
     void theChatTicketKeyIsReadAtRunTimeByTheFunctionsThatNameItOnly() {
         Map<String, String> expected = Map.of("ChatFunction", "CHAT_TICKET_SECRET_ARN", "ChatSendFunction", "CHAT_TICKET_SECRET_ARN",
-                "WaitlistFunction", "FINGERPRINT_SECRET_ARN", "ReminderFunction", "FINGERPRINT_SECRET_ARN");
+                "WaitlistFunction", "FINGERPRINT_SECRET_ARN", "ReminderFunction", "FINGERPRINT_SECRET_ARN",
+                "CartFunction", "FINGERPRINT_SECRET_ARN", "OrderFunction", "FINGERPRINT_SECRET_ARN");
         for (FunctionDef function : template.functions()) {
             boolean reads = statements(function).stream().anyMatch(st -> asList(st.get("Resource")).contains(Map.of("Ref", "ChatTicketSecret")));
             String variable = expected.get(function.logicalId());
