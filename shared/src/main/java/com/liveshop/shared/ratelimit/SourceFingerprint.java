@@ -21,9 +21,9 @@ public final class SourceFingerprint {
     public static final String SECRET_ARN_VARIABLE = "FINGERPRINT_SECRET_ARN";
 
     private final Supplier<String> secret;
-    private volatile SecretKeySpec key;
+    private volatile KeyOf key;
 
-    /** {@code secret}: read on first use (a {@link RuntimeSecret} reads Secrets Manager then, once per environment). */
+    /** {@code secret}: read when used (a {@link RuntimeSecret} reads Secrets Manager once per environment and TTL). */
     public SourceFingerprint(Supplier<String> secret) {
         this.secret = secret;
     }
@@ -44,16 +44,19 @@ public final class SourceFingerprint {
         }
     }
 
+    /** The key for the secret's current value: a rotation the {@code RuntimeSecret} picks up changes it here too. */
     private SecretKeySpec key() {
-        SecretKeySpec k = key;
-        if (k == null) {
-            String s = secret.get();
+        String s = secret.get();
+        KeyOf k = key;
+        if (k == null || !k.value().equals(s)) {
             if (s == null || s.length() < 16) {
                 throw new IllegalStateException("The fingerprint secret must have at least 16 characters");
             }
-            k = new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            k = new KeyOf(s, new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             key = k;
         }
-        return k;
+        return k.spec();
     }
+
+    private record KeyOf(String value, SecretKeySpec spec) {}
 }

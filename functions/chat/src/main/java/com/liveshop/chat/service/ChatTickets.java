@@ -39,11 +39,11 @@ public final class ChatTickets {
 
     private final Supplier<String> secret;
     private final SourceFingerprint fingerprints;
-    private volatile SecretKeySpec key;
+    private volatile KeyOf key;
 
     /**
-     * {@code secret}: the key (at least 32 characters; the template generates 48), read on first use: a
-     * {@code RuntimeSecret} reads Secrets Manager then, once per execution environment.
+     * {@code secret}: the key (at least 32 characters; the template generates 48), read when used: a
+     * {@code RuntimeSecret} reads Secrets Manager once per execution environment and TTL.
      */
     public ChatTickets(Supplier<String> secret) {
         this.secret = secret;
@@ -56,7 +56,6 @@ public final class ChatTickets {
         payload.put("t", t.ticketId());
         payload.put("n", t.name());
         payload.put("e", t.expiresAt().getEpochSecond());
-        payload.put("f", t.client());
         if (t.cartId() != null) {
             payload.put("c", t.cartId());
         }
@@ -109,18 +108,21 @@ public final class ChatTickets {
         }
     }
 
+    /** The key for the secret's current value: a rotation the {@code RuntimeSecret} picks up changes it here too. */
     private SecretKeySpec key() {
-        SecretKeySpec k = key;
-        if (k == null) {
-            String s = secret.get();
+        String s = secret.get();
+        KeyOf k = key;
+        if (k == null || !k.value().equals(s)) {
             if (s == null || s.length() < 32) {
                 throw new IllegalStateException("The chat-ticket key must be at least 32 characters");
             }
-            k = new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+            k = new KeyOf(s, new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             key = k;
         }
-        return k;
+        return k.spec();
     }
+
+    private record KeyOf(String value, SecretKeySpec spec) {}
 
     /** A keyed hash of a value we must not store (a client address): stable per secret, not reversible. */
     public String fingerprint(String value) {
