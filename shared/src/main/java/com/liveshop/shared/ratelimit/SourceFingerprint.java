@@ -1,13 +1,10 @@
 package com.liveshop.shared.ratelimit;
 
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.shared.secrets.HmacKey;
 import com.liveshop.shared.secrets.RuntimeSecret;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A caller's source address as a rate-limit key: HMAC-SHA256 under a secret key, 24 hex digits. A bare hash of an IPv4
@@ -20,12 +17,11 @@ public final class SourceFingerprint {
     /** The variable that names the key's secret (its ARN); the key itself is read at run time, never configured. */
     public static final String SECRET_ARN_VARIABLE = "FINGERPRINT_SECRET_ARN";
 
-    private final Supplier<String> secret;
-    private volatile KeyOf key;
+    private final HmacKey key;
 
     /** {@code secret}: read when used (a {@link RuntimeSecret} reads Secrets Manager once per environment and TTL). */
     public SourceFingerprint(Supplier<String> secret) {
-        this.secret = secret;
+        this.key = new HmacKey(secret, 16, "fingerprint key");
     }
 
     /** The key from the secret FINGERPRINT_SECRET_ARN names, read at run time. */
@@ -34,29 +30,6 @@ public final class SourceFingerprint {
     }
 
     public String of(String sourceIp) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key());
-            byte[] h = mac.doFinal(("fp:" + (sourceIp == null ? "" : sourceIp)).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 12);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return HexFormat.of().formatHex(key.mac("fp:" + (sourceIp == null ? "" : sourceIp)), 0, 12);
     }
-
-    /** The key for the secret's current value: a rotation the {@code RuntimeSecret} picks up changes it here too. */
-    private SecretKeySpec key() {
-        String s = secret.get();
-        KeyOf k = key;
-        if (k == null || !k.value().equals(s)) {
-            if (s == null || s.length() < 16) {
-                throw new IllegalStateException("The fingerprint secret must have at least 16 characters");
-            }
-            k = new KeyOf(s, new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            key = k;
-        }
-        return k.spec();
-    }
-
-    private record KeyOf(String value, SecretKeySpec spec) {}
 }

@@ -3,17 +3,15 @@ package com.liveshop.chat.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
+import com.liveshop.shared.secrets.HmacKey;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Chat tickets: a signed, stateless identity for chatting in one show, {@code v1.<base64url payload>.<base64url
@@ -37,16 +35,15 @@ public final class ChatTickets {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final Supplier<String> secret;
     private final SourceFingerprint fingerprints;
-    private volatile KeyOf key;
+    private final HmacKey key;
 
     /**
      * {@code secret}: the key (at least 32 characters; the template generates 48), read when used: a
      * {@code RuntimeSecret} reads Secrets Manager once per execution environment and TTL.
      */
     public ChatTickets(Supplier<String> secret) {
-        this.secret = secret;
+        this.key = new HmacKey(secret, 32, "chat-ticket key");
         this.fingerprints = new SourceFingerprint(secret);
     }
 
@@ -63,7 +60,7 @@ public final class ChatTickets {
             payload.put("f", t.client());
         }
         String body = VERSION + "." + B64.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
-        return body + "." + B64.encodeToString(mac(body));
+        return body + "." + B64.encodeToString(key.mac(body));
     }
 
     /** The ticket if it is ours, unexpired at {@code now} and for {@code sessionId}; else 401 INVALID_TICKET. */
@@ -83,7 +80,7 @@ public final class ChatTickets {
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw invalid("The chat ticket is not valid");
         }
-        if (!MessageDigest.isEqual(signature, mac(parts[0] + "." + parts[1])) || payload == null) {
+        if (!MessageDigest.isEqual(signature, key.mac(parts[0] + "." + parts[1])) || payload == null) {
             throw invalid("The chat ticket is not valid");
         }
         Ticket t = new Ticket(payload.path("s").asText(""), payload.path("t").asText(""), payload.path("n").asText(""),
@@ -97,32 +94,6 @@ public final class ChatTickets {
         }
         return t;
     }
-
-    private byte[] mac(String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key());
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
-    }
-
-    /** The key for the secret's current value: a rotation the {@code RuntimeSecret} picks up changes it here too. */
-    private SecretKeySpec key() {
-        String s = secret.get();
-        KeyOf k = key;
-        if (k == null || !k.value().equals(s)) {
-            if (s == null || s.length() < 32) {
-                throw new IllegalStateException("The chat-ticket key must be at least 32 characters");
-            }
-            k = new KeyOf(s, new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            key = k;
-        }
-        return k.spec();
-    }
-
-    private record KeyOf(String value, SecretKeySpec spec) {}
 
     /** A keyed hash of a value we must not store (a client address): stable per secret, not reversible. */
     public String fingerprint(String value) {
