@@ -170,7 +170,7 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
       return storedTicket();
     } catch (e) {
       showTicket(null);
-      status.textContent = errorText(e);
+      status.textContent = ticketErrorText(e);
       status.dataset.code = e.code || '';
       return null;
     }
@@ -272,6 +272,14 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
       for (const s of subscriptions.splice(0)) s.close();
     },
   };
+}
+
+/** A refused chat pass: a per-minute limit says when to retry; the per-show cap (Retry-After of hours) says why not. */
+function ticketErrorText(e) {
+  if (e.code !== 'RATE_LIMITED') return errorText(e);
+  return e.retryAfter && e.retryAfter <= 120
+    ? 'Too many chat passes from your network right now — try again in ' + e.retryAfter + ' s.'
+    : 'Your network already has all the chat passes this show allows — chat from a device that has one.';
 }
 
 function errorText(e) {
