@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.checkout.CheckoutFixture.Response;
+import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.service.OrderOutbox;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.BusEvent;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -174,24 +176,33 @@ class CommerceIntegrityTest {
 
     @Test
     void aHoldDynamoDbLocalExpiresByTtlBeforeAnySweepGivesItsUnitsBack() throws Exception {
-        String sku = sku("ttl");
-        f.product(sku, 1000, "USD", 6);
-        // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.
-        f.clock.advance(Duration.ofDays(-8));
-        String cartId = cart();
-        try {
-            assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
-        } finally {
-            f.clock.advance(Duration.ofDays(8));
+        // Its own DynamoDB Local, the per-client cap off: DynamoDB Local 2.6.1's TTL job builds each expired item's
+        // key from every attribute definition (the byExpiry keys too), fails on the first expired item without
+        // them and never runs again for the table. A counted hold's CLIENT# counter expires with it in another
+        // partition, ahead of the hold in scan order half the time; the hold's cart META sorts after the hold.
+        // The reclaim of a counted hold (its counter released once) is ClientCapsTest's.
+        try (CheckoutFixture ttl = new CheckoutFixture(Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
+                String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)))) {
+            String sku = sku("ttl");
+            ttl.product(sku, 1000, "USD", 6);
+            // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.
+            ttl.clock.advance(Duration.ofDays(-8));
+            String cartId = cart();
+            try {
+                assertThat(ttl.addItem(cartId, sku, 2).status()).isEqualTo(201);
+            } finally {
+                ttl.clock.advance(Duration.ofDays(8));
+            }
+            assertThat(ttl.stock(sku)).isEqualTo(new StockLevel(sku, 6, 4, 2, 0));
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (ttl.stock(sku).held() > 0 && System.nanoTime() < deadline) {
+                StreamsEventResponse r = ttl.reclaim.handleRequest(ttl.stream.next(), new TestContext("HoldReclaimFunction"));
+                assertThat(r.getBatchItemFailures()).as("records the reclaim handed back for a retry").isEmpty();
+                Thread.sleep(500);
+            }
+            assertThat(ttl.stock(sku)).as("the TTL delete came back through the stream").isEqualTo(new StockLevel(sku, 6, 6, 0, 0));
+            assertThat(ttl.invoke(ttl.cart, CheckoutFixture.getCartEvent(cartId)).body().path("items")).isEmpty();
         }
-        assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 6, 4, 2, 0));
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (f.stock(sku).held() > 0 && System.nanoTime() < deadline) {
-            f.reclaim.handleRequest(f.stream.next(), new TestContext("HoldReclaimFunction"));
-            Thread.sleep(500);
-        }
-        assertThat(f.stock(sku)).as("the TTL delete came back through the stream").isEqualTo(new StockLevel(sku, 6, 6, 0, 0));
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId)).body().path("items")).isEmpty();
     }
 
     @Test
