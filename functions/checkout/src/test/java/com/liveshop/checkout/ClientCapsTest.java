@@ -215,6 +215,24 @@ class ClientCapsTest {
         assertThat(units(client, sku)).isZero();
     }
 
+    /**
+     * TTL deletes in any order: the counter must outlive the hold's own TTL, or a reclaim after it would ADD below zero
+     * into a new counter without TTL, and the client would get more than the cap from then on.
+     */
+    @Test
+    void aCounterOutlivesItsHoldsTtlByADay() {
+        String sku = sku("ttl-order");
+        f.product(sku, 1000, "USD", 10);
+        String client = "198.51.100.98";
+        String c = cart();
+        add(c, sku, 2, client);
+        Map<String, AttributeValue> hold = f.client.getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("CART#" + c), "sk", AttributeValue.fromS("HOLD#" + sku)))).item();
+        long holdTtl = Long.parseLong(hold.get("ttl").n());
+        long counterTtl = Long.parseLong(counter(client, sku).get("ttl").n());
+        assertThat(counterTtl - holdTtl).isGreaterThanOrEqualTo(24 * 60 * 60);
+    }
+
     /** Three sweeps at once give each expired hold back once, and its client's counter moves once: 0, never below. */
     @Test
     void concurrentSweepsReleaseEachCounterExactlyOnce() throws Exception {

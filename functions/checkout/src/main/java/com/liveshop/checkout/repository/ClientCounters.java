@@ -21,8 +21,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 final class ClientCounters {
 
-    /** A counter outlives its newest hold or order by the holds' TTL grace, then TTL collects it (at zero by then). */
-    static final long TTL_GRACE_SECONDS = HoldRepository.TTL_GRACE_SECONDS;
+    /**
+     * A counter outlives its newest hold or order by the holds' TTL grace plus a day, then TTL collects it (at zero by
+     * then). The extra day matters: TTL deletes in any order, and a hold TTL deleted before the sweep returned it is
+     * released by the reclaim's unconditional ADD -n; were its counter already gone, that ADD would recreate it below
+     * zero with no TTL, and the client would hold more than the cap from then on.
+     */
+    static final long TTL_GRACE_SECONDS = HoldRepository.TTL_GRACE_SECONDS + 24 * 60 * 60;
 
     private final String table;
 
