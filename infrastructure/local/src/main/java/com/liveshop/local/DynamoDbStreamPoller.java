@@ -72,8 +72,12 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
-    /** System.nanoTime() at the start of the latest cycle that found every shard read to its end and nothing pending. */
-    private volatile long lastIdleCycleStart = Long.MIN_VALUE;
+    /**
+     * System.nanoTime() at the start of the latest cycle that found every shard read to its end and nothing pending;
+     * null until such a cycle. (A Long.MIN_VALUE start would make {@link #idleSince} true for a poller still on its
+     * first poll: MIN_VALUE - since overflows to a positive number.)
+     */
+    private volatile Long lastIdleCycleStart;
 
     /**
      * Finds the stream's shards and takes the starting iterators now (so LATEST means "from this call on"),
@@ -112,7 +116,8 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
 
     /** True once a poll cycle that started after {@code sinceNanos} (System.nanoTime) found nothing new and nothing pending. */
     public boolean idleSince(long sinceNanos) {
-        return lastIdleCycleStart - sinceNanos > 0;
+        Long idleCycleStart = lastIdleCycleStart;
+        return idleCycleStart != null && idleCycleStart - sinceNanos > 0;
     }
 
     /** Counters for GET /_local. */

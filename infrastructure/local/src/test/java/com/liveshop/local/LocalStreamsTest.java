@@ -4,6 +4,7 @@ import static com.liveshop.local.StreamRecordingHandler.pk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -320,6 +323,31 @@ class LocalStreamsTest {
         DynamodbStreamRecord first = records("TrimHorizonProbe", "h-").get(0);
         assertThat(first.getDynamodb().getNewImage()).isNull();
         assertThat(first.getDynamodb().getStreamViewType()).isEqualTo("KEYS_ONLY");
+    }
+
+    @Test
+    void awaitIdleWaitsForAMappingThatHasNotFinishedItsFirstPoll() throws Exception {
+        put("HistoryTable", "slow-1");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger invocations = new AtomicInteger();
+        RequestStreamHandler slow = (in, out, context) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            invocations.incrementAndGet();
+        };
+        LocalFunction function = new LocalFunction("SlowProbe", "SlowProbe", Map.of(), List.of(), 5, slow, null);
+        stack.streams().add(new StreamEventSource("SlowProbe", function, streamArn("HistoryTable"), "TRIM_HORIZON", 100, 0,
+                List.of(), List.of(), false, -1, false));
+
+        // Its first batch is still in the function: the mapping is not idle, whatever the other mappings do.
+        assertThatThrownBy(() -> stack.streams().awaitIdle(Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("still busy");
+        release.countDown();
+        stack.streams().awaitIdle(WAIT);
+        assertThat(invocations).hasPositiveValue();
     }
 
     private static StreamEventSource probe(String name, String arn, String startingPosition) {
