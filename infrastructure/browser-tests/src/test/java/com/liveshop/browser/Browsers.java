@@ -2,6 +2,7 @@ package com.liveshop.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.liveshop.local.SimulatedViewers;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,19 @@ final class Browsers {
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * The browser as viewer {@code index} of many: every request it sends carries its own CloudFront-Viewer-Address
+     * (set through DevTools, below the page), as CloudFront does for viewers on different networks; the local stack
+     * takes it from a loopback client. Without it every browser here is 127.0.0.1: one client to the per-client limits
+     * and bans (a ban by ticket bans the client that obtained the ticket).
+     */
+    static ChromeDriver asViewer(ChromeDriver driver, int index) {
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers",
+                Map.of(SimulatedViewers.HEADER, SimulatedViewers.address(index))));
+        return driver;
     }
 
     static WebDriverWait waiting(WebDriver driver, Duration timeout) {

@@ -52,8 +52,9 @@ class LiveShowInBrowserTest {
         Assumptions.assumeTrue(Browsers.available(), Browsers.INSTALL_HINT);
         stack = LocalStack.start(Options.ephemeral().withSchedules(false));
         host = Browsers.open(1280, 1000, true);
-        viewer = Browsers.open(412, 915, true);
-        viewer2 = Browsers.open(412, 915);
+        // Two viewers on two networks: banning one (by ticket, which bans its client) leaves the other chatting.
+        viewer = Browsers.asViewer(Browsers.open(412, 915, true), 1);
+        viewer2 = Browsers.asViewer(Browsers.open(412, 915), 2);
     }
 
     @AfterAll
