@@ -89,6 +89,26 @@ final class Browsers {
         return driver;
     }
 
+    /** Quits each browser (null: never opened), then closes the stack; a failed close is reported, never thrown. */
+    static void closeAll(AutoCloseable stack, WebDriver... browsers) {
+        List<AutoCloseable> all = new ArrayList<>();
+        for (WebDriver browser : browsers) {
+            if (browser != null) {
+                all.add(browser::quit);
+            }
+        }
+        if (stack != null) {
+            all.add(stack);
+        }
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("Closing failed: " + e);
+            }
+        }
+    }
+
     static WebDriverWait waiting(WebDriver driver, Duration timeout) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
         wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);

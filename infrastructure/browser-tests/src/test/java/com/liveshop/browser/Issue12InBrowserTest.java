@@ -99,15 +99,7 @@ class Issue12InBrowserTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {viewer == null ? null : viewer::quit, host == null ? null : host::quit, stack}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("Closing failed: " + e);
-                }
-            }
-        }
+        Browsers.closeAll(stack, viewer, host);
     }
 
     @Test

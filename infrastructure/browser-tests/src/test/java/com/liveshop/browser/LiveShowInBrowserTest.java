@@ -59,15 +59,7 @@ class LiveShowInBrowserTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {viewer2 == null ? null : viewer2::quit, viewer == null ? null : viewer::quit, host == null ? null : host::quit, stack}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.err.println("Closing failed: " + e);
-                }
-            }
-        }
+        Browsers.closeAll(stack, viewer2, viewer, host);
     }
 
     /** The IVS Web Player bundled from npm at build time loads in Chromium and creates a player, offline. */
