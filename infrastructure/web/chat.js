@@ -1,8 +1,10 @@
 // The chat panel and the show's live frames. Frames arrive on the AppSync Events channel /shows/{sessionId}
-// (chat, messageDeleted, pinned, viewers, status, stock, highlight, chatSettings, claimed); the host console also gets
+// (chatBatch, messageDeleted, pinned, viewers, status, stock, highlight, chatSettings, claimed); the host console also gets
 // /hosts/{sessionId} (banned). Chatting is HTTP: a viewer gets a chat ticket (POST /sessions/{id}/chat-tickets with a
 // solved proof-of-work challenge, kept per show in sessionStorage, bound to the viewer's cart for comment-to-buy) and posts with X-Chat-Ticket; the host posts with its bearer token. A message
-// appears when its `chat` frame arrives, the sender's own too. Late joiners load GET /sessions/{id}/messages first.
+// appears when the `chatBatch` frame that carries it arrives (every message stored in the last fraction of a second, in
+// the order stored), the sender's own too. A retried batch may bring a message again: it is shown once, by messageId.
+// Late joiners load GET /sessions/{id}/messages first.
 // User text only ever goes in through textContent.
 import { api, el } from './api.js';
 import { subscribe } from './events.js';
@@ -10,6 +12,9 @@ import { HEADER as POW_HEADER, solution as powSolution } from './pow.js';
 
 const HISTORY_LIMIT = 50;
 const MAX_LINES = 200;
+// Ids remembered to drop a message that comes again (a retried batch, history overlapping the first frames): far more
+// than a retry can lag behind (the stream gives up on a record after a minute), without growing for the whole show.
+const REMEMBERED_IDS = 5000;
 
 /**
  * Connects a chat panel. `root` holds .chat-log, .chat-pinned, .chat-form, .chat-status (and, for viewers,
@@ -87,7 +92,7 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
   function apply(frame) {
     if (!frame || typeof frame !== 'object') return;
     switch (frame.type) {
-      case 'chat': append(frame); break;
+      case 'chatBatch': for (const m of Array.isArray(frame.messages) ? frame.messages : []) append(m); break;
       case 'messageDeleted': remove(frame.messageId); break;
       case 'pinned': pin(frame.message || null); break;
       case 'viewers': handlers.viewers && handlers.viewers(frame.count); break;
@@ -217,7 +222,7 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
     if (!m || m.messageId == null) return;
     const id = String(m.messageId);
     if (seen.has(id) || deleted.has(id)) return;
-    seen.add(id);
+    remember(seen, id);
     const line = el('li', { class: 'chat-line' + (m.role === 'host' ? ' chat-host' : ''), 'data-message-id': id,
       'data-ticket-id': m.ticketId || null },
       el('span', { class: 'chat-name', text: m.name }),
@@ -230,10 +235,16 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
 
   function remove(messageId) {
     const id = String(messageId);
-    deleted.add(id);
+    remember(deleted, id);
     const node = log.querySelector(`[data-message-id="${CSS.escape(id)}"]`);
     if (node) node.remove();
     if (pinned.dataset.messageId === id) pin(null);
+  }
+
+  /** A Set keeps insertion order: the oldest id goes first. */
+  function remember(ids, id) {
+    ids.add(id);
+    if (ids.size > REMEMBERED_IDS) ids.delete(ids.values().next().value);
   }
 
   function pin(m) {

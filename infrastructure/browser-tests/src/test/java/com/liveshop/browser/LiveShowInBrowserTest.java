@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
+import com.liveshop.shared.aws.AwsClients;
+import com.liveshop.shared.json.Json;
+import com.liveshop.shared.realtime.AppSyncEventsPublisher;
 import com.liveshop.local.Options;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +18,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * A whole show in three real headless Chromium browsers against the local stack (demo catalog): the host signs
@@ -24,7 +29,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * paid with the test payment, which puts the hold, the order and its revenue on the host console (from
  * GET /sessions/{id}/stats: in total, per product and per highlight) and, after the show, on the report. Chat over HTTP with
  * frames on AppSync Events (/shows/{id} through the bundled aws-amplify client): each viewer gets a chat ticket
- * (the NFKC-normalized name is shown) and chats, both viewers see both messages (markup stays text); the host pins
+ * (the NFKC-normalized name is shown) and chats, both viewers see both messages (markup stays text) from chatBatch frames,
+ * a retried batch shows its messages once and in order; the host pins
  * one, deletes one, bans a viewer by ticket (the /hosts/{id} banned frame marks the line; the banned viewer's next
  * message is refused with BANNED shown) and sets slow mode (a second quick message is refused with SLOW_MODE);
  * a late joiner sees the product on screen, the pinned message, the recent messages without the deleted one and
@@ -254,6 +260,23 @@ class LiveShowInBrowserTest {
             assertThat(line(v, "#chat", "Welcome to the show!").getAttribute("class")).contains("chat-host");
         }
 
+        // A stream batch that failed after its frame went out is retried, so the same chatBatch arrives twice (published
+        // here as ChatBatchFunction does, signed, through the local AppSync Events HTTP endpoint): each message shows
+        // once, in the batch's order, on every page.
+        String retried = "Retried batch, first";
+        String after = "Retried batch, second";
+        String batch = retriedBatch(retried, after);
+        AppSyncEventsPublisher publisher = new AppSyncEventsPublisher(java.net.URI.create(stack.events().httpEndpoint()),
+                AwsClients.httpClient(), StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), "us-east-1",
+                retry -> Duration.ZERO);
+        assertThat(publisher.publish("/shows/" + sessionId, List.of(batch, batch))).isEqualTo(2);
+        for (ChromeDriver v : List.of(viewer, viewer2)) {
+            waitForMessage(v, "#chat", after);
+            List<String> lines = texts(v, "#chat").toList();
+            assertThat(lines).as("each message once, in order").containsSubsequence(retried, after);
+            assertThat(lines.stream().filter(t -> t.equals(retried) || t.equals(after))).hasSize(2);
+        }
+
         // The host pins Ann's message: both viewers show it pinned.
         moderate(host, markup, "pin");
         for (ChromeDriver v : List.of(viewer, viewer2)) {
@@ -418,6 +441,25 @@ class LiveShowInBrowserTest {
         WebElement input = driver.findElement(By.id("chat-input"));
         input.clear();
         input.sendKeys(text + org.openqa.selenium.Keys.ENTER);
+    }
+
+    /** A chatBatch of two viewer messages with fresh ids (as the stream function builds it: chat frames, in order). */
+    private static String retriedBatch(String first, String second) {
+        long now = System.currentTimeMillis();
+        List<java.util.Map<String, Object>> messages = new java.util.ArrayList<>();
+        int i = 0;
+        for (String text : List.of(first, second)) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("type", "chat");
+            m.put("messageId", String.format("%013d-%012x", now + i, 0xabcL + i));
+            m.put("name", "Cleo");
+            m.put("role", "viewer");
+            m.put("text", text);
+            m.put("at", java.time.Instant.ofEpochMilli(now + i).toString());
+            messages.add(m);
+            i++;
+        }
+        return Json.write(java.util.Map.of("type", "chatBatch", "messages", messages));
     }
 
     private static java.util.stream.Stream<String> texts(org.openqa.selenium.WebDriver driver, String panel) {
