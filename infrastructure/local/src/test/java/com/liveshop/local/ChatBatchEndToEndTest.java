@@ -164,9 +164,9 @@ class ChatBatchEndToEndTest {
 
     @Test
     void aBatchRetriedAfterARefusedFrameDeliversDuplicatesThatDedupingByIdMakesExactlyOnce() throws Exception {
-        // A batching window of 1 s puts the two shows' messages in one stream batch: one frame each.
+        // A batching window of 2 s puts the two shows' messages in one stream batch: one frame each.
         try (LocalStack windowed = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("ChatBatchWindowSeconds", "1"));
+                .withParameter("ChatBatchWindowSeconds", "2"));
              DynamoDbClient dynamo = dynamo(windowed)) {
             String first = liveShow(dynamo);
             String second = liveShow(dynamo);
