@@ -42,6 +42,7 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
   const subscriptions = [];
   let slowUntil = 0;
   let slowTimer = null;
+  let asking = null;
 
   if (firstPinned) pin(firstPinned);
   showTicket(storedTicket());
@@ -76,6 +77,14 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
     form.addEventListener('submit', e => {
       e.preventDefault();
       send();
+    });
+  }
+  // A viewer who has a name and moves to the message box gets the ticket while typing: the first message then costs one
+  // POST, not a ticket, a proof of work and a POST (and a show's first minute does not queue messages behind tickets).
+  if (input && !hostToken) {
+    input.addEventListener('focus', () => {
+      const wanted = (nameInput ? nameInput.value : name || '').trim();
+      if (wanted && !storedTicket()) ticketFor(false);
     });
   }
 
@@ -156,10 +165,18 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
       Math.max(0, slowUntil - Date.now()));
   }
 
-  /** The ticket kept for this show, or a new one for the name in the name field (the API's normalized name is shown). */
-  async function ticketFor(renew) {
+  /**
+   * The ticket kept for this show, or a new one for the name in the name field (the API's normalized name is shown). One
+   * request at a time: a send while the ticket asked for on focus is on its way waits for that one.
+   */
+  function ticketFor(renew) {
     const kept = renew ? null : storedTicket();
-    if (kept) return kept;
+    if (kept) return Promise.resolve(kept);
+    if (!asking) asking = newTicket().finally(() => { asking = null; });
+    return asking;
+  }
+
+  async function newTicket() {
     sessionStorage.removeItem(ticketKey);
     const wanted = (nameInput ? nameInput.value : name || '').trim();
     const body = { name: wanted };

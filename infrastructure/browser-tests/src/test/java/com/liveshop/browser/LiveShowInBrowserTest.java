@@ -234,7 +234,12 @@ class LiveShowInBrowserTest {
         // viewers see both messages, the sender's own when its frame arrives; markup stays text everywhere.
         String markup = "<img src=x onerror=alert(1)>";
         chat(viewer, "Ann", markup);
-        chat(viewer2, "\uFF22\uFF4F\uFF42", "Is it soft?"); // fullwidth "Bob"
+        // Bob types his name and moves to the message box: the page gets his ticket while he types.
+        chatReady(viewer2);
+        viewer2.findElement(By.id("chat-name")).sendKeys("\uFF22\uFF4F\uFF42"); // fullwidth "Bob"
+        viewer2.findElement(By.id("chat-input")).click();
+        Browsers.waiting(viewer2, POLL_WAIT).until(d -> Browsers.sessionStorage(d, "liveshop.chatTicket." + sessionId) != null);
+        chat(viewer2, null, "Is it soft?");
         for (ChromeDriver v : List.of(viewer, viewer2)) {
             waitForMessage(v, "#chat", markup);
             waitForMessage(v, "#chat", "Is it soft?");
