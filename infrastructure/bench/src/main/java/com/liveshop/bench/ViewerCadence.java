@@ -90,6 +90,15 @@ public final class ViewerCadence {
             return (1 - Math.exp(-messages / viewers)) / minutes;
         }
 
+        /**
+         * chatBatch frames per second: the Sessions stream is polled {@link #STREAM_POLLS_PER_SECOND} times a second
+         * and each poll that finds messages publishes one frame, so with Poisson arrivals at λ/s a poll finds some with
+         * probability 1 − e^(−λ/polls): ≈ λ when the chat is slow, at most the polling rate however fast it is.
+         */
+        double chatFramesPerSecond() {
+            return STREAM_POLLS_PER_SECOND * (1 - Math.exp(-chatPerSecond / STREAM_POLLS_PER_SECOND));
+        }
+
         /** Stock frames per second: a change at most once a second on the featured sku, ≈ holds/s when fewer. */
         double stockFramesPerSecond() {
             double holdsPerSecond = viewers * buyRate / (minutes * 60);
@@ -109,7 +118,7 @@ public final class ViewerCadence {
         double chat = s.chatPerViewerPerMinute() + s.ticketsPerViewerPerMinute();
         double api = join + sessionPolls + stockPolls + buys + chat;
         double publicGets = join * (JOIN_REQUESTS - 1) / JOIN_REQUESTS + sessionPolls + stockPolls + s.buyersPerViewerPerMinute() * BUY_PUBLIC_GETS;
-        double framesPerMinute = s.chatPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
+        double framesPerMinute = s.chatFramesPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
         double holdsPerViewerPerMinute = s.buyersPerViewerPerMinute();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("apiGateway", api);
@@ -136,6 +145,11 @@ public final class ViewerCadence {
     static final double LAMBDA_PER_PAYMENT = 1;
     static final double LAMBDA_PER_HIGHLIGHT = 1;
     static final double SCHEDULED_PER_MINUTE = 2;
+    /**
+     * Lambda polls a stream shard 4 times a second (the local stack's poller every 250 ms), and ChatBatchFunction
+     * publishes one chatBatch per show per poll (ChatBatchWindowSeconds 0, the default).
+     */
+    static final double STREAM_POLLS_PER_SECOND = 4;
     /** The rehearsal's script: the first product is featured 2 s into the show. */
     public static final long FIRST_HIGHLIGHT_MS = 2_000;
 }
