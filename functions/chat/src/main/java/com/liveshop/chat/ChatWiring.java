@@ -1,6 +1,7 @@
 package com.liveshop.chat;
 
 import com.liveshop.chat.repository.ChatRepository;
+import com.liveshop.chat.service.ChatBatches;
 import com.liveshop.chat.service.ChatService;
 import com.liveshop.chat.service.ChatTickets;
 import com.liveshop.chat.service.CommentToBuy;
@@ -66,7 +67,7 @@ public final class ChatWiring {
 
     /** With the proof of work given (tests: a key of their own instead of Secrets Manager's). */
     public ChatService chatService(HostTokenVerifier hostTokens, Clock clock, ProofOfWork proofOfWork) {
-        return new ChatService(chat, tickets(), hostTokens, lazyPublisher(), config, clock, metrics, commentToBuy(clock), proofOfWork);
+        return new ChatService(chat, tickets(), hostTokens, config, clock, metrics, commentToBuy(clock), proofOfWork);
     }
 
     /** The chat-ticket key from the secret CHAT_TICKET_SECRET_ARN names, read on the first ticket (GetSecretValue). */
@@ -97,6 +98,11 @@ public final class ChatWiring {
 
     public StockSignal stockSignal(Clock clock) {
         return new StockSignal(chat, publisher(), clock);
+    }
+
+    /** The chatBatch frames of ChatBatchFunction (Sessions table stream). */
+    public ChatBatches chatBatches() {
+        return new ChatBatches(publisher());
     }
 
     public ModerationService moderationService(Clock clock) {

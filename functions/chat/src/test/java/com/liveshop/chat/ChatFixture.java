@@ -12,6 +12,7 @@ import com.liveshop.testkit.DynamoDbLocal;
 import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TableStream;
 import com.liveshop.testkit.TestContext;
 import com.liveshop.testkit.TestIssuer;
 import com.liveshop.testkit.TestSecrets;
@@ -30,7 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** DynamoDB Local with the template's tables, the chat handlers on it, a recording channel publisher, local host tokens. */
+/**
+ * DynamoDB Local with the template's tables, the chat handlers on it, a recording channel publisher, local host tokens,
+ * and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become chatBatch frames).
+ */
 final class ChatFixture implements AutoCloseable {
 
     static final String SESSIONS = "SessionsTable";
@@ -99,6 +103,8 @@ final class ChatFixture implements AutoCloseable {
     final ChatHandler chat;
     final ChatSendHandler send;
     final ModerationHandler moderation;
+    final TableStream sessionsStream;
+    final ChatBatchHandler chatBatches;
 
     ChatFixture() throws Exception {
         this(Map.of());
@@ -122,10 +128,29 @@ final class ChatFixture implements AutoCloseable {
         chat = new ChatHandler(service);
         send = new ChatSendHandler(service);
         moderation = new ModerationHandler(wiring.moderationService(clock));
+        sessionsStream = new TableStream(local.endpoint(), client.describeTable(d -> d.tableName(SESSIONS)).table().latestStreamArn());
+        chatBatches = new ChatBatchHandler(wiring.chatBatches());
+    }
+
+    /**
+     * The Sessions table's records since the last call through ChatBatchFunction's handler, as one stream batch (the
+     * template's filter would leave only inserted messages; the handler skips the rest itself).
+     */
+    void deliverStoredMessages() {
+        chatBatches.handleRequest(sessionsStream.next(), new TestContext("ChatBatchFunction"));
+    }
+
+    /** The chat messages the show's channel got so far (stored ones delivered first), in order, out of their chatBatch frames. */
+    List<JsonNode> chatOn(String sessionId) {
+        deliverStoredMessages();
+        List<JsonNode> messages = new java.util.ArrayList<>();
+        publisher.show(sessionId, "chatBatch").forEach(frame -> frame.path("messages").forEach(messages::add));
+        return messages;
     }
 
     @Override
     public void close() {
+        sessionsStream.close();
         client.close();
         local.close();
         secrets.close();

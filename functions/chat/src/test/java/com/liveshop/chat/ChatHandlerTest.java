@@ -48,7 +48,7 @@ class ChatHandlerTest {
         ChatFixture.Http sent = f.say(session, issued.path("ticket").asText(), "<img src=x onerror=alert(1)> hi");
 
         assertThat(sent.status()).isEqualTo(202);
-        List<JsonNode> chat = f.publisher.show(session, "chat");
+        List<JsonNode> chat = f.chatOn(session);
         assertThat(chat).singleElement().satisfies(frame -> {
             assertThat(frame.path("messageId").asText()).isEqualTo(sent.body().path("messageId").asText());
             assertThat(frame.path("name").asText()).isEqualTo("Jane");
@@ -124,7 +124,7 @@ class ChatHandlerTest {
         assertThat(ChatFixture.call(f.send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", session), "{\"text\":5}",
                 Map.of("X-Chat-Ticket", good), false, "198.51.100.1").status()).isEqualTo(400);
         assertThat(f.say(session, f.hostToken().substring(1), "hi").errorCode()).isEqualTo("INVALID_TICKET");
-        assertThat(f.publisher.show(session, "chat")).isEmpty();
+        assertThat(f.chatOn(session)).isEmpty();
         assertThat(f.recent(session, null).body().path("messages")).isEmpty();
     }
 
@@ -134,7 +134,7 @@ class ChatHandlerTest {
         String t = ticket(session, "Ann");
         ChatFixture.Http host = f.hostSays(session, f.hostToken(), "Welcome!");
         assertThat(host.status()).isEqualTo(202);
-        assertThat(f.publisher.show(session, "chat")).singleElement().satisfies(j -> {
+        assertThat(f.chatOn(session)).singleElement().satisfies(j -> {
             assertThat(j.path("role").asText()).isEqualTo("host");
             assertThat(j.path("name").asText()).isEqualTo("Host");
             assertThat(j.has("ticketId")).isFalse();
@@ -173,7 +173,7 @@ class ChatHandlerTest {
         List<Integer> statuses = inParallel(20, i -> f.say(session, t, "m" + i).status());
         assertThat(statuses.stream().filter(s -> s == 202)).hasSize(5);
         assertThat(statuses.stream().filter(s -> s == 429)).hasSize(15);
-        assertThat(f.publisher.show(session, "chat")).hasSize(5);
+        assertThat(f.chatOn(session)).hasSize(5);
         ChatFixture.Http limited = f.say(session, t, "again");
         assertThat(limited.errorCode()).isEqualTo("RATE_LIMITED");
         assertThat(Integer.parseInt(limited.headers().get("Retry-After"))).isBetween(1, 10);
@@ -193,7 +193,7 @@ class ChatHandlerTest {
             assertThat(a.errorCode()).isEqualTo("SLOW_MODE");
             assertThat(a.headers()).containsEntry("Retry-After", "1");
         }).hasSize(13);
-        assertThat(f.publisher.show(session, "chat")).hasSize(7);
+        assertThat(f.chatOn(session)).hasSize(7);
     }
 
     @Test

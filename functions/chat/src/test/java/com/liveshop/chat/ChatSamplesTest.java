@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The chat route samples in events-samples/chat (the same files `sam local invoke -e` takes) through the handlers. */
+/** The chat samples in events-samples/chat (the same files `sam local invoke -e` takes) through their handlers. */
 class ChatSamplesTest {
 
     private static ChatFixture f;
@@ -58,6 +58,15 @@ class ChatSamplesTest {
         APIGatewayV2HTTPResponse ban = run(f.moderation, "ban.json", session, Map.of());
         assertThat(ban.getStatusCode()).as(ban.getBody()).isEqualTo(200);
         assertThat(run(f.chat, "chat-ticket.json", session, Map.of()).getStatusCode()).isEqualTo(201); // "Jane" is not "Troll"
-        assertThat(f.publisher.show(session, "chat")).hasSize(1);
+        assertThat(f.chatOn(session)).hasSize(1);
+    }
+
+    @Test
+    void theSessionsStreamSampleIsOneChatBatchFrameInStoredOrder() {
+        var sample = EventLoader.loadDynamoDbEvent(SamTemplate.repoRoot().resolve("events-samples/chat/chat-batch-stream.json").toString());
+        f.chatBatches.handleRequest(sample, new TestContext("ChatBatchFunction"));
+        assertThat(f.publisher.show("4b9e2a7c-1f3d-4c5e-9a8b-7d6e5f4a3b2c", "chatBatch")).singleElement()
+                .satisfies(frame -> assertThat(frame.path("messages")).extracting(m -> m.path("role").asText() + ": " + m.path("text").asText())
+                        .containsExactly("viewer: Does the kettle come in green?", "host: Yes! Green and steel, both in stock."));
     }
 }

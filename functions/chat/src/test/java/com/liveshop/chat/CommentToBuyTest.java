@@ -77,7 +77,7 @@ class CommentToBuyTest {
         assertThat(ticket.toString()).doesNotContain(cart);
 
         assertThat(f.say(session, ticket.path("ticket").asText(), "sold 2").status()).isEqualTo(202);
-        assertThat(f.publisher.show(session, "chat")).as("the message is shown as usual").singleElement()
+        assertThat(f.chatOn(session)).as("the message is shown as usual").singleElement()
                 .satisfies(c -> assertThat(c.path("text").asText()).isEqualTo("sold 2"));
         assertThat(cartFrames(cart)).singleElement().satisfies(held -> {
             assertThat(held.path("type").asText()).isEqualTo("held");

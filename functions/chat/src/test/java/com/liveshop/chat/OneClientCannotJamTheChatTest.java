@@ -125,7 +125,7 @@ class OneClientCannotJamTheChatTest {
         assertThat(lost).as("the real viewer's messages refused").isZero();
         // The flood still gets its share, never more than half the budget a second (2 × 12 rounds).
         assertThat(botsAccepted).isBetween(1, 24);
-        assertThat(f.publisher.show(session, "chat").stream().filter(j -> j.path("name").asText().equals("Real Viewer"))).hasSize(12);
+        assertThat(f.chatOn(session).stream().filter(j -> j.path("name").asText().equals("Real Viewer"))).hasSize(12);
     }
 
     @Test
@@ -176,6 +176,6 @@ class OneClientCannotJamTheChatTest {
             assertThat(name.status()).isEqualTo(400);
             assertThat(name.body().path("error").path("message").asText()).contains("bidirectional control");
         }
-        assertThat(f.publisher.show(session, "chat")).isEmpty();
+        assertThat(f.chatOn(session)).isEmpty();
     }
 }

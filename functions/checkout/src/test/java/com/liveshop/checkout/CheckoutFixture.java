@@ -20,6 +20,7 @@ import com.liveshop.testkit.LocalTables;
 import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
+import com.liveshop.testkit.TableStream;
 import com.liveshop.testkit.TestContext;
 import com.liveshop.testkit.TestIssuer;
 import com.liveshop.checkout.service.OrderOutbox;
@@ -79,7 +80,7 @@ final class CheckoutFixture implements AutoCloseable {
     final HoldExpiryHandler sweep;
     final OrderEventsHandler outbox;
     final HoldReclaimHandler reclaim;
-    final ReservationsStream stream;
+    final TableStream stream;
     /** Every business metric the services recorded (the wiring's ShowMetrics). */
     final RecordingMetrics metrics = new RecordingMetrics();
 
@@ -114,7 +115,7 @@ final class CheckoutFixture implements AutoCloseable {
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
         outbox = new OrderEventsHandler(new OrderOutbox(), published);
         reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));
-        stream = new ReservationsStream(local.endpoint(),
+        stream = new TableStream(local.endpoint(),
                 client.describeTable(d -> d.tableName(RESERVATIONS)).table().latestStreamArn());
     }
 

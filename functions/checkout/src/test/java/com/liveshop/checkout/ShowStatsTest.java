@@ -7,6 +7,7 @@ import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.ShowStatsFacts;
 import com.liveshop.shared.stats.ShowStats;
 import com.liveshop.shared.stats.ShowStatsRepository;
+import com.liveshop.testkit.TableStream;
 import com.liveshop.testkit.TestContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class ShowStatsTest {
 
     private CheckoutFixture f;
-    private ReservationsStream statsStream;
+    private TableStream statsStream;
     private ShowStatsRepository repository;
     private ShowStatsHandler handler;
     private final String show = UUID.randomUUID().toString();
@@ -38,7 +39,7 @@ class ShowStatsTest {
     @BeforeEach
     void setUp() {
         f = new CheckoutFixture();
-        statsStream = new ReservationsStream(f.local.endpoint(),
+        statsStream = new TableStream(f.local.endpoint(),
                 f.client.describeTable(d -> d.tableName(CheckoutFixture.RESERVATIONS)).table().latestStreamArn());
         repository = f.wiring.showStats(f.clock);
         handler = new ShowStatsHandler(new ShowStatsFacts(), repository);

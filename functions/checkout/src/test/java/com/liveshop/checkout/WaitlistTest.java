@@ -15,6 +15,7 @@ import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.waitlist.WaitlistCounts;
 import com.liveshop.testkit.SamTemplate;
+import com.liveshop.testkit.TableStream;
 import com.liveshop.testkit.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class WaitlistTest {
     WaitlistService open;
     WaitlistHandler openRoutes;
     WaitlistHandOutHandler handOut;
-    ReservationsStream catalogStream;
+    TableStream catalogStream;
 
     @BeforeEach
     void start() {
@@ -65,7 +66,7 @@ class WaitlistTest {
         open = f.wiring.waitlistService(f.clock, publisher, WaitlistService.JoinLimit.NONE);
         openRoutes = new WaitlistHandler(open);
         handOut = new WaitlistHandOutHandler(service);
-        catalogStream = new ReservationsStream(f.local.endpoint(),
+        catalogStream = new TableStream(f.local.endpoint(),
                 f.client.describeTable(d -> d.tableName(CheckoutFixture.CATALOG)).table().latestStreamArn());
     }
 

@@ -1,6 +1,7 @@
 package com.liveshop.shared.realtime;
 
 import com.liveshop.shared.json.Json;
+import java.util.List;
 
 /**
  * The frames published on the real-time channels ({@link Channels}); each is one event whose JSON has a
@@ -10,9 +11,21 @@ public final class Frames {
 
     private Frames() {}
 
+    /** One chat message: an element of {@link ChatBatch}. */
     public record Chat(String type, String messageId, String name, String role, String text, String at, String ticketId) {
         public Chat(ChatMessage m) {
             this("chat", m.messageId(), m.name(), m.role(), m.text(), m.at(), m.ticketId());
+        }
+    }
+
+    /**
+     * The chat messages of one Sessions-stream batch for one show, in the order they were stored (ChatBatchFunction);
+     * the viewer channel's only chat frame. A retried batch publishes its messages again: pages dedupe by
+     * {@code messageId}.
+     */
+    public record ChatBatch(String type, List<Chat> messages) {
+        public ChatBatch(List<Chat> messages) {
+            this("chatBatch", List.copyOf(messages));
         }
     }
 

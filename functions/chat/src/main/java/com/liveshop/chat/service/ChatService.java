@@ -9,10 +9,7 @@ import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.http.Validation;
-import com.liveshop.shared.realtime.Channels;
-import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.ChatMessage;
-import com.liveshop.shared.realtime.Frames;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +21,8 @@ import java.util.UUID;
 
 /**
  * Chat over HTTP: chat tickets (who may chat, under which name), sending a message (ticket, bans, blocklist,
- * rate limit, slow mode, store, one publish to the show's channel) and the recent messages for late joiners.
+ * rate limit, slow mode, store) and the recent messages for late joiners. A stored message reaches the viewers from the
+ * Sessions table's stream, in a {@code chatBatch} frame ({@link ChatBatches}): sending publishes nothing itself.
  * Every refusal is an {@link ApiException}, raised before anything is written.
  */
 public class ChatService {
@@ -61,22 +59,20 @@ public class ChatService {
     private final ChatRepository chat;
     private final ChatTickets tickets;
     private final HostTokenVerifier hostTokens;
-    private final ChannelPublisher publisher;
     private final ChatConfig config;
     private final Clock clock;
     private final ShowMetrics metrics;
     private final CommentToBuy commentToBuy;
     private final ProofOfWork proofOfWork;
 
-    public ChatService(ChatRepository chat, ChatTickets tickets, HostTokenVerifier hostTokens, ChannelPublisher publisher,
-                       ChatConfig config, Clock clock, ShowMetrics metrics, CommentToBuy commentToBuy, ProofOfWork proofOfWork) {
+    public ChatService(ChatRepository chat, ChatTickets tickets, HostTokenVerifier hostTokens, ChatConfig config,
+                       Clock clock, ShowMetrics metrics, CommentToBuy commentToBuy, ProofOfWork proofOfWork) {
         this.proofOfWork = proofOfWork;
         this.metrics = metrics;
         this.commentToBuy = commentToBuy;
         this.chat = chat;
         this.tickets = tickets;
         this.hostTokens = hostTokens;
-        this.publisher = publisher;
         this.config = config;
         this.clock = clock;
     }
@@ -130,9 +126,9 @@ public class ChatService {
      * {@code POST /sessions/{id}/messages}: from a ticket holder ({@code ticket}) or a host ({@code hostToken}, a
      * hosts-group JWT). Checks in order: text (no bidi controls), sender, session open, bans (the ticket, the client
      * that obtained it, its name's look-alikes), blocklist, the ticket's rate (5 per 10 s), the client's fair share and
-     * the show's budget per second, and slow mode (429 SLOW_MODE with Retry-After). Then stores it and publishes one
-     * {@code chat} frame to {@code /shows/{sessionId}}; a failed publish does not fail the send. A message from a
-     * cart-bound ticket that is the show's buy keyword then places a hold ({@link CommentToBuy}).
+     * the show's budget per second, and slow mode (429 SLOW_MODE with Retry-After). Then stores it (202 with its
+     * {@code messageId}); ChatBatchFunction publishes it from the table's stream. A message from a cart-bound ticket that
+     * is the show's buy keyword then places a hold ({@link CommentToBuy}).
      */
     public Sent send(String rawSessionId, MessageRequest request, String ticket, String hostToken) {
         try {
@@ -173,7 +169,6 @@ public class ChatService {
         ChatMessage message = new ChatMessage(newMessageId(now), host ? HOST_NAME : sender.name(), host ? HOST : VIEWER, text,
                 now.toString(), host ? null : sender.ticketId());
         chat.putMessage(sessionId, message, now.plus(MESSAGE_TTL).getEpochSecond());
-        publisher.publish(Channels.show(sessionId), new Frames.Chat(message));
         if (!host && sender.cartId() != null) {
             commentToBuy.onMessage(session, sender, text);
         }

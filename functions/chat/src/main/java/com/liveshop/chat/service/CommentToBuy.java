@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * cart's own rules ({@link CartService#addItemFromChat}: deal price, per-sku limit, the per-client cap, SOLD_OUT, one
  * currency; the hold records the show). The buyer alone learns the result, on {@code /carts/{cartId}} ({@code held} or {@code holdRefused} with
  * the cart route's error code, or NOTHING_FEATURED); the show sees a {@code claimed} frame at most once a second. The
- * chat message itself was already published, whatever happens here.
+ * chat message itself is stored already (ChatBatchFunction publishes it), whatever happens here.
  */
 public class CommentToBuy {
 
@@ -58,7 +58,7 @@ public class CommentToBuy {
         return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
-    /** After a viewer's message from a cart-bound ticket was stored and published. */
+    /** After a viewer's message from a cart-bound ticket was stored. */
     void onMessage(SessionState session, ChatTickets.Ticket sender, String text) {
         OptionalInt asked = quantityAsked(text, session.buyKeyword());
         if (asked.isEmpty()) {

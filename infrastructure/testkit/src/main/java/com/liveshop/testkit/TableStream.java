@@ -1,4 +1,4 @@
-package com.liveshop.checkout;
+package com.liveshop.testkit;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
@@ -17,16 +17,16 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The Reservations table's stream on DynamoDB Local, read with the real DynamoDbStreamsClient and handed over as
- * the DynamodbEvent Lambda would deliver: what the outbox and the TTL reclaim functions see in AWS.
+ * A table's stream on DynamoDB Local, read with the real DynamoDbStreamsClient and handed over as the DynamodbEvent
+ * Lambda would deliver: what a stream function (the outbox, the TTL reclaim, chat batches…) sees in AWS.
  */
-final class ReservationsStream implements AutoCloseable {
+public final class TableStream implements AutoCloseable {
 
     private final DynamoDbStreamsClient streams;
     private final String streamArn;
     private final Map<String, String> iterators = new HashMap<>();
 
-    ReservationsStream(String endpoint, String streamArn) {
+    public TableStream(String endpoint, String streamArn) {
         this.streams = DynamoDbStreamsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
@@ -34,7 +34,7 @@ final class ReservationsStream implements AutoCloseable {
     }
 
     /** Every record written since the last call (from the start of the stream the first time), in order per shard. */
-    synchronized DynamodbEvent next() {
+    public synchronized DynamodbEvent next() {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
         for (Shard shard : streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards()) {
             String iterator = iterators.computeIfAbsent(shard.shardId(), id -> streams.getShardIterator(g -> g
@@ -91,8 +91,8 @@ final class ReservationsStream implements AutoCloseable {
             case BOOL -> new AttributeValue().withBOOL(v.bool());
             case NUL -> new AttributeValue().withNULL(true);
             case M -> new AttributeValue().withM(image(v.m()));
-            case L -> new AttributeValue().withL(v.l().stream().map(ReservationsStream::attribute).toList());
-            default -> throw new IllegalArgumentException("unexpected attribute type in a reservation item: " + v.type());
+            case L -> new AttributeValue().withL(v.l().stream().map(TableStream::attribute).toList());
+            default -> throw new IllegalArgumentException("unexpected attribute type in a stream record: " + v.type());
         };
     }
 
