@@ -37,6 +37,12 @@ public final class ViewerCadence {
     public static final int PAY_REQUESTS = 2;
     /** Of the buy requests, the public GETs a CDN could answer: GET /products/{sku} and GET /sessions/{id}. */
     public static final int BUY_PUBLIC_GETS = 2;
+    /**
+     * chatBatch frames per show per second at most: Lambda polls a stream shard 4 times a second (the local poller
+     * every 250 ms) and the chat stream function publishes one frame per poll that found messages, with
+     * ChatBatchWindowSeconds 0 (the default); a window of 1 s makes it ~1.
+     */
+    public static final double CHAT_FRAMES_PER_SECOND_MAX = 4;
     /** The viewer-count function: one GetStream per live show per 15 s round. */
     public static final double GET_STREAM_PER_SHOW_PER_MINUTE = 4;
 
@@ -91,12 +97,13 @@ public final class ViewerCadence {
         }
 
         /**
-         * chatBatch frames per second: the Sessions stream is polled {@link #STREAM_POLLS_PER_SECOND} times a second
-         * and each poll that finds messages publishes one frame, so with Poisson arrivals at λ/s a poll finds some with
-         * probability 1 − e^(−λ/polls): ≈ λ when the chat is slow, at most the polling rate however fast it is.
+         * chatBatch frames per second: the chat stream function publishes one frame per stream poll that found
+         * messages. With messages arriving at random (Poisson, as the rehearsal sends them) a poll finds one with
+         * probability 1 − e^(−rate/polls), so frames/s = polls × that: ≈ the chat rate when it is low, never above
+         * {@link #CHAT_FRAMES_PER_SECOND_MAX} (and never above min(chatRate, 4), the bound docs/capacity.md quotes).
          */
         double chatFramesPerSecond() {
-            return STREAM_POLLS_PER_SECOND * (1 - Math.exp(-chatPerSecond / STREAM_POLLS_PER_SECOND));
+            return CHAT_FRAMES_PER_SECOND_MAX * (1 - Math.exp(-chatPerSecond / CHAT_FRAMES_PER_SECOND_MAX));
         }
 
         /** Stock frames per second: a change at most once a second on the featured sku, ≈ holds/s when fewer. */
@@ -108,7 +115,8 @@ public final class ViewerCadence {
 
     /**
      * The model: requests (or messages) per viewer per minute, per AWS service, for {@code show}. Keys match
-     * {@link RehearsalReport#SERVICES}. Frames are published once per show and delivered once per viewer.
+     * {@link RehearsalReport#SERVICES}. Frames are published once per show and delivered once per viewer; chat arrives
+     * in chatBatch frames (one per stream poll, one chat stream invocation each).
      */
     public static Map<String, Double> perViewerPerMinute(Show s) {
         double join = s.joinsIncluded() ? JOIN_REQUESTS / s.minutes() : 0;
@@ -124,7 +132,7 @@ public final class ViewerCadence {
         m.put("apiGateway", api);
         // Every route is a function; plus the stream-fed ones per hold (stock signal) and per order change (outbox).
         m.put("lambda", api + holdsPerViewerPerMinute * (LAMBDA_PER_HOLD + s.payShare() * LAMBDA_PER_PAYMENT)
-                + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes() + SCHEDULED_PER_MINUTE) / s.viewers());
+                + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes() + SCHEDULED_PER_MINUTE + s.chatFramesPerSecond() * 60) / s.viewers());
         m.put("appSyncInbound", framesPerMinute / s.viewers());
         m.put("appSyncOutbound", framesPerMinute);
         m.put("appSyncConnections", s.joinsIncluded() ? 1 / s.minutes() : 0);
@@ -145,11 +153,6 @@ public final class ViewerCadence {
     static final double LAMBDA_PER_PAYMENT = 1;
     static final double LAMBDA_PER_HIGHLIGHT = 1;
     static final double SCHEDULED_PER_MINUTE = 2;
-    /**
-     * Lambda polls a stream shard 4 times a second (the local stack's poller every 250 ms), and ChatBatchFunction
-     * publishes one chatBatch per show per poll (ChatBatchWindowSeconds 0, the default).
-     */
-    static final double STREAM_POLLS_PER_SECOND = 4;
     /** The rehearsal's script: the first product is featured 2 s into the show. */
     public static final long FIRST_HIGHLIGHT_MS = 2_000;
 }
