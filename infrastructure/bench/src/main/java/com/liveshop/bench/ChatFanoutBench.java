@@ -158,8 +158,8 @@ final class ChatFanoutBench {
                         + "/messages", Json.write(Map.of("text", m)), ticket))[0]);
                 String directMarker = "direct-" + r + "-" + UUID.randomUUID();
                 direct.add(deliver(waiting, subscribers, List.of(directMarker), 0, (i, m) -> events.publishDirect(channel,
-                        Json.write(Map.of("type", "chatBatch", "messages", List.of(new Frames.Chat(new ChatMessage("0", "Bench", "viewer", m,
-                                "now", null)))))))[0]);
+                        Json.write(new Frames.ChatBatch(List.of(new Frames.Chat(new ChatMessage("0", "Bench", "viewer", m, "now", null))))))
+                        )[0]);
             }
             batched.sort(null);
             direct.sort(null);

@@ -29,7 +29,7 @@ class FrameLedgerTest {
     });
 
     static String batch(String... ids) {
-        return Json.write(Map.of("type", "chatBatch", "messages", Arrays.stream(ids)
+        return Json.write(new Frames.ChatBatch(Arrays.stream(ids)
                 .map(id -> new Frames.Chat(new ChatMessage(id, "Viewer", "viewer", "Love it! nonce=" + id, "2026-12-07T20:00:00Z", "t-" + id)))
                 .toList()));
     }
