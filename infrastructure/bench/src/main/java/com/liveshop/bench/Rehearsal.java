@@ -142,6 +142,8 @@ final class Rehearsal {
     private final LongAdder chatPosts = new LongAdder();
     private final LongAdder chatAccepted = new LongAdder();
     private final Map<String, LongAdder> chatRefused = new ConcurrentHashMap<>();
+    /** An accepted POST's own time (sent → 202): the part of the chat's latency before the stream. */
+    private final Histogram chatAnswer = new Histogram();
     private final Map<String, Long> chatSent = new ConcurrentHashMap<>();
     private final Map<String, Long> highlightSent = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stockPendingSince = new ConcurrentHashMap<>();
@@ -567,6 +569,7 @@ final class Rehearsal {
                         }
                         if (r.statusCode() == 202) {
                             chatAccepted.increment();
+                            chatAnswer.record(System.nanoTime() - chatSent.get(nonce));
                             return;
                         }
                         String code = errorCode(r);
@@ -853,7 +856,8 @@ final class Rehearsal {
         Map<String, Long> refused = new java.util.TreeMap<>();
         chatRefused.forEach((k, v) -> refused.put(k, v.sum()));
         RehearsalReport.ChatFigures chat = new RehearsalReport.ChatFigures(chatPosts.sum(), chatAccepted.sum(), refused,
-                chatAccepted.sum() / (showMinutes * 60), figures.chatToLastSamples(), figures.chatToLastP50Ms(), figures.chatToLastP99Ms());
+                chatAccepted.sum() / (showMinutes * 60), chatAnswer.percentile(50), chatAnswer.percentile(99), figures.chatToLastSamples(),
+                figures.chatToLastP50Ms(), figures.chatToLastP99Ms());
         long expected = figures.expected();
         return new RehearsalReport(new RehearsalReport.Parameters(config.viewers, config.minutes, config.chatRate, config.buyRate,
                 config.target == null ? config.payShare : 0, config.lineup, config.target == null ? "local" : config.target, config.seed),

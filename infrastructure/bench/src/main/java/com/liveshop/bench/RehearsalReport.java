@@ -62,10 +62,11 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
 
     /**
      * The chat: POSTs sent, accepted (202) and refused by status and code (429s are the show's limits), accepted per
-     * second of the show, and per accepted message the time from its POST to the last subscribed viewer due it.
+     * second of the show, an accepted POST's own time (sent → 202), and per accepted message the time from its POST
+     * to the last subscribed viewer due it.
      */
-    public record ChatFigures(long posts, long accepted, Map<String, Long> refused, double acceptedPerSecond, long messages,
-                              Double p50ToLastMs, Double p99ToLastMs) {}
+    public record ChatFigures(long posts, long accepted, Map<String, Long> refused, double acceptedPerSecond, double answerP50Ms,
+                              double answerP99Ms, long messages, Double p50ToLastMs, Double p99ToLastMs) {}
 
     /**
      * AppSync deliveries per viewer per minute, all types: the usage counters' {@code appSyncOutbound} on the local
@@ -200,7 +201,8 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
                 .append("</td></tr>"));
         h.append("</table><h2>Chat</h2><p>").append(chat.posts()).append(" messages sent, ").append(chat.accepted())
                 .append(" accepted (").append(String.format(Locale.ROOT, "%.1f", chat.acceptedPerSecond())).append(" per second), refused: ")
-                .append(chat.refused().isEmpty() ? "none" : esc(chat.refused().toString())).append(". From POST to the last subscriber, over ")
+                .append(chat.refused().isEmpty() ? "none" : esc(chat.refused().toString())).append(". The POST's answer (202): p50 ")
+                .append(chat.answerP50Ms()).append(" ms, p99 ").append(chat.answerP99Ms()).append(" ms. From POST to the last subscriber, over ")
                 .append(chat.messages()).append(" messages: p50 ").append(chat.p50ToLastMs() == null ? "—" : chat.p50ToLastMs() + " ms")
                 .append(", p99 ").append(chat.p99ToLastMs() == null ? "—" : chat.p99ToLastMs() + " ms").append(".</p>");
         h.append("<h2>Holds and orders per minute</h2>");
