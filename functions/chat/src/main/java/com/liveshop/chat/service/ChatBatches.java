@@ -19,7 +19,8 @@ import java.util.Map;
  * <ul>
  *   <li>Order: a show's messages share one partition key, hence one stream shard, and the shard is read in order
  *       (ParallelizationFactor 1): frames carry them in the order they were stored, and the frames of a show go in one
- *       publish call, in order.</li>
+ *       publish call, in order. (DynamoDB promises stream order per item only: should it ever split a very hot show's
+ *       key across partitions by sort key, each part stays in order; message ids start with their millisecond.)</li>
  *   <li>Never dropped: a batch whose frames AppSync did not all accept fails the invocation
  *       ({@link NotPublished}), so the stream delivers the batch again (up to the mapping's retries). The retry
  *       publishes what was accepted the first time again: pages dedupe by {@code messageId}, so a duplicate is never

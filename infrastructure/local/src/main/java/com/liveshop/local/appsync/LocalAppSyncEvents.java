@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * channel outside them is refused. Limits as AppSync documents them: 1–5 events per publish, each a JSON string of
  * at most 240 KB, channel paths per {@link ChannelPath}. Delivery is one {@code data} message per event and matching
  * subscription.
+ *
+ * <p>A test can have the next events refused ({@link #refuseNextEvents}): they are answered in the publish's
+ * {@code failed} list and delivered to nobody, so it can prove that a publisher's caller retries.
  */
 public final class LocalAppSyncEvents implements LocalService {
 
@@ -94,6 +97,7 @@ public final class LocalAppSyncEvents implements LocalService {
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder subscribeRequests = new LongAdder();
     private final AtomicInteger peakConnections = new AtomicInteger();
+    private final AtomicInteger refuseNext = new AtomicInteger();
     private volatile Duration keepAlive = DEFAULT_KEEP_ALIVE;
     /** One delivery thread: accepted events fan out in the order they were accepted, after the publish answered. */
     private final java.util.concurrent.ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
@@ -143,6 +147,15 @@ public final class LocalAppSyncEvents implements LocalService {
     /** How often {@code ka} goes to every acknowledged connection (AppSync: about a minute). */
     public void keepAliveInterval(Duration interval) {
         this.keepAlive = interval;
+    }
+
+    /** The next {@code events} published (over HTTP or WebSocket) are refused one by one, in the publish's {@code failed} list. */
+    public void refuseNextEvents(int events) {
+        if (events < 0) {
+            throw new IllegalArgumentException("events must be >= 0, got " + events);
+        }
+        refuseNext.set(events);
+        LOG.warn("Injected fault: the next {} published events are refused", events);
     }
 
     public Stats stats() {
@@ -268,13 +281,19 @@ public final class LocalAppSyncEvents implements LocalService {
             texts.add(event.asText());
         }
         List<Map<String, Object>> successful = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
+            if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                failed.add(Map.of("identifier", UUID.randomUUID().toString(), "index", i, "code", 500,
+                        "message", "Refused by an injected fault"));
+                continue;
+            }
             published.increment();
             String text = texts.get(i);
             delivery.execute(() -> fanOut(path.get(), text));
             successful.add(Map.of("identifier", UUID.randomUUID().toString(), "index", i));
         }
-        return Map.of("successful", successful, "failed", List.of());
+        return Map.of("successful", successful, "failed", failed);
     }
 
     private static boolean isJson(String text) {

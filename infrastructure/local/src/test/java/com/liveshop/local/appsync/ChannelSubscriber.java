@@ -18,6 +18,8 @@ public final class ChannelSubscriber implements AutoCloseable {
 
     private final EventsClient client;
     private final List<JsonNode> seen = new ArrayList<>();
+    /** Chat messages of chatBatch frames received but not yet handed out by {@link #nextChat}. */
+    private final java.util.ArrayDeque<JsonNode> chat = new java.util.ArrayDeque<>();
 
     private ChannelSubscriber(EventsClient client) {
         this.client = client;
@@ -62,6 +64,24 @@ public final class ChannelSubscriber implements AutoCloseable {
             }
         }
         throw new AssertionError("No " + type + " event within 10 s; saw " + seen);
+    }
+
+    /**
+     * The next chat message, out of the {@code chatBatch} frames in the order they arrive (as received: a retried batch
+     * can repeat a message, which a page drops by {@code messageId}); fails after 10 s without a frame.
+     */
+    public JsonNode nextChat() throws Exception {
+        while (chat.isEmpty()) {
+            next("chatBatch").path("messages").forEach(chat::add);
+        }
+        return chat.poll();
+    }
+
+    /** The chat messages of {@code events}' chatBatch frames, in order. */
+    public static List<JsonNode> chatIn(List<JsonNode> events) {
+        List<JsonNode> messages = new ArrayList<>();
+        events.stream().filter(e -> e.path("type").asText().equals("chatBatch")).forEach(e -> e.path("messages").forEach(messages::add));
+        return messages;
     }
 
     /** Every event that arrives within {@code millis}. */
