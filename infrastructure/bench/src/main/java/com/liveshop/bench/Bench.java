@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
  *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
- *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
+ *      [--subscribers 2000] [--rounds 5] [--burst 50] [--burst-rate 50]   (chat-fanout: one chat message, then a
+ *      burst, to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)
  *      hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]   (hold p50/p99 with the per-client cap on and off, on the local stack)
@@ -113,7 +114,8 @@ public final class Bench {
             try (InputStream in = resource("template.yaml")) {
                 Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            ChatFanoutBench.run(template, bench.opt("subscribers", 2000), bench.opt("rounds", 5));
+            ChatFanoutBench.run(template, bench.opt("subscribers", 2000), bench.opt("rounds", 5), bench.opt("burst", 50),
+                    bench.opt("burst-rate", 50));
             System.exit(0);
         }
         try {

@@ -62,6 +62,10 @@ final class Rehearsal {
             if (c.viewers < 1 || c.minutes <= 0 || c.chatRate < 0 || c.buyRate < 0 || c.buyRate > 1 || c.lineup < 1) {
                 throw new IllegalArgumentException("--viewers ≥ 1, --minutes > 0, --chat-rate ≥ 0, --buy-rate 0..1, --lineup ≥ 1");
             }
+            if (c.chatRate > c.viewers * 1000.0 / CHAT_GAP_MS) {
+                throw new IllegalArgumentException("--chat-rate " + c.chatRate + " needs at least "
+                        + (long) Math.ceil(c.chatRate * CHAT_GAP_MS / 1000.0) + " viewers (each speaks at most once per " + CHAT_GAP_MS + " ms)");
+            }
             return c;
         }
 
@@ -101,25 +105,6 @@ final class Rehearsal {
         }
     }
 
-    /** One distinct frame seen on /shows/{id}: when its cause was sent (0: unknown), first seen, receipts. */
-    static final class Frame {
-        final String type;
-        final long causeNanos;
-        final long firstSeenNanos;
-        final LongAdder received = new LongAdder();
-
-        Frame(String type, long causeNanos, long firstSeenNanos) {
-            this.type = type;
-            this.causeNanos = causeNanos;
-            this.firstSeenNanos = firstSeenNanos;
-        }
-
-        /** Viewers subscribed before this instant were due this frame. */
-        long dueFrom() {
-            return causeNanos != 0 ? causeNanos : firstSeenNanos - TimeUnit.SECONDS.toNanos(1);
-        }
-    }
-
     private final Config config;
     private final HttpClient http;
     /** The CDN's caching of public reads (local runs with --cdn on); null: every request reaches the API. */
@@ -152,8 +137,13 @@ final class Rehearsal {
     private final LongAdder requests = new LongAdder();
     private final LongAdder fiveXx = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-    private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
-    private final Map<String, Frame> frames = new ConcurrentHashMap<>();
+    private final FrameLedger ledger = new FrameLedger(this::cause);
+    /** Chat POSTs sent, accepted (202) and refused by status and code (429 RATE_LIMITED, 429 SLOW_MODE, …). */
+    private final LongAdder chatPosts = new LongAdder();
+    private final LongAdder chatAccepted = new LongAdder();
+    private final Map<String, LongAdder> chatRefused = new ConcurrentHashMap<>();
+    /** An accepted POST's own time (sent → 202): the part of the chat's latency before the stream. */
+    private final Histogram chatAnswer = new Histogram();
     private final Map<String, Long> chatSent = new ConcurrentHashMap<>();
     private final Map<String, Long> highlightSent = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stockPendingSince = new ConcurrentHashMap<>();
@@ -227,6 +217,10 @@ final class Rehearsal {
                     + "gives the RTMPS URL and stream key); waiting up to 10 min for LIVE%n", sessionId, base, sessionId);
         }
         awaitLive(stack != null ? 60 : 600);
+        if (config.chatRate > 0) {
+            require(admin("PUT", "/sessions/" + sessionId + "/chat-settings",
+                    Json.write(Map.of("messagesPerSecond", chatBudget(config.chatRate)))), 200);
+        }
 
         seconds = (int) Math.round(config.minutes * 60);
         connectedAt = new AtomicLongArray(seconds + MAX_DOORS_SECONDS + 30);
@@ -275,6 +269,7 @@ final class Rehearsal {
         Thread.sleep(1_000); // the last joiners' first requests
         System.out.printf("rehearse: doors open %.1f s, %d/%d viewers in; the show starts%n", (System.nanoTime() - tDoors) / 1e9,
                 connected.get(), config.viewers);
+        ledger.counting(true);
         LocalUsage before = stack == null ? null : stack.usage();
         long[] edgeBefore = edge == null ? null : new long[] {edge.hits(), edge.misses()};
         t0 = System.nanoTime();
@@ -294,6 +289,7 @@ final class Rehearsal {
         progress.cancel(false);
         sampler.cancel(false);
         LocalUsage after = stack == null ? null : stack.usage();
+        ledger.counting(false);
         RehearsalReport.Edge edgeFigures = edge == null ? null
                 : new RehearsalReport.Edge(edge.hits() - edgeBefore[0], edge.misses() - edgeBefore[1]);
         double showMinutes = (tEnd - t0) / 60e9;
@@ -334,6 +330,23 @@ final class Rehearsal {
 
     // ------------------------------------------------------------------ chat
 
+    /**
+     * The least time between two messages of one simulated viewer: the per-ticket rate (5 per 10 s) and the fair
+     * share (1 message per second per client once hundreds chat) are per-person limits, and the show-wide rate comes
+     * from many people, so a chatter speaks at most 4 times in 10 s and never twice in a second. --chat-rate is then
+     * reachable up to viewers / 2.5 s.
+     */
+    static final long CHAT_GAP_MS = 2_500;
+
+    /**
+     * The show's chat budget for --chat-rate, set as its host would (PUT /sessions/{id}/chat-settings): twice the
+     * mean rate (Poisson arrivals at 50/s pass 100 in a second with a probability of about 1e-9), at least the
+     * default 20 and at most the route's 100.
+     */
+    static int chatBudget(double chatRate) {
+        return (int) Math.min(100, Math.max(20, Math.ceil(2 * chatRate)));
+    }
+
     private void scheduleChat() {
         // Poisson arrivals at --chat-rate messages/s over the whole audience.
         double gapMs = -Math.log(1 - random.nextDouble()) * 1000 / config.chatRate;
@@ -341,10 +354,13 @@ final class Rehearsal {
             if (!running) {
                 return;
             }
-            // A viewer who is watching (subscribed) says something; nobody chats before anyone watches.
+            // A viewer who is watching (subscribed) says something; nobody chats before anyone watches. One who spoke
+            // in the last CHAT_GAP_MS does not: a person, not a script, within the per-person limits.
+            long now = System.nanoTime();
             for (int tries = 0; tries < 20; tries++) {
                 Viewer v = viewers.get(random.nextInt(viewers.size()));
-                if (v.subscribed) {
+                if (v.subscribed && now - v.lastChatNanos >= TimeUnit.MILLISECONDS.toNanos(CHAT_GAP_MS)) {
+                    v.lastChatNanos = now;
                     v.chat(0);
                     break;
                 }
@@ -362,34 +378,18 @@ final class Rehearsal {
         if (s >= 0 && s < framesAt.length()) {
             framesAt.incrementAndGet(s);
         }
-        JsonNode event;
-        try {
-            event = Json.MAPPER.readTree(eventText);
-        } catch (Exception e) {
+        JsonNode event = ledger.received(v.index, v.subscribedAtNanos, eventText, now);
+        if (event == null) {
             error("FRAME_NOT_JSON");
-            return;
-        }
-        String type = event.path("type").asText("?");
-        String key;
-        switch (type) {
-            case "chat" -> key = "chat:" + event.path("messageId").asText();
-            case "highlight" -> key = "highlight:" + event.path("highlightId").asText(event.path("sku").asText());
-            case "stock" -> key = "stock:" + event.path("sku").asText() + ":" + event.path("available").asText();
-            default -> key = type + ":" + eventText;
-        }
-        Frame f = frames.computeIfAbsent(key, k -> new Frame(type, cause(type, event), now));
-        if (v.subscribedAtNanos < f.dueFrom()) {
-            f.received.increment();
-        }
-        if (f.causeNanos != 0) {
-            latency.computeIfAbsent(type, t -> new Histogram()).record(now - f.causeNanos);
-        }
-        if (type.equals("highlight")) {
+        } else if (event.path("type").asText().equals("highlight")) {
             v.featured(event.path("sku").asText());
         }
     }
 
-    /** When the request that caused this frame was sent; 0 when no request of ours correlates (viewers, status). */
+    /**
+     * When the request that caused this frame (for {@code chat}: one message of a {@code chatBatch}) was sent; 0 when
+     * no request of ours correlates (viewers, status).
+     */
     private long cause(String type, JsonNode event) {
         return switch (type) {
             case "chat" -> {
@@ -415,6 +415,8 @@ final class Rehearsal {
         String cartId = UUID.randomUUID().toString();
         volatile boolean subscribed;
         volatile long subscribedAtNanos = Long.MAX_VALUE;
+        /** When the chat script last picked this viewer to speak (its timer thread only). */
+        long lastChatNanos = Long.MIN_VALUE / 2;
         long buyAtMs = -1;
         boolean pays;
         volatile String ticket;
@@ -559,11 +561,20 @@ final class Rehearsal {
                 return;
             }
             String nonce = UUID.randomUUID().toString();
+            chatPosts.increment();
             send("POST", "/sessions/" + sessionId + "/messages", Json.write(Map.of("text", "Love it! nonce=" + nonce)),
                     Map.of("X-Chat-Ticket", ticket, SimulatedViewers.HEADER, address), () -> chatSent.put(nonce, System.nanoTime())).thenAccept(r -> {
-                        if (r != null && r.statusCode() != 202) {
-                            retryAfter(r, attempt);
+                        if (r == null) {
+                            return;
                         }
+                        if (r.statusCode() == 202) {
+                            chatAccepted.increment();
+                            chatAnswer.record(System.nanoTime() - chatSent.get(nonce));
+                            return;
+                        }
+                        String code = errorCode(r);
+                        chatRefused.computeIfAbsent(r.statusCode() + (code.isEmpty() ? "" : " " + code), k -> new LongAdder()).increment();
+                        retryAfter(r, attempt);
                     });
         }
 
@@ -734,13 +745,17 @@ final class Rehearsal {
             if (r.statusCode() >= 500) {
                 fiveXx.increment();
             }
-            String code = "";
-            try {
-                code = Json.MAPPER.readTree(r.body()).at("/error/code").asText("");
-            } catch (Exception ignored) {
-                // not JSON: the status alone
-            }
+            String code = errorCode(r);
             error(r.statusCode() + (code.isEmpty() ? "" : " " + code));
+        }
+    }
+
+    /** The error model's {@code error.code}, or "" when the body is not one. */
+    private static String errorCode(HttpResponse<String> r) {
+        try {
+            return Json.MAPPER.readTree(r.body()).at("/error/code").asText("");
+        } catch (Exception e) {
+            return "";
         }
     }
 
@@ -812,24 +827,7 @@ final class Rehearsal {
     private RehearsalReport report(LocalUsage before, LocalUsage after, RehearsalReport.Edge edgeFigures, double showMinutes,
                                    Map<String, RehearsalReport.StockCheck> stock) {
         long[] subscribedAt = viewers.stream().mapToLong(v -> v.subscribedAtNanos).sorted().toArray();
-        long expected = 0;
-        long delivered = 0;
-        Map<String, long[]> byType = new LinkedHashMap<>();
-        for (Frame f : frames.values()) {
-            int due = upperBound(subscribedAt, f.dueFrom());
-            expected += due;
-            delivered += Math.min(due, f.received.sum());
-            long[] t = byType.computeIfAbsent(f.type, k -> new long[3]);
-            t[0]++;
-            t[1] += due;
-            t[2] += Math.min(due, f.received.sum());
-        }
-        Map<String, RehearsalReport.FrameFigures> frameFigures = new LinkedHashMap<>();
-        byType.forEach((type, t) -> {
-            Histogram h = latency.get(type);
-            frameFigures.put(type, new RehearsalReport.FrameFigures(t[0], t[1], t[2], h == null ? null : h.percentile(50),
-                    h == null ? null : h.percentile(99), h == null ? 0 : h.count()));
-        });
+        FrameLedger.Figures figures = ledger.figures(subscribedAt);
         Map<String, Long> errorCounts = new java.util.TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
         int n = Math.min(connectedAt.length(), second() + 1);
@@ -855,27 +853,19 @@ final class Rehearsal {
                 measured.merge(service, answeredAtEdge, Double::sum);
             }
         }
+        Map<String, Long> refused = new java.util.TreeMap<>();
+        chatRefused.forEach((k, v) -> refused.put(k, v.sum()));
+        RehearsalReport.ChatFigures chat = new RehearsalReport.ChatFigures(chatPosts.sum(), chatAccepted.sum(), refused,
+                chatAccepted.sum() / (showMinutes * 60), chatAnswer.percentile(50), chatAnswer.percentile(99), figures.chatToLastSamples(),
+                figures.chatToLastP50Ms(), figures.chatToLastP99Ms());
+        long expected = figures.expected();
         return new RehearsalReport(new RehearsalReport.Parameters(config.viewers, config.minutes, config.chatRate, config.buyRate,
                 config.target == null ? config.payShare : 0, config.lineup, config.target == null ? "local" : config.target, config.seed),
-                sessionId, showMinutes, requests.sum(), fiveXx.sum(), expected == 0 ? 100.0 : 100.0 * delivered / expected, expected,
-                delivered, holds.sum(), orders.sum(), paid.sum(), stock, frameFigures, errorCounts, audience, framesPerSecond,
-                holdsPerMinute, ordersPerMinute, measured, ViewerCadence.perViewerPerMinute(config.show()),
-                after == null ? null : RehearsalReport.delta(before, after), edgeFigures);
-    }
-
-    /** How many of the sorted values are below {@code limit}. */
-    private static int upperBound(long[] sorted, long limit) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < limit) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+                sessionId, showMinutes, requests.sum(), fiveXx.sum(), expected == 0 ? 100.0 : 100.0 * figures.delivered() / expected,
+                expected, figures.delivered(), holds.sum(), orders.sum(), paid.sum(), stock, figures.byType(), errorCounts, audience,
+                framesPerSecond, holdsPerMinute, ordersPerMinute, measured, ViewerCadence.perViewerPerMinute(config.show()),
+                after == null ? null : RehearsalReport.delta(before, after), edgeFigures,
+                ledger.deliveriesPerViewerPerMinute(config.viewers, showMinutes), chat);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

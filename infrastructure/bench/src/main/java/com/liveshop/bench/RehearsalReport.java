@@ -22,7 +22,8 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
                               Map<String, StockCheck> stock, Map<String, FrameFigures> frames, Map<String, Long> errors,
                               long[] audiencePerSecond, long[] framesPerSecond, long[] holdsPerMinute, long[] ordersPerMinute,
                               Map<String, Double> perViewerPerMinute, Map<String, Double> modelPerViewerPerMinute,
-                              Map<String, Map<String, Long>> usage, Edge cdn) {
+                              Map<String, Map<String, Long>> usage, Edge cdn, Map<String, Double> deliveriesPerViewerPerMinute,
+                              ChatFigures chat) {
 
     /**
      * The CDN's share (local runs with {@code --cdn on}): public reads the edge answered and those it sent to the API.
@@ -59,15 +60,41 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
      */
     public record FrameFigures(long distinct, long due, long delivered, Double p50Ms, Double p99Ms, long latencySamples) {}
 
+    /**
+     * The chat: POSTs sent, accepted (202) and refused by status and code (429s are the show's limits), accepted per
+     * second of the show, an accepted POST's own time (sent → 202), and per accepted message the time from its POST
+     * to the last subscribed viewer due it.
+     */
+    public record ChatFigures(long posts, long accepted, Map<String, Long> refused, double acceptedPerSecond, double answerP50Ms,
+                              double answerP99Ms, long messages, Double p50ToLastMs, Double p99ToLastMs) {}
+
+    /**
+     * AppSync deliveries per viewer per minute, all types: the usage counters' {@code appSyncOutbound} on the local
+     * stack, else the sum of what the viewers received ({@code deliveriesPerViewerPerMinute}).
+     */
+    public double appSyncDeliveriesPerViewerMinute() {
+        if (perViewerPerMinute != null && perViewerPerMinute.get("appSyncOutbound") != null) {
+            return perViewerPerMinute.get("appSyncOutbound");
+        }
+        return deliveriesPerViewerPerMinute.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
     public long oversold() {
         return stock.values().stream().mapToLong(StockCheck::oversold).sum();
     }
 
-    /** The one line to read: delivered=…% oversold=0|N 5xx=N, and the rest. */
+    /**
+     * The one line to read: AppSync deliveries per viewer-minute, delivered=…%, the chat's p99 from POST to the last
+     * subscriber, oversold=0|N, 5xx=N, chat messages accepted of sent (429s apart), and the rest.
+     */
     public String summary() {
-        return String.format(Locale.ROOT, "rehearsal: viewers=%d minutes=%.1f delivered=%.2f%% oversold=%d 5xx=%d holds=%d orders=%d "
-                        + "paid=%d requests=%d errors=%d", parameters.viewers(), showMinutes, deliveredPercent, oversold(), fiveXx, holds,
-                orders, paid, requests, errors.values().stream().mapToLong(Long::longValue).sum())
+        long refused429 = chat.refused().entrySet().stream().filter(e -> e.getKey().startsWith("429")).mapToLong(Map.Entry::getValue).sum();
+        return String.format(Locale.ROOT, "rehearsal: viewers=%d minutes=%.1f deliveriesPerViewerMinute=%.1f delivered=%.2f%% "
+                        + "chatP99=%s oversold=%d 5xx=%d chat=%d/%d (%.1f/s, 429=%d) holds=%d orders=%d paid=%d requests=%d errors=%d",
+                parameters.viewers(), showMinutes, appSyncDeliveriesPerViewerMinute(), deliveredPercent,
+                chat.p99ToLastMs() == null ? "-" : String.format(Locale.ROOT, "%.0fms", chat.p99ToLastMs()), oversold(), fiveXx,
+                chat.accepted(), chat.posts(), chat.acceptedPerSecond(), refused429, holds, orders, paid, requests,
+                errors.values().stream().mapToLong(Long::longValue).sum())
                 + (cdn == null ? " cdn=off" : String.format(Locale.ROOT, " cdnHits=%.1f%%", cdn.hitPercent()));
     }
 
@@ -150,7 +177,8 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
         h.append("<h2>Audience (subscribed viewers)</h2>").append(line(audiencePerSecond, "s", "#2a6"));
         h.append("<h2>Frames received per second</h2>").append(line(framesPerSecond, "s", "#26a"));
         h.append("<h2>Delivery latency per frame type</h2><p>Receive time − the time the bench sent the request that caused the "
-                + "frame (chat: its nonce; highlight: the highlight request; stock: the first hold since the previous stock frame). "
+                + "frame, once per viewer (chat: each message of a chatBatch, by its nonce; highlight: the highlight request; stock: "
+                + "the first hold since the previous stock frame). "
                 + "Types without a correlating request (viewers, status) have no latency.</p><table><tr><th>type</th><th>distinct</th>"
                 + "<th>due</th><th>delivered</th><th>p50 ms</th><th>p99 ms</th></tr>");
         frames.forEach((type, f) -> h.append("<tr><td>").append(esc(type)).append("</td><td>").append(f.distinct()).append("</td><td>")
@@ -165,6 +193,18 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
             }
         });
         h.append(bars(p99, "ms"));
+        h.append("<h2>AppSync deliveries per viewer per minute, by frame type</h2><p>Frames the subscribed viewers received "
+                + "over the show (duplicates included: each delivery is billed) / viewers / minutes. Total counted by the stack: "
+                + (perViewerPerMinute == null ? "— (no usage counters)" : fmt(perViewerPerMinute.get("appSyncOutbound")))
+                + ".</p><table><tr><th>frame type</th><th>per viewer-minute</th></tr>");
+        deliveriesPerViewerPerMinute.forEach((type, v) -> h.append("<tr><td>").append(esc(type)).append("</td><td>").append(fmt(v))
+                .append("</td></tr>"));
+        h.append("</table><h2>Chat</h2><p>").append(chat.posts()).append(" messages sent, ").append(chat.accepted())
+                .append(" accepted (").append(String.format(Locale.ROOT, "%.1f", chat.acceptedPerSecond())).append(" per second), refused: ")
+                .append(chat.refused().isEmpty() ? "none" : esc(chat.refused().toString())).append(". The POST's answer (202): p50 ")
+                .append(chat.answerP50Ms()).append(" ms, p99 ").append(chat.answerP99Ms()).append(" ms. From POST to the last subscriber, over ")
+                .append(chat.messages()).append(" messages: p50 ").append(chat.p50ToLastMs() == null ? "—" : chat.p50ToLastMs() + " ms")
+                .append(", p99 ").append(chat.p99ToLastMs() == null ? "—" : chat.p99ToLastMs() + " ms").append(".</p>");
         h.append("<h2>Holds and orders per minute</h2>");
         Map<String, Double> perMinute = new LinkedHashMap<>();
         for (int i = 0; i < holdsPerMinute.length; i++) {

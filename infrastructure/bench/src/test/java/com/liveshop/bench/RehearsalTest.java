@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small rehearsal (100 viewers, 1 minute, 5 chat messages/s, 10 % buyers) against an in-process local stack:
- * nothing oversold, no 5xx, every frame delivered, both reports written, and the capacity model's per-viewer rates
- * within 20 % of what the local stack counted.
+ * nothing oversold, no 5xx, every frame delivered, chat in chatBatch frames (fewer than messages, every message
+ * accepted), the deliveries by frame type adding up to the stack's count, both reports written, and the capacity
+ * model's per-viewer rates within 20 % of what the local stack counted.
  */
 class RehearsalTest {
 
@@ -43,11 +44,21 @@ class RehearsalTest {
         assertThat(report.holds()).isPositive();
         assertThat(report.frames()).containsKeys("chat", "highlight");
         assertThat(report.frames().get("chat").p99Ms()).isNotNull();
+        // Chat arrives in chatBatch frames only, every message accepted, and far fewer frames than messages.
+        assertThat(report.chat().accepted()).isEqualTo(report.chat().posts()).isPositive();
+        assertThat(report.chat().p99ToLastMs()).isNotNull();
+        assertThat(report.deliveriesPerViewerPerMinute()).containsKeys("chatBatch", "highlight").doesNotContainKey("chat");
+        assertThat(report.deliveriesPerViewerPerMinute().get("chatBatch")).isLessThan(report.chat().accepted() / report.showMinutes());
+        // What the viewers received, by type, adds up to what the stack counted as delivered.
+        double byType = report.deliveriesPerViewerPerMinute().values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(byType).isCloseTo(report.perViewerPerMinute().get("appSyncOutbound"), within(report.perViewerPerMinute()
+                .get("appSyncOutbound") * 0.05));
+        assertThat(report.summary()).contains("deliveriesPerViewerMinute=").contains("chatP99=");
 
         JsonNode json = Json.MAPPER.readTree(Files.readString(out.resolve("report.json")));
         assertThat(json.fieldNames()).toIterable().contains("deliveredPercent", "fiveXx", "stock", "frames", "errors",
                 "audiencePerSecond", "framesPerSecond", "holdsPerMinute", "ordersPerMinute", "perViewerPerMinute",
-                "modelPerViewerPerMinute", "usage");
+                "modelPerViewerPerMinute", "usage", "deliveriesPerViewerPerMinute", "chat");
         assertThat(json.path("perViewerPerMinute").fieldNames()).toIterable().containsAll(RehearsalReport.SERVICES);
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg").contains("delivered=").doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
