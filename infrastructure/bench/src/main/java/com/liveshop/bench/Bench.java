@@ -50,6 +50,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
  *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
+ *               [--price NAME=VALUE]… [--channel-type standard] [--resolution fullhd] [--lambda-memory-mb 1024]
+ *               [--lambda-arch arm64] [--bytes-per-request 2048] [--chat-message-bytes 250] [--emails-per-order 0]
+ *               [--reminder-share 1] [--pay-share 0.8]   (the cost of one show per AWS service, docs/capacity.md)
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)
@@ -76,7 +79,9 @@ public final class Bench {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].startsWith("--")) {
-                options.put(args[i].substring(2), args[i + 1]);
+                // --price NAME=VALUE may repeat: its values are kept, joined by commas (Prices.overrides splits them).
+                String key = args[i].substring(2);
+                options.merge(key, args[i + 1], (a, b) -> key.equals("price") ? a + "," + b : b);
             }
         }
         Bench bench = new Bench(options);
@@ -94,6 +99,7 @@ public final class Bench {
             report.write(config.out());
             System.out.println("rehearse: wrote " + config.out().resolve("report.html") + " and report.json");
             System.out.println(report.summary());
+            System.out.println(report.cost().summary());
             System.exit(report.oversold() == 0 && report.fiveXx() == 0 ? 0 : 1);
         }
         if (mode.equals("claim-storm")) {

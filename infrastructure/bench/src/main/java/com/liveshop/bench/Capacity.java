@@ -47,7 +47,7 @@ final class Capacity {
                     "not adjustable: a longer join window, or provisioned concurrency before the show", true),
             new Quota("AppSync Events inbound events", 10_000, "events/s", "appSyncInbound", true, "Service Quotas (AppSync)", null),
             new Quota("AppSync Events outbound deliveries", 1_000_000, "msgs/s", "appSyncOutbound", true,
-                    "Service Quotas (AppSync); or fewer chat msgs/s (messagesPerSecond)", null),
+                    "Service Quotas (AppSync); or ChatBatchWindowSeconds 1 (≤ 1 chat frame/s)", null),
             new Quota("AppSync Events connection rate", 2_000, "conn/s", "appSyncConnections", true, "Service Quotas (AppSync)", null),
             new Quota("DynamoDB per-partition writes, hot SKU bucket", 1_000, "WCU/s", "dynamoDbHotSku", false,
                     "not a quota: more stock buckets (stockShards) for the hot SKU", null),
@@ -194,7 +194,10 @@ final class Capacity {
         return r;
     }
 
-    /** The command: {@code --from report.json} for measured rates, else the model with --chat-rate/--buy-rate. */
+    /**
+     * The command: {@code --from report.json} for measured rates, else the model with --chat-rate/--buy-rate; then the
+     * cost of one show at each audience ({@link ShowCost}, prices from docs/capacity.md, {@code --price NAME=VALUE}).
+     */
     static String run(Map<String, String> o) throws Exception {
         int[] audiences = Arrays.stream(o.getOrDefault("viewers", "10000,100000,1000000").split(",")).map(String::strip)
                 .mapToInt(Integer::parseInt).toArray();
@@ -206,6 +209,9 @@ final class Capacity {
         IntFunction<Map<String, Double>> rates;
         String source;
         String warning = "";
+        Double dynamoReadShare = null;
+        // Prices first: a wrong --price fails before any figure is printed.
+        Prices prices = Prices.bundled().with(Prices.overrides(o.get("price"))).require(ShowCost.PRICES);
         if (o.containsKey("from")) {
             JsonNode report = Json.MAPPER.readTree(Files.readString(Path.of(o.get("from"))));
             JsonNode measured = report.path("perViewerPerMinute");
@@ -217,6 +223,10 @@ final class Capacity {
             measured.properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
             JsonNode p = report.path("parameters");
             buyRate = o.containsKey("buy-rate") ? buyRate : p.path("buyRate").asDouble(buyRate);
+            chatRate = o.containsKey("chat-rate") ? chatRate : p.path("chatRate").asDouble(chatRate);
+            Map<String, Long> byOperation = new LinkedHashMap<>();
+            report.path("usage").path("dynamoDbRequests").properties().forEach(e -> byOperation.put(e.getKey(), e.getValue().asLong()));
+            dynamoReadShare = ShowCost.readShare(byOperation);
             int rehearsed = Math.max(1, p.path("viewers").asInt(1));
             rates = n -> atAudience(m, rehearsed, n);
             source = "measured";
@@ -237,8 +247,15 @@ final class Capacity {
                 Integer.parseInt(o.getOrDefault("stock-buckets", "1")));
         int[] reminders = o.containsKey("reminders") ? Arrays.stream(o.get("reminders").split(",")).map(String::strip)
                 .mapToInt(Integer::parseInt).toArray() : audiences;
+        ShowCost.Assumptions costAssumptions = ShowCost.Assumptions.from(o, a.lambdaMs());
+        List<ShowCost.Bill> bills = new ArrayList<>();
+        for (int n : audiences) {
+            bills.add(ShowCost.bill(new ShowCost.Show(n, minutes, chatRate, buyRate, payShare), rates.apply(n), source, dynamoReadShare,
+                    costAssumptions, prices));
+        }
         return warning + render(table(rates, source, audiences, a), audiences)
-                + reminders(reminders, Double.parseDouble(o.getOrDefault("ses-rate", "14")));
+                + reminders(reminders, Double.parseDouble(o.getOrDefault("ses-rate", "14")))
+                + ShowCost.render(bills);
     }
 
     /** The SES default a production account starts with, in emails per second (template SesMaxSendRate). */

@@ -37,6 +37,12 @@ public final class ViewerCadence {
     public static final int PAY_REQUESTS = 2;
     /** Of the buy requests, the public GETs a CDN could answer: GET /products/{sku} and GET /sessions/{id}. */
     public static final int BUY_PUBLIC_GETS = 2;
+    /**
+     * chatBatch frames per show per second at most: Lambda polls a stream shard 4 times a second (the local poller
+     * every 250 ms) and the chat stream function publishes one frame per poll that found messages, with
+     * ChatBatchWindowSeconds 0 (the default); a window of 1 s makes it ~1.
+     */
+    public static final double CHAT_FRAMES_PER_SECOND_MAX = 4;
     /** The viewer-count function: one GetStream per live show per 15 s round. */
     public static final double GET_STREAM_PER_SHOW_PER_MINUTE = 4;
 
@@ -90,6 +96,16 @@ public final class ViewerCadence {
             return (1 - Math.exp(-messages / viewers)) / minutes;
         }
 
+        /**
+         * chatBatch frames per second: the chat stream function publishes one frame per stream poll that found
+         * messages. With messages arriving at random (Poisson, as the rehearsal sends them) a poll finds one with
+         * probability 1 − e^(−rate/polls), so frames/s = polls × that: ≈ the chat rate when it is low, never above
+         * {@link #CHAT_FRAMES_PER_SECOND_MAX} (and never above min(chatRate, 4), the bound docs/capacity.md quotes).
+         */
+        double chatFramesPerSecond() {
+            return CHAT_FRAMES_PER_SECOND_MAX * (1 - Math.exp(-chatPerSecond / CHAT_FRAMES_PER_SECOND_MAX));
+        }
+
         /** Stock frames per second: a change at most once a second on the featured sku, ≈ holds/s when fewer. */
         double stockFramesPerSecond() {
             double holdsPerSecond = viewers * buyRate / (minutes * 60);
@@ -99,7 +115,8 @@ public final class ViewerCadence {
 
     /**
      * The model: requests (or messages) per viewer per minute, per AWS service, for {@code show}. Keys match
-     * {@link RehearsalReport#SERVICES}. Frames are published once per show and delivered once per viewer.
+     * {@link RehearsalReport#SERVICES}. Frames are published once per show and delivered once per viewer; chat arrives
+     * in chatBatch frames (one per stream poll, one chat stream invocation each).
      */
     public static Map<String, Double> perViewerPerMinute(Show s) {
         double join = s.joinsIncluded() ? JOIN_REQUESTS / s.minutes() : 0;
@@ -109,13 +126,13 @@ public final class ViewerCadence {
         double chat = s.chatPerViewerPerMinute() + s.ticketsPerViewerPerMinute();
         double api = join + sessionPolls + stockPolls + buys + chat;
         double publicGets = join * (JOIN_REQUESTS - 1) / JOIN_REQUESTS + sessionPolls + stockPolls + s.buyersPerViewerPerMinute() * BUY_PUBLIC_GETS;
-        double framesPerMinute = s.chatPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
+        double framesPerMinute = s.chatFramesPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
         double holdsPerViewerPerMinute = s.buyersPerViewerPerMinute();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("apiGateway", api);
         // Every route is a function; plus the stream-fed ones per hold (stock signal) and per order change (outbox).
         m.put("lambda", api + holdsPerViewerPerMinute * (LAMBDA_PER_HOLD + s.payShare() * LAMBDA_PER_PAYMENT)
-                + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes() + SCHEDULED_PER_MINUTE) / s.viewers());
+                + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes() + SCHEDULED_PER_MINUTE + s.chatFramesPerSecond() * 60) / s.viewers());
         m.put("appSyncInbound", framesPerMinute / s.viewers());
         m.put("appSyncOutbound", framesPerMinute);
         m.put("appSyncConnections", s.joinsIncluded() ? 1 / s.minutes() : 0);
