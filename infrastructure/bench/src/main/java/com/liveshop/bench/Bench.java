@@ -86,7 +86,13 @@ public final class Bench {
         }
         Bench bench = new Bench(options);
         if (mode.equals("capacity")) {
-            System.out.print(Capacity.run(options));
+            try {
+                System.out.print(Capacity.run(options));
+            } catch (IllegalArgumentException e) {
+                // A bad flag (an unknown --price NAME, a value that is not a number): say which, without a stack trace.
+                System.err.println("capacity: " + e.getMessage());
+                System.exit(2);
+            }
             System.exit(0);
         }
         if (mode.equals("rehearse")) {

@@ -209,7 +209,7 @@ final class Capacity {
         IntFunction<Map<String, Double>> rates;
         String source;
         String warning = "";
-        Double dynamoReadShare = null;
+        ShowCost.DynamoMix dynamoMix = null;
         // Prices first: a wrong --price fails before any figure is printed.
         Prices prices = Prices.bundled().with(Prices.overrides(o.get("price"))).require(ShowCost.PRICES);
         if (o.containsKey("from")) {
@@ -226,7 +226,7 @@ final class Capacity {
             chatRate = o.containsKey("chat-rate") ? chatRate : p.path("chatRate").asDouble(chatRate);
             Map<String, Long> byOperation = new LinkedHashMap<>();
             report.path("usage").path("dynamoDbRequests").properties().forEach(e -> byOperation.put(e.getKey(), e.getValue().asLong()));
-            dynamoReadShare = ShowCost.readShare(byOperation);
+            dynamoMix = ShowCost.DynamoMix.of(byOperation);
             int rehearsed = Math.max(1, p.path("viewers").asInt(1));
             rates = n -> atAudience(m, rehearsed, n);
             source = "measured";
@@ -250,7 +250,7 @@ final class Capacity {
         ShowCost.Assumptions costAssumptions = ShowCost.Assumptions.from(o, a.lambdaMs());
         List<ShowCost.Bill> bills = new ArrayList<>();
         for (int n : audiences) {
-            bills.add(ShowCost.bill(new ShowCost.Show(n, minutes, chatRate, buyRate, payShare), rates.apply(n), source, dynamoReadShare,
+            bills.add(ShowCost.bill(new ShowCost.Show(n, minutes, chatRate, buyRate, payShare), rates.apply(n), source, dynamoMix,
                     costAssumptions, prices));
         }
         return warning + render(table(rates, source, audiences, a), audiences)

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -155,10 +154,5 @@ final class Prices {
             }
         }
         return out;
-    }
-
-    String describe(String name) {
-        Price p = get(name);
-        return String.format(Locale.ROOT, "$%s %s", p.value(), p.unit());
     }
 }

@@ -99,9 +99,9 @@ final class ShowCost {
     /**
      * The bill of {@code show} from per-viewer rates at its audience ({@code r}: per viewer per minute, keys of {@link
      * RehearsalReport#SERVICES}; the rehearsal's per-show rates already scaled by {@link Capacity#atAudience}).
-     * {@code dynamoReadShare}: the measured share of DynamoDB requests that are reads (null: the model's).
+     * {@code dynamoMix}: the measured shares of DynamoDB requests that are reads and writes (null: the model's).
      */
-    static Bill bill(Show show, Map<String, Double> r, String source, Double dynamoReadShare, Assumptions a, Prices p) {
+    static Bill bill(Show show, Map<String, Double> r, String source, DynamoMix dynamoMix, Assumptions a, Prices p) {
         p.require(PRICES);
         double viewerMinutes = show.viewers() * show.minutes();
         double viewerHours = viewerMinutes / 60;
@@ -136,10 +136,11 @@ final class ShowCost {
 
         double dynamoRequests = viewerMinutes * (r.containsKey("dynamoDb") ? r.get("dynamoDb")
                 : Math.max(0, rate(r, "lambda") - rate(r, "cloudFront")) * MODEL_DYNAMO_REQUESTS_PER_INVOCATION);
-        double readShare = dynamoReadShare != null ? dynamoReadShare : MODEL_DYNAMO_READ_SHARE;
-        lines.add(new Line("DynamoDB (on demand)", dynamoRequests, "requests",
-                dynamoRequests * readShare * p.perUnit("dynamodb.ondemand.read")
-                        + dynamoRequests * (1 - readShare) * WRU_PER_WRITE * p.perUnit("dynamodb.ondemand.write")));
+        DynamoMix mix = dynamoMix != null ? dynamoMix : new DynamoMix(MODEL_DYNAMO_READ_SHARE, 1 - MODEL_DYNAMO_READ_SHARE);
+        double billable = dynamoRequests * (mix.readShare() + mix.writeShare());
+        lines.add(new Line("DynamoDB (on demand)", billable, "requests",
+                dynamoRequests * mix.readShare() * p.perUnit("dynamodb.ondemand.read")
+                        + dynamoRequests * mix.writeShare() * WRU_PER_WRITE * p.perUnit("dynamodb.ondemand.write")));
 
         double emails = show.viewers() * (a.reminderShare() + show.buyRate() * a.emailsPerOrder());
         lines.add(new Line("SES", emails, "emails", emails * p.perUnit("ses.email")));
@@ -162,7 +163,7 @@ final class ShowCost {
         Map<String, Long> byOperation = report.usage() == null ? null : report.usage().get("dynamoDbRequests");
         return bill(new Show(p.viewers(), report.showMinutes(), p.chatRate(), p.buyRate(), p.payShare()),
                 measured ? report.perViewerPerMinute() : report.modelPerViewerPerMinute(), measured ? "measured" : "model",
-                measured ? readShare(byOperation) : null, Assumptions.defaults(), Prices.bundled());
+                measured ? DynamoMix.of(byOperation) : null, Assumptions.defaults(), Prices.bundled());
     }
 
     /**
@@ -188,22 +189,25 @@ final class ShowCost {
     }
 
     /**
-     * The read share of DynamoDB requests from a rehearsal's counters by operation ({@code usage.dynamoDbRequests}),
-     * null without them.
+     * The billable shares of a rehearsal's DynamoDB requests, from its counters by operation ({@code
+     * usage.dynamoDbRequests}): reads and writes; the rest are the stream pollers' DescribeStream, GetShardIterator and
+     * GetRecords, free when Lambda reads a stream. Null without counters (the model's estimate applies).
      */
-    static Double readShare(Map<String, Long> byOperation) {
-        if (byOperation == null || byOperation.isEmpty()) {
-            return null;
-        }
-        long reads = 0;
-        long all = 0;
-        for (Map.Entry<String, Long> e : byOperation.entrySet()) {
-            all += e.getValue();
-            if (List.of("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems").contains(e.getKey())) {
-                reads += e.getValue();
+    record DynamoMix(double readShare, double writeShare) {
+
+        static final java.util.Set<String> READS = java.util.Set.of("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems");
+        static final java.util.Set<String> WRITES = java.util.Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                "TransactWriteItems");
+
+        static DynamoMix of(Map<String, Long> byOperation) {
+            if (byOperation == null || byOperation.isEmpty()) {
+                return null;
             }
+            long all = byOperation.values().stream().mapToLong(Long::longValue).sum();
+            long reads = byOperation.entrySet().stream().filter(e -> READS.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+            long writes = byOperation.entrySet().stream().filter(e -> WRITES.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+            return all == 0 ? null : new DynamoMix((double) reads / all, (double) writes / all);
         }
-        return all == 0 ? null : (double) reads / all;
     }
 
     /** The bills of several audiences side by side: one row per service, one column per audience. */

@@ -56,7 +56,7 @@ class ShowCostTest {
 
     @Test
     void aThousandViewersForAnHourCostWhatTheArithmeticSaysLineByLine() {
-        ShowCost.Bill bill = ShowCost.bill(new ShowCost.Show(1_000, 60, 2, 0.1, 0.5), rates(), "measured", 0.75, ASSUMPTIONS, ROUND);
+        ShowCost.Bill bill = ShowCost.bill(new ShowCost.Show(1_000, 60, 2, 0.1, 0.5), rates(), "measured", new ShowCost.DynamoMix(0.75, 0.25), ASSUMPTIONS, ROUND);
         Map<String, Double> usd = new HashMap<>();
         bill.lines().forEach(l -> usd.put(l.service(), l.usd()));
 
@@ -80,6 +80,15 @@ class ShowCostTest {
         assertThat(bill.per1000ViewerHoursUsd()).isCloseTo(109.2014172, within(1e-6));
         assertThat(bill.mostExpensive()).isEqualTo("IVS output (hd, North America)");
         assertThat(bill.summary()).contains("$109.20 per 1,000 viewer-hours").contains("most expensive: IVS output (hd, North America)");
+    }
+
+    @Test
+    void streamReadsAreFreeSoOnlyReadsAndWritesOfTheTablesAreBilled() {
+        ShowCost.DynamoMix mix = ShowCost.DynamoMix.of(Map.of("GetItem", 30L, "Query", 10L, "UpdateItem", 15L, "TransactWriteItems", 5L,
+                "GetRecords", 35L, "DescribeStream", 5L));
+        assertThat(mix.readShare()).isEqualTo(0.4);
+        assertThat(mix.writeShare()).isEqualTo(0.2);
+        assertThat(ShowCost.DynamoMix.of(Map.of())).isNull();
     }
 
     @Test
@@ -127,7 +136,7 @@ class ShowCostTest {
 
     @Test
     void aBillSerializesForReportJson() throws Exception {
-        ShowCost.Bill bill = ShowCost.bill(new ShowCost.Show(1_000, 60, 2, 0.1, 0.5), rates(), "measured", 0.75, ASSUMPTIONS, ROUND);
+        ShowCost.Bill bill = ShowCost.bill(new ShowCost.Show(1_000, 60, 2, 0.1, 0.5), rates(), "measured", new ShowCost.DynamoMix(0.75, 0.25), ASSUMPTIONS, ROUND);
         JsonNode json = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(bill));
         assertThat(json.path("per1000ViewerHoursUsd").asDouble()).isCloseTo(109.2014172, within(1e-6));
         assertThat(json.path("mostExpensive").asText()).isEqualTo("IVS output (hd, North America)");
