@@ -49,10 +49,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
- *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *               [--price NAME=VALUE]… [--channel-type standard] [--resolution fullhd] [--lambda-memory-mb 1024]
  *               [--lambda-arch arm64] [--bytes-per-request 2048] [--chat-message-bytes 250] [--emails-per-order 0]
  *               [--reminder-share 1] [--pay-share 0.8]   (the cost of one show per AWS service, docs/capacity.md)
+ *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *      [--subscribers 2000] [--rounds 5]   (chat-fanout: one chat message to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
  *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)

@@ -64,12 +64,6 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
         return stock.values().stream().mapToLong(StockCheck::oversold).sum();
     }
 
-    /** This show's cost at list prices, from the same per-viewer rates (report.json "cost", report.html's cost section). */
-    @JsonProperty("cost")
-    public ShowCost.Bill cost() {
-        return ShowCost.of(this);
-    }
-
     /** The one line to read: delivered=…% oversold=0|N 5xx=N, and the rest. */
     public String summary() {
         return String.format(Locale.ROOT, "rehearsal: viewers=%d minutes=%.1f delivered=%.2f%% oversold=%d 5xx=%d holds=%d orders=%d "
@@ -130,6 +124,12 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
 
     private static double sum(Map<String, Long> m) {
         return m.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** This show's cost at list prices, from the same per-viewer rates (report.json "cost", report.html's cost section). */
+    @JsonProperty("cost")
+    public ShowCost.Bill cost() {
+        return ShowCost.of(this);
     }
 
     /** Writes report.json and report.html into {@code dir}. */
