@@ -187,11 +187,44 @@ final class Capacity {
      */
     static final java.util.Set<String> PER_SHOW = java.util.Set.of("appSyncInbound", "ivsPutMetadata", "ivsGetStream");
 
-    /** Measured per-viewer rates of a rehearsal of {@code rehearsed} viewers, as they are at {@code n} viewers. */
-    static Map<String, Double> atAudience(Map<String, Double> measured, int rehearsed, int n) {
+    /**
+     * Measured per-viewer rates of a rehearsal of {@code rehearsed} viewers, as they are at {@code n} viewers; {@code
+     * chat}: the part of a service's measured rate that the show's chat made (per viewer-minute
+     * of the rehearsal). The chat rate is show-wide, so that part keeps the rehearsal's rate per show, like PER_SHOW.
+     */
+    static Map<String, Double> atAudience(Map<String, Double> measured, Map<String, Double> chat, int rehearsed, int n) {
         Map<String, Double> r = new LinkedHashMap<>(measured);
         PER_SHOW.forEach(service -> r.computeIfPresent(service, (k, v) -> v * rehearsed / n));
+        chat.forEach((service, part) -> r.computeIfPresent(service, (k, v) -> v - part + part * rehearsed / n));
         return r;
+    }
+
+    /**
+     * The chat's part of a rehearsal's measured rates, per viewer-minute, from its usage counters: the message POSTs
+     * (API Gateway), ChatSendFunction's and ChatBatchFunction's invocations (Lambda), and DynamoDB in proportion to
+     * those invocations (the counters do not say which function made a DynamoDB request). Chat tickets stay per
+     * viewer: one per chatter.
+     */
+    static Map<String, Double> chatPart(JsonNode usage, Map<String, Double> measured, double viewerMinutes) {
+        Map<String, Double> part = new LinkedHashMap<>();
+        if (!usage.isObject() || viewerMinutes <= 0) {
+            return part;
+        }
+        double posts = usage.path("apiGatewayRequests").path("POST /sessions/{sessionId}/messages").asDouble(0);
+        double chatInvocations = 0;
+        double invocations = 0;
+        for (var e : usage.path("lambdaInvocations").properties()) {
+            invocations += e.getValue().asDouble();
+            if (e.getKey().equals("ChatSendFunction") || e.getKey().equals("ChatBatchFunction")) {
+                chatInvocations += e.getValue().asDouble();
+            }
+        }
+        part.put("apiGateway", posts / viewerMinutes);
+        part.put("lambda", chatInvocations / viewerMinutes);
+        if (invocations > 0 && measured.containsKey("dynamoDb")) {
+            part.put("dynamoDb", measured.get("dynamoDb") * chatInvocations / invocations);
+        }
+        return part;
     }
 
     /**
@@ -228,7 +261,8 @@ final class Capacity {
             report.path("usage").path("dynamoDbRequests").properties().forEach(e -> byOperation.put(e.getKey(), e.getValue().asLong()));
             dynamoMix = ShowCost.DynamoMix.of(byOperation);
             int rehearsed = Math.max(1, p.path("viewers").asInt(1));
-            rates = n -> atAudience(m, rehearsed, n);
+            Map<String, Double> chat = chatPart(report.path("usage"), m, rehearsed * report.path("showMinutes").asDouble(0));
+            rates = n -> atAudience(m, chat, rehearsed, n);
             source = "measured";
             long notSent = report.path("errors").path("NOT_SENT").asLong(0);
             if (notSent > 0 || report.path("fiveXx").asLong(0) > 0) {
