@@ -49,6 +49,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
  *               [--minutes 60] [--lambda-ms 100] [--join-seconds 60] [--hold-peak 10] [--stock-buckets 1]
+ *               [--price NAME=VALUE]… [--channel-type standard] [--resolution fullhd] [--lambda-memory-mb 1024]
+ *               [--lambda-arch arm64] [--bytes-per-request 2048] [--chat-message-bytes 250] [--emails-per-order 0]
+ *               [--reminder-share 1] [--pay-share 0.8]   (the cost of one show per AWS service, docs/capacity.md)
  *               [--reminders 10000,100000] [--ses-rate 14]   (reminder emails: minutes at SesMaxSendRate)
  *      [--subscribers 2000] [--rounds 5] [--burst 50] [--burst-rate 50]   (chat-fanout: one chat message, then a
  *      burst, to N real-time subscribers)
@@ -77,12 +80,20 @@ public final class Bench {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].startsWith("--")) {
-                options.put(args[i].substring(2), args[i + 1]);
+                // --price NAME=VALUE may repeat: its values are kept, joined by commas (Prices.overrides splits them).
+                String key = args[i].substring(2);
+                options.merge(key, args[i + 1], (a, b) -> key.equals("price") ? a + "," + b : b);
             }
         }
         Bench bench = new Bench(options);
         if (mode.equals("capacity")) {
-            System.out.print(Capacity.run(options));
+            try {
+                System.out.print(Capacity.run(options));
+            } catch (IllegalArgumentException e) {
+                // A bad flag (an unknown --price NAME, a value that is not a number): say which, without a stack trace.
+                System.err.println("capacity: " + e.getMessage());
+                System.exit(2);
+            }
             System.exit(0);
         }
         if (mode.equals("rehearse")) {
@@ -95,6 +106,7 @@ public final class Bench {
             report.write(config.out());
             System.out.println("rehearse: wrote " + config.out().resolve("report.html") + " and report.json");
             System.out.println(report.summary());
+            System.out.println(report.cost().summary());
             System.exit(report.oversold() == 0 && report.fiveXx() == 0 ? 0 : 1);
         }
         if (mode.equals("claim-storm")) {

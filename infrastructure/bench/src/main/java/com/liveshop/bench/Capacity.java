@@ -47,7 +47,7 @@ final class Capacity {
                     "not adjustable: a longer join window, or provisioned concurrency before the show", true),
             new Quota("AppSync Events inbound events", 10_000, "events/s", "appSyncInbound", true, "Service Quotas (AppSync)", null),
             new Quota("AppSync Events outbound deliveries", 1_000_000, "msgs/s", "appSyncOutbound", true,
-                    "Service Quotas (AppSync); or fewer chat msgs/s (messagesPerSecond)", null),
+                    "Service Quotas (AppSync); or ChatBatchWindowSeconds 1 (≤ 1 chat frame/s)", null),
             new Quota("AppSync Events connection rate", 2_000, "conn/s", "appSyncConnections", true, "Service Quotas (AppSync)", null),
             new Quota("DynamoDB per-partition writes, hot SKU bucket", 1_000, "WCU/s", "dynamoDbHotSku", false,
                     "not a quota: more stock buckets (stockShards) for the hot SKU", null),
@@ -187,14 +187,50 @@ final class Capacity {
      */
     static final java.util.Set<String> PER_SHOW = java.util.Set.of("appSyncInbound", "ivsPutMetadata", "ivsGetStream");
 
-    /** Measured per-viewer rates of a rehearsal of {@code rehearsed} viewers, as they are at {@code n} viewers. */
-    static Map<String, Double> atAudience(Map<String, Double> measured, int rehearsed, int n) {
+    /**
+     * Measured per-viewer rates of a rehearsal of {@code rehearsed} viewers, as they are at {@code n} viewers; {@code
+     * chat}: the part of a service's measured rate that the show's chat made (per viewer-minute
+     * of the rehearsal). The chat rate is show-wide, so that part keeps the rehearsal's rate per show, like PER_SHOW.
+     */
+    static Map<String, Double> atAudience(Map<String, Double> measured, Map<String, Double> chat, int rehearsed, int n) {
         Map<String, Double> r = new LinkedHashMap<>(measured);
         PER_SHOW.forEach(service -> r.computeIfPresent(service, (k, v) -> v * rehearsed / n));
+        chat.forEach((service, part) -> r.computeIfPresent(service, (k, v) -> v - part + part * rehearsed / n));
         return r;
     }
 
-    /** The command: {@code --from report.json} for measured rates, else the model with --chat-rate/--buy-rate. */
+    /**
+     * The chat's part of a rehearsal's measured rates, per viewer-minute, from its usage counters: the message POSTs
+     * (API Gateway), ChatSendFunction's and ChatBatchFunction's invocations (Lambda), and DynamoDB in proportion to
+     * those invocations (the counters do not say which function made a DynamoDB request). Chat tickets stay per
+     * viewer: one per chatter.
+     */
+    static Map<String, Double> chatPart(JsonNode usage, Map<String, Double> measured, double viewerMinutes) {
+        Map<String, Double> part = new LinkedHashMap<>();
+        if (!usage.isObject() || viewerMinutes <= 0) {
+            return part;
+        }
+        double posts = usage.path("apiGatewayRequests").path("POST /sessions/{sessionId}/messages").asDouble(0);
+        double chatInvocations = 0;
+        double invocations = 0;
+        for (var e : usage.path("lambdaInvocations").properties()) {
+            invocations += e.getValue().asDouble();
+            if (e.getKey().equals("ChatSendFunction") || e.getKey().equals("ChatBatchFunction")) {
+                chatInvocations += e.getValue().asDouble();
+            }
+        }
+        part.put("apiGateway", posts / viewerMinutes);
+        part.put("lambda", chatInvocations / viewerMinutes);
+        if (invocations > 0 && measured.containsKey("dynamoDb")) {
+            part.put("dynamoDb", measured.get("dynamoDb") * chatInvocations / invocations);
+        }
+        return part;
+    }
+
+    /**
+     * The command: {@code --from report.json} for measured rates, else the model with --chat-rate/--buy-rate; then the
+     * cost of one show at each audience ({@link ShowCost}, prices from docs/capacity.md, {@code --price NAME=VALUE}).
+     */
     static String run(Map<String, String> o) throws Exception {
         int[] audiences = Arrays.stream(o.getOrDefault("viewers", "10000,100000,1000000").split(",")).map(String::strip)
                 .mapToInt(Integer::parseInt).toArray();
@@ -206,6 +242,9 @@ final class Capacity {
         IntFunction<Map<String, Double>> rates;
         String source;
         String warning = "";
+        ShowCost.DynamoMix dynamoMix = null;
+        // Prices first: a wrong --price fails before any figure is printed.
+        Prices prices = Prices.bundled().with(Prices.overrides(o.get("price"))).require(ShowCost.PRICES);
         if (o.containsKey("from")) {
             JsonNode report = Json.MAPPER.readTree(Files.readString(Path.of(o.get("from"))));
             JsonNode measured = report.path("perViewerPerMinute");
@@ -217,8 +256,13 @@ final class Capacity {
             measured.properties().forEach(e -> m.put(e.getKey(), e.getValue().asDouble()));
             JsonNode p = report.path("parameters");
             buyRate = o.containsKey("buy-rate") ? buyRate : p.path("buyRate").asDouble(buyRate);
+            chatRate = o.containsKey("chat-rate") ? chatRate : p.path("chatRate").asDouble(chatRate);
+            Map<String, Long> byOperation = new LinkedHashMap<>();
+            report.path("usage").path("dynamoDbRequests").properties().forEach(e -> byOperation.put(e.getKey(), e.getValue().asLong()));
+            dynamoMix = ShowCost.DynamoMix.of(byOperation);
             int rehearsed = Math.max(1, p.path("viewers").asInt(1));
-            rates = n -> atAudience(m, rehearsed, n);
+            Map<String, Double> chat = chatPart(report.path("usage"), m, rehearsed * report.path("showMinutes").asDouble(0));
+            rates = n -> atAudience(m, chat, rehearsed, n);
             source = "measured";
             long notSent = report.path("errors").path("NOT_SENT").asLong(0);
             if (notSent > 0 || report.path("fiveXx").asLong(0) > 0) {
@@ -237,8 +281,15 @@ final class Capacity {
                 Integer.parseInt(o.getOrDefault("stock-buckets", "1")));
         int[] reminders = o.containsKey("reminders") ? Arrays.stream(o.get("reminders").split(",")).map(String::strip)
                 .mapToInt(Integer::parseInt).toArray() : audiences;
+        ShowCost.Assumptions costAssumptions = ShowCost.Assumptions.from(o, a.lambdaMs());
+        List<ShowCost.Bill> bills = new ArrayList<>();
+        for (int n : audiences) {
+            bills.add(ShowCost.bill(new ShowCost.Show(n, minutes, chatRate, buyRate, payShare), rates.apply(n), source, dynamoMix,
+                    costAssumptions, prices));
+        }
         return warning + render(table(rates, source, audiences, a), audiences)
-                + reminders(reminders, Double.parseDouble(o.getOrDefault("ses-rate", "14")));
+                + reminders(reminders, Double.parseDouble(o.getOrDefault("ses-rate", "14")))
+                + ShowCost.render(bills);
     }
 
     /** The SES default a production account starts with, in emails per second (template SesMaxSendRate). */

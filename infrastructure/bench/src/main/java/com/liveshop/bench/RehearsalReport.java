@@ -1,5 +1,6 @@
 package com.liveshop.bench;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.liveshop.local.LocalUsage;
 import com.liveshop.shared.json.Json;
 import java.io.IOException;
@@ -152,6 +153,12 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
         return m.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** This show's cost at list prices, from the same per-viewer rates (report.json "cost", report.html's cost section). */
+    @JsonProperty("cost")
+    public ShowCost.Bill cost() {
+        return ShowCost.of(this);
+    }
+
     /** Writes report.json and report.html into {@code dir}. */
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -229,7 +236,7 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
             h.append("<tr><td>").append(s).append("</td><td>").append(m == null ? "—" : fmt(m)).append("</td><td>")
                     .append(model == null ? "—" : fmt(model)).append("</td></tr>");
         }
-        h.append("</table></body></html>\n");
+        h.append("</table>").append(ShowCost.html(cost())).append("</body></html>\n");
         return h.toString();
     }
 

@@ -78,13 +78,33 @@ class CapacityTest {
     @Test
     void measuredRatesScaleWhatViewersDoButNotWhatTheShowDoes() {
         Map<String, Double> measured = new HashMap<>(ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(2_000, 3, 5, 0.1, 6, 0.8, false)));
-        Map<String, Capacity.Row> m = byName(Capacity.table(n -> Capacity.atAudience(measured, 2_000, n), "measured", AUDIENCES, ASSUMPTIONS));
+        Map<String, Capacity.Row> m = byName(Capacity.table(n -> Capacity.atAudience(measured, Map.of(), 2_000, n), "measured", AUDIENCES, ASSUMPTIONS));
         Capacity.Row cues = m.get("IVS PutMetadata per channel");
         assertThat(cues.percents()[0]).isEqualTo(cues.percents()[2]);
         assertThat(cues.bindsAt()).isNull();
         assertThat(m.get("AppSync Events inbound events").percents()[2]).isEqualTo(m.get("AppSync Events inbound events").percents()[0]);
         Capacity.Row outbound = m.get("AppSync Events outbound deliveries");
         assertThat(outbound.percents()[2]).isCloseTo(100 * outbound.percents()[0], org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    /**
+     * A 300-viewer minute at 50 chat messages/s: 3,000 message POSTs are the show's, not 10 per viewer-minute of any
+     * audience; at 100,000 viewers they are 0.03 per viewer-minute, and what the viewers themselves asked stays.
+     */
+    @Test
+    void measuredChatRequestsKeepTheRehearsalsRatePerShow() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode usage = com.liveshop.shared.json.Json.MAPPER.readTree("""
+                {"apiGatewayRequests": {"POST /sessions/{sessionId}/messages": 3000, "GET /carts/{cartId}": 300},
+                 "lambdaInvocations": {"ChatSendFunction": 3000, "ChatBatchFunction": 240, "CartFunction": 300, "OrderFunction": 60}}""");
+        Map<String, Double> measured = new HashMap<>(Map.of("apiGateway", 23.0, "lambda", 24.0, "dynamoDb", 90.0, "appSyncOutbound", 249.0));
+        Map<String, Double> chat = Capacity.chatPart(usage, measured, 300);
+        assertThat(chat.get("apiGateway")).isEqualTo(10.0);
+        assertThat(chat.get("lambda")).isEqualTo(10.8);
+        assertThat(chat.get("dynamoDb")).isCloseTo(90.0 * 3240 / 3600, org.assertj.core.api.Assertions.within(1e-9));
+        Map<String, Double> at100k = Capacity.atAudience(measured, chat, 300, 100_000);
+        assertThat(at100k.get("apiGateway")).isCloseTo(13.0 + 10.0 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(at100k.get("lambda")).isCloseTo(13.2 + 10.8 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(at100k.get("appSyncOutbound")).isEqualTo(249.0);
     }
 
     @Test

@@ -62,6 +62,10 @@ class RehearsalTest {
         assertThat(json.path("perViewerPerMinute").fieldNames()).toIterable().containsAll(RehearsalReport.SERVICES);
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg").contains("delivered=").doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
+        // The show's bill at list prices: same rates, in both reports.
+        assertThat(json.path("cost").path("per1000ViewerHoursUsd").asDouble()).isPositive();
+        assertThat(json.path("cost").path("mostExpensive").asText()).isNotBlank();
+        assertThat(html).contains("Cost of this show").contains("per 1,000 viewer-hours");
 
         for (String service : COMPARED) {
             double measured = report.perViewerPerMinute().get(service);
