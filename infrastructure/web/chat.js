@@ -79,10 +79,11 @@ export function connectChat(root, { sessionId, name, hostToken, cartId, pinned: 
       send();
     });
   }
-  // A viewer who has a name and moves to the message box gets the ticket while typing: the first message then costs one
-  // POST, not a ticket, a proof of work and a POST (and a show's first minute does not queue messages behind tickets).
+  // A viewer who starts typing a message gets the ticket (for the name in the name box) while typing: the first message
+  // then costs one POST, not a ticket, a proof of work and a POST, and a show's first minute does not queue messages
+  // behind tickets. Not on focus: until the first keystroke the viewer may still go back and change the name.
   if (input && !hostToken) {
-    input.addEventListener('focus', () => {
+    input.addEventListener('input', () => {
       const wanted = (nameInput ? nameInput.value : name || '').trim();
       if (wanted && !storedTicket()) ticketFor(false);
     });

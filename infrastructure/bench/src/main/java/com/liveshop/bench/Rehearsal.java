@@ -337,7 +337,7 @@ final class Rehearsal {
      * reachable up to viewers / 2.5 s.
      */
     static final long CHAT_GAP_MS = 2_500;
-    /** A first-time chatter's message goes this long after the page asked for its ticket (the box got focus). */
+    /** A first-time chatter's message goes this long after the page asked for its ticket (its first keystroke). */
     static final long TYPING_MS = 3_000;
 
     /**
@@ -546,17 +546,17 @@ final class Rehearsal {
                 if (!ticketRequested.compareAndSet(false, true) && attempt == 0) {
                     return; // a ticket is on its way; this message is not said
                 }
-                // As the page does: the ticket is asked for when the viewer moves to the message box, and the message
+                // As the page does: the ticket is asked for when the viewer starts typing a message, and the message
                 // goes once it is typed (TYPING_MS later, or when the ticket arrives if that takes longer).
-                long focusedAt = System.nanoTime();
-                lastChatNanos = focusedAt + TimeUnit.MILLISECONDS.toNanos(TYPING_MS); // this viewer's next turn counts from then
+                long typingFrom = System.nanoTime();
+                lastChatNanos = typingFrom + TimeUnit.MILLISECONDS.toNanos(TYPING_MS); // this viewer's next turn counts from then
                 send("POST", "/sessions/" + sessionId + "/chat-tickets", Json.write(Map.of("name", "Viewer " + index)),
                         Map.of(SimulatedViewers.HEADER, address))
                         .thenAccept(r -> {
                             if (r != null && r.statusCode() == 201) {
                                 try {
                                     ticket = Json.MAPPER.readTree(r.body()).path("ticket").asText();
-                                    long typed = TYPING_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - focusedAt);
+                                    long typed = TYPING_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - typingFrom);
                                     timers.schedule(() -> chat(attempt), Math.max(0, typed), TimeUnit.MILLISECONDS);
                                 } catch (Exception e) {
                                     error("TICKET_NOT_JSON");

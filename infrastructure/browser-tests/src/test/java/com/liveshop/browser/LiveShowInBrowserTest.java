@@ -234,12 +234,14 @@ class LiveShowInBrowserTest {
         // viewers see both messages, the sender's own when its frame arrives; markup stays text everywhere.
         String markup = "<img src=x onerror=alert(1)>";
         chat(viewer, "Ann", markup);
-        // Bob types his name and moves to the message box: the page gets his ticket while he types.
+        // Bob types his name, then his message: the page gets his ticket while he types, before he sends.
         chatReady(viewer2);
-        viewer2.findElement(By.id("chat-name")).sendKeys("\uFF22\uFF4F\uFF42"); // fullwidth "Bob"
-        viewer2.findElement(By.id("chat-input")).click();
+        WebElement bobName = viewer2.findElement(By.id("chat-name"));
+        bobName.clear();
+        bobName.sendKeys("\uFF22\uFF4F\uFF42"); // fullwidth "Bob"
+        viewer2.findElement(By.id("chat-input")).sendKeys("Is it soft?");
         Browsers.waiting(viewer2, POLL_WAIT).until(d -> Browsers.sessionStorage(d, "liveshop.chatTicket." + sessionId) != null);
-        chat(viewer2, null, "Is it soft?");
+        viewer2.findElement(By.id("chat-input")).sendKeys(org.openqa.selenium.Keys.ENTER);
         for (ChromeDriver v : List.of(viewer, viewer2)) {
             waitForMessage(v, "#chat", markup);
             waitForMessage(v, "#chat", "Is it soft?");
