@@ -480,7 +480,10 @@ function chat() {
         if (frame.buyKeyword) { state.buyKeyword = frame.buyKeyword; state.keywordPushed = true; renderBuyHint(); }
       },
       claimed,
-      connected: open => { state.pushed = open; },
+      // Once the subscription is live, one more read after the reads' cache lifetime (CDN 2 s + browser 1 s): a status
+      // pushed between the page's first read and AppSync's acknowledgement (a show going live as the page opens) would
+      // otherwise wait for the ~15 s safety-net poll.
+      connected: open => { const was = state.pushed; state.pushed = open; if (open && !was) setTimeout(refreshSession, 3000); },
       // IVS's own viewer count (~every 15 s while live), published once to /shows/{id}.
       viewers: count => showViewers(count),
       highlight: frame => { if (!state.featured || state.featured.highlightId !== frame.highlightId) feature({ ...frame, at: frame.at || new Date().toISOString() }); },
