@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.liveshop.shared.auth.AuthClaims;
+import com.liveshop.testkit.CfnYaml;
 import com.liveshop.testkit.SamTemplate;
 import com.liveshop.testkit.SamTemplate.FunctionDef;
 import java.util.ArrayList;
@@ -50,9 +51,32 @@ class TemplateDeploymentTest {
     void globalsSetTheRuntimeSnapStartAndJsonLogging() {
         Map<String, Object> globals = SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function"));
         assertThat(globals).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"))
-                .containsKeys("MemorySize", "Timeout", "AutoPublishAlias");
+                .containsKeys("MemorySize", "Timeout", "AutoPublishAlias").containsEntry("AutoPublishAliasAllProperties", true);
         assertThat(SamTemplate.map(globals.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
         assertThat(SamTemplate.map(globals.get("LoggingConfig"))).containsEntry("LogFormat", "JSON");
+    }
+
+    /** A setting every function shares lives in Globals once: no function repeats a Globals value as its own. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("functions")
+    void noFunctionRepeatsAGlobalsSetting(String logicalId) {
+        Map<String, Object> globals = SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function"));
+        Map<String, Object> own = template.properties(logicalId);
+        globals.forEach((name, value) -> assertThat(own.get(name)).as("%s repeats Globals' %s", logicalId, name).isNotEqualTo(value));
+    }
+
+    /**
+     * The log groups and the alarms are each one Fn::ForEach over the functions: the two lists are the same, in the same
+     * order (a function added to one is added to the other in the same place), and name every function of the template.
+     */
+    @Test
+    void theLogGroupsAndTheAlarmsLoopOverTheSameFunctions() {
+        Map<String, Object> resources = SamTemplate.map(CfnYaml.read(TemplateSupport.repoRoot().resolve("template.yaml")).get("Resources"));
+        List<Object> logGroups = SamTemplate.list(SamTemplate.list(resources.get("Fn::ForEach::FunctionLogGroups")).get(1));
+        List<Object> alarms = SamTemplate.list(SamTemplate.list(resources.get("Fn::ForEach::FunctionAlarms")).get(1));
+        assertThat(logGroups).as("Fn::ForEach::FunctionLogGroups").isEqualTo(alarms);
+        assertThat(logGroups).as("every function, once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(functions().map(Object.class::cast).toList());
     }
 
     @ParameterizedTest(name = "{0}")
