@@ -44,11 +44,6 @@ public class HighlightHandler extends ApiHandler {
         request.claims().requireHost();
         String sessionId = request.pathParam("sessionId");
         Requests.CreateHighlight body = request.bodyAs(Requests.CreateHighlight.class);
-        try {
-            return HttpResponses.json(202, highlights.highlight(sessionId, body));
-        } catch (HighlightService.ThrottledException e) {
-            return HttpResponses.error(429, "THROTTLED", e.getMessage(),
-                    Map.of("retry-after", Integer.toString(e.retryAfterSeconds())));
-        }
+        return HttpResponses.json(202, highlights.highlight(sessionId, body));
     }
 }

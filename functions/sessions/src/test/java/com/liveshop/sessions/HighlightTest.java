@@ -130,7 +130,7 @@ class HighlightTest {
         assertThat(r.status()).isEqualTo(429);
         assertThat(f.metrics.sum(ShowMetrics.HIGHLIGHTS_THROTTLED) - throttled).isEqualTo(1.0);
         assertThat(r.errorCode()).isEqualTo("THROTTLED");
-        assertThat(r.headers()).containsEntry("retry-after", "1");
+        assertThat(r.headers()).containsEntry("Retry-After", "1");
         assertThat(f.video.putAttempts.get() - attempts).isEqualTo(3);
         assertThat(f.snapshot()).isEqualTo(before);
     }

@@ -1,9 +1,8 @@
 package com.liveshop.chat.repository;
 
-import com.liveshop.shared.sessions.SessionKeys;
-
 /**
- * Chat items in the Sessions table, next to the sessions' items (see shared SessionKeys).
+ * Chat items in the Sessions table, next to the sessions' items: the session's key and its META item are shared
+ * {@link com.liveshop.shared.sessions.SessionKeys}'; the keys below are chat's own.
  *
  * <pre>
  * pk = SESSION#&lt;id&gt;  sk = META                 the session (sessions module); chat adds blocklist (L of lower-case
@@ -27,18 +26,11 @@ import com.liveshop.shared.sessions.SessionKeys;
  */
 public final class ChatKeys {
 
-    public static final String PK = "pk";
-    public static final String SK = "sk";
-    public static final String META = "META";
     public static final String MSG_PREFIX = "MSG#";
     public static final String TICKET_PREFIX = "TICKET#";
     public static final String LIMIT = "LIMIT";
 
     private ChatKeys() {}
-
-    public static String sessionPk(String sessionId) {
-        return SessionKeys.sessionPk(sessionId);
-    }
 
     /** Message ids are {@code <13-digit epoch ms>-<12 hex>}: the sort key follows from the id alone. */
     public static String messageSk(String messageId) {

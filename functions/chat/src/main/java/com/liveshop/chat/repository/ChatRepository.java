@@ -45,7 +45,7 @@ public class ChatRepository {
 
     public Optional<SessionState> session(String sessionId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
+                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
                 .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, bannedClients, chatMessagesPerSecond, chatSlowModeSeconds, "
                         + SessionKeys.BUY_KEYWORD + ", currentHighlight")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
@@ -108,7 +108,7 @@ public class ChatRepository {
      */
     public boolean leaseStockPush(String sessionId, String sku, long available, long nowMs, long minIntervalMs) {
         try {
-            client.updateItem(u -> u.tableName(table).key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
+            client.updateItem(u -> u.tableName(table).key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
                     .updateExpression("SET stockPushedSku = :sku, stockPushedAtMs = :now, stockPushedAvailable = :a")
                     .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(stockPushedSku) OR stockPushedSku <> :sku"
                             + " OR (stockPushedAtMs <= :before AND stockPushedAvailable <> :a))")
@@ -194,21 +194,21 @@ public class ChatRepository {
      */
     public void putTicket(String sessionId, String ticketId, String name, String fingerprint, String issuedAt, long ttlEpochSeconds) {
         client.putItem(p -> p.tableName(table).item(Map.of(
-                "pk", s(ChatKeys.sessionPk(sessionId)), "sk", s(ChatKeys.ticketSk(ticketId)),
+                "pk", s(SessionKeys.sessionPk(sessionId)), "sk", s(ChatKeys.ticketSk(ticketId)),
                 "ticketId", s(ticketId), "name", s(name), "client", s(fingerprint), "issuedAt", s(issuedAt), "ttl", n(ttlEpochSeconds))));
     }
 
     /** The ticket, if it was issued in this session. */
     public Optional<StoredTicket> ticket(String sessionId, String ticketId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.ticketSk(ticketId)))).item();
+                .key(key(SessionKeys.sessionPk(sessionId), ChatKeys.ticketSk(ticketId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(new StoredTicket(str(item, "name"), str(item, "client")));
     }
 
     // ------------------------------------------------------------------ messages
 
     public void putMessage(String sessionId, ChatMessage m, long ttlEpochSeconds) {
-        Map<String, AttributeValue> item = new HashMap<>(key(ChatKeys.sessionPk(sessionId), ChatKeys.messageSk(m.messageId())));
+        Map<String, AttributeValue> item = new HashMap<>(key(SessionKeys.sessionPk(sessionId), ChatKeys.messageSk(m.messageId())));
         item.put("messageId", s(m.messageId()));
         item.put("name", s(m.name()));
         item.put("role", s(m.role()));
@@ -225,7 +225,7 @@ public class ChatRepository {
     public List<ChatMessage> recentMessages(String sessionId, int limit) {
         List<Map<String, AttributeValue>> items = client.query(q -> q.tableName(table)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :msg)")
-                .expressionAttributeValues(Map.of(":pk", s(ChatKeys.sessionPk(sessionId)), ":msg", s(ChatKeys.MSG_PREFIX)))
+                .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)), ":msg", s(ChatKeys.MSG_PREFIX)))
                 .scanIndexForward(false).limit(limit)).items();
         List<ChatMessage> out = new ArrayList<>(items.stream().map(ChatRepository::toMessage).toList());
         Collections.reverse(out);
@@ -234,20 +234,20 @@ public class ChatRepository {
 
     public Optional<ChatMessage> findMessage(String sessionId, String messageId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.messageSk(messageId)))).item();
+                .key(key(SessionKeys.sessionPk(sessionId), ChatKeys.messageSk(messageId)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toMessage(item));
     }
 
     /** Deletes the message; false when there was none. Unpins it when it was the pinned one. */
     public boolean deleteMessage(String sessionId, String messageId) {
         Map<String, AttributeValue> old = client.deleteItem(d -> d.tableName(table)
-                .key(key(ChatKeys.sessionPk(sessionId), ChatKeys.messageSk(messageId)))
+                .key(key(SessionKeys.sessionPk(sessionId), ChatKeys.messageSk(messageId)))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         if (old == null || old.isEmpty()) {
             return false;
         }
         try {
-            client.updateItem(u -> u.tableName(table).key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
+            client.updateItem(u -> u.tableName(table).key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
                     .updateExpression("REMOVE pinnedMessage, pinnedMessageId")
                     .conditionExpression("pinnedMessageId = :id")
                     .expressionAttributeValues(Map.of(":id", s(messageId))));
@@ -315,7 +315,7 @@ public class ChatRepository {
 
     private boolean updateMeta(String sessionId, String expression, Map<String, AttributeValue> values) {
         try {
-            client.updateItem(u -> u.tableName(table).key(key(ChatKeys.sessionPk(sessionId), ChatKeys.META))
+            client.updateItem(u -> u.tableName(table).key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
                     .updateExpression(expression)
                     .conditionExpression("attribute_exists(pk)")
                     .expressionAttributeValues(values));

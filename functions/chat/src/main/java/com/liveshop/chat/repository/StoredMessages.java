@@ -3,6 +3,7 @@ package com.liveshop.chat.repository;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.liveshop.shared.realtime.ChatMessage;
+import com.liveshop.shared.sessions.SessionKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class StoredMessages {
     /** A message as stored in the show {@code sessionId}. */
     public record Stored(String sessionId, ChatMessage message) {}
 
-    private static final String SESSION_PREFIX = ChatKeys.sessionPk("");
+    private static final String SESSION_PREFIX = SessionKeys.sessionPk("");
 
     private StoredMessages() {}
 
@@ -31,8 +32,8 @@ public final class StoredMessages {
                 continue;
             }
             Map<String, AttributeValue> item = record.getDynamodb().getNewImage();
-            String pk = text(item, ChatKeys.PK);
-            String sk = text(item, ChatKeys.SK);
+            String pk = text(item, SessionKeys.PK);
+            String sk = text(item, SessionKeys.SK);
             if (pk != null && pk.startsWith(SESSION_PREFIX) && sk != null && sk.startsWith(ChatKeys.MSG_PREFIX)) {
                 stored.add(new Stored(pk.substring(SESSION_PREFIX.length()), new ChatMessage(text(item, "messageId"),
                         text(item, "name"), text(item, "role"), text(item, "text"), text(item, "at"), text(item, "ticketId"))));

@@ -28,20 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public class HighlightService {
 
-    /** IVS kept throttling after the bounded retries: the caller should try again after {@code retryAfterSeconds}. */
-    public static class ThrottledException extends RuntimeException {
-        private final int retryAfterSeconds;
-
-        public ThrottledException(int retryAfterSeconds) {
-            super("IVS accepts 5 metadata requests per second per channel; try again shortly");
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        public int retryAfterSeconds() {
-            return retryAfterSeconds;
-        }
-    }
-
     /** Waits between retries; tests pass one that does not sleep. */
     @FunctionalInterface
     public interface Pause {
@@ -169,7 +155,8 @@ public class HighlightService {
                 if (attempt >= MAX_ATTEMPTS) {
                     LOG.warn("PutMetadata still throttled after {} attempts on {}", attempt, channelArn);
                     metrics.highlightThrottled();
-                    throw new ThrottledException(1);
+                    // IVS kept throttling after the bounded retries: the caller should try again shortly.
+                    throw ApiException.tooManyRequests("THROTTLED", "IVS accepts 5 metadata requests per second per channel; try again shortly", 1);
                 }
                 pause.pause(backoff);
                 backoff = backoff.multipliedBy(2);
