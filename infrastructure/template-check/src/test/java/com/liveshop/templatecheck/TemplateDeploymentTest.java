@@ -51,7 +51,7 @@ class TemplateDeploymentTest {
     void globalsSetTheRuntimeSnapStartAndJsonLogging() {
         Map<String, Object> globals = SamTemplate.map(SamTemplate.map(template.raw().get("Globals")).get("Function"));
         assertThat(globals).containsEntry("Runtime", "java21").containsEntry("Architectures", List.of("arm64"))
-                .containsKeys("MemorySize", "Timeout", "AutoPublishAlias").containsEntry("AutoPublishAliasAllProperties", true);
+                .containsKeys("MemorySize", "Timeout", "AutoPublishAlias");
         assertThat(SamTemplate.map(globals.get("SnapStart"))).containsEntry("ApplyOn", "PublishedVersions");
         assertThat(SamTemplate.map(globals.get("LoggingConfig"))).containsEntry("LogFormat", "JSON");
     }
