@@ -1,8 +1,8 @@
 package com.liveshop.bench;
 
-import com.liveshop.testkit.DynamoDbLocal;
-import com.liveshop.testkit.LocalTables;
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.dynamodb.DynamoDbLocal;
+import dev.samlocal.dynamodb.LocalTables;
+import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TestSecrets;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -2,9 +2,9 @@ package com.liveshop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
-import com.liveshop.local.SimulatedViewers;
-import com.liveshop.local.appsync.LocalAppSyncEvents;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.SimulatedViewers;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.Channels;

@@ -8,10 +8,10 @@ import static com.liveshop.bench.BenchHttp.percentile;
 import static com.liveshop.bench.BenchHttp.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.LocalIvs;
+import dev.samlocal.ivs.LocalIvs;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
-import com.liveshop.local.SimulatedViewers;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.SimulatedViewers;
 import com.liveshop.shared.json.Json;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

@@ -8,9 +8,9 @@ import static com.liveshop.bench.BenchHttp.percentile;
 import static com.liveshop.bench.BenchHttp.send;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.LocalIvs;
+import dev.samlocal.ivs.LocalIvs;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import com.liveshop.shared.json.Json;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -7,7 +7,7 @@ import static com.liveshop.bench.BenchHttp.percentile;
 import static com.liveshop.bench.BenchHttp.send;
 
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package com.liveshop.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.liveshop.local.LocalUsage;
+import dev.samlocal.LocalUsage;
 import com.liveshop.shared.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

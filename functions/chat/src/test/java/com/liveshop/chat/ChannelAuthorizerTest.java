@@ -3,7 +3,7 @@ package com.liveshop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import com.liveshop.testkit.TestIssuer;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,7 +10,7 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChatMessage;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.chat.service.StockSignal;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

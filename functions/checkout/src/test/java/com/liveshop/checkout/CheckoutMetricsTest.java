@@ -10,7 +10,7 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.shared.metrics.EmfShowMetrics;
 import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.testkit.JsonLogCapture;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -11,7 +11,7 @@ import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.shared.catalog.StockLevel;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

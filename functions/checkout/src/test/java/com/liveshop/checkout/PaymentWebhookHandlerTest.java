@@ -204,7 +204,7 @@ class PaymentWebhookHandlerTest {
             }
             Future<Map<String, Object>> sweepRun = pool.submit(() -> {
                 go.await();
-                return f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new com.liveshop.testkit.TestContext("HoldExpiryFunction"));
+                return f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new dev.samlocal.lambda.TestContext("HoldExpiryFunction"));
             });
             go.countDown();
             sweepRun.get();
@@ -322,7 +322,7 @@ class PaymentWebhookHandlerTest {
         try {
             String body = CheckoutFixture.noticeBody(UUID.randomUUID().toString(), "PAID", "pay_x", 100, "EUR");
             var response = f.webhook.handleRequest(CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(
-                    CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), new com.liveshop.testkit.TestContext("t"));
+                    CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), new dev.samlocal.lambda.TestContext("t"));
             assertThat(response.getStatusCode()).isEqualTo(503);
             assertThat(response.getHeaders()).containsEntry("Retry-After", "30").containsEntry("content-type", "application/json");
             assertThat(response.getBody()).startsWith("{\"error\":{").contains("\"code\":\"SECRET_UNAVAILABLE\"");

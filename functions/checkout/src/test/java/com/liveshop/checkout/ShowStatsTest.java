@@ -8,7 +8,7 @@ import com.liveshop.checkout.service.ShowStatsFacts;
 import com.liveshop.shared.stats.ShowStats;
 import com.liveshop.shared.stats.ShowStatsRepository;
 import com.liveshop.testkit.TableStream;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +98,7 @@ class ShowStatsTest {
     @Test
     void theSampleStreamBatchCountsTheHoldTheOrderAndThePaymentOnce() {
         DynamodbEvent sample = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent(
-                com.liveshop.testkit.SamTemplate.repoRoot().resolve("events-samples/checkout/show-stats-stream.json").toString());
+                dev.samlocal.template.SamTemplate.repoRoot().resolve("events-samples/checkout/show-stats-stream.json").toString());
         handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
         handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
         ShowStats stats = repository.read("0b6f7c2e-4d1a-4f8e-9a53-2c7d1e9f8a10");

@@ -9,7 +9,7 @@ import com.liveshop.sessions.SessionsFixture.Response;
 import com.liveshop.sessions.service.HighlightMetadata;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.metrics.ShowMetrics;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,7 +200,7 @@ class HighlightTest {
 
     private com.fasterxml.jackson.databind.JsonNode addItem(CartHandler cart, String cartId) {
         APIGatewayV2HTTPEvent e = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayHttpEvent(
-                com.liveshop.testkit.SamTemplate.repoRoot().resolve("events-samples/checkout/add-item.json").toString());
+                dev.samlocal.template.SamTemplate.repoRoot().resolve("events-samples/checkout/add-item.json").toString());
         e.setPathParameters(Map.of("cartId", cartId));
         e.setBody("{\"sku\":\"cds-deal-gloves\",\"quantity\":1}");
         var response = cart.handleRequest(e, new TestContext("cart"));

@@ -9,7 +9,7 @@ import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.Frames;
-import com.liveshop.testkit.TestContext;
+import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import dev.samlocal.protocol.LocalJson;
 
 /**
  * Plays the payment provider: {@code POST /_local/payments/{orderId}} with {@code {"status":"PAID"|"FAILED"}}

@@ -1,13 +1,13 @@
 package com.liveshop.local;
 
-import com.liveshop.local.appsync.EventsApiDefinition;
-import com.liveshop.local.appsync.LocalAppSyncEvents;
-import com.liveshop.local.secretsmanager.LocalSecretsManager;
-import com.liveshop.local.sesv2.LocalSesV2;
-import com.liveshop.local.sqs.LocalSqs;
-import com.liveshop.local.sqs.SqsPoller;
-import com.liveshop.testkit.DynamoDbLocal;
-import com.liveshop.testkit.LocalTables;
+import dev.samlocal.appsync.EventsApiDefinition;
+import dev.samlocal.appsync.LocalAppSyncEvents;
+import dev.samlocal.secretsmanager.LocalSecretsManager;
+import dev.samlocal.sesv2.LocalSesV2;
+import dev.samlocal.sqs.LocalSqs;
+import dev.samlocal.sqs.SqsPoller;
+import dev.samlocal.dynamodb.DynamoDbLocal;
+import dev.samlocal.dynamodb.LocalTables;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
@@ -28,6 +28,24 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.samlocal.LocalGuard;
+import dev.samlocal.LocalUsage;
+import dev.samlocal.Options;
+import dev.samlocal.apigw.HttpApiEmulator;
+import dev.samlocal.apigw.PayloadV2EventFactory;
+import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.core.LocalService;
+import dev.samlocal.dynamodb.streams.LocalStreams;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.eventbridge.LocalScheduler;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateEventSources;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.protocol.JsonErrorHandler;
+import dev.samlocal.protocol.LocalJson;
+import dev.samlocal.template.TemplateParameters;
+import dev.samlocal.template.TemplateSource;
 
 /**
  * The local stack: one JVM, no AWS account. DynamoDB Local with the template's tables, every HTTP API route
@@ -147,7 +165,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Options options) {
         System.setProperty("aws.ec2MetadataDisabled", "true");
-        System.setProperty("aws.region", System.getProperty("aws.region", com.liveshop.testkit.LocalAws.REGION));
+        System.setProperty("aws.region", System.getProperty("aws.region", dev.samlocal.core.LocalAws.REGION));
         TemplateSource template = TemplateSource.locate(options.template());
         int httpPort = options.port() == 0 ? DynamoDbLocal.freePort() : options.port();
         TemplateParameters parameters = TemplateParameters.of(template.template(), localDefaults(template, options, httpPort));
@@ -172,9 +190,9 @@ public final class LocalStack implements AutoCloseable {
      */
     private static Map<String, String> localDefaults(TemplateSource template, Options options, int httpPort) {
         Map<String, String> values = new LinkedHashMap<>(options.parameters());
-        Map<String, Object> declared = com.liveshop.testkit.SamTemplate.map(template.template().raw().get("Parameters"));
+        Map<String, Object> declared = dev.samlocal.template.SamTemplate.map(template.template().raw().get("Parameters"));
         Object cors = declared.get("CorsAllowOrigin");
-        if (cors != null && !com.liveshop.testkit.SamTemplate.map(cors).containsKey("Default")) {
+        if (cors != null && !dev.samlocal.template.SamTemplate.map(cors).containsKey("Default")) {
             String host = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
             values.putIfAbsent("CorsAllowOrigin", "http://" + host + ":" + httpPort);
         }

@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import dev.samlocal.apigw.HttpApiEmulator;
+import dev.samlocal.core.LocalService;
+import dev.samlocal.protocol.LocalJson;
 
 /**
  * The viewer page and the host console ({@code web}, copied into the jar under

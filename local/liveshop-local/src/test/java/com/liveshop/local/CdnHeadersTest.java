@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /**
  * Through the local stack's real HTTP server, the headers a deployed stack's CDN serves: a public read's own

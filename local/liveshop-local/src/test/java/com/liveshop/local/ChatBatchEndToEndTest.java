@@ -30,6 +30,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Chat in batches on the whole local stack: messages posted over HTTP are stored, the Sessions table's stream (the

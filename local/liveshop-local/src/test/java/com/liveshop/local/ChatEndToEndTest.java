@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Chat end to end on the whole local stack in-process: chat over HTTP with tickets, frames on the AppSync Events

@@ -2,7 +2,7 @@ package com.liveshop.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.liveshop.testkit.DynamoDbLocal;
+import dev.samlocal.dynamodb.DynamoDbLocal;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;

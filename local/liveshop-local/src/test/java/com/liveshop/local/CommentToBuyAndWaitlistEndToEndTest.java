@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Comment-to-buy and the waitlist through the local stack as a frontend uses them: a cart-bound chat ticket's "SOLD"

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Comment-to-buy through the local stack as the pages use it: the buyer subscribes to its own private

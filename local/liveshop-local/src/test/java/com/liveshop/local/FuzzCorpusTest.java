@@ -38,6 +38,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import dev.samlocal.Options;
+import dev.samlocal.lambda.LocalFunction;
 
 /**
  * Issue 13: a corpus of malformed requests ({@link FuzzCorpus}) against every route of the template on the whole

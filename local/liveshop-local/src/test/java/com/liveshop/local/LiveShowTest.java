@@ -20,6 +20,10 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.IvsEvents;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * A whole show on the local stack with the repository's template, over real HTTP and WebSocket: the host

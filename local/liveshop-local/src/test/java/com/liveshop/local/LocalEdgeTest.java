@@ -24,6 +24,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import dev.samlocal.Options;
+import dev.samlocal.apigw.HttpApiEmulator;
+import dev.samlocal.lambda.LocalFunction;
 
 /**
  * Issue 24, the local stack's edge: it plays CloudFront in front of the API (the origin secret on every request it

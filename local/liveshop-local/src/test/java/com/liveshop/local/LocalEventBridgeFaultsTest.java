@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.InternalException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import dev.samlocal.Options;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.lambda.TemplateFunctions;
 
 /**
  * PutEvents outages injected into the local EventBridge, seen through the real {@code EventBridgeClient} (with its own

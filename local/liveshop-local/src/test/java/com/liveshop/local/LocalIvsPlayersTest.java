@@ -35,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ivs.IvsClient;
 import software.amazon.awssdk.services.ivs.model.CreateChannelResponse;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
 
 /**
  * Local players over a real WebSocket (the JDK client) and the stream key's secrecy, with every log line of the

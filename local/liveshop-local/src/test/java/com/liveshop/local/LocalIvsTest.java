@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,6 +47,10 @@ import software.amazon.awssdk.services.ivs.model.StreamKey;
 import software.amazon.awssdk.services.ivs.model.StreamState;
 import software.amazon.awssdk.services.ivs.model.ThrottlingException;
 import software.amazon.awssdk.services.ivs.model.ValidationException;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.IvsEvents;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.TemplateFunctions;
 
 /**
  * The local IVS driven by the real {@link IvsClient} (no retries, so every answer is seen as IVS gave it) and by

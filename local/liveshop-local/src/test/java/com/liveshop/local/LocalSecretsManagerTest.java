@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.secretsmanager.LocalSecretsManager;
+import dev.samlocal.secretsmanager.LocalSecretsManager;
 import com.liveshop.shared.json.Json;
 import java.net.URI;
 import java.util.UUID;
@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import dev.samlocal.Options;
 
 /**
  * The local Secrets Manager driven by clients we did not write: the AWS CLI (as the README's rotation) and the SDK's

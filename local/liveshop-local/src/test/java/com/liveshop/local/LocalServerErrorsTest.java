@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /**
  * Requests the routes never see — refused by the HTTP server itself — still get the API's JSON error shape, never

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.sesv2.LocalSesV2;
+import dev.samlocal.sesv2.LocalSesV2;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sesv2.model.BulkEmailEntry;
 import software.amazon.awssdk.services.sesv2.model.BulkEmailStatus;
 import software.amazon.awssdk.services.sesv2.model.Destination;
 import software.amazon.awssdk.services.sesv2.model.MessageHeader;
+import dev.samlocal.Options;
 
 /**
  * The local SES v2 endpoint with clients we did not write: the AWS SDK's SesV2Client (SendEmail with a Simple body and

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
 
 /**
  * A running local stack driven over HTTP as a frontend and a host console do, for end-to-end tests: requests with

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.sqs.LocalSqs;
+import dev.samlocal.sqs.LocalSqs;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.TooManyEntriesInBatchRequestException;
+import dev.samlocal.Options;
+import dev.samlocal.lambda.LocalFunction;
 
 /**
  * The local SQS (ElasticMQ in the stack's JVM) with clients we did not write — the SDK's SqsClient and the AWS CLI v1 — on the queues of a test
@@ -368,7 +370,7 @@ class LocalSqsTest {
             local.createQueues(List.of(new LocalSqs.QueueDefinition("short", 5, 60, 0, 0, null, 0)));
             LocalFunction slow = new LocalFunction("Slow", SqsRecordingHandler.class.getName(), Map.of(), List.of(), 10,
                     new SqsRecordingHandler(null), null);
-            assertThatThrownBy(() -> local.start(List.of(new com.liveshop.local.sqs.SqsEventSource("Slow-Queue", slow,
+            assertThatThrownBy(() -> local.start(List.of(new dev.samlocal.sqs.SqsEventSource("Slow-Queue", slow,
                     LocalSqs.queueArn("short"), 10, 0, false, 2))))
                     .hasMessageContaining("Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds");
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +26,10 @@ import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
+import dev.samlocal.Options;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.template.TemplateParameters;
 
 /** The whole stack in-process on free ports, driven over real HTTP like a frontend or the AWS CLI would. */
 class LocalStackTest {
@@ -99,7 +103,7 @@ class LocalStackTest {
         assertThat(parameters.get("PaymentWebhookSecretTtlSeconds").asText()).isEqualTo("300");
         // Every template parameter with a default is listed.
         assertThat(parameters.properties()).extracting(Map.Entry::getKey)
-                .containsAll(TemplateParameters.defaults(com.liveshop.testkit.SamTemplate.loadFromRepo()).values().keySet());
+                .containsAll(TemplateParameters.defaults(dev.samlocal.template.SamTemplate.loadFromRepo()).values().keySet());
         assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
         assertThat(index.get("paymentWebhookSecretArn").asText()).isEqualTo(TemplateFunctions.secretArn("PaymentWebhookSecret"));
     }

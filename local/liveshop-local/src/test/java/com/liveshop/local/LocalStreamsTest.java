@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +36,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import dev.samlocal.Options;
+import dev.samlocal.dynamodb.streams.StreamEventSource;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateEventSources;
+import dev.samlocal.lambda.TemplateFunctions;
 
 /**
  * DynamoDB stream event sources of a test template: real writes through the SDK to DynamoDB Local, real
@@ -371,7 +376,7 @@ class LocalStreamsTest {
     @Test
     void templateDefaultsFollowLambda() throws Exception {
         Path file = Path.of(LocalStreamsTest.class.getClassLoader().getResource("streams-template.yaml").toURI());
-        TemplateFunctions template = new TemplateFunctions(com.liveshop.testkit.SamTemplate.load(file), Map.of(),
+        TemplateFunctions template = new TemplateFunctions(dev.samlocal.template.SamTemplate.load(file), Map.of(),
                 Map.of("ChangesTable", "arn:changes", "FailuresTable", "arn:failures", "HistoryTable", "arn:history"), Map.of());
         List<StreamEventSource> sources = new TemplateEventSources(template, template.instantiate(Map.of())).streamSources();
         StreamEventSource featured = sources.stream().filter(s -> s.id().equals("FeaturedFunction-FeaturedChanges")).findFirst().orElseThrow();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /** The pages' routes: /, /watch/{id}, /host and /web/* with the right content types; nothing outside web/. */
 class LocalWebTest {

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /**
  * The local stack listens on loopback only unless {@code --host} says otherwise: DynamoDB Local answers any

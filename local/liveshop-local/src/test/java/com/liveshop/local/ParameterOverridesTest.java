@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /** A stack started with --parameter overrides: the functions run with them, GET /_local shows them. */
 class ParameterOverridesTest {

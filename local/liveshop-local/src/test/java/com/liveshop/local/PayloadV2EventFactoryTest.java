@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
+import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.template.SamTemplate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.apigw.PayloadV2EventFactory;
+import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.lambda.LambdaSerialization;
 
 class PayloadV2EventFactoryTest {
 

@@ -3,13 +3,14 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.secretsmanager.LocalSecretsManager;
+import dev.samlocal.secretsmanager.LocalSecretsManager;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
 
 /**
  * End to end, as the README's rotation: the webhook function reads its secret from the local Secrets Manager at run

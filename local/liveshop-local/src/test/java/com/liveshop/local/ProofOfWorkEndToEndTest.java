@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
 
 /**
  * Issue 24 on the local stack started with {@code --parameter RequireProofOfWork=true}: GET /challenges through the

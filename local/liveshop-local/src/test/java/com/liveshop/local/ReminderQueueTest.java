@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.LocalAws;
+import dev.samlocal.core.LocalAws;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.LocalFunction;
 
 /**
  * The reminder queue's exactly-once properties on the local stack — DynamoDB Local, ElasticMQ and the local SES, the

@@ -3,7 +3,7 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.local.sesv2.LocalSesV2;
+import dev.samlocal.sesv2.LocalSesV2;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Reminders through the whole local stack, as in AWS: the sign-up route queues a confirmation on the template's

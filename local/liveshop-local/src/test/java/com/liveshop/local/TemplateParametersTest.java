@@ -3,10 +3,13 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.template.SamTemplate;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.template.TemplateParameters;
 
 /** --parameter Name=Value: parsing, and the template's own constraints as CloudFormation applies them. */
 class TemplateParametersTest {

@@ -6,8 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.liveshop.catalog.CatalogReadHandler;
 import com.liveshop.checkout.HoldExpiryHandler;
-import com.liveshop.local.PayloadV2EventFactory.IncomingRequest;
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
+import dev.samlocal.template.SamTemplate;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +15,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.apigw.HttpApiEmulator;
+import dev.samlocal.apigw.PayloadV2EventFactory;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.eventbridge.LocalScheduler;
+import dev.samlocal.lambda.LambdaSerialization;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateEventSources;
+import dev.samlocal.lambda.TemplateFunctions;
 
 /** Template → local functions, rules and schedules, on a test-only template (no AWS, no HTTP). */
 class TemplateWiringTest {

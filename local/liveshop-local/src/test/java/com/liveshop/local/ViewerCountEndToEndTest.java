@@ -15,6 +15,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.LocalFunction;
 
 /**
  * The viewer-count function's service as the template wires it (its environment in the local stack): the real

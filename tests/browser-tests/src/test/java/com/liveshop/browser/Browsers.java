@@ -2,7 +2,7 @@ package com.liveshop.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.liveshop.local.SimulatedViewers;
+import dev.samlocal.ivs.SimulatedViewers;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

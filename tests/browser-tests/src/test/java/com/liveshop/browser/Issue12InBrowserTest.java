@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

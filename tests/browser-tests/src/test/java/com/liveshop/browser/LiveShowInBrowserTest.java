@@ -7,7 +7,7 @@ import com.liveshop.local.LocalStack;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

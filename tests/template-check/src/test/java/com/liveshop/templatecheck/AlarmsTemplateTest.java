@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.metrics.ShowMetrics;
-import com.liveshop.testkit.Intrinsics;
-import com.liveshop.testkit.SamTemplate;
-import com.liveshop.testkit.SamTemplate.FunctionDef;
+import dev.samlocal.template.Intrinsics;
+import dev.samlocal.template.SamTemplate;
+import dev.samlocal.template.SamTemplate.FunctionDef;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

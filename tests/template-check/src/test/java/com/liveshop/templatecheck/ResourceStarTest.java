@@ -2,7 +2,7 @@ package com.liveshop.templatecheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.liveshop.testkit.CfnYaml;
+import dev.samlocal.template.CfnYaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

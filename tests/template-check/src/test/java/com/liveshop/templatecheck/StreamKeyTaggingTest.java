@@ -2,7 +2,7 @@ package com.liveshop.templatecheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.template.SamTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.liveshop.shared.auth.AuthClaims;
-import com.liveshop.testkit.CfnYaml;
-import com.liveshop.testkit.SamTemplate;
-import com.liveshop.testkit.SamTemplate.FunctionDef;
+import dev.samlocal.template.CfnYaml;
+import dev.samlocal.template.SamTemplate;
+import dev.samlocal.template.SamTemplate.FunctionDef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

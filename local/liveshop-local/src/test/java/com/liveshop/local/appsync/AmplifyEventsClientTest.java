@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import com.liveshop.shared.json.Json;
-import com.liveshop.testkit.SamTemplate;
+import dev.samlocal.template.SamTemplate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /**
  * The real aws-amplify Events client (npm aws-amplify 6.22.1, run by Node) against the local AppSync Events API:
@@ -144,7 +145,7 @@ class AmplifyEventsClientTest {
     private static String liveSession() {
         String id = UUID.randomUUID().toString();
         try (var dynamo = com.liveshop.shared.aws.AwsClients.dynamoDb(new com.liveshop.shared.config.AppConfig(
-                com.liveshop.testkit.LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint()))))) {
+                dev.samlocal.core.LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint()))))) {
             dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of(
                     "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + id),
                     "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("META"),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /**
  * A subscriber as a page is one: one real-time connection (JDK WebSocket, the AppSync Events protocol) with one

@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /** Test clients: the JDK's WebSocket speaking the AppSync Events protocol, and SigV4-signed HTTP publishes. */
 final class EventsClient implements WebSocket.Listener, AutoCloseable {

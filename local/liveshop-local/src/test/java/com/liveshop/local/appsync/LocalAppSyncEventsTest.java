@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
-import com.liveshop.local.Options;
+import dev.samlocal.Options;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.AppSyncEventsPublisher;
@@ -23,6 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /**
  * The local AppSync Events API of template.yaml, driven by clients we did not write: the JDK's HttpClient and

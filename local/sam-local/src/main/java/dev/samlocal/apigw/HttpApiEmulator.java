@@ -1,0 +1,277 @@
+package dev.samlocal.apigw;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
+import com.liveshop.shared.http.ClientAddress;
+import com.liveshop.shared.http.EdgeHeaders;
+import com.liveshop.shared.http.OriginCheck;
+import com.liveshop.shared.json.Json;
+import dev.samlocal.core.UsageCounter;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.lambda.LocalFunction;
+
+/**
+ * API Gateway HTTP API in front of the local functions: picks the route, runs the JWT authorizer, answers
+ * CORS preflights, builds the payload v2.0 event, invokes the function and turns its v2.0 response (or a bare
+ * value, which API Gateway wraps as a 200 JSON) into the HTTP response. What API Gateway itself refuses gets
+ * its {@code {"message": …}} body plus our error shape.
+ */
+public final class HttpApiEmulator {
+
+    /** API Gateway's limit on a request body (10 MB). */
+    public static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+    /** An HTTP answer: status, headers (lower-case names), Set-Cookie values and raw body bytes. */
+    public record HttpResult(int status, Map<String, String> headers, List<String> cookies, byte[] body) {
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiEmulator.class);
+
+    private final HttpRoutes routes;
+    private final Map<String, JwtAuthorizer> authorizers;
+    private final CorsPolicy cors;
+    private final PayloadV2EventFactory events;
+    private final UsageCounter requests = new UsageCounter();
+    private final UsageCounter publicGets = new UsageCounter();
+    private final Supplier<Optional<String>> originSecret;
+
+    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
+        this(routes, authorizers, cors, events, Optional::empty);
+    }
+
+    /**
+     * @param originSecret the CDN's origin secret as CloudFront sends it (the template's OriginVerifySecret, AWSCURRENT);
+     *                     empty: no CDN in front, requests pass as they came
+     */
+    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events,
+                           Supplier<Optional<String>> originSecret) {
+        this.routes = routes;
+        this.authorizers = authorizers;
+        this.cors = cors;
+        this.events = events;
+        this.originSecret = originSecret;
+    }
+
+    public HttpRoutes routes() {
+        return routes;
+    }
+
+    /** Requests API Gateway bills, by route key ({@code (no route)} for a path no route matches); preflights excluded. */
+    public Map<String, Long> requestsByRoute() {
+        return requests.snapshot();
+    }
+
+    /**
+     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer,
+     * outside {@code /carts} and {@code /orders} (the public reads: catalog, sessions, timeline, messages, calendar).
+     */
+    public Map<String, Long> publicGetsByRoute() {
+        return publicGets.snapshot();
+    }
+
+    static boolean publicRead(HttpRoutes.Route route) {
+        return route.authorizer() == null && route.routeKey().startsWith("GET /")
+                && !route.routeKey().startsWith("GET /carts") && !route.routeKey().startsWith("GET /orders");
+    }
+
+    /** Javalin entry point for every path the local stack does not serve itself. */
+    public void handle(Context ctx) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            for (String value : Collections.list(ctx.req().getHeaders(name))) {
+                headers.add(Map.entry(name, value));
+            }
+        }
+        headers = asCloudFront(headers, ctx.req().getRemoteAddr(), ctx.req().getRemotePort(), originSecret.get());
+        HttpResult result;
+        if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+            result = gatewayError(413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
+        } else {
+            IncomingRequest request = new IncomingRequest(ctx.method().name(), ctx.req().getRequestURI(),
+                    ctx.queryString() == null ? "" : ctx.queryString(), headers, ctx.bodyAsBytes(), ctx.ip(),
+                    ctx.protocol(), ctx.port());
+            result = handle(request);
+        }
+        ctx.status(result.status());
+        result.headers().forEach(ctx::header);
+        result.cookies().forEach(c -> ctx.res().addHeader("Set-Cookie", c));
+        ctx.result(result.body());
+    }
+
+    /**
+     * The request as the CDN in front of the API would pass it on (template.yaml's Cdn): the origin secret in
+     * {@code X-Origin-Verify} (whatever the client sent there is dropped), and {@code CloudFront-Viewer-Address} the
+     * client's own address and port. A client on loopback (a test, bench or rehearsal playing many viewers) may name
+     * its viewer in that header itself; from any other address the header is the socket's, as CloudFront's always is.
+     */
+    public static List<Map.Entry<String, String>> asCloudFront(List<Map.Entry<String, String>> headers, String remoteAddress,
+                                                        int remotePort, Optional<String> originSecret) {
+        if (originSecret.isEmpty()) {
+            return headers;
+        }
+        boolean loopback = isLoopback(remoteAddress);
+        String viewer = null;
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals(OriginCheck.HEADER)) {
+                continue;
+            }
+            if (name.equals(ClientAddress.VIEWER_ADDRESS_HEADER)) {
+                if (loopback && viewer == null) {
+                    viewer = header.getValue();
+                }
+                continue;
+            }
+            out.add(header);
+        }
+        if (viewer == null) {
+            // CloudFront's form: "ip:port", an IPv6 address without brackets (the port follows the last colon).
+            viewer = remoteAddress.replace("[", "").replace("]", "") + ":" + remotePort;
+        }
+        out.add(Map.entry("CloudFront-Viewer-Address", viewer));
+        out.add(Map.entry("X-Origin-Verify", originSecret.get()));
+        return out;
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null) {
+            return false;
+        }
+        String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        if (!literal.matches("[0-9A-Fa-f:.]+")) {
+            return false; // only an address literal: never a name lookup
+        }
+        try {
+            return java.net.InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public HttpResult handle(IncomingRequest request) {
+        String requestId = PayloadV2EventFactory.newRequestId();
+        String origin = header(request, "origin");
+        HttpResult result = route(request, requestId, origin);
+        result.headers().put("apigw-requestid", requestId);
+        // The local stack is also the CDN in front of the API (template.yaml's EdgeHeadersPolicy): the same headers.
+        EdgeHeaders.SECURITY.forEach((name, value) -> result.headers().put(name.toLowerCase(java.util.Locale.ROOT), value));
+        return result;
+    }
+
+    private HttpResult route(IncomingRequest request, String requestId, String origin) {
+        if (cors != null && CorsPolicy.isPreflight(request.method(), origin, header(request, "access-control-request-method"))) {
+            Map<String, String> headers = new LinkedHashMap<>(cors.preflight(origin,
+                    header(request, "access-control-request-method"), header(request, "access-control-request-headers")));
+            return new HttpResult(204, headers, List.of(), new byte[0]);
+        }
+        HttpResult result = invokeRoute(request, requestId);
+        if (cors != null) {
+            cors.apply(origin, result.headers());
+        }
+        return result;
+    }
+
+    private HttpResult invokeRoute(IncomingRequest request, String requestId) {
+        var match = routes.match(request.method(), request.rawPath());
+        if (match.isEmpty()) {
+            requests.increment("(no route)");
+            return gatewayError(404, "Not Found", "NOT_FOUND", "No route for " + request.method() + " " + request.rawPath());
+        }
+        HttpRoutes.Route route = match.get().route();
+        requests.increment(route.routeKey());
+        if (publicRead(route)) {
+            publicGets.increment(route.routeKey());
+        }
+        JwtAuthorizer.Decision decision = null;
+        if (route.authorizer() != null) {
+            JwtAuthorizer authorizer = authorizers.get(route.authorizer());
+            decision = authorizer == null ? JwtAuthorizer.Decision.deny("Unknown authorizer " + route.authorizer())
+                    : authorizer.authorize(header(request, "authorization"));
+            if (!decision.allowed()) {
+                HttpResult denied = gatewayError(401, "Unauthorized", "UNAUTHORIZED", decision.error());
+                denied.headers().put("www-authenticate", "Bearer error=\"invalid_token\" error_description=\""
+                        + decision.error().replace("\"", "'") + "\"");
+                return denied;
+            }
+        }
+        LocalFunction function = route.function();
+        if (!function.available()) {
+            return gatewayError(501, "Not Implemented", "NOT_IMPLEMENTED", function.unavailableReason().orElse("Not available"));
+        }
+        String eventJson = PayloadV2EventFactory.toJson(events.build(request, route.routeKey(), match.get().pathParameters(), decision, requestId));
+        String output;
+        try {
+            output = function.invoke(eventJson);
+        } catch (LocalFunction.FunctionError e) {
+            LOG.error("{} on {} (request {})", function.logicalId(), route.routeKey(), requestId, e.getCause());
+            return gatewayError(500, "Internal Server Error", "INTERNAL_ERROR", "The function failed; see the local stack's log");
+        }
+        return fromFunctionOutput(output);
+    }
+
+    /** A payload v2.0 response; output without a statusCode is API Gateway's inferred 200 JSON response. */
+    static HttpResult fromFunctionOutput(String output) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(output);
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (node == null || !node.isObject() || !node.has("statusCode")) {
+            headers.put("content-type", "application/json");
+            return new HttpResult(200, headers, List.of(), output.getBytes(StandardCharsets.UTF_8));
+        }
+        node.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue().asText()));
+        node.path("multiValueHeaders").properties().forEach(h -> {
+            List<String> values = new ArrayList<>();
+            h.getValue().forEach(v -> values.add(v.asText()));
+            headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), String.join(",", values));
+        });
+        List<String> cookies = new ArrayList<>();
+        node.path("cookies").forEach(c -> cookies.add(c.asText()));
+        JsonNode body = node.get("body");
+        byte[] bytes;
+        if (body == null || body.isNull()) {
+            bytes = new byte[0];
+        } else if (node.path("isBase64Encoded").asBoolean(false)) {
+            bytes = Base64.getDecoder().decode(body.asText());
+        } else {
+            bytes = body.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        return new HttpResult(node.get("statusCode").asInt(), headers, cookies, bytes);
+    }
+
+    /** An answer from API Gateway itself: its {@code message} plus the project's error shape. */
+    static HttpResult gatewayError(int status, String message, String code, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("message", message);
+        body.put("error", Map.of("code", code, "message", detail));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        return new HttpResult(status, headers, List.of(), Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String header(IncomingRequest request, String name) {
+        return request.headers().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+}
