@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@code bench.jar rehearse}: a scripted show with N simulated viewers (README "Benchmarks"). The host creates the
+ * {@code bench.jar rehearse}: a scripted show with N simulated viewers (docs/benchmarks.md). The host creates the
  * show, goes live and features each lineup product in turn at a deal price; viewers subscribe to {@code /shows/{id}}
  * over the real AppSync Events protocol and poll at the pages' cadence ({@link ViewerCadence}); a share buys (hold →
  * order → pay or abandon) and the chat runs at the given rate. One JVM: the JDK HttpClient (async), a small

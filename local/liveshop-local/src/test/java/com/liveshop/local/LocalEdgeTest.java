@@ -170,7 +170,10 @@ class LocalEdgeTest {
         assertThat(view.body()).doesNotContain("cds-silk-scarf");
     }
 
-    /** README "Rotating the origin secret", with the AWS SDK against the local Secrets Manager (the local CDN sends AWSCURRENT). */
+    /**
+     * docs/deploy.md "Rotating the origin secret", with the AWS SDK against the local Secrets Manager (the local CDN
+     * sends AWSCURRENT).
+     */
     @Test
     void theOriginSecretRotatesWithoutARestart() throws Exception {
         try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(URI.create(stack.secretsManager().endpoint()))

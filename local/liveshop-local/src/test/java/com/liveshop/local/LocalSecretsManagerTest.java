@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 import dev.samlocal.Options;
 
 /**
- * The local Secrets Manager driven by clients we did not write: the AWS CLI (as the README's rotation) and the SDK's
- * SecretsManagerClient (as the webhook function): the template's secrets under the ARNs {@code !Ref} gives, the
+ * The local Secrets Manager driven by clients we did not write: the AWS CLI (as docs/deploy.md's rotation) and the
+ * SDK's SecretsManagerClient (as the webhook function): the template's secrets under the ARNs {@code !Ref} gives, the
  * stages AWSCURRENT / AWSPREVIOUS moving on PutSecretValue, the service's errors.
  */
 class LocalSecretsManagerTest {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.samlocal.Options;
 
 /**
- * End to end, as the README's rotation: the webhook function reads its secret from the local Secrets Manager at run
+ * End to end, as docs/deploy.md's rotation: the webhook function reads its secret from the local Secrets Manager at run
  * time with a short TTL ({@code --parameter PaymentWebhookSecretTtlSeconds=3}); after {@code put-secret-value} a
  * webhook signed with the new secret is accepted, one signed with the old one still is for one TTL, then not; one
  * signed with neither is 401. No restart, no redeploy.

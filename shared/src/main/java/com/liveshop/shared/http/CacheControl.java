@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * The {@code Cache-Control} of every HTTP API answer, decided by route key and status in one place: {@link ApiHandler}
  * sets it on every answer, the CDN (template.yaml's CloudFront distribution) caches by it, and the template check and
- * the README's "CDN" table are written against {@link #PUBLIC_READS}.
+ * docs/cdn.md's "CDN" table are written against {@link #PUBLIC_READS}.
  *
  * <p>Only the public reads below are cacheable, and only by the URL (path and {@code limit}/{@code cursor}): their
  * answers are the same for every viewer. Everything else (admin, cart, order, chat tickets, reminders, webhooks, and

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The show's business metrics: every metric name and dimension lives here, so the dashboard, the alarms and the
- * README name the same things. In AWS they are CloudWatch metrics in namespace {@value #NAMESPACE} written as EMF
- * log lines ({@link EmfShowMetrics}); tests pass a recording implementation through the module's wiring.
+ * The show's business metrics: every metric name and dimension lives here, so the dashboard, the alarms and
+ * docs/deploy.md name the same things. In AWS they are CloudWatch metrics in namespace {@value #NAMESPACE} written as
+ * EMF log lines ({@link EmfShowMetrics}); tests pass a recording implementation through the module's wiring.
  *
  * <p>Dimensions are low-cardinality by construction: a fixed reason, error code, frame type, operation or currency,
  * never a sku, session, cart or order id (each distinct value is a metric CloudWatch bills and keeps).

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Marks are kept ("Zoë" is not "Zoe"), and other scripts compare as themselves ("Алексей", "小明").
  *
  * <p>ICU's confusables data is loaded on the first call, once per execution environment (see the chat cold-start
- * figures in the README).
+ * figures in docs/api.md).
  */
 final class LookAlikes {
 
