@@ -2,10 +2,9 @@ package com.liveshop.chat;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.chat.service.AudienceSignals;
 import com.liveshop.shared.config.AppConfig;
-import com.liveshop.shared.json.Json;
+import com.liveshop.shared.events.BusEvents;
 import com.liveshop.shared.lambda.Invocation;
 import java.util.Map;
 
@@ -32,11 +31,7 @@ public class AudienceSignalHandler implements RequestHandler<Map<String, Object>
     }
 
     private Void process(Map<String, Object> event, Context context) {
-        if (event == null) {
-            return null;
-        }
-        JsonNode detail = Json.MAPPER.valueToTree(event.get("detail"));
-        signals.handle(String.valueOf(event.get("detail-type")), detail);
+        BusEvents.read(event).ifPresent(signals::handle);
         return null;
     }
 }

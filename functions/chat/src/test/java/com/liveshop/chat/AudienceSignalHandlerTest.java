@@ -43,7 +43,7 @@ class AudienceSignalHandlerTest {
     void statusAndHighlightArePublishedToTheShowsChannelOnly() {
         String session = f.session("LIVE");
         String other = f.session("LIVE");
-        handler.handleRequest(event("SessionLive", Map.of("sessionId", session, "title", "Show")), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(event("SessionLive", Map.of("sessionId", session, "title", "Show", "reminderCount", 0)), new TestContext("AudienceSignalFunction"));
         handler.handleRequest(event("HighlightFeatured", Map.of("sessionId", session, "highlightId", "h1", "sku", "cds-lamp",
                 "title", "Lamp", "priceCents", 1999, "currency", "USD", "dealPriceCents", 1499, "offsetMs", 1200)),
                 new TestContext("AudienceSignalFunction"));
@@ -70,5 +70,10 @@ class AudienceSignalHandlerTest {
         Map<String, Object> typed = (Map<String, Object>) event;
         assertThat(handler.handleRequest(typed, new TestContext("AudienceSignalFunction"))).isNull();
         assertThat(EventLoader.class).isNotNull();
+        // The frame is the event's detail under type "highlight", field for field.
+        JsonNode detail = Json.MAPPER.valueToTree(event.get("detail"));
+        JsonNode expected = Json.MAPPER.createObjectNode().put("type", "highlight").setAll((com.fasterxml.jackson.databind.node.ObjectNode) detail);
+        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(detail.path("sessionId").asText())))
+                .containsExactly(expected);
     }
 }

@@ -229,7 +229,7 @@ class CommerceIntegrityTest {
         assertThat(batch).as("the relay caught up").isNull();
         assertThat(bus.failures.get()).isEqualTo(3);
         Set<String> keys = new HashSet<>();
-        bus.published.forEach(e -> keys.add(com.liveshop.shared.json.Json.MAPPER.valueToTree(e.detail()).path("eventKey").asText()));
+        bus.published.forEach(e -> keys.add(com.liveshop.shared.json.Json.MAPPER.valueToTree(e).path("eventKey").asText()));
         for (int i = 0; i < orderIds.size(); i++) {
             assertThat(keys).contains(orderIds.get(i) + "#PENDING_PAYMENT",
                     orderIds.get(i) + (i % 2 == 0 ? "#CONFIRMED" : "#CANCELLED"));
@@ -262,7 +262,7 @@ class CommerceIntegrityTest {
         }
 
         @Override
-        public void publish(String detailType, Object detail) {
+        public void publish(BusEvent event) {
             throw new UnsupportedOperationException("the outbox publishes all or reports");
         }
 

@@ -1,6 +1,7 @@
 package com.liveshop.checkout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.liveshop.shared.events.BusEvent;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.json.Json;
 import java.util.List;
@@ -14,13 +15,8 @@ final class RecordingPublisher implements EventPublisher {
     private final List<Published> published = new CopyOnWriteArrayList<>();
 
     @Override
-    public void publish(String detailType, Object detail) {
-        published.add(new Published(detailType, Json.MAPPER.valueToTree(detail)));
-    }
-
-    @Override
-    public void publishAll(List<com.liveshop.shared.events.BusEvent> events) {
-        events.forEach(e -> publish(e.detailType(), e.detail()));
+    public void publish(BusEvent event) {
+        published.add(new Published(event.detailType(), Json.MAPPER.valueToTree(event)));
     }
 
     List<Published> all() {

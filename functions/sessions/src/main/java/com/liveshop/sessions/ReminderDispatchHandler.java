@@ -2,10 +2,10 @@ package com.liveshop.sessions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.sessions.service.ReminderDispatchService;
 import com.liveshop.shared.config.AppConfig;
-import com.liveshop.shared.json.Json;
+import com.liveshop.shared.events.BusEvents;
+import com.liveshop.shared.events.SessionLive;
 import com.liveshop.shared.lambda.Invocation;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -38,10 +38,9 @@ public class ReminderDispatchHandler implements RequestHandler<Map<String, Objec
     @Override
     public Integer handleRequest(Map<String, Object> event, Context context) {
         return Invocation.run(context, () -> {
-            JsonNode detail = event == null ? null : Json.MAPPER.valueToTree(event).path("detail");
-            String sessionId = detail == null ? null : detail.path("sessionId").asText(null);
+            String sessionId = BusEvents.read(event, SessionLive.class).map(SessionLive::sessionId).orElse(null);
             if (sessionId == null || sessionId.isBlank()) {
-                LOG.warn("Dropping an event without detail.sessionId");
+                LOG.warn("Dropping an event that is not a SessionLive with a session id");
                 return 0;
             }
             return dispatch.dispatchLive(sessionId);

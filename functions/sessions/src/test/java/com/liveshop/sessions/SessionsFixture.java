@@ -124,7 +124,7 @@ final class SessionsFixture implements AutoCloseable {
         app = new AppConfig(settings);
         wiring = new SessionsWiring(app, metrics, () -> "test-reminder-link-secret-0123456789");
         products = wiring.products();
-        EventPublisher events = (type, detail) -> published.add(new Published(type, Json.MAPPER.valueToTree(detail)));
+        EventPublisher events = e -> published.add(new Published(e.detailType(), Json.MAPPER.valueToTree(e)));
         admin = new SessionAdminHandler(wiring.sessionService(video, clock, events));
         read = new SessionReadHandler(wiring.sessionService(SessionsWiring.noVideo(), clock));
         reminders = new ReminderHandler(wiring.reminderService(clock, queued::addAll));

@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
 /**
- * PutEvents to the configured bus. Log lines name the detail type and the entry's error only, never the
- * detail, which may hold an email.
+ * PutEvents to the configured bus: each event's record, written by the shared mapper, is its detail. Log lines
+ * name the detail type and the entry's error only, never the detail, which may hold an email.
  */
 public final class EventBridgePublisher implements EventPublisher {
 
@@ -37,12 +37,12 @@ public final class EventBridgePublisher implements EventPublisher {
     }
 
     @Override
-    public void publish(String detailType, Object detail) {
+    public void publish(BusEvent event) {
         try {
-            publishAll(List.of(new BusEvent(detailType, detail)));
+            publishAll(List.of(event));
         } catch (PublishFailedException e) {
             metrics.publishFailed(ShowMetrics.EVENTBRIDGE, 1);
-            LOG.error("Event {} was not put on bus {}: {}", detailType, busName, e.getMessage());
+            LOG.error("Event {} was not put on bus {}: {}", event.detailType(), busName, e.getMessage());
         }
     }
 
@@ -51,8 +51,8 @@ public final class EventBridgePublisher implements EventPublisher {
         for (int from = 0; from < events.size(); from += MAX_ENTRIES) {
             List<BusEvent> chunk = events.subList(from, Math.min(from + MAX_ENTRIES, events.size()));
             List<PutEventsRequestEntry> entries = new ArrayList<>();
-            chunk.forEach(e -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName).source(SOURCE)
-                    .detailType(e.detailType()).detail(Json.write(e.detail())).build()));
+            chunk.forEach(e -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName).source(BusEvent.SOURCE)
+                    .detailType(e.detailType()).detail(Json.write(e)).build()));
             PutEventsResponse response;
             try {
                 response = client.putEvents(r -> r.entries(entries));

@@ -2,14 +2,11 @@ package com.liveshop.shared.events;
 
 import java.util.List;
 
-/** Puts domain events (OrderPlaced, SessionLive, …) on the brand's event bus. */
+/** Puts our events ({@link BusEvent}: OrderPlaced, SessionLive, …) on the brand's event bus. */
 public interface EventPublisher {
 
-    /** Source of every event this backend emits. */
-    String SOURCE = "liveshop";
-
     /** Best effort: a failure is logged, never thrown (for signals whose loss costs nothing lasting). */
-    void publish(String detailType, Object detail);
+    void publish(BusEvent event);
 
     /**
      * All or report: puts the events in order and throws {@link PublishFailedException} naming the first one
@@ -17,6 +14,6 @@ public interface EventPublisher {
      * ({@link EventBridgePublisher} does); the default suits ones that cannot, such as a no-op.
      */
     default void publishAll(List<BusEvent> events) {
-        events.forEach(e -> publish(e.detailType(), e.detail()));
+        events.forEach(this::publish);
     }
 }

@@ -1,6 +1,7 @@
 package com.liveshop.shared.realtime;
 
-import com.liveshop.shared.json.Json;
+import com.liveshop.shared.events.HighlightFeatured;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -60,6 +61,19 @@ public final class Frames {
         }
     }
 
+    /**
+     * "This product now" on {@code /shows}, from the sessions module's {@link HighlightFeatured} (for clients without
+     * the IVS player; players get the same highlight as timed metadata): the event's fields under {@code type}.
+     */
+    public record Highlight(String type, String sessionId, String highlightId, String sku, String title, long priceCents,
+                            String currency, Long dealPriceCents, Instant dealEndsAt, String imageUrl, long offsetMs,
+                            Instant at) {
+        public Highlight(HighlightFeatured e) {
+            this("highlight", e.sessionId(), e.highlightId(), e.sku(), e.title(), e.priceCents(), e.currency(),
+                    e.dealPriceCents(), e.dealEndsAt(), e.imageUrl(), e.offsetMs(), e.at());
+        }
+    }
+
     /** The show's chat settings changed (slow mode, the buy keyword); on {@code /shows}, so pages can tell viewers. */
     public record ChatSettings(String type, int messagesPerSecond, int slowModeSeconds, String buyKeyword) {
         public ChatSettings(int messagesPerSecond, int slowModeSeconds, String buyKeyword) {
@@ -106,9 +120,5 @@ public final class Frames {
         public Banned(String name, String ticketId) {
             this("banned", name, ticketId);
         }
-    }
-
-    public static String json(Object frame) {
-        return Json.write(frame);
     }
 }

@@ -1,8 +1,9 @@
 package com.liveshop.chat.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import com.liveshop.shared.events.BusEvent;
+import com.liveshop.shared.events.HighlightFeatured;
+import com.liveshop.shared.events.SessionEnded;
+import com.liveshop.shared.events.SessionLive;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.Frames;
@@ -12,19 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the sessions module's bus events into frames on the show's channel ({@code /shows/{sessionId}}): {@code SessionLive} /
- * {@code SessionEnded} → {@code status}, {@code HighlightFeatured} → {@code highlight} (for clients without the
- * IVS player; players get the same highlight as timed metadata). Events of other types, or without a session
- * id, are logged and ignored.
+ * Turns the sessions module's bus events into frames on the show's channel ({@code /shows/{sessionId}}): {@link SessionLive} /
+ * {@link SessionEnded} → {@code status}, {@link HighlightFeatured} → {@code highlight} (for clients without the
+ * IVS player; players get the same highlight as timed metadata). Other events, or ones without a session id, are
+ * logged and ignored.
  */
 public class AudienceSignals {
 
-    public static final String SESSION_LIVE = "SessionLive";
-    public static final String SESSION_ENDED = "SessionEnded";
-    public static final String HIGHLIGHT_FEATURED = "HighlightFeatured";
-
     private static final Logger LOG = LoggerFactory.getLogger(AudienceSignals.class);
     private static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+    /** A frame for one show's channel. */
+    record Signal(String sessionId, Object frame) {}
 
     private final ChannelPublisher publisher;
 
@@ -32,40 +32,33 @@ public class AudienceSignals {
         this.publisher = publisher;
     }
 
-    /** The frame for one event, if it is one chat forwards. */
-    static Optional<String> frame(String detailType, JsonNode detail) {
-        String sessionId = detail.path("sessionId").asText("");
-        return switch (detailType == null ? "" : detailType) {
-            case SESSION_LIVE -> Optional.of(Frames.json(new Frames.Status(sessionId, "LIVE")));
-            case SESSION_ENDED -> Optional.of(Frames.json(new Frames.Status(sessionId, "ENDED")));
-            case HIGHLIGHT_FEATURED -> {
-                ObjectNode frame = Json.MAPPER.createObjectNode().put("type", "highlight");
-                for (String field : new String[] {"sessionId", "highlightId", "sku", "title", "priceCents", "currency",
-                        "dealPriceCents", "dealEndsAt", "imageUrl", "offsetMs", "at"}) {
-                    if (detail.hasNonNull(field)) {
-                        frame.set(field, detail.get(field));
-                    }
-                }
-                yield Optional.of(Json.write(frame));
-            }
-            default -> Optional.empty();
-        };
+    /** The frame for one event and the show it goes to, if it is one chat forwards. */
+    static Optional<Signal> signal(BusEvent event) {
+        if (event instanceof SessionLive live) {
+            return Optional.of(new Signal(live.sessionId(), new Frames.Status(live.sessionId(), "LIVE")));
+        }
+        if (event instanceof SessionEnded ended) {
+            return Optional.of(new Signal(ended.sessionId(), new Frames.Status(ended.sessionId(), "ENDED")));
+        }
+        if (event instanceof HighlightFeatured featured) {
+            return Optional.of(new Signal(featured.sessionId(), new Frames.Highlight(featured)));
+        }
+        return Optional.empty();
     }
 
-    /** Publishes the event's frame to its show's channel; returns the frame, empty when ignored. */
-    public Optional<String> handle(String detailType, JsonNode detail) {
-        String sessionId = detail == null ? "" : detail.path("sessionId").asText("");
-        if (!UUID.matcher(sessionId).matches()) {
-            LOG.warn("Ignoring {} event without a session id", detailType);
-            return Optional.empty();
+    /** Publishes the event's frame to its show's channel, if it has one. */
+    public void handle(BusEvent event) {
+        Optional<Signal> signal = signal(event);
+        if (signal.isEmpty()) {
+            LOG.info("Ignoring {} event", event.detailType());
+            return;
         }
-        Optional<String> frame = frame(detailType, detail);
-        if (frame.isEmpty()) {
-            LOG.info("Ignoring {} event", detailType);
-            return Optional.empty();
+        String sessionId = signal.get().sessionId();
+        if (sessionId == null || !UUID.matcher(sessionId).matches()) {
+            LOG.warn("Ignoring {} event without a session id", event.detailType());
+            return;
         }
-        int published = publisher.publish(Channels.show(sessionId), frame.get());
-        LOG.info("{} on session {}: {} published", detailType, sessionId, published);
-        return frame;
+        int published = publisher.publish(Channels.show(sessionId), signal.get().frame());
+        LOG.info("{} on session {}: {} published", event.detailType(), sessionId, published);
     }
 }

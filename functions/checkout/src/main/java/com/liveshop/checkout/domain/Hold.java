@@ -1,6 +1,7 @@
 package com.liveshop.checkout.domain;
 
 import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.orders.OrderItem;
 import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,11 @@ public record Hold(String cartId, String sku, String title, String currency, lon
     /** The price the hold was placed at (its first tier). */
     public long priceCents() {
         return tiers.get(0).priceCents();
+    }
+
+    /** The order lines this hold becomes: one per price tier, each with the hold's origin. */
+    public List<OrderItem> orderItems() {
+        return tiers.stream().map(t -> new OrderItem(sku, title, t.quantity(), t.priceCents(), origin)).toList();
     }
 
     public long lineTotalCents() {

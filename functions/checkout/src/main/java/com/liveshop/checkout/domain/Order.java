@@ -1,6 +1,8 @@
 package com.liveshop.checkout.domain;
 
 import com.liveshop.shared.catalog.StockAllocation;
+import com.liveshop.shared.orders.CancelReason;
+import com.liveshop.shared.orders.OrderItem;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

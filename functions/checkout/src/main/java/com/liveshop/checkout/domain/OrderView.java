@@ -1,5 +1,7 @@
 package com.liveshop.checkout.domain;
 
+import com.liveshop.shared.orders.CancelReason;
+import com.liveshop.shared.orders.OrderItem;
 import java.time.Instant;
 import java.util.List;
 

@@ -5,14 +5,14 @@ import static com.liveshop.shared.dynamo.Attrs.num;
 import static com.liveshop.shared.dynamo.Attrs.s;
 import static com.liveshop.shared.dynamo.Attrs.str;
 
-import com.liveshop.checkout.domain.CancelReason;
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.IdempotencyRecord;
 import com.liveshop.checkout.domain.Order;
-import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockLedger;
+import com.liveshop.shared.orders.CancelReason;
+import com.liveshop.shared.orders.OrderItem;
 import com.liveshop.shared.stats.ShowOrigin;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package com.liveshop.checkout.service;
 
-import com.liveshop.checkout.domain.CancelReason;
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.repository.HoldRepository;
@@ -10,6 +9,7 @@ import com.liveshop.checkout.repository.OrderRepository.ChangeOutcome;
 import com.liveshop.checkout.repository.ReservationKeys;
 import com.liveshop.shared.dynamo.Attrs;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.orders.CancelReason;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -3,7 +3,6 @@ package com.liveshop.checkout.service;
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.IdempotencyRecord;
 import com.liveshop.checkout.domain.Order;
-import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.checkout.config.CheckoutConfig;
 import com.liveshop.checkout.repository.ClientLimitReached;
@@ -14,6 +13,7 @@ import com.liveshop.checkout.domain.OrderView;
 import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.orders.OrderItem;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -177,7 +177,7 @@ public class OrderService {
 
     private Order newOrder(String cartId, String email, List<Hold> cartHolds, Instant now, String tokenHash,
                            List<String> pendingCounters) {
-        List<OrderItem> items = cartHolds.stream().flatMap(h -> OrderItem.of(h).stream()).toList();
+        List<OrderItem> items = cartHolds.stream().flatMap(h -> h.orderItems().stream()).toList();
         long total = cartHolds.stream().mapToLong(Hold::lineTotalCents).sum();
         Map<String, StockAllocation> allocations = new LinkedHashMap<>();
         cartHolds.forEach(h -> allocations.put(h.sku(), h.allocation()));

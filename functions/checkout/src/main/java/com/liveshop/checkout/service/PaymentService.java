@@ -1,6 +1,5 @@
 package com.liveshop.checkout.service;
 
-import com.liveshop.checkout.domain.CancelReason;
 import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.checkout.domain.OrderView;
@@ -11,6 +10,7 @@ import com.liveshop.shared.catalog.StockAllocation;
 import com.liveshop.shared.catalog.StockRepository;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.shared.orders.CancelReason;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

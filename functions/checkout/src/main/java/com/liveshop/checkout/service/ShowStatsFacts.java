@@ -4,11 +4,11 @@ import static com.liveshop.shared.dynamo.Attrs.str;
 
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.Order;
-import com.liveshop.checkout.domain.OrderItem;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.checkout.repository.ReservationKeys;
+import com.liveshop.shared.orders.OrderItem;
 import com.liveshop.shared.stats.ShowStatsRepository.Fact;
 import com.liveshop.shared.stats.ShowStatsRepository.Kind;
 import com.liveshop.shared.stats.ShowStatsRepository.Line;

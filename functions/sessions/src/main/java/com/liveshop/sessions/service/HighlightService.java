@@ -6,6 +6,7 @@ import com.liveshop.sessions.repository.SessionRepository;
 import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.events.HighlightFeatured;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.metrics.ShowMetrics;
@@ -15,8 +16,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,6 @@ public class HighlightService {
 
     /** Attempts of PutMetadata on ThrottlingException, with 200 ms, 400 ms between (a token refills every 200 ms). */
     public static final int MAX_ATTEMPTS = 3;
-    public static final String HIGHLIGHT_FEATURED = "HighlightFeatured";
     static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_DEAL_LENGTH = Duration.ofHours(1);
     public static final Duration MAX_DEAL_LENGTH = Duration.ofHours(24);
@@ -122,24 +120,10 @@ public class HighlightService {
      */
     private void publishFeatured(String sessionId, String highlightId, Product product, Long dealPrice, Instant dealEnds,
                                  long offsetMs, Instant at) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("sessionId", sessionId);
-        detail.put("highlightId", highlightId);
-        detail.put("sku", product.getSku());
-        detail.put("title", product.getTitle());
-        detail.put("priceCents", product.getPriceCents());
-        detail.put("currency", product.getCurrency());
-        if (dealPrice != null) {
-            detail.put("dealPriceCents", dealPrice);
-            detail.put("dealEndsAt", dealEnds.toString());
-        }
-        if (product.getImageUrl() != null) {
-            detail.put("imageUrl", product.getImageUrl());
-        }
-        detail.put("offsetMs", offsetMs);
-        detail.put("at", at.toString());
+        HighlightFeatured featured = new HighlightFeatured(sessionId, highlightId, product.getSku(), product.getTitle(),
+                product.getPriceCents(), product.getCurrency(), dealPrice, dealEnds, product.getImageUrl(), offsetMs, at);
         try {
-            events.publish(HIGHLIGHT_FEATURED, detail);
+            events.publish(featured);
         } catch (RuntimeException e) {
             LOG.warn("HighlightFeatured for {} on session {} not published: {}", highlightId, sessionId, e.toString());
         }

@@ -7,6 +7,7 @@ import com.liveshop.shared.catalog.Product;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.EventPublisher;
+import com.liveshop.shared.events.SessionEnded;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.sessions.SessionKeys;
 import com.liveshop.shared.waitlist.WaitlistCounts;
@@ -46,7 +47,7 @@ public class SessionService {
     private final WaitlistCounts waitlists;
 
     public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock) {
-        this(sessions, products, video, clock, (type, detail) -> {
+        this(sessions, products, video, clock, event -> {
             throw new UnsupportedOperationException("This function publishes no events");
         });
     }
@@ -109,8 +110,7 @@ public class SessionService {
         long endedAt = clock.millis();
         if (sessions.markEnded(session.sessionId(), endedAt)) {
             // Once, on the transition; the IVS Stream End that follows StopStream then changes nothing.
-            events.publish(StreamLifecycleService.SESSION_ENDED, Map.of("sessionId", session.sessionId(),
-                    "endedAt", Instant.ofEpochMilli(endedAt).toString()));
+            events.publish(new SessionEnded(session.sessionId(), Instant.ofEpochMilli(endedAt)));
         }
         boolean stopped;
         try {

@@ -3,9 +3,9 @@ package com.liveshop.sessions.service;
 import com.liveshop.sessions.repository.Session;
 import com.liveshop.sessions.repository.SessionRepository;
 import com.liveshop.shared.events.EventPublisher;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import com.liveshop.shared.events.SessionEnded;
+import com.liveshop.shared.events.SessionLive;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +16,6 @@ import org.slf4j.LoggerFactory;
  * changes nothing twice and never moves a session back: SCHEDULED → LIVE → ENDED.
  */
 public class StreamLifecycleService {
-
-    public static final String SESSION_LIVE = "SessionLive";
-    public static final String SESSION_ENDED = "SessionEnded";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamLifecycleService.class);
 
@@ -83,7 +80,7 @@ public class StreamLifecycleService {
         if (sessions.markEndedByStream(sessionId, streamId, at)) {
             LOG.info("Session {} ENDED by {} of broadcast {}", sessionId, why, streamId);
             // Once, on the transition (the conditional write lets only one caller see it).
-            events.publish(SESSION_ENDED, Map.of("sessionId", sessionId, "endedAt", java.time.Instant.ofEpochMilli(at).toString()));
+            events.publish(new SessionEnded(sessionId, Instant.ofEpochMilli(at)));
         } else {
             LOG.info("{} of broadcast {} on session {} changed nothing (duplicate, newer broadcast or ended)", why,
                     streamId, sessionId);
@@ -110,14 +107,7 @@ public class StreamLifecycleService {
     /** Published once, on the SCHEDULED → LIVE transition (the conditional write lets only one caller see it). */
     private void publishLive(String sessionId) {
         Session s = sessions.find(sessionId).orElseThrow();
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("sessionId", s.sessionId());
-        detail.put("title", s.title());
-        detail.put("startsAt", s.startsAt());
-        detail.put("liveAt", s.liveAt());
-        detail.put("playbackUrl", s.playbackUrl());
-        // The count of confirmed reminders, never their addresses: ReminderDispatchFunction reads those itself.
-        detail.put("reminderCount", s.reminderCount());
-        events.publish(SESSION_LIVE, detail);
+        events.publish(new SessionLive(s.sessionId(), s.title(), s.startsAt(), s.liveAt(), s.playbackUrl(),
+                s.reminderCount()));
     }
 }

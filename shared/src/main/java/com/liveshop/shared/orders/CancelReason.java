@@ -1,4 +1,4 @@
-package com.liveshop.checkout.domain;
+package com.liveshop.shared.orders;
 
 /** Why an order was cancelled. */
 public enum CancelReason {
