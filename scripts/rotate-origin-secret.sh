@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rotates the CDN's origin secret (X-Origin-Verify) of a deployed stack without a deploy (README "Rotating the origin
+# Rotates the CDN's origin secret (X-Origin-Verify) of a deployed stack without a deploy (docs/deploy.md "Rotating the origin
 # secret"): the new value goes in as AWSPENDING, which every API function accepts within OriginSecretTtlSeconds; then
 # CloudFront's api origin sends it; then it is promoted to AWSCURRENT (the old value stops working one TTL later).
 # The value is never printed. Needs the AWS CLI v2 and jq. Usage: scripts/rotate-origin-secret.sh <stack-name>

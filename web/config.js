@@ -8,7 +8,7 @@
 //             apiKey: 'da2-…', region: 'eu-west-1' },
 // cdnBase is where the public reads go (GET /products…, /sessions, /sessions/{id} and its timeline, messages and
 // calendar.ics): the stack's CdnUrl output, e.g. 'https://d111111abcdef8.cloudfront.net'. Empty = apiBase (itself
-// empty = this origin): pages served by the CDN itself (README "CDN") leave both empty and send everything through it.
+// empty = this origin): pages served by the CDN itself (docs/cdn.md "CDN") leave both empty and send everything through it.
 export default {
   apiBase: '',
   cdnBase: '',

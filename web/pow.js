@@ -1,4 +1,4 @@
-// Proof of work (README "Proof of work"): a chat ticket, and a hold of a sku whose deal is running, carry a solved
+// Proof of work (docs/api.md "Proof of work"): a chat ticket, and a hold of a sku whose deal is running, carry a solved
 // ALTCHA challenge (GET /challenges) in the X-Altcha header when the stack asks for one (RequireProofOfWork). The
 // pages always attach one, so they need not know the setting. Solved in Web Workers (npm altcha's SHA worker driven by
 // its solveChallengeWorkers, bundled into vendor/altcha/ at build time) ahead of time: from the viewer's first
