@@ -8,10 +8,8 @@ import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
-import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableStream;
 import dev.samlocal.lambda.TestContext;
 import com.liveshop.testkit.TestIssuer;
@@ -32,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB Local with the template's tables, the chat handlers on it, a recording channel publisher, local host tokens,
+ * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher, local host tokens,
  * and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become chatBatch frames).
  */
 final class ChatFixture implements AutoCloseable {
@@ -92,7 +90,7 @@ final class ChatFixture implements AutoCloseable {
 
     /** The chat-ticket key in (test) Secrets Manager: the functions read it at run time, as the template wires them. */
     final TestSecrets secrets = new TestSecrets();
-    final DynamoDbLocal local;
+    final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
     /** Every business metric the chat services recorded (the wiring's ShowMetrics). */
@@ -106,15 +104,14 @@ final class ChatFixture implements AutoCloseable {
     final TableStream sessionsStream;
     final ChatBatchHandler chatBatches;
 
-    ChatFixture() throws Exception {
-        this(Map.of());
+    ChatFixture(DynamoDbLocalExtension dynamo) throws Exception {
+        this(dynamo, Map.of());
     }
 
-    ChatFixture(Map<String, String> extraSettings) throws Exception {
-        local = DynamoDbLocal.start(0);
-        client = local.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(local.clientSettings());
+    ChatFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) throws Exception {
+        this.dynamo = dynamo;
+        client = dynamo.client();
+        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("CATALOG_TABLE", CATALOG);
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
@@ -128,7 +125,7 @@ final class ChatFixture implements AutoCloseable {
         chat = new ChatHandler(service);
         send = new ChatSendHandler(service);
         moderation = new ModerationHandler(wiring.moderationService(clock));
-        sessionsStream = new TableStream(local.endpoint(), client.describeTable(d -> d.tableName(SESSIONS)).table().latestStreamArn());
+        sessionsStream = dynamo.stream(SESSIONS);
         chatBatches = new ChatBatchHandler(wiring.chatBatches());
     }
 
@@ -148,11 +145,9 @@ final class ChatFixture implements AutoCloseable {
         return messages;
     }
 
+    /** The database, its client and streams are the extension's to close. */
     @Override
     public void close() {
-        sessionsStream.close();
-        client.close();
-        local.close();
         secrets.close();
     }
 

@@ -11,6 +11,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.Channels;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Comment-to-buy on DynamoDB Local through the real chat handlers and checkout's CartService: the keyword from a
@@ -34,11 +36,15 @@ import org.junit.jupiter.api.Test;
  */
 class CommentToBuyTest {
 
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
+
     ChatFixture f;
 
     @BeforeEach
     void start() throws Exception {
-        f = new ChatFixture();
+        f = new ChatFixture(dynamo);
     }
 
     @AfterEach
@@ -104,7 +110,7 @@ class CommentToBuyTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> s = new java.util.HashMap<>(f.local.clientSettings());
+        Map<String, String> s = new java.util.HashMap<>(f.dynamo.clientSettings());
         s.put("CATALOG_TABLE", ChatFixture.CATALOG);
         s.put("RESERVATIONS_TABLE", ChatFixture.RESERVATIONS);
         s.put("SESSIONS_TABLE", ChatFixture.SESSIONS);

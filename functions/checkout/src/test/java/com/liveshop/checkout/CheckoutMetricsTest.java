@@ -9,6 +9,7 @@ import com.liveshop.shared.http.HttpResponses;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.metrics.EmfShowMetrics;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.JsonLogCapture;
 import dev.samlocal.lambda.TestContext;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,14 @@ import org.slf4j.LoggerFactory;
  */
 class CheckoutMetricsTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     @AfterAll

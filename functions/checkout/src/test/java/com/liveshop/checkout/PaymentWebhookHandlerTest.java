@@ -9,6 +9,7 @@ import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,14 +23,18 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PaymentWebhookHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     @AfterAll
@@ -247,7 +252,7 @@ class PaymentWebhookHandlerTest {
 
     @Test
     void theSecretsArnIsRequiredAtStartAndTheValueIsNeverConfiguration() {
-        Map<String, String> settings = new HashMap<>(f.local.clientSettings());
+        Map<String, String> settings = new HashMap<>(f.dynamo.clientSettings());
         settings.put("CATALOG_TABLE", CheckoutFixture.CATALOG);
         settings.put("RESERVATIONS_TABLE", CheckoutFixture.RESERVATIONS);
         assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(settings)))

@@ -17,8 +17,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
 import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
@@ -40,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB Local with the template's tables, the five real sessions handlers on it with a fake
+ * The real sessions handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a fake
  * {@link com.liveshop.sessions.ivs.LiveVideo}, a movable clock, a recording publisher, and the events-samples.
  */
 final class SessionsFixture implements AutoCloseable {
@@ -83,7 +82,7 @@ final class SessionsFixture implements AutoCloseable {
 
     static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
     final com.liveshop.testkit.TestSecrets secrets;
-    final DynamoDbLocal local;
+    final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final AppConfig app;
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T17:00:00Z"));
@@ -106,12 +105,11 @@ final class SessionsFixture implements AutoCloseable {
     final HighlightHandler highlights;
     final StreamLifecycleHandler lifecycle;
 
-    SessionsFixture() {
+    SessionsFixture(DynamoDbLocalExtension dynamo) {
         secrets = new com.liveshop.testkit.TestSecrets();
-        local = DynamoDbLocal.start(0);
-        client = local.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(local.clientSettings());
+        this.dynamo = dynamo;
+        client = dynamo.client();
+        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
         settings.put("CATALOG_TABLE", CATALOG);
         settings.put("SESSIONS_TABLE", SESSIONS);
         settings.put("RESERVATIONS_TABLE", RESERVATIONS);
@@ -134,10 +132,9 @@ final class SessionsFixture implements AutoCloseable {
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
     }
 
+    /** The database and its client are the extension's to close. */
     @Override
     public void close() {
-        client.close();
-        local.close();
         secrets.close();
     }
 
