@@ -32,9 +32,7 @@ class CatalogHandlersTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> settings = new HashMap<>(DYNAMO.clientSettings());
-        settings.put("CATALOG_TABLE", DYNAMO.table("CatalogTable"));
-        AppConfig config = new AppConfig(settings);
+        AppConfig config = new AppConfig(DYNAMO.functionSettings());
         admin = new CatalogAdminHandler(config);
         read = new CatalogReadHandler(config);
     }

@@ -111,10 +111,7 @@ final class ChatFixture implements AutoCloseable {
     ChatFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) throws Exception {
         this.dynamo = dynamo;
         client = dynamo.client();
-        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
-        settings.put("SESSIONS_TABLE", SESSIONS);
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("HOLD_SECONDS", "600");
         settings.put("MAX_QUANTITY_PER_SKU", "5");
         settings.putAll(secrets.settings("CHAT_TICKET_SECRET_ARN", SECRET_ARN, SECRET));

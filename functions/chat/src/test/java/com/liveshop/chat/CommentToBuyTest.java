@@ -110,10 +110,7 @@ class CommentToBuyTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> s = new java.util.HashMap<>(f.dynamo.clientSettings());
-        s.put("CATALOG_TABLE", ChatFixture.CATALOG);
-        s.put("RESERVATIONS_TABLE", ChatFixture.RESERVATIONS);
-        s.put("SESSIONS_TABLE", ChatFixture.SESSIONS);
+        Map<String, String> s = new java.util.HashMap<>(f.dynamo.functionSettings());
         // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count together.
         s.putAll(f.secrets.settings("FINGERPRINT_SECRET_ARN", ChatFixture.SECRET_ARN, ChatFixture.SECRET));
         return s;

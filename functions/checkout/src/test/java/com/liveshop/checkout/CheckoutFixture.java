@@ -94,10 +94,7 @@ final class CheckoutFixture implements AutoCloseable {
         secrets = new com.liveshop.testkit.TestSecrets();
         this.dynamo = dynamo;
         client = dynamo.client();
-        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
-        settings.put("SESSIONS_TABLE", SESSIONS);
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.

@@ -12,7 +12,6 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -252,10 +251,7 @@ class PaymentWebhookHandlerTest {
 
     @Test
     void theSecretsArnIsRequiredAtStartAndTheValueIsNeverConfiguration() {
-        Map<String, String> settings = new HashMap<>(f.dynamo.clientSettings());
-        settings.put("CATALOG_TABLE", CheckoutFixture.CATALOG);
-        settings.put("RESERVATIONS_TABLE", CheckoutFixture.RESERVATIONS);
-        assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(settings)))
+        assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(f.dynamo.functionSettings())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PAYMENT_WEBHOOK_SECRET_ARN");
         assertThat(f.wiring.config().toString()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET)

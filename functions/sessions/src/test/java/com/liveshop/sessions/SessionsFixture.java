@@ -109,10 +109,7 @@ final class SessionsFixture implements AutoCloseable {
         secrets = new com.liveshop.testkit.TestSecrets();
         this.dynamo = dynamo;
         client = dynamo.client();
-        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("SESSIONS_TABLE", SESSIONS);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.

@@ -6,6 +6,7 @@ import dev.samlocal.dynamodb.DynamoDbLocal;
 import dev.samlocal.dynamodb.LocalTables;
 import dev.samlocal.template.SamTemplate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -36,6 +37,7 @@ public final class DynamoDbLocalExtension
     private DynamoDbLocal local;
     private DynamoDbClient client;
     private Map<String, String> tables;
+    private Map<String, String> functionSettings;
     private final List<TableStream> streams = new ArrayList<>();
     /** The JUnit context (class or test) that started it and so closes it; null when started by {@link #start()}. */
     private String owner;
@@ -53,8 +55,22 @@ public final class DynamoDbLocalExtension
         }
         local = DynamoDbLocal.start(0);
         client = AwsClients.dynamoDb(new AppConfig(local.clientSettings()));
-        tables = LocalTables.createAll(client, SamTemplate.loadFromRepo());
+        SamTemplate template = SamTemplate.loadFromRepo();
+        tables = LocalTables.createAll(client, template);
+        functionSettings = new LinkedHashMap<>(local.clientSettings());
+        functionSettings.putAll(tableVariables(template, tables));
         return this;
+    }
+
+    /** The functions' environment variables that name a table ({@code CATALOG_TABLE: !Ref CatalogTable}), resolved. */
+    private static Map<String, String> tableVariables(SamTemplate template, Map<String, String> tables) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        template.functions().forEach(function -> function.environment().forEach((name, value) -> {
+            if (SamTemplate.map(value).get("Ref") instanceof String id && tables.containsKey(id)) {
+                variables.put(name, tables.get(id));
+            }
+        }));
+        return variables;
     }
 
     public DynamoDbClient client() {
@@ -65,9 +81,12 @@ public final class DynamoDbLocalExtension
         return running().local.endpoint();
     }
 
-    /** Region, static credentials and this endpoint: what a function's configuration needs to reach these tables. */
-    public Map<String, String> clientSettings() {
-        return running().local.clientSettings();
+    /**
+     * What a function's configuration needs to reach these tables: region, static credentials, this endpoint, and the
+     * template's table variables ({@code CATALOG_TABLE}, {@code RESERVATIONS_TABLE}, …) as {@code sam deploy} sets them.
+     */
+    public Map<String, String> functionSettings() {
+        return Map.copyOf(running().functionSettings);
     }
 
     /** The table the template declares as {@code logicalId} (named by it, as the local stack names them). */
@@ -103,6 +122,7 @@ public final class DynamoDbLocalExtension
         local = null;
         client = null;
         tables = null;
+        functionSettings = null;
         owner = null;
     }
 

@@ -49,6 +49,13 @@ class DynamoDbLocalExtensionPerClassTest {
     }
 
     @Test
+    void aFunctionsSettingsReachTheseTablesAsTheTemplateNamesThem() {
+        assertThat(DYNAMO.functionSettings()).containsEntry("AWS_ENDPOINT_URL_DYNAMODB", DYNAMO.endpoint())
+                .containsEntry("CATALOG_TABLE", "CatalogTable").containsEntry("RESERVATIONS_TABLE", "ReservationsTable")
+                .containsEntry("SESSIONS_TABLE", "SessionsTable");
+    }
+
+    @Test
     void aTableTheTemplateDoesNotDeclareIsRefused() {
         assertThatThrownBy(() -> DYNAMO.table("OrdersTable")).hasMessageContaining("template.yaml has no table OrdersTable");
     }
