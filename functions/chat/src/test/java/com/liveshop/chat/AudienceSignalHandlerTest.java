@@ -10,7 +10,6 @@ import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,11 +27,6 @@ class AudienceSignalHandlerTest {
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
         handler = new AudienceSignalHandler(new AudienceSignals(f.publisher));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static Map<String, Object> event(String detailType, Map<String, Object> detail) {

@@ -19,11 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * ChatBatchFunction on the Sessions table's real stream (DynamoDB Local): the messages a batch stored reach each show
@@ -40,11 +38,6 @@ class ChatBatchHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     /** Our publisher interface, recording each call (channel and frames) and accepting all but {@code refuse} frames. */

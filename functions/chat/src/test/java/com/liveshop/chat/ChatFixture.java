@@ -30,10 +30,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher, local host tokens,
- * and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become chatBatch frames).
+ * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher,
+ * local host tokens, and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become
+ * chatBatch frames).
  */
-final class ChatFixture implements AutoCloseable {
+final class ChatFixture {
 
     static final String SESSIONS = "SessionsTable";
     static final String CATALOG = "CatalogTable";
@@ -89,7 +90,7 @@ final class ChatFixture implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The chat-ticket key in (test) Secrets Manager: the functions read it at run time, as the template wires them. */
-    final TestSecrets secrets = new TestSecrets();
+    final TestSecrets secrets;
     final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
@@ -110,6 +111,7 @@ final class ChatFixture implements AutoCloseable {
 
     ChatFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) throws Exception {
         this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new TestSecrets());
         client = dynamo.client();
         Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("HOLD_SECONDS", "600");
@@ -140,12 +142,6 @@ final class ChatFixture implements AutoCloseable {
         List<JsonNode> messages = new java.util.ArrayList<>();
         publisher.show(sessionId, "chatBatch").forEach(frame -> frame.path("messages").forEach(messages::add));
         return messages;
-    }
-
-    /** The database, its client and streams are the extension's to close. */
-    @Override
-    public void close() {
-        secrets.close();
     }
 
     static JsonNode json(String text) {

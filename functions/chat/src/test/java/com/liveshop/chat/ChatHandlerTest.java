@@ -15,7 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,11 +30,6 @@ class ChatHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO, Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "3"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static String ticket(String session, String name) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.liveshop.shared.metrics.ShowMetrics;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,11 +20,6 @@ class ChatMetricsTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.samlocal.template.SamTemplate;
 import dev.samlocal.lambda.TestContext;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,11 +26,6 @@ class ChatSamplesTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     /** The sample, pointed at {@code sessionId}, with {@code headers} replacing its placeholders. */

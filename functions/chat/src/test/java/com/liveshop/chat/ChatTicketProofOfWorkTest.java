@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,11 +49,6 @@ class ChatTicketProofOfWorkTest {
         challengeRoute = new ChallengeHandler(challenges);
         tickets = new ChatHandler(f.wiring.chatService(f.issuer.verifier(), f.clock,
                 new ProofOfWork(challenges, new SpentChallenges(f.client, ChatFixture.SESSIONS))));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     JsonNode challenge() {
@@ -136,10 +130,9 @@ class ChatTicketProofOfWorkTest {
     @Test
     void offNoChallengeIsAsked() throws Exception {
         // Beside f on this test's own database, with proof of work off.
-        try (ChatFixture off = new ChatFixture(dynamo)) {
-            String session = off.session("LIVE");
-            assertThat(off.ticket(session, "{\"name\":\"Ana\"}", "10.9.1.1").status()).isEqualTo(201);
-        }
+        ChatFixture off = new ChatFixture(dynamo);
+        String session = off.session("LIVE");
+        assertThat(off.ticket(session, "{\"name\":\"Ana\"}", "10.9.1.1").status()).isEqualTo(201);
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -45,11 +44,6 @@ class CommentToBuyTest {
     @BeforeEach
     void start() throws Exception {
         f = new ChatFixture(dynamo);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private List<JsonNode> cartFrames(String cartId) {

@@ -7,7 +7,6 @@ import com.liveshop.shared.realtime.Channels;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,11 +22,6 @@ class ModerationHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static String said(String session, String ticket, String text) {

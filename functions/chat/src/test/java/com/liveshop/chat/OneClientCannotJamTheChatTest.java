@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -35,11 +34,6 @@ class OneClientCannotJamTheChatTest {
     static void start() throws Exception {
         // The per-minute limit well above the per-show cap, so the cap is what refuses.
         f = new ChatFixture(DYNAMO, Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "100"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static String address() {

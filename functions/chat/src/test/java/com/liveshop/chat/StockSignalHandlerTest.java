@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,11 +32,6 @@ class StockSignalHandlerTest {
     @BeforeAll
     static void start() throws Exception {
         f = new ChatFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static StockSignalHandler handlerAt(Instant now) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,11 +43,6 @@ class BadInputTest {
         String other = UUID.randomUUID().toString();
         f.addItem(other, SKU, 1);
         orderId = f.placeOrder(UUID.randomUUID().toString(), other, "gil@example.com").body().path("orderId").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static final String BIG = "{\"sku\":\"" + SKU + "\",\"quantity\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";

@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The real handlers wired to the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a movable clock and
  * a recording publisher, and builders for the events-samples/checkout events.
  */
-final class CheckoutFixture implements AutoCloseable {
+final class CheckoutFixture {
 
     static final String WEBHOOK_SECRET = "local-webhook-secret";
     static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
@@ -91,8 +91,8 @@ final class CheckoutFixture implements AutoCloseable {
 
     /** With {@code extraSettings} over the defaults (e.g. MAX_QUANTITY_PER_SKU, MAX_UNITS_PER_CLIENT_PER_SKU). */
     CheckoutFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) {
-        secrets = new com.liveshop.testkit.TestSecrets();
         this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new com.liveshop.testkit.TestSecrets());
         client = dynamo.client();
         Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
@@ -120,12 +120,6 @@ final class CheckoutFixture implements AutoCloseable {
     RecordingPublisher events() {
         outbox.handleRequest(stream.next(), new TestContext("OrderEventsFunction"));
         return published;
-    }
-
-    /** The database, its client and streams are the extension's to close. */
-    @Override
-    public void close() {
-        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

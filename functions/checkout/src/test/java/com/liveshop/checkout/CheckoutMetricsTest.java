@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +43,6 @@ class CheckoutMetricsTest {
     @BeforeAll
     static void start() {
         f = new CheckoutFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @BeforeEach

@@ -2,7 +2,6 @@ package com.liveshop.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
@@ -25,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -49,11 +47,6 @@ class ClientCapsTest {
     static void start() {
         f = new CheckoutFixture(DYNAMO, Map.of("MAX_QUANTITY_PER_SKU", "2", "MAX_UNITS_PER_CLIENT_PER_SKU", "4",
                 "MAX_PENDING_ORDERS_PER_CLIENT", "2"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     /**

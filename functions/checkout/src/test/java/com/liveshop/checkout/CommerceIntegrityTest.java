@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,11 +40,6 @@ class CommerceIntegrityTest {
     @BeforeAll
     static void start() {
         f = new CheckoutFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static String sku(String name) {
@@ -186,9 +180,9 @@ class CommerceIntegrityTest {
         // them and never runs again for the table. A counted hold's CLIENT# counter expires with it in another
         // partition, ahead of the hold in scan order half the time; the hold's cart META sorts after the hold.
         // The reclaim of a counted hold (its counter released once) is ClientCapsTest's.
-        try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start();
-             CheckoutFixture ttl = new CheckoutFixture(own, Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
-                     String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)))) {
+        try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start()) {
+            CheckoutFixture ttl = new CheckoutFixture(own, Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
+                    String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)));
             String sku = sku("ttl");
             ttl.product(sku, 1000, "USD", 6);
             // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.

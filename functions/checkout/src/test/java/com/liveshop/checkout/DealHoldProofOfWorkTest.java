@@ -20,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -47,11 +46,6 @@ class DealHoldProofOfWorkTest {
         f = new CheckoutFixture(DYNAMO);
         challenges = new Challenges(() -> KEY, ProofOfWork.DEFAULT_MAX_NUMBER, f.clock);
         guarded = new CartHandler(f.wiring.cartService(f.clock, new ProofOfWork(challenges, new SpentChallenges(f.client, CheckoutFixture.SESSIONS))));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     static String dealSku() {

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,11 +32,6 @@ class HoldExpiryHandlerTest {
     @BeforeAll
     static void start() {
         f = new CheckoutFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @ParameterizedTest(name = "{0} sweeps at once, {1} stock bucket(s)")

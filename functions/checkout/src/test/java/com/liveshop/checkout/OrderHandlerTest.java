@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,11 +33,6 @@ class OrderHandlerTest {
     @BeforeAll
     static void start() {
         f = new CheckoutFixture(DYNAMO);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static String uuid() {

@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,11 +49,6 @@ class ShowStatsTest {
         handler = new ShowStatsHandler(new ShowStatsFacts(), repository);
         f.product("lamp", 1000, "USD", 20);
         f.product("scarf", 2000, "USD", 20);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
     }
 
     @Test

@@ -29,9 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -112,11 +110,6 @@ class WaitlistTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private static APIGatewayV2HTTPEvent joinEvent(String sku, String body) {

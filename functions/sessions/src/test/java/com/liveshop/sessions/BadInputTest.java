@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,11 +34,6 @@ class BadInputTest {
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
         liveId = f.scheduled("cds-wool-scarf");
         f.startStream(liveId, "st-bad", f.clock.instant());
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     record Case(String name, Supplier<ApiHandler> handler, String sample, String body) {

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +36,6 @@ class HighlightTest {
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
         f.product("cds-beanie", "Beanie", 1900, 10);
         f.product("cds-long", "🧣".repeat(190) + "長いタイトル長いタ", 5000, 5, "https://img.example.com/" + "x".repeat(900));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @BeforeEach

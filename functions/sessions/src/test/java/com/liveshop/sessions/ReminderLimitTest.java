@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,11 +30,6 @@ class ReminderLimitTest {
     static void start() {
         f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @Test

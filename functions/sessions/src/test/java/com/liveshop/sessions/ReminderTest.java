@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,11 +38,6 @@ class ReminderTest {
     void start() {
         f = new SessionsFixture(dynamo);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private long count(String sessionId) {

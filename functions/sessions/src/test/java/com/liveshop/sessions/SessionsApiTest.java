@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,11 +24,6 @@ class SessionsApiTest {
         f = new SessionsFixture(DYNAMO);
         f.product("cds-cashmere-sweater", "Cashmere Crew Sweater", 12900, 50);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @Test

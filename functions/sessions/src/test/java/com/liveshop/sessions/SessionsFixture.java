@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.liveshop.sessions.service.HighlightService;
 import com.liveshop.sessions.service.ReminderEmails;
 import com.liveshop.sessions.service.ReminderMessage;
 import com.liveshop.shared.catalog.Product;
@@ -42,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The real sessions handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a fake
  * {@link com.liveshop.sessions.ivs.LiveVideo}, a movable clock, a recording publisher, and the events-samples.
  */
-final class SessionsFixture implements AutoCloseable {
+final class SessionsFixture {
 
     static final String CATALOG = "CatalogTable";
     static final String SESSIONS = "SessionsTable";
@@ -106,8 +105,8 @@ final class SessionsFixture implements AutoCloseable {
     final StreamLifecycleHandler lifecycle;
 
     SessionsFixture(DynamoDbLocalExtension dynamo) {
-        secrets = new com.liveshop.testkit.TestSecrets();
         this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new com.liveshop.testkit.TestSecrets());
         client = dynamo.client();
         Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
@@ -127,12 +126,6 @@ final class SessionsFixture implements AutoCloseable {
         reminderSender = new ReminderSendHandler(wiring.reminderSendService(mailbox, clock), queued::addAll);
         highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
-    }
-
-    /** The database and its client are the extension's to close. */
-    @Override
-    public void close() {
-        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

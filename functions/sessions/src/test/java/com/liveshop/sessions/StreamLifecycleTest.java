@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,11 +23,6 @@ class StreamLifecycleTest {
     static void start() {
         f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private Session session(String id) {

@@ -22,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,11 +68,6 @@ class ViewerCountTest {
     static void start() {
         f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @BeforeEach

@@ -24,21 +24,23 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Its lifetime follows how a test registers it:
  * <ul>
- *   <li>{@code @RegisterExtension static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();}
- *       one database for the test class, started before {@code @BeforeAll} and closed after {@code @AfterAll};</li>
+ *   <li>on a static field ({@code @RegisterExtension static final DynamoDbLocalExtension DYNAMO =
+ *       DynamoDbLocalExtension.withTemplateTables();}): one database for the test class, started before {@code @BeforeAll} and closed after {@code @AfterAll};</li>
  *   <li>the same on an instance field: a fresh database for every test;</li>
  *   <li>{@link #start()} in a try-with-resources: a database of its own inside a test.</li>
  * </ul>
- * A test or lifecycle method may take the {@link DynamoDbClient} as a parameter.
+ * A fixture hands it what it builds on the database ({@link #closeWith}), so a test class needs no tear-down. A test or
+ * lifecycle method may take the {@link DynamoDbClient} as a parameter.
  */
-public final class DynamoDbLocalExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver, AutoCloseable {
+public final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, ParameterResolver, AutoCloseable {
 
     private DynamoDbLocal local;
     private DynamoDbClient client;
     private Map<String, String> tables;
     private Map<String, String> functionSettings;
-    private final List<TableStream> streams = new ArrayList<>();
+    /** What was built on this database (streams, a fixture's test services), closed before it, newest first. */
+    private final List<AutoCloseable> resources = new ArrayList<>();
     /** The JUnit context (class or test) that started it and so closes it; null when started by {@link #start()}. */
     private String owner;
 
@@ -82,8 +84,8 @@ public final class DynamoDbLocalExtension
     }
 
     /**
-     * What a function's configuration needs to reach these tables: region, static credentials, this endpoint, and the
-     * template's table variables ({@code CATALOG_TABLE}, {@code RESERVATIONS_TABLE}, …) as {@code sam deploy} sets them.
+     * What a function's configuration needs to reach these tables: region, static credentials, this endpoint, and
+     * the template's table variables ({@code CATALOG_TABLE}, {@code RESERVATIONS_TABLE}, …) as deployed.
      */
     public Map<String, String> functionSettings() {
         return Map.copyOf(running().functionSettings);
@@ -93,7 +95,8 @@ public final class DynamoDbLocalExtension
     public String table(String logicalId) {
         String name = running().tables.get(logicalId);
         if (name == null) {
-            throw new IllegalArgumentException("template.yaml has no table " + logicalId + "; it has " + tables.keySet());
+            throw new IllegalArgumentException(
+                    "template.yaml has no table " + logicalId + "; it has " + tables.keySet());
         }
         return name;
     }
@@ -104,15 +107,27 @@ public final class DynamoDbLocalExtension
         if (arn == null) {
             throw new IllegalArgumentException(logicalId + " has no StreamSpecification in template.yaml");
         }
-        TableStream stream = new TableStream(endpoint(), arn);
-        streams.add(stream);
-        return stream;
+        return closeWith(new TableStream(endpoint(), arn));
     }
 
+    /** Closes {@code resource} when this database closes (after the class or the test): what a fixture builds on it. */
+    public synchronized <T extends AutoCloseable> T closeWith(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Closes what was built on it (newest first), the client and DynamoDB Local; a failure is thrown at the end. */
     @Override
     public synchronized void close() {
-        streams.forEach(TableStream::close);
-        streams.clear();
+        IllegalStateException failure = null;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                failure = failure == null ? new IllegalStateException("Cannot close " + resources.get(i), e) : failure;
+            }
+        }
+        resources.clear();
         if (client != null) {
             client.close();
         }
@@ -124,6 +139,9 @@ public final class DynamoDbLocalExtension
         tables = null;
         functionSettings = null;
         owner = null;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

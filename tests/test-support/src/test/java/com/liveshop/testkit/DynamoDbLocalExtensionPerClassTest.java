@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +33,8 @@ class DynamoDbLocalExtensionPerClassTest {
     @Test
     @Order(1)
     void theTemplatesTablesExistWithTheirStreams(DynamoDbClient client) {
-        assertThat(client.listTables().tableNames()).containsExactlyInAnyOrder("CatalogTable", "ReservationsTable", "SessionsTable");
+        assertThat(client.listTables().tableNames())
+                .containsExactlyInAnyOrder("CatalogTable", "ReservationsTable", "SessionsTable");
         assertThat(DYNAMO.table("CatalogTable")).isEqualTo("CatalogTable");
 
         client.putItem(p -> p.tableName(DYNAMO.table("CatalogTable")).item(ITEM));
@@ -57,17 +59,19 @@ class DynamoDbLocalExtensionPerClassTest {
 
     @Test
     void aTableTheTemplateDoesNotDeclareIsRefused() {
-        assertThatThrownBy(() -> DYNAMO.table("OrdersTable")).hasMessageContaining("template.yaml has no table OrdersTable");
+        assertThatThrownBy(() -> DYNAMO.table("OrdersTable"))
+                .hasMessageContaining("template.yaml has no table OrdersTable");
     }
 
     @Test
-    void startedInATestItIsADatabaseOfItsOwnUntilClosed() {
-        String endpoint;
+    void startedInATestItIsADatabaseOfItsOwnUntilClosedWithWhatWasBuiltOnIt() {
+        AtomicBoolean fixtureClosed = new AtomicBoolean();
         try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start()) {
-            endpoint = own.endpoint();
-            assertThat(endpoint).isNotEqualTo(DYNAMO.endpoint());
+            own.closeWith(() -> fixtureClosed.set(true));
+            assertThat(own.endpoint()).isNotEqualTo(DYNAMO.endpoint());
             assertThat(own.client().getItem(g -> g.tableName("CatalogTable").key(ITEM)).hasItem()).isFalse();
             own.close();
+            assertThat(fixtureClosed).isTrue();
             assertThatThrownBy(own::client).hasMessageContaining("not running");
         }
     }
