@@ -8,16 +8,15 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
-import dev.samlocal.template.SamTemplate;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
+import dev.samlocal.template.SamTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,27 +24,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** The catalog routes through the real handlers on DynamoDB Local, with events from events-samples/catalog. */
 class CatalogHandlersTest {
 
-    private static DynamoDbLocal dynamo;
-    private static DynamoDbClient client;
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     private static CatalogAdminHandler admin;
     private static CatalogReadHandler read;
 
     @BeforeAll
     static void start() {
-        dynamo = DynamoDbLocal.start(0);
-        client = dynamo.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
-        settings.put("CATALOG_TABLE", "CatalogTable");
-        AppConfig config = new AppConfig(settings);
+        AppConfig config = new AppConfig(DYNAMO.functionSettings());
         admin = new CatalogAdminHandler(config);
         read = new CatalogReadHandler(config);
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        dynamo.close();
     }
 
     @Test
@@ -104,7 +93,7 @@ class CatalogHandlersTest {
     }
 
     @Test
-    void aHotSkuSpreadsItsStockOverBucketsAndShowsTheTotals() {
+    void aHotSkuSpreadsItsStockOverBucketsAndShowsTheTotals(DynamoDbClient client) {
         String sku = newSku();
         APIGatewayV2HTTPResponse created = admin.handleRequest(put(sku,
                 "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stock\":100,\"stockShards\":8}"), ctx());

@@ -6,28 +6,27 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.chat.service.AudienceSignals;
 import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bus events of the sessions module → status and highlight frames on the show's channel only. */
 class AudienceSignalHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
     private static AudienceSignalHandler handler;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
+        f = new ChatFixture(DYNAMO);
         handler = new AudienceSignalHandler(new AudienceSignals(f.publisher));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static Map<String, Object> event(String detailType, Map<String, Object> detail) {

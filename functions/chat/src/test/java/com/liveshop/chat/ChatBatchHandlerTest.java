@@ -10,6 +10,7 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChatMessage;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,10 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ChatBatchFunction on the Sessions table's real stream (DynamoDB Local): the messages a batch stored reach each show
@@ -30,16 +30,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ChatBatchHandlerTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     private static ChatFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO);
     }
 
     /** Our publisher interface, recording each call (channel and frames) and accepting all but {@code refuse} frames. */

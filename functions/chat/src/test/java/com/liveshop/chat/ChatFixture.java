@@ -8,10 +8,8 @@ import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
-import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableStream;
 import dev.samlocal.lambda.TestContext;
 import com.liveshop.testkit.TestIssuer;
@@ -32,10 +30,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB Local with the template's tables, the chat handlers on it, a recording channel publisher, local host tokens,
- * and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become chatBatch frames).
+ * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher,
+ * local host tokens, and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become
+ * chatBatch frames).
  */
-final class ChatFixture implements AutoCloseable {
+final class ChatFixture {
 
     static final String SESSIONS = "SessionsTable";
     static final String CATALOG = "CatalogTable";
@@ -91,8 +90,8 @@ final class ChatFixture implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The chat-ticket key in (test) Secrets Manager: the functions read it at run time, as the template wires them. */
-    final TestSecrets secrets = new TestSecrets();
-    final DynamoDbLocal local;
+    final TestSecrets secrets;
+    final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
     /** Every business metric the chat services recorded (the wiring's ShowMetrics). */
@@ -106,18 +105,15 @@ final class ChatFixture implements AutoCloseable {
     final TableStream sessionsStream;
     final ChatBatchHandler chatBatches;
 
-    ChatFixture() throws Exception {
-        this(Map.of());
+    ChatFixture(DynamoDbLocalExtension dynamo) throws Exception {
+        this(dynamo, Map.of());
     }
 
-    ChatFixture(Map<String, String> extraSettings) throws Exception {
-        local = DynamoDbLocal.start(0);
-        client = local.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(local.clientSettings());
-        settings.put("SESSIONS_TABLE", SESSIONS);
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+    ChatFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) throws Exception {
+        this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new TestSecrets());
+        client = dynamo.client();
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("HOLD_SECONDS", "600");
         settings.put("MAX_QUANTITY_PER_SKU", "5");
         settings.putAll(secrets.settings("CHAT_TICKET_SECRET_ARN", SECRET_ARN, SECRET));
@@ -128,7 +124,7 @@ final class ChatFixture implements AutoCloseable {
         chat = new ChatHandler(service);
         send = new ChatSendHandler(service);
         moderation = new ModerationHandler(wiring.moderationService(clock));
-        sessionsStream = new TableStream(local.endpoint(), client.describeTable(d -> d.tableName(SESSIONS)).table().latestStreamArn());
+        sessionsStream = dynamo.stream(SESSIONS);
         chatBatches = new ChatBatchHandler(wiring.chatBatches());
     }
 
@@ -146,14 +142,6 @@ final class ChatFixture implements AutoCloseable {
         List<JsonNode> messages = new java.util.ArrayList<>();
         publisher.show(sessionId, "chatBatch").forEach(frame -> frame.path("messages").forEach(messages::add));
         return messages;
-    }
-
-    @Override
-    public void close() {
-        sessionsStream.close();
-        client.close();
-        local.close();
-        secrets.close();
     }
 
     static JsonNode json(String text) {

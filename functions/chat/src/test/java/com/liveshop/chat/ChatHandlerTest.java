@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,23 +15,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Chat over HTTP on DynamoDB Local: tickets, names, sending, limits, slow mode, late joiners. */
 class ChatHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture(Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "3"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO, Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "3"));
     }
 
     private static String ticket(String session, String name) {

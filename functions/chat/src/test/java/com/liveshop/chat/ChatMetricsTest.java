@@ -3,24 +3,23 @@ package com.liveshop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Chat's business metrics on DynamoDB Local: every message sent is counted accepted, or refused with its code. */
 class ChatMetricsTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO);
     }
 
     @Test

@@ -6,27 +6,26 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.lambda.TestContext;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The chat samples in events-samples/chat (the same files `sam local invoke -e` takes) through their handlers. */
 class ChatSamplesTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO);
     }
 
     /** The sample, pointed at {@code sessionId}, with {@code headers} replacing its placeholders. */

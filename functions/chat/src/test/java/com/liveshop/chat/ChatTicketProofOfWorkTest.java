@@ -10,14 +10,15 @@ import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.pow.SpentChallenges;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.testkit.AltchaSolver;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -26,6 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Comment-to-buy holds ride the ticket: no second challenge, even for a deal.
  */
 class ChatTicketProofOfWorkTest {
+
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
 
     static final String KEY = "test-altcha-key-0123456789abcdef";
 
@@ -39,16 +44,11 @@ class ChatTicketProofOfWorkTest {
     void start() throws Exception {
         // On in the configuration too: comment-to-buy's cart service is built from it (and must never ask: the secret
         // named here does not exist).
-        f = new ChatFixture(Map.of(ProofOfWork.REQUIRE, "true", ProofOfWork.SECRET_ARN, "arn:aws:secretsmanager:us-east-1:123456789012:secret:none"));
+        f = new ChatFixture(dynamo, Map.of(ProofOfWork.REQUIRE, "true", ProofOfWork.SECRET_ARN, "arn:aws:secretsmanager:us-east-1:123456789012:secret:none"));
         Challenges challenges = new Challenges(() -> KEY, ProofOfWork.DEFAULT_MAX_NUMBER, f.clock);
         challengeRoute = new ChallengeHandler(challenges);
         tickets = new ChatHandler(f.wiring.chatService(f.issuer.verifier(), f.clock,
                 new ProofOfWork(challenges, new SpentChallenges(f.client, ChatFixture.SESSIONS))));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     JsonNode challenge() {
@@ -129,10 +129,10 @@ class ChatTicketProofOfWorkTest {
 
     @Test
     void offNoChallengeIsAsked() throws Exception {
-        try (ChatFixture off = new ChatFixture()) {
-            String session = off.session("LIVE");
-            assertThat(off.ticket(session, "{\"name\":\"Ana\"}", "10.9.1.1").status()).isEqualTo(201);
-        }
+        // Beside f on this test's own database, with proof of work off.
+        ChatFixture off = new ChatFixture(dynamo);
+        String session = off.session("LIVE");
+        assertThat(off.ticket(session, "{\"name\":\"Ana\"}", "10.9.1.1").status()).isEqualTo(201);
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.Channels;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +22,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Comment-to-buy on DynamoDB Local through the real chat handlers and checkout's CartService: the keyword from a
@@ -34,16 +35,15 @@ import org.junit.jupiter.api.Test;
  */
 class CommentToBuyTest {
 
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
+
     ChatFixture f;
 
     @BeforeEach
     void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
+        f = new ChatFixture(dynamo);
     }
 
     private List<JsonNode> cartFrames(String cartId) {
@@ -104,10 +104,7 @@ class CommentToBuyTest {
     }
 
     private Map<String, String> settings() {
-        Map<String, String> s = new java.util.HashMap<>(f.local.clientSettings());
-        s.put("CATALOG_TABLE", ChatFixture.CATALOG);
-        s.put("RESERVATIONS_TABLE", ChatFixture.RESERVATIONS);
-        s.put("SESSIONS_TABLE", ChatFixture.SESSIONS);
+        Map<String, String> s = new java.util.HashMap<>(f.dynamo.functionSettings());
         // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count together.
         s.putAll(f.secrets.settings("FINGERPRINT_SECRET_ARN", ChatFixture.SECRET_ARN, ChatFixture.SECRET));
         return s;

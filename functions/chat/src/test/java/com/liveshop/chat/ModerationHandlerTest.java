@@ -4,25 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.realtime.Channels;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Host moderation routes on DynamoDB Local: delete, pin, ban, blocklist, slow mode; bad input and auth. */
 class ModerationHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO);
     }
 
     private static String said(String session, String ticket, String text) {

@@ -3,6 +3,7 @@ package com.liveshop.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.shared.json.Json;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 24's chat findings on DynamoDB Local: one address farming tickets, flooding the show's budget, a ban by ticket
@@ -23,18 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class OneClientCannotJamTheChatTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     private static ChatFixture f;
     private static final AtomicInteger ADDRESS = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
         // The per-minute limit well above the per-show cap, so the cap is what refuses.
-        f = new ChatFixture(Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "100"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO, Map.of("CHAT_TICKETS_PER_IP_PER_MINUTE", "100"));
     }
 
     private static String address() {

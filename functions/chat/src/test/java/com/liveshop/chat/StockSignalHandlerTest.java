@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.chat.service.StockSignal;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,24 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Catalog stream records → `stock` frames for live sessions featuring that sku, at most once a second. */
 class StockSignalHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     private static ChatFixture f;
     private static final Instant T0 = Instant.parse("2026-11-29T20:00:00Z");
 
     @BeforeAll
     static void start() throws Exception {
-        f = new ChatFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new ChatFixture(DYNAMO);
     }
 
     private static StockSignalHandler handlerAt(Instant now) {

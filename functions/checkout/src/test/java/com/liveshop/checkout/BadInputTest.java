@@ -6,15 +6,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadInputTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
     static final String SKU = "bad-input-sku";
     static final String CART = "5b0c3a8e-2f4d-4e6a-9b1c-7d8e9f0a1b2c";
@@ -32,18 +36,13 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
+        f = new CheckoutFixture(DYNAMO);
         f.product(SKU, 2500, "EUR", 10);
         // A cart with a hold and a pending order, so "unchanged" covers them too.
         assertThat(f.addItem(CART, SKU, 2).status()).isEqualTo(201);
         String other = UUID.randomUUID().toString();
         f.addItem(other, SKU, 1);
         orderId = f.placeOrder(UUID.randomUUID().toString(), other, "gil@example.com").body().path("orderId").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private static final String BIG = "{\"sku\":\"" + SKU + "\",\"quantity\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,24 +19,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CartHandlerTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     private static String cart() {

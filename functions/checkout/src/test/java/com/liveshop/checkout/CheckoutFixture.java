@@ -15,8 +15,7 @@ import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
 import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
@@ -35,10 +34,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * One DynamoDB Local with the template's tables, the four real handlers wired to it with a movable clock and
+ * The real handlers wired to the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a movable clock and
  * a recording publisher, and builders for the events-samples/checkout events.
  */
-final class CheckoutFixture implements AutoCloseable {
+final class CheckoutFixture {
 
     static final String WEBHOOK_SECRET = "local-webhook-secret";
     static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
@@ -55,7 +54,7 @@ final class CheckoutFixture implements AutoCloseable {
 
     static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
     final com.liveshop.testkit.TestSecrets secrets;
-    final DynamoDbLocal local;
+    final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final AppConfig app;
     /**
@@ -86,20 +85,16 @@ final class CheckoutFixture implements AutoCloseable {
 
     static final String FINGERPRINT_SECRET = "test-fingerprint-secret-0123456789";
 
-    CheckoutFixture() {
-        this(Map.of());
+    CheckoutFixture(DynamoDbLocalExtension dynamo) {
+        this(dynamo, Map.of());
     }
 
     /** With {@code extraSettings} over the defaults (e.g. MAX_QUANTITY_PER_SKU, MAX_UNITS_PER_CLIENT_PER_SKU). */
-    CheckoutFixture(Map<String, String> extraSettings) {
-        secrets = new com.liveshop.testkit.TestSecrets();
-        local = DynamoDbLocal.start(0);
-        client = local.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(local.clientSettings());
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
-        settings.put("SESSIONS_TABLE", SESSIONS);
+    CheckoutFixture(DynamoDbLocalExtension dynamo, Map<String, String> extraSettings) {
+        this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new com.liveshop.testkit.TestSecrets());
+        client = dynamo.client();
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("PAYMENT_WEBHOOK_SECRET_ARN", WEBHOOK_SECRET_ARN);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
@@ -115,8 +110,7 @@ final class CheckoutFixture implements AutoCloseable {
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
         outbox = new OrderEventsHandler(new OrderOutbox(), published);
         reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));
-        stream = new TableStream(local.endpoint(),
-                client.describeTable(d -> d.tableName(RESERVATIONS)).table().latestStreamArn());
+        stream = dynamo.stream(RESERVATIONS);
     }
 
     /**
@@ -126,14 +120,6 @@ final class CheckoutFixture implements AutoCloseable {
     RecordingPublisher events() {
         outbox.handleRequest(stream.next(), new TestContext("OrderEventsFunction"));
         return published;
-    }
-
-    @Override
-    public void close() {
-        stream.close();
-        client.close();
-        local.close();
-        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

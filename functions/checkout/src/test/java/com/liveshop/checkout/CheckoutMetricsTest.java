@@ -9,6 +9,7 @@ import com.liveshop.shared.http.HttpResponses;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.metrics.EmfShowMetrics;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.JsonLogCapture;
 import dev.samlocal.lambda.TestContext;
 import java.io.ByteArrayOutputStream;
@@ -20,10 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -34,16 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 class CheckoutMetricsTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     @BeforeEach

@@ -2,7 +2,6 @@ package com.liveshop.checkout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.repository.HoldRepository;
 import com.liveshop.checkout.repository.OrderRepository;
@@ -11,6 +10,7 @@ import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.domain.OrderStatus;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -37,18 +37,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ClientCapsTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
     static final SourceFingerprint FINGERPRINT = new SourceFingerprint(() -> CheckoutFixture.FINGERPRINT_SECRET);
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture(Map.of("MAX_QUANTITY_PER_SKU", "2", "MAX_UNITS_PER_CLIENT_PER_SKU", "4",
+        f = new CheckoutFixture(DYNAMO, Map.of("MAX_QUANTITY_PER_SKU", "2", "MAX_UNITS_PER_CLIENT_PER_SKU", "4",
                 "MAX_PENDING_ORDERS_PER_CLIENT", "2"));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     /**

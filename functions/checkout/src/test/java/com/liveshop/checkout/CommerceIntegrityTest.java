@@ -13,6 +13,7 @@ import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.BusEvent;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.events.PublishFailedException;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
@@ -24,23 +25,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stock buckets, payment deadlines, prices after a deal, TTL-deleted holds and the order outbox. */
 class CommerceIntegrityTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     private static String sku(String name) {
@@ -181,8 +180,9 @@ class CommerceIntegrityTest {
         // them and never runs again for the table. A counted hold's CLIENT# counter expires with it in another
         // partition, ahead of the hold in scan order half the time; the hold's cart META sorts after the hold.
         // The reclaim of a counted hold (its counter released once) is ClientCapsTest's.
-        try (CheckoutFixture ttl = new CheckoutFixture(Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
-                String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)))) {
+        try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start()) {
+            CheckoutFixture ttl = new CheckoutFixture(own, Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
+                    String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)));
             String sku = sku("ttl");
             ttl.product(sku, 1000, "USD", 6);
             // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.

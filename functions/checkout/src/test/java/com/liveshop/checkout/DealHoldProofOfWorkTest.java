@@ -9,6 +9,7 @@ import com.liveshop.shared.pow.Challenges;
 import com.liveshop.shared.pow.ProofOfWork;
 import com.liveshop.shared.pow.SpentChallenges;
 import com.liveshop.testkit.AltchaSolver;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 24: with RequireProofOfWork on, a hold of a sku whose deal is running needs a solved ALTCHA challenge in
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * 400 CHALLENGE_INVALID and holds nothing. A sku without a running deal never needs one; off, no hold does.
  */
 class DealHoldProofOfWorkTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static final String KEY = "test-altcha-key-0123456789abcdef";
 
@@ -39,14 +43,9 @@ class DealHoldProofOfWorkTest {
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
+        f = new CheckoutFixture(DYNAMO);
         challenges = new Challenges(() -> KEY, ProofOfWork.DEFAULT_MAX_NUMBER, f.clock);
         guarded = new CartHandler(f.wiring.cartService(f.clock, new ProofOfWork(challenges, new SpentChallenges(f.client, CheckoutFixture.SESSIONS))));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     static String dealSku() {

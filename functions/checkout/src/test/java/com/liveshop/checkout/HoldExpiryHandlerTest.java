@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.shared.catalog.StockLevel;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,24 +16,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class HoldExpiryHandlerTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     @ParameterizedTest(name = "{0} sweeps at once, {1} stock bucket(s)")

@@ -9,9 +9,9 @@ import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.config.AppConfig;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,22 +19,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PaymentWebhookHandlerTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static CheckoutFixture f;
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
+        f = new CheckoutFixture(DYNAMO);
     }
 
     /** A pending order for 2 of 6 units (50.00 EUR each) of a new sku. */
@@ -247,10 +245,7 @@ class PaymentWebhookHandlerTest {
 
     @Test
     void theSecretsArnIsRequiredAtStartAndTheValueIsNeverConfiguration() {
-        Map<String, String> settings = new HashMap<>(f.local.clientSettings());
-        settings.put("CATALOG_TABLE", CheckoutFixture.CATALOG);
-        settings.put("RESERVATIONS_TABLE", CheckoutFixture.RESERVATIONS);
-        assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(settings)))
+        assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(f.dynamo.functionSettings())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PAYMENT_WEBHOOK_SECRET_ARN");
         assertThat(f.wiring.config().toString()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET)

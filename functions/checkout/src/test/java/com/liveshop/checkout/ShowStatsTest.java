@@ -7,6 +7,7 @@ import com.liveshop.checkout.CheckoutFixture.Response;
 import com.liveshop.checkout.service.ShowStatsFacts;
 import com.liveshop.shared.stats.ShowStats;
 import com.liveshop.shared.stats.ShowStatsRepository;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.TableStream;
 import dev.samlocal.lambda.TestContext;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -30,6 +31,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 class ShowStatsTest {
 
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
+
     private CheckoutFixture f;
     private TableStream statsStream;
     private ShowStatsRepository repository;
@@ -38,19 +43,12 @@ class ShowStatsTest {
 
     @BeforeEach
     void setUp() {
-        f = new CheckoutFixture();
-        statsStream = new TableStream(f.local.endpoint(),
-                f.client.describeTable(d -> d.tableName(CheckoutFixture.RESERVATIONS)).table().latestStreamArn());
+        f = new CheckoutFixture(dynamo);
+        statsStream = dynamo.stream(CheckoutFixture.RESERVATIONS);
         repository = f.wiring.showStats(f.clock);
         handler = new ShowStatsHandler(new ShowStatsFacts(), repository);
         f.product("lamp", 1000, "USD", 20);
         f.product("scarf", 2000, "USD", 20);
-    }
-
-    @AfterEach
-    void tearDown() {
-        statsStream.close();
-        f.close();
     }
 
     @Test

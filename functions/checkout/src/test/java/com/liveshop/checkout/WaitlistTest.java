@@ -14,6 +14,7 @@ import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.waitlist.WaitlistCounts;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableStream;
 import dev.samlocal.lambda.TestContext;
@@ -28,10 +29,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The waitlist on DynamoDB Local through the real handlers: joining a sold-out sku's line, the Catalog stream
@@ -39,6 +39,10 @@ import org.junit.jupiter.api.Test;
  * hand-outs at once), waitlistHeld on the cart's channel, and initial = available + held + sold throughout.
  */
 class WaitlistTest {
+
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
 
     record Frame(String channel, JsonNode frame) {}
 
@@ -55,7 +59,7 @@ class WaitlistTest {
 
     @BeforeEach
     void start() {
-        f = new CheckoutFixture();
+        f = new CheckoutFixture(dynamo);
         ChannelPublisher publisher = (channel, list) -> {
             // As the frame goes on the wire: its JSON text, read back.
             list.forEach(frame -> frames.add(new Frame(channel, readTree(Json.write(frame)))));
@@ -66,8 +70,7 @@ class WaitlistTest {
         open = f.wiring.waitlistService(f.clock, publisher, WaitlistService.JoinLimit.NONE);
         openRoutes = new WaitlistHandler(open);
         handOut = new WaitlistHandOutHandler(service);
-        catalogStream = new TableStream(f.local.endpoint(),
-                f.client.describeTable(d -> d.tableName(CheckoutFixture.CATALOG)).table().latestStreamArn());
+        catalogStream = dynamo.stream(CheckoutFixture.CATALOG);
     }
 
     /**
@@ -107,12 +110,6 @@ class WaitlistTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    @AfterEach
-    void stop() {
-        catalogStream.close();
-        f.close();
     }
 
     private static APIGatewayV2HTTPEvent joinEvent(String sku, String body) {

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.liveshop.sessions.SessionsFixture.Response;
 import com.liveshop.shared.http.ApiHandler;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,20 +22,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every route: bad input and missing/insufficient auth are 4xx with the error shape, and nothing is written. */
 class BadInputTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static SessionsFixture f;
     static String liveId;
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
         liveId = f.scheduled("cds-wool-scarf");
         f.startStream(liveId, "st-bad", f.clock.instant());
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     record Case(String name, Supplier<ApiHandler> handler, String sample, String body) {

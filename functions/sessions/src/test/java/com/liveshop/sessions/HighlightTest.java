@@ -9,6 +9,7 @@ import com.liveshop.sessions.SessionsFixture.Response;
 import com.liveshop.sessions.service.HighlightMetadata;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.metrics.ShowMetrics;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,27 +17,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HighlightTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static SessionsFixture f;
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-cashmere-sweater", "Cashmere Crew Sweater", 12900, 50);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
         f.product("cds-beanie", "Beanie", 1900, 10);
         f.product("cds-long", "🧣".repeat(190) + "長いタイトル長いタ", 5000, 5, "https://img.example.com/" + "x".repeat(900));
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @BeforeEach

@@ -3,6 +3,7 @@ package com.liveshop.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.sessions.SessionsFixture.Response;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reminder sign-ups are a stranger's route: at most REMINDERS_PER_IP_PER_MINUTE (10) per source address, show and
@@ -20,17 +21,15 @@ import org.junit.jupiter.api.Test;
  */
 class ReminderLimitTest {
 
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
+
     static SessionsFixture f;
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @Test

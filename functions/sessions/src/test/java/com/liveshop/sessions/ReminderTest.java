@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.liveshop.sessions.SessionsFixture.Response;
 import com.liveshop.sessions.service.ReminderEmails;
 import com.liveshop.sessions.service.ReminderMessage;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,9 +16,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 
 /**
@@ -27,17 +28,16 @@ import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
  */
 class ReminderTest {
 
+    /** A fresh database for every test, as each test starts from empty tables. */
+    @RegisterExtension
+    final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
+
     SessionsFixture f;
 
     @BeforeEach
     void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(dynamo);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private long count(String sessionId) {

@@ -3,28 +3,27 @@ package com.liveshop.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.sessions.SessionsFixture.Response;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SessionsApiTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static SessionsFixture f;
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-cashmere-sweater", "Cashmere Crew Sweater", 12900, 50);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.liveshop.sessions.service.HighlightService;
 import com.liveshop.sessions.service.ReminderEmails;
 import com.liveshop.sessions.service.ReminderMessage;
 import com.liveshop.shared.catalog.Product;
@@ -17,8 +16,7 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
-import dev.samlocal.dynamodb.DynamoDbLocal;
-import dev.samlocal.dynamodb.LocalTables;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
 import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
@@ -40,10 +38,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * DynamoDB Local with the template's tables, the five real sessions handlers on it with a fake
+ * The real sessions handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a fake
  * {@link com.liveshop.sessions.ivs.LiveVideo}, a movable clock, a recording publisher, and the events-samples.
  */
-final class SessionsFixture implements AutoCloseable {
+final class SessionsFixture {
 
     static final String CATALOG = "CatalogTable";
     static final String SESSIONS = "SessionsTable";
@@ -83,7 +81,7 @@ final class SessionsFixture implements AutoCloseable {
 
     static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
     final com.liveshop.testkit.TestSecrets secrets;
-    final DynamoDbLocal local;
+    final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final AppConfig app;
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T17:00:00Z"));
@@ -106,15 +104,11 @@ final class SessionsFixture implements AutoCloseable {
     final HighlightHandler highlights;
     final StreamLifecycleHandler lifecycle;
 
-    SessionsFixture() {
-        secrets = new com.liveshop.testkit.TestSecrets();
-        local = DynamoDbLocal.start(0);
-        client = local.client();
-        LocalTables.createAll(client, SamTemplate.loadFromRepo());
-        Map<String, String> settings = new HashMap<>(local.clientSettings());
-        settings.put("CATALOG_TABLE", CATALOG);
-        settings.put("SESSIONS_TABLE", SESSIONS);
-        settings.put("RESERVATIONS_TABLE", RESERVATIONS);
+    SessionsFixture(DynamoDbLocalExtension dynamo) {
+        this.dynamo = dynamo;
+        secrets = dynamo.closeWith(new com.liveshop.testkit.TestSecrets());
+        client = dynamo.client();
+        Map<String, String> settings = new HashMap<>(dynamo.functionSettings());
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
@@ -132,13 +126,6 @@ final class SessionsFixture implements AutoCloseable {
         reminderSender = new ReminderSendHandler(wiring.reminderSendService(mailbox, clock), queued::addAll);
         highlights = new HighlightHandler(wiring.highlightService(video, clock, pauses::add, events));
         lifecycle = new StreamLifecycleHandler(wiring.lifecycleService(events));
-    }
-
-    @Override
-    public void close() {
-        client.close();
-        local.close();
-        secrets.close();
     }
 
     // ------------------------------------------------------------------ data

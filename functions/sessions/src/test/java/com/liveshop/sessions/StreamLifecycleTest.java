@@ -3,27 +3,26 @@ package com.liveshop.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.sessions.repository.Session;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StreamLifecycleTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     static SessionsFixture f;
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     private Session session(String id) {

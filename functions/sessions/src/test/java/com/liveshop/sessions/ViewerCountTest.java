@@ -9,6 +9,7 @@ import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.Frames;
+import com.liveshop.testkit.DynamoDbLocalExtension;
 import dev.samlocal.lambda.TestContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,16 +22,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The viewer-count poller on DynamoDB Local with the fake IVS: the count is stored on META, the {@code viewers} frame
  * goes to the show's channel only when the count changed and at most once per 15 s, once even when two pollers race.
  */
 class ViewerCountTest {
+
+    @RegisterExtension
+    static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
     /** A ChannelPublisher that keeps what it was given; {@code down} makes it accept nothing (AppSync unreachable). */
     static final class RecordingPublisher implements ChannelPublisher {
@@ -62,13 +66,8 @@ class ViewerCountTest {
 
     @BeforeAll
     static void start() {
-        f = new SessionsFixture();
+        f = new SessionsFixture(DYNAMO);
         f.product("cds-wool-scarf", "Wool Scarf", 3900, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
     }
 
     @BeforeEach
