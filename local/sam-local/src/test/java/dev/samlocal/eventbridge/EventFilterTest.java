@@ -24,7 +24,8 @@ class EventFilterTest {
 
     private static final String IVS_EVENT = """
             {"version":"0","id":"1","detail-type":"IVS Stream State Change","source":"aws.ivs","account":"000000000000",
-             "time":"2026-11-29T18:00:00Z","region":"us-east-1","resources":["arn:aws:ivs:us-east-1:000000000000:channel/abc"],
+             "time":"2026-11-29T18:00:00Z","region":"us-east-1",
+             "resources":["arn:aws:ivs:us-east-1:000000000000:channel/abc"],
              "detail":{"event_name":"Stream Start","channel_name":"show-1","stream_id":"st-1","viewers":120,"tag":null,
                        "recording":{"status":"on"}}}""";
 
@@ -117,9 +118,12 @@ class EventFilterTest {
                 Map.of("pk", s("CART#c1"), "sk", s("HOLD#sku-1"), "origin", AttributeValue.fromM(Map.of("sessionId", s("s-1")))));
         JsonNode ttlDeleted = streamRecord(OperationType.REMOVE, Identity.builder().type("Service").principalId("dynamodb.amazonaws.com").build(),
                 Map.of("pk", s("CART#c1"), "sk", s("HOLD#sku-1")));
-        String holdsFromAShow = "{\"eventName\":[\"INSERT\"],\"dynamodb\":{\"Keys\":{\"sk\":{\"S\":[{\"prefix\":\"HOLD#\"}]}},"
+        // Two of template.yaml's FilterCriteria (ShowStatsFunction, HoldReclaimFunction).
+        String holdsFromAShow = "{\"eventName\":[\"INSERT\"],"
+                + "\"dynamodb\":{\"Keys\":{\"sk\":{\"S\":[{\"prefix\":\"HOLD#\"}]}},"
                 + "\"NewImage\":{\"origin\":{\"M\":{\"sessionId\":{\"S\":[{\"exists\":true}]}}}}}}";
-        String ttlDeletions = "{\"eventName\":[\"REMOVE\"],\"userIdentity\":{\"type\":[\"Service\"],\"principalId\":[\"dynamodb.amazonaws.com\"]},"
+        String ttlDeletions = "{\"eventName\":[\"REMOVE\"],"
+                + "\"userIdentity\":{\"type\":[\"Service\"],\"principalId\":[\"dynamodb.amazonaws.com\"]},"
                 + "\"dynamodb\":{\"Keys\":{\"sk\":{\"S\":[{\"prefix\":\"HOLD#\"}]}}}}";
 
         assertThat(filter(holdsFromAShow).matches(holdInserted)).isTrue();
