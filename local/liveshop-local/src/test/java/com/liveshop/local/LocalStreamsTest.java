@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import dev.samlocal.Options;
 import dev.samlocal.dynamodb.streams.StreamEventSource;
+import dev.samlocal.eventbridge.EventFilter;
 import dev.samlocal.lambda.LocalFunction;
 import dev.samlocal.lambda.TemplateEventSources;
 import dev.samlocal.lambda.TemplateFunctions;
@@ -345,7 +346,7 @@ class LocalStreamsTest {
         };
         LocalFunction function = new LocalFunction("SlowProbe", "SlowProbe", Map.of(), List.of(), 5, slow, null);
         stack.streams().add(new StreamEventSource("SlowProbe", function, streamArn("HistoryTable"), "TRIM_HORIZON", 100, 0,
-                List.of(), List.of(), false, -1, false));
+                EventFilter.NONE, false, -1, false));
 
         // Its first batch is still in the function: the mapping is not idle, whatever the other mappings do.
         assertThatThrownBy(() -> stack.streams().awaitIdle(Duration.ofSeconds(1)))
@@ -358,18 +359,18 @@ class LocalStreamsTest {
     private static StreamEventSource probe(String name, String arn, String startingPosition) {
         LocalFunction function = new LocalFunction(name, StreamRecordingHandler.class.getName(), Map.of(), List.of(), 5,
                 new StreamRecordingHandler(null), null);
-        return new StreamEventSource(name, function, arn, startingPosition, 100, 0, List.of(), List.of(), false, -1, false);
+        return new StreamEventSource(name, function, arn, startingPosition, 100, 0, EventFilter.NONE, false, -1, false);
     }
 
     @Test
     void aStreamThatIsNotATablesStreamAndBadSettingsAreRefused() {
         LocalFunction function = stack.functions().get(0);
         assertThatThrownBy(() -> stack.streams().add(new StreamEventSource("Plain", function,
-                "arn:aws:dynamodb:us-east-1:000000000000:table/PlainTable/stream/x", "LATEST", 1, 0, List.of(), List.of(), false, -1, false)))
+                "arn:aws:dynamodb:us-east-1:000000000000:table/PlainTable/stream/x", "LATEST", 1, 0, EventFilter.NONE, false, -1, false)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StreamSpecification");
-        assertThatThrownBy(() -> new StreamEventSource("Big", function, "arn", "LATEST", 10_001, 0, List.of(), List.of(), false, -1, false))
+        assertThatThrownBy(() -> new StreamEventSource("Big", function, "arn", "LATEST", 10_001, 0, EventFilter.NONE, false, -1, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BatchSize");
-        assertThatThrownBy(() -> new StreamEventSource("Pos", function, "arn", "AT_TIMESTAMP", 1, 0, List.of(), List.of(), false, -1, false))
+        assertThatThrownBy(() -> new StreamEventSource("Pos", function, "arn", "AT_TIMESTAMP", 1, 0, EventFilter.NONE, false, -1, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StartingPosition");
     }
 
@@ -387,7 +388,7 @@ class LocalStreamsTest {
         assertThat(featured.maximumRetryAttempts()).isEqualTo(-1);
         assertThat(featured.bisectOnError()).isFalse();
         assertThat(featured.reportBatchItemFailures()).isFalse();
-        assertThat(featured.filters()).hasSize(2);
+        assertThat(featured.filterCriteria().patterns()).hasSize(2);
         StreamEventSource partial = sources.stream().filter(s -> s.id().equals("PartialFunction-Partial")).findFirst().orElseThrow();
         assertThat(partial.reportBatchItemFailures()).isTrue();
         assertThat(partial.maximumRetryAttempts()).isEqualTo(3);

@@ -50,7 +50,7 @@ import dev.samlocal.protocol.LocalJson;
 public final class LocalEventBridge implements LocalService {
 
     /** A rule: events on {@code busName} matching {@code pattern} go to {@code target} (or {@code input} if fixed). */
-    public record Rule(String name, String busName, EventPattern pattern, LocalFunction target, String input) {}
+    public record Rule(String name, String busName, EventFilter pattern, LocalFunction target, String input) {}
 
     /** A failure EventBridge answers for the whole request, in the AWS JSON error shape. */
     public record AwsResult(int status, String body) {}

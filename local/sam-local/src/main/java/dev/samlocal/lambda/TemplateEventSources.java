@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 import dev.samlocal.apigw.CorsPolicy;
 import dev.samlocal.apigw.HttpRoutes;
 import dev.samlocal.dynamodb.streams.StreamEventSource;
-import dev.samlocal.eventbridge.EventPattern;
+import dev.samlocal.eventbridge.EventFilter;
 import dev.samlocal.eventbridge.LocalEventBridge;
 import dev.samlocal.eventbridge.LocalScheduler;
 
@@ -97,8 +97,8 @@ public final class TemplateEventSources {
                 }
                 String bus = LocalEventBridge.busName(Optional.ofNullable(template.resolve(props.get("EventBusName")))
                         .orElse(TemplateFunctions.DEFAULT_BUS));
-                bridge.addRule(new LocalEventBridge.Rule(function.logicalId() + "-" + event.name(), bus,
-                        pattern(props.get("Pattern")), function, input(props.get("Input"))));
+                String id = function.logicalId() + "-" + event.name();
+                bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(id, props.get("Pattern")), function, input(props.get("Input"))));
             }
         }
         template.template().resourcesOfType("AWS::Events::Rule").forEach((id, resource) -> {
@@ -111,7 +111,7 @@ public final class TemplateEventSources {
             for (Object t : SamTemplate.list(props.get("Targets"))) {
                 Map<String, Object> target = SamTemplate.map(t);
                 targetFunction(target.get("Arn")).ifPresentOrElse(
-                        f -> bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(props.get("EventPattern")), f, input(target.get("Input")))),
+                        f -> bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(id, props.get("EventPattern")), f, input(target.get("Input")))),
                         () -> LOG.warn("Rule {} targets {}, which is not a function of the template; not routed locally", id, target.get("Arn")));
             }
         });
@@ -152,17 +152,16 @@ public final class TemplateEventSources {
                     continue;
                 }
                 String id = function.logicalId() + "-" + event.name();
-                List<JsonNode> filterJson = SamTemplate.list(SamTemplate.map(template.resolveStructure(props.get("FilterCriteria")))
+                List<JsonNode> filters = SamTemplate.list(SamTemplate.map(template.resolveStructure(props.get("FilterCriteria")))
                         .get("Filters")).stream()
-                        .map(f -> SamTemplate.map(f).get("Pattern"))
-                        .map(p -> p instanceof String s ? readJson(s) : Json.MAPPER.valueToTree(p))
+                        .map(f -> json(SamTemplate.map(f).get("Pattern")))
                         .toList();
                 List<Object> responseTypes = SamTemplate.list(props.get("FunctionResponseTypes"));
                 sources.add(new StreamEventSource(id, function, template.resolve(props.get("Stream")),
                         String.valueOf(template.resolve(props.getOrDefault("StartingPosition", "LATEST"))),
                         intOf(props, "BatchSize", StreamEventSource.DEFAULT_BATCH_SIZE),
                         intOf(props, "MaximumBatchingWindowInSeconds", 0),
-                        filterJson.stream().map(EventPattern::new).toList(), filterJson,
+                        eventFilter(id, filters),
                         responseTypes.contains("ReportBatchItemFailures"),
                         intOf(props, "MaximumRetryAttempts", -1),
                         Boolean.parseBoolean(String.valueOf(template.resolve(props.getOrDefault("BisectBatchOnFunctionError", false))))));
@@ -224,10 +223,21 @@ public final class TemplateEventSources {
         return Optional.ofNullable(id == null ? null : functions.get(id));
     }
 
-    private EventPattern pattern(Object pattern) {
-        Object resolved = template.resolveStructure(pattern);
-        JsonNode node = resolved instanceof String s ? readJson(s) : Json.MAPPER.valueToTree(resolved);
-        return new EventPattern(node);
+    private EventFilter pattern(String ruleId, Object pattern) {
+        return eventFilter(ruleId, List.of(json(template.resolveStructure(pattern))));
+    }
+
+    private static EventFilter eventFilter(String owner, List<JsonNode> patterns) {
+        try {
+            return new EventFilter(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(owner + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A pattern as the template gives it: JSON text, or YAML structure. */
+    private static JsonNode json(Object pattern) {
+        return pattern instanceof String s ? readJson(s) : Json.MAPPER.valueToTree(pattern);
     }
 
     private String input(Object input) {

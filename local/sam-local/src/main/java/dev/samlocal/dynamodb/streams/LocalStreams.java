@@ -91,7 +91,7 @@ public final class LocalStreams implements AutoCloseable {
             item.put("startingPosition", s.startingPosition());
             item.put("batchSize", s.batchSize());
             item.put("maximumBatchingWindowInSeconds", s.batchingWindowSeconds());
-            item.put("filters", s.filterJson());
+            item.put("filters", s.filterCriteria().patterns());
             item.put("reportBatchItemFailures", s.reportBatchItemFailures());
             item.put("maximumRetryAttempts", s.maximumRetryAttempts());
             item.put("bisectBatchOnFunctionError", s.bisectOnError());

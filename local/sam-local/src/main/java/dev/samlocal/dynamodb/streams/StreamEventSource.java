@@ -1,8 +1,7 @@
 package dev.samlocal.dynamodb.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import dev.samlocal.eventbridge.EventPattern;
+import dev.samlocal.eventbridge.EventFilter;
 import dev.samlocal.lambda.LocalFunction;
 
 /**
@@ -14,15 +13,14 @@ import dev.samlocal.lambda.LocalFunction;
  * @param startingPosition        LATEST or TRIM_HORIZON
  * @param batchSize               1–10,000 records per invocation (default 100)
  * @param batchingWindowSeconds   how long records are gathered before a smaller batch is sent (default 0)
- * @param filters                 FilterCriteria patterns (any may match); empty = every record
+ * @param filterCriteria          FilterCriteria patterns (any may match); {@link EventFilter#NONE} = every record
  * @param reportBatchItemFailures FunctionResponseTypes contains ReportBatchItemFailures
  * @param maximumRetryAttempts    retries of a failed batch before it is skipped; -1 = until it succeeds
  * @param bisectOnError           BisectBatchOnFunctionError: a failed batch is split in two and each half retried
  */
 public record StreamEventSource(String id, LocalFunction function, String streamArn, String startingPosition,
-                                int batchSize, int batchingWindowSeconds, List<EventPattern> filters,
-                                List<JsonNode> filterJson, boolean reportBatchItemFailures, int maximumRetryAttempts,
-                                boolean bisectOnError) {
+                                int batchSize, int batchingWindowSeconds, EventFilter filterCriteria,
+                                boolean reportBatchItemFailures, int maximumRetryAttempts, boolean bisectOnError) {
 
     public static final int DEFAULT_BATCH_SIZE = 100;
 
@@ -39,15 +37,13 @@ public record StreamEventSource(String id, LocalFunction function, String stream
         if (maximumRetryAttempts < -1 || maximumRetryAttempts > 10_000) {
             throw new IllegalArgumentException(id + ": MaximumRetryAttempts must be -1-10000, got " + maximumRetryAttempts);
         }
-        if (filters.size() > 5) {
-            throw new IllegalArgumentException(id + ": at most 5 FilterCriteria filters, got " + filters.size());
+        if (filterCriteria.patterns().size() > 5) {
+            throw new IllegalArgumentException(id + ": at most 5 FilterCriteria filters, got " + filterCriteria.patterns().size());
         }
-        filters = List.copyOf(filters);
-        filterJson = List.copyOf(filterJson);
     }
 
     /** Whether a record (as the JSON Lambda would send) passes the filter criteria. */
     public boolean accepts(JsonNode record) {
-        return filters.isEmpty() || filters.stream().anyMatch(f -> f.matches(record));
+        return filterCriteria.matches(record);
     }
 }
