@@ -112,7 +112,7 @@ public final class TemplateEventSources {
                 Map<String, Object> target = SamTemplate.map(t);
                 targetFunction(target.get("Arn")).ifPresentOrElse(
                         f -> bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(props.get("EventPattern")), f, input(target.get("Input")))),
-                        () -> LOG.warn("Rule {} targets {}, which is not a function of the template; not routed locally", id, target.get("Arn")));
+                        () -> LOG.warn("Rule {} targets {}, which is not a function of the template; " + "not routed locally", id, target.get("Arn")));
             }
         });
     }
