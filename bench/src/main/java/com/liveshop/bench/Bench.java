@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
- * java -jar bench/target/bench.jar [reservations|flash-sale|hot-sku|highlights|chat-fanout|claim-storm|hold-cap|rehearse|capacity|all]
+ * java -jar bench/target/bench.jar
+ *      [reservations|flash-sale|hot-sku|highlights|chat-fanout|claim-storm|hold-cap|rehearse|capacity|all]
  *      rehearse [--viewers 2000] [--minutes 3] [--chat-rate 5] [--buy-rate 0.1] [--pay-share 0.8] [--seed 42]
  *               [--target URL --host-token T --events-http URL --events-api-key K] [--out target/rehearsal]
  *      capacity [--from target/rehearsal/report.json] [--viewers 10000,100000,1000000] [--chat-rate 5] [--buy-rate 0.1]
@@ -56,8 +57,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  *      [--subscribers 2000] [--rounds 5] [--burst 50] [--burst-rate 50]   (chat-fanout: one chat message, then a
  *      burst, to N real-time subscribers)
  *      claim-storm [--buyers 300] [--units 100] [--seconds 5] [--budget 100]   (comment-to-buy keyword storm)
- *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]   (ICU4J's cost at cold start)
- *      hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]   (hold p50/p99 with the per-client cap on and off, on the local stack)
+ *      chat-cold-start [--chat-jar functions/chat/target/chat.jar] [--base-jar …] [--runs 10]
+ *               (ICU4J's cost at cold start)
+ *      hold-cap [--buyers 2000] [--concurrency 16] [--rounds 2]   (hold p50/p99 with the per-client cap on and
+ *               off, on the local stack)
  *      [--seconds 10] [--threads 8] [--buyers 5000] [--units 500] [--concurrency 200]
  *      [--shards 1,8]   (hot-sku: the same flash sale once per stock bucket count)
  *      [--highlights 200] [--per-second 4]

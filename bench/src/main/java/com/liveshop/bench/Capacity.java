@@ -166,7 +166,7 @@ final class Capacity {
             Row first = firstBinding(rows, cdn);
             String setup = cdn ? "with public GETs on CloudFront" : "without a CDN";
             s.append(first == null ? "No quota binds " + setup + ".\n"
-                    : String.format(Locale.ROOT, "First quota to bind %s: %s, at %,d viewers (%.0f%% of %s %s at %,d); increase: %s%n",
+                    : String.format(Locale.ROOT, "First quota to bind %s: %s, at %,d viewers (%.0f%% of %s %s at %,d); " + "increase: %s%n",
                             setup, first.quota().name(), first.bindsAt(), first.percents()[first.percents().length - 1],
                             round(first.quota().defaultValue()), first.quota().unit(), audiences[audiences.length - 1], first.increase()));
         }
@@ -267,7 +267,7 @@ final class Capacity {
             long notSent = report.path("errors").path("NOT_SENT").asLong(0);
             if (notSent > 0 || report.path("fiveXx").asLong(0) > 0) {
                 warning = String.format(Locale.ROOT, "Warning: the rehearsal was saturated (%d requests not sent, %d answers 5xx): its "
-                        + "measured rates are below what the pages ask; compare with the model (capacity without --from).%n", notSent,
+                        + "measured rates are below what the pages ask; compare with the model " + "(capacity without --from).%n", notSent,
                         report.path("fiveXx").asLong(0));
             }
         } else {
@@ -316,7 +316,7 @@ final class Capacity {
             double minutes = reminderMinutes(n, sesRate);
             double needed = Math.ceil(n / (REMINDER_TARGET_MINUTES * 60));
             String increase = minutes <= REMINDER_TARGET_MINUTES ? "—" : String.format(Locale.ROOT,
-                    "SES maximum send rate to %s/s and a 24-hour sending quota of at least %,d (SES console: Request a sending "
+                    "SES maximum send rate to %s/s and a 24-hour sending quota of at least %,d " + "(SES console: Request a sending "
                             + "limit increase; then set SesMaxSendRate)", round(needed), n);
             s.append(String.format(Locale.ROOT, "%,12d %14s %16s/s  %s%n", n, String.format(Locale.ROOT, "%,.0f", Math.ceil(minutes)),
                     round(needed), increase));

@@ -92,7 +92,7 @@ final class ChatColdStart {
             System.out.printf("chat-cold-start: %d fresh JVMs per mode (-XX:TieredStopAtLevel=1), chat jar %s (%.1f MB)%s%n", runs,
                     chatJar, Files.size(chatJar) / 1e6, baseJar == null ? "" : String.format(", base jar %s (%.1f MB)", baseJar,
                             Files.size(Path.of(baseJar)) / 1e6));
-            System.out.println("  mode                               process→answer  JVM→main  construct  first request  (median ms)");
+            System.out.println("  mode                               process→answer  JVM→main  " + "construct  first request  (median ms)");
             Map<String, Double> totals = new LinkedHashMap<>();
             samples.forEach((mode, list) -> {
                 double total = median(list, 0);

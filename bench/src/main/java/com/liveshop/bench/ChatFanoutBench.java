@@ -145,7 +145,7 @@ final class ChatFanoutBench {
                 System.out.printf("chat-fanout: only %d of %d subscribed within 300 s%n", subscribers - subscribed.getCount(), subscribers);
             }
             double storm = (System.nanoTime() - t0) / 1e6;
-            System.out.printf("chat-fanout: connect storm of %d subscribers: all open in %.0f ms, all subscribed in %.0f ms (%.0f/s)%n",
+            System.out.printf("chat-fanout: connect storm of %d subscribers: all open in %.0f ms, " + "all subscribed in %.0f ms (%.0f/s)%n",
                     subscribers, opened, storm, subscribers / (storm / 1000));
 
             int address = 0;
@@ -166,9 +166,9 @@ final class ChatFanoutBench {
             double b = batched.get(batched.size() / 2);
             double d = direct.get(direct.size() / 2);
             System.out.printf("chat-fanout: one message to %d subscribers, time to the last delivery, median of %d rounds:%n", subscribers, rounds);
-            System.out.printf("  POST /sessions/{id}/messages → Sessions stream → ChatBatchFunction → one publish: %.1f ms  (all: %s)%n",
+            System.out.printf("  POST /sessions/{id}/messages → Sessions stream → ChatBatchFunction → " + "one publish: %.1f ms  (all: %s)%n",
                     b, batched);
-            System.out.printf("  emulator writing the chatBatch frame directly:                                  %.1f ms  (all: %s)%n",
+            System.out.printf("  emulator writing the chatBatch frame directly:" + "                                  %.1f ms  (all: %s)%n",
                     d, direct);
             System.out.printf("  batched path vs direct: %.2f× (its time includes the stream's polling, ≤ 250 ms locally)%n", d / b);
 
@@ -186,7 +186,7 @@ final class ChatFanoutBench {
                 long frames = waiting.get().batchFrames.sum();
                 System.out.printf("chat-fanout: a burst of %d messages at %.0f/s (one ticket each) to %d subscribers:%n", burst, burstRate,
                         subscribers);
-                System.out.printf("  chatBatch frames per subscriber: %.1f for %d messages (%.3f frames per message, %.1f messages per frame);"
+                System.out.printf("  chatBatch frames per subscriber: %.1f for %d messages " + "(%.3f frames per message, %.1f messages per frame);"
                         + " %d publishes, %d deliveries%n", frames / (double) subscribers, burst, frames / (double) subscribers / burst,
                         burst * (double) subscribers / Math.max(1, frames), after.eventsPublished() - before.eventsPublished(),
                         after.messagesDelivered() - before.messagesDelivered());

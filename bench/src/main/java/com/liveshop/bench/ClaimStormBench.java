@@ -104,7 +104,7 @@ final class ClaimStormBench {
                 Map<String, Long> stalled = subscribers.stream().map(CompletableFuture::join).filter(x -> !"subscribe_success".equals(x.lastMessage)
                         && !"ka".equals(x.lastMessage)).collect(java.util.stream.Collectors.groupingBy(x -> x.lastMessage,
                         java.util.stream.Collectors.counting()));
-                System.out.printf("claim-storm: only %d of %d cart channels subscribed (errors: %s; stalled after: %s; the server counts %d subscriptions)%n",
+                System.out.printf("claim-storm: only %d of %d cart channels subscribed (errors: %s; " + "stalled after: %s; the server counts %d subscriptions)%n",
                         buyers - subscribed.getCount(), buyers, subscribeErrors, stalled, stack.events().stats().subscriptions());
             }
 
@@ -148,9 +148,9 @@ final class ClaimStormBench {
             System.out.println();
             System.out.printf("claim-storm: %d buyers type SOLD within %d s for %d units, show chat budget %d msg/s%n",
                     buyers, seconds, units, budget);
-            System.out.printf("  claims accepted (202): %d in %.1f s = %.1f claims/s; 429 answers (retried after Retry-After): %d; failed: %d%n",
+            System.out.printf("  claims accepted (202): %d in %.1f s = %.1f claims/s; " + "429 answers (retried after Retry-After): %d; failed: %d%n",
                     accepted.get(), window, accepted.get() / Math.max(window, 0.001), throttled.get(), failed.get());
-            System.out.printf("  POST → held/holdRefused on the buyer's /carts/{cartId}: p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d frames)%n",
+            System.out.printf("  POST → held/holdRefused on the buyer's /carts/{cartId}: " + "p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d frames)%n",
                     percentile(toFrame, 50), percentile(toFrame, 99), percentile(toFrame, 100), toFrame.length);
             System.out.printf("  outcomes: %s%n", outcomes);
             System.out.printf("  stock: initial %d = available %d + held %d + sold %d (%s); held frames %d; oversold %d%n",

@@ -49,7 +49,7 @@ final class HoldCapBench {
             results.add(on);
         }
         System.out.println();
-        System.out.printf("hold-cap: %d buyers, one unit each of one sku, %d in flight, each its own cart and CloudFront-Viewer-Address%n",
+        System.out.printf("hold-cap: %d buyers, one unit each of one sku, %d in flight, " + "each its own cart and CloudFront-Viewer-Address%n",
                 buyers, concurrency);
         for (Result r : results) {
             System.out.printf("  cap %-43s: hold p50 %6.1f ms  p99 %6.1f ms  (%.0f holds/s)  answers %s%n", r.label(),
@@ -58,7 +58,7 @@ final class HoldCapBench {
         System.out.printf("  cost of the cap (last round): p50 %+.1f ms  p99 %+.1f ms%n", percentile(on.sorted(), 50) - percentile(off.sorted(), 50),
                 percentile(on.sorted(), 99) - percentile(off.sorted(), 99));
         if (on.statuses().keySet().stream().anyMatch(s -> s.contains("CLIENT_LIMIT"))) {
-            System.out.println("  NOTE: CLIENT_LIMIT answers mean the local stack took every buyer for one client (it did not honour"
+            System.out.println("  NOTE: CLIENT_LIMIT answers mean the local stack took every buyer for one client " + "(it did not honour"
                     + " CloudFront-Viewer-Address): the 'on' figures are not the cost of the check.");
         }
     }

@@ -812,7 +812,7 @@ final class Rehearsal {
     // ------------------------------------------------------------------ progress and the end
 
     private void progress() {
-        System.out.printf("rehearse: %3d s  connected %d/%d  frames %d  holds %d  orders %d  paid %d  errors %d  http in flight %d, "
+        System.out.printf("rehearse: %3d s  connected %d/%d  frames %d  holds %d  orders %d  paid %d  " + "errors %d  http in flight %d, "
                         + "queued %d%n", second(), connected.get(), config.viewers, framesReceived.sum(), holds.sum(), orders.sum(),
                 paid.sum(), errors.values().stream().mapToLong(LongAdder::sum).sum(), MAX_IN_FLIGHT - inFlight.availablePermits(),
                 waiting.size() + actions.size());

@@ -91,7 +91,7 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
     public String summary() {
         long refused429 = chat.refused().entrySet().stream().filter(e -> e.getKey().startsWith("429")).mapToLong(Map.Entry::getValue).sum();
         return String.format(Locale.ROOT, "rehearsal: viewers=%d minutes=%.1f deliveriesPerViewerMinute=%.1f delivered=%.2f%% "
-                        + "chatP99=%s oversold=%d 5xx=%d chat=%d/%d (%.1f/s, 429=%d) holds=%d orders=%d paid=%d requests=%d errors=%d",
+                        + "chatP99=%s oversold=%d 5xx=%d chat=%d/%d (%.1f/s, 429=%d) " + "holds=%d orders=%d paid=%d requests=%d errors=%d",
                 parameters.viewers(), showMinutes, appSyncDeliveriesPerViewerMinute(), deliveredPercent,
                 chat.p99ToLastMs() == null ? "-" : String.format(Locale.ROOT, "%.0fms", chat.p99ToLastMs()), oversold(), fiveXx,
                 chat.accepted(), chat.posts(), chat.acceptedPerSecond(), refused429, holds, orders, paid, requests,
@@ -170,9 +170,9 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
 
     String html() {
         StringBuilder h = new StringBuilder();
-        h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Rehearsal report</title><style>")
-                .append("body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}table{border-collapse:collapse}")
-                .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}")
+        h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Rehearsal report</title>" + "<style>")
+                .append("body{font:14px system-ui,sans-serif;margin:2em;max-width:960px}" + "table{border-collapse:collapse}")
+                .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}" + "th:first-child,td:first-child{text-align:left}")
                 .append("svg{background:#fafafa;border:1px solid #ddd;margin:4px 0}</style></head><body>");
         h.append("<h1>Rehearsal report</h1><p><code>").append(esc(summary())).append("</code></p>");
         h.append("<p>Show ").append(esc(sessionId)).append(", target ").append(esc(parameters.target())).append(", chat ")
@@ -183,10 +183,10 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
                 + String.format(Locale.ROOT, "%.1f", cdn.hitPercent()) + " % hits).</p>");
         h.append("<h2>Audience (subscribed viewers)</h2>").append(line(audiencePerSecond, "s", "#2a6"));
         h.append("<h2>Frames received per second</h2>").append(line(framesPerSecond, "s", "#26a"));
-        h.append("<h2>Delivery latency per frame type</h2><p>Receive time − the time the bench sent the request that caused the "
-                + "frame, once per viewer (chat: each message of a chatBatch, by its nonce; highlight: the highlight request; stock: "
+        h.append("<h2>Delivery latency per frame type</h2><p>Receive time − the time the bench sent " + "the request that caused the "
+                + "frame, once per viewer (chat: each message of a chatBatch, by its nonce; " + "highlight: the highlight request; stock: "
                 + "the first hold since the previous stock frame). "
-                + "Types without a correlating request (viewers, status) have no latency.</p><table><tr><th>type</th><th>distinct</th>"
+                + "Types without a correlating request (viewers, status) have no latency.</p>" + "<table><tr><th>type</th><th>distinct</th>"
                 + "<th>due</th><th>delivered</th><th>p50 ms</th><th>p99 ms</th></tr>");
         frames.forEach((type, f) -> h.append("<tr><td>").append(esc(type)).append("</td><td>").append(f.distinct()).append("</td><td>")
                 .append(f.due()).append("</td><td>").append(f.delivered()).append("</td><td>").append(f.p50Ms() == null ? "—" : f.p50Ms())
@@ -200,8 +200,8 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
             }
         });
         h.append(bars(p99, "ms"));
-        h.append("<h2>AppSync deliveries per viewer per minute, by frame type</h2><p>Frames the subscribed viewers received "
-                + "over the show (duplicates included: each delivery is billed) / viewers / minutes. Total counted by the stack: "
+        h.append("<h2>AppSync deliveries per viewer per minute, by frame type</h2><p>Frames the subscribed " + "viewers received "
+                + "over the show (duplicates included: each delivery is billed) / viewers / minutes. " + "Total counted by the stack: "
                 + (perViewerPerMinute == null ? "— (no usage counters)" : fmt(perViewerPerMinute.get("appSyncOutbound")))
                 + ".</p><table><tr><th>frame type</th><th>per viewer-minute</th></tr>");
         deliveriesPerViewerPerMinute.forEach((type, v) -> h.append("<tr><td>").append(esc(type)).append("</td><td>").append(fmt(v))
@@ -223,12 +223,12 @@ public record RehearsalReport(Parameters parameters, String sessionId, double sh
         Map<String, Double> errs = new LinkedHashMap<>();
         errors.forEach((k, v) -> errs.put(k, (double) v));
         h.append(errs.isEmpty() ? "<p>None.</p>" : bars(errs, ""));
-        h.append("<h2>Stock after the show</h2><table><tr><th>sku</th><th>initial</th><th>available</th><th>held</th><th>sold</th>"
+        h.append("<h2>Stock after the show</h2><table><tr><th>sku</th><th>initial</th>" + "<th>available</th><th>held</th><th>sold</th>"
                 + "<th>balanced</th></tr>");
         stock.forEach((sku, s) -> h.append("<tr><td>").append(esc(sku)).append("</td><td>").append(s.initial()).append("</td><td>")
                 .append(s.available()).append("</td><td>").append(s.held()).append("</td><td>").append(s.sold()).append("</td><td>")
                 .append(s.balanced() ? "yes" : "<b>NO</b>").append("</td></tr>"));
-        h.append("</table><h2>Requests per viewer per minute, per AWS service</h2><table><tr><th>service</th><th>measured</th>"
+        h.append("</table><h2>Requests per viewer per minute, per AWS service</h2>" + "<table><tr><th>service</th><th>measured</th>"
                 + "<th>model</th></tr>");
         for (String s : SERVICES) {
             Double m = perViewerPerMinute == null ? null : perViewerPerMinute.get(s);

@@ -214,7 +214,7 @@ final class ShowCost {
     static String render(List<Bill> bills) {
         StringBuilder s = new StringBuilder();
         Bill first = bills.get(0);
-        s.append(String.format(Locale.ROOT, "%nCost of one show (%s rates; %.0f min, %s chat msgs/s; us-east-1 list prices from docs/capacity.md):%n",
+        s.append(String.format(Locale.ROOT, "%nCost of one show (%s rates; %.0f min, %s chat msgs/s; " + "us-east-1 list prices from docs/capacity.md):%n",
                 first.source(), first.minutes(), fmt(first.chatRate())));
         s.append(String.format(Locale.ROOT, "%-40s", "service"));
         bills.forEach(b -> s.append(String.format(Locale.ROOT, " %16s", String.format(Locale.ROOT, "%,d viewers", b.viewers()))));

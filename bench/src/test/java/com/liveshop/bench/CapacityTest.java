@@ -95,7 +95,8 @@ class CapacityTest {
     void measuredChatRequestsKeepTheRehearsalsRatePerShow() throws Exception {
         com.fasterxml.jackson.databind.JsonNode usage = com.liveshop.shared.json.Json.MAPPER.readTree("""
                 {"apiGatewayRequests": {"POST /sessions/{sessionId}/messages": 3000, "GET /carts/{cartId}": 300},
-                 "lambdaInvocations": {"ChatSendFunction": 3000, "ChatBatchFunction": 240, "CartFunction": 300, "OrderFunction": 60}}""");
+                 "lambdaInvocations": {"ChatSendFunction": 3000, "ChatBatchFunction": 240, "CartFunction": 300,
+                                       "OrderFunction": 60}}""");
         Map<String, Double> measured = new HashMap<>(Map.of("apiGateway", 23.0, "lambda", 24.0, "dynamoDb", 90.0, "appSyncOutbound", 249.0));
         Map<String, Double> chat = Capacity.chatPart(usage, measured, 300);
         assertThat(chat.get("apiGateway")).isEqualTo(10.0);

@@ -107,13 +107,13 @@ class CatalogHandlersTest {
         assertThat(restocked.get("shards").asInt()).isEqualTo(8);
 
         // Growing spreads the units anew over more buckets; shrinking is refused and changes nothing.
-        assertThat(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stockShards\":12}"),
+        assertThat(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900," + "\"currency\":\"USD\",\"stockShards\":12}"),
                 ctx()).getStatusCode()).isEqualTo(200);
         JsonNode grown = json(admin.handleRequest(stock(sku), ctx()));
         assertThat(grown.get("shards").asInt()).isEqualTo(12);
         assertThat(grown.get("initial").asLong()).isEqualTo(105);
         assertThat(grown.get("available").asLong()).isEqualTo(105);
-        assertError(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900,\"currency\":\"USD\",\"stockShards\":4}"),
+        assertError(admin.handleRequest(put(sku, "{\"title\":\"Hot\",\"priceCents\":900," + "\"currency\":\"USD\",\"stockShards\":4}"),
                 ctx()), 400, "VALIDATION_FAILED");
         assertThat(json(admin.handleRequest(stock(sku), ctx())).get("shards").asInt()).isEqualTo(12);
         // Every bucket balances on its own, with 8 or 9 units each.
@@ -226,9 +226,9 @@ class CatalogHandlersTest {
         "{\"priceCents\":100,\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"X\",\"currency\":\"USD\",\"stock\":1}",
         "{\"title\":\"X\",\"priceCents\":100,\"stock\":1}",
-        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"javascript:alert(1)\"}",
-        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"//evil.com/x.jpg\"}",
-        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"/\\\\evil.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1," + "\"imageUrl\":\"javascript:alert(1)\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1," + "\"imageUrl\":\"//evil.com/x.jpg\"}",
+        "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1," + "\"imageUrl\":\"/\\\\evil.com/x.jpg\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"/images/x.jpg\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"http://cdn.brand.com/x.jpg\"}",
         "{\"title\":\"X\",\"priceCents\":100,\"currency\":\"USD\",\"stock\":1,\"imageUrl\":\"https://127.0.0.1/x.jpg\"}",

@@ -160,11 +160,12 @@ class BadInputTest {
                 Arguments.of("status as number", "{\"orderId\":\"ORDER\",\"status\":1,\"paymentId\":\"p\"}"),
                 Arguments.of("orderId not a uuid", "{\"orderId\":\"x\",\"status\":\"PAID\",\"paymentId\":\"p\"}"),
                 Arguments.of("paymentId missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"}"),
-                Arguments.of("paymentId too long", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"" + "p".repeat(129) + "\",\"amountCents\":1,\"currency\":\"USD\"}"),
-                Arguments.of("amountCents missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"currency\":\"USD\"}"),
-                Arguments.of("amountCents negative", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":-1,\"currency\":\"USD\"}"),
-                Arguments.of("amountCents a string", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":\"10\",\"currency\":\"USD\"}"),
-                Arguments.of("currency missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"p\",\"amountCents\":1}"));
+                Arguments.of("paymentId too long", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\""
+                        + "p".repeat(129) + "\",\"amountCents\":1,\"currency\":\"USD\"}"),
+                Arguments.of("amountCents missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"currency\":\"USD\"}"),
+                Arguments.of("amountCents negative", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":-1,\"currency\":\"USD\"}"),
+                Arguments.of("amountCents a string", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":\"10\",\"currency\":\"USD\"}"),
+                Arguments.of("currency missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":1}"));
     }
 
     @ParameterizedTest(name = "{0}")

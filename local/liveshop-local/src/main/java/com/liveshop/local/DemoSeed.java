@@ -69,7 +69,7 @@ public final class DemoSeed {
     public static String seedShow(HttpClient http, String baseUrl, String hostToken) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("title", "Cyber Deals Sunday");
-        body.put("description", "One hour of live deals: cashmere, earbuds, smartwatches and more. Start the broadcast from the host console.");
+        body.put("description", "One hour of live deals: cashmere, earbuds, smartwatches and more. " + "Start the broadcast from the host console.");
         body.put("startsAt", java.time.Instant.now().plus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString());
         body.put("lineup", PRODUCTS.subList(0, 6).stream().map(DemoProduct::sku).toList());
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/sessions"))

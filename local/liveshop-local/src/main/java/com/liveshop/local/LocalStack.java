@@ -337,7 +337,7 @@ public final class LocalStack implements AutoCloseable {
         if (options.schedules()) {
             scheduler.start();
         }
-        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} queues, {} SQS event sources, {} demo products",
+        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} queues, " + "{} SQS event sources, {} demo products",
                 httpApi.routes().all().size(), eventBridge.rules().size(), scheduler.schedules().size(), streams.sources().size(),
                 sqs.queues().size(), sqs.sources().size(), seeded);
     }
@@ -391,10 +391,10 @@ public final class LocalStack implements AutoCloseable {
         endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
         endpoints.put("GET /_local/usage", "what AWS would bill or limit on, per service, since the start (API Gateway by route, "
-                + "Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, DynamoDB by operation, "
+                + "Lambda by function, AppSync Events in/out/connections, IVS by operation, " + "EventBridge, DynamoDB by operation, "
                 + "CloudFront-eligible public GETs, SQS by operation)");
         endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, currency, paymentId): "
-                + "the order's amount sent to the webhook, signed X-Signature: t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
+                + "the order's amount sent to the webhook, signed X-Signature: " + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         services.forEach(s -> endpoints.putAll(s.describe()));
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("api", url);

@@ -153,7 +153,7 @@ class FuzzCorpusTest {
         // Whatever the corpus set off asynchronously has had the same time to land as the baseline's work.
         Thread.sleep(SETTLE_MILLIS);
         List<Map<String, AttributeValue>> after = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
-        System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; %d HTTP publishes;"
+        System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; " + "%d HTTP publishes;"
                 + " %d direct invocations (403 DIRECT_ACCESS)%n", corpus.size(), routes.size(), httpMillis, histogram, frames, publishes, direct);
         if (!before.equals(after)) {
             failures.add("Tables changed: " + diff(before, after));
@@ -502,7 +502,7 @@ class FuzzCorpusTest {
                 "{\"channel\":\"" + ok + "\",\"channel\":\"/shows/b\",\"events\":[\"{}\"]}",
                 "{\"channel\":\"" + ok + "\",\"events\":[\"{}\"]}");
         List<List<String>> auths = List.of(List.of(), List.of("x-api-key", "wrong"), List.of("x-api-key", stack.events().apiKey()),
-                List.of("authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=00"));
+                List.of("authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, " + "SignedHeaders=host, Signature=00"));
         int sent = 0;
         for (List<String> auth : auths) {
             for (String body : bodies) {

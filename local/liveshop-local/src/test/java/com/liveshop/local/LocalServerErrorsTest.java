@@ -95,7 +95,7 @@ class LocalServerErrorsTest {
     void aPathTheRouterCannotPercentDecodeIs400InTheErrorShape() throws Exception {
         // Jetty lets "%u002e" through; Javalin's router failed to decode it and answered a plain-text 500.
         assertErrorShape(send("GET /products/%u002e HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
-        assertErrorShape(send("POST /sessions/%u002e/end HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), 400);
+        assertErrorShape(send("POST /sessions/%u002e/end HTTP/1.1\r\nHost: localhost\r\n" + "Content-Length: 0\r\nConnection: close\r\n\r\n"), 400);
     }
 
     @Test

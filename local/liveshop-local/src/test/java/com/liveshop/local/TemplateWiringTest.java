@@ -28,8 +28,10 @@ import dev.samlocal.lambda.TemplateFunctions;
 class TemplateWiringTest {
 
     private static final String IVS_EVENT = """
-            {"version":"0","id":"e1","detail-type":"IVS Stream State Change","source":"aws.ivs","account":"000000000000",
-             "time":"2026-11-29T18:00:00Z","region":"us-east-1","resources":["arn:aws:ivs:us-east-1:000000000000:channel/abc"],
+            {"version":"0","id":"e1","detail-type":"IVS Stream State Change","source":"aws.ivs",
+             "account":"000000000000",
+             "time":"2026-11-29T18:00:00Z","region":"us-east-1",
+             "resources":["arn:aws:ivs:us-east-1:000000000000:channel/abc"],
              "detail":{"event_name":"Stream Start","channel_name":"show-1","stream_id":"st-1"}}""";
 
     private TemplateFunctions template;

@@ -125,7 +125,7 @@ public final class LocalEventBridge implements LocalService {
         d.put("POST " + PATH, "EventBridge PutEvents (AWS_ENDPOINT_URL_EVENTBRIDGE); buses: " + String.join(", ", buses));
         d.put("GET /_local/events?detailType=", "events put on the buses, oldest first");
         d.put("POST " + FAULTS_PATH, "{\"failNextRequests\": N} or {\"failing\": true|false}: the next N PutEvents requests, or all "
-                + "until {\"failing\": false}, answer 500 InternalException and record nothing; answers the fault state (GET too)");
+                + "until {\"failing\": false}, answer 500 InternalException and record nothing; " + "answers the fault state (GET too)");
         return d;
     }
 
@@ -251,7 +251,7 @@ public final class LocalEventBridge implements LocalService {
         }
         JsonNode entries = request == null ? null : request.get("Entries");
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
-            return error(400, "ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+            return error(400, "ValidationException", "1 validation error detected: Value null at 'entries' " + "failed to satisfy constraint: Member must not be null");
         }
         if (entries.size() > MAX_ENTRIES) {
             return error(400, "ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: "

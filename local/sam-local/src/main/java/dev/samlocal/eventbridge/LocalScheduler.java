@@ -72,7 +72,7 @@ public final class LocalScheduler implements AutoCloseable {
         for (Schedule schedule : schedules()) {
             Optional<Duration> period = rate(schedule.expression());
             if (period.isEmpty()) {
-                LOG.warn("Schedule {} ({}) is not run by the local stack on its own; run it with POST /_local/schedules/{}/run",
+                LOG.warn("Schedule {} ({}) is not run by the local stack on its own; " + "run it with POST /_local/schedules/{}/run",
                         schedule.name(), schedule.expression(), schedule.target().logicalId());
                 continue;
             }

@@ -185,12 +185,12 @@ public final class LocalIvs implements LocalService {
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("POST " + PATH + "/{Operation}", "IVS control plane (AWS_ENDPOINT_URL_IVS): CreateChannel, GetChannel, GetStream, "
-                + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), ListStreamKeys, GetStreamKey, DeleteChannel; "
+                + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), " + "ListStreamKeys, GetStreamKey, DeleteChannel; "
                 + "POST " + PATH + "/tags/{streamKeyArn} (TagResource of a stream key)");
         d.put("POST " + BROADCAST_PATH, "{\"channelArn\", \"action\": \"start\"|\"stop\"} plays OBS: the stream goes live with a new "
-                + "stream_id / ends, and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
+                + "stream_id / ends, " + "and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
         d.put("POST " + VIEWERS_PATH, "{\"channelArn\", \"count\": 0.." + MAX_SIMULATED_VIEWERS + "|null} a simulated audience: "
-                + "while set, GetStream's viewerCount is count instead of the connected players (across broadcasts); null clears it");
+                + "while set, GetStream's viewerCount is count instead of the connected players " + "(across broadcasts); null clears it");
         d.put("GET " + CHANNELS_PATH, "the local IVS channels and their current or last stream (no stream keys)");
         d.put("WS " + PLAYER_PATH + "?channelArn=", "a local player: receives {\"type\":\"TEXT_METADATA_CUE\",\"text\",\"streamTimeMs\"} "
                 + "for every PutMetadata on the live channel");

@@ -43,7 +43,7 @@ public final class TemplateFunctions {
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
     /** A dynamic reference; a Secrets Manager one may name its secret by ARN (what {@code ${Secret}} gives). */
     private static final Pattern DYNAMIC_REFERENCE = Pattern.compile(
-            "\\{\\{resolve:(secretsmanager|ssm|ssm-secure):((?:arn:[^:}]+:secretsmanager:[^:}]+:[^:}]+:secret:)?[^:}]+)[^}]*}}");
+            "\\{\\{resolve:(secretsmanager|ssm|ssm-secure):((?:arn:[^:}]+:secretsmanager:" + "[^:}]+:[^:}]+:secret:)?[^:}]+)[^}]*}}");
 
     private final SamTemplate template;
     private final TemplateParameters parameters;

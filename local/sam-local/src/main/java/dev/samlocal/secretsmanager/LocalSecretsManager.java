@@ -121,7 +121,7 @@ public final class LocalSecretsManager implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH, "Secrets Manager GetSecretValue, PutSecretValue, UpdateSecretVersionStage, DescribeSecret (AWS_ENDPOINT_URL_SECRETS_MANAGER; "
+        d.put("POST " + PATH, "Secrets Manager GetSecretValue, PutSecretValue, UpdateSecretVersionStage, DescribeSecret " + "(AWS_ENDPOINT_URL_SECRETS_MANAGER; "
                 + "aws secretsmanager … --endpoint-url <this>); secrets: " + String.join(", ", secrets().values()));
         return d;
     }

@@ -17,7 +17,7 @@ final class Mailbox {
                 + "article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem}"
                 + "pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}dt{font-weight:600}</style></head><body>");
         h.append("<h1>Local mailbox</h1><p>").append(emails.size())
-                .append(" emails sent through the local SES v2 endpoint (kept here, never delivered). JSON: <code>GET /_local/emails?to=</code></p>");
+                .append(" emails sent through the local SES v2 endpoint (kept here, never delivered). " + "JSON: <code>GET /_local/emails?to=</code></p>");
         for (int i = emails.size() - 1; i >= 0; i--) {
             LocalSesV2.Email e = emails.get(i);
             h.append("<article data-message-id=\"").append(esc(e.messageId())).append("\"><h2>").append(esc(e.subject())).append("</h2>");

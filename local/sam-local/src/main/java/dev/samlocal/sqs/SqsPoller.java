@@ -196,7 +196,7 @@ public final class SqsPoller implements AutoCloseable {
         for (JsonNode failure : failures) {
             String id = failure.path("itemIdentifier").asText("");
             if (!inBatch.contains(id)) {
-                LOG.warn("SQS event source {}: batchItemFailures names '{}', not a message of the batch: the whole batch fails",
+                LOG.warn("SQS event source {}: batchItemFailures names '{}', not a message of the batch: " + "the whole batch fails",
                         source.id(), id);
                 return inBatch;
             }

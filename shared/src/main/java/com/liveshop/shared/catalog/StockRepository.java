@@ -156,7 +156,7 @@ public class StockRepository {
             items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(details)
                     .updateExpression("SET stockShards = :to")
                     .conditionExpression(from == 1
-                            ? "attribute_exists(pk) AND (attribute_not_exists(stockShards) OR stockShards = :from)"
+                            ? "attribute_exists(pk) AND (" + "attribute_not_exists(stockShards) OR stockShards = :from)"
                             : "attribute_exists(pk) AND stockShards = :from")
                     .expressionAttributeValues(Map.of(":to", n(to), ":from", n(from))).build()).build());
             for (StockLevel.Bucket bucket : current) {

@@ -5,20 +5,25 @@ package com.liveshop.shared.sessions;
  * modules (checkout reads a show's current highlight for a hold and keeps the show's sales stats).
  *
  * <pre>
- * pk = SESSION#&lt;id&gt;      sk = META              the session; gsi1pk=ACTIVE, gsi1sk=&lt;startsAt&gt;#&lt;id&gt; until it ends
+ * pk = SESSION#&lt;id&gt;      sk = META              the session; gsi1pk=ACTIVE, gsi1sk=&lt;startsAt&gt;#&lt;id&gt;
+ *                                               until it ends
  * pk = SESSION#&lt;id&gt;      sk = STREAM#&lt;streamId&gt;  one IVS broadcast: startedAtMs, endedAtMs
- * pk = SESSION#&lt;id&gt;      sk = HL#&lt;offset&gt;#&lt;hid&gt;   one highlight on the timeline (offset zero-padded: sorts in order)
+ * pk = SESSION#&lt;id&gt;      sk = HL#&lt;offset&gt;#&lt;hid&gt;   one highlight on the timeline (offset zero-padded:
+ *                                               sorts in order)
  * pk = SESSION#&lt;id&gt;      sk = REMINDER#&lt;rid&gt;    one reminder (rid = HMAC of the normalized address): email,
  *                                               status PENDING → CONFIRMED, confirmSentAt, liveSentAt
  * pk = SESSION#&lt;id&gt;      sk = STATS             the show's sales totals and peakViewers (ShowStatsRepository)
  * pk = SESSION#&lt;id&gt;      sk = STATS#SKU#&lt;sku&gt;   one product's totals in the show
- * pk = SESSION#&lt;id&gt;      sk = STATS#HL#&lt;hid&gt;    one highlight's totals: what was bought while it was on screen
- * pk = STATSEVENT#&lt;key&gt;   sk = STATSEVENT        one counted fact (a hold placed, an order placed / paid), ttl: makes
- *                                               the stream-fed aggregation idempotent; own partitions, never the show's
- * pk = REMINDLIMIT#&lt;id&gt;#&lt;ip fingerprint&gt;#&lt;minute&gt;  sk = LIMIT  reminder sign-ups from one source per minute (ttl)
+ * pk = SESSION#&lt;id&gt;      sk = STATS#HL#&lt;hid&gt;    one highlight's totals: what was bought while it was on
+ *                                               screen
+ * pk = STATSEVENT#&lt;key&gt;   sk = STATSEVENT        one counted fact (a hold placed, an order placed / paid), ttl:
+ *                                               makes the stream-fed aggregation idempotent; own partitions, never the
+ *                                               show's
+ * pk = REMINDLIMIT#&lt;id&gt;#&lt;ip fingerprint&gt;#&lt;minute&gt;  sk = LIMIT  reminder sign-ups from one source per
+ *                                               minute (ttl)
  * pk = CHANNEL#&lt;arn&gt;      sk = CHANNEL           channel ARN → sessionId, for IVS events
- * pk = CHALLENGE#&lt;signature&gt;  sk = CHALLENGE   an ALTCHA solution already used (shared pow.SpentChallenges), ttl =
- *                                               the challenge's expiry; own partitions
+ * pk = CHALLENGE#&lt;signature&gt;  sk = CHALLENGE   an ALTCHA solution already used (shared pow.SpentChallenges), ttl
+ *                                               = the challenge's expiry; own partitions
  * </pre>
  *
  * The byStart index is sparse: ended sessions drop out of it, so listing upcoming and live sessions is one

@@ -4,15 +4,18 @@ package com.liveshop.shared.waitlist;
  * Key design of the waitlist in the Reservations table (checkout writes it; the host's stats count it):
  *
  * <pre>
- * pk = WAITLIST#&lt;sku&gt;                 sk = &lt;13-digit joinedAt ms&gt;#&lt;cartId&gt;   one entry: cartId, quantity, expiresAt
- *                                                                          (epoch s), ttl, client (the joining client's
- *                                                                          fingerprint, whose cap its hold counts
- *                                                                          against); sk order = arrival order
- * pk = WAITCART#&lt;cartId&gt;#&lt;sku&gt;       sk = WAITLIST                      the cart's entry for the sku (entrySk): one
- *                                                                          entry per cart and sku, found by cart
- * pk = WAITCOUNT#&lt;sku&gt;                sk = COUNT                         n = entries in the line (expired ones until
- *                                                                          removed): written in the same transaction as
- *                                                                          each entry's Put or Delete, so it is exact
+ * pk = WAITLIST#&lt;sku&gt;                 sk = &lt;13-digit joinedAt ms&gt;#&lt;cartId&gt;   one entry: cartId,
+ *                                                                          quantity, expiresAt (epoch s), ttl, client
+ *                                                                          (the joining client's fingerprint, whose cap
+ *                                                                          its hold counts against); sk order = arrival
+ *                                                                          order
+ * pk = WAITCART#&lt;cartId&gt;#&lt;sku&gt;       sk = WAITLIST                      the cart's entry for the sku
+ *                                                                          (entrySk): one entry per cart and sku, found
+ *                                                                          by cart
+ * pk = WAITCOUNT#&lt;sku&gt;                sk = COUNT                         n = entries in the line (expired ones
+ *                                                                          until removed): written in the same
+ *                                                                          transaction as each entry's Put or Delete,
+ *                                                                          so it is exact
  * pk = WAITLIMIT#&lt;source&gt;#&lt;minute&gt;  sk = LIMIT                         joins from one source address (its
  *                                                                          fingerprint) in one minute
  * </pre>

@@ -82,9 +82,10 @@ class LiveShowInBrowserTest {
                   try {
                     const IVS = window.IVSPlayer;
                     const base = new URL('/web/vendor/amazon-ivs-player/', location.href).href;
-                    const p = IVS.create({ wasmWorker: base + 'amazon-ivs-wasmworker.min.js', wasmBinary: base + 'amazon-ivs-wasmworker.min.wasm' });
-                    done({ loaded: true, supported: IVS.isPlayerSupported, cueEvent: IVS.PlayerEventType.TEXT_METADATA_CUE,
-                           state: String(p.getState()) });
+                    const p = IVS.create({ wasmWorker: base + 'amazon-ivs-wasmworker.min.js',
+                                           wasmBinary: base + 'amazon-ivs-wasmworker.min.wasm' });
+                    done({ loaded: true, supported: IVS.isPlayerSupported,
+                           cueEvent: IVS.PlayerEventType.TEXT_METADATA_CUE, state: String(p.getState()) });
                     p.delete();
                   } catch (e) {
                     done({ loaded: true, error: String(e), keys: Object.keys(window.IVSPlayer || {}).join(',') });

@@ -38,7 +38,7 @@ class SamSchemaTest {
         Path file = TemplateSupport.repoRoot().resolve("../shared/schemas/sam.schema.json").normalize();
         if (!Files.isRegularFile(file)) {
             missing = "SAM schema not validated: " + file + " is absent (a clone without the ../shared folder). "
-                    + "Put sam.schema.json (aws/serverless-application-model schema_source/sam.schema.json) there to run it.";
+                    + "Put sam.schema.json (aws/serverless-application-model schema_source/sam.schema.json) " + "there to run it.";
             System.err.println("[template-check] " + missing);
             return;
         }

@@ -132,7 +132,7 @@ class TemplateContractTest {
         } catch (InvocationTargetException e) {
             String message = String.valueOf(e.getCause().getMessage());
             assertThat(function.environment().keySet())
-                    .as("%s without environment failed with '%s': the variable it names must be one the template defines for it",
+                    .as("%s without environment failed with '%s': the variable it names " + "must be one the template defines for it",
                             logicalId, message)
                     .anyMatch(message::contains);
         } catch (ReflectiveOperationException e) {

@@ -255,7 +255,7 @@ class TemplateDeploymentTest {
                         assertThat(ref).as("%s.%s", function.logicalId(), name).containsOnlyKeys("Ref");
                         assertThat(SamTemplate.map(parameters.get(String.valueOf(ref.get("Ref")))).get("Type")).isEqualTo("Number");
                     } else {
-                        fail("%s.%s: a secret's value in the environment; name its ARN (…_SECRET_ARN) and read it at run time",
+                        fail("%s.%s: a secret's value in the environment; name its ARN (…_SECRET_ARN) " + "and read it at run time",
                                 function.logicalId(), name);
                     }
                 }

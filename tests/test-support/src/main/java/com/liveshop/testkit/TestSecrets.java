@@ -42,7 +42,7 @@ public final class TestSecrets implements AutoCloseable {
             int status;
             if (value == null) {
                 status = 400;
-                answer = "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Secrets Manager can't find the specified secret.\"}";
+                answer = "{\"__type\":\"ResourceNotFoundException\",\"message\":" + "\"Secrets Manager can't find the specified secret.\"}";
             } else {
                 reads.incrementAndGet();
                 status = 200;

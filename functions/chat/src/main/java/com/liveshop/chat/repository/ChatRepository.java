@@ -46,7 +46,7 @@ public class ChatRepository {
     public Optional<SessionState> session(String sessionId) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
                 .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, bannedClients, chatMessagesPerSecond, chatSlowModeSeconds, "
+                .projectionExpression("sessionId, #status, blocklist, bannedNames, bannedTickets, bannedClients, " + "chatMessagesPerSecond, chatSlowModeSeconds, "
                         + SessionKeys.BUY_KEYWORD + ", currentHighlight")
                 .expressionAttributeNames(Map.of("#status", "status"))).item();
         if (item == null || item.isEmpty()) {

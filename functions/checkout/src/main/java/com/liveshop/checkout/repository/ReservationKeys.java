@@ -4,22 +4,25 @@ package com.liveshop.checkout.repository;
  * Key design of the Reservations table (template.yaml ReservationsTable).
  *
  * <pre>
- * pk = CART#&lt;cartId&gt;        sk = HOLD#&lt;sku&gt;    cartId, sku, title, quantity, priceCents (first tier), tiers [{quantity,
- *                                               priceCents}], allocation {bucket: units}, currency, expiresAt (epoch
- *                                               ms), ttl (epoch s), expiryShard (GSI byExpiry)
- * pk = CART#&lt;cartId&gt;        sk = META          currency, itemCount (distinct skus held), txItems (items the order's
- *                                               transaction will write for the holds), ttl
- * pk = CART#&lt;cartId&gt;        sk = RECLAIMED#&lt;sku&gt;#&lt;expiresAt&gt;   a TTL-deleted hold whose units were given back, ttl
+ * pk = CART#&lt;cartId&gt;        sk = HOLD#&lt;sku&gt;    cartId, sku, title, quantity, priceCents (first tier), tiers
+ *                                               [{quantity, priceCents}], allocation {bucket: units}, currency,
+ *                                               expiresAt (epoch ms), ttl (epoch s), expiryShard (GSI byExpiry)
+ * pk = CART#&lt;cartId&gt;        sk = META          currency, itemCount (distinct skus held), txItems (items the
+ *                                               order's transaction will write for the holds), ttl
+ * pk = CART#&lt;cartId&gt;        sk = RECLAIMED#&lt;sku&gt;#&lt;expiresAt&gt;   a TTL-deleted hold whose units were
+ *                                               given back, ttl
  * pk = ORDER#&lt;orderId&gt;      sk = ORDER         the order; while PENDING_PAYMENT also expiryShard + expiresAt =
  *                                               paymentDueAt, so the sweep finds overdue orders in the same GSI
- * pk = ORDER#&lt;orderId&gt;      sk = REFUND#&lt;paymentId&gt;   a payment to give back (its INSERT is the RefundRequired event)
+ * pk = ORDER#&lt;orderId&gt;      sk = REFUND#&lt;paymentId&gt;   a payment to give back (its INSERT is the
+ *                                               RefundRequired event)
  * pk = PAYMENT#&lt;paymentId&gt;  sk = PAYMENT       orderId: a provider's payment id confirms one order at most
  * pk = IDEMPOTENCY#&lt;key&gt;    sk = IDEMPOTENCY   requestHash, orderId, ttl (24 h)
- * pk = CLIENT#&lt;client&gt;      sk = SKU#&lt;sku&gt;     units: what one client (its address fingerprint) holds of the sku plus
- *                                               what its unpaid orders hold, over all carts; one attribute per counted
- *                                               hold (H#&lt;cartId&gt;) or order (O#&lt;orderId&gt;) = when its units go back
- *                                               (epoch ms), the answer's Retry-After; ttl
- * pk = CLIENT#&lt;client&gt;      sk = ORDERS        pending: the client's unpaid orders; O#&lt;orderId&gt; = paymentDueAt; ttl
+ * pk = CLIENT#&lt;client&gt;      sk = SKU#&lt;sku&gt;     units: what one client (its address fingerprint) holds of
+ *                                               the sku plus what its unpaid orders hold, over all carts; one attribute
+ *                                               per counted hold (H#&lt;cartId&gt;) or order (O#&lt;orderId&gt;) = when
+ *                                               its units go back (epoch ms), the answer's Retry-After; ttl
+ * pk = CLIENT#&lt;client&gt;      sk = ORDERS        pending: the client's unpaid orders; O#&lt;orderId&gt; =
+ *                                               paymentDueAt; ttl
  * pk = EMAIL#&lt;email key&gt;    sk = ORDERS        the same per buyer email (an HMAC of it, never the address)
  * </pre>
  *

@@ -140,7 +140,7 @@ public class CartService {
                 }
             } catch (ClientLimitReached e) {
                 throw ApiException.tooManyRequests("CLIENT_LIMIT", "At most " + cap + " units of " + sku
-                        + " per buyer, held or in unpaid orders, over all carts; more when a hold expires or an order is "
+                        + " per buyer, held or in unpaid orders, over all carts; " + "more when a hold expires or an order is "
                         + "paid or cancelled", retryAfterSeconds(e, now, config));
             }
             switch (outcome) {

@@ -324,7 +324,7 @@ public class SessionRepository {
         try {
             Map<String, AttributeValue> old = client.updateItem(u -> u.tableName(table)
                     .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                    .updateExpression("SET #status = :live, streamId = :s, streamStartedAtMs = :t, liveAt = if_not_exists(liveAt, :iso)")
+                    .updateExpression("SET #status = :live, streamId = :s, streamStartedAtMs = :t, " + "liveAt = if_not_exists(liveAt, :iso)")
                     .conditionExpression("attribute_exists(pk) AND #status <> :ended"
                             + " AND (attribute_not_exists(streamStartedAtMs) OR streamStartedAtMs < :t)")
                     .expressionAttributeNames(Map.of("#status", "status"))

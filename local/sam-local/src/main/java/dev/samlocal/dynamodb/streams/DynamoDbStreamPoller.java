@@ -292,7 +292,7 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             failures++;
             if (source.maximumRetryAttempts() >= 0 && failures > source.maximumRetryAttempts()) {
                 skipped.addAndGet(remaining.size());
-                LOG.error("Stream event source {}: {} record(s) from sequence number {} to {} skipped after {} failed attempt(s)",
+                LOG.error("Stream event source {}: {} record(s) from sequence number {} to {} " + "skipped after {} failed attempt(s)",
                         source.id(), remaining.size(), remaining.get(0).sequenceNumber(),
                         remaining.get(remaining.size() - 1).sequenceNumber(), failures);
                 return;
