@@ -50,6 +50,7 @@ import software.amazon.awssdk.services.ivs.model.ValidationException;
 import dev.samlocal.Options;
 import dev.samlocal.ivs.IvsEvents;
 import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.protocol.AwsError;
 import dev.samlocal.lambda.TemplateFunctions;
 
 /**
@@ -451,7 +452,7 @@ class LocalIvsTest {
         assertThat(stack.eventBridge().events(IvsEvents.STREAM_STATE_CHANGE).stream()
                 .filter(e -> e.get("resources").get(0).asText().equals(arn))).hasSize(4);
         assertThatThrownBy(() -> stack.ivs().broadcast(arn, LocalIvs.Action.STOP))
-                .isInstanceOfSatisfying(LocalIvs.Refused.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
+                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
     }
 
     @Test
@@ -537,7 +538,7 @@ class LocalIvsTest {
         assertError(viewers("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "5"), 404, "CHANNEL_NOT_FOUND");
         assertThat(viewerCount(arn)).isEqualTo(42);
         assertThatThrownBy(() -> stack.ivs().simulateViewers(arn, -1))
-                .isInstanceOfSatisfying(LocalIvs.Refused.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
+                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
         assertThat(viewerCount(arn)).isEqualTo(42);
         stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
     }
