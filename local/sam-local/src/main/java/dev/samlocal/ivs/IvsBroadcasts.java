@@ -3,7 +3,7 @@ package dev.samlocal.ivs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.eventbridge.LocalEventBridge;
 import dev.samlocal.lambda.TemplateFunctions;
 import dev.samlocal.protocol.AwsError;

@@ -2,7 +2,7 @@ package dev.samlocal.ivs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.UsageCounter;
 import dev.samlocal.protocol.AwsError;
 import dev.samlocal.protocol.JsonRequest;

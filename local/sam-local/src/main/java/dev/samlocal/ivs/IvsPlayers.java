@@ -2,7 +2,7 @@ package dev.samlocal.ivs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.protocol.AwsError;
 import dev.samlocal.protocol.LocalJson;
 import io.javalin.config.RoutesConfig;

@@ -2,7 +2,7 @@ package dev.samlocal.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import java.util.Set;
 import java.util.regex.Pattern;
 
