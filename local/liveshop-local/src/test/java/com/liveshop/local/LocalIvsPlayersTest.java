@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -40,14 +42,15 @@ import dev.samlocal.ivs.LocalIvs;
 
 /**
  * Local players over a real WebSocket (the JDK client) and the stream key's secrecy, with every log line of the
- * stack captured from before it starts (com.liveshop at TRACE).
+ * stack captured from before it starts (the product's and sam-local's loggers at TRACE).
  */
 class LocalIvsPlayersTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final StringWriter LOGS = new StringWriter();
     private static WriterAppender capture;
-    private static Level previousLevel;
+    /** The loggers opened to every level, and the level each had. */
+    private static final Map<String, Level> PREVIOUS_LEVELS = new LinkedHashMap<>();
     private static LocalStack stack;
     private static IvsClient ivs;
 
@@ -60,9 +63,11 @@ class LocalIvsPlayersTest {
         capture.start();
         config.addAppender(capture);
         config.getRootLogger().addAppender(capture, Level.ALL, null);
-        LoggerConfig liveshop = config.getLoggerConfig("com.liveshop");
-        previousLevel = liveshop.getLevel();
-        liveshop.setLevel(Level.ALL);
+        for (String name : List.of("com.liveshop", "dev.samlocal")) {
+            LoggerConfig logger = config.getLoggerConfig(name);
+            PREVIOUS_LEVELS.put(name, logger.getLevel());
+            logger.setLevel(Level.ALL);
+        }
         context.updateLoggers();
 
         Path template = Path.of(LocalIvsPlayersTest.class.getClassLoader().getResource("ivs-template.yaml").toURI());
@@ -81,7 +86,7 @@ class LocalIvsPlayersTest {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         config.getRootLogger().removeAppender(capture.getName());
-        config.getLoggerConfig("com.liveshop").setLevel(previousLevel);
+        PREVIOUS_LEVELS.forEach((name, level) -> config.getLoggerConfig(name).setLevel(level));
         context.updateLoggers();
         capture.stop();
     }

@@ -50,6 +50,7 @@ import software.amazon.awssdk.services.ivs.model.ValidationException;
 import dev.samlocal.Options;
 import dev.samlocal.ivs.IvsEvents;
 import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.protocol.AwsError;
 import dev.samlocal.lambda.TemplateFunctions;
 
 /**
@@ -349,7 +350,7 @@ class LocalIvsTest {
     void functionsReachTheLocalIvsThroughTheSdkEndpointVariable() throws Exception {
         assertThat(IvsEventRecorder.lastConfig.required("AWS_ENDPOINT_URL_IVS")).isEqualTo(stack.url() + LocalIvs.PATH);
         assertThat(IvsEventRecorder.lastConfig.required("RECORDING_CONFIGURATION_ARN")).isEqualTo(recordingConfigurationArn);
-        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET")).isEqualTo(TemplateFunctions.STACK_NAME + "-recordingsbucket");
+        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET")).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
         JsonNode index = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         List<String> endpoints = new ArrayList<>();
@@ -403,7 +404,7 @@ class LocalIvsTest {
         JsonNode recordingEnd = events.get(5).get("detail");
         java.time.ZonedDateTime t = startTime.atZone(java.time.ZoneOffset.UTC);
         String sessionId = recordingEnd.get("recording_session_id").asText();
-        assertThat(recordingEnd.get("recording_s3_bucket_name").asText()).isEqualTo(TemplateFunctions.STACK_NAME + "-recordingsbucket");
+        assertThat(recordingEnd.get("recording_s3_bucket_name").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
         assertThat(recordingEnd.get("recording_s3_key_prefix").asText()).isEqualTo("ivs/v1/000000000000/" + channelId + "/"
                 + t.getYear() + "/" + t.getMonthValue() + "/" + t.getDayOfMonth() + "/" + t.getHour() + "/" + t.getMinute() + "/" + sessionId);
         assertThat(recordingEnd.get("recording_duration_ms").asLong()).isEqualTo(durationMs);
@@ -451,7 +452,7 @@ class LocalIvsTest {
         assertThat(stack.eventBridge().events(IvsEvents.STREAM_STATE_CHANGE).stream()
                 .filter(e -> e.get("resources").get(0).asText().equals(arn))).hasSize(4);
         assertThatThrownBy(() -> stack.ivs().broadcast(arn, LocalIvs.Action.STOP))
-                .isInstanceOfSatisfying(LocalIvs.Refused.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
+                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
     }
 
     @Test
@@ -537,7 +538,7 @@ class LocalIvsTest {
         assertError(viewers("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "5"), 404, "CHANNEL_NOT_FOUND");
         assertThat(viewerCount(arn)).isEqualTo(42);
         assertThatThrownBy(() -> stack.ivs().simulateViewers(arn, -1))
-                .isInstanceOfSatisfying(LocalIvs.Refused.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
+                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
         assertThat(viewerCount(arn)).isEqualTo(42);
         stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
     }

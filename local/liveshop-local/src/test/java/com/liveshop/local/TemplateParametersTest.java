@@ -118,7 +118,7 @@ class TemplateParametersTest {
     }
 
     private static Map<String, String> environment(TemplateFunctions template) {
-        return template.instantiate(Map.of()).stream().filter(f -> f.logicalId().equals("RecorderFunction"))
+        return template.instantiate(Map.of(), new LiveshopHandlers()).stream().filter(f -> f.logicalId().equals("RecorderFunction"))
                 .findFirst().orElseThrow().environment();
     }
 }

@@ -3,7 +3,7 @@ package dev.samlocal.appsync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.cognito.JwtAuthorizer;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
@@ -59,7 +59,7 @@ public final class LocalAppSyncEvents implements LocalService {
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAppSyncEvents.class);
-    private static final String CONNECTION = "liveshop.appsync.connection";
+    private static final String CONNECTION = "samlocal.appsync.connection";
 
     /** Counters for tests and benchmarks. */
     public record Stats(int connections, int subscriptions, long eventsPublished, long messagesDelivered) {}

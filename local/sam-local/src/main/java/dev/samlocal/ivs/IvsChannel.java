@@ -1,14 +1,16 @@
 package dev.samlocal.ivs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.websocket.WsContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +27,16 @@ final class IvsChannel {
         Broadcast ended(Instant at) {
             return new Broadcast(streamId, startTime, at, recordingSessionId, recordingKeyPrefix);
         }
+
+        /** As the outside sees it. */
+        LocalIvs.Stream view(String channelArn) {
+            return new LocalIvs.Stream(channelArn, streamId, startTime, endTime);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(IvsChannel.class);
     private static final int CUE_HISTORY = 1_000;
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     final String arn;
     final String id;
@@ -41,7 +49,7 @@ final class IvsChannel {
     final String recordingConfigurationArn;
     final Map<String, String> tags;
     /** The stream key's own tags (CreateChannel's tags are the channel's; TagResource adds these). */
-    final Map<String, String> streamKeyTags = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, String> streamKeyTags = new ConcurrentHashMap<>();
     final String ingestEndpoint;
     final String playbackUrl;
     final String streamKeyArn;
@@ -92,6 +100,12 @@ final class IvsChannel {
         channel.put("playbackRestrictionPolicyArn", "");
         tags.forEach(channel.putObject("tags")::put);
         return channel;
+    }
+
+    /** The channel as the outside sees it (never its stream key), with its current or last broadcast. */
+    LocalIvs.Channel view() {
+        return new LocalIvs.Channel(arn, name, latencyMode, type, recordingConfigurationArn, ingestEndpoint, playbackUrl,
+                Optional.ofNullable(broadcast()).map(b -> b.view(arn)), players());
     }
 
     /** The IVS {@code StreamKey} structure; without the value it is a {@code StreamKeySummary}. */
@@ -199,9 +213,29 @@ final class IvsChannel {
 
     static void close(WsContext player, int code, String reason) {
         try {
-            player.closeSession(code, LocalIvs.closeReason(reason));
+            player.closeSession(code, closeReason(reason));
         } catch (RuntimeException e) {
             LOG.debug("Closing player {} failed: {}", player.sessionId(), e.toString());
         }
+    }
+
+    /** A WebSocket close reason fits in 123 UTF-8 bytes; longer ones are cut at a code point boundary. */
+    private static String closeReason(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        StringBuilder out = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > MAX_CLOSE_REASON_BYTES - 3) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return out.append("...").toString();
     }
 }

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import dev.samlocal.protocol.AwsError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,14 +77,9 @@ public final class LocalSecretsManager implements LocalService {
         }
     }
 
-    /** A failure of one request, in the service's error vocabulary. */
-    private static final class AwsError extends RuntimeException {
-        final String type;
-
-        AwsError(String type, String message) {
-            super(message);
-            this.type = type;
-        }
+    /** A failure of one request, in the service's error vocabulary: Secrets Manager answers each with 400. */
+    private static AwsError error(String type, String message) {
+        return new AwsError(400, type, message);
     }
 
     private final String baseUrl;
@@ -156,10 +152,10 @@ public final class LocalSecretsManager implements LocalService {
             try {
                 request = Json.MAPPER.readTree(body == null || body.isBlank() ? "{}" : body);
             } catch (JsonProcessingException e) {
-                throw new AwsError("SerializationException", "The request body is not valid JSON");
+                throw error("SerializationException", "The request body is not valid JSON");
             }
             if (request == null || !request.isObject()) {
-                throw new AwsError("SerializationException", "The request body must be a JSON object");
+                throw error("SerializationException", "The request body must be a JSON object");
             }
             ObjectNode answer;
             synchronized (this) {
@@ -168,16 +164,13 @@ public final class LocalSecretsManager implements LocalService {
                     case "PutSecretValue" -> putSecretValue(request);
                     case "DescribeSecret" -> describeSecret(request);
                     case "UpdateSecretVersionStage" -> updateSecretVersionStage(request);
-                    default -> throw new AwsError("UnknownOperationException", "The local Secrets Manager supports GetSecretValue, "
+                    default -> throw error("UnknownOperationException", "The local Secrets Manager supports GetSecretValue, "
                             + "PutSecretValue, UpdateSecretVersionStage and DescribeSecret, not " + target);
                 };
             }
             return new AwsResult(200, Json.write(answer));
         } catch (AwsError e) {
-            Map<String, String> error = new LinkedHashMap<>();
-            error.put("__type", e.type);
-            error.put("message", e.getMessage());
-            return new AwsResult(400, Json.write(error));
+            return new AwsResult(e.status(), e.awsJsonBody());
         }
     }
 
@@ -202,21 +195,21 @@ public final class LocalSecretsManager implements LocalService {
         String string = text(request, "SecretString");
         String binaryText = text(request, "SecretBinary");
         if ((string == null) == (binaryText == null)) {
-            throw new AwsError("InvalidParameterException", "You must provide either SecretString or SecretBinary.");
+            throw error("InvalidParameterException", "You must provide either SecretString or SecretBinary.");
         }
         byte[] binary;
         try {
             binary = binaryText == null ? null : Base64.getDecoder().decode(binaryText);
         } catch (IllegalArgumentException e) {
-            throw new AwsError("SerializationException", "SecretBinary is not valid base64");
+            throw error("SerializationException", "SecretBinary is not valid base64");
         }
         int size = string != null ? string.getBytes(StandardCharsets.UTF_8).length : binary.length;
         if (size > MAX_SECRET_BYTES) {
-            throw new AwsError("InvalidParameterException", "The secret value exceeds the 65536 byte limit.");
+            throw error("InvalidParameterException", "The secret value exceeds the 65536 byte limit.");
         }
         String token = text(request, "ClientRequestToken");
         if (token != null && (token.length() < 32 || token.length() > 64)) {
-            throw new AwsError("InvalidParameterException", "ClientRequestToken must be 32 to 64 characters long.");
+            throw error("InvalidParameterException", "ClientRequestToken must be 32 to 64 characters long.");
         }
         List<String> stages = new ArrayList<>();
         request.path("VersionStages").forEach(s -> stages.add(s.asText()));
@@ -229,7 +222,7 @@ public final class LocalSecretsManager implements LocalService {
             // The idempotency of ClientRequestToken: the same request again changes nothing; another value is refused.
             boolean same = java.util.Objects.equals(existing.string, string) && java.util.Arrays.equals(existing.binary, binary);
             if (!same) {
-                throw new AwsError("ResourceExistsException",
+                throw error("ResourceExistsException",
                         "A resource with the ID you requested already exists.");
             }
         } else {
@@ -279,11 +272,11 @@ public final class LocalSecretsManager implements LocalService {
         String removeFrom = text(request, "RemoveFromVersionId");
         Version holder = secret.versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
         if (removeFrom != null && (holder == null || !holder.id.equals(removeFrom))) {
-            throw new AwsError("InvalidParameterException", "The staging label " + stage + " is not attached to version " + removeFrom + ".");
+            throw error("InvalidParameterException", "The staging label " + stage + " is not attached to version " + removeFrom + ".");
         }
         if (moveTo == null) {
             if (removeFrom == null || CURRENT.equals(stage)) {
-                throw new AwsError("InvalidParameterException", CURRENT.equals(stage)
+                throw error("InvalidParameterException", CURRENT.equals(stage)
                         ? "You can't remove the staging label AWSCURRENT without moving it to another version."
                         : "You must provide MoveToVersionId or RemoveFromVersionId.");
             }
@@ -291,10 +284,10 @@ public final class LocalSecretsManager implements LocalService {
         } else {
             Version target = secret.versions.get(moveTo);
             if (target == null) {
-                throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret version.");
+                throw error("ResourceNotFoundException", "Secrets Manager can't find the specified secret version.");
             }
             if (holder != null && holder != target && removeFrom == null) {
-                throw new AwsError("InvalidParameterException", "The staging label " + stage + " is currently attached to version "
+                throw error("InvalidParameterException", "The staging label " + stage + " is currently attached to version "
                         + holder.id + ". You must specify RemoveFromVersionId to move it.");
             }
             moveStage(secret, stage, target);
@@ -337,28 +330,28 @@ public final class LocalSecretsManager implements LocalService {
                 return secret;
             }
         }
-        throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+        throw error("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
 
     private static Version version(Secret secret, String versionId, String stage) {
         if (versionId != null) {
             Version version = secret.versions.get(versionId);
             if (version == null || (stage != null && !version.stages.contains(stage))) {
-                throw new AwsError("ResourceNotFoundException",
+                throw error("ResourceNotFoundException",
                         "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
             }
             return version;
         }
         String wanted = stage == null ? CURRENT : stage;
         return secret.versions.values().stream().filter(v -> v.stages.contains(wanted)).findFirst()
-                .orElseThrow(() -> new AwsError("ResourceNotFoundException",
+                .orElseThrow(() -> error("ResourceNotFoundException",
                         "Secrets Manager can't find the specified secret value for staging label: " + wanted));
     }
 
     private static String requiredText(JsonNode request, String field) {
         String value = text(request, field);
         if (value == null || value.isEmpty()) {
-            throw new AwsError("InvalidParameterException", "1 validation error detected: Value null at '"
+            throw error("InvalidParameterException", "1 validation error detected: Value null at '"
                     + Character.toLowerCase(field.charAt(0)) + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
         }
         return value;

@@ -2,9 +2,10 @@ package dev.samlocal.sesv2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import dev.samlocal.protocol.AwsError;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,10 +42,9 @@ public final class LocalSesV2 implements LocalService {
     public record Email(String messageId, List<String> to, List<String> cc, List<String> bcc, String from, String subject,
                         String text, String html, Map<String, String> headers, Instant at) {}
 
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
-        }
+    /** SES v2's answer to bad input: 400 {@code BadRequestException}. */
+    private static AwsError badRequest(String message) {
+        return new AwsError(400, "BadRequestException", message);
     }
 
     private final String baseUrl;
@@ -55,12 +55,6 @@ public final class LocalSesV2 implements LocalService {
     private final java.util.concurrent.atomic.AtomicLong throttledRequests = new java.util.concurrent.atomic.AtomicLong();
     /** Addresses whose next bulk entry answers ACCOUNT_THROTTLED (kept nowhere), once each. */
     private final java.util.Set<String> throttleEntries = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    private static final class Throttled extends RuntimeException {
-        Throttled() {
-            super("Maximum sending rate exceeded.");
-        }
-    }
 
     public LocalSesV2(String baseUrl, Clock clock) {
         this.baseUrl = baseUrl;
@@ -139,10 +133,10 @@ public final class LocalSesV2 implements LocalService {
         List<String> cc = addresses(destination.path("CcAddresses"));
         List<String> bcc = addresses(destination.path("BccAddresses"));
         if (to.size() + cc.size() + bcc.size() == 0) {
-            throw new BadRequest("Missing required field Destination: at least one recipient.");
+            throw badRequest("Missing required field Destination: at least one recipient.");
         }
         if (to.size() + cc.size() + bcc.size() > MAX_RECIPIENTS) {
-            throw new BadRequest("Recipient count exceeds " + MAX_RECIPIENTS + ".");
+            throw badRequest("Recipient count exceeds " + MAX_RECIPIENTS + ".");
         }
         JsonNode content = request.path("Content");
         Email email;
@@ -152,16 +146,16 @@ public final class LocalSesV2 implements LocalService {
             String text = simple.path("Body").path("Text").path("Data").asText(null);
             String html = simple.path("Body").path("Html").path("Data").asText(null);
             if (text == null && html == null) {
-                throw new BadRequest("Content.Simple.Body needs Text or Html.");
+                throw badRequest("Content.Simple.Body needs Text or Html.");
             }
             email = new Email(newId(), to, cc, bcc, from, subject, text, html, headers(simple.path("Headers")), clock.instant());
         } else if (content.has("Template")) {
             JsonNode template = content.get("Template");
             email = fromTemplate(template, template.path("TemplateData").asText("{}"), headers(template.path("Headers")), from, to, cc, bcc);
         } else if (content.has("Raw")) {
-            throw new BadRequest("Raw content is not emulated by the local stack; send Simple or Template content.");
+            throw badRequest("Raw content is not emulated by the local stack; send Simple or Template content.");
         } else {
-            throw new BadRequest("Missing required field Content.");
+            throw badRequest("Missing required field Content.");
         }
         keep(email);
         return Map.of("MessageId", email.messageId());
@@ -171,14 +165,14 @@ public final class LocalSesV2 implements LocalService {
         String from = requireText(request, "FromEmailAddress");
         JsonNode template = request.path("DefaultContent").path("Template");
         if (template.isMissingNode()) {
-            throw new BadRequest("Missing required field DefaultContent.Template.");
+            throw badRequest("Missing required field DefaultContent.Template.");
         }
         JsonNode entries = request.path("BulkEmailEntries");
         if (!entries.isArray() || entries.isEmpty()) {
-            throw new BadRequest("Missing required field BulkEmailEntries.");
+            throw badRequest("Missing required field BulkEmailEntries.");
         }
         if (entries.size() > MAX_BULK_ENTRIES) {
-            throw new BadRequest("BulkEmailEntries exceeds " + MAX_BULK_ENTRIES + ".");
+            throw badRequest("BulkEmailEntries exceeds " + MAX_BULK_ENTRIES + ".");
         }
         String defaultData = template.path("TemplateData").asText("{}");
         Map<String, String> defaultHeaders = headers(template.path("Headers"));
@@ -189,7 +183,7 @@ public final class LocalSesV2 implements LocalService {
             List<String> cc = addresses(destination.path("CcAddresses"));
             List<String> bcc = addresses(destination.path("BccAddresses"));
             if (to.size() + cc.size() + bcc.size() == 0 || to.size() + cc.size() + bcc.size() > MAX_RECIPIENTS) {
-                throw new BadRequest("Each BulkEmailEntry needs 1 to " + MAX_RECIPIENTS + " recipients.");
+                throw badRequest("Each BulkEmailEntry needs 1 to " + MAX_RECIPIENTS + " recipients.");
             }
             String data = entry.path("ReplacementEmailContent").path("ReplacementTemplate").path("ReplacementTemplateData")
                     .asText(defaultData);
@@ -213,24 +207,24 @@ public final class LocalSesV2 implements LocalService {
     private Email fromTemplate(JsonNode template, String data, Map<String, String> headers, String from, List<String> to,
                                List<String> cc, List<String> bcc) {
         if (!template.has("TemplateContent")) {
-            throw new BadRequest("Stored templates (TemplateName / TemplateArn) are not emulated by the local stack; "
+            throw badRequest("Stored templates (TemplateName / TemplateArn) are not emulated by the local stack; "
                     + "send TemplateContent.");
         }
         JsonNode values;
         try {
             values = Json.MAPPER.readTree(data);
         } catch (Exception e) {
-            throw new BadRequest("TemplateData is not valid JSON.");
+            throw badRequest("TemplateData is not valid JSON.");
         }
         if (values == null || !values.isObject()) {
-            throw new BadRequest("TemplateData must be a JSON object.");
+            throw badRequest("TemplateData must be a JSON object.");
         }
         JsonNode content = template.get("TemplateContent");
         String subject = fill(requireText(content, "Subject"), values);
         String text = content.hasNonNull("Text") ? fill(content.get("Text").asText(), values) : null;
         String html = content.hasNonNull("Html") ? fill(content.get("Html").asText(), values) : null;
         if (text == null && html == null) {
-            throw new BadRequest("TemplateContent needs Text or Html.");
+            throw badRequest("TemplateContent needs Text or Html.");
         }
         return new Email(newId(), to, cc, bcc, from, subject, text, html, headers, clock.instant());
     }
@@ -264,7 +258,7 @@ public final class LocalSesV2 implements LocalService {
             list.forEach(a -> {
                 String address = a.asText("").strip();
                 if (!address.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-                    throw new BadRequest("Invalid email address: the address is not well formed.");
+                    throw badRequest("Invalid email address: the address is not well formed.");
                 }
                 out.add(address);
             });
@@ -287,7 +281,7 @@ public final class LocalSesV2 implements LocalService {
     private static String requireText(JsonNode node, String field, String name) {
         String value = node.path(field).asText("");
         if (value.isBlank()) {
-            throw new BadRequest("Missing required field " + name + ".");
+            throw badRequest("Missing required field " + name + ".");
         }
         return value;
     }
@@ -296,13 +290,13 @@ public final class LocalSesV2 implements LocalService {
         try {
             JsonNode node = Json.MAPPER.readTree(ctx.body());
             if (node == null || !node.isObject()) {
-                throw new BadRequest("The request body is not a JSON object.");
+                throw badRequest("The request body is not a JSON object.");
             }
             return node;
-        } catch (BadRequest e) {
+        } catch (AwsError e) {
             throw e;
         } catch (Exception e) {
-            throw new BadRequest("The request body is not valid JSON.");
+            throw badRequest("The request body is not valid JSON.");
         }
     }
 
@@ -331,15 +325,11 @@ public final class LocalSesV2 implements LocalService {
         try {
             if (throttleRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throttledRequests.incrementAndGet();
-                throw new Throttled();
+                throw new AwsError(429, "TooManyRequestsException", "Maximum sending rate exceeded.");
             }
             ctx.status(200).contentType("application/json").result(Json.write(call.run()));
-        } catch (Throttled e) {
-            ctx.status(429).contentType("application/json").header("x-amzn-ErrorType", "TooManyRequestsException")
-                    .result(Json.write(Map.of("message", e.getMessage())));
-        } catch (BadRequest e) {
-            ctx.status(400).contentType("application/json").header("x-amzn-ErrorType", "BadRequestException")
-                    .result(Json.write(Map.of("message", e.getMessage())));
+        } catch (AwsError e) {
+            e.writeRestJson(ctx);
         }
     }
 }
