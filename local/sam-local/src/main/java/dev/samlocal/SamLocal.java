@@ -185,7 +185,8 @@ public final class SamLocal implements AutoCloseable {
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
         sources.jwtAuthorizerNames().forEach(name -> authorizers.put(name, jwt));
         httpApi = new HttpApiEmulator(sources.httpRoutes(), authorizers, sources.cors().orElse(null),
-                new PayloadV2EventFactory(clock), () -> layer.edgeRequestHeaders(this), layer.responseHeaders());
+                new PayloadV2EventFactory(clock), () -> layer.edgeRequestHeaders(this), layer.responseHeaders(),
+                layer::cdnCacheable);
         sources.addRules(eventBridge);
         scheduler = new LocalScheduler(clock);
         resources.add(scheduler);

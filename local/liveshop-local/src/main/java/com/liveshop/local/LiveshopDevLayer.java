@@ -95,6 +95,12 @@ public final class LiveshopDevLayer implements DevLayer {
         return stack.secretValue(ORIGIN_SECRET_ID).map(secret -> Map.of(OriginCheck.HEADER, secret)).orElse(Map.of());
     }
 
+    /** Carts and orders are a viewer's own: the CDN passes them through (the public reads: catalog, shows, chat). */
+    @Override
+    public boolean cdnCacheable(String routeKey) {
+        return !routeKey.startsWith("GET /carts") && !routeKey.startsWith("GET /orders");
+    }
+
     @Override
     public void routes(RoutesConfig routes, SamLocal stack) {
         JwtAuthorizer jwt = stack.jwt();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,24 +52,28 @@ public final class HttpApiEmulator {
     private final UsageCounter publicGets = new UsageCounter();
     private final Supplier<Map<String, String>> edgeHeaders;
     private final Map<String, String> responseHeaders;
+    private final Predicate<String> cdnCacheable;
 
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
-        this(routes, authorizers, cors, events, Map::of, Map.of());
+        this(routes, authorizers, cors, events, Map::of, Map.of(), routeKey -> true);
     }
 
     /**
      * @param edgeHeaders     what a CDN in front of the API sets on each request, asked per request (a rotated origin
      *                        secret shows at once); empty: no CDN in front, requests pass as they came
      * @param responseHeaders added to every answer (a CDN's response-headers policy)
+     * @param cdnCacheable    of the GET routes without an authorizer, those a CDN in front could answer
      */
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events,
-                           Supplier<Map<String, String>> edgeHeaders, Map<String, String> responseHeaders) {
+                           Supplier<Map<String, String>> edgeHeaders, Map<String, String> responseHeaders,
+                           Predicate<String> cdnCacheable) {
         this.routes = routes;
         this.authorizers = authorizers;
         this.cors = cors;
         this.events = events;
         this.edgeHeaders = edgeHeaders;
         this.responseHeaders = Map.copyOf(responseHeaders);
+        this.cdnCacheable = cdnCacheable;
     }
 
     public HttpRoutes routes() {
@@ -81,16 +86,15 @@ public final class HttpApiEmulator {
     }
 
     /**
-     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer,
-     * outside {@code /carts} and {@code /orders} (the public reads: catalog, sessions, timeline, messages, calendar).
+     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer that
+     * the project counts as cacheable.
      */
     public Map<String, Long> publicGetsByRoute() {
         return publicGets.snapshot();
     }
 
-    static boolean publicRead(HttpRoutes.Route route) {
-        return route.authorizer() == null && route.routeKey().startsWith("GET /")
-                && !route.routeKey().startsWith("GET /carts") && !route.routeKey().startsWith("GET /orders");
+    private boolean publicRead(HttpRoutes.Route route) {
+        return route.authorizer() == null && route.routeKey().startsWith("GET /") && cdnCacheable.test(route.routeKey());
     }
 
     /** Javalin entry point for every path the local stack does not serve itself. */

@@ -28,7 +28,7 @@ public final class LocalAws {
         settings.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
         settings.put("AWS_EC2_METADATA_DISABLED", "true");
         settings.put("AWS_EMF_ENVIRONMENT", "Local");
-        // Business metrics (ShowMetrics) off: EMF lines would flood the local stack's console and the test output.
+        // Powertools metrics off: EMF lines would flood the local stack's console and the test output.
         settings.put("POWERTOOLS_METRICS_DISABLED", "true");
         settings.putAll(extra);
         return settings;

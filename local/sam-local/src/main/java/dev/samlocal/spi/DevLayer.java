@@ -49,6 +49,14 @@ public interface DevLayer {
         return Map.of();
     }
 
+    /**
+     * Of the GET routes without an authorizer, those a CDN in front of the API could answer ({@code cloudFrontEligible}
+     * in {@code GET /_local/usage}); all of them unless the layer says otherwise.
+     */
+    default boolean cdnCacheable(String routeKey) {
+        return true;
+    }
+
     /** Extra routes (under {@code /_local/…}, and pages); registered before the HTTP API's catch-all route. */
     default void routes(RoutesConfig routes, SamLocal stack) {}
 
