@@ -14,9 +14,12 @@ import dev.samlocal.template.TemplateParameters;
  * @param template   template.yaml to use; empty = the repository's, else the copy inside the jar
  * @param parameters template parameter overrides (name → value, like {@code sam local --parameter-overrides});
  *                   checked against the template when the stack starts ({@link TemplateParameters})
+ * @param stackName  what {@code AWS::StackName} gives, and the prefix of names the template leaves to CloudFormation
  */
 public record Options(String host, int port, int dynamoDbPort, boolean seed, boolean schedules, Optional<Path> template,
-                      Map<String, String> parameters) {
+                      Map<String, String> parameters, String stackName) {
+
+    public static final String DEFAULT_STACK_NAME = "sam-local";
 
     public static final String USAGE = """
             Usage: java -jar local/liveshop-local/target/local-stack.jar [options]
@@ -41,7 +44,7 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
 
     /** Options without parameter overrides. */
     public Options(String host, int port, int dynamoDbPort, boolean seed, boolean schedules, Optional<Path> template) {
-        this(host, port, dynamoDbPort, seed, schedules, template, Map.of());
+        this(host, port, dynamoDbPort, seed, schedules, template, Map.of(), DEFAULT_STACK_NAME);
     }
 
     public static Options defaults() {
@@ -54,24 +57,28 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
     }
 
     public Options withPorts(int httpPort, int dynamoPort) {
-        return new Options(host, httpPort, dynamoPort, seed, schedules, template, parameters);
+        return new Options(host, httpPort, dynamoPort, seed, schedules, template, parameters, stackName);
     }
 
     public Options withSeed(boolean value) {
-        return new Options(host, port, dynamoDbPort, value, schedules, template, parameters);
+        return new Options(host, port, dynamoDbPort, value, schedules, template, parameters, stackName);
     }
 
     public Options withSchedules(boolean value) {
-        return new Options(host, port, dynamoDbPort, seed, value, template, parameters);
+        return new Options(host, port, dynamoDbPort, seed, value, template, parameters, stackName);
     }
 
     public Options withTemplate(Path file) {
-        return new Options(host, port, dynamoDbPort, seed, schedules, Optional.of(file), parameters);
+        return new Options(host, port, dynamoDbPort, seed, schedules, Optional.of(file), parameters, stackName);
+    }
+
+    public Options withStackName(String name) {
+        return new Options(host, port, dynamoDbPort, seed, schedules, template, parameters, name);
     }
 
     /**
      * {@code --parameter name=value}: overrides the template parameter's default for this run (a later value for
-     * the same name replaces an earlier one). Checked against the template by {@link LocalStack#start(Options)}.
+     * the same name replaces an earlier one). Checked against the template by {@link SamLocal#start}.
      */
     public Options withParameter(String name, String value) {
         if (name == null || name.isEmpty() || value == null) {
@@ -80,7 +87,7 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
         Map<String, String> more = new LinkedHashMap<>(parameters);
         more.remove(name);
         more.put(name, value);
-        return new Options(host, port, dynamoDbPort, seed, schedules, template, more);
+        return new Options(host, port, dynamoDbPort, seed, schedules, template, more, stackName);
     }
 
     /** Thrown for bad arguments; the message is meant for the user. */
@@ -98,7 +105,7 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
             switch (arg) {
                 case "--port" -> o = o.withPorts(port(arg, value(args, ++i, arg)), o.dynamoDbPort);
                 case "--dynamodb-port" -> o = o.withPorts(o.port, port(arg, value(args, ++i, arg)));
-                case "--host" -> o = new Options(value(args, ++i, arg), o.port, o.dynamoDbPort, o.seed, o.schedules, o.template, o.parameters);
+                case "--host" -> o = new Options(value(args, ++i, arg), o.port, o.dynamoDbPort, o.seed, o.schedules, o.template, o.parameters, o.stackName);
                 case "--template" -> o = o.withTemplate(Path.of(value(args, ++i, arg)));
                 case "--parameter" -> o = parameter(o, value(args, ++i, arg));
                 case "--no-seed" -> o = o.withSeed(false);

@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import dev.samlocal.apigw.HttpApiEmulator;
-import dev.samlocal.core.LocalService;
 import dev.samlocal.protocol.LocalJson;
 
 /**
@@ -19,7 +17,7 @@ import dev.samlocal.protocol.LocalJson;
  * {@code /host} the host console, {@code /web/*} the static files themselves. The same files can be hosted on
  * S3 and pointed at a deployed API through {@code web/config.js}.
  */
-final class LocalWeb implements LocalService {
+final class LocalWeb {
 
     static final String RESOURCE_ROOT = "liveshop-web/";
     /** Names with inner dots (amazon-ivs-player.min.js) but never an empty segment or "..". */
@@ -34,13 +32,7 @@ final class LocalWeb implements LocalService {
             "json", "application/json",
             "wasm", "application/wasm");
 
-    @Override
-    public Map<String, String> functionSettings() {
-        return Map.of();
-    }
-
-    @Override
-    public void register(RoutesConfig routes) {
+    void register(RoutesConfig routes) {
         // "/" is also the HTTP API's catch-all route, registered after this: answer GET / here and skip it.
         routes.before("/", ctx -> {
             if (ctx.method() == HandlerType.GET) {
@@ -54,8 +46,7 @@ final class LocalWeb implements LocalService {
         routes.get("/web/<path>", ctx -> serve(ctx, ctx.pathParam("path")));
     }
 
-    @Override
-    public Map<String, String> describe() {
+    Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("GET /", "the viewer page of the live or next show");
         d.put("GET /watch/{sessionId}", "the viewer page of one show");

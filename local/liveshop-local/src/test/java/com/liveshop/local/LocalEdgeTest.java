@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,17 +120,17 @@ class LocalEdgeTest {
     void theLocalCdnAddsTheSecretOverTheClientsAndTakesTheViewerOnlyFromLoopback() {
         List<Map.Entry<String, String>> sent = List.of(Map.entry("CloudFront-Viewer-Address", "198.51.100.7:1234"),
                 Map.entry("x-origin-verify", "client-made"), Map.entry("accept", "application/json"));
-        Map<String, String> fromLoopback = headers(HttpApiEmulator.asCloudFront(sent, "127.0.0.1", 40000, Optional.of("the-secret")));
+        Map<String, String> fromLoopback = headers(HttpApiEmulator.asCloudFront(sent, "127.0.0.1", 40000, Map.of("X-Origin-Verify", "the-secret")));
         assertThat(fromLoopback).containsEntry("cloudfront-viewer-address", "198.51.100.7:1234")
                 .containsEntry("x-origin-verify", "the-secret").containsEntry("accept", "application/json").hasSize(3);
-        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "0:0:0:0:0:0:0:1", 40000, Optional.of("s"))))
+        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "0:0:0:0:0:0:0:1", 40000, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "198.51.100.7:1234");
         // From another machine the header is the socket's, as CloudFront's always is.
-        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "192.0.2.44", 40001, Optional.of("the-secret"))))
+        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "192.0.2.44", 40001, Map.of("X-Origin-Verify", "the-secret"))))
                 .containsEntry("cloudfront-viewer-address", "192.0.2.44:40001").containsEntry("x-origin-verify", "the-secret");
-        assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "127.0.0.1", 40002, Optional.of("s"))))
+        assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "127.0.0.1", 40002, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "127.0.0.1:40002");
-        assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "2001:db8::7", 40003, Optional.of("s"))))
+        assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "2001:db8::7", 40003, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "2001:db8::7:40003");
     }
 
@@ -179,7 +178,7 @@ class LocalEdgeTest {
         try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(URI.create(stack.secretsManager().endpoint()))
                 .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build()) {
-            String id = LocalStack.ORIGIN_SECRET_ID;
+            String id = LiveshopDevLayer.ORIGIN_SECRET_ID;
             String before = secrets.getSecretValue(r -> r.secretId(id)).versionId();
             assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
             String next = "rotated-origin-secret-" + UUID.randomUUID();

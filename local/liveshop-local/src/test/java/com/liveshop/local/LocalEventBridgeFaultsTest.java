@@ -31,7 +31,7 @@ import dev.samlocal.lambda.TemplateFunctions;
  */
 class LocalEventBridgeFaultsTest {
 
-    private static final String BUS = TemplateFunctions.STACK_NAME + "-things";
+    private static final String BUS = LiveshopDevLayer.STACK_NAME + "-things";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static LocalStack stack;
     private static EventBridgeClient client;

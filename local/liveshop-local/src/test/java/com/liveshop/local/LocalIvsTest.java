@@ -349,7 +349,7 @@ class LocalIvsTest {
     void functionsReachTheLocalIvsThroughTheSdkEndpointVariable() throws Exception {
         assertThat(IvsEventRecorder.lastConfig.required("AWS_ENDPOINT_URL_IVS")).isEqualTo(stack.url() + LocalIvs.PATH);
         assertThat(IvsEventRecorder.lastConfig.required("RECORDING_CONFIGURATION_ARN")).isEqualTo(recordingConfigurationArn);
-        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET")).isEqualTo(TemplateFunctions.STACK_NAME + "-recordingsbucket");
+        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET")).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
         JsonNode index = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         List<String> endpoints = new ArrayList<>();
@@ -403,7 +403,7 @@ class LocalIvsTest {
         JsonNode recordingEnd = events.get(5).get("detail");
         java.time.ZonedDateTime t = startTime.atZone(java.time.ZoneOffset.UTC);
         String sessionId = recordingEnd.get("recording_session_id").asText();
-        assertThat(recordingEnd.get("recording_s3_bucket_name").asText()).isEqualTo(TemplateFunctions.STACK_NAME + "-recordingsbucket");
+        assertThat(recordingEnd.get("recording_s3_bucket_name").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
         assertThat(recordingEnd.get("recording_s3_key_prefix").asText()).isEqualTo("ivs/v1/000000000000/" + channelId + "/"
                 + t.getYear() + "/" + t.getMonthValue() + "/" + t.getDayOfMonth() + "/" + t.getHour() + "/" + t.getMinute() + "/" + sessionId);
         assertThat(recordingEnd.get("recording_duration_ms").asLong()).isEqualTo(durationMs);

@@ -110,7 +110,7 @@ class LocalPaymentsTest {
         // printf '%s' '1767225600.<body>' | openssl dgst -sha256 -hmac 'local-webhook-secret-not-for-production'
         String body = "{\"orderId\":\"0b9f6a52-3c1e-4d7a-9a57-2f1f8f6b9c10\",\"status\":\"PAID\",\"paymentId\":\"pay_test\","
                 + "\"amountCents\":12900,\"currency\":\"USD\"}";
-        assertThat(LocalPayments.signatureHeader(LocalStack.LOCAL_WEBHOOK_SECRET, 1767225600L, body))
+        assertThat(LocalPayments.signatureHeader(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, 1767225600L, body))
                 .isEqualTo("t=1767225600,v1=bbcc0831c895e961cb813531aedef4a2a9bb89116f45e5d8b9cd5148a0fb9fb9");
         // printf '%s' '1700000000.{}' | openssl dgst -sha256 -hmac 'whsec_test'
         assertThat(LocalPayments.signatureHeader("whsec_test", 1700000000L, "{}"))

@@ -55,7 +55,7 @@ class LocalSecretsManagerTest {
         String arn = stack.paymentWebhookSecretArn();
         String endpoint = stack.url() + LocalSecretsManager.PATH;
         JsonNode first = Json.MAPPER.readTree(aws("get-secret-value", "--secret-id", arn, "--endpoint-url", endpoint));
-        assertThat(first.get("SecretString").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+        assertThat(first.get("SecretString").asText()).isEqualTo(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET);
         assertThat(first.get("ARN").asText()).isEqualTo(arn);
         assertThat(first.get("Name").asText()).isEqualTo("PaymentWebhookSecret");
         assertThat(first.get("VersionStages").toString()).isEqualTo("[\"AWSCURRENT\"]");
@@ -76,7 +76,7 @@ class LocalSecretsManagerTest {
         assertThat(current.get("VersionId").asText()).isEqualTo(versionId);
         JsonNode previous = Json.MAPPER.readTree(aws("get-secret-value", "--secret-id", arn, "--version-stage", "AWSPREVIOUS",
                 "--endpoint-url", endpoint));
-        assertThat(previous.get("SecretString").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+        assertThat(previous.get("SecretString").asText()).isEqualTo(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET);
         assertThat(previous.get("VersionId").asText()).isEqualTo(first.get("VersionId").asText());
 
         JsonNode described = Json.MAPPER.readTree(aws("describe-secret", "--secret-id", arn, "--endpoint-url", endpoint));

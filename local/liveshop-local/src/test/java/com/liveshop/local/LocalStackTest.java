@@ -104,7 +104,7 @@ class LocalStackTest {
         // Every template parameter with a default is listed.
         assertThat(parameters.properties()).extracting(Map.Entry::getKey)
                 .containsAll(TemplateParameters.defaults(dev.samlocal.template.SamTemplate.loadFromRepo()).values().keySet());
-        assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LocalStack.LOCAL_WEBHOOK_SECRET);
+        assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET);
         assertThat(index.get("paymentWebhookSecretArn").asText()).isEqualTo(TemplateFunctions.secretArn("PaymentWebhookSecret"));
     }
 
@@ -191,7 +191,7 @@ class LocalStackTest {
         assertThat(event.get("account").asText()).isEqualTo(TemplateFunctions.ACCOUNT_ID);
         assertThat(event.get("region").asText()).isEqualTo(LocalAws.REGION);
         assertThat(event.get("detail").isObject()).isTrue();
-        assertThat(event.get("eventBusName").asText()).isEqualTo(TemplateFunctions.STACK_NAME + "-orders");
+        assertThat(event.get("eventBusName").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-orders");
     }
 
     @Test
@@ -206,7 +206,7 @@ class LocalStackTest {
 
         JsonNode confirmed = awaitEvent("OrderConfirmed", orderId);
         JsonNode event = confirmed.get(confirmed.size() - 1);
-        assertThat(event.get("eventBusName").asText()).isEqualTo(TemplateFunctions.STACK_NAME + "-orders");
+        assertThat(event.get("eventBusName").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-orders");
         JsonNode all = json(send("GET", "/_local/events", null));
         assertThat(all.get(all.size() - 1).get("id").asText()).isEqualTo(event.get("id").asText());
     }
@@ -262,7 +262,7 @@ class LocalStackTest {
     void aBadWebhookSignatureIsRefusedByTheFunction() throws Exception {
         String body = "{\"orderId\":\"" + UUID.randomUUID() + "\",\"status\":\"PAID\",\"paymentId\":\"p1\",\"amountCents\":100,\"currency\":\"USD\"}";
         HttpResponse<String> response = send("POST", "/payments/webhook", body, "x-signature",
-                LocalPayments.signatureHeader(LocalStack.LOCAL_WEBHOOK_SECRET, Instant.now().getEpochSecond(), "something else"));
+                LocalPayments.signatureHeader(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, Instant.now().getEpochSecond(), "something else"));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("INVALID_SIGNATURE");
         assertThat(send("POST", "/_local/payments/x", "{\"status\":\"MAYBE\"}").statusCode()).isEqualTo(400);
@@ -334,7 +334,7 @@ class LocalStackTest {
     void theRealEventBridgeClientPutsEventsWithEventBridgesLimits() {
         AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint())));
         try (EventBridgeClient client = AwsClients.eventBridge(config)) {
-            String bus = TemplateFunctions.STACK_NAME + "-orders";
+            String bus = LiveshopDevLayer.STACK_NAME + "-orders";
             PutEventsResponse ok = client.putEvents(r -> r.entries(
                     entry(bus, "{\"n\":1}"),
                     PutEventsRequestEntry.builder().eventBusName(bus).source("tests").detailType("NoDetail").build()));

@@ -378,7 +378,7 @@ class LocalStreamsTest {
         Path file = Path.of(LocalStreamsTest.class.getClassLoader().getResource("streams-template.yaml").toURI());
         TemplateFunctions template = new TemplateFunctions(dev.samlocal.template.SamTemplate.load(file), Map.of(),
                 Map.of("ChangesTable", "arn:changes", "FailuresTable", "arn:failures", "HistoryTable", "arn:history"), Map.of());
-        List<StreamEventSource> sources = new TemplateEventSources(template, template.instantiate(Map.of())).streamSources();
+        List<StreamEventSource> sources = new TemplateEventSources(template, template.instantiate(Map.of(), new LiveshopHandlers())).streamSources();
         StreamEventSource featured = sources.stream().filter(s -> s.id().equals("FeaturedFunction-FeaturedChanges")).findFirst().orElseThrow();
         assertThat(featured.streamArn()).isEqualTo("arn:changes");
         assertThat(featured.startingPosition()).isEqualTo("TRIM_HORIZON");

@@ -54,13 +54,13 @@ class PaymentWebhookRotationTest {
         // The local provider signs with the current value now, and the function verifies it.
         assertThat(paidThroughTheLocalProvider()).isEqualTo("CONFIRMED");
         assertThat(webhookSignedWith("rotated-local-secret")).isEqualTo(404);
-        assertThat(webhookSignedWith(LocalStack.LOCAL_WEBHOOK_SECRET)).as("the previous secret, within one TTL").isEqualTo(404);
+        assertThat(webhookSignedWith(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET)).as("the previous secret, within one TTL").isEqualTo(404);
         assertThat(System.currentTimeMillis()).as("the checks above ran within one TTL of the rotation")
                 .isLessThan(rotated + TTL_SECONDS * 1000L);
         assertThat(webhookSignedWith("neither-secret")).isEqualTo(401);
 
         sleepUntil(rotated + TTL_SECONDS * 1000L + 300);
-        assertThat(webhookSignedWith(LocalStack.LOCAL_WEBHOOK_SECRET)).as("the previous secret, after one TTL").isEqualTo(401);
+        assertThat(webhookSignedWith(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET)).as("the previous secret, after one TTL").isEqualTo(401);
         assertThat(webhookSignedWith("rotated-local-secret")).isEqualTo(404);
     }
 

@@ -22,6 +22,7 @@ import dev.samlocal.eventbridge.LocalScheduler;
 import dev.samlocal.lambda.LambdaSerialization;
 import dev.samlocal.lambda.LocalFunction;
 import dev.samlocal.lambda.TemplateEventSources;
+import dev.samlocal.Options;
 import dev.samlocal.lambda.TemplateFunctions;
 
 /** Template → local functions, rules and schedules, on a test-only template (no AWS, no HTTP). */
@@ -40,7 +41,7 @@ class TemplateWiringTest {
     void load() throws URISyntaxException {
         Path file = Path.of(getClass().getClassLoader().getResource("rules-template.yaml").toURI());
         template = new TemplateFunctions(SamTemplate.load(file), Map.of("DataTable", "DataTable"), Map.of("Signing", "s3cret"));
-        functions = template.instantiate(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1"));
+        functions = template.instantiate(Map.of("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1"), new LiveshopHandlers());
         sources = new TemplateEventSources(template, functions);
         RecordingHandler.RECEIVED.clear();
     }
@@ -53,29 +54,29 @@ class TemplateWiringTest {
     void environmentsAreResolvedLikeCloudFormationWithLocalEndpoints() {
         Map<String, String> env = function("RecorderFunction").environment();
         assertThat(env).containsEntry("TABLE", "DataTable")
-                .containsEntry("BUS", TemplateFunctions.STACK_NAME + "-things")
+                .containsEntry("BUS", Options.DEFAULT_STACK_NAME + "-things")
                 .containsEntry("LIMIT", "7")
                 .containsEntry("SECRET", "s3cret")
                 .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1")
                 .containsEntry("AWS_REGION", "us-east-1")
                 .containsEntry("AWS_EC2_METADATA_DISABLED", "true");
         assertThat(RecordingHandler.lastConfig.required("SECRET")).isEqualTo("s3cret");
-        assertThat(template.eventBusNames()).containsExactlyInAnyOrder("default", TemplateFunctions.STACK_NAME + "-things");
+        assertThat(template.eventBusNames()).containsExactlyInAnyOrder("default", Options.DEFAULT_STACK_NAME + "-things");
     }
 
     @Test
     void theRepositoryTemplateGivesTheWebhookAndTheChatTheirSecretsArnsNeverAValue() {
         TemplateFunctions repo = new TemplateFunctions(SamTemplate.loadFromRepo(), Map.of(),
-                Map.of(LocalStack.WEBHOOK_SECRET_ID, LocalStack.LOCAL_WEBHOOK_SECRET, LocalStack.CHAT_TICKET_SECRET_ID, "chat-key"));
+                Map.of(LiveshopDevLayer.WEBHOOK_SECRET_ID, LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, LiveshopDevLayer.CHAT_TICKET_SECRET_ID, "chat-key"));
         // !Ref of a secret is its ARN, as in AWS; the local Secrets Manager serves the secret under that ARN.
         String arn = TemplateFunctions.secretArn("PaymentWebhookSecret");
         assertThat(arn).matches("arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-[A-Za-z0-9]{6}");
-        assertThat(repo.secrets().get(LocalStack.WEBHOOK_SECRET_ID).arn()).isEqualTo(arn);
+        assertThat(repo.secrets().get(LiveshopDevLayer.WEBHOOK_SECRET_ID).arn()).isEqualTo(arn);
         Map<String, Object> webhook = SamTemplate.loadFromRepo().function("PaymentWebhookFunction").orElseThrow().environment();
         assertThat(repo.resolve(webhook.get("PAYMENT_WEBHOOK_SECRET_ARN"))).isEqualTo(arn);
         assertThat(webhook).doesNotContainKey("PAYMENT_WEBHOOK_SECRET");
         // The chat-ticket key too is read at run time, from the secret the ARN names; no function gets its value.
-        String chatArn = repo.secrets().get(LocalStack.CHAT_TICKET_SECRET_ID).arn();
+        String chatArn = repo.secrets().get(LiveshopDevLayer.CHAT_TICKET_SECRET_ID).arn();
         Map<String, Object> chat = SamTemplate.loadFromRepo().function("ChatSendFunction").orElseThrow().environment();
         assertThat(repo.resolve(chat.get("CHAT_TICKET_SECRET_ARN"))).isEqualTo(chatArn);
         assertThat(SamTemplate.loadFromRepo().functions()).allSatisfy(f -> assertThat(f.environment().values().stream()
@@ -100,7 +101,7 @@ class TemplateWiringTest {
 
             bridge.putEvent("default", IVS_EVENT);
             bridge.putEvent("default", IVS_EVENT.replace("Stream Start", "Session Created"));
-            bridge.putEvent(TemplateFunctions.STACK_NAME + "-things", IVS_EVENT.replace("aws.ivs", "things"));
+            bridge.putEvent(Options.DEFAULT_STACK_NAME + "-things", IVS_EVENT.replace("aws.ivs", "things"));
             bridge.putEvent("default", IVS_EVENT.replace("aws.ivs", "things"));
             bridge.putEvent("default", IVS_EVENT.replace("aws.ivs", "liveshop").replace("IVS Stream State Change", "OrderConfirmed"));
             assertThat(bridge.awaitDeliveries(10_000)).isTrue();

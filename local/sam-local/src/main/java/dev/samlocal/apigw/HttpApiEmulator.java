@@ -6,7 +6,7 @@ import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
 import com.liveshop.shared.http.ClientAddress;
 import com.liveshop.shared.http.EdgeHeaders;
 import com.liveshop.shared.http.OriginCheck;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.UsageCounter;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +43,8 @@ public final class HttpApiEmulator {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiEmulator.class);
+    /** CloudFront's header with the viewer's address and port (lower case). */
+    private static final String VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address";
 
     private final HttpRoutes routes;
     private final Map<String, JwtAuthorizer> authorizers;
@@ -50,23 +52,26 @@ public final class HttpApiEmulator {
     private final PayloadV2EventFactory events;
     private final UsageCounter requests = new UsageCounter();
     private final UsageCounter publicGets = new UsageCounter();
-    private final Supplier<Optional<String>> originSecret;
+    private final Supplier<Map<String, String>> edgeHeaders;
+    private final Map<String, String> responseHeaders;
 
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
-        this(routes, authorizers, cors, events, Optional::empty);
+        this(routes, authorizers, cors, events, Map::of, Map.of());
     }
 
     /**
-     * @param originSecret the CDN's origin secret as CloudFront sends it (the template's OriginVerifySecret, AWSCURRENT);
-     *                     empty: no CDN in front, requests pass as they came
+     * @param edgeHeaders     what a CDN in front of the API sets on each request, asked per request (a rotated origin
+     *                        secret shows at once); empty: no CDN in front, requests pass as they came
+     * @param responseHeaders added to every answer (a CDN's response-headers policy)
      */
     public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events,
-                           Supplier<Optional<String>> originSecret) {
+                           Supplier<Map<String, String>> edgeHeaders, Map<String, String> responseHeaders) {
         this.routes = routes;
         this.authorizers = authorizers;
         this.cors = cors;
         this.events = events;
-        this.originSecret = originSecret;
+        this.edgeHeaders = edgeHeaders;
+        this.responseHeaders = Map.copyOf(responseHeaders);
     }
 
     public HttpRoutes routes() {
@@ -99,7 +104,7 @@ public final class HttpApiEmulator {
                 headers.add(Map.entry(name, value));
             }
         }
-        headers = asCloudFront(headers, ctx.req().getRemoteAddr(), ctx.req().getRemotePort(), originSecret.get());
+        headers = asCloudFront(headers, ctx.req().getRemoteAddr(), ctx.req().getRemotePort(), edgeHeaders.get());
         HttpResult result;
         if (ctx.contentLength() > MAX_REQUEST_BYTES) {
             result = gatewayError(413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
@@ -116,25 +121,29 @@ public final class HttpApiEmulator {
     }
 
     /**
-     * The request as the CDN in front of the API would pass it on (template.yaml's Cdn): the origin secret in
-     * {@code X-Origin-Verify} (whatever the client sent there is dropped), and {@code CloudFront-Viewer-Address} the
-     * client's own address and port. A client on loopback (a test, bench or rehearsal playing many viewers) may name
-     * its viewer in that header itself; from any other address the header is the socket's, as CloudFront's always is.
+     * The request as a CloudFront in front of the API would pass it on: the edge's own headers (e.g. an origin secret;
+     * whatever the client sent under those names is dropped), and {@code CloudFront-Viewer-Address} the client's own
+     * address and port. A client on loopback (a test, bench or rehearsal playing many viewers) may name its viewer in
+     * that header itself; from any other address the header is the socket's, as CloudFront's always is.
+     *
+     * @param edgeHeaders what the edge sets; empty: no CDN in front, the request passes as it came
      */
     public static List<Map.Entry<String, String>> asCloudFront(List<Map.Entry<String, String>> headers, String remoteAddress,
-                                                        int remotePort, Optional<String> originSecret) {
-        if (originSecret.isEmpty()) {
+                                                        int remotePort, Map<String, String> edgeHeaders) {
+        if (edgeHeaders.isEmpty()) {
             return headers;
         }
+        java.util.Set<String> edgeNames = new java.util.HashSet<>();
+        edgeHeaders.keySet().forEach(name -> edgeNames.add(name.toLowerCase(Locale.ROOT)));
         boolean loopback = isLoopback(remoteAddress);
         String viewer = null;
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Map.Entry<String, String> header : headers) {
-            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (name.equals(OriginCheck.HEADER)) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (edgeNames.contains(name)) {
                 continue;
             }
-            if (name.equals(ClientAddress.VIEWER_ADDRESS_HEADER)) {
+            if (name.equals(VIEWER_ADDRESS_HEADER)) {
                 if (loopback && viewer == null) {
                     viewer = header.getValue();
                 }
@@ -147,7 +156,7 @@ public final class HttpApiEmulator {
             viewer = remoteAddress.replace("[", "").replace("]", "") + ":" + remotePort;
         }
         out.add(Map.entry("CloudFront-Viewer-Address", viewer));
-        out.add(Map.entry("X-Origin-Verify", originSecret.get()));
+        out.addAll(edgeHeaders.entrySet());
         return out;
     }
 
@@ -171,8 +180,8 @@ public final class HttpApiEmulator {
         String origin = header(request, "origin");
         HttpResult result = route(request, requestId, origin);
         result.headers().put("apigw-requestid", requestId);
-        // The local stack is also the CDN in front of the API (template.yaml's EdgeHeadersPolicy): the same headers.
-        EdgeHeaders.SECURITY.forEach((name, value) -> result.headers().put(name.toLowerCase(java.util.Locale.ROOT), value));
+        // When the dev layer plays the CDN in front of the API: its response-headers policy.
+        responseHeaders.forEach((name, value) -> result.headers().put(name.toLowerCase(Locale.ROOT), value));
         return result;
     }
 
@@ -240,11 +249,11 @@ public final class HttpApiEmulator {
             headers.put("content-type", "application/json");
             return new HttpResult(200, headers, List.of(), output.getBytes(StandardCharsets.UTF_8));
         }
-        node.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue().asText()));
+        node.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
         node.path("multiValueHeaders").properties().forEach(h -> {
             List<String> values = new ArrayList<>();
             h.getValue().forEach(v -> values.add(v.asText()));
-            headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), String.join(",", values));
+            headers.put(h.getKey().toLowerCase(Locale.ROOT), String.join(",", values));
         });
         List<String> cookies = new ArrayList<>();
         node.path("cookies").forEach(c -> cookies.add(c.asText()));

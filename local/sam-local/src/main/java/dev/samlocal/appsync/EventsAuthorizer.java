@@ -1,6 +1,7 @@
 package dev.samlocal.appsync;
 
 import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -116,7 +117,7 @@ final class EventsAuthorizer {
         event.put("requestContext", context);
         event.put("requestHeaders", request.fields());
         try {
-            return com.liveshop.shared.json.Json.MAPPER.readTree(invoker.invoke(com.liveshop.shared.json.Json.write(event)))
+            return Json.MAPPER.readTree(invoker.invoke(Json.write(event)))
                     .path("isAuthorized").asBoolean(false);
         } catch (Exception e) {
             return false;

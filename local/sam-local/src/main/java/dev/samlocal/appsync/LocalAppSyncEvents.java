@@ -3,7 +3,7 @@ package dev.samlocal.appsync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.cognito.JwtAuthorizer;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

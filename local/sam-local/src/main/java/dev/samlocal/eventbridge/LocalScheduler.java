@@ -1,7 +1,7 @@
 package dev.samlocal.eventbridge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,7 +122,7 @@ public final class LocalScheduler implements AutoCloseable {
         event.put("time", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         event.put("region", LocalAws.REGION);
         event.putArray("resources").add("arn:aws:events:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID
-                + ":rule/" + TemplateFunctions.STACK_NAME + "-" + schedule.name());
+                + ":rule/" + schedule.name());
         event.putObject("detail");
         return Json.write(event);
     }

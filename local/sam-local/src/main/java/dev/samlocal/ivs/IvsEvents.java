@@ -1,7 +1,7 @@
 package dev.samlocal.ivs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import java.time.Instant;
 import java.time.ZoneOffset;

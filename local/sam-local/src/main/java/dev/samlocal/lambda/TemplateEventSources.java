@@ -2,7 +2,7 @@ package dev.samlocal.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.sqs.SqsEventSource;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.template.SamTemplate.FunctionEvent;
 import java.util.LinkedHashMap;
@@ -125,7 +125,7 @@ public final class TemplateEventSources {
                     continue;
                 }
                 String source = event.type().equals("ScheduleV2") ? "aws.scheduler" : "aws.events";
-                scheduler.add(new LocalScheduler.Schedule(function.logicalId() + "-" + event.name(),
+                scheduler.add(new LocalScheduler.Schedule(template.stackName() + "-" + function.logicalId() + "-" + event.name(),
                         template.resolve(props.get("ScheduleExpression")), function, source, input(props.get("Input"))));
             }
         }
@@ -136,7 +136,7 @@ public final class TemplateEventSources {
             }
             for (Object t : SamTemplate.list(props.get("Targets"))) {
                 Map<String, Object> target = SamTemplate.map(t);
-                targetFunction(target.get("Arn")).ifPresent(f -> scheduler.add(new LocalScheduler.Schedule(id,
+                targetFunction(target.get("Arn")).ifPresent(f -> scheduler.add(new LocalScheduler.Schedule(template.stackName() + "-" + id,
                         template.resolve(props.get("ScheduleExpression")), f, "aws.events", input(target.get("Input")))));
             }
         });

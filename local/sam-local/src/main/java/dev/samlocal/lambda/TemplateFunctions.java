@@ -1,15 +1,14 @@
 package dev.samlocal.lambda;
 
 import dev.samlocal.sqs.LocalSqs;
-import com.liveshop.shared.config.AppConfig;
-import com.liveshop.shared.http.ApiHandler;
-import com.liveshop.shared.http.OriginCheck;
-import com.liveshop.shared.json.Json;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.samlocal.Options;
+import dev.samlocal.core.Json;
+import dev.samlocal.spi.HandlerFactory;
 import dev.samlocal.template.Intrinsics;
 import dev.samlocal.core.LocalAws;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.template.SamTemplate.FunctionDef;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,11 +28,10 @@ import dev.samlocal.template.TemplateParameters;
 /**
  * The template's functions as local objects: each environment resolved like CloudFormation would (table and
  * bus names, parameter values, conditions, dynamic references to secrets), plus the local region, credentials and
- * endpoint overrides, and the Handler class instantiated through its {@code (AppConfig)} constructor.
+ * endpoint overrides, and the Handler class instantiated from that environment by a {@link HandlerFactory}.
  */
 public final class TemplateFunctions {
 
-    public static final String STACK_NAME = "liveshop-local";
     public static final String ACCOUNT_ID = "000000000000";
     public static final String DEFAULT_BUS = "default";
     /** The base URL queue URLs get when none is given (the local stack's default port). */
@@ -46,6 +44,7 @@ public final class TemplateFunctions {
             "\\{\\{resolve:(secretsmanager|ssm|ssm-secure):((?:arn:[^:}]+:secretsmanager:[^:}]+:[^:}]+:secret:)?[^:}]+)[^}]*}}");
 
     private final SamTemplate template;
+    private final String stackName;
     private final TemplateParameters parameters;
     private final Map<String, String> secrets;
     private final Intrinsics intrinsics;
@@ -99,15 +98,26 @@ public final class TemplateFunctions {
      */
     public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
                              Map<String, String> streamArns, Map<String, String> secrets, String sqsEndpoint) {
+        this(template, parameters, tableNames, streamArns, secrets, sqsEndpoint, Options.DEFAULT_STACK_NAME);
+    }
+
+    /**
+     * @param stackName what {@code AWS::StackName} gives, and the prefix of names the template leaves to CloudFormation
+     *                  (buckets, queues)
+     */
+    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
+                             Map<String, String> streamArns, Map<String, String> secrets, String sqsEndpoint,
+                             String stackName) {
         this.template = template;
+        this.stackName = stackName;
         this.parameters = parameters;
         this.secrets = Map.copyOf(secrets);
         String region = LocalAws.REGION;
         Map<String, String> refs = new HashMap<>();
         refs.put("AWS::Region", region);
         refs.put("AWS::AccountId", ACCOUNT_ID);
-        refs.put("AWS::StackName", STACK_NAME);
-        refs.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + STACK_NAME + "/local");
+        refs.put("AWS::StackName", stackName);
+        refs.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + stackName + "/local");
         refs.put("AWS::Partition", "aws");
         refs.put("AWS::URLSuffix", "amazonaws.com");
         refs.putAll(parameters.values());
@@ -118,11 +128,12 @@ public final class TemplateFunctions {
         streamArns.forEach((id, arn) -> refs.put(id + ".StreamArn", arn));
         template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
                 refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
-        refs.put("UserPoolClient", JwtAuthorizer.CLIENT_ID);
+        // App clients: Ref gives the client id, the audience of the local issuer's tokens.
+        template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().forEach(id -> refs.put(id, JwtAuthorizer.CLIENT_ID));
         // S3 buckets and IVS recording configurations: Ref gives the bucket name / the configuration's ARN.
         template.resourcesOfType("AWS::S3::Bucket").forEach((id, resource) -> {
             Object name = SamTemplate.map(resource.get("Properties")).get("BucketName");
-            String bucket = name == null ? STACK_NAME + "-" + id.toLowerCase(Locale.ROOT) : new Intrinsics(refs).resolveString(name);
+            String bucket = name == null ? stackName + "-" + id.toLowerCase(Locale.ROOT) : new Intrinsics(refs).resolveString(name);
             refs.put(id, bucket);
             refs.put(id + ".Arn", "arn:aws:s3:::" + bucket);
             // The names S3 would give it (no local S3 serves them; replay URLs locally are IVS-shaped, not playable).
@@ -158,12 +169,12 @@ public final class TemplateFunctions {
             refs.put(id + ".Arn", busArn(name));
             eventBusNames.add(name);
         });
-        // Queues: Ref gives the URL; QueueName as declared, else liveshop-local-<LogicalId>.
+        // Queues: Ref gives the URL; QueueName as declared, else <stack name>-<LogicalId>.
         Map<String, Map<String, Object>> queueResources = template.resourcesOfType("AWS::SQS::Queue");
         Intrinsics withoutQueues = new Intrinsics(refs);
         queueResources.forEach((id, resource) -> {
             Object declared = SamTemplate.map(resource.get("Properties")).get("QueueName");
-            String name = declared == null ? STACK_NAME + "-" + id : withoutQueues.resolveString(declared);
+            String name = declared == null ? stackName + "-" + id : withoutQueues.resolveString(declared);
             String url = LocalSqs.queueUrl(sqsEndpoint, name);
             refs.put(id, url);
             refs.put(id + ".QueueUrl", url);
@@ -200,7 +211,7 @@ public final class TemplateFunctions {
 
     private static Map<String, Object> redrivePolicy(String json) {
         try {
-            return Json.MAPPER.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+            return Json.MAPPER.readValue(json, new TypeReference<Map<String, Object>>() {});
         } catch (Exception e) {
             throw new IllegalArgumentException("RedrivePolicy is not JSON: " + json, e);
         }
@@ -233,6 +244,11 @@ public final class TemplateFunctions {
 
     public SamTemplate template() {
         return template;
+    }
+
+    /** What {@code AWS::StackName} gives for this run. */
+    public String stackName() {
+        return stackName;
     }
 
     /** The parameter values this template is resolved with (defaults and overrides). */
@@ -329,11 +345,17 @@ public final class TemplateFunctions {
         return reference;
     }
 
-    /**
-     * Builds every function with {@code settings} (endpoint overrides) added to its environment. A handler
-     * class that is missing or fails to start is logged, and the function is returned as unavailable.
-     */
+    /** {@link #instantiate(Map, HandlerFactory)} with the default factory. */
     public List<LocalFunction> instantiate(Map<String, String> settings) {
+        return instantiate(settings, HandlerFactory.DEFAULT);
+    }
+
+    /**
+     * Builds every function with {@code settings} (endpoint overrides) added to its environment, its handler made by
+     * {@code factory}. A handler class that is missing or fails to start is logged, and the function is returned as
+     * unavailable.
+     */
+    public List<LocalFunction> instantiate(Map<String, String> settings, HandlerFactory factory) {
         List<LocalFunction> functions = new ArrayList<>();
         for (FunctionDef def : template.functions()) {
             Map<String, String> env = new LinkedHashMap<>();
@@ -344,11 +366,11 @@ public final class TemplateFunctions {
             Object handler = null;
             String problem = null;
             try {
-                handler = newHandler(Class.forName(className), new AppConfig(env));
+                handler = factory.create(Class.forName(className), java.util.Collections.unmodifiableMap(env));
             } catch (ClassNotFoundException e) {
                 problem = "Handler class " + className + " of " + def.logicalId() + " is not in this build";
                 LOG.warn("{}: its routes answer 501 until it exists", problem);
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            } catch (Exception | LinkageError e) {
                 Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
                 problem = "Handler " + className + " of " + def.logicalId() + " failed to start: " + cause;
                 LOG.error(problem, cause);
@@ -356,25 +378,5 @@ public final class TemplateFunctions {
             functions.add(new LocalFunction(def.logicalId(), className, env, def.events(), timeout, handler, problem));
         }
         return functions;
-    }
-
-    private static Object newHandler(Class<?> type, AppConfig config) throws ReflectiveOperationException {
-        Object handler = constructed(type, config);
-        if (handler instanceof ApiHandler api) {
-            // In Lambda the check comes from the process environment; here from the function's own environment.
-            api.originCheck(OriginCheck.fromConfig(config));
-        }
-        return handler;
-    }
-
-    private static Object constructed(Class<?> type, AppConfig config) throws ReflectiveOperationException {
-        try {
-            Constructor<?> withConfig = type.getConstructor(AppConfig.class);
-            return withConfig.newInstance(config);
-        } catch (NoSuchMethodException e) {
-            LOG.warn("{} has no public (AppConfig) constructor; its no-arg constructor reads the process environment",
-                    type.getName());
-            return type.getConstructor().newInstance();
-        }
     }
 }

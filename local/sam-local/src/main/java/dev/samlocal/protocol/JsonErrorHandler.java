@@ -1,6 +1,6 @@
 package dev.samlocal.protocol;
 
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

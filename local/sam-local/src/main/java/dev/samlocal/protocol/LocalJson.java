@@ -1,6 +1,6 @@
 package dev.samlocal.protocol;
 
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.http.Context;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package dev.samlocal.sesv2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;

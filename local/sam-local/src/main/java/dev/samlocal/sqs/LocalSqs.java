@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.LocalService;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import org.junit.jupiter.api.Test;
 
 class EventPatternTest {

@@ -2,7 +2,7 @@ package dev.samlocal.dynamodb.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.json.Json;
+import dev.samlocal.core.Json;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
