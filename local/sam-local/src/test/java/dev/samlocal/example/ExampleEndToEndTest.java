@@ -93,10 +93,11 @@ class ExampleEndToEndTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode index = json(answer.body());
 
-        assertThat(texts(index.get("functions"), "function")).containsExactlyInAnyOrder("NotesFunction", "IndexerFunction");
+        assertThat(texts(index.get("functions"), "logicalId")).containsExactlyInAnyOrder("NotesFunction", "IndexerFunction");
         assertThat(texts(index.get("routes"), "routeKey")).containsExactlyInAnyOrder("POST /notes", "GET /notes/{id}");
         assertThat(texts(index.get("routes"), "function")).containsOnly("NotesFunction");
         JsonNode rule = single(index.get("rules"));
+        assertThat(rule.get("name").asText()).isEqualTo("NotesFunction-NoteIndexed");
         assertThat(rule.get("function").asText()).isEqualTo("NotesFunction");
         assertThat(rule.get("bus").asText()).isEqualTo("notes-bus");
         JsonNode stream = single(index.get("streams"));

@@ -100,8 +100,9 @@ public final class NotesFunction implements RequestStreamHandler {
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(Map.of("id", AttributeValue.fromS(detail.path("id").asText())))
-                    .updateExpression("SET indexed = :true, words = :words")
-                    .conditionExpression("attribute_exists(id)")
+                    .updateExpression("SET #indexed = :true, #words = :words")
+                    .conditionExpression("attribute_exists(#id)")
+                    .expressionAttributeNames(Map.of("#indexed", "indexed", "#words", "words", "#id", "id"))
                     .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
                             ":words", AttributeValue.fromN(String.valueOf(detail.path("words").asInt())))));
         } catch (ConditionalCheckFailedException noSuchNote) {
