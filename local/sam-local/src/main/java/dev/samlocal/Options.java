@@ -21,8 +21,13 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
 
     public static final String DEFAULT_STACK_NAME = "sam-local";
 
+    /** The CLI's help text; {@code command} is how the project's users start it. */
+    public static String usage(String command) {
+        return "Usage: " + command + " [options]\n" + USAGE;
+    }
+
+    /** The flags' help text. */
     public static final String USAGE = """
-            Usage: java -jar local/liveshop-local/target/local-stack.jar [options]
               --port <n>            HTTP API port (default 3000)
               --dynamodb-port <n>   DynamoDB Local port for the AWS CLI / NoSQL Workbench (default 8000)
               --host <address>      address to listen on (default 127.0.0.1)

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final String USAGE = Options.usage("java -jar local/liveshop-local/target/local-stack.jar");
 
     private final SamLocal stack;
     private final LiveshopDevLayer layer;
@@ -54,11 +55,11 @@ public final class LocalStack implements AutoCloseable {
         } catch (Options.UsageException e) {
             // Bad arguments, also those only the template can judge (--parameter): refused before anything starts.
             if (e.getMessage().isEmpty()) {
-                out.println(Options.USAGE);
+                out.println(USAGE);
                 return 0;
             }
             err.println(e.getMessage());
-            err.println(Options.USAGE);
+            err.println(USAGE);
             return 2;
         } catch (SamLocal.PortInUseException e) {
             err.println(e.getMessage());

@@ -59,7 +59,7 @@ public final class LocalAppSyncEvents implements LocalService {
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAppSyncEvents.class);
-    private static final String CONNECTION = "liveshop.appsync.connection";
+    private static final String CONNECTION = "samlocal.appsync.connection";
 
     /** Counters for tests and benchmarks. */
     public record Stats(int connections, int subscriptions, long eventsPublished, long messagesDelivered) {}

@@ -34,6 +34,8 @@ public final class JwtAuthorizer {
 
     public static final String CLIENT_ID = "local-host-console";
     public static final String HOSTS_GROUP = "hosts";
+    /** The email of {@link #hostToken()}'s user. */
+    public static final String HOST_EMAIL = "host@example.com";
     public static final Duration HOST_TOKEN_LIFETIME = Duration.ofHours(12);
 
     /** What the authorizer decided; {@code error} is said to the caller in the 401. */
@@ -68,7 +70,7 @@ public final class JwtAuthorizer {
 
     /** An id token of a host (member of {@value #HOSTS_GROUP}), valid 12 h. */
     public String hostToken() {
-        return idToken("host@liveshop.local", List.of(HOSTS_GROUP), HOST_TOKEN_LIFETIME);
+        return idToken(HOST_EMAIL, List.of(HOSTS_GROUP), HOST_TOKEN_LIFETIME);
     }
 
     /** A Cognito-shaped id token for a user in {@code groups} (none = a plain signed-in user). */
@@ -81,7 +83,7 @@ public final class JwtAuthorizer {
     public String expiredHostToken(Duration ago) {
         Instant now = clock.instant();
         Instant expired = now.minus(ago);
-        return sign(idClaims("host@liveshop.local", List.of(HOSTS_GROUP))
+        return sign(idClaims(HOST_EMAIL, List.of(HOSTS_GROUP))
                 .issueTime(Date.from(expired.minus(HOST_TOKEN_LIFETIME)))
                 .expirationTime(Date.from(expired)).build());
     }

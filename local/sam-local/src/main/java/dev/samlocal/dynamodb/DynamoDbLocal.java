@@ -3,8 +3,6 @@ package dev.samlocal.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
-import com.liveshop.shared.aws.AwsClients;
-import com.liveshop.shared.config.AppConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -98,7 +96,7 @@ public final class DynamoDbLocal implements AutoCloseable {
     }
 
     public DynamoDbClient client() {
-        return AwsClients.dynamoDb(new AppConfig(clientSettings()));
+        return LocalAws.client(DynamoDbClient.builder(), endpoint()).build();
     }
 
     @Override

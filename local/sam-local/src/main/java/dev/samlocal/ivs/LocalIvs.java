@@ -3,7 +3,6 @@ package dev.samlocal.ivs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.liveshop.shared.http.ApiException;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import io.javalin.config.RoutesConfig;
@@ -88,9 +87,22 @@ public final class LocalIvs implements LocalService {
     public record Cue(String channelArn, String streamId, String text, long streamTimeMs) {}
 
     /** A local control refused (unknown channel, already live, not live): status and error code for the JSON answer. */
-    public static final class Refused extends ApiException {
+    public static final class Refused extends RuntimeException {
+        private final int status;
+        private final String code;
+
         Refused(int status, String code, String message) {
-            super(status, code, message);
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
         }
     }
 

@@ -2,8 +2,6 @@ package dev.samlocal.sqs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.LocalService;
-import com.liveshop.shared.aws.AwsClients;
-import com.liveshop.shared.config.AppConfig;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
 import io.javalin.config.RoutesConfig;
@@ -68,11 +66,10 @@ public final class LocalSqs implements LocalService {
     private LocalSqs(SQSRestServer server, String endpoint) {
         this.server = server;
         this.endpoint = endpoint;
-        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_SQS", endpoint)));
         // Long polls last up to 20 s; the call timeout leaves them room.
-        this.client = AwsClients.configure(SqsClient.builder(), config, "SQS")
+        this.client = LocalAws.client(SqsClient.builder(), endpoint)
                 .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(30)).build())
-                .httpClient(AwsClients.httpClient()).build();
+                .build();
     }
 
     /**

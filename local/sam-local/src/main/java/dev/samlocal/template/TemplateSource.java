@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record TemplateSource(SamTemplate template, String description) {
 
-    static final String BUNDLED = "liveshop/template.yaml";
+    static final String BUNDLED = "sam-local/template.yaml";
 
     public static TemplateSource locate(Optional<Path> explicit) {
         if (explicit.isPresent()) {
@@ -37,7 +37,7 @@ public record TemplateSource(SamTemplate template, String description) {
             if (in == null) {
                 throw new IllegalStateException("No template.yaml in the working directory or its parents, and none bundled");
             }
-            Path copy = Files.createTempFile("liveshop-template", ".yaml");
+            Path copy = Files.createTempFile("sam-local-template", ".yaml");
             copy.toFile().deleteOnExit();
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             return new TemplateSource(SamTemplate.load(copy), "the copy bundled in the jar (" + BUNDLED + ")");

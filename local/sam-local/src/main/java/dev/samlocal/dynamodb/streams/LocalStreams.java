@@ -1,7 +1,5 @@
 package dev.samlocal.dynamodb.streams;
 
-import com.liveshop.shared.aws.AwsClients;
-import com.liveshop.shared.config.AppConfig;
 import dev.samlocal.core.LocalAws;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,10 +27,7 @@ public final class LocalStreams implements AutoCloseable {
 
     /** @param streamArns table logical id → its stream ARN on DynamoDB Local */
     public LocalStreams(String dynamoDbEndpoint, Map<String, String> streamArns) {
-        this.client = AwsClients.configure(DynamoDbStreamsClient.builder(),
-                        new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint))), "DYNAMODB")
-                .httpClient(AwsClients.httpClient())
-                .build();
+        this.client = LocalAws.client(DynamoDbStreamsClient.builder(), dynamoDbEndpoint).build();
         streamArns.forEach((table, arn) -> tableByStreamArn.put(arn, table));
     }
 
