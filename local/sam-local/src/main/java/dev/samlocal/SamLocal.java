@@ -306,9 +306,13 @@ public final class SamLocal implements AutoCloseable {
         index.put("audience", JwtAuthorizer.CLIENT_ID);
         index.put("parameters", parameters());
         index.putAll(layer.index(this));
+        index.put("functions", functions.stream().map(f -> Map.of("logicalId", f.logicalId(), "handler", f.handlerClass(),
+                "available", f.available())).toList());
         index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
                 "function", r.function().logicalId(), "available", r.function().available(),
                 "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
+        index.put("rules", eventBridge.rules().stream().map(r -> Map.of("name", r.name(), "bus", r.busName(),
+                "function", r.target().logicalId())).toList());
         index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
                 "expression", s.expression())).toList());
         index.put("streams", streams == null ? List.of() : streams.describe());
