@@ -39,10 +39,6 @@ public final class TemplateFunctions {
     public static final String DEFAULT_SQS_ENDPOINT = "http://127.0.0.1:9324";
 
     private static final Logger LOG = LoggerFactory.getLogger(TemplateFunctions.class);
-    /** A dynamic reference; a Secrets Manager one may name its secret by ARN (what {@code ${Secret}} gives). */
-    private static final Pattern DYNAMIC_REFERENCE = Pattern.compile(
-            "\\{\\{resolve:(secretsmanager|ssm|ssm-secure):((?:arn:[^:}]+:secretsmanager:" + "[^:}]+:[^:}]+:secret:)?[^:}]+)[^}]*}}");
-
     private final SamTemplate template;
     private final String stackName;
     private final TemplateParameters parameters;
@@ -181,7 +177,7 @@ public final class TemplateFunctions {
             refs.put(id + ".QueueName", name);
             refs.put(id + ".Arn", LocalSqs.queueArn(name));
         });
-        this.intrinsics = new Intrinsics(refs);
+        this.intrinsics = new Intrinsics(refs, SamTemplate.map(template.raw().get("Conditions")), this::dynamicReference);
         queueResources.forEach((id, resource) -> queues.put(id, queueDefinition(refs.get(id + ".QueueName"),
                 SamTemplate.map(resource.get("Properties")))));
     }
@@ -268,71 +264,18 @@ public final class TemplateFunctions {
 
     /** A template value resolved to a string, conditions and dynamic references included. */
     public String resolve(Object value) {
-        String resolved = intrinsics.resolveString(applyConditions(value));
-        return resolved == null ? null : resolveDynamicReferences(resolved);
+        return intrinsics.resolveString(value);
     }
 
     /** A template value with intrinsics resolved, keeping its structure (maps, lists). */
     public Object resolveStructure(Object value) {
-        return intrinsics.resolve(applyConditions(value));
+        return intrinsics.resolve(value);
     }
 
-    /** Replaces every {@code Fn::If} by the branch its condition (from the Conditions section) selects. */
-    Object applyConditions(Object value) {
-        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Fn::If")) {
-            List<Object> args = SamTemplate.list(map.get("Fn::If"));
-            return applyConditions(condition(String.valueOf(args.get(0))) ? args.get(1) : args.get(2));
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), applyConditions(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(applyConditions(v)));
-            return out;
-        }
-        return value;
-    }
-
-    private boolean condition(String name) {
-        Object definition = SamTemplate.map(template.raw().get("Conditions")).get(name);
-        if (definition == null) {
-            throw new IllegalArgumentException("Unknown condition " + name);
-        }
-        return evaluate(definition);
-    }
-
-    private boolean evaluate(Object expression) {
-        Map<String, Object> fn = SamTemplate.map(expression);
-        if (fn.size() != 1) {
-            return Boolean.parseBoolean(String.valueOf(expression));
-        }
-        var entry = fn.entrySet().iterator().next();
-        List<Object> args = SamTemplate.list(entry.getValue());
-        return switch (entry.getKey()) {
-            case "Fn::Equals" -> String.valueOf(resolve(args.get(0))).equals(String.valueOf(resolve(args.get(1))));
-            case "Fn::Not" -> !evaluate(args.get(0));
-            case "Fn::And" -> args.stream().allMatch(this::evaluate);
-            case "Fn::Or" -> args.stream().anyMatch(this::evaluate);
-            case "Condition" -> condition(String.valueOf(entry.getValue()));
-            default -> throw new IllegalArgumentException("Unsupported condition function " + entry.getKey());
-        };
-    }
-
-    private String resolveDynamicReferences(String value) {
-        Matcher m = DYNAMIC_REFERENCE.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String name = logicalIdOfSecret(m.group(2));
-            String local = m.group(1).equals("secretsmanager")
-                    ? secrets.getOrDefault(name, "local-secret-" + name)
-                    : "local-parameter-" + name;
-            m.appendReplacement(out, Matcher.quoteReplacement(local));
-        }
-        m.appendTail(out);
-        return out.toString();
+    /** {@code {{resolve:secretsmanager:X}}} → the local secret's first value; SSM parameters get a placeholder. */
+    private String dynamicReference(String service, String reference) {
+        String name = logicalIdOfSecret(reference);
+        return service.equals("secretsmanager") ? secrets.getOrDefault(name, "local-secret-" + name) : "local-parameter-" + name;
     }
 
     /** A secret named by logical id, name or ARN → its logical id (anything else unchanged). */
