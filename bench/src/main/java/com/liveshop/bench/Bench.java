@@ -6,16 +6,16 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.liveshop.catalog.CatalogAdminHandler;
 import com.liveshop.checkout.CartHandler;
 import com.liveshop.checkout.OrderHandler;
+import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockLedger;
 import com.liveshop.shared.catalog.StockLevel;
-import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
+import com.sun.net.httpserver.HttpServer;
 import dev.samlocal.dynamodb.DynamoDbLocal;
 import dev.samlocal.dynamodb.LocalTables;
-import dev.samlocal.template.SamTemplate;
 import dev.samlocal.lambda.TestContext;
-import com.sun.net.httpserver.HttpServer;
+import dev.samlocal.template.SamTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -40,8 +40,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Checkout benchmarks on DynamoDB Local in this JVM, through the real handlers (events shaped and
- * deserialized as the Lambda Java runtime does). Prints figures; asserts nothing.
+ * Checkout benchmarks on DynamoDB Local in this JVM, through the real handlers (events shaped and deserialized as the
+ * Lambda Java runtime does). Prints figures; asserts nothing.
  *
  * <pre>
  * java -jar bench/target/bench.jar
@@ -113,7 +113,11 @@ public final class Bench {
             System.exit(report.oversold() == 0 && report.fiveXx() == 0 ? 0 : 1);
         }
         if (mode.equals("claim-storm")) {
-            ClaimStormBench.run(bench.opt("buyers", 300), bench.opt("units", 100), bench.opt("seconds", 5), bench.opt("budget", 100));
+            ClaimStormBench.run(
+                    bench.opt("buyers", 300),
+                    bench.opt("units", 100),
+                    bench.opt("seconds", 5),
+                    bench.opt("budget", 100));
             System.exit(0);
         }
         if (mode.equals("chat-cold-start")) {
@@ -129,7 +133,11 @@ public final class Bench {
             try (InputStream in = resource("template.yaml")) {
                 Files.copy(in, template, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            ChatFanoutBench.run(template, bench.opt("subscribers", 2000), bench.opt("rounds", 5), bench.opt("burst", 50),
+            ChatFanoutBench.run(
+                    template,
+                    bench.opt("subscribers", 2000),
+                    bench.opt("rounds", 5),
+                    bench.opt("burst", 50),
                     bench.opt("burst-rate", 50));
             System.exit(0);
         }
@@ -172,7 +180,8 @@ public final class Bench {
         eventSink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         eventSink.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            byte[] body = "{\"Entries\":[{\"EventId\":\"bench\"}],\"FailedEntryCount\":0}".getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    "{\"Entries\":[{\"EventId\":\"bench\"}],\"FailedEntryCount\":0}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -181,7 +190,9 @@ public final class Bench {
         eventSink.setExecutor(Executors.newFixedThreadPool(4));
         eventSink.start();
         Map<String, String> settings = new HashMap<>(dynamo.clientSettings());
-        settings.put("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:" + eventSink.getAddress().getPort());
+        settings.put(
+                "AWS_ENDPOINT_URL_EVENTBRIDGE",
+                "http://127.0.0.1:" + eventSink.getAddress().getPort());
         settings.put("CATALOG_TABLE", "CatalogTable");
         settings.put("RESERVATIONS_TABLE", "ReservationsTable");
         settings.put("EVENT_BUS_NAME", "bench-orders");
@@ -193,8 +204,9 @@ public final class Bench {
         settings.put("HOST_JWT_ISSUER", "https://issuer.bench.invalid");
         settings.put("HOST_JWT_AUDIENCE", "bench");
         config = new AppConfig(settings);
-        System.out.printf("DynamoDB Local in-process at %s; %d cores; java %s%n", dynamo.endpoint(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(
+                "DynamoDB Local in-process at %s; %d cores; java %s%n",
+                dynamo.endpoint(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
     private void stop() {
@@ -219,25 +231,40 @@ public final class Bench {
 
         // Warm both paths (JIT, connections) before measuring.
         runFor(2, threads, () -> rawDecrement(rawKey));
-        runFor(2, threads, () -> addToCart(cart, sample, "bench-hold", UUID.randomUUID().toString()) == 201);
+        runFor(
+                2,
+                threads,
+                () -> addToCart(cart, sample, "bench-hold", UUID.randomUUID().toString()) == 201);
 
         Result raw = runFor(seconds, threads, () -> rawDecrement(rawKey));
-        Result holds = runFor(seconds, threads,
+        Result holds = runFor(
+                seconds,
+                threads,
                 () -> addToCart(cart, sample, "bench-hold", UUID.randomUUID().toString()) == 201);
         System.out.println();
         System.out.printf("reservations: %d threads x %d s on one sku%n", threads, seconds);
-        System.out.printf("  raw conditional UpdateItem : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", raw.perSecond(), raw.p(50), raw.p(99));
-        System.out.printf("  hold via CartHandler       : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n", holds.perSecond(), holds.p(50), holds.p(99));
+        System.out.printf(
+                "  raw conditional UpdateItem : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n",
+                raw.perSecond(), raw.p(50), raw.p(99));
+        System.out.printf(
+                "  hold via CartHandler       : %8.0f ops/s  p50 %.2f ms  p99 %.2f ms%n",
+                holds.perSecond(), holds.p(50), holds.p(99));
         System.out.printf("  ratio handler/raw          : %8.2f%n", holds.perSecond() / raw.perSecond());
         StockLevel stock = products().stock("bench-hold");
-        System.out.printf("  bench-hold after: initial=%d available=%d held=%d sold=%d invariant=%s failures=%d%n",
-                stock.initial(), stock.available(), stock.held(), stock.sold(), stock.balanced() ? "ok" : "BROKEN",
+        System.out.printf(
+                "  bench-hold after: initial=%d available=%d held=%d sold=%d invariant=%s failures=%d%n",
+                stock.initial(),
+                stock.available(),
+                stock.held(),
+                stock.sold(),
+                stock.balanced() ? "ok" : "BROKEN",
                 holds.failures());
     }
 
     private boolean rawDecrement(Map<String, AttributeValue> key) {
         try {
-            client.updateItem(u -> u.tableName("CatalogTable").key(key)
+            client.updateItem(u -> u.tableName("CatalogTable")
+                    .key(key)
                     .updateExpression("SET available = available - :one, held = held + :one")
                     .conditionExpression("available >= :one")
                     .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
@@ -305,17 +332,25 @@ public final class Bench {
         pool.shutdown();
         Arrays.sort(latencies);
         StockLevel stock = products().stock(sku);
-        long oversold = Math.max(0, stock.sold() - units) + Math.max(0, ordered.get() - units) + (stock.available() < 0 ? 1 : 0);
+        long oversold = Math.max(0, stock.sold() - units)
+                + Math.max(0, ordered.get() - units)
+                + (stock.available() < 0 ? 1 : 0);
         System.out.println();
-        System.out.printf("%s: %d buyers for %d units of %s in %d stock bucket(s), %d in flight at once, %.1f s%n", label,
-                buyers, units, sku, shards, concurrency, seconds);
+        System.out.printf(
+                "%s: %d buyers for %d units of %s in %d stock bucket(s), %d in flight at once, %.1f s%n",
+                label, buyers, units, sku, shards, concurrency, seconds);
         // Hold attempts per second of wall time while the sale ran (each buyer's add-to-cart answer, any status).
         System.out.printf("  holds/s=%.0f (placed %d) tryAgain429=%d%n", buyers / seconds, held.get(), tryAgain.get());
-        System.out.printf("  sold=%d oversold=%d holds=%d soldOut409=%d errors=%d%n", ordered.get(), oversold, held.get(), soldOut.get(), errors.get());
-        System.out.printf("  stock after: initial=%d available=%d held=%d sold=%d invariant=%s%n",
+        System.out.printf(
+                "  sold=%d oversold=%d holds=%d soldOut409=%d errors=%d%n",
+                ordered.get(), oversold, held.get(), soldOut.get(), errors.get());
+        System.out.printf(
+                "  stock after: initial=%d available=%d held=%d sold=%d invariant=%s%n",
                 stock.initial(), stock.available(), stock.held(), stock.sold(), stock.balanced() ? "ok" : "BROKEN");
-        System.out.printf("  buyer latency (add to cart, then order if held): p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
-                latencies[buyers / 2] / 1e6, latencies[(int) Math.min(buyers - 1, Math.ceil(buyers * 0.99) - 1)] / 1e6,
+        System.out.printf(
+                "  buyer latency (add to cart, then order if held): p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                latencies[buyers / 2] / 1e6,
+                latencies[(int) Math.min(buyers - 1, Math.ceil(buyers * 0.99) - 1)] / 1e6,
                 latencies[buyers - 1] / 1e6);
     }
 
@@ -334,7 +369,8 @@ public final class Bench {
         put.setPathParameters(Map.of("sku", sku));
         put.setBody("{\"title\":\"Bench " + sku + "\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":" + stock
                 + ",\"stockShards\":" + shards + "}");
-        APIGatewayV2HTTPResponse response = new CatalogAdminHandler(config).handleRequest(put, new TestContext("bench"));
+        APIGatewayV2HTTPResponse response =
+                new CatalogAdminHandler(config).handleRequest(put, new TestContext("bench"));
         if (response.getStatusCode() != 201) {
             throw new IllegalStateException("Cannot create " + sku + ": " + response.getBody());
         }
@@ -366,11 +402,23 @@ public final class Bench {
         APIGatewayV2HTTPEvent.RequestContext given = sample.getRequestContext();
         APIGatewayV2HTTPEvent.RequestContext.Http http = given.getHttp();
         int h = cartId.hashCode();
-        event.setRequestContext(new APIGatewayV2HTTPEvent.RequestContext(given.getRouteKey(), given.getAccountId(), given.getStage(),
-                given.getApiId(), given.getDomainName(), given.getDomainPrefix(), given.getTime(), given.getTimeEpoch(),
-                new APIGatewayV2HTTPEvent.RequestContext.Http(http.getMethod(), http.getPath(), http.getProtocol(),
-                        "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255), http.getUserAgent()),
-                given.getAuthorizer(), given.getRequestId()));
+        event.setRequestContext(new APIGatewayV2HTTPEvent.RequestContext(
+                given.getRouteKey(),
+                given.getAccountId(),
+                given.getStage(),
+                given.getApiId(),
+                given.getDomainName(),
+                given.getDomainPrefix(),
+                given.getTime(),
+                given.getTimeEpoch(),
+                new APIGatewayV2HTTPEvent.RequestContext.Http(
+                        http.getMethod(),
+                        http.getPath(),
+                        http.getProtocol(),
+                        "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255),
+                        http.getUserAgent()),
+                given.getAuthorizer(),
+                given.getRequestId()));
         event.setIsBase64Encoded(false);
         return event;
     }
@@ -378,7 +426,8 @@ public final class Bench {
     /** An events-samples file turned into the event object the way the Lambda Java runtime does. */
     private static APIGatewayV2HTTPEvent event(String name) {
         try (InputStream in = resource("events-samples/" + name)) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Bench.class.getClassLoader()).fromJson(in);
+            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, Bench.class.getClassLoader())
+                    .fromJson(in);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

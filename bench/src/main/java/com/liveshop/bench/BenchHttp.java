@@ -12,14 +12,19 @@ import java.time.Duration;
 /** What the benchmarks that drive a local stack over HTTP share: requests, answers, a live show, percentiles. */
 final class BenchHttp {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private BenchHttp() {}
 
     /** A JSON request; {@code headers} as name, value pairs (e.g. authorization, X-Chat-Ticket). */
-    static HttpResponse<String> send(LocalStack stack, String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    static HttpResponse<String> send(LocalStack stack, String method, String path, String body, String... headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("content-type", "application/json");
         }
@@ -30,13 +35,15 @@ final class BenchHttp {
     }
 
     /** As {@link #send} with the host's token. */
-    static HttpResponse<String> asHost(LocalStack stack, String token, String method, String path, String body) throws Exception {
+    static HttpResponse<String> asHost(LocalStack stack, String token, String method, String path, String body)
+            throws Exception {
         return send(stack, method, path, body, "authorization", "Bearer " + token);
     }
 
     static HttpResponse<String> expect(HttpResponse<String> response, int status) {
         if (response.statusCode() != status) {
-            throw new IllegalStateException("Expected " + status + " but got " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "Expected " + status + " but got " + response.statusCode() + ": " + response.body());
         }
         return response;
     }
@@ -47,7 +54,10 @@ final class BenchHttp {
 
     static void awaitLive(LocalStack stack, String sessionId) throws Exception {
         for (int i = 0; i < 300; i++) {
-            if (json(send(stack, "GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE")) {
+            if (json(send(stack, "GET", "/sessions/" + sessionId, null))
+                    .get("status")
+                    .asText()
+                    .equals("LIVE")) {
                 return;
             }
             Thread.sleep(100);

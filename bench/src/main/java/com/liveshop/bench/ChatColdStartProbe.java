@@ -16,9 +16,9 @@ import java.util.Map;
  * {@code probe <jvm-start-to-handler ms> <construction ms> <first request ms> <status>}. Uses nothing but the JDK and
  * what the chat jar holds.
  *
- * <p>{@code ticket}: the first request is {@code POST /sessions/{id}/chat-tickets} (the key read from Secrets
- * Manager, the name checked for look-alikes, the limits, the ticket written). {@code bare}: the same handler's first
- * request is {@code GET /sessions/{id}/messages} (one DynamoDB read: no key, no name check).
+ * <p>{@code ticket}: the first request is {@code POST /sessions/{id}/chat-tickets} (the key read from Secrets Manager,
+ * the name checked for look-alikes, the limits, the ticket written). {@code bare}: the same handler's first request is
+ * {@code GET /sessions/{id}/messages} (one DynamoDB read: no key, no name check).
  */
 public final class ChatColdStartProbe {
 
@@ -50,25 +50,74 @@ public final class ChatColdStartProbe {
         }
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, new ProbeContext());
         long t2 = System.nanoTime();
-        System.out.printf("probe %d %.1f %.1f %d%n", sinceJvm, (t1 - t0) / 1e6, (t2 - t1) / 1e6, response.getStatusCode());
+        System.out.printf(
+                "probe %d %.1f %.1f %d%n", sinceJvm, (t1 - t0) / 1e6, (t2 - t1) / 1e6, response.getStatusCode());
     }
 
     /** The Lambda context a handler gets; nothing here reads more than its name. */
     static final class ProbeContext implements Context {
-        @Override public String getAwsRequestId() { return "probe"; }
-        @Override public String getLogGroupName() { return "probe"; }
-        @Override public String getLogStreamName() { return "probe"; }
-        @Override public String getFunctionName() { return "ChatFunction"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:ChatFunction"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 30_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() {
+        @Override
+        public String getAwsRequestId() {
+            return "probe";
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "probe";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "probe";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "ChatFunction";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:000000000000:function:ChatFunction";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 30_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                @Override public void log(String message) { System.err.print(message); }
-                @Override public void log(byte[] message) { System.err.write(message, 0, message.length); }
+                @Override
+                public void log(String message) {
+                    System.err.print(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.err.write(message, 0, message.length);
+                }
             };
         }
     }

@@ -2,14 +2,14 @@ package com.liveshop.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.SimulatedViewers;
-import dev.samlocal.appsync.LocalAppSyncEvents;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.json.Json;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChatMessage;
 import com.liveshop.shared.realtime.Frames;
+import dev.samlocal.Options;
+import dev.samlocal.appsync.LocalAppSyncEvents;
+import dev.samlocal.ivs.SimulatedViewers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,11 +38,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Chat to N real-time subscribers of {@code /shows/{id}} on the local stack's AppSync Events endpoint. Rounds: one
- * message, from {@code POST /sessions/{id}/messages} (ticket check, limits, DynamoDB write) through the Sessions
- * stream and ChatBatchFunction's publish to the last delivery, against the emulator writing the same {@code chatBatch}
- * frame to the same subscribers itself. Then a burst: M messages at {@code burstRate}/s, where the stream batches
- * them: chatBatch frames per message and each message's time from POST to the last subscriber (p50, p99). Also the
- * connect storm: N subscribers opening at once (connect, connection_init, subscribe). Prints figures; asserts nothing.
+ * message, from {@code POST /sessions/{id}/messages} (ticket check, limits, DynamoDB write) through the Sessions stream
+ * and ChatBatchFunction's publish to the last delivery, against the emulator writing the same {@code chatBatch} frame
+ * to the same subscribers itself. Then a burst: M messages at {@code burstRate}/s, where the stream batches them:
+ * chatBatch frames per message and each message's time from POST to the last subscriber (p50, p99). Also the connect
+ * storm: N subscribers opening at once (connect, connection_init, subscribe). Prints figures; asserts nothing.
  */
 final class ChatFanoutBench {
 
@@ -117,17 +117,32 @@ final class ChatFanoutBench {
         // One ticket per round and per burst message, each from its own simulated address; the show's budget raised
         // to the route's maximum (100/s) so that the burst is admitted whole.
         try (LocalStack stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template))
-                .withParameter("ChatDefaultMessagesPerSecond", "100"));
-             DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create(stack.dynamoDbEndpoint()))
-                     .region(Region.US_EAST_1).httpClient(AwsClients.httpClient())
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+                        .withParameter("ChatDefaultMessagesPerSecond", "100"));
+                DynamoDbClient dynamo = DynamoDbClient.builder()
+                        .endpointOverride(URI.create(stack.dynamoDbEndpoint()))
+                        .region(Region.US_EAST_1)
+                        .httpClient(AwsClients.httpClient())
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                        .build()) {
             String session = UUID.randomUUID().toString();
-            dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of("pk", AttributeValue.fromS("SESSION#" + session),
-                    "sk", AttributeValue.fromS("META"), "sessionId", AttributeValue.fromS(session),
-                    "status", AttributeValue.fromS("LIVE"), "title", AttributeValue.fromS("Bench"))));
+            dynamo.putItem(p -> p.tableName("SessionsTable")
+                    .item(Map.of(
+                            "pk",
+                            AttributeValue.fromS("SESSION#" + session),
+                            "sk",
+                            AttributeValue.fromS("META"),
+                            "sessionId",
+                            AttributeValue.fromS(session),
+                            "status",
+                            AttributeValue.fromS("LIVE"),
+                            "title",
+                            AttributeValue.fromS("Bench"))));
             LocalAppSyncEvents events = stack.events();
             String channel = Channels.show(session);
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(60))
+                    .build();
 
             // The connect storm: every subscriber starts at once; done when the last subscription is acknowledged.
             CountDownLatch subscribed = new CountDownLatch(subscribers);
@@ -136,16 +151,27 @@ final class ChatFanoutBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < subscribers; i++) {
                 int subscriber = i;
-                opening.add(EventsSubscriber.open(http, events.realtimeEndpoint(), events.httpEndpoint(), events.apiKey(), channel,
-                        subscribed::countDown, event -> waiting.get().received(subscriber, event, System.nanoTime()), error -> { }));
+                opening.add(EventsSubscriber.open(
+                        http,
+                        events.realtimeEndpoint(),
+                        events.httpEndpoint(),
+                        events.apiKey(),
+                        channel,
+                        subscribed::countDown,
+                        event -> waiting.get().received(subscriber, event, System.nanoTime()),
+                        error -> {}));
             }
             CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
             double opened = (System.nanoTime() - t0) / 1e6;
             if (!subscribed.await(300, TimeUnit.SECONDS)) {
-                System.out.printf("chat-fanout: only %d of %d subscribed within 300 s%n", subscribers - subscribed.getCount(), subscribers);
+                System.out.printf(
+                        "chat-fanout: only %d of %d subscribed within 300 s%n",
+                        subscribers - subscribed.getCount(), subscribers);
             }
             double storm = (System.nanoTime() - t0) / 1e6;
-            System.out.printf("chat-fanout: connect storm of %d subscribers: all open in %.0f ms, " + "all subscribed in %.0f ms (%.0f/s)%n",
+            System.out.printf(
+                    "chat-fanout: connect storm of %d subscribers: all open in %.0f ms, "
+                            + "all subscribed in %.0f ms (%.0f/s)%n",
                     subscribers, opened, storm, subscribers / (storm / 1000));
 
             int address = 0;
@@ -154,23 +180,46 @@ final class ChatFanoutBench {
             for (int r = 0; r < rounds; r++) {
                 String ticket = ticket(http, stack.url(), session, "Bench " + r, SimulatedViewers.address(address++));
                 String marker = "handler-" + r + "-" + UUID.randomUUID();
-                batched.add(deliver(waiting, subscribers, List.of(marker), 0, (i, m) -> post(http, stack.url() + "/sessions/" + session
-                        + "/messages", Json.write(Map.of("text", m)), ticket))[0]);
+                batched.add(deliver(
+                        waiting,
+                        subscribers,
+                        List.of(marker),
+                        0,
+                        (i, m) -> post(
+                                http,
+                                stack.url() + "/sessions/" + session + "/messages",
+                                Json.write(Map.of("text", m)),
+                                ticket))[0]);
                 String directMarker = "direct-" + r + "-" + UUID.randomUUID();
-                direct.add(deliver(waiting, subscribers, List.of(directMarker), 0, (i, m) -> events.publishDirect(channel,
-                        Json.write(new Frames.ChatBatch(List.of(new Frames.Chat(new ChatMessage("0", "Bench", "viewer", m, "now", null))))))
-                        )[0]);
+                direct.add(deliver(
+                        waiting,
+                        subscribers,
+                        List.of(directMarker),
+                        0,
+                        (i, m) -> events.publishDirect(
+                                channel,
+                                Json.write(new Frames.ChatBatch(List.of(
+                                        new Frames.Chat(new ChatMessage("0", "Bench", "viewer", m, "now", null)))))))[
+                        0]);
             }
             batched.sort(null);
             direct.sort(null);
             double b = batched.get(batched.size() / 2);
             double d = direct.get(direct.size() / 2);
-            System.out.printf("chat-fanout: one message to %d subscribers, time to the last delivery, median of %d rounds:%n", subscribers, rounds);
-            System.out.printf("  POST /sessions/{id}/messages → Sessions stream → ChatBatchFunction → " + "one publish: %.1f ms  (all: %s)%n",
+            System.out.printf(
+                    "chat-fanout: one message to %d subscribers, time to the last delivery, median of %d rounds:%n",
+                    subscribers, rounds);
+            System.out.printf(
+                    "  POST /sessions/{id}/messages → Sessions stream → ChatBatchFunction → "
+                            + "one publish: %.1f ms  (all: %s)%n",
                     b, batched);
-            System.out.printf("  emulator writing the chatBatch frame directly:" + "                                  %.1f ms  (all: %s)%n",
+            System.out.printf(
+                    "  emulator writing the chatBatch frame directly:"
+                            + "                                  %.1f ms  (all: %s)%n",
                     d, direct);
-            System.out.printf("  batched path vs direct: %.2f× (its time includes the stream's polling, ≤ 250 ms locally)%n", d / b);
+            System.out.printf(
+                    "  batched path vs direct: %.2f× (its time includes the stream's polling, ≤ 250 ms locally)%n",
+                    d / b);
 
             if (burst > 0) {
                 List<String> tickets = new ArrayList<>();
@@ -180,20 +229,38 @@ final class ChatFanoutBench {
                     markers.add("burst-" + i + "-" + UUID.randomUUID());
                 }
                 LocalAppSyncEvents.Stats before = events.stats();
-                double[] toLast = deliver(waiting, subscribers, markers, (long) (1e9 / burstRate),
-                        (i, m) -> post(http, stack.url() + "/sessions/" + session + "/messages", Json.write(Map.of("text", m)), tickets.get(i)));
+                double[] toLast = deliver(
+                        waiting,
+                        subscribers,
+                        markers,
+                        (long) (1e9 / burstRate),
+                        (i, m) -> post(
+                                http,
+                                stack.url() + "/sessions/" + session + "/messages",
+                                Json.write(Map.of("text", m)),
+                                tickets.get(i)));
                 LocalAppSyncEvents.Stats after = events.stats();
                 long frames = waiting.get().batchFrames.sum();
-                System.out.printf("chat-fanout: a burst of %d messages at %.0f/s (one ticket each) to %d subscribers:%n", burst, burstRate,
-                        subscribers);
-                System.out.printf("  chatBatch frames per subscriber: %.1f for %d messages " + "(%.3f frames per message, %.1f messages per frame);"
-                        + " %d publishes, %d deliveries%n", frames / (double) subscribers, burst, frames / (double) subscribers / burst,
-                        burst * (double) subscribers / Math.max(1, frames), after.eventsPublished() - before.eventsPublished(),
+                System.out.printf(
+                        "chat-fanout: a burst of %d messages at %.0f/s (one ticket each) to %d subscribers:%n",
+                        burst, burstRate, subscribers);
+                System.out.printf(
+                        "  chatBatch frames per subscriber: %.1f for %d messages "
+                                + "(%.3f frames per message, %.1f messages per frame);"
+                                + " %d publishes, %d deliveries%n",
+                        frames / (double) subscribers,
+                        burst,
+                        frames / (double) subscribers / burst,
+                        burst * (double) subscribers / Math.max(1, frames),
+                        after.eventsPublished() - before.eventsPublished(),
                         after.messagesDelivered() - before.messagesDelivered());
-                System.out.printf("  POST to the last subscriber, per message: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                System.out.printf(
+                        "  POST to the last subscriber, per message: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                         percentile(toLast, 50), percentile(toLast, 99), toLast[toLast.length - 1]);
             }
-            System.out.printf("  publishes: %d events, %d deliveries in all%n", events.stats().eventsPublished(), events.stats().messagesDelivered());
+            System.out.printf(
+                    "  publishes: %d events, %d deliveries in all%n",
+                    events.stats().eventsPublished(), events.stats().messagesDelivered());
             opening.forEach(o -> o.join().close());
         }
     }
@@ -203,10 +270,15 @@ final class ChatFanoutBench {
     }
 
     /** A ticket for one simulated viewer ({@code address}: its own, so rounds never share a per-address limit). */
-    private static String ticket(HttpClient http, String base, String session, String name, String address) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/sessions/" + session + "/chat-tickets"))
-                .header("content-type", "application/json").header(SimulatedViewers.HEADER, address).POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("name", name))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private static String ticket(HttpClient http, String base, String session, String name, String address)
+            throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/sessions/" + session + "/chat-tickets"))
+                        .header("content-type", "application/json")
+                        .header(SimulatedViewers.HEADER, address)
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("name", name))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("No chat ticket: " + r.statusCode() + " " + r.body());
         }
@@ -215,8 +287,14 @@ final class ChatFanoutBench {
 
     /** Sends without waiting for the answer (a burst keeps its pace); a refusal is printed. */
     private static void post(HttpClient http, String url, String body, String ticket) {
-        http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json").header("X-Chat-Ticket", ticket)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+        http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("content-type", "application/json")
+                                .header("X-Chat-Ticket", ticket)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .whenComplete((r, e) -> {
                     if (e != null) {
                         System.out.printf("  message not sent: %s%n", e);
                     } else if (r.statusCode() != 202) {
@@ -234,7 +312,8 @@ final class ChatFanoutBench {
      * Sends every marker's message, one per {@code gapNanos}, and waits for all subscribers to have each; per message,
      * the time from its send to its last delivery.
      */
-    private static double[] deliver(AtomicReference<Wait> waiting, int subscribers, List<String> markers, long gapNanos, Sender sender)
+    private static double[] deliver(
+            AtomicReference<Wait> waiting, int subscribers, List<String> markers, long gapNanos, Sender sender)
             throws InterruptedException {
         Wait w = new Wait(markers, subscribers);
         waiting.set(w);
@@ -245,8 +324,11 @@ final class ChatFanoutBench {
             sender.send(i, markers.get(i));
         }
         if (!w.delivered.await(120, TimeUnit.SECONDS)) {
-            System.out.printf("  %s…: only %d of %d deliveries within 120 s%n", markers.get(0),
-                    (long) markers.size() * subscribers - w.delivered.getCount(), (long) markers.size() * subscribers);
+            System.out.printf(
+                    "  %s…: only %d of %d deliveries within 120 s%n",
+                    markers.get(0),
+                    (long) markers.size() * subscribers - w.delivered.getCount(),
+                    (long) markers.size() * subscribers);
         }
         double[] ms = w.toLastMs();
         for (int i = 0; i < ms.length; i++) {

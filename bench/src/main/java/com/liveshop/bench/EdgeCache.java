@@ -12,16 +12,16 @@ import java.util.regex.Pattern;
 
 /**
  * The CDN in front of the local stack during a rehearsal, as template.yaml's CloudFront distribution treats public
- * reads: a GET without {@code Authorization} is answered from the edge while its stored answer is within the
- * origin's {@code s-maxage}; past it, within {@code stale-while-revalidate}, the stale copy is answered and one
- * request refreshes it; concurrent misses of one URL wait for a single origin request (CloudFront collapses them).
- * Answers without {@code s-maxage} ({@code no-store}, errors of non-public routes) are never kept. One edge for the
- * whole audience: a real show spreads viewers over many edge locations, each with its own copy, so the origin sees a
- * few times more than this (see docs/capacity.md).
+ * reads: a GET without {@code Authorization} is answered from the edge while its stored answer is within the origin's
+ * {@code s-maxage}; past it, within {@code stale-while-revalidate}, the stale copy is answered and one request
+ * refreshes it; concurrent misses of one URL wait for a single origin request (CloudFront collapses them). Answers
+ * without {@code s-maxage} ({@code no-store}, errors of non-public routes) are never kept. One edge for the whole
+ * audience: a real show spreads viewers over many edge locations, each with its own copy, so the origin sees a few
+ * times more than this (see docs/capacity.md).
  *
  * <p>Our own: there is no CloudFront emulator to run here, and the rehearsal only needs its caching rules for the
- * answers our handlers send. The rules are CloudFront's documented ones for a cache policy with MinTTL 0 and
- * DefaultTTL 0 (the template's PublicReadsCachePolicy).
+ * answers our handlers send. The rules are CloudFront's documented ones for a cache policy with MinTTL 0 and DefaultTTL
+ * 0 (the template's PublicReadsCachePolicy).
  */
 final class EdgeCache {
 
@@ -51,7 +51,8 @@ final class EdgeCache {
         return fetch(url, origin);
     }
 
-    private CompletableFuture<HttpResponse<String>> fetch(String url, Supplier<CompletableFuture<HttpResponse<String>>> origin) {
+    private CompletableFuture<HttpResponse<String>> fetch(
+            String url, Supplier<CompletableFuture<HttpResponse<String>>> origin) {
         CompletableFuture<HttpResponse<String>> mine = new CompletableFuture<>();
         CompletableFuture<HttpResponse<String>> running = inFlight.putIfAbsent(url, mine);
         if (running != null) {
@@ -82,8 +83,13 @@ final class EdgeCache {
         }
         Matcher swr = SWR.matcher(cacheControl);
         long stale = swr.find() ? Long.parseLong(swr.group(1)) : 0;
-        entries.put(url, new Entry(r, System.nanoTime(), Long.parseLong(maxAge.group(1)) * 1_000_000_000L,
-                stale * 1_000_000_000L));
+        entries.put(
+                url,
+                new Entry(
+                        r,
+                        System.nanoTime(),
+                        Long.parseLong(maxAge.group(1)) * 1_000_000_000L,
+                        stale * 1_000_000_000L));
     }
 
     /** Requests the edge answered (fresh, stale or collapsed onto one in flight). */

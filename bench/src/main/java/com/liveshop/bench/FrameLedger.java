@@ -13,12 +13,13 @@ import java.util.function.ToLongBiFunction;
 
 /**
  * What the rehearsal's viewers received on {@code /shows/{id}}, two ways:
+ *
  * <ul>
- * <li>AppSync deliveries: every frame a viewer's socket got, by frame type ({@code chatBatch}, {@code viewers},
- * {@code stock}, …), duplicates included (each is billed), while the counting window is open;</li>
- * <li>what the viewers saw: each distinct frame, or each chat message unpacked from a {@code chatBatch}, once per
- * viewer (a retried stream batch publishes its messages again: the page dedupes by {@code messageId}, so does this),
- * with who was due it, who got it and when, and when the last of them got it.</li>
+ *   <li>AppSync deliveries: every frame a viewer's socket got, by frame type ({@code chatBatch}, {@code viewers},
+ *       {@code stock}, …), duplicates included (each is billed), while the counting window is open;
+ *   <li>what the viewers saw: each distinct frame, or each chat message unpacked from a {@code chatBatch}, once per
+ *       viewer (a retried stream batch publishes its messages again: the page dedupes by {@code messageId}, so does
+ *       this), with who was due it, who got it and when, and when the last of them got it.
  * </ul>
  */
 final class FrameLedger {
@@ -66,8 +67,13 @@ final class FrameLedger {
     }
 
     /** Per type of what the viewers saw (chat: messages), and the chat's time from POST to the last due viewer. */
-    record Figures(long expected, long delivered, Map<String, RehearsalReport.FrameFigures> byType, Double chatToLastP50Ms,
-                   Double chatToLastP99Ms, long chatToLastSamples) {}
+    record Figures(
+            long expected,
+            long delivered,
+            Map<String, RehearsalReport.FrameFigures> byType,
+            Double chatToLastP50Ms,
+            Double chatToLastP99Ms,
+            long chatToLastSamples) {}
 
     private final ToLongBiFunction<String, JsonNode> cause;
     private final Map<String, Frame> frames = new ConcurrentHashMap<>();
@@ -75,7 +81,10 @@ final class FrameLedger {
     private final Map<String, LongAdder> deliveries = new ConcurrentHashMap<>();
     private volatile boolean counting;
 
-    /** {@code cause}: when the request behind a frame (type, frame; a chat message for {@code chat}) was sent, 0 if none. */
+    /**
+     * {@code cause}: when the request behind a frame (type, frame; a chat message for {@code chat}) was sent, 0 if
+     * none.
+     */
     FrameLedger(ToLongBiFunction<String, JsonNode> cause) {
         this.cause = cause;
     }
@@ -86,8 +95,8 @@ final class FrameLedger {
     }
 
     /**
-     * One event text received by {@code viewer} (subscribed since {@code subscribedAtNanos}); the parsed frame, or
-     * null if it was not JSON.
+     * One event text received by {@code viewer} (subscribed since {@code subscribedAtNanos}); the parsed frame, or null
+     * if it was not JSON.
      */
     JsonNode received(int viewer, long subscribedAtNanos, String eventText, long now) {
         JsonNode event;
@@ -102,13 +111,23 @@ final class FrameLedger {
         }
         if (type.equals("chatBatch")) {
             for (JsonNode message : event.path("messages")) {
-                seen(viewer, subscribedAtNanos, "chat", "chat:" + message.path("messageId").asText(), message, now);
+                seen(
+                        viewer,
+                        subscribedAtNanos,
+                        "chat",
+                        "chat:" + message.path("messageId").asText(),
+                        message,
+                        now);
             }
             return event;
         }
         String key = switch (type) {
-            case "highlight" -> "highlight:" + event.path("highlightId").asText(event.path("sku").asText());
-            case "stock" -> "stock:" + event.path("sku").asText() + ":" + event.path("available").asText();
+            case "highlight" ->
+                "highlight:"
+                        + event.path("highlightId").asText(event.path("sku").asText());
+            case "stock" ->
+                "stock:" + event.path("sku").asText() + ":"
+                        + event.path("available").asText();
             default -> type + ":" + eventText;
         };
         seen(viewer, subscribedAtNanos, type, key, event, now);
@@ -151,11 +170,23 @@ final class FrameLedger {
         Map<String, RehearsalReport.FrameFigures> figures = new LinkedHashMap<>();
         byType.forEach((type, t) -> {
             Rehearsal.Histogram h = latency.get(type);
-            figures.put(type, new RehearsalReport.FrameFigures(t[0], t[1], t[2], h == null ? null : h.percentile(50),
-                    h == null ? null : h.percentile(99), h == null ? 0 : h.count()));
+            figures.put(
+                    type,
+                    new RehearsalReport.FrameFigures(
+                            t[0],
+                            t[1],
+                            t[2],
+                            h == null ? null : h.percentile(50),
+                            h == null ? null : h.percentile(99),
+                            h == null ? 0 : h.count()));
         });
         boolean chat = toLast.count() > 0;
-        return new Figures(expected, delivered, figures, chat ? toLast.percentile(50) : null, chat ? toLast.percentile(99) : null,
+        return new Figures(
+                expected,
+                delivered,
+                figures,
+                chat ? toLast.percentile(50) : null,
+                chat ? toLast.percentile(99) : null,
                 toLast.count());
     }
 

@@ -41,24 +41,39 @@ final class HoldCapBench {
         Result off = null;
         Result on = null;
         for (int round = 1; round <= rounds; round++) {
-            off = measure("off (MaxUnitsPerClientPerSku=-1), round " + round, Options.ephemeral().withSeed(false).withSchedules(false)
-                    .withParameter("MaxUnitsPerClientPerSku", "-1"), buyers, concurrency);
-            on = measure("on (template defaults), round " + round, Options.ephemeral().withSeed(false).withSchedules(false),
-                    buyers, concurrency);
+            off = measure(
+                    "off (MaxUnitsPerClientPerSku=-1), round " + round,
+                    Options.ephemeral()
+                            .withSeed(false)
+                            .withSchedules(false)
+                            .withParameter("MaxUnitsPerClientPerSku", "-1"),
+                    buyers,
+                    concurrency);
+            on = measure(
+                    "on (template defaults), round " + round,
+                    Options.ephemeral().withSeed(false).withSchedules(false),
+                    buyers,
+                    concurrency);
             results.add(off);
             results.add(on);
         }
         System.out.println();
-        System.out.printf("hold-cap: %d buyers, one unit each of one sku, %d in flight, " + "each its own cart and CloudFront-Viewer-Address%n",
+        System.out.printf(
+                "hold-cap: %d buyers, one unit each of one sku, %d in flight, "
+                        + "each its own cart and CloudFront-Viewer-Address%n",
                 buyers, concurrency);
         for (Result r : results) {
-            System.out.printf("  cap %-43s: hold p50 %6.1f ms  p99 %6.1f ms  (%.0f holds/s)  answers %s%n", r.label(),
-                    percentile(r.sorted(), 50), percentile(r.sorted(), 99), r.perSecond(), r.statuses());
+            System.out.printf(
+                    "  cap %-43s: hold p50 %6.1f ms  p99 %6.1f ms  (%.0f holds/s)  answers %s%n",
+                    r.label(), percentile(r.sorted(), 50), percentile(r.sorted(), 99), r.perSecond(), r.statuses());
         }
-        System.out.printf("  cost of the cap (last round): p50 %+.1f ms  p99 %+.1f ms%n", percentile(on.sorted(), 50) - percentile(off.sorted(), 50),
+        System.out.printf(
+                "  cost of the cap (last round): p50 %+.1f ms  p99 %+.1f ms%n",
+                percentile(on.sorted(), 50) - percentile(off.sorted(), 50),
                 percentile(on.sorted(), 99) - percentile(off.sorted(), 99));
         if (on.statuses().keySet().stream().anyMatch(s -> s.contains("CLIENT_LIMIT"))) {
-            System.out.println("  NOTE: CLIENT_LIMIT answers mean the local stack took every buyer for one client " + "(it did not honour"
+            System.out.println("  NOTE: CLIENT_LIMIT answers mean the local stack took every buyer for one client "
+                    + "(it did not honour"
                     + " CloudFront-Viewer-Address): the 'on' figures are not the cost of the check.");
         }
     }
@@ -67,10 +82,19 @@ final class HoldCapBench {
 
     private static Result measure(String label, Options options, int buyers, int concurrency) throws Exception {
         try (LocalStack stack = LocalStack.start(options)) {
-            String token = json(send(stack, "GET", "/_local/host-token", null)).get("token").asText();
+            String token = json(send(stack, "GET", "/_local/host-token", null))
+                    .get("token")
+                    .asText();
             String sku = "bench-cap";
-            expect(asHost(stack, token, "PUT", "/products/" + sku,
-                    "{\"title\":\"Bench Lamp\",\"priceCents\":2500,\"currency\":\"USD\",\"stock\":" + (buyers + 1000) + "}"), 201);
+            expect(
+                    asHost(
+                            stack,
+                            token,
+                            "PUT",
+                            "/products/" + sku,
+                            "{\"title\":\"Bench Lamp\",\"priceCents\":2500,\"currency\":\"USD\",\"stock\":"
+                                    + (buyers + 1000) + "}"),
+                    201);
             // Warm-up (JIT, connections), from addresses the measured buyers do not use.
             storm(stack, sku, 200, concurrency, 1_000_000);
             Map<String, Integer> statuses = new ConcurrentHashMap<>();
@@ -82,13 +106,15 @@ final class HoldCapBench {
         }
     }
 
-    private static long[] storm(LocalStack stack, String sku, int buyers, int concurrency, int firstAddress) throws Exception {
+    private static long[] storm(LocalStack stack, String sku, int buyers, int concurrency, int firstAddress)
+            throws Exception {
         return storm(stack, sku, buyers, concurrency, firstAddress, new ConcurrentHashMap<>());
     }
 
     /** {@code buyers} holds of one unit, each from its own cart and client address; their latencies in ns. */
-    private static long[] storm(LocalStack stack, String sku, int buyers, int concurrency, int firstAddress,
-                                Map<String, Integer> statuses) throws Exception {
+    private static long[] storm(
+            LocalStack stack, String sku, int buyers, int concurrency, int firstAddress, Map<String, Integer> statuses)
+            throws Exception {
         long[] latencies = new long[buyers];
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         CountDownLatch go = new CountDownLatch(1);
@@ -97,14 +123,23 @@ final class HoldCapBench {
         for (int i = 0; i < buyers; i++) {
             int buyer = i;
             int n = firstAddress + i;
-            String viewer = "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255) + ":" + (40000 + n % 20000);
+            String viewer =
+                    "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255) + ":" + (40000 + n % 20000);
             futures.add(pool.submit(() -> {
                 go.await();
                 long t0 = System.nanoTime();
-                HttpResponse<String> r = send(stack, "POST", "/carts/" + UUID.randomUUID() + "/items", body,
-                        "CloudFront-Viewer-Address", viewer);
+                HttpResponse<String> r = send(
+                        stack,
+                        "POST",
+                        "/carts/" + UUID.randomUUID() + "/items",
+                        body,
+                        "CloudFront-Viewer-Address",
+                        viewer);
                 latencies[buyer] = System.nanoTime() - t0;
-                String code = r.statusCode() == 201 ? "201" : r.statusCode() + " " + json(r).path("error").path("code").asText();
+                String code = r.statusCode() == 201
+                        ? "201"
+                        : r.statusCode() + " "
+                                + json(r).path("error").path("code").asText();
                 statuses.merge(code, 1, Integer::sum);
                 return null;
             }));

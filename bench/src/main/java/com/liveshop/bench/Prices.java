@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The list prices a show's cost is computed with. Their one source of truth is the price table of docs/capacity.md
- * (section "Prices"), which the bench jar carries as a resource: no price is written in Java. A row reads
- * {@code | `name` | price | unit | source | read on | status |}; the unit says what the price is for ("per million
- * requests", "per GB", "per 10,000 requests"), and {@link #perUnit} divides by its count.
+ * (section "Prices"), which the bench jar carries as a resource: no price is written in Java. A row reads {@code |
+ * `name` | price | unit | source | read on | status |}; the unit says what the price is for ("per million requests",
+ * "per GB", "per 10,000 requests"), and {@link #perUnit} divides by its count.
  */
 final class Prices {
 
@@ -41,7 +41,8 @@ final class Prices {
     static Prices bundled() {
         try (InputStream in = Prices.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the classpath (the bench pom bundles docs/capacity.md)");
+                throw new IllegalStateException(
+                        RESOURCE + " is not on the classpath (the bench pom bundles docs/capacity.md)");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -77,7 +78,8 @@ final class Prices {
             try {
                 value = Double.parseDouble(priceText);
             } catch (NumberFormatException e) {
-                throw new IllegalStateException("Price table: `" + name + "` has an unparsable price '" + row.group(2).strip() + "'");
+                throw new IllegalStateException("Price table: `" + name + "` has an unparsable price '"
+                        + row.group(2).strip() + "'");
             }
             Matcher unit = UNIT.matcher(unitText);
             if (!unit.matches() || value < 0) {
@@ -85,8 +87,14 @@ final class Prices {
                         + "' (expected 'per [million|N] <item>')");
             }
             String countText = unit.group(1);
-            double count = countText == null ? 1 : countText.equals("million") ? 1_000_000 : Double.parseDouble(countText.replace(",", ""));
-            if (m.put(name, new Price(name, value, unitText, count, unit.group(2).strip())) != null) {
+            double count = countText == null
+                    ? 1
+                    : countText.equals("million") ? 1_000_000 : Double.parseDouble(countText.replace(",", ""));
+            if (m.put(
+                            name,
+                            new Price(
+                                    name, value, unitText, count, unit.group(2).strip()))
+                    != null) {
                 throw new IllegalStateException("Price table: `" + name + "` appears twice");
             }
         }
@@ -108,7 +116,8 @@ final class Prices {
 
     /** Fails naming every price of {@code names} that the table lacks. */
     Prices require(List<String> names) {
-        List<String> missing = names.stream().filter(n -> !prices.containsKey(n)).toList();
+        List<String> missing =
+                names.stream().filter(n -> !prices.containsKey(n)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Prices missing from the price table of docs/capacity.md: " + missing);
         }
@@ -126,14 +135,16 @@ final class Prices {
             String name = eq < 0 ? o.strip() : o.substring(0, eq).strip();
             Price p = m.get(name);
             if (eq < 0 || p == null) {
-                throw new IllegalArgumentException("--price " + o + ": " + (eq < 0 ? "expected NAME=VALUE" : "unknown price " + name)
-                        + "; known: " + String.join(", ", prices.keySet()));
+                throw new IllegalArgumentException(
+                        "--price " + o + ": " + (eq < 0 ? "expected NAME=VALUE" : "unknown price " + name) + "; known: "
+                                + String.join(", ", prices.keySet()));
             }
             double value;
             try {
                 value = Double.parseDouble(o.substring(eq + 1).strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--price " + o + ": the value is not a number (USD " + p.unit() + ")");
+                throw new IllegalArgumentException(
+                        "--price " + o + ": the value is not a number (USD " + p.unit() + ")");
             }
             if (value < 0) {
                 throw new IllegalArgumentException("--price " + o + ": a price cannot be negative");

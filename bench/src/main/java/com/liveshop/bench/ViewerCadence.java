@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one viewer's page asks of the stack, and when: the constants of web/viewer.js and chat.js
- * (keep them in step), used by both the rehearsal's simulated viewers and the capacity model, so the model
- * predicts what the simulation does.
+ * What one viewer's page asks of the stack, and when: the constants of web/viewer.js and chat.js (keep them in step),
+ * used by both the rehearsal's simulated viewers and the capacity model, so the model predicts what the simulation
+ * does.
  */
 public final class ViewerCadence {
 
@@ -51,8 +51,14 @@ public final class ViewerCadence {
      * {@code joinsIncluded}: the viewers' join requests fall within the counted minutes (a show); a rehearsal counts
      * from the moment its audience is in, so its joins are not.
      */
-    public record Show(int viewers, double minutes, double chatPerSecond, double buyRate, int lineup, double payShare,
-                       boolean joinsIncluded) {
+    public record Show(
+            int viewers,
+            double minutes,
+            double chatPerSecond,
+            double buyRate,
+            int lineup,
+            double payShare,
+            boolean joinsIncluded) {
 
         public Show(int viewers, double minutes, double chatPerSecond, double buyRate, int lineup, double payShare) {
             this(viewers, minutes, chatPerSecond, buyRate, lineup, payShare, true);
@@ -69,8 +75,8 @@ public final class ViewerCadence {
         }
 
         /**
-         * GET /products/{sku} per viewer over the show: one read when a product is featured, then one per 10 s
-         * (pushed) until the next product is featured or the show ends.
+         * GET /products/{sku} per viewer over the show: one read when a product is featured, then one per 10 s (pushed)
+         * until the next product is featured or the show ends.
          */
         double stockPollsPerViewer() {
             long pollMs = STOCK_TICK_MS * STOCK_TICKS_PER_POLL_PUSHED;
@@ -86,7 +92,9 @@ public final class ViewerCadence {
             return buyRate / minutes;
         }
 
-        /** Messages per viewer per minute, and distinct chatters (one ticket each) over the show, per viewer per minute. */
+        /**
+         * Messages per viewer per minute, and distinct chatters (one ticket each) over the show, per viewer per minute.
+         */
         double chatPerViewerPerMinute() {
             return chatPerSecond * 60 / viewers;
         }
@@ -125,14 +133,24 @@ public final class ViewerCadence {
         double buys = s.buyersPerViewerPerMinute() * (BUY_REQUESTS + s.payShare() * PAY_REQUESTS);
         double chat = s.chatPerViewerPerMinute() + s.ticketsPerViewerPerMinute();
         double api = join + sessionPolls + stockPolls + buys + chat;
-        double publicGets = join * (JOIN_REQUESTS - 1) / JOIN_REQUESTS + sessionPolls + stockPolls + s.buyersPerViewerPerMinute() * BUY_PUBLIC_GETS;
-        double framesPerMinute = s.chatFramesPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
+        double publicGets = join * (JOIN_REQUESTS - 1) / JOIN_REQUESTS
+                + sessionPolls
+                + stockPolls
+                + s.buyersPerViewerPerMinute() * BUY_PUBLIC_GETS;
+        double framesPerMinute =
+                s.chatFramesPerSecond() * 60 + s.lineup() / s.minutes() + s.stockFramesPerSecond() * 60;
         double holdsPerViewerPerMinute = s.buyersPerViewerPerMinute();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("apiGateway", api);
         // Every route is a function; plus the stream-fed ones per hold (stock signal) and per order change (outbox).
-        m.put("lambda", api + holdsPerViewerPerMinute * (LAMBDA_PER_HOLD + s.payShare() * LAMBDA_PER_PAYMENT)
-                + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes() + SCHEDULED_PER_MINUTE + s.chatFramesPerSecond() * 60) / s.viewers());
+        m.put(
+                "lambda",
+                api
+                        + holdsPerViewerPerMinute * (LAMBDA_PER_HOLD + s.payShare() * LAMBDA_PER_PAYMENT)
+                        + (s.lineup() * LAMBDA_PER_HIGHLIGHT / s.minutes()
+                                        + SCHEDULED_PER_MINUTE
+                                        + s.chatFramesPerSecond() * 60)
+                                / s.viewers());
         m.put("appSyncInbound", framesPerMinute / s.viewers());
         m.put("appSyncOutbound", framesPerMinute);
         m.put("appSyncConnections", s.joinsIncluded() ? 1 / s.minutes() : 0);
@@ -145,11 +163,12 @@ public final class ViewerCadence {
     }
 
     /**
-     * Invocations besides the routes' own: the stock signal (catalog stream) on a hold's and its order's stock
-     * change, the order outbox (reservations stream) per order and per payment, the audience signal (an
-     * EventBridge rule) per highlight, and the two every-minute schedules (hold expiry sweep, viewer count).
+     * Invocations besides the routes' own: the stock signal (catalog stream) on a hold's and its order's stock change,
+     * the order outbox (reservations stream) per order and per payment, the audience signal (an EventBridge rule) per
+     * highlight, and the two every-minute schedules (hold expiry sweep, viewer count).
      */
     static final double LAMBDA_PER_HOLD = 2;
+
     static final double LAMBDA_PER_PAYMENT = 1;
     static final double LAMBDA_PER_HIGHLIGHT = 1;
     static final double SCHEDULED_PER_MINUTE = 2;

@@ -17,8 +17,11 @@ class CapacityTest {
     static final Capacity.Assumptions ASSUMPTIONS = new Capacity.Assumptions(60, 5, 0.1, 0.8, 6, 100, 60, 10, 1);
 
     private static List<Capacity.Row> model(int... audiences) {
-        return Capacity.table(n -> ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(n, 60, 5, 0.1, 6, 0.8)), "model",
-                audiences, ASSUMPTIONS);
+        return Capacity.table(
+                n -> ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(n, 60, 5, 0.1, 6, 0.8)),
+                "model",
+                audiences,
+                ASSUMPTIONS);
     }
 
     private static Map<String, Capacity.Row> byName(List<Capacity.Row> rows) {
@@ -31,9 +34,11 @@ class CapacityTest {
     void withoutACdnThePagesPollingBindsTheApiAndLambdaBeforeSixtyThousandViewers() {
         List<Capacity.Row> rows = model(AUDIENCES);
         Capacity.Row first = Capacity.firstBinding(rows, false);
-        // ≈ 10.2 requests per viewer per minute (4 session polls, 6 stock polls, the rest small): 10,000 req/s at ≈ 59,000
+        // ≈ 10.2 requests per viewer per minute (4 session polls, 6 stock polls, the rest small): 10,000 req/s at ≈
+        // 59,000
         // viewers, and at 100 ms each the same requests fill 1,000 concurrent executions at the same audience.
-        assertThat(first.quota().name()).isIn("API Gateway account throttle, no CDN", "Lambda concurrent executions, no CDN");
+        assertThat(first.quota().name())
+                .isIn("API Gateway account throttle, no CDN", "Lambda concurrent executions, no CDN");
         assertThat(first.bindsAt()).isBetween(55_000L, 62_000L);
         Capacity.Row api = byName(rows).get("API Gateway account throttle, no CDN");
         assertThat(api.percents()[0]).isBetween(15.0, 20.0);
@@ -56,14 +61,19 @@ class CapacityTest {
         assertThat(outbound.percents()[2]).isBetween(370.0, 400.0);
         assertThat(outbound.bindsAt()).isBetween(250_000L, 270_000L);
         // Behind the CDN the API keeps carts, orders and chat: far below the quota even at 1M.
-        assertThat(m.get("API Gateway account throttle, public GETs on CloudFront").percents()[2]).isLessThan(100);
+        assertThat(m.get("API Gateway account throttle, public GETs on CloudFront")
+                        .percents()[2])
+                .isLessThan(100);
         // Per-show rates do not grow with the audience.
         assertThat(m.get("IVS PutMetadata per channel").bindsAt()).isNull();
         assertThat(m.get("IVS GetStream").increase()).isEqualTo("—");
         // 100,000 buyers over an hour, 10× crowding on a product's first moments, 4 WCU each on one bucket.
-        assertThat(m.get("DynamoDB per-partition writes, hot SKU bucket").percents()[2]).isBetween(100.0, 125.0);
+        assertThat(m.get("DynamoDB per-partition writes, hot SKU bucket").percents()[2])
+                .isBetween(100.0, 125.0);
         String table = Capacity.render(rows, AUDIENCES);
-        assertThat(table).contains("1,000,000").contains("First quota to bind with public GETs on CloudFront: AppSync Events connection rate");
+        assertThat(table)
+                .contains("1,000,000")
+                .contains("First quota to bind with public GETs on CloudFront: AppSync Events connection rate");
     }
 
     @Test
@@ -74,17 +84,24 @@ class CapacityTest {
         }
     }
 
-    /** Measured rates of a 2,000-viewer rehearsal: what the show makes (cues, frames published) does not grow with viewers. */
+    /**
+     * Measured rates of a 2,000-viewer rehearsal: what the show makes (cues, frames published) does not grow with
+     * viewers.
+     */
     @Test
     void measuredRatesScaleWhatViewersDoButNotWhatTheShowDoes() {
-        Map<String, Double> measured = new HashMap<>(ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(2_000, 3, 5, 0.1, 6, 0.8, false)));
-        Map<String, Capacity.Row> m = byName(Capacity.table(n -> Capacity.atAudience(measured, Map.of(), 2_000, n), "measured", AUDIENCES, ASSUMPTIONS));
+        Map<String, Double> measured = new HashMap<>(
+                ViewerCadence.perViewerPerMinute(new ViewerCadence.Show(2_000, 3, 5, 0.1, 6, 0.8, false)));
+        Map<String, Capacity.Row> m = byName(Capacity.table(
+                n -> Capacity.atAudience(measured, Map.of(), 2_000, n), "measured", AUDIENCES, ASSUMPTIONS));
         Capacity.Row cues = m.get("IVS PutMetadata per channel");
         assertThat(cues.percents()[0]).isEqualTo(cues.percents()[2]);
         assertThat(cues.bindsAt()).isNull();
-        assertThat(m.get("AppSync Events inbound events").percents()[2]).isEqualTo(m.get("AppSync Events inbound events").percents()[0]);
+        assertThat(m.get("AppSync Events inbound events").percents()[2])
+                .isEqualTo(m.get("AppSync Events inbound events").percents()[0]);
         Capacity.Row outbound = m.get("AppSync Events outbound deliveries");
-        assertThat(outbound.percents()[2]).isCloseTo(100 * outbound.percents()[0], org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(outbound.percents()[2])
+                .isCloseTo(100 * outbound.percents()[0], org.assertj.core.api.Assertions.within(1e-6));
     }
 
     /**
@@ -97,14 +114,17 @@ class CapacityTest {
                 {"apiGatewayRequests": {"POST /sessions/{sessionId}/messages": 3000, "GET /carts/{cartId}": 300},
                  "lambdaInvocations": {"ChatSendFunction": 3000, "ChatBatchFunction": 240, "CartFunction": 300,
                                        "OrderFunction": 60}}""");
-        Map<String, Double> measured = new HashMap<>(Map.of("apiGateway", 23.0, "lambda", 24.0, "dynamoDb", 90.0, "appSyncOutbound", 249.0));
+        Map<String, Double> measured =
+                new HashMap<>(Map.of("apiGateway", 23.0, "lambda", 24.0, "dynamoDb", 90.0, "appSyncOutbound", 249.0));
         Map<String, Double> chat = Capacity.chatPart(usage, measured, 300);
         assertThat(chat.get("apiGateway")).isEqualTo(10.0);
         assertThat(chat.get("lambda")).isEqualTo(10.8);
         assertThat(chat.get("dynamoDb")).isCloseTo(90.0 * 3240 / 3600, org.assertj.core.api.Assertions.within(1e-9));
         Map<String, Double> at100k = Capacity.atAudience(measured, chat, 300, 100_000);
-        assertThat(at100k.get("apiGateway")).isCloseTo(13.0 + 10.0 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(at100k.get("lambda")).isCloseTo(13.2 + 10.8 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(at100k.get("apiGateway"))
+                .isCloseTo(13.0 + 10.0 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(at100k.get("lambda"))
+                .isCloseTo(13.2 + 10.8 * 300 / 100_000, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(at100k.get("appSyncOutbound")).isEqualTo(249.0);
     }
 
@@ -112,9 +132,14 @@ class CapacityTest {
     void aHundredThousandWeAreLiveEmailsAtFourteenPerSecondTakeAboutTwoHours() {
         assertThat(Capacity.reminderMinutes(100_000, 14)).isBetween(119.0, 120.0);
         String row = Capacity.reminders(new int[] {5_000, 100_000}, 14);
-        assertThat(row).contains("SesMaxSendRate 14/s").contains("100,000").contains(" 120 ")
-                .contains("SES maximum send rate to 167/s").contains("24-hour sending quota of at least 100,000");
-        assertThat(row.lines().filter(l -> l.contains("5,000"))).singleElement()
+        assertThat(row)
+                .contains("SesMaxSendRate 14/s")
+                .contains("100,000")
+                .contains(" 120 ")
+                .contains("SES maximum send rate to 167/s")
+                .contains("24-hour sending quota of at least 100,000");
+        assertThat(row.lines().filter(l -> l.contains("5,000")))
+                .singleElement()
                 .satisfies(l -> assertThat(l).contains(" 6 ").endsWith("—"));
     }
 }

@@ -55,8 +55,13 @@ class EdgeCacheTest {
     }
 
     private CompletableFuture<HttpResponse<String>> get(String path) {
-        return edge.get(path, () -> http.sendAsync(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + origin.getAddress().getPort() + path)).build(), HttpResponse.BodyHandlers.ofString()));
+        return edge.get(
+                path,
+                () -> http.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                        + origin.getAddress().getPort() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
@@ -74,21 +79,27 @@ class EdgeCacheTest {
         assertThat(originRequests).hasValue(1);
         assertThat(edge.misses()).isEqualTo(1);
         assertThat(edge.hits()).isEqualTo(500);
-        assertThat(get("/sessions/s-2").get().body()).as("another URL is another entry").isEqualTo("answer 2");
+        assertThat(get("/sessions/s-2").get().body())
+                .as("another URL is another entry")
+                .isEqualTo("answer 2");
     }
 
     @Test
     void pastSMaxAgeTheStaleCopyIsServedWhileOneRequestRefreshesIt() throws Exception {
         assertThat(get("/products/p").get().body()).isEqualTo("answer 1");
         Thread.sleep(2_200); // past s-maxage=2, within stale-while-revalidate=2
-        assertThat(get("/products/p").get().body()).as("stale, refreshed behind it").isEqualTo("answer 1");
+        assertThat(get("/products/p").get().body())
+                .as("stale, refreshed behind it")
+                .isEqualTo("answer 1");
         String body = null;
         for (int i = 0; i < 100 && !"answer 2".equals(body); i++) { // the refresh lands within a few ms
             Thread.sleep(20);
             body = get("/products/p").get().body();
         }
         assertThat(body).isEqualTo("answer 2");
-        assertThat(originRequests).as("one refresh, however many asked meanwhile").hasValue(2);
+        assertThat(originRequests)
+                .as("one refresh, however many asked meanwhile")
+                .hasValue(2);
     }
 
     @Test

@@ -25,12 +25,15 @@ class FrameLedgerTest {
 
     final FrameLedger ledger = new FrameLedger((type, frame) -> {
         String text = frame.path("text").asText("");
-        return type.equals("chat") && text.contains("nonce=") ? SENT.getOrDefault(text.substring(text.indexOf("nonce=") + 6), 0L) : 0;
+        return type.equals("chat") && text.contains("nonce=")
+                ? SENT.getOrDefault(text.substring(text.indexOf("nonce=") + 6), 0L)
+                : 0;
     });
 
     static String batch(String... ids) {
         return Json.write(new Frames.ChatBatch(Arrays.stream(ids)
-                .map(id -> new Frames.Chat(new ChatMessage(id, "Viewer", "viewer", "Love it! nonce=" + id, "2026-12-07T20:00:00Z", "t-" + id)))
+                .map(id -> new Frames.Chat(new ChatMessage(
+                        id, "Viewer", "viewer", "Love it! nonce=" + id, "2026-12-07T20:00:00Z", "t-" + id)))
                 .toList()));
     }
 
@@ -113,7 +116,9 @@ class FrameLedgerTest {
         assertThat(f.chatToLastSamples()).isEqualTo(2);
         assertThat(f.chatToLastP50Ms()).isEqualTo(150.0);
         assertThat(f.chatToLastP99Ms()).isEqualTo(200.0);
-        assertThat(Stream.of(f.byType().get("chat").p50Ms(), f.byType().get("chat").p99Ms())).doesNotContainNull();
+        assertThat(Stream.of(
+                        f.byType().get("chat").p50Ms(), f.byType().get("chat").p99Ms()))
+                .doesNotContainNull();
         assertThat(List.copyOf(f.byType().keySet())).containsExactly("chat");
     }
 }

@@ -58,9 +58,13 @@ class PricesTest {
     @Test
     void anUnparsablePriceOrUnitFailsNamingItsRow() {
         assertThatThrownBy(() -> Prices.parse(TABLE.replace("0.085", "about 9 cents")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("`cloudfront.dataOut`").hasMessageContaining("price");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("`cloudfront.dataOut`")
+                .hasMessageContaining("price");
         assertThatThrownBy(() -> Prices.parse(TABLE.replace("per GB", "GB")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("`cloudfront.dataOut`").hasMessageContaining("unit");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("`cloudfront.dataOut`")
+                .hasMessageContaining("unit");
     }
 
     @Test
@@ -71,11 +75,14 @@ class PricesTest {
         assertThat(prices.perUnit("cloudfront.https.request")).isCloseTo(0.01 / 10_000, within(1e-15));
 
         assertThatThrownBy(() -> Prices.parse(TABLE).with(List.of("lamda.request=0.1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown price lamda.request")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown price lamda.request")
                 .hasMessageContaining("lambda.request");
         assertThatThrownBy(() -> Prices.parse(TABLE).with(List.of("lambda.request=cheap")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a number");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a number");
         assertThatThrownBy(() -> Prices.parse(TABLE).with(List.of("lambda.request")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NAME=VALUE");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NAME=VALUE");
     }
 }

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A small rehearsal (100 viewers, 1 minute, 5 chat messages/s, 10 % buyers) against an in-process local stack:
- * nothing oversold, no 5xx, every frame delivered, chat in chatBatch frames (fewer than messages, every message
- * accepted), the deliveries by frame type adding up to the stack's count, both reports written, and the capacity
- * model's per-viewer rates within 20 % of what the local stack counted.
+ * A small rehearsal (100 viewers, 1 minute, 5 chat messages/s, 10 % buyers) against an in-process local stack: nothing
+ * oversold, no 5xx, every frame delivered, chat in chatBatch frames (fewer than messages, every message accepted), the
+ * deliveries by frame type adding up to the stack's count, both reports written, and the capacity model's per-viewer
+ * rates within 20 % of what the local stack counted.
  */
 class RehearsalTest {
 
@@ -24,8 +24,15 @@ class RehearsalTest {
      * minute, so a 1-minute run sees 0 or 1 rounds) and dynamoDb (the model has no per-request DynamoDB figure; the
      * capacity plan uses the hot SKU's writes instead).
      */
-    static final List<String> COMPARED = List.of("apiGateway", "lambda", "appSyncInbound", "appSyncOutbound", "appSyncConnections",
-            "ivsPutMetadata", "eventBridgePutEvents", "cloudFront");
+    static final List<String> COMPARED = List.of(
+            "apiGateway",
+            "lambda",
+            "appSyncInbound",
+            "appSyncOutbound",
+            "appSyncConnections",
+            "ivsPutMetadata",
+            "eventBridgePutEvents",
+            "cloudFront");
 
     @TempDir
     Path out;
@@ -33,7 +40,8 @@ class RehearsalTest {
     @Test
     void aSmallRehearsalSellsNothingTwiceDeliversEveryFrameAndMatchesTheModel() throws Exception {
         Rehearsal.Config config = new Rehearsal.Config(100, 1, 5, 0.1, 0.8, 4, null, null, null, null, out, 42, false);
-        RehearsalReport report = Rehearsal.run(config, Path.of("../template.yaml").toAbsolutePath().normalize());
+        RehearsalReport report = Rehearsal.run(
+                config, Path.of("../template.yaml").toAbsolutePath().normalize());
         report.write(out);
         System.out.println(report.summary());
         System.out.println("errors " + report.errors() + " stock " + report.stock());
@@ -47,21 +55,47 @@ class RehearsalTest {
         // Chat arrives in chatBatch frames only, every message accepted, and far fewer frames than messages.
         assertThat(report.chat().accepted()).isEqualTo(report.chat().posts()).isPositive();
         assertThat(report.chat().p99ToLastMs()).isNotNull();
-        assertThat(report.deliveriesPerViewerPerMinute()).containsKeys("chatBatch", "highlight").doesNotContainKey("chat");
-        assertThat(report.deliveriesPerViewerPerMinute().get("chatBatch")).isLessThan(report.chat().accepted() / report.showMinutes());
+        assertThat(report.deliveriesPerViewerPerMinute())
+                .containsKeys("chatBatch", "highlight")
+                .doesNotContainKey("chat");
+        assertThat(report.deliveriesPerViewerPerMinute().get("chatBatch"))
+                .isLessThan(report.chat().accepted() / report.showMinutes());
         // What the viewers received, by type, adds up to what the stack counted as delivered.
-        double byType = report.deliveriesPerViewerPerMinute().values().stream().mapToDouble(Double::doubleValue).sum();
-        assertThat(byType).isCloseTo(report.perViewerPerMinute().get("appSyncOutbound"), within(report.perViewerPerMinute()
-                .get("appSyncOutbound") * 0.05));
+        double byType = report.deliveriesPerViewerPerMinute().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        assertThat(byType)
+                .isCloseTo(
+                        report.perViewerPerMinute().get("appSyncOutbound"),
+                        within(report.perViewerPerMinute().get("appSyncOutbound") * 0.05));
         assertThat(report.summary()).contains("deliveriesPerViewerMinute=").contains("chatP99=");
 
         JsonNode json = Json.MAPPER.readTree(Files.readString(out.resolve("report.json")));
-        assertThat(json.fieldNames()).toIterable().contains("deliveredPercent", "fiveXx", "stock", "frames", "errors",
-                "audiencePerSecond", "framesPerSecond", "holdsPerMinute", "ordersPerMinute", "perViewerPerMinute",
-                "modelPerViewerPerMinute", "usage", "deliveriesPerViewerPerMinute", "chat");
+        assertThat(json.fieldNames())
+                .toIterable()
+                .contains(
+                        "deliveredPercent",
+                        "fiveXx",
+                        "stock",
+                        "frames",
+                        "errors",
+                        "audiencePerSecond",
+                        "framesPerSecond",
+                        "holdsPerMinute",
+                        "ordersPerMinute",
+                        "perViewerPerMinute",
+                        "modelPerViewerPerMinute",
+                        "usage",
+                        "deliveriesPerViewerPerMinute",
+                        "chat");
         assertThat(json.path("perViewerPerMinute").fieldNames()).toIterable().containsAll(RehearsalReport.SERVICES);
         String html = Files.readString(out.resolve("report.html"));
-        assertThat(html).contains("<svg").contains("delivered=").doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
+        assertThat(html)
+                .contains("<svg")
+                .contains("delivered=")
+                .doesNotContain("<script")
+                .doesNotContain("http://")
+                .doesNotContain("https://");
         // The show's bill at list prices: same rates, in both reports.
         assertThat(json.path("cost").path("per1000ViewerHoursUsd").asDouble()).isPositive();
         assertThat(json.path("cost").path("mostExpensive").asText()).isNotBlank();
@@ -71,7 +105,9 @@ class RehearsalTest {
             double measured = report.perViewerPerMinute().get(service);
             double model = report.modelPerViewerPerMinute().get(service);
             System.out.printf("  %-22s measured %10.4f  model %10.4f%n", service, measured, model);
-            assertThat(measured).as(service + " per viewer per minute (model %.4f)", model).isCloseTo(model, within(model * 0.2));
+            assertThat(measured)
+                    .as(service + " per viewer per minute (model %.4f)", model)
+                    .isCloseTo(model, within(model * 0.2));
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.samlocal;
 
+import dev.samlocal.protocol.LocalJson;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import dev.samlocal.protocol.LocalJson;
 
 /**
  * What a page on another site cannot make the local stack do. It listens on loopback, but a browser on this machine
@@ -15,8 +15,8 @@ import dev.samlocal.protocol.LocalJson;
  * (pages, API, {@code /_local}, the AWS emulators, WebSocket upgrades), must name the stack in its {@code Host}:
  * loopback ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}, any port) or the {@code --host} it was started with;
  * anything else is 421 MISDIRECTED_REQUEST. And a cross-site page may still send a form POST to
- * {@code http://localhost:3000/_local/...} (no preflight): a {@code /_local} request other than GET/HEAD/OPTIONS
- * whose {@code Origin} is not the stack's own ({@code http://} + the Host it was reached on) is 403. No Origin (curl,
+ * {@code http://localhost:3000/_local/...} (no preflight): a {@code /_local} request other than GET/HEAD/OPTIONS whose
+ * {@code Origin} is not the stack's own ({@code http://} + the Host it was reached on) is 403. No Origin (curl,
  * scripts, the SDKs) passes.
  */
 public final class LocalGuard {
@@ -28,7 +28,7 @@ public final class LocalGuard {
 
     /**
      * @param listenHost the {@code --host} the stack was started with; a wildcard (0.0.0.0, ::) stands for every
-     *                   address of this machine
+     *     address of this machine
      */
     public LocalGuard(String listenHost) {
         Set<String> all = new java.util.HashSet<>(LOOPBACK);
@@ -38,7 +38,9 @@ public final class LocalGuard {
             try {
                 for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
                     for (var address : java.util.Collections.list(nic.getInetAddresses())) {
-                        String a = address.getHostAddress().replaceFirst("%.*$", "").toLowerCase(Locale.ROOT);
+                        String a = address.getHostAddress()
+                                .replaceFirst("%.*$", "")
+                                .toLowerCase(Locale.ROOT);
                         all.add(address instanceof java.net.Inet6Address ? "[" + a + "]" : a);
                     }
                 }
@@ -78,15 +80,24 @@ public final class LocalGuard {
     public void check(Context ctx) {
         String host = ctx.header("Host");
         if (!allowedHost(host)) {
-            LocalJson.error(ctx, 421, "MISDIRECTED_REQUEST",
+            LocalJson.error(
+                    ctx,
+                    421,
+                    "MISDIRECTED_REQUEST",
                     "This local stack answers only requests addressed to localhost, 127.0.0.1, [::1] or its --host");
             ctx.skipRemainingHandlers();
             return;
         }
         String origin = ctx.header("Origin");
-        if (ctx.path().startsWith("/_local") && !SAFE.contains(ctx.method()) && origin != null
+        if (ctx.path().startsWith("/_local")
+                && !SAFE.contains(ctx.method())
+                && origin != null
                 && !origin.equalsIgnoreCase("http://" + host.strip())) {
-            LocalJson.error(ctx, 403, "CROSS_SITE_REQUEST", "The local stack's controls refuse requests from another site's page");
+            LocalJson.error(
+                    ctx,
+                    403,
+                    "CROSS_SITE_REQUEST",
+                    "The local stack's controls refuse requests from another site's page");
             ctx.skipRemainingHandlers();
         }
     }
@@ -94,7 +105,9 @@ public final class LocalGuard {
     /** The same Host rule before a WebSocket upgrade (the AppSync Events real-time endpoint, the local IVS players). */
     public void checkUpgrade(Context ctx) {
         if (!allowedHost(ctx.header("Host"))) {
-            throw new HttpResponseException(421, "This local stack answers only requests addressed to localhost, 127.0.0.1, [::1] or its --host");
+            throw new HttpResponseException(
+                    421,
+                    "This local stack answers only requests addressed to localhost, 127.0.0.1, [::1] or its --host");
         }
     }
 }

@@ -1,23 +1,30 @@
 package dev.samlocal;
 
+import dev.samlocal.template.TemplateParameters;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import dev.samlocal.template.TemplateParameters;
 
 /**
  * Command-line options of the local stack. Port 0 means "any free port" (tests).
  *
- * @param host       address the HTTP server listens on (loopback unless told otherwise)
- * @param template   template.yaml to use; empty = the repository's, else the copy inside the jar
- * @param parameters template parameter overrides (name → value, like {@code sam local --parameter-overrides});
- *                   checked against the template when the stack starts ({@link TemplateParameters})
- * @param stackName  what {@code AWS::StackName} gives, and the prefix of names the template leaves to CloudFormation
+ * @param host address the HTTP server listens on (loopback unless told otherwise)
+ * @param template template.yaml to use; empty = the repository's, else the copy inside the jar
+ * @param parameters template parameter overrides (name → value, like {@code sam local --parameter-overrides}); checked
+ *     against the template when the stack starts ({@link TemplateParameters})
+ * @param stackName what {@code AWS::StackName} gives, and the prefix of names the template leaves to CloudFormation
  */
-public record Options(String host, int port, int dynamoDbPort, boolean seed, boolean schedules, Optional<Path> template,
-                      Map<String, String> parameters, String stackName) {
+public record Options(
+        String host,
+        int port,
+        int dynamoDbPort,
+        boolean seed,
+        boolean schedules,
+        Optional<Path> template,
+        Map<String, String> parameters,
+        String stackName) {
 
     public static final String DEFAULT_STACK_NAME = "sam-local";
 
@@ -82,8 +89,8 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
     }
 
     /**
-     * {@code --parameter name=value}: overrides the template parameter's default for this run (a later value for
-     * the same name replaces an earlier one). Checked against the template by {@link SamLocal#start}.
+     * {@code --parameter name=value}: overrides the template parameter's default for this run (a later value for the
+     * same name replaces an earlier one). Checked against the template by {@link SamLocal#start}.
      */
     public Options withParameter(String name, String value) {
         if (name == null || name.isEmpty() || value == null) {
@@ -110,7 +117,16 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
             switch (arg) {
                 case "--port" -> o = o.withPorts(port(arg, value(args, ++i, arg)), o.dynamoDbPort);
                 case "--dynamodb-port" -> o = o.withPorts(o.port, port(arg, value(args, ++i, arg)));
-                case "--host" -> o = new Options(value(args, ++i, arg), o.port, o.dynamoDbPort, o.seed, o.schedules, o.template, o.parameters, o.stackName);
+                case "--host" ->
+                    o = new Options(
+                            value(args, ++i, arg),
+                            o.port,
+                            o.dynamoDbPort,
+                            o.seed,
+                            o.schedules,
+                            o.template,
+                            o.parameters,
+                            o.stackName);
                 case "--template" -> o = o.withTemplate(Path.of(value(args, ++i, arg)));
                 case "--parameter" -> o = parameter(o, value(args, ++i, arg));
                 case "--no-seed" -> o = o.withSeed(false);
@@ -136,7 +152,8 @@ public record Options(String host, int port, int dynamoDbPort, boolean seed, boo
     private static Options parameter(Options o, String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw new UsageException("--parameter needs Name=Value (e.g. --parameter HoldSeconds=60), got '" + text + "'");
+            throw new UsageException(
+                    "--parameter needs Name=Value (e.g. --parameter HoldSeconds=60), got '" + text + "'");
         }
         return o.withParameter(text.substring(0, eq), text.substring(eq + 1));
     }

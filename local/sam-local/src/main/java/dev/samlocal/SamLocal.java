@@ -51,10 +51,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A SAM template in one JVM: DynamoDB Local with the template's tables and streams, every HTTP API route served by
- * the template's own handler classes (payload v2.0, JWT authorizer, CORS), EventBridge rules and schedules, IVS,
- * SQS (ElasticMQ), AppSync Events, Secrets Manager and SES v2, with the {@code /_local} controls. What a project adds
- * for its own local runs comes through its {@link DevLayer}. Close it to stop everything.
+ * A SAM template in one JVM: DynamoDB Local with the template's tables and streams, every HTTP API route served by the
+ * template's own handler classes (payload v2.0, JWT authorizer, CORS), EventBridge rules and schedules, IVS, SQS
+ * (ElasticMQ), AppSync Events, Secrets Manager and SES v2, with the {@code /_local} controls. What a project adds for
+ * its own local runs comes through its {@link DevLayer}. Close it to stop everything.
  */
 public final class SamLocal implements AutoCloseable {
 
@@ -94,7 +94,7 @@ public final class SamLocal implements AutoCloseable {
      * Starts everything; the template's parameters and the ports are checked before anything starts.
      *
      * @throws Options.UsageException for a parameter the template does not declare or does not allow
-     * @throws PortInUseException     for a taken port
+     * @throws PortInUseException for a taken port
      */
     public static SamLocal start(Options options, DevLayer layer) {
         System.setProperty("aws.ec2MetadataDisabled", "true");
@@ -102,11 +102,13 @@ public final class SamLocal implements AutoCloseable {
         TemplateSource template = TemplateSource.locate(options.template());
         int httpPort = options.port() == 0 ? DynamoDbLocal.freePort() : options.port();
         Map<String, String> values = new LinkedHashMap<>(options.parameters());
-        layer.parameterDefaults(template.template(), selfUrl(options.host(), httpPort)).forEach((name, value) -> {
-            if (SamTemplate.map(template.template().raw().get("Parameters")).containsKey(name)) {
-                values.putIfAbsent(name, value);
-            }
-        });
+        layer.parameterDefaults(template.template(), selfUrl(options.host(), httpPort))
+                .forEach((name, value) -> {
+                    if (SamTemplate.map(template.template().raw().get("Parameters"))
+                            .containsKey(name)) {
+                        values.putIfAbsent(name, value);
+                    }
+                });
         TemplateParameters parameters = TemplateParameters.of(template.template(), values);
         int dynamoPort = options.dynamoDbPort() == 0 ? DynamoDbLocal.freePort() : options.dynamoDbPort();
         requireFree(httpPort, "--port");
@@ -126,7 +128,8 @@ public final class SamLocal implements AutoCloseable {
         return "http://" + (host.equals("127.0.0.1") || host.equals("0.0.0.0") ? "localhost" : host) + ":" + port;
     }
 
-    private void boot(Options options, TemplateSource source, TemplateParameters parameters, int httpPort, int dynamoPort) {
+    private void boot(
+            Options options, TemplateSource source, TemplateParameters parameters, int httpPort, int dynamoPort) {
         template = source;
         url = selfUrl(options.host(), httpPort);
         Clock clock = Clock.systemUTC();
@@ -144,17 +147,22 @@ public final class SamLocal implements AutoCloseable {
         sqs = LocalSqs.start();
         resources.add(sqs);
         Map<String, String> secretValues = new HashMap<>();
-        source.template().resourcesOfType("AWS::SecretsManager::Secret").keySet().forEach(id -> secretValues.put(id,
-                layer.firstSecretValues().getOrDefault(id, randomSecret())));
-        templateFunctions = new TemplateFunctions(template.template(), parameters, tables, streamArns, secretValues,
-                sqs.endpoint(), options.stackName());
+        source.template()
+                .resourcesOfType("AWS::SecretsManager::Secret")
+                .keySet()
+                .forEach(id -> secretValues.put(id, layer.firstSecretValues().getOrDefault(id, randomSecret())));
+        templateFunctions = new TemplateFunctions(
+                template.template(), parameters, tables, streamArns, secretValues, sqs.endpoint(), options.stackName());
         sqs.createQueues(List.copyOf(templateFunctions.queues().values()));
         // The template's secrets with their first values; functions read them at run time (their secret ARNs) and
         // see rotations; a dynamic reference resolves to the first value at "deploy", as CloudFormation does.
-        secretsManager = new LocalSecretsManager(url, templateFunctions.secrets().values().stream()
-                .map(s -> new LocalSecretsManager.SecretDefinition(s.name(), s.arn(), s.description(),
-                        secretValues.get(s.logicalId())))
-                .toList(), clock);
+        secretsManager = new LocalSecretsManager(
+                url,
+                templateFunctions.secrets().values().stream()
+                        .map(s -> new LocalSecretsManager.SecretDefinition(
+                                s.name(), s.arn(), s.description(), secretValues.get(s.logicalId())))
+                        .toList(),
+                clock);
         jwt = new JwtAuthorizer(url + "/_local/cognito", clock);
         eventBridge = new LocalEventBridge(url, templateFunctions.eventBusNames(), clock);
         resources.add(eventBridge);
@@ -176,16 +184,22 @@ public final class SamLocal implements AutoCloseable {
         functions = templateFunctions.instantiate(settings, layer.handlerFactory());
         if (events != null && events.api().lambdaAuthorizerFunction() != null) {
             String authorizerId = events.api().lambdaAuthorizerFunction();
-            LocalFunction authorizer = function(authorizerId).orElseThrow(() -> new IllegalStateException(
-                    "The AppSync Events AWS_LAMBDA authorizer " + authorizerId + " is not a function of the template"));
+            LocalFunction authorizer = function(authorizerId)
+                    .orElseThrow(() -> new IllegalStateException("The AppSync Events AWS_LAMBDA authorizer "
+                            + authorizerId + " is not a function of the template"));
             events.lambdaAuthorizer(authorizer::invoke);
         }
 
         TemplateEventSources sources = new TemplateEventSources(templateFunctions, functions);
         Map<String, JwtAuthorizer> authorizers = new HashMap<>();
         sources.jwtAuthorizerNames().forEach(name -> authorizers.put(name, jwt));
-        httpApi = new HttpApiEmulator(sources.httpRoutes(), authorizers, sources.cors().orElse(null),
-                new PayloadV2EventFactory(clock), () -> layer.edgeRequestHeaders(this), layer.responseHeaders(),
+        httpApi = new HttpApiEmulator(
+                sources.httpRoutes(),
+                authorizers,
+                sources.cors().orElse(null),
+                new PayloadV2EventFactory(clock),
+                () -> layer.edgeRequestHeaders(this),
+                layer.responseHeaders(),
                 layer::cdnCacheable);
         sources.addRules(eventBridge);
         scheduler = new LocalScheduler(clock);
@@ -208,8 +222,14 @@ public final class SamLocal implements AutoCloseable {
             layer.routes(config.routes, this);
             registerErrors(config.routes);
             services.forEach(s -> s.register(config.routes));
-            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
-                    HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS)) {
+            for (HandlerType method : List.of(
+                    HandlerType.GET,
+                    HandlerType.POST,
+                    HandlerType.PUT,
+                    HandlerType.PATCH,
+                    HandlerType.DELETE,
+                    HandlerType.HEAD,
+                    HandlerType.OPTIONS)) {
                 config.routes.addHttpHandler(method, "/<path>", httpApi::handle);
                 config.routes.addHttpHandler(method, "/", httpApi::handle);
             }
@@ -231,9 +251,14 @@ public final class SamLocal implements AutoCloseable {
         if (options.schedules()) {
             scheduler.start();
         }
-        LOG.info("{} routes, {} rules, {} schedules, {} stream event sources, {} queues, {} SQS event sources",
-                httpApi.routes().all().size(), eventBridge.rules().size(), scheduler.schedules().size(),
-                streams.sources().size(), sqs.queues().size(), sqs.sources().size());
+        LOG.info(
+                "{} routes, {} rules, {} schedules, {} stream event sources, {} queues, {} SQS event sources",
+                httpApi.routes().all().size(),
+                eventBridge.rules().size(),
+                scheduler.schedules().size(),
+                streams.sources().size(),
+                sqs.queues().size(),
+                sqs.sources().size());
     }
 
     private static void registerErrors(RoutesConfig routes) {
@@ -241,7 +266,8 @@ public final class SamLocal implements AutoCloseable {
         routes.error(404, ctx -> {
             String type = ctx.res().getContentType();
             if (type == null || !type.startsWith("application/json")) {
-                LocalJson.error(ctx, 404, "NOT_FOUND", "No route for " + ctx.req().getMethod() + " " + ctx.path());
+                LocalJson.error(
+                        ctx, 404, "NOT_FOUND", "No route for " + ctx.req().getMethod() + " " + ctx.path());
             }
         });
         // A path Javalin's router cannot percent-decode (e.g. "%u002e") throws inside the router, before any
@@ -275,9 +301,14 @@ public final class SamLocal implements AutoCloseable {
         routes.post("/_local/schedules/{functionId}/run", ctx -> {
             String id = ctx.pathParam("functionId");
             try {
-                scheduler.runNow(id).ifPresentOrElse(
-                        result -> ctx.status(200).contentType("application/json").result(result),
-                        () -> LocalJson.error(ctx, 404, "SCHEDULE_NOT_FOUND", "No schedule targets a function named " + id));
+                scheduler
+                        .runNow(id)
+                        .ifPresentOrElse(
+                                result -> ctx.status(200)
+                                        .contentType("application/json")
+                                        .result(result),
+                                () -> LocalJson.error(
+                                        ctx, 404, "SCHEDULE_NOT_FOUND", "No schedule targets a function named " + id));
             } catch (LocalFunction.FunctionUnavailable e) {
                 LocalJson.error(ctx, 501, "NOT_IMPLEMENTED", e.getMessage());
             } catch (LocalFunction.FunctionError e) {
@@ -293,9 +324,11 @@ public final class SamLocal implements AutoCloseable {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("GET /_local/cognito/.well-known/jwks.json", "the local issuer's public keys");
         endpoints.put("POST /_local/schedules/{FunctionLogicalId}/run", "run a function's schedule now");
-        endpoints.put("GET /_local/usage", "what AWS would bill or limit on, per service, since the start (API Gateway "
-                + "by route, Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, "
-                + "DynamoDB by operation, CloudFront-eligible public GETs, SQS by operation)");
+        endpoints.put(
+                "GET /_local/usage",
+                "what AWS would bill or limit on, per service, since the start (API Gateway "
+                        + "by route, Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, "
+                        + "DynamoDB by operation, CloudFront-eligible public GETs, SQS by operation)");
         endpoints.putAll(layer.endpoints());
         services.forEach(s -> endpoints.putAll(s.describe()));
         Map<String, Object> index = new LinkedHashMap<>();
@@ -306,25 +339,55 @@ public final class SamLocal implements AutoCloseable {
         index.put("audience", JwtAuthorizer.CLIENT_ID);
         index.put("parameters", parameters());
         index.putAll(layer.index(this));
-        index.put("functions", functions.stream().map(f -> Map.of("logicalId", f.logicalId(), "handler", f.handlerClass(),
-                "available", f.available())).toList());
-        index.put("routes", httpApi.routes().all().stream().map(r -> Map.of("routeKey", r.routeKey(),
-                "function", r.function().logicalId(), "available", r.function().available(),
-                "auth", r.authorizer() == null ? "none" : r.authorizer())).toList());
-        index.put("rules", eventBridge.rules().stream().map(r -> Map.of("name", r.name(), "bus", r.busName(),
-                "function", r.target().logicalId())).toList());
-        index.put("schedules", scheduler.schedules().stream().map(s -> Map.of("function", s.target().logicalId(),
-                "expression", s.expression())).toList());
+        index.put(
+                "functions",
+                functions.stream()
+                        .map(f -> Map.of(
+                                "logicalId", f.logicalId(), "handler", f.handlerClass(), "available", f.available()))
+                        .toList());
+        index.put(
+                "routes",
+                httpApi.routes().all().stream()
+                        .map(r -> Map.of(
+                                "routeKey",
+                                r.routeKey(),
+                                "function",
+                                r.function().logicalId(),
+                                "available",
+                                r.function().available(),
+                                "auth",
+                                r.authorizer() == null ? "none" : r.authorizer()))
+                        .toList());
+        index.put(
+                "rules",
+                eventBridge.rules().stream()
+                        .map(r -> Map.of(
+                                "name",
+                                r.name(),
+                                "bus",
+                                r.busName(),
+                                "function",
+                                r.target().logicalId()))
+                        .toList());
+        index.put(
+                "schedules",
+                scheduler.schedules().stream()
+                        .map(s -> Map.of("function", s.target().logicalId(), "expression", s.expression()))
+                        .toList());
         index.put("streams", streams == null ? List.of() : streams.describe());
         index.put("sqs", sqs.endpoint());
         index.put("queues", sqs.queues());
-        index.put("sqsEventSources", sqs.mappings().stream().map(SqsPoller::describe).toList());
+        index.put(
+                "sqsEventSources",
+                sqs.mappings().stream().map(SqsPoller::describe).toList());
         if (events != null) {
             // A page opened at http://127.0.0.1:3000 must chat through 127.0.0.1 too (same origin), not localhost.
             String self = url.substring("http://".length());
             Map<String, String> eventsIndex = new LinkedHashMap<>();
-            events.index().forEach((name, value) -> eventsIndex.put(name,
-                    value.replaceFirst("^(https?|wss?)://" + Pattern.quote(self), "$1://" + host.strip())));
+            events.index()
+                    .forEach((name, value) -> eventsIndex.put(
+                            name,
+                            value.replaceFirst("^(https?|wss?)://" + Pattern.quote(self), "$1://" + host.strip())));
             index.put("events", eventsIndex);
         }
         index.put("endpoints", endpoints);
@@ -378,10 +441,18 @@ public final class SamLocal implements AutoCloseable {
                 lambda.put(f.logicalId(), f.invocations());
             }
         });
-        LocalAppSyncEvents.Usage appSync = events == null ? new LocalAppSyncEvents.Usage(0, 0, 0, 0, 0, 0) : events.usage();
-        return new LocalUsage(startedAt, Instant.now(), httpApi.requestsByRoute(), lambda, appSync,
-                ivs.requestsByOperation(), new LocalUsage.EventBridge(eventBridge.putEventsRequests(),
-                eventBridge.putEventsEntries()), dynamo.requestsByOperation(), httpApi.publicGetsByRoute(),
+        LocalAppSyncEvents.Usage appSync =
+                events == null ? new LocalAppSyncEvents.Usage(0, 0, 0, 0, 0, 0) : events.usage();
+        return new LocalUsage(
+                startedAt,
+                Instant.now(),
+                httpApi.requestsByRoute(),
+                lambda,
+                appSync,
+                ivs.requestsByOperation(),
+                new LocalUsage.EventBridge(eventBridge.putEventsRequests(), eventBridge.putEventsEntries()),
+                dynamo.requestsByOperation(),
+                httpApi.publicGetsByRoute(),
                 sqs.requestsByOperation());
     }
 

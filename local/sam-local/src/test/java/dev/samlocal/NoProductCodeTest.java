@@ -29,13 +29,16 @@ class NoProductCodeTest {
                     .filter(NoProductCodeTest::namesTheProduct)
                     .map(Path::toString)
                     .toList();
-            assertThat(offending).as("files under local/sam-local/src that name " + PRODUCT_PACKAGE).isEmpty();
+            assertThat(offending)
+                    .as("files under local/sam-local/src that name " + PRODUCT_PACKAGE)
+                    .isEmpty();
         }
     }
 
     private static boolean namesTheProduct(Path file) {
         try {
-            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(PRODUCT_PACKAGE);
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains(PRODUCT_PACKAGE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,8 +8,8 @@ import com.liveshop.shared.http.HttpResponses;
 import java.util.Map;
 
 /**
- * Host-only catalog routes: {@code PUT /products/{sku}}, {@code POST /products/{sku}/restock} and
- * {@code GET /products/{sku}/stock} (the counters behind {@code available}: held and sold are not public).
+ * Host-only catalog routes: {@code PUT /products/{sku}}, {@code POST /products/{sku}/restock} and {@code GET
+ * /products/{sku}/stock} (the counters behind {@code available}: held and sold are not public).
  */
 public class CatalogAdminHandler extends ApiHandler {
 

@@ -1,10 +1,10 @@
 package com.liveshop.catalog;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.http.HttpRequest;
 import com.liveshop.shared.http.HttpResponses;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.util.Map;
 
 /** Public product reads: {@code GET /products/{sku}}, {@code GET /products?limit=&cursor=}. */
@@ -37,7 +37,9 @@ public class CatalogReadHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse list(HttpRequest request) {
-        var page = catalog.list(request.queryParam("limit").orElse(null), request.queryParam("cursor").orElse(null));
+        var page = catalog.list(
+                request.queryParam("limit").orElse(null),
+                request.queryParam("cursor").orElse(null));
         return HttpResponses.json(200, page);
     }
 }

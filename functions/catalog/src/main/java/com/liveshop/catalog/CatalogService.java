@@ -23,8 +23,8 @@ public class CatalogService {
     public static final int DEFAULT_PAGE_SIZE = 20;
     public static final int MAX_PAGE_SIZE = 100;
     /** Dot-separated DNS labels ending in a letters-only top-level label: no IP literal, no single-label name. */
-    private static final Pattern PUBLIC_HOST = Pattern.compile(
-            "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
+    private static final Pattern PUBLIC_HOST =
+            Pattern.compile("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
 
     /** Result of a create-or-update: the product now, and whether it was new. */
     public record Saved(ProductView product, boolean created) {}
@@ -49,7 +49,8 @@ public class CatalogService {
         product.setCurrency(currency(request.currency()));
         product.setImageUrl(imageUrl(request.imageUrl()));
         Long stock = request.stock() == null ? null : Validation.requireRange("stock", request.stock(), 0, MAX_UNITS);
-        Integer shards = request.stockShards() == null ? null
+        Integer shards = request.stockShards() == null
+                ? null
                 : Validation.requireRange("stockShards", request.stockShards(), 1, CatalogKeys.MAX_STOCK_SHARDS);
         product.setStockShards(shards == null ? 1 : shards);
         String now = Instant.now(clock).toString();
@@ -71,9 +72,14 @@ public class CatalogService {
         } else {
             created = products.createOrUpdate(product, stock);
         }
-        if (!created && existing.isPresent() && shards != null && shards > existing.get().shards()
-                && products.stockBuckets().grow(sku, existing.get().shards(), shards) != StockRepository.AdminOutcome.OK) {
-            throw ApiException.conflict("PRODUCT_CHANGED", "The product's stock buckets changed meanwhile; read it and try again");
+        if (!created
+                && existing.isPresent()
+                && shards != null
+                && shards > existing.get().shards()
+                && products.stockBuckets().grow(sku, existing.get().shards(), shards)
+                        != StockRepository.AdminOutcome.OK) {
+            throw ApiException.conflict(
+                    "PRODUCT_CHANGED", "The product's stock buckets changed meanwhile; read it and try again");
         }
         return new Saved(get(sku), created);
     }
@@ -84,7 +90,10 @@ public class CatalogService {
         return products.restock(sku, quantity).orElseThrow(() -> notFound(sku));
     }
 
-    /** {@code initial = available + held + sold} of one product, summed over its {@code shards} buckets; 404 for an unknown sku. */
+    /**
+     * {@code initial = available + held + sold} of one product, summed over its {@code shards} buckets; 404 for an
+     * unknown sku.
+     */
     public StockLevel stock(String rawSku) {
         String sku = Validation.requireSku(rawSku);
         if (products.find(sku).isEmpty()) {
@@ -112,7 +121,11 @@ public class CatalogService {
         }
         try {
             ProductRepository.Page page = products.list(limit, cursor);
-            return new ProductPage(page.items().stream().map(ps -> ProductView.of(ps, clock.instant())).toList(), page.cursor());
+            return new ProductPage(
+                    page.items().stream()
+                            .map(ps -> ProductView.of(ps, clock.instant()))
+                            .toList(),
+                    page.cursor());
         } catch (ProductRepository.InvalidCursorException e) {
             throw ApiException.badRequest("INVALID_CURSOR", "'cursor' is not one this API returned");
         }
@@ -131,9 +144,9 @@ public class CatalogService {
     }
 
     /**
-     * An image every viewer's browser will fetch: an absolute {@code https://} URL of a public host name, so a
-     * product cannot point pages at an internal address, at the viewer's own machine, or at another scheme.
-     * No credentials in the URL, no IP literal, no {@code localhost}, no single-label host; at most 2,048 characters.
+     * An image every viewer's browser will fetch: an absolute {@code https://} URL of a public host name, so a product
+     * cannot point pages at an internal address, at the viewer's own machine, or at another scheme. No credentials in
+     * the URL, no IP literal, no {@code localhost}, no single-label host; at most 2,048 characters.
      */
     private static String imageUrl(String value) {
         String url = Validation.optionalText("imageUrl", value, 2048);
@@ -147,8 +160,11 @@ public class CatalogService {
             throw invalidImageUrl();
         }
         String host = uri.getHost();
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getRawUserInfo() != null || host == null
-                || !PUBLIC_HOST.matcher(host).matches() || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
+        if (!"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getRawUserInfo() != null
+                || host == null
+                || !PUBLIC_HOST.matcher(host).matches()
+                || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
             throw invalidImageUrl();
         }
         return url;

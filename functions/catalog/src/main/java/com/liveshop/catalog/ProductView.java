@@ -5,11 +5,20 @@ import com.liveshop.shared.catalog.ProductRepository.ProductStock;
 import java.time.Instant;
 
 /**
- * A product as the public API shows it: details plus units available to put in a cart now, and the
- * live-show deal while it runs ({@code deal} is absent otherwise).
+ * A product as the public API shows it: details plus units available to put in a cart now, and the live-show deal while
+ * it runs ({@code deal} is absent otherwise).
  */
-public record ProductView(String sku, String title, String description, long priceCents, String currency,
-                          String imageUrl, long available, Deal deal, String createdAt, String updatedAt) {
+public record ProductView(
+        String sku,
+        String title,
+        String description,
+        long priceCents,
+        String currency,
+        String imageUrl,
+        long available,
+        Deal deal,
+        String createdAt,
+        String updatedAt) {
 
     /** A deal price that holds placed before {@code endsAt} lock in. */
     public record Deal(long priceCents, String endsAt) {}
@@ -18,7 +27,16 @@ public record ProductView(String sku, String title, String description, long pri
         Product p = ps.product();
         var dealPrice = p.activeDealPriceCents(now);
         Deal deal = dealPrice.isPresent() ? new Deal(dealPrice.getAsLong(), p.getDealEndsAt()) : null;
-        return new ProductView(p.getSku(), p.getTitle(), p.getDescription(), p.getPriceCents(), p.getCurrency(),
-                p.getImageUrl(), ps.stock().available(), deal, p.getCreatedAt(), p.getUpdatedAt());
+        return new ProductView(
+                p.getSku(),
+                p.getTitle(),
+                p.getDescription(),
+                p.getPriceCents(),
+                p.getCurrency(),
+                p.getImageUrl(),
+                ps.stock().available(),
+                deal,
+                p.getCreatedAt(),
+                p.getUpdatedAt());
     }
 }

@@ -13,19 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Event API's one {@code AWS_LAMBDA} authorizer (AppSync takes a single Lambda auth provider per API), for the
- * two namespaces whose subscribers are not "everyone":
+ * The Event API's one {@code AWS_LAMBDA} authorizer (AppSync takes a single Lambda auth provider per API), for the two
+ * namespaces whose subscribers are not "everyone":
+ *
  * <ul>
  *   <li>{@code hosts}: only members of the Cognito {@code hosts} group (AMAZON_COGNITO_USER_POOLS alone checks the
- *       token, not the group); the token is the host's JWT. A host token may also open a connection.</li>
+ *       token, not the group); the token is the host's JWT. A host token may also open a connection.
  *   <li>{@code carts}: one buyer's frames. Exactly {@code /carts/{cartId}} with a lowercase random v4 UUID, and the
  *       token must be that same cart id (knowing the id is the capability, as on the cart routes). Wildcards
  *       ({@code /carts/*}), other shapes and other namespaces' paths are refused, so no subscriber can see every
- *       buyer's frames or learn cart ids. It is a string check: no DynamoDB, no network.</li>
+ *       buyer's frames or learn cart ids. It is a string check: no DynamoDB, no network.
  * </ul>
+ *
  * AppSync sends {@code {authorizationToken, requestContext: {operation, channelNamespaceName, channel, …},
- * requestHeaders}} and expects {@code {isAuthorized, ttlOverride}}. Anything else is refused. Tokens and cart ids
- * are never logged.
+ * requestHeaders}} and expects {@code {isAuthorized, ttlOverride}}. Anything else is refused. Tokens and cart ids are
+ * never logged.
  */
 public class ChannelAuthorizer implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -36,6 +38,7 @@ public class ChannelAuthorizer implements RequestHandler<Map<String, Object>, Ma
      * and a cached "yes" must not carry over to another channel asked with the same token.
      */
     static final int CARTS_TTL_SECONDS = 0;
+
     private static final String V4_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
     private static final Pattern CART_ID = Pattern.compile(V4_UUID);
     private static final Pattern CART_CHANNEL = Pattern.compile("/" + Channels.CARTS + "/(" + V4_UUID + ")");
@@ -92,7 +95,9 @@ public class ChannelAuthorizer implements RequestHandler<Map<String, Object>, Ma
         if (token.isEmpty()) {
             return false;
         }
-        String jwt = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).strip() : token;
+        String jwt = token.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? token.substring(7).strip()
+                : token;
         try {
             verifier.verifyHost(jwt);
             return true;

@@ -46,12 +46,21 @@ public class ChatHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse issueTicket(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(201, chat.issueTicket(sessionId, request.bodyAs(ChatService.TicketRequest.class), request.clientAddress(),
-                request.header(ProofOfWork.HEADER).orElse(null)));
+        return HttpResponses.json(
+                201,
+                chat.issueTicket(
+                        sessionId,
+                        request.bodyAs(ChatService.TicketRequest.class),
+                        request.clientAddress(),
+                        request.header(ProofOfWork.HEADER).orElse(null)));
     }
 
     private APIGatewayV2HTTPResponse recent(HttpRequest request) {
         // Late joiners of a big show ask at once: the CDN answers them (CacheControl.PUBLIC_READS).
-        return HttpResponses.json(200, chat.recent(request.pathParam("sessionId"), request.queryParam("limit").orElse(null)));
+        return HttpResponses.json(
+                200,
+                chat.recent(
+                        request.pathParam("sessionId"),
+                        request.queryParam("limit").orElse(null)));
     }
 }

@@ -9,9 +9,9 @@ import com.liveshop.shared.http.HttpResponses;
 import java.util.Map;
 
 /**
- * {@code POST /sessions/{id}/messages}: a viewer's message with {@code X-Chat-Ticket}, or a host's with a hosts
- * JWT ({@code Authorization: Bearer …}, verified here: the route is public so viewers can use it). Its own
- * function with reserved concurrency, so a chat flood cannot take capacity from checkout.
+ * {@code POST /sessions/{id}/messages}: a viewer's message with {@code X-Chat-Ticket}, or a host's with a hosts JWT
+ * ({@code Authorization: Bearer …}, verified here: the route is public so viewers can use it). Its own function with
+ * reserved concurrency, so a chat flood cannot take capacity from checkout.
  */
 public class ChatSendHandler extends ApiHandler {
 
@@ -41,8 +41,11 @@ public class ChatSendHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse send(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
         String ticket = request.header(TICKET_HEADER).orElse(null);
-        String bearer = request.header("Authorization").filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).strip()).orElse(null);
-        return HttpResponses.json(202, chat.send(sessionId, request.bodyAs(ChatService.MessageRequest.class), ticket, bearer));
+        String bearer = request.header("Authorization")
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).strip())
+                .orElse(null);
+        return HttpResponses.json(
+                202, chat.send(sessionId, request.bodyAs(ChatService.MessageRequest.class), ticket, bearer));
     }
 }

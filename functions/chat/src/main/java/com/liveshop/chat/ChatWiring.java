@@ -5,10 +5,10 @@ import com.liveshop.chat.service.ChatBatches;
 import com.liveshop.chat.service.ChatService;
 import com.liveshop.chat.service.ChatTickets;
 import com.liveshop.chat.service.CommentToBuy;
-import com.liveshop.checkout.CheckoutWiring;
-import com.liveshop.checkout.service.CartService;
 import com.liveshop.chat.service.ModerationService;
 import com.liveshop.chat.service.StockSignal;
+import com.liveshop.checkout.CheckoutWiring;
+import com.liveshop.checkout.service.CartService;
 import com.liveshop.shared.auth.HostTokenVerifier;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.ProductRepository;
@@ -55,7 +55,9 @@ public final class ChatWiring {
         this.metrics = metrics;
     }
 
-    /** Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's). */
+    /**
+     * Verifies host tokens against HOST_JWT_ISSUER / HOST_JWT_AUDIENCE (keys from HOST_JWT_JWKS_URL or the issuer's).
+     */
     public HostTokenVerifier hostTokens() {
         return HostTokenVerifier.fromConfig(app);
     }

@@ -53,7 +53,8 @@ public class ModerationHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse blocklist(HttpRequest request) {
         request.claims().requireHost();
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(200, moderation.setBlocklist(sessionId, request.bodyAs(ModerationService.BlocklistRequest.class)));
+        return HttpResponses.json(
+                200, moderation.setBlocklist(sessionId, request.bodyAs(ModerationService.BlocklistRequest.class)));
     }
 
     private APIGatewayV2HTTPResponse pin(HttpRequest request) {
@@ -65,6 +66,8 @@ public class ModerationHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse chatSettings(HttpRequest request) {
         request.claims().requireHost();
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(200, moderation.setChatSettings(sessionId, request.bodyAs(ModerationService.ChatSettingsRequest.class)));
+        return HttpResponses.json(
+                200,
+                moderation.setChatSettings(sessionId, request.bodyAs(ModerationService.ChatSettingsRequest.class)));
     }
 }

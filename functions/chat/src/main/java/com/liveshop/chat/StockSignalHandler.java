@@ -4,21 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.liveshop.chat.service.StockSignal;
+import com.liveshop.shared.catalog.ProductRepository;
 import com.liveshop.shared.catalog.StockBucketChanges;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.lambda.Invocation;
 import java.time.Clock;
-import com.liveshop.shared.catalog.ProductRepository;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Catalog table stream (filtered to stock bucket items in template.yaml): the skus whose stock changed in the
- * batch, with their availability summed over all their buckets (one read per batch, the batching window keeps
- * that to about one a second), go to {@link StockSignal}, which tells the live sessions that feature them.
+ * Catalog table stream (filtered to stock bucket items in template.yaml): the skus whose stock changed in the batch,
+ * with their availability summed over all their buckets (one read per batch, the batching window keeps that to about
+ * one a second), go to {@link StockSignal}, which tells the live sessions that feature them.
  */
 public class StockSignalHandler implements RequestHandler<DynamodbEvent, Void> {
 

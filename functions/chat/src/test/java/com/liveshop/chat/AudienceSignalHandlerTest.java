@@ -42,13 +42,36 @@ class AudienceSignalHandlerTest {
     void statusAndHighlightArePublishedToTheShowsChannelOnly() {
         String session = f.session("LIVE");
         String other = f.session("LIVE");
-        handler.handleRequest(event("SessionLive", Map.of("sessionId", session, "title", "Show", "reminderCount", 0)), new TestContext("AudienceSignalFunction"));
-        handler.handleRequest(event("HighlightFeatured", Map.of("sessionId", session, "highlightId", "h1", "sku", "cds-lamp",
-                "title", "Lamp", "priceCents", 1999, "currency", "USD", "dealPriceCents", 1499, "offsetMs", 1200)),
+        handler.handleRequest(
+                event("SessionLive", Map.of("sessionId", session, "title", "Show", "reminderCount", 0)),
                 new TestContext("AudienceSignalFunction"));
-        handler.handleRequest(event("SessionEnded", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
-        handler.handleRequest(event("OrderPlaced", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
-        handler.handleRequest(event("SessionLive", Map.of("title", "no id")), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(
+                event(
+                        "HighlightFeatured",
+                        Map.of(
+                                "sessionId",
+                                session,
+                                "highlightId",
+                                "h1",
+                                "sku",
+                                "cds-lamp",
+                                "title",
+                                "Lamp",
+                                "priceCents",
+                                1999,
+                                "currency",
+                                "USD",
+                                "dealPriceCents",
+                                1499,
+                                "offsetMs",
+                                1200)),
+                new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(
+                event("SessionEnded", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(
+                event("OrderPlaced", Map.of("sessionId", session)), new TestContext("AudienceSignalFunction"));
+        handler.handleRequest(
+                event("SessionLive", Map.of("title", "no id")), new TestContext("AudienceSignalFunction"));
 
         var frames = f.publisher.on(com.liveshop.shared.realtime.Channels.show(session));
         assertThat(frames).extracting(j -> j.path("type").asText()).containsExactly("status", "highlight", "status");
@@ -57,22 +80,30 @@ class AudienceSignalHandlerTest {
         assertThat(highlight.path("sku").asText()).isEqualTo("cds-lamp");
         assertThat(highlight.path("dealPriceCents").asLong()).isEqualTo(1499);
         assertThat(frames.get(2).path("status").asText()).isEqualTo("ENDED");
-        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(other))).isEmpty();
+        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(other)))
+                .isEmpty();
     }
 
     @Test
     void theSampleEventIsHandled() throws Exception {
-        Map<?, ?> event = Json.MAPPER.readValue(java.nio.file.Files.readString(
-                java.nio.file.Path.of("../../events-samples/chat/highlight-featured.json")), Map.class);
+        Map<?, ?> event = Json.MAPPER.readValue(
+                java.nio.file.Files.readString(
+                        java.nio.file.Path.of("../../events-samples/chat/highlight-featured.json")),
+                Map.class);
         assertThat(event.get("detail-type")).isEqualTo("HighlightFeatured");
         @SuppressWarnings("unchecked")
         Map<String, Object> typed = (Map<String, Object>) event;
-        assertThat(handler.handleRequest(typed, new TestContext("AudienceSignalFunction"))).isNull();
+        assertThat(handler.handleRequest(typed, new TestContext("AudienceSignalFunction")))
+                .isNull();
         assertThat(EventLoader.class).isNotNull();
         // The frame is the event's detail under type "highlight", field for field.
         JsonNode detail = Json.MAPPER.valueToTree(event.get("detail"));
-        JsonNode expected = Json.MAPPER.createObjectNode().put("type", "highlight").setAll((com.fasterxml.jackson.databind.node.ObjectNode) detail);
-        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(detail.path("sessionId").asText())))
+        JsonNode expected = Json.MAPPER
+                .createObjectNode()
+                .put("type", "highlight")
+                .setAll((com.fasterxml.jackson.databind.node.ObjectNode) detail);
+        assertThat(f.publisher.on(com.liveshop.shared.realtime.Channels.show(
+                        detail.path("sessionId").asText())))
                 .containsExactly(expected);
     }
 }

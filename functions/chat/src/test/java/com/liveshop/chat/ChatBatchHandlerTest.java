@@ -40,7 +40,9 @@ class ChatBatchHandlerTest {
         f = new ChatFixture(DYNAMO);
     }
 
-    /** Our publisher interface, recording each call (channel and frames) and accepting all but {@code refuse} frames. */
+    /**
+     * Our publisher interface, recording each call (channel and frames) and accepting all but {@code refuse} frames.
+     */
     private static final class CallsPublisher implements ChannelPublisher {
         record Call(String channel, List<JsonNode> frames) {}
 
@@ -53,13 +55,19 @@ class ChatBatchHandlerTest {
 
         @Override
         public int publish(String channel, List<?> frames) {
-            calls.add(new Call(channel, frames.stream().map(frame -> ChatFixture.json(Json.write(frame))).toList()));
+            calls.add(new Call(
+                    channel,
+                    frames.stream()
+                            .map(frame -> ChatFixture.json(Json.write(frame)))
+                            .toList()));
             return Math.max(0, frames.size() - refuse);
         }
 
         List<JsonNode> messagesOn(String channel) {
             List<JsonNode> messages = new ArrayList<>();
-            calls.stream().filter(c -> c.channel().equals(channel)).flatMap(c -> c.frames().stream())
+            calls.stream()
+                    .filter(c -> c.channel().equals(channel))
+                    .flatMap(c -> c.frames().stream())
                     .forEach(frame -> frame.path("messages").forEach(messages::add));
             return messages;
         }
@@ -70,7 +78,13 @@ class ChatBatchHandlerTest {
     /** A message stored as ChatSendFunction stores it; its id's millisecond is {@code ms}. */
     private static ChatMessage store(String sessionId, long ms, String name, String text) {
         String id = String.format("%013d-%012x", ms, ++counter);
-        ChatMessage m = new ChatMessage(id, name, "viewer", text, Instant.ofEpochMilli(ms).toString(), UUID.randomUUID().toString());
+        ChatMessage m = new ChatMessage(
+                id,
+                name,
+                "viewer",
+                text,
+                Instant.ofEpochMilli(ms).toString(),
+                UUID.randomUUID().toString());
         f.wiring.chat().putMessage(sessionId, m, Instant.now().plusSeconds(3600).getEpochSecond());
         return m;
     }
@@ -94,27 +108,50 @@ class ChatBatchHandlerTest {
         String a = f.session("LIVE");
         String b = f.session("LIVE");
         long ms = System.currentTimeMillis();
-        // Stored in this order; within one millisecond their ids would sort the other way round: the stream's order wins.
+        // Stored in this order; within one millisecond their ids would sort the other way round: the stream's order
+        // wins.
         ChatMessage a1 = store(a, ms + 5, "Ann", "first");
         ChatMessage b1 = store(b, ms, "Bob", "hello B");
         ChatMessage a2 = store(a, ms, "Cy", "second, stored later in an earlier millisecond");
         f.ticketFor(a, "Dee"); // a ticket item and its rate windows: not messages
         ChatMessage b2 = store(b, ms + 1, "Eve", "<b>bold</b> ✨");
         ChatMessage a3 = store(a, ms + 6, "Fay", "third");
-        f.wiring.chat().deleteMessage(a, a3.messageId()); // deleted before its batch ran: still published, pages drop it
+        f.wiring
+                .chat()
+                .deleteMessage(a, a3.messageId()); // deleted before its batch ran: still published, pages drop it
 
         CallsPublisher publisher = new CallsPublisher(0);
         run(batch(), publisher);
 
-        assertThat(publisher.calls).extracting(CallsPublisher.Call::channel).containsExactly(Channels.show(a), Channels.show(b));
-        assertThat(publisher.calls).allSatisfy(call -> assertThat(call.frames()).singleElement()
-                .satisfies(frame -> assertThat(frame.path("type").asText()).isEqualTo("chatBatch")));
-        assertThat(ids(publisher.messagesOn(Channels.show(a)))).containsExactly(a1.messageId(), a2.messageId(), a3.messageId());
+        assertThat(publisher.calls)
+                .extracting(CallsPublisher.Call::channel)
+                .containsExactly(Channels.show(a), Channels.show(b));
+        assertThat(publisher.calls)
+                .allSatisfy(call -> assertThat(call.frames())
+                        .singleElement()
+                        .satisfies(
+                                frame -> assertThat(frame.path("type").asText()).isEqualTo("chatBatch")));
+        assertThat(ids(publisher.messagesOn(Channels.show(a))))
+                .containsExactly(a1.messageId(), a2.messageId(), a3.messageId());
         assertThat(ids(publisher.messagesOn(Channels.show(b)))).containsExactly(b1.messageId(), b2.messageId());
         // Each element is exactly the chat frame.
         JsonNode element = publisher.messagesOn(Channels.show(b)).get(1);
-        assertThat(Json.MAPPER.convertValue(element, Map.class)).isEqualTo(Map.of("type", "chat", "messageId", b2.messageId(),
-                "name", "Eve", "role", "viewer", "text", "<b>bold</b> ✨", "at", b2.at(), "ticketId", b2.ticketId()));
+        assertThat(Json.MAPPER.convertValue(element, Map.class))
+                .isEqualTo(Map.of(
+                        "type",
+                        "chat",
+                        "messageId",
+                        b2.messageId(),
+                        "name",
+                        "Eve",
+                        "role",
+                        "viewer",
+                        "text",
+                        "<b>bold</b> ✨",
+                        "at",
+                        b2.at(),
+                        "ticketId",
+                        b2.ticketId()));
     }
 
     @Test
@@ -139,7 +176,8 @@ class ChatBatchHandlerTest {
                 assertThat(frame.path("type").asText()).isEqualTo("chatBatch");
                 String event = frame.toString();
                 assertThat(event.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(240_000);
-                assertThat(Json.write(event).getBytes(StandardCharsets.UTF_8).length - 2).isLessThanOrEqualTo(ChatBatches.MAX_FRAME_BYTES);
+                assertThat(Json.write(event).getBytes(StandardCharsets.UTF_8).length - 2)
+                        .isLessThanOrEqualTo(ChatBatches.MAX_FRAME_BYTES);
             });
         });
         assertThat(ids(publisher.messagesOn(Channels.show(show)))).containsExactlyElementsOf(stored);
@@ -156,10 +194,13 @@ class ChatBatchHandlerTest {
         DynamodbEvent stored = batch();
 
         CallsPublisher refusing = new CallsPublisher(1);
-        assertThatThrownBy(() -> run(stored, refusing)).isInstanceOf(ChatBatches.NotPublished.class)
+        assertThatThrownBy(() -> run(stored, refusing))
+                .isInstanceOf(ChatBatches.NotPublished.class)
                 .hasMessageContaining("accepted 0 of 2");
         // Every show was tried before failing.
-        assertThat(refusing.calls).extracting(CallsPublisher.Call::channel).containsExactly(Channels.show(a), Channels.show(b));
+        assertThat(refusing.calls)
+                .extracting(CallsPublisher.Call::channel)
+                .containsExactly(Channels.show(a), Channels.show(b));
 
         // The stream's retry of the same batch publishes every message again; pages keep one copy per messageId.
         CallsPublisher accepting = new CallsPublisher(0);

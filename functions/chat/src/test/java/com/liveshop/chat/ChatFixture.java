@@ -11,9 +11,9 @@ import com.liveshop.shared.realtime.Channels;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
 import com.liveshop.testkit.TableStream;
-import dev.samlocal.lambda.TestContext;
 import com.liveshop.testkit.TestIssuer;
 import com.liveshop.testkit.TestSecrets;
+import dev.samlocal.lambda.TestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +30,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher,
- * local host tokens, and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become
- * chatBatch frames).
+ * The chat handlers on the test's DynamoDB Local ({@link DynamoDbLocalExtension}), a recording channel publisher, local
+ * host tokens, and the Sessions table's stream read into ChatBatchFunction's handler (stored messages become chatBatch
+ * frames).
  */
 final class ChatFixture {
 
@@ -50,20 +50,28 @@ final class ChatFixture {
 
         @Override
         public int publish(String channel, List<?> frames) {
-            frames.forEach(frame -> published.add(new Published(channel, json(frame instanceof String s ? s : Json.write(frame)))));
+            frames.forEach(frame ->
+                    published.add(new Published(channel, json(frame instanceof String s ? s : Json.write(frame)))));
             return frames.size();
         }
 
         List<JsonNode> on(String channel) {
-            return published.stream().filter(p -> p.channel().equals(channel)).map(Published::frame).toList();
+            return published.stream()
+                    .filter(p -> p.channel().equals(channel))
+                    .map(Published::frame)
+                    .toList();
         }
 
         List<JsonNode> show(String sessionId, String type) {
-            return on(Channels.show(sessionId)).stream().filter(j -> j.path("type").asText().equals(type)).toList();
+            return on(Channels.show(sessionId)).stream()
+                    .filter(j -> j.path("type").asText().equals(type))
+                    .toList();
         }
     }
 
-    /** A clock the tests move; it starts at the real now (DynamoDB Local's TTL job deletes items whose ttl has passed). */
+    /**
+     * A clock the tests move; it starts at the real now (DynamoDB Local's TTL job deletes items whose ttl has passed).
+     */
     static final class MovableClock extends Clock {
         final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
 
@@ -87,15 +95,18 @@ final class ChatFixture {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** The chat-ticket key in (test) Secrets Manager: the functions read it at run time, as the template wires them. */
     final TestSecrets secrets;
+
     final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final RecordingPublisher publisher = new RecordingPublisher();
     /** Every business metric the chat services recorded (the wiring's ShowMetrics). */
     final RecordingMetrics metrics = new RecordingMetrics();
+
     final TestIssuer issuer = new TestIssuer();
     final MovableClock clock = new MovableClock();
     final ChatWiring wiring;
@@ -136,11 +147,16 @@ final class ChatFixture {
         chatBatches.handleRequest(sessionsStream.next(), new TestContext("ChatBatchFunction"));
     }
 
-    /** The chat messages the show's channel got so far (stored ones delivered first), in order, out of their chatBatch frames. */
+    /**
+     * The chat messages the show's channel got so far (stored ones delivered first), in order, out of their chatBatch
+     * frames.
+     */
     List<JsonNode> chatOn(String sessionId) {
         deliverStoredMessages();
         List<JsonNode> messages = new java.util.ArrayList<>();
-        publisher.show(sessionId, "chatBatch").forEach(frame -> frame.path("messages").forEach(messages::add));
+        publisher
+                .show(sessionId, "chatBatch")
+                .forEach(frame -> frame.path("messages").forEach(messages::add));
         return messages;
     }
 
@@ -155,9 +171,18 @@ final class ChatFixture {
     /** A session META item as the sessions module writes it. */
     String session(String status) {
         String id = UUID.randomUUID().toString();
-        client.putItem(p -> p.tableName(SESSIONS).item(Map.of("pk", AttributeValue.fromS("SESSION#" + id),
-                "sk", AttributeValue.fromS("META"), "sessionId", AttributeValue.fromS(id), "status", AttributeValue.fromS(status),
-                "title", AttributeValue.fromS("Show"))));
+        client.putItem(p -> p.tableName(SESSIONS)
+                .item(Map.of(
+                        "pk",
+                        AttributeValue.fromS("SESSION#" + id),
+                        "sk",
+                        AttributeValue.fromS("META"),
+                        "sessionId",
+                        AttributeValue.fromS(id),
+                        "status",
+                        AttributeValue.fromS(status),
+                        "title",
+                        AttributeValue.fromS("Show"))));
         return id;
     }
 
@@ -174,18 +199,35 @@ final class ChatFixture {
 
     /** The session LIVE and featuring {@code sku} now, as the sessions module's highlight writes it. */
     void feature(String sessionId, String sku) {
-        String highlight = Json.write(Map.of("highlightId", UUID.randomUUID().toString(), "sku", sku, "title", "Product " + sku,
-                "priceCents", 1000, "currency", "USD", "offsetMs", 1000, "at", clock.instant().toString()));
-        client.updateItem(u -> u.tableName(SESSIONS).key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId),
-                        "sk", AttributeValue.fromS("META"))).updateExpression("SET #s = :live, currentHighlight = :h")
+        String highlight = Json.write(Map.of(
+                "highlightId",
+                UUID.randomUUID().toString(),
+                "sku",
+                sku,
+                "title",
+                "Product " + sku,
+                "priceCents",
+                1000,
+                "currency",
+                "USD",
+                "offsetMs",
+                1000,
+                "at",
+                clock.instant().toString()));
+        client.updateItem(u -> u.tableName(SESSIONS)
+                .key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId), "sk", AttributeValue.fromS("META")))
+                .updateExpression("SET #s = :live, currentHighlight = :h")
                 .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":live", AttributeValue.fromS("LIVE"), ":h", AttributeValue.fromS(highlight))));
+                .expressionAttributeValues(
+                        Map.of(":live", AttributeValue.fromS("LIVE"), ":h", AttributeValue.fromS(highlight))));
     }
 
     void endSession(String sessionId) {
-        client.updateItem(u -> u.tableName(SESSIONS).key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId),
-                "sk", AttributeValue.fromS("META"))).updateExpression("SET #s = :e")
-                .expressionAttributeNames(Map.of("#s", "status")).expressionAttributeValues(Map.of(":e", AttributeValue.fromS("ENDED"))));
+        client.updateItem(u -> u.tableName(SESSIONS)
+                .key(Map.of("pk", AttributeValue.fromS("SESSION#" + sessionId), "sk", AttributeValue.fromS("META")))
+                .updateExpression("SET #s = :e")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":e", AttributeValue.fromS("ENDED"))));
     }
 
     String hostToken() {
@@ -199,13 +241,28 @@ final class ChatFixture {
     }
 
     /** A request as API Gateway (payload v2.0) sends it to {@code handler}. */
-    static Http call(ApiHandler handler, String method, String routeKey, Map<String, String> path, String body,
-                     Map<String, String> headers, boolean hostClaims, String sourceIp) {
+    static Http call(
+            ApiHandler handler,
+            String method,
+            String routeKey,
+            Map<String, String> path,
+            String body,
+            Map<String, String> headers,
+            boolean hostClaims,
+            String sourceIp) {
         return call(handler, method, routeKey, path, null, body, headers, hostClaims, sourceIp);
     }
 
-    static Http call(ApiHandler handler, String method, String routeKey, Map<String, String> path, Map<String, String> query,
-                     String body, Map<String, String> headers, boolean hostClaims, String sourceIp) {
+    static Http call(
+            ApiHandler handler,
+            String method,
+            String routeKey,
+            Map<String, String> path,
+            Map<String, String> query,
+            String body,
+            Map<String, String> headers,
+            boolean hostClaims,
+            String sourceIp) {
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
         event.setQueryStringParameters(query);
         event.setRouteKey(method + " " + routeKey);
@@ -220,15 +277,19 @@ final class ChatFixture {
         http.setSourceIp(sourceIp);
         context.setHttp(http);
         if (hostClaims) {
-            APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
-            APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
+            APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer =
+                    new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+            APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT jwt =
+                    new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
             jwt.setClaims(Map.of("sub", "host-1", "cognito:groups", "[hosts]"));
             authorizer.setJwt(jwt);
             context.setAuthorizer(authorizer);
         }
         event.setRequestContext(context);
         APIGatewayV2HTTPResponse r = handler.handleRequest(event, new TestContext("ChatFunction"));
-        return new Http(r.getStatusCode(), r.getBody() == null || r.getBody().isEmpty() ? null : json(r.getBody()),
+        return new Http(
+                r.getStatusCode(),
+                r.getBody() == null || r.getBody().isEmpty() ? null : json(r.getBody()),
                 r.getHeaders() == null ? Map.of() : r.getHeaders());
     }
 
@@ -237,7 +298,15 @@ final class ChatFixture {
     }
 
     Http ticket(String sessionId, String nameJson, String sourceIp) {
-        return call(chat, "POST", "/sessions/{sessionId}/chat-tickets", Map.of("sessionId", sessionId), nameJson, Map.of(), false, sourceIp);
+        return call(
+                chat,
+                "POST",
+                "/sessions/{sessionId}/chat-tickets",
+                Map.of("sessionId", sessionId),
+                nameJson,
+                Map.of(),
+                false,
+                sourceIp);
     }
 
     /** A ticket for {@code name} from a fresh address (so tests do not share the per-IP limit). */
@@ -260,17 +329,39 @@ final class ChatFixture {
     }
 
     Http say(String sessionId, String ticket, String text) {
-        return call(send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
-                Json.write(Map.of("text", text)), ticket == null ? Map.of() : Map.of("X-Chat-Ticket", ticket), false, "198.51.100.1");
+        return call(
+                send,
+                "POST",
+                "/sessions/{sessionId}/messages",
+                Map.of("sessionId", sessionId),
+                Json.write(Map.of("text", text)),
+                ticket == null ? Map.of() : Map.of("X-Chat-Ticket", ticket),
+                false,
+                "198.51.100.1");
     }
 
     Http hostSays(String sessionId, String token, String text) {
-        return call(send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
-                Json.write(Map.of("text", text)), Map.of("Authorization", "Bearer " + token), false, "198.51.100.1");
+        return call(
+                send,
+                "POST",
+                "/sessions/{sessionId}/messages",
+                Map.of("sessionId", sessionId),
+                Json.write(Map.of("text", text)),
+                Map.of("Authorization", "Bearer " + token),
+                false,
+                "198.51.100.1");
     }
 
     Http recent(String sessionId, String limit) {
-        return call(chat, "GET", "/sessions/{sessionId}/messages", Map.of("sessionId", sessionId),
-                limit == null ? null : Map.of("limit", limit), null, Map.of(), false, "198.51.100.1");
+        return call(
+                chat,
+                "GET",
+                "/sessions/{sessionId}/messages",
+                Map.of("sessionId", sessionId),
+                limit == null ? null : Map.of("limit", limit),
+                null,
+                Map.of(),
+                false,
+                "198.51.100.1");
     }
 }

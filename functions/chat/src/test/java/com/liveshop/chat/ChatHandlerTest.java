@@ -42,18 +42,22 @@ class ChatHandlerTest {
         JsonNode issued = f.ticketFor(session, "  Ｊａｎｅ  ");
         assertThat(issued.path("name").asText()).isEqualTo("Jane");
         assertThat(issued.path("ticketId").asText()).matches("[0-9a-f-]{36}");
-        assertThat(Instant.parse(issued.path("expiresAt").asText())).isAfter(f.clock.instant().plus(Duration.ofHours(11)));
+        assertThat(Instant.parse(issued.path("expiresAt").asText()))
+                .isAfter(f.clock.instant().plus(Duration.ofHours(11)));
 
         ChatFixture.Http sent = f.say(session, issued.path("ticket").asText(), "<img src=x onerror=alert(1)> hi");
 
         assertThat(sent.status()).isEqualTo(202);
         List<JsonNode> chat = f.chatOn(session);
         assertThat(chat).singleElement().satisfies(frame -> {
-            assertThat(frame.path("messageId").asText()).isEqualTo(sent.body().path("messageId").asText());
+            assertThat(frame.path("messageId").asText())
+                    .isEqualTo(sent.body().path("messageId").asText());
             assertThat(frame.path("name").asText()).isEqualTo("Jane");
             assertThat(frame.path("role").asText()).isEqualTo("viewer");
-            assertThat(frame.path("text").asText()).isEqualTo("<img src=x onerror=alert(1)> hi"); // text: escaped where shown
-            assertThat(frame.path("ticketId").asText()).isEqualTo(issued.path("ticketId").asText());
+            assertThat(frame.path("text").asText())
+                    .isEqualTo("<img src=x onerror=alert(1)> hi"); // text: escaped where shown
+            assertThat(frame.path("ticketId").asText())
+                    .isEqualTo(issued.path("ticketId").asText());
             assertThat(frame.toString()).doesNotContain(issued.path("ticket").asText());
         });
     }
@@ -61,8 +65,20 @@ class ChatHandlerTest {
     @Test
     void reservedNamesAndTheirLookAlikesAreRefused() {
         String session = f.session("LIVE");
-        for (String name : new String[] {"Host", "HOST", "H0st", "Hоst" /* Cyrillic o */, "Official Host", "moderator",
-                "AdmIn", "admin!", "Cyber Deals", "cyberdeals", "CyberDealsTeam", "Cyber-Deals"}) {
+        for (String name : new String[] {
+            "Host",
+            "HOST",
+            "H0st",
+            "Hоst" /* Cyrillic o */,
+            "Official Host",
+            "moderator",
+            "AdmIn",
+            "admin!",
+            "Cyber Deals",
+            "cyberdeals",
+            "CyberDealsTeam",
+            "Cyber-Deals"
+        }) {
             ChatFixture.Http r = f.ticket(session, Json.write(Map.of("name", name)), "192.0.2.1");
             assertThat(r.status()).as(name).isEqualTo(422);
             assertThat(r.errorCode()).as(name).isEqualTo("NAME_RESERVED");
@@ -73,19 +89,43 @@ class ChatHandlerTest {
     @Test
     void namesWithInvisibleOrControlCharactersOrTheWrongLengthAreRefusedAndNothingIsWritten() {
         String session = f.session("LIVE");
-        for (String body : new String[] {"{\"name\":\"Troll\\u200b\"}", "{\"name\":\"a\\u202egnp.exe\"}", "{\"name\":\"x\\u0007\"}",
-                "{\"name\":\"\\ud800\"}", "{\"name\":\"Ann\\ufe0f\"}", "{\"name\":\"\"}", "{\"name\":\"   \"}", "{\"name\":null}", "{}",
-                "{\"name\":\"" + "x".repeat(31) + "\"}", "{\"name\":42}", "not json", "[\"Ann\"]"}) {
+        for (String body : new String[] {
+            "{\"name\":\"Troll\\u200b\"}",
+            "{\"name\":\"a\\u202egnp.exe\"}",
+            "{\"name\":\"x\\u0007\"}",
+            "{\"name\":\"\\ud800\"}",
+            "{\"name\":\"Ann\\ufe0f\"}",
+            "{\"name\":\"\"}",
+            "{\"name\":\"   \"}",
+            "{\"name\":null}",
+            "{}",
+            "{\"name\":\"" + "x".repeat(31) + "\"}",
+            "{\"name\":42}",
+            "not json",
+            "[\"Ann\"]"
+        }) {
             ChatFixture.Http r = f.ticket(session, body, "192.0.2.2");
             assertThat(r.status()).as(body).isEqualTo(400);
-            assertThat(r.errorCode()).as(body).isIn("VALIDATION_FAILED", "INVALID_FIELD", "INVALID_JSON", "INVALID_BODY");
+            assertThat(r.errorCode())
+                    .as(body)
+                    .isIn("VALIDATION_FAILED", "INVALID_FIELD", "INVALID_JSON", "INVALID_BODY");
         }
-        assertThat(f.ticket(UUID.randomUUID().toString(), "{\"name\":\"Ann\"}", "192.0.2.2").errorCode()).isEqualTo("SESSION_NOT_FOUND");
-        assertThat(f.ticket("not-a-uuid", "{\"name\":\"Ann\"}", "192.0.2.2").status()).isEqualTo(400);
+        assertThat(f.ticket(UUID.randomUUID().toString(), "{\"name\":\"Ann\"}", "192.0.2.2")
+                        .errorCode())
+                .isEqualTo("SESSION_NOT_FOUND");
+        assertThat(f.ticket("not-a-uuid", "{\"name\":\"Ann\"}", "192.0.2.2").status())
+                .isEqualTo(400);
         // No ticket was recorded for any of them.
-        var tickets = f.client.query(q -> q.tableName(ChatFixture.SESSIONS).keyConditionExpression("pk = :pk AND begins_with(sk, :t)")
-                .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + session),
-                        ":t", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TICKET#")))).items();
+        var tickets = f.client
+                .query(q -> q.tableName(ChatFixture.SESSIONS)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :t)")
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                        "SESSION#" + session),
+                                ":t",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("TICKET#"))))
+                .items();
         assertThat(tickets).isEmpty();
     }
 
@@ -93,15 +133,20 @@ class ChatHandlerTest {
     void ticketsPerSourceAddressAreLimitedPerMinuteWithRetryAfter() {
         String session = f.session("LIVE");
         for (int i = 0; i < 3; i++) {
-            assertThat(f.ticket(session, "{\"name\":\"Viewer " + i + "\"}", "203.0.113.50").status()).isEqualTo(201);
+            assertThat(f.ticket(session, "{\"name\":\"Viewer " + i + "\"}", "203.0.113.50")
+                            .status())
+                    .isEqualTo(201);
         }
         ChatFixture.Http limited = f.ticket(session, "{\"name\":\"Viewer 4\"}", "203.0.113.50");
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.errorCode()).isEqualTo("RATE_LIMITED");
         assertThat(Integer.parseInt(limited.headers().get("Retry-After"))).isBetween(1, 60);
-        assertThat(f.ticket(session, "{\"name\":\"Viewer 5\"}", "203.0.113.51").status()).isEqualTo(201);
+        assertThat(f.ticket(session, "{\"name\":\"Viewer 5\"}", "203.0.113.51").status())
+                .isEqualTo(201);
         // Another show has its own budget.
-        assertThat(f.ticket(f.session("LIVE"), "{\"name\":\"Viewer 6\"}", "203.0.113.50").status()).isEqualTo(201);
+        assertThat(f.ticket(f.session("LIVE"), "{\"name\":\"Viewer 6\"}", "203.0.113.50")
+                        .status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -111,8 +156,13 @@ class ChatHandlerTest {
         String good = ticket(session, "Ann");
         String forOther = ticket(other, "Ann");
         String[] parts = good.split("\\.");
-        String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("{\"s\":\"" + session + "\",\"t\":\"" + UUID.randomUUID() + "\",\"n\":\"Host\",\"e\":9999999999}").getBytes()) + "." + parts[2];
+        String tampered = parts[0] + "."
+                + java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(("{\"s\":\"" + session + "\",\"t\":\"" + UUID.randomUUID()
+                                        + "\",\"n\":\"Host\",\"e\":9999999999}")
+                                .getBytes())
+                + "." + parts[2];
         assertThat(f.say(session, null, "hi").errorCode()).isEqualTo("INVALID_TICKET");
         assertThat(f.say(session, "garbage", "hi").errorCode()).isEqualTo("INVALID_TICKET");
         assertThat(f.say(session, tampered, "hi").errorCode()).isEqualTo("INVALID_TICKET");
@@ -120,8 +170,17 @@ class ChatHandlerTest {
         assertThat(f.say(session, good, "").errorCode()).isEqualTo("VALIDATION_FAILED");
         assertThat(f.say(session, good, "x".repeat(501)).errorCode()).isEqualTo("VALIDATION_FAILED");
         assertThat(f.say(session, good, "bell\u0007").errorCode()).isEqualTo("INVALID_FIELD");
-        assertThat(ChatFixture.call(f.send, "POST", "/sessions/{sessionId}/messages", Map.of("sessionId", session), "{\"text\":5}",
-                Map.of("X-Chat-Ticket", good), false, "198.51.100.1").status()).isEqualTo(400);
+        assertThat(ChatFixture.call(
+                                f.send,
+                                "POST",
+                                "/sessions/{sessionId}/messages",
+                                Map.of("sessionId", session),
+                                "{\"text\":5}",
+                                Map.of("X-Chat-Ticket", good),
+                                false,
+                                "198.51.100.1")
+                        .status())
+                .isEqualTo(400);
         assertThat(f.say(session, f.hostToken().substring(1), "hi").errorCode()).isEqualTo("INVALID_TICKET");
         assertThat(f.chatOn(session)).isEmpty();
         assertThat(f.recent(session, null).body().path("messages")).isEmpty();
@@ -138,12 +197,20 @@ class ChatHandlerTest {
             assertThat(j.path("name").asText()).isEqualTo("Host");
             assertThat(j.has("ticketId")).isFalse();
         });
-        assertThat(f.hostSays(session, f.issuer.token(com.liveshop.testkit.TestIssuer.ISSUER, com.liveshop.testkit.TestIssuer.AUDIENCE, List.of("viewers")), "x").status())
+        assertThat(f.hostSays(
+                                session,
+                                f.issuer.token(
+                                        com.liveshop.testkit.TestIssuer.ISSUER,
+                                        com.liveshop.testkit.TestIssuer.AUDIENCE,
+                                        List.of("viewers")),
+                                "x")
+                        .status())
                 .isEqualTo(403);
         assertThat(f.hostSays(session, "not-a-jwt", "x").status()).isEqualTo(401);
         f.endSession(session);
         assertThat(f.say(session, t, "too late").errorCode()).isEqualTo("SESSION_ENDED");
-        assertThat(f.ticket(session, "{\"name\":\"Bob\"}", "192.0.2.3").errorCode()).isEqualTo("SESSION_ENDED");
+        assertThat(f.ticket(session, "{\"name\":\"Bob\"}", "192.0.2.3").errorCode())
+                .isEqualTo("SESSION_ENDED");
 
         String later = f.session("LIVE");
         String old = ticket(later, "Cleo");
@@ -181,24 +248,36 @@ class ChatHandlerTest {
     @Test
     void theShowsBudgetPerSecondHoldsAcrossTicketsAndThreads() throws Exception {
         String session = f.session("LIVE");
-        f.admin("PUT", "/sessions/{sessionId}/chat-settings", Map.of("sessionId", session), "{\"messagesPerSecond\":7,\"slowModeSeconds\":0}", true);
+        f.admin(
+                "PUT",
+                "/sessions/{sessionId}/chat-settings",
+                Map.of("sessionId", session),
+                "{\"messagesPerSecond\":7,\"slowModeSeconds\":0}",
+                true);
         List<String> tickets = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             tickets.add(ticket(session, "Fan " + i));
         }
         List<ChatFixture.Http> answers = inParallel(20, i -> f.say(session, tickets.get(i), "hello " + i));
         assertThat(answers.stream().filter(a -> a.status() == 202)).hasSize(7);
-        assertThat(answers.stream().filter(a -> a.status() == 429)).allSatisfy(a -> {
-            assertThat(a.errorCode()).isEqualTo("SLOW_MODE");
-            assertThat(a.headers()).containsEntry("Retry-After", "1");
-        }).hasSize(13);
+        assertThat(answers.stream().filter(a -> a.status() == 429))
+                .allSatisfy(a -> {
+                    assertThat(a.errorCode()).isEqualTo("SLOW_MODE");
+                    assertThat(a.headers()).containsEntry("Retry-After", "1");
+                })
+                .hasSize(13);
         assertThat(f.chatOn(session)).hasSize(7);
     }
 
     @Test
     void slowModeSpacesOneViewersMessagesAndSaysWhenToRetry() {
         String session = f.session("LIVE");
-        f.admin("PUT", "/sessions/{sessionId}/chat-settings", Map.of("sessionId", session), "{\"messagesPerSecond\":20,\"slowModeSeconds\":30}", true);
+        f.admin(
+                "PUT",
+                "/sessions/{sessionId}/chat-settings",
+                Map.of("sessionId", session),
+                "{\"messagesPerSecond\":20,\"slowModeSeconds\":30}",
+                true);
         String ann = ticket(session, "Ann");
         String bob = ticket(session, "Bob");
         assertThat(f.say(session, ann, "first").status()).isEqualTo(202);
@@ -232,9 +311,14 @@ class ChatHandlerTest {
         ChatFixture.Http all = f.recent(session, null);
         assertThat(all.status()).isEqualTo(200);
         // A joining crowd is answered by the CDN; a browser keeps it no longer than a page's poll.
-        assertThat(all.headers()).containsEntry("cache-control", "public, max-age=2, s-maxage=2, stale-while-revalidate=2");
-        assertThat(all.body().path("messages")).extracting(j -> j.path("text").asText()).containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
-        assertThat(f.recent(session, "2").body().path("messages")).extracting(j -> j.path("text").asText()).containsExactly("m4", "m5");
+        assertThat(all.headers())
+                .containsEntry("cache-control", "public, max-age=2, s-maxage=2, stale-while-revalidate=2");
+        assertThat(all.body().path("messages"))
+                .extracting(j -> j.path("text").asText())
+                .containsExactly("m0", "m1", "m2", "m3", "m4", "m5");
+        assertThat(f.recent(session, "2").body().path("messages"))
+                .extracting(j -> j.path("text").asText())
+                .containsExactly("m4", "m5");
         for (String bad : new String[] {"0", "101", "x", "-1", "2.5"}) {
             assertThat(f.recent(session, bad).status()).as(bad).isEqualTo(400);
         }
@@ -248,7 +332,8 @@ class ChatHandlerTest {
         ChatFixture.Http issued = f.ticket(session, "{\"name\":\"Cleo\"}", "10.200.0.1");
         assertThat(issued.status()).isEqualTo(201);
         assertThat(issued.headers()).containsEntry("cache-control", "no-store");
-        assertThat(f.ticket(session, "{\"name\":\"\"}", "10.200.0.2").headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.ticket(session, "{\"name\":\"\"}", "10.200.0.2").headers())
+                .containsEntry("cache-control", "no-store");
         ChatFixture.Http sent = f.say(session, issued.body().path("ticket").asText(), "hello");
         assertThat(sent.status()).isEqualTo(202);
         assertThat(sent.headers()).containsEntry("cache-control", "no-store");

@@ -34,8 +34,10 @@ class ChatMetricsTest {
         assertThat(f.say(session, "not-a-ticket", "hi").status()).isEqualTo(401);
 
         assertThat(f.metrics.sum(ShowMetrics.CHAT_ACCEPTED)).isEqualTo(1.0);
-        assertThat(f.metrics.sum(ShowMetrics.CHAT_REFUSED, Map.of(ShowMetrics.CODE, "BLOCKED_WORD"))).isEqualTo(1.0);
+        assertThat(f.metrics.sum(ShowMetrics.CHAT_REFUSED, Map.of(ShowMetrics.CODE, "BLOCKED_WORD")))
+                .isEqualTo(1.0);
         assertThat(f.metrics.named(ShowMetrics.CHAT_REFUSED)).hasSize(2);
-        assertThat(f.metrics.points()).allSatisfy(p -> assertThat(p.dimensions().toString()).doesNotContain(session));
+        assertThat(f.metrics.points())
+                .allSatisfy(p -> assertThat(p.dimensions().toString()).doesNotContain(session));
     }
 }

@@ -59,9 +59,12 @@ class CommentToBuyTest {
         assertThat(CommentToBuy.quantityAsked("SOLD", "SOLD")).isEqualTo(OptionalInt.of(1));
         assertThat(CommentToBuy.quantityAsked("  sold ", "SOLD")).isEqualTo(OptionalInt.of(1));
         assertThat(CommentToBuy.quantityAsked("Sold 3", "SOLD")).isEqualTo(OptionalInt.of(3));
-        assertThat(CommentToBuy.quantityAsked("ＳＯＬＤ ２", "SOLD")).as("full-width, NFKC").isEqualTo(OptionalInt.of(2));
+        assertThat(CommentToBuy.quantityAsked("ＳＯＬＤ ２", "SOLD"))
+                .as("full-width, NFKC")
+                .isEqualTo(OptionalInt.of(2));
         assertThat(CommentToBuy.quantityAsked("mío", "MÍO")).isEqualTo(OptionalInt.of(1));
-        for (String not : List.of("sold out!", "SOLD?", "I sold it", "sold 2 please", "sold -1", "sold 1000", "soldd", "")) {
+        for (String not :
+                List.of("sold out!", "SOLD?", "I sold it", "sold 2 please", "sold -1", "sold 1000", "soldd", "")) {
             assertThat(CommentToBuy.quantityAsked(not, "SOLD")).as(not).isEmpty();
         }
     }
@@ -73,11 +76,16 @@ class CommentToBuyTest {
         f.feature(session, "cds-scarf");
         String cart = UUID.randomUUID().toString();
         JsonNode ticket = f.cartTicketFor(session, "Ana", cart);
-        assertThat(ticket.has("cartId")).as("the cart id stays inside the signed ticket").isFalse();
+        assertThat(ticket.has("cartId"))
+                .as("the cart id stays inside the signed ticket")
+                .isFalse();
         assertThat(ticket.toString()).doesNotContain(cart);
 
-        assertThat(f.say(session, ticket.path("ticket").asText(), "sold 2").status()).isEqualTo(202);
-        assertThat(f.chatOn(session)).as("the message is shown as usual").singleElement()
+        assertThat(f.say(session, ticket.path("ticket").asText(), "sold 2").status())
+                .isEqualTo(202);
+        assertThat(f.chatOn(session))
+                .as("the message is shown as usual")
+                .singleElement()
                 .satisfies(c -> assertThat(c.path("text").asText()).isEqualTo("sold 2"));
         assertThat(cartFrames(cart)).singleElement().satisfies(held -> {
             assertThat(held.path("type").asText()).isEqualTo("held");
@@ -91,21 +99,28 @@ class CommentToBuyTest {
             assertThat(c.path("name").asText()).isEqualTo("Ana");
             assertThat(c.path("sku").asText()).isEqualTo("cds-scarf");
         });
-        assertThat(f.publisher.published).as("the cart id never on the show's channel")
-                .filteredOn(p -> p.channel().equals(Channels.show(session))).noneMatch(p -> p.frame().toString().contains(cart));
+        assertThat(f.publisher.published)
+                .as("the cart id never on the show's channel")
+                .filteredOn(p -> p.channel().equals(Channels.show(session)))
+                .noneMatch(p -> p.frame().toString().contains(cart));
         StockLevel level = stock("cds-scarf");
         assertThat(level.available()).isEqualTo(8);
         assertThat(level.held()).isEqualTo(2);
         assertThat(level.initial()).isEqualTo(level.available() + level.held() + level.sold());
 
         // A hold like any other: the cart route sees it, with its show origin.
-        CartService.CartView view = new CheckoutWiring(new AppConfig(settings())).cartService(f.clock).view(cart);
-        assertThat(view.items()).singleElement().satisfies(line -> assertThat(line.quantity()).isEqualTo(2));
+        CartService.CartView view = new CheckoutWiring(new AppConfig(settings()))
+                .cartService(f.clock)
+                .view(cart);
+        assertThat(view.items())
+                .singleElement()
+                .satisfies(line -> assertThat(line.quantity()).isEqualTo(2));
     }
 
     private Map<String, String> settings() {
         Map<String, String> s = new java.util.HashMap<>(f.dynamo.functionSettings());
-        // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count together.
+        // As the template: the cart route's client key is the chat ticket's secret, so a client's two paths count
+        // together.
         s.putAll(f.secrets.settings("FINGERPRINT_SECRET_ARN", ChatFixture.SECRET_ARN, ChatFixture.SECRET));
         return s;
     }
@@ -129,8 +144,14 @@ class CommentToBuyTest {
         f.say(session, ticket, "sold");
         f.clock.advance(Duration.ofSeconds(11));
         f.say(session, ticket, "sold");
-        assertThat(cartFrames(cart).stream().map(j -> j.path("type").asText() + ":" + j.path("code").asText(j.path("quantity").asText())))
-                .containsExactly("holdRefused:NOTHING_FEATURED", "holdRefused:QUANTITY_LIMIT", "holdRefused:SOLD_OUT", "held:1",
+        assertThat(cartFrames(cart).stream()
+                        .map(j -> j.path("type").asText() + ":"
+                                + j.path("code").asText(j.path("quantity").asText())))
+                .containsExactly(
+                        "holdRefused:NOTHING_FEATURED",
+                        "holdRefused:QUANTITY_LIMIT",
+                        "holdRefused:SOLD_OUT",
+                        "held:1",
                         "holdRefused:SOLD_OUT");
         assertThat(stock("cds-one").available()).isZero();
     }
@@ -150,7 +171,10 @@ class CommentToBuyTest {
     void aTicketsCartIsAVersionFourUuid() {
         String session = f.session("LIVE");
         for (String bad : List.of("not-a-cart", "00000000-0000-0000-0000-000000000000", "42")) {
-            assertThat(f.ticket(session, Json.write(Map.of("name", "Dee", "cartId", bad)), "192.0.2.9").status()).as(bad).isEqualTo(400);
+            assertThat(f.ticket(session, Json.write(Map.of("name", "Dee", "cartId", bad)), "192.0.2.9")
+                            .status())
+                    .as(bad)
+                    .isEqualTo(400);
         }
     }
 
@@ -158,14 +182,27 @@ class CommentToBuyTest {
     void theHostSetsTheKeywordAndViewersSeeIt() {
         String session = f.session("LIVE");
         var path = Map.of("sessionId", session);
-        ChatFixture.Http set = f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, "{\"buyKeyword\":\"MINE\"}", true);
+        ChatFixture.Http set =
+                f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, "{\"buyKeyword\":\"MINE\"}", true);
         assertThat(set.status()).isEqualTo(200);
         assertThat(set.body().path("buyKeyword").asText()).isEqualTo("MINE");
-        assertThat(set.body().path("messagesPerSecond").asInt()).as("unchanged: the default").isEqualTo(20);
-        assertThat(f.publisher.show(session, "chatSettings")).last().satisfies(j -> assertThat(j.path("buyKeyword").asText()).isEqualTo("MINE"));
-        for (String bad : List.of("{\"buyKeyword\":\"\"}", "{\"buyKeyword\":\"two words\"}", "{\"buyKeyword\":\"" + "x".repeat(21) + "\"}",
-                "{\"buyKeyword\":\"<b>\"}", "{\"buyKeyword\":5}", "{}")) {
-            assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, bad, true).status()).as(bad).isEqualTo(400);
+        assertThat(set.body().path("messagesPerSecond").asInt())
+                .as("unchanged: the default")
+                .isEqualTo(20);
+        assertThat(f.publisher.show(session, "chatSettings"))
+                .last()
+                .satisfies(j -> assertThat(j.path("buyKeyword").asText()).isEqualTo("MINE"));
+        for (String bad : List.of(
+                "{\"buyKeyword\":\"\"}",
+                "{\"buyKeyword\":\"two words\"}",
+                "{\"buyKeyword\":\"" + "x".repeat(21) + "\"}",
+                "{\"buyKeyword\":\"<b>\"}",
+                "{\"buyKeyword\":5}",
+                "{}")) {
+            assertThat(f.admin("PUT", "/sessions/{sessionId}/chat-settings", path, bad, true)
+                            .status())
+                    .as(bad)
+                    .isEqualTo(400);
         }
         f.product("cds-three", 1000, 5);
         f.feature(session, "cds-three");
@@ -175,7 +212,9 @@ class CommentToBuyTest {
         assertThat(cartFrames(cart)).as("SOLD is no longer the keyword").isEmpty();
         f.clock.advance(Duration.ofSeconds(11));
         f.say(session, ticket, "mine");
-        assertThat(cartFrames(cart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
+        assertThat(cartFrames(cart))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
     }
 
     /**
@@ -190,14 +229,22 @@ class CommentToBuyTest {
         f.feature(session, "cds-capped");
         String address = "198.51.100.42";
         String chatCart = UUID.randomUUID().toString();
-        String ticket = f.ticket(session, Json.write(Map.of("name", "Sam", "cartId", chatCart)), address).body().path("ticket").asText();
+        String ticket = f.ticket(session, Json.write(Map.of("name", "Sam", "cartId", chatCart)), address)
+                .body()
+                .path("ticket")
+                .asText();
         f.say(session, ticket, "sold 5");
-        assertThat(cartFrames(chatCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
+        assertThat(cartFrames(chatCart))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
         CartService cartRoute = new CheckoutWiring(new AppConfig(settings())).cartService(f.clock);
         cartRoute.addItem(UUID.randomUUID().toString(), "cds-capped", 5L, session, address, null);
 
         String secondCart = UUID.randomUUID().toString();
-        String second = f.ticket(session, Json.write(Map.of("name", "Sam2", "cartId", secondCart)), address).body().path("ticket").asText();
+        String second = f.ticket(session, Json.write(Map.of("name", "Sam2", "cartId", secondCart)), address)
+                .body()
+                .path("ticket")
+                .asText();
         f.clock.advance(Duration.ofSeconds(11));
         f.say(session, second, "sold");
         assertThat(cartFrames(secondCart)).singleElement().satisfies(j -> {
@@ -206,7 +253,9 @@ class CommentToBuyTest {
         });
         String otherCart = UUID.randomUUID().toString();
         f.say(session, f.cartTicketFor(session, "Kim", otherCart).path("ticket").asText(), "sold");
-        assertThat(cartFrames(otherCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
+        assertThat(cartFrames(otherCart))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("held"));
         assertThat(stock("cds-capped").held()).isEqualTo(11);
     }
 
@@ -216,11 +265,21 @@ class CommentToBuyTest {
         f.product("cds-four", 1000, 50);
         f.feature(session, "cds-four");
         for (int i = 0; i < 5; i++) {
-            f.say(session, f.cartTicketFor(session, "Fan" + i, UUID.randomUUID().toString()).path("ticket").asText(), "sold");
+            f.say(
+                    session,
+                    f.cartTicketFor(session, "Fan" + i, UUID.randomUUID().toString())
+                            .path("ticket")
+                            .asText(),
+                    "sold");
         }
         assertThat(f.publisher.show(session, "claimed")).hasSize(1);
         f.clock.advance(Duration.ofSeconds(1));
-        f.say(session, f.cartTicketFor(session, "Late", UUID.randomUUID().toString()).path("ticket").asText(), "sold");
+        f.say(
+                session,
+                f.cartTicketFor(session, "Late", UUID.randomUUID().toString())
+                        .path("ticket")
+                        .asText(),
+                "sold");
         assertThat(f.publisher.show(session, "claimed")).hasSize(2);
         assertThat(stock("cds-four").held()).isEqualTo(6);
     }
@@ -229,14 +288,21 @@ class CommentToBuyTest {
     @RepeatedTest(20)
     void chatBuyersRacingCartRouteBuyersNeverOversell() throws Exception {
         String session = f.session("LIVE");
-        f.admin("PUT", "/sessions/{sessionId}/chat-settings", Map.of("sessionId", session), "{\"messagesPerSecond\":100}", true);
+        f.admin(
+                "PUT",
+                "/sessions/{sessionId}/chat-settings",
+                Map.of("sessionId", session),
+                "{\"messagesPerSecond\":100}",
+                true);
         f.product("cds-hot", 2500, 50);
         f.feature(session, "cds-hot");
         List<String> chatCarts = new ArrayList<>();
         List<String> tickets = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             chatCarts.add(UUID.randomUUID().toString());
-            tickets.add(f.cartTicketFor(session, "Chat" + i, chatCarts.get(i)).path("ticket").asText());
+            tickets.add(f.cartTicketFor(session, "Chat" + i, chatCarts.get(i))
+                    .path("ticket")
+                    .asText());
         }
         CartService cartRoute = new CheckoutWiring(new AppConfig(settings())).cartService(f.clock);
         ExecutorService pool = Executors.newFixedThreadPool(16);

@@ -61,7 +61,8 @@ class OneClientCannotJamTheChatTest {
         // Not per minute: an hour later it is still refused.
         f.clock.advance(Duration.ofHours(1));
         try {
-            assertThat(f.ticket(session, "{\"name\":\"Bot 11\"}", farm).status()).isEqualTo(429);
+            assertThat(f.ticket(session, "{\"name\":\"Bot 11\"}", farm).status())
+                    .isEqualTo(429);
         } finally {
             f.clock.advance(Duration.ofHours(-1));
         }
@@ -70,16 +71,20 @@ class OneClientCannotJamTheChatTest {
     }
 
     /**
-     * The issue's finding: one client's tickets flood the show (budget 4 messages per second, slow mode 2 s) while a real
-     * viewer sends 12 messages at the slow-mode pace, each at the same time as the flood. Before, the budget was first
-     * come, first served and the viewer lost most of them; now one client never has more than half the budget in a
-     * second, so the viewer loses none.
+     * The issue's finding: one client's tickets flood the show (budget 4 messages per second, slow mode 2 s) while a
+     * real viewer sends 12 messages at the slow-mode pace, each at the same time as the flood. Before, the budget was
+     * first come, first served and the viewer lost most of them; now one client never has more than half the budget in
+     * a second, so the viewer loses none.
      */
     @RepeatedTest(20)
     void aRealViewerLosesNoMessageToOneClientsFloodOfTickets() throws Exception {
         String session = f.session("LIVE");
-        f.admin("PUT", "/sessions/{sessionId}/chat-settings", Map.of("sessionId", session),
-                "{\"messagesPerSecond\":4,\"slowModeSeconds\":2}", true);
+        f.admin(
+                "PUT",
+                "/sessions/{sessionId}/chat-settings",
+                Map.of("sessionId", session),
+                "{\"messagesPerSecond\":4,\"slowModeSeconds\":2}",
+                true);
         String farm = address();
         List<String> bots = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -98,7 +103,7 @@ class OneClientCannotJamTheChatTest {
                         go.await();
                         int ok = 0;
                         for (int k = 0; k < 2; k++) {
-                            ok += f.say(session, bot, "buy at example.com") .status() == 202 ? 1 : 0;
+                            ok += f.say(session, bot, "buy at example.com").status() == 202 ? 1 : 0;
                         }
                         return ok;
                     }));
@@ -124,13 +129,17 @@ class OneClientCannotJamTheChatTest {
         assertThat(lost).as("the real viewer's messages refused").isZero();
         // The flood still gets its share, never more than half the budget a second (2 × 12 rounds).
         assertThat(botsAccepted).isBetween(1, 24);
-        assertThat(f.chatOn(session).stream().filter(j -> j.path("name").asText().equals("Real Viewer"))).hasSize(12);
+        assertThat(f.chatOn(session).stream()
+                        .filter(j -> j.path("name").asText().equals("Real Viewer")))
+                .hasSize(12);
     }
 
     @Test
     void lookAlikesOfReservedNamesAreRefusedAndNamesInOtherScriptsPass() {
         String session = f.session("LIVE");
-        for (String name : new String[] {"ʜᴏsᴛ", "Ꮋost", "ʜost", "HOꜱT", "ᴍᴏᴅᴇʀᴀᴛᴏʀ", "rnoderator", "Аdmin", "ΗΟST", "Cyber Dea1s"}) {
+        for (String name :
+                new String[] {"ʜᴏsᴛ", "Ꮋost", "ʜost", "HOꜱT", "ᴍᴏᴅᴇʀᴀᴛᴏʀ", "rnoderator", "Аdmin", "ΗΟST", "Cyber Dea1s"
+                }) {
             ChatFixture.Http r = f.ticket(session, Json.write(Map.of("name", name)), address());
             assertThat(r.status()).as(name).isEqualTo(422);
             assertThat(r.errorCode()).as(name).isEqualTo("NAME_RESERVED");
@@ -145,10 +154,21 @@ class OneClientCannotJamTheChatTest {
     @Test
     void blocklistedWordsAreRefusedWithAZeroWidthSpaceInsideOrInCyrillicLetters() {
         String session = f.session("LIVE");
-        f.admin("PUT", "/sessions/{sessionId}/blocklist", Map.of("sessionId", session), "{\"words\":[\"scam\",\"fake\"]}", true);
+        f.admin(
+                "PUT",
+                "/sessions/{sessionId}/blocklist",
+                Map.of("sessionId", session),
+                "{\"words\":[\"scam\",\"fake\"]}",
+                true);
         String t = ticket(session, "Ann", address());
-        for (String text : new String[] {"this is a SCAM!", "total sc\u200bam", "sc\u2060am here", "ѕсаm" /* Cyrillic ѕ с а */,
-                "so fаke" /* Cyrillic а */, "FAKE\u200d"}) {
+        for (String text : new String[] {
+            "this is a SCAM!",
+            "total sc\u200bam",
+            "sc\u2060am here",
+            "ѕсаm" /* Cyrillic ѕ с а */,
+            "so fаke" /* Cyrillic а */,
+            "FAKE\u200d"
+        }) {
             ChatFixture.Http r = f.say(session, t, text);
             assertThat(r.errorCode()).as(text).isEqualTo("BLOCKED_WORD");
         }
@@ -165,13 +185,16 @@ class OneClientCannotJamTheChatTest {
     void bidiControlsAreRefusedInChatTextAndNamesWithAClear400() {
         String session = f.session("LIVE");
         String t = ticket(session, "Ann", address());
-        for (String control : new String[] {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
-                "\u200E", "\u200F", "\u061C"}) {
+        for (String control : new String[] {
+            "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069", "\u200E",
+            "\u200F", "\u061C"
+        }) {
             ChatFixture.Http text = f.say(session, t, "price: 10" + control + "0 USD");
             assertThat(text.status()).isEqualTo(400);
             assertThat(text.errorCode()).isEqualTo("INVALID_FIELD");
             assertThat(text.body().path("error").path("message").asText()).contains("bidirectional control");
-            ChatFixture.Http name = f.ticket(session, Json.write(Map.of("name", "Ann" + control + "xe.exe")), address());
+            ChatFixture.Http name =
+                    f.ticket(session, Json.write(Map.of("name", "Ann" + control + "xe.exe")), address());
             assertThat(name.status()).isEqualTo(400);
             assertThat(name.body().path("error").path("message").asText()).contains("bidirectional control");
         }

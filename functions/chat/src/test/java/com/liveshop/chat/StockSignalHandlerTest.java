@@ -35,8 +35,8 @@ class StockSignalHandlerTest {
     }
 
     private static StockSignalHandler handlerAt(Instant now) {
-        return new StockSignalHandler(new StockSignal(f.wiring.chat(), f.publisher, Clock.fixed(now, ZoneOffset.UTC)),
-                f.wiring.products());
+        return new StockSignalHandler(
+                new StockSignal(f.wiring.chat(), f.publisher, Clock.fixed(now, ZoneOffset.UTC)), f.wiring.products());
     }
 
     /** A live session featuring {@code sku}, listed in the byStart index as the sessions module lists it. */
@@ -45,8 +45,13 @@ class StockSignalHandlerTest {
         f.client.updateItem(u -> u.tableName(ChatFixture.SESSIONS)
                 .key(Map.of("pk", s("SESSION#" + id), "sk", s("META")))
                 .updateExpression("SET gsi1pk = :a, gsi1sk = :k, currentHighlight = :h")
-                .expressionAttributeValues(Map.of(":a", s("ACTIVE"), ":k", s(T0 + "#" + id),
-                        ":h", s("{\"highlightId\":\"h1\",\"sku\":\"" + sku + "\",\"title\":\"Lamp\"}"))));
+                .expressionAttributeValues(Map.of(
+                        ":a",
+                        s("ACTIVE"),
+                        ":k",
+                        s(T0 + "#" + id),
+                        ":h",
+                        s("{\"highlightId\":\"h1\",\"sku\":\"" + sku + "\",\"title\":\"Lamp\"}"))));
         return id;
     }
 
@@ -55,8 +60,8 @@ class StockSignalHandlerTest {
     }
 
     /**
-     * The stream records of stock changes, each written to the Catalog table first (the handler reads the totals
-     * over the sku's buckets there): a product with 2 buckets, the change landing in bucket 1 of 20 + n units.
+     * The stream records of stock changes, each written to the Catalog table first (the handler reads the totals over
+     * the sku's buckets there): a product with 2 buckets, the change landing in bucket 1 of 20 + n units.
      */
     private static DynamodbEvent stockChanges(Object... skuThenAvailable) {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
@@ -66,10 +71,11 @@ class StockSignalHandlerTest {
             writeStock(sku, total);
             DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
             record.setEventName("MODIFY");
-            record.setDynamodb(new StreamRecord().withNewImage(Map.of(
-                    "pk", new AttributeValue().withS("PRODUCT#" + skuThenAvailable[i]),
-                    "sk", new AttributeValue().withS("STOCK#1"),
-                    "available", new AttributeValue().withN(String.valueOf(total - 20)))));
+            record.setDynamodb(new StreamRecord()
+                    .withNewImage(Map.of(
+                            "pk", new AttributeValue().withS("PRODUCT#" + skuThenAvailable[i]),
+                            "sk", new AttributeValue().withS("STOCK#1"),
+                            "available", new AttributeValue().withN(String.valueOf(total - 20)))));
             records.add(record);
         }
         DynamodbEvent event = new DynamodbEvent();
@@ -79,13 +85,27 @@ class StockSignalHandlerTest {
 
     /** A product whose {@code total} available units sit in two buckets: 20 in STOCK#0, the rest in STOCK#1. */
     private static void writeStock(String sku, long total) {
-        f.client.putItem(p -> p.tableName(ChatFixture.CATALOG).item(Map.of("pk", s("PRODUCT#" + sku), "sk", s("DETAILS"),
-                "sku", s(sku), "stockShards", n(2))));
+        f.client.putItem(p -> p.tableName(ChatFixture.CATALOG)
+                .item(Map.of("pk", s("PRODUCT#" + sku), "sk", s("DETAILS"), "sku", s(sku), "stockShards", n(2))));
         for (int bucket = 0; bucket < 2; bucket++) {
             long available = bucket == 0 ? 20 : total - 20;
             int b = bucket;
-            f.client.putItem(p -> p.tableName(ChatFixture.CATALOG).item(Map.of("pk", s("PRODUCT#" + sku), "sk", s("STOCK#" + b),
-                    "sku", s(sku), "initial", n(available), "available", n(available), "held", n(0), "sold", n(0))));
+            f.client.putItem(p -> p.tableName(ChatFixture.CATALOG)
+                    .item(Map.of(
+                            "pk",
+                            s("PRODUCT#" + sku),
+                            "sk",
+                            s("STOCK#" + b),
+                            "sku",
+                            s(sku),
+                            "initial",
+                            n(available),
+                            "available",
+                            n(available),
+                            "held",
+                            n(0),
+                            "sold",
+                            n(0))));
         }
     }
 
@@ -104,7 +124,10 @@ class StockSignalHandlerTest {
         String other = liveSessionFeaturing("other-" + sku);
 
         // One batch with three changes of the sku and one of an unfeatured sku: one frame, the last figure.
-        handlerAt(T0).handleRequest(stockChanges(sku, 49, sku, 48, "unfeatured", 3, sku, 47), new TestContext("StockSignalFunction"));
+        handlerAt(T0)
+                .handleRequest(
+                        stockChanges(sku, 49, sku, 48, "unfeatured", 3, sku, 47),
+                        new TestContext("StockSignalFunction"));
         assertThat(stockFrames(session)).singleElement().satisfies(frame -> {
             assertThat(frame.path("sku").asText()).isEqualTo(sku);
             assertThat(frame.path("available").asLong()).isEqualTo(47);
@@ -116,14 +139,19 @@ class StockSignalHandlerTest {
         assertThat(stockFrames(session)).hasSize(1);
         handlerAt(T0.plusMillis(1_100)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
         handlerAt(T0.plusMillis(2_200)).handleRequest(stockChanges(sku, 39), new TestContext("StockSignalFunction"));
-        assertThat(stockFrames(session)).extracting(j -> j.path("available").asLong()).containsExactly(47L, 39L);
+        assertThat(stockFrames(session))
+                .extracting(j -> j.path("available").asLong())
+                .containsExactly(47L, 39L);
     }
 
     @Test
     void recordsThatAreNotStockItemsOrHaveNoNewImageAreIgnored() {
         DynamodbEvent event = stockChanges("x", 1);
-        event.getRecords().get(0).getDynamodb().setNewImage(Map.of("pk", new AttributeValue().withS("PRODUCT#x"),
-                "sk", new AttributeValue().withS("DETAILS")));
+        event.getRecords()
+                .get(0)
+                .getDynamodb()
+                .setNewImage(Map.of(
+                        "pk", new AttributeValue().withS("PRODUCT#x"), "sk", new AttributeValue().withS("DETAILS")));
         DynamodbEvent.DynamodbStreamRecord removed = new DynamodbEvent.DynamodbStreamRecord();
         removed.setEventName("REMOVE");
         removed.setDynamodb(new StreamRecord());

@@ -1,5 +1,6 @@
 package com.liveshop.checkout;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.liveshop.checkout.service.CartService;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.http.ApiHandler;
@@ -7,7 +8,6 @@ import com.liveshop.shared.http.HttpRequest;
 import com.liveshop.shared.http.HttpResponses;
 import com.liveshop.shared.http.Validation;
 import com.liveshop.shared.pow.ProofOfWork;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.util.Map;
 
@@ -46,8 +46,15 @@ public class CartHandler extends ApiHandler {
         String cartId = Validation.requireRandomUuid("cartId", request.pathParam("cartId"));
         AddItemRequest body = request.bodyAs(AddItemRequest.class);
         String sku = Validation.requireSku(Validation.requirePresent("sku", body.sku()));
-        return HttpResponses.json(201, carts.addItem(cartId, sku, body.quantity(), body.sessionId(), request.clientAddress(),
-                request.header(ProofOfWork.HEADER).orElse(null)));
+        return HttpResponses.json(
+                201,
+                carts.addItem(
+                        cartId,
+                        sku,
+                        body.quantity(),
+                        body.sessionId(),
+                        request.clientAddress(),
+                        request.header(ProofOfWork.HEADER).orElse(null)));
     }
 
     private APIGatewayV2HTTPResponse removeItem(HttpRequest request) {

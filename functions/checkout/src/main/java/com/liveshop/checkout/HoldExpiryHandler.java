@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduled sweep (template: HoldExpiryFunction, rate 1 minute): expired holds give their stock back, and
- * orders not paid by their deadline are cancelled with their stock back.
+ * The scheduled sweep (template: HoldExpiryFunction, rate 1 minute): expired holds give their stock back, and orders
+ * not paid by their deadline are cancelled with their stock back.
  */
 public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<String, Object>> {
 
@@ -40,8 +40,10 @@ public class HoldExpiryHandler implements RequestHandler<ScheduledEvent, Map<Str
 
     private Map<String, Object> process(ScheduledEvent event, Context context) {
         HoldExpiryService.SweepResult result = sweep.sweep();
-        LOG.info("Sweep returned the stock of {} expired holds and {} orders past their payment deadline",
-                result.expiredHolds(), result.cancelledOrders());
+        LOG.info(
+                "Sweep returned the stock of {} expired holds and {} orders past their payment deadline",
+                result.expiredHolds(),
+                result.cancelledOrders());
         return Map.of("expired", result.expiredHolds(), "cancelledOrders", result.cancelledOrders());
     }
 }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbox relay (template: OrderEventsFunction, on the Reservations table's stream, ORDER# items only): each
- * committed order change becomes its event on the bus, in stream order. When PutEvents fails, the batch reports
- * the first record whose event did not go out, and Lambda retries from there: every event arrives at least once.
+ * committed order change becomes its event on the bus, in stream order. When PutEvents fails, the batch reports the
+ * first record whose event did not go out, and Lambda retries from there: every event arrives at least once.
  */
 public class OrderEventsHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -49,21 +49,33 @@ public class OrderEventsHandler implements RequestHandler<DynamodbEvent, Streams
     private StreamsEventResponse process(DynamodbEvent event, Context context) {
         List<BusEvent> events = new ArrayList<>();
         List<String> sequenceNumbers = new ArrayList<>();
-        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
+        for (DynamodbEvent.DynamodbStreamRecord record :
+                event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
             var change = record.getDynamodb();
-            outbox.eventFor(record.getEventName(), Attrs.ofStreamImage(change.getOldImage()), Attrs.ofStreamImage(change.getNewImage())).ifPresent(e -> {
-                events.add(e);
-                sequenceNumbers.add(change.getSequenceNumber());
-            });
+            outbox.eventFor(
+                            record.getEventName(),
+                            Attrs.ofStreamImage(change.getOldImage()),
+                            Attrs.ofStreamImage(change.getNewImage()))
+                    .ifPresent(e -> {
+                        events.add(e);
+                        sequenceNumbers.add(change.getSequenceNumber());
+                    });
         }
         try {
             publisher.publishAll(events);
-            return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
+            return StreamsEventResponse.builder()
+                    .withBatchItemFailures(List.of())
+                    .build();
         } catch (PublishFailedException e) {
-            LOG.warn("{} of {} order events not published, retrying from there: {}", events.size() - e.firstFailed(),
-                    events.size(), e.getMessage());
-            return StreamsEventResponse.builder().withBatchItemFailures(List.of(
-                    new StreamsEventResponse.BatchItemFailure(sequenceNumbers.get(e.firstFailed())))).build();
+            LOG.warn(
+                    "{} of {} order events not published, retrying from there: {}",
+                    events.size() - e.firstFailed(),
+                    events.size(),
+                    e.getMessage());
+            return StreamsEventResponse.builder()
+                    .withBatchItemFailures(
+                            List.of(new StreamsEventResponse.BatchItemFailure(sequenceNumbers.get(e.firstFailed()))))
+                    .build();
         }
     }
 }

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Order routes: place an order from a cart (idempotent by Idempotency-Key), read an order. The read is opened by
- * the buyer's {@code X-Order-Token} or a hosts JWT, verified here because the route must also serve buyers who
- * have no account (an HTTP API authorizer would refuse them).
+ * Order routes: place an order from a cart (idempotent by Idempotency-Key), read an order. The read is opened by the
+ * buyer's {@code X-Order-Token} or a hosts JWT, verified here because the route must also serve buyers who have no
+ * account (an HTTP API authorizer would refuse them).
  */
 public class OrderHandler extends ApiHandler {
 
@@ -53,7 +53,8 @@ public class OrderHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse placeOrder(HttpRequest request) {
-        String key = OrderService.requireIdempotencyKey(request.header("Idempotency-Key").orElse(null));
+        String key = OrderService.requireIdempotencyKey(
+                request.header("Idempotency-Key").orElse(null));
         PlaceOrderRequest body = request.bodyAs(PlaceOrderRequest.class);
         String cartId = Validation.requireRandomUuid("cartId", body.cartId());
         String email = Validation.requireEmail("email", body.email());
@@ -63,7 +64,8 @@ public class OrderHandler extends ApiHandler {
     private APIGatewayV2HTTPResponse getOrder(HttpRequest request) {
         String orderId = Validation.requireUuid("orderId", request.pathParam("orderId"));
         Optional<String> bearer = request.header("Authorization")
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).strip());
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).strip());
         if (bearer.isPresent()) {
             try {
                 hostTokens.verifyHost(bearer.get());
@@ -75,6 +77,7 @@ public class OrderHandler extends ApiHandler {
                 // A signed-in non-host is a buyer like any other: the order token decides.
             }
         }
-        return HttpResponses.json(200, orders.getForBuyer(orderId, request.header("X-Order-Token").orElse(null)));
+        return HttpResponses.json(
+                200, orders.getForBuyer(orderId, request.header("X-Order-Token").orElse(null)));
     }
 }

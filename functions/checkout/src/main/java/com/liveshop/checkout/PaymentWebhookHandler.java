@@ -14,13 +14,14 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * The payment provider's signed callback: PAID confirms (for the order's exact amount), FAILED cancels. The
- * signature is checked before the body is parsed.
+ * The payment provider's signed callback: PAID confirms (for the order's exact amount), FAILED cancels. The signature
+ * is checked before the body is parsed.
  */
 public class PaymentWebhookHandler extends ApiHandler {
 
     /** Body of POST /payments/webhook. */
-    public record PaymentNoticeBody(String orderId, String status, String paymentId, Long amountCents, String currency) {}
+    public record PaymentNoticeBody(
+            String orderId, String status, String paymentId, Long amountCents, String currency) {}
 
     private final PaymentService payments;
     private final Map<String, Route> routes;
@@ -48,7 +49,8 @@ public class PaymentWebhookHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse webhook(HttpRequest request) {
-        payments.verifySignature(request.rawBody(), request.header("X-Signature").orElse(null));
+        payments.verifySignature(
+                request.rawBody(), request.header("X-Signature").orElse(null));
         PaymentNoticeBody body = request.bodyAs(PaymentNoticeBody.class);
         PaymentNotice notice = new PaymentNotice(
                 Validation.requireUuid("orderId", body.orderId()),

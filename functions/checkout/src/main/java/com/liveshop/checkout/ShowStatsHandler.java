@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The show stats (template: ShowStatsFunction, on the Reservations table's stream, holds and orders): every hold
- * placed from a show and every order placed or paid adds to the show's totals, its products' and its highlights'.
- * Counting is idempotent ({@link ShowStatsRepository}), so a failed batch is simply retried whole.
+ * The show stats (template: ShowStatsFunction, on the Reservations table's stream, holds and orders): every hold placed
+ * from a show and every order placed or paid adds to the show's totals, its products' and its highlights'. Counting is
+ * idempotent ({@link ShowStatsRepository}), so a failed batch is simply retried whole.
  */
 public class ShowStatsHandler implements RequestHandler<DynamodbEvent, Void> {
 
@@ -43,9 +43,12 @@ public class ShowStatsHandler implements RequestHandler<DynamodbEvent, Void> {
 
     private Void process(DynamodbEvent event) {
         List<Fact> batch = new ArrayList<>();
-        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
+        for (DynamodbEvent.DynamodbStreamRecord record :
+                event.getRecords() == null ? List.<DynamodbEvent.DynamodbStreamRecord>of() : event.getRecords()) {
             var change = record.getDynamodb();
-            batch.addAll(facts.factsFor(record.getEventName(), Attrs.ofStreamImage(change.getOldImage()),
+            batch.addAll(facts.factsFor(
+                    record.getEventName(),
+                    Attrs.ofStreamImage(change.getOldImage()),
                     Attrs.ofStreamImage(change.getNewImage())));
         }
         stats.apply(batch);

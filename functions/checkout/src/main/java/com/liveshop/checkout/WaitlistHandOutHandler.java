@@ -12,9 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The Catalog table's stream (stock buckets): a sku whose available units went up (a hold expired or removed, an
- * order cancelled, a restock) gets its waitlist handed out. A failure throws, so the batch is retried; the hand-out
- * is idempotent.
+ * The Catalog table's stream (stock buckets): a sku whose available units went up (a hold expired or removed, an order
+ * cancelled, a restock) gets its waitlist handed out. A failure throws, so the batch is retried; the hand-out is
+ * idempotent.
  */
 public class WaitlistHandOutHandler implements RequestHandler<DynamodbEvent, Integer> {
 
@@ -46,7 +46,9 @@ public class WaitlistHandOutHandler implements RequestHandler<DynamodbEvent, Int
     /** Skus of the batch with a stock bucket whose {@code available} rose, in order of first change. */
     static Set<String> skusWithUnitsBack(DynamodbEvent event) {
         Set<String> skus = new LinkedHashSet<>();
-        StockBucketChanges.of(event).stream().filter(StockBucketChanges.Change::unitsBack).forEach(c -> skus.add(c.sku()));
+        StockBucketChanges.of(event).stream()
+                .filter(StockBucketChanges.Change::unitsBack)
+                .forEach(c -> skus.add(c.sku()));
         return skus;
     }
 }

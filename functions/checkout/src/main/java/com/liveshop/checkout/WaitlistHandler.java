@@ -9,7 +9,10 @@ import com.liveshop.shared.http.HttpResponses;
 import java.time.Clock;
 import java.util.Map;
 
-/** Waitlist routes: join a sold-out sku's line (201, or 200 when already waiting), read the cart's place (200), leave (204). */
+/**
+ * Waitlist routes: join a sold-out sku's line (201, or 200 when already waiting), read the cart's place (200), leave
+ * (204).
+ */
 public class WaitlistHandler extends ApiHandler {
 
     private final WaitlistService waitlist;
@@ -37,8 +40,8 @@ public class WaitlistHandler extends ApiHandler {
     }
 
     private APIGatewayV2HTTPResponse join(HttpRequest request) {
-        WaitlistService.JoinResult result = waitlist.join(request.pathParam("sku"), request.bodyAs(WaitlistService.JoinRequest.class),
-                request.clientAddress());
+        WaitlistService.JoinResult result = waitlist.join(
+                request.pathParam("sku"), request.bodyAs(WaitlistService.JoinRequest.class), request.clientAddress());
         return HttpResponses.json(result.created() ? 201 : 200, result.joined());
     }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue section 8 on the checkout routes: every bad input is a 4xx with the one JSON error shape, and nothing
- * in either table changes (a snapshot of both tables before and after).
+ * Issue section 8 on the checkout routes: every bad input is a 4xx with the one JSON error shape, and nothing in either
+ * table changes (a snapshot of both tables before and after).
  */
 class BadInputTest {
 
@@ -42,10 +42,14 @@ class BadInputTest {
         assertThat(f.addItem(CART, SKU, 2).status()).isEqualTo(201);
         String other = UUID.randomUUID().toString();
         f.addItem(other, SKU, 1);
-        orderId = f.placeOrder(UUID.randomUUID().toString(), other, "gil@example.com").body().path("orderId").asText();
+        orderId = f.placeOrder(UUID.randomUUID().toString(), other, "gil@example.com")
+                .body()
+                .path("orderId")
+                .asText();
     }
 
-    private static final String BIG = "{\"sku\":\"" + SKU + "\",\"quantity\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
+    private static final String BIG =
+            "{\"sku\":\"" + SKU + "\",\"quantity\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
 
     static Stream<Arguments> badAddItemBodies() {
         return Stream.of(
@@ -63,7 +67,10 @@ class BadInputTest {
                 Arguments.of("quantity negative", "{\"sku\":\"" + SKU + "\",\"quantity\":-1}", 400),
                 Arguments.of("quantity above the per-sku limit", "{\"sku\":\"" + SKU + "\",\"quantity\":6}", 400),
                 Arguments.of("quantity huge", "{\"sku\":\"" + SKU + "\",\"quantity\":99999999999}", 400),
-                Arguments.of("quantity beyond long", "{\"sku\":\"" + SKU + "\",\"quantity\":123456789012345678901234567890}", 400),
+                Arguments.of(
+                        "quantity beyond long",
+                        "{\"sku\":\"" + SKU + "\",\"quantity\":123456789012345678901234567890}",
+                        400),
                 Arguments.of("sku missing", "{\"quantity\":1}", 400),
                 Arguments.of("sku as number", "{\"sku\":42,\"quantity\":1}", 400),
                 Arguments.of("sku as object", "{\"sku\":{\"a\":1},\"quantity\":1}", 400),
@@ -80,8 +87,11 @@ class BadInputTest {
     }
 
     static Stream<Arguments> badCartIds() {
-        return Stream.of(Arguments.of("not-a-uuid"), Arguments.of("5b0c3a8e2f4d4e6a9b1c7d8e9f0a1b2c"),
-                Arguments.of("' OR 1=1 --"), Arguments.of("5b0c3a8e-2f4d-4e6a-9b1c-7d8e9f0a1b2"));
+        return Stream.of(
+                Arguments.of("not-a-uuid"),
+                Arguments.of("5b0c3a8e2f4d4e6a9b1c7d8e9f0a1b2c"),
+                Arguments.of("' OR 1=1 --"),
+                Arguments.of("5b0c3a8e-2f4d-4e6a-9b1c-7d8e9f0a1b2"));
     }
 
     @ParameterizedTest(name = "cartId {0}")
@@ -90,8 +100,12 @@ class BadInputTest {
         assertRejected(f.cart, CheckoutFixture.addItemEvent(cartId, SKU, 1), 400);
         assertRejected(f.cart, CheckoutFixture.removeItemEvent(cartId, SKU), 400);
         assertRejected(f.cart, CheckoutFixture.getCartEvent(cartId), 400);
-        assertRejected(f.orders, CheckoutFixture.placeOrderEvent(UUID.randomUUID().toString(),
-                "{\"cartId\":\"" + cartId.replace("'", "") + "\",\"email\":\"a@example.com\"}"), 400);
+        assertRejected(
+                f.orders,
+                CheckoutFixture.placeOrderEvent(
+                        UUID.randomUUID().toString(),
+                        "{\"cartId\":\"" + cartId.replace("'", "") + "\",\"email\":\"a@example.com\"}"),
+                400);
     }
 
     @Test
@@ -109,8 +123,11 @@ class BadInputTest {
 
     @Test
     void base64BodyIsDecodedAndValidated() {
-        APIGatewayV2HTTPEvent event = CheckoutFixture.addItemEvent(CART, Base64.getEncoder().encodeToString(
-                ("{\"sku\":\"" + SKU + "\",\"quantity\":\"1\"}").getBytes(StandardCharsets.UTF_8)));
+        APIGatewayV2HTTPEvent event = CheckoutFixture.addItemEvent(
+                CART,
+                Base64.getEncoder()
+                        .encodeToString(
+                                ("{\"sku\":\"" + SKU + "\",\"quantity\":\"1\"}").getBytes(StandardCharsets.UTF_8)));
         event.setIsBase64Encoded(true);
         assertRejected(f.cart, event, 400);
     }
@@ -131,8 +148,13 @@ class BadInputTest {
                 Arguments.of("email missing", key, "{\"cartId\":\"" + CART + "\"}", 400, null),
                 Arguments.of("email not an email", key, "{\"cartId\":\"" + CART + "\",\"email\":\"nope\"}", 400, null),
                 Arguments.of("email as array", key, "{\"cartId\":\"" + CART + "\",\"email\":[\"a@b.co\"]}", 400, null),
-                Arguments.of("body over 64 KB", key, "{\"cartId\":\"" + CART + "\",\"email\":\"hal@example.com\",\"pad\":\""
-                        + "x".repeat(70 * 1024) + "\"}", 413, "PAYLOAD_TOO_LARGE"));
+                Arguments.of(
+                        "body over 64 KB",
+                        key,
+                        "{\"cartId\":\"" + CART + "\",\"email\":\"hal@example.com\",\"pad\":\"" + "x".repeat(70 * 1024)
+                                + "\"}",
+                        413,
+                        "PAYLOAD_TOO_LARGE"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -148,7 +170,8 @@ class BadInputTest {
     void badGetOrder() {
         assertRejected(f.orders, CheckoutFixture.getOrderEvent("123", "token"), 400);
         assertRejected(f.orders, CheckoutFixture.getOrderEvent(UUID.randomUUID().toString(), "token"), 404);
-        assertRejected(f.orders, CheckoutFixture.getOrderEventWithJwt(UUID.randomUUID().toString(), "not.a.jwt"), 401);
+        assertRejected(
+                f.orders, CheckoutFixture.getOrderEventWithJwt(UUID.randomUUID().toString(), "not.a.jwt"), 401);
     }
 
     static Stream<Arguments> badWebhookBodies() {
@@ -160,25 +183,54 @@ class BadInputTest {
                 Arguments.of("status as number", "{\"orderId\":\"ORDER\",\"status\":1,\"paymentId\":\"p\"}"),
                 Arguments.of("orderId not a uuid", "{\"orderId\":\"x\",\"status\":\"PAID\",\"paymentId\":\"p\"}"),
                 Arguments.of("paymentId missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"}"),
-                Arguments.of("paymentId too long", "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\""
-                        + "p".repeat(129) + "\",\"amountCents\":1,\"currency\":\"USD\"}"),
-                Arguments.of("amountCents missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"currency\":\"USD\"}"),
-                Arguments.of("amountCents negative", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":-1,\"currency\":\"USD\"}"),
-                Arguments.of("amountCents a string", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":\"10\",\"currency\":\"USD\"}"),
-                Arguments.of("currency missing", "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":1}"));
+                Arguments.of(
+                        "paymentId too long",
+                        "{\"orderId\":\"ORDER\",\"status\":\"PAID\",\"paymentId\":\"" + "p".repeat(129)
+                                + "\",\"amountCents\":1,\"currency\":\"USD\"}"),
+                Arguments.of(
+                        "amountCents missing",
+                        "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"currency\":\"USD\"}"),
+                Arguments.of(
+                        "amountCents negative",
+                        "{\"orderId\":\"ORDER\",\"status\":\"PAID\","
+                                + "\"paymentId\":\"p\",\"amountCents\":-1,\"currency\":\"USD\"}"),
+                Arguments.of(
+                        "amountCents a string",
+                        "{\"orderId\":\"ORDER\",\"status\":\"PAID\","
+                                + "\"paymentId\":\"p\",\"amountCents\":\"10\",\"currency\":\"USD\"}"),
+                Arguments.of(
+                        "currency missing",
+                        "{\"orderId\":\"ORDER\",\"status\":\"PAID\"," + "\"paymentId\":\"p\",\"amountCents\":1}"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badWebhookBodies")
     void badSignedWebhookBodiesWriteNothing(String name, String template) {
         String body = template.replace("ORDER", orderId);
-        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), 400);
+        assertRejected(
+                f.webhook,
+                CheckoutFixture.webhookEvent(
+                        body,
+                        PaymentService.signatureFor(
+                                CheckoutFixture.WEBHOOK_SECRET,
+                                f.clock.instant().getEpochSecond(),
+                                body)),
+                400);
     }
 
     @Test
     void oversizedWebhookBodyIs413() {
-        String body = "{\"orderId\":\"" + orderId + "\",\"status\":\"PAID\",\"paymentId\":\"p\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
-        assertRejected(f.webhook, CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), 413);
+        String body = "{\"orderId\":\"" + orderId + "\",\"status\":\"PAID\",\"paymentId\":\"p\",\"pad\":\""
+                + "x".repeat(70 * 1024) + "\"}";
+        assertRejected(
+                f.webhook,
+                CheckoutFixture.webhookEvent(
+                        body,
+                        PaymentService.signatureFor(
+                                CheckoutFixture.WEBHOOK_SECRET,
+                                f.clock.instant().getEpochSecond(),
+                                body)),
+                413);
     }
 
     @Test
@@ -194,8 +246,12 @@ class BadInputTest {
         int eventsBefore = f.events().all().size();
         Response r = f.invoke(handler, event);
         assertThat(r.status()).as(r.rawBody()).isEqualTo(status);
-        assertThat(r.body().path("error").path("code").isTextual()).as(r.rawBody()).isTrue();
-        assertThat(r.body().path("error").path("message").isTextual()).as(r.rawBody()).isTrue();
+        assertThat(r.body().path("error").path("code").isTextual())
+                .as(r.rawBody())
+                .isTrue();
+        assertThat(r.body().path("error").path("message").isTextual())
+                .as(r.rawBody())
+                .isTrue();
         assertThat(f.snapshot()).isEqualTo(before);
         assertThat(f.events().all()).hasSize(eventsBefore);
         return r;

@@ -134,7 +134,9 @@ class CartHandlerTest {
         assertThat(f.stock(usd)).isEqualTo(new StockLevel(usd, 5, 5, 0, 0));
 
         // Once the cart is empty again it may hold another currency.
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(cartId, eur)).status()).isEqualTo(204);
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(cartId, eur))
+                        .status())
+                .isEqualTo(204);
         assertThat(f.addItem(cartId, usd, 1).status()).isEqualTo(201);
     }
 
@@ -212,8 +214,10 @@ class CartHandlerTest {
         String cartId = cart();
         assertThat(f.addItem(cartId, sku, 1).headers()).containsEntry("cache-control", "no-store");
         assertThat(f.addItem(cart(), sku, 1).headers()).as("SOLD_OUT").containsEntry("cache-control", "no-store");
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId)).headers()).containsEntry("cache-control", "no-store");
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent("not-a-uuid")).headers()).containsEntry("cache-control", "no-store");
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId)).headers())
+                .containsEntry("cache-control", "no-store");
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent("not-a-uuid")).headers())
+                .containsEntry("cache-control", "no-store");
         Response removed = f.invoke(f.cart, CheckoutFixture.removeItemEvent(cartId, sku));
         assertThat(removed.status()).isEqualTo(204);
         assertThat(removed.headers()).containsEntry("cache-control", "no-store");
@@ -245,7 +249,8 @@ class CartHandlerTest {
 
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.body().path("quantity").asInt()).isEqualTo(2);
-        assertThat(Instant.parse(r.body().path("expiresAt").asText())).isEqualTo(f.clock.instant().plusSeconds(600));
+        assertThat(Instant.parse(r.body().path("expiresAt").asText()))
+                .isEqualTo(f.clock.instant().plusSeconds(600));
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 5, 3, 2, 0));
     }
 
@@ -281,7 +286,10 @@ class CartHandlerTest {
         StockLevel stock = f.stock(sku);
         assertThat(stock).isEqualTo(new StockLevel(sku, 50, 0, 50, 0, shards));
         assertThat(stock.balanced()).isTrue();
-        assertThat(f.snapshot().stream().filter(m -> m.get("sk").s().equals("HOLD#" + sku)).count()).isEqualTo(50);
+        assertThat(f.snapshot().stream()
+                        .filter(m -> m.get("sk").s().equals("HOLD#" + sku))
+                        .count())
+                .isEqualTo(50);
         // Every bucket balances on its own, and none went below zero.
         f.assertBucketsBalance(sku);
     }
@@ -291,8 +299,9 @@ class CartHandlerTest {
         CartHandler fromConfig = new CartHandler(f.app);
         Response r = f.invoke(fromConfig, CheckoutFixture.getCartEvent(cart()));
         assertThat(r.status()).isEqualTo(200);
-        assertThat(fromConfig.routeKeys()).containsExactlyInAnyOrder(
-                "POST /carts/{cartId}/items", "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}");
+        assertThat(fromConfig.routeKeys())
+                .containsExactlyInAnyOrder(
+                        "POST /carts/{cartId}/items", "DELETE /carts/{cartId}/items/{sku}", "GET /carts/{cartId}");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.liveshop.checkout.secrets.SecretsManagerWebhookSecrets;
+import com.liveshop.checkout.service.OrderOutbox;
 import com.liveshop.checkout.service.PaymentService;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.catalog.Product;
@@ -17,12 +18,11 @@ import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
-import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
 import com.liveshop.testkit.TableStream;
-import dev.samlocal.lambda.TestContext;
 import com.liveshop.testkit.TestIssuer;
-import com.liveshop.checkout.service.OrderOutbox;
+import dev.samlocal.lambda.TestContext;
+import dev.samlocal.template.SamTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +34,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The real handlers wired to the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a movable clock and
- * a recording publisher, and builders for the events-samples/checkout events.
+ * The real handlers wired to the test's DynamoDB Local ({@link DynamoDbLocalExtension}) with a movable clock and a
+ * recording publisher, and builders for the events-samples/checkout events.
  */
 final class CheckoutFixture {
 
     static final String WEBHOOK_SECRET = "local-webhook-secret";
-    static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
+    static final String WEBHOOK_SECRET_ARN =
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:PaymentWebhookSecret-AbCdEf";
     static final String CATALOG = "CatalogTable";
     static final String RESERVATIONS = "ReservationsTable";
     static final String SESSIONS = "SessionsTable";
@@ -52,14 +53,15 @@ final class CheckoutFixture {
         }
     }
 
-    static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
+    static final String FINGERPRINT_SECRET_ARN =
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
     final com.liveshop.testkit.TestSecrets secrets;
     final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
     final AppConfig app;
     /**
-     * Starts at the real now: DynamoDB Local deletes items whose TTL (a hold's expiresAt + grace) is in the real
-     * past, so a fixed date would go stale and make holds vanish mid-test.
+     * Starts at the real now: DynamoDB Local deletes items whose TTL (a hold's expiresAt + grace) is in the real past,
+     * so a fixed date would go stale and make holds vanish mid-test.
      */
     final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     /**
@@ -67,9 +69,11 @@ final class CheckoutFixture {
      * rotate it or make it unreadable and move the clock past the TTL to see it.
      */
     final FakeSecretStages webhookSecret = new FakeSecretStages(WEBHOOK_SECRET, clock);
+
     static final Duration WEBHOOK_SECRET_TTL = Duration.ofSeconds(60);
     /** What the outbox put on the bus; read it through {@link #events()}, which relays the stream first. */
     private final RecordingPublisher published = new RecordingPublisher();
+
     final TestIssuer issuer = new TestIssuer();
     final ProductRepository products;
     final CheckoutWiring wiring;
@@ -105,8 +109,8 @@ final class CheckoutFixture {
         wiring = new CheckoutWiring(app, metrics);
         cart = new CartHandler(wiring.cartService(clock));
         orders = new OrderHandler(wiring.orderService(clock), issuer.verifier());
-        webhook = new PaymentWebhookHandler(wiring.paymentService(clock,
-                new SecretsManagerWebhookSecrets(webhookSecret, WEBHOOK_SECRET_TTL, clock)));
+        webhook = new PaymentWebhookHandler(wiring.paymentService(
+                clock, new SecretsManagerWebhookSecrets(webhookSecret, WEBHOOK_SECRET_TTL, clock)));
         sweep = new HoldExpiryHandler(wiring.holdExpiryService(clock));
         outbox = new OrderEventsHandler(new OrderOutbox(), published);
         reclaim = new HoldReclaimHandler(wiring.holdExpiryService(clock));
@@ -114,8 +118,8 @@ final class CheckoutFixture {
     }
 
     /**
-     * The order events so far: the Reservations stream's new records are first relayed by the real outbox handler
-     * (as its event source mapping would), then what it published is returned.
+     * The order events so far: the Reservations stream's new records are first relayed by the real outbox handler (as
+     * its event source mapping would), then what it published is returned.
      */
     RecordingPublisher events() {
         outbox.handleRequest(stream.next(), new TestContext("OrderEventsFunction"));
@@ -144,14 +148,22 @@ final class CheckoutFixture {
         return products.stock(sku);
     }
 
-    /** Every stock bucket of {@code sku} balances on its own ({@code initial = available + held + sold}) and none is negative. */
+    /**
+     * Every stock bucket of {@code sku} balances on its own ({@code initial = available + held + sold}) and none is
+     * negative.
+     */
     void assertBucketsBalance(String sku) {
-        snapshot().stream().filter(m -> m.get("pk").s().equals("PRODUCT#" + sku) && m.get("sk").s().startsWith("STOCK#"))
+        snapshot().stream()
+                .filter(m -> m.get("pk").s().equals("PRODUCT#" + sku)
+                        && m.get("sk").s().startsWith("STOCK#"))
                 .forEach(b -> {
                     long available = Long.parseLong(b.get("available").n());
                     org.assertj.core.api.Assertions.assertThat(available).isNotNegative();
-                    org.assertj.core.api.Assertions.assertThat(Long.parseLong(b.get("initial").n())).isEqualTo(available
-                            + Long.parseLong(b.get("held").n()) + Long.parseLong(b.get("sold").n()));
+                    org.assertj.core.api.Assertions.assertThat(
+                                    Long.parseLong(b.get("initial").n()))
+                            .isEqualTo(available
+                                    + Long.parseLong(b.get("held").n())
+                                    + Long.parseLong(b.get("sold").n()));
                 });
     }
 
@@ -162,7 +174,8 @@ final class CheckoutFixture {
 
     long countReservations(String pkPrefix) {
         return snapshot().stream()
-                .filter(m -> m.get("_table").s().equals(RESERVATIONS) && m.get("pk").s().startsWith(pkPrefix))
+                .filter(m -> m.get("_table").s().equals(RESERVATIONS)
+                        && m.get("pk").s().startsWith(pkPrefix))
                 .count();
     }
 
@@ -174,10 +187,14 @@ final class CheckoutFixture {
     }
 
     static ScheduledEvent scheduledSample() {
-        return EventLoader.loadScheduledEvent(SamTemplate.repoRoot().resolve("events-samples/checkout/hold-expiry.json").toString());
+        return EventLoader.loadScheduledEvent(SamTemplate.repoRoot()
+                .resolve("events-samples/checkout/hold-expiry.json")
+                .toString());
     }
 
-    /** From the cart's own client address ({@link #addressOf}): every cart is a different buyer unless a test says so. */
+    /**
+     * From the cart's own client address ({@link #addressOf}): every cart is a different buyer unless a test says so.
+     */
     static APIGatewayV2HTTPEvent addItemEvent(String cartId, String body) {
         return addItemEvent(cartId, body, addressOf(cartId));
     }
@@ -191,7 +208,9 @@ final class CheckoutFixture {
         return e;
     }
 
-    /** A client address of its own for each cart (10.x.y.z from the cart id), so the per-client caps see many buyers. */
+    /**
+     * A client address of its own for each cart (10.x.y.z from the cart id), so the per-client caps see many buyers.
+     */
     static String addressOf(String cartId) {
         int h = cartId.hashCode();
         return "10." + (h >>> 16 & 255) + "." + (h >>> 8 & 255) + "." + (h & 255);
@@ -271,9 +290,12 @@ final class CheckoutFixture {
     }
 
     /** The notification signed now (by the fixture's clock), as the provider sends it. */
-    APIGatewayV2HTTPEvent signedWebhook(String orderId, String status, String paymentId, long amountCents, String currency) {
+    APIGatewayV2HTTPEvent signedWebhook(
+            String orderId, String status, String paymentId, long amountCents, String currency) {
         String body = noticeBody(orderId, status, paymentId, amountCents, currency);
-        return webhookEvent(body, PaymentService.signatureFor(WEBHOOK_SECRET, clock.instant().getEpochSecond(), body));
+        return webhookEvent(
+                body,
+                PaymentService.signatureFor(WEBHOOK_SECRET, clock.instant().getEpochSecond(), body));
     }
 
     // ------------------------------------------------------------------ invoking
@@ -283,7 +305,10 @@ final class CheckoutFixture {
         String body = response.getBody();
         try {
             JsonNode node = body == null || body.isEmpty() ? NullNode.getInstance() : Json.MAPPER.readTree(body);
-            return new Response(response.getStatusCode(), node, body,
+            return new Response(
+                    response.getStatusCode(),
+                    node,
+                    body,
                     response.getHeaders() == null ? Map.of() : response.getHeaders());
         } catch (JsonProcessingException e) {
             throw new AssertionError("Response body is not JSON: " + body, e);

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The business metrics of checkout (ShowMetrics) as the real handlers record them on DynamoDB Local: read through
- * the wiring's recording ShowMetrics, and once as the EMF line Powertools writes; and the request id on log lines.
+ * The business metrics of checkout (ShowMetrics) as the real handlers record them on DynamoDB Local: read through the
+ * wiring's recording ShowMetrics, and once as the EMF line Powertools writes; and the request id on log lines.
  */
 class CheckoutMetricsTest {
 
@@ -67,10 +67,13 @@ class CheckoutMetricsTest {
         assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
         f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId));
 
-        assertThat(f.metrics.named(ShowMetrics.HOLDS_PLACED)).singleElement()
+        assertThat(f.metrics.named(ShowMetrics.HOLDS_PLACED))
+                .singleElement()
                 .satisfies(p -> assertThat(p.value()).isEqualTo(1.0));
-        assertThat(f.metrics.points()).allSatisfy(p -> assertThat(p.dimensions().values().toString())
-                .doesNotContain(sku).doesNotContain(cartId));
+        assertThat(f.metrics.points())
+                .allSatisfy(p -> assertThat(p.dimensions().values().toString())
+                        .doesNotContain(sku)
+                        .doesNotContain(cartId));
     }
 
     @ParameterizedTest
@@ -94,7 +97,9 @@ class CheckoutMetricsTest {
         f.product(sku, 2500, "USD", 10);
         String cartId = cart();
         f.addItem(cartId, sku, 3);
-        assertThat(f.placeOrder(UUID.randomUUID().toString(), cartId, "dee@example.com").status()).isEqualTo(201);
+        assertThat(f.placeOrder(UUID.randomUUID().toString(), cartId, "dee@example.com")
+                        .status())
+                .isEqualTo(201);
         assertThat(f.metrics.sum(ShowMetrics.ORDERS_PLACED)).isEqualTo(1.0);
 
         f.clock.advance(Duration.ofSeconds(901));
@@ -105,10 +110,12 @@ class CheckoutMetricsTest {
             f.clock.advance(Duration.ofSeconds(-901));
         }
 
-        assertThat(f.metrics.named(ShowMetrics.ORDERS_CANCELLED)).singleElement().satisfies(p -> {
-            assertThat(p.value()).isEqualTo(1.0);
-            assertThat(p.dimensions()).isEqualTo(Map.of(ShowMetrics.REASON, "PAYMENT_TIMEOUT"));
-        });
+        assertThat(f.metrics.named(ShowMetrics.ORDERS_CANCELLED))
+                .singleElement()
+                .satisfies(p -> {
+                    assertThat(p.value()).isEqualTo(1.0);
+                    assertThat(p.dimensions()).isEqualTo(Map.of(ShowMetrics.REASON, "PAYMENT_TIMEOUT"));
+                });
     }
 
     @Test
@@ -117,19 +124,33 @@ class CheckoutMetricsTest {
         f.product(sku, 2500, "EUR", 10);
         String paidCart = cart();
         f.addItem(paidCart, sku, 2);
-        String paid = f.placeOrder(UUID.randomUUID().toString(), paidCart, "pia@example.com").body().path("orderId").asText();
+        String paid = f.placeOrder(UUID.randomUUID().toString(), paidCart, "pia@example.com")
+                .body()
+                .path("orderId")
+                .asText();
         String failedCart = cart();
         f.addItem(failedCart, sku, 1);
-        String failed = f.placeOrder(UUID.randomUUID().toString(), failedCart, "fay@example.com").body().path("orderId").asText();
+        String failed = f.placeOrder(UUID.randomUUID().toString(), failedCart, "fay@example.com")
+                .body()
+                .path("orderId")
+                .asText();
 
-        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_1", 5000, "EUR")).status()).isEqualTo(200);
-        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_1", 5000, "EUR")).status()).isEqualTo(200);
-        assertThat(f.invoke(f.webhook, f.signedWebhook(failed, "FAILED", "pay_2", 2500, "EUR")).status()).isEqualTo(200);
+        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_1", 5000, "EUR"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_1", 5000, "EUR"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(f.invoke(f.webhook, f.signedWebhook(failed, "FAILED", "pay_2", 2500, "EUR"))
+                        .status())
+                .isEqualTo(200);
 
         assertThat(f.metrics.sum(ShowMetrics.ORDERS_PLACED)).isEqualTo(2.0);
         assertThat(f.metrics.sum(ShowMetrics.ORDERS_PAID)).isEqualTo(1.0);
-        assertThat(f.metrics.sum(ShowMetrics.REVENUE_CENTS, Map.of(ShowMetrics.CURRENCY, "EUR"))).isEqualTo(5000.0);
-        assertThat(f.metrics.sum(ShowMetrics.ORDERS_CANCELLED, Map.of(ShowMetrics.REASON, "PAYMENT_FAILED"))).isEqualTo(1.0);
+        assertThat(f.metrics.sum(ShowMetrics.REVENUE_CENTS, Map.of(ShowMetrics.CURRENCY, "EUR")))
+                .isEqualTo(5000.0);
+        assertThat(f.metrics.sum(ShowMetrics.ORDERS_CANCELLED, Map.of(ShowMetrics.REASON, "PAYMENT_FAILED")))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -140,13 +161,14 @@ class CheckoutMetricsTest {
         f.addItem(cartId, sku, 1);
         f.placeOrder(UUID.randomUUID().toString(), cartId, "emma@example.com");
         // The same sweep, wired with the Powertools writer the functions get from their environment.
-        HoldExpiryHandler sweep = new HoldExpiryHandler(new CheckoutWiring(f.app, new EmfShowMetrics("LiveShop", "liveshop"))
-                .holdExpiryService(f.clock));
+        HoldExpiryHandler sweep = new HoldExpiryHandler(
+                new CheckoutWiring(f.app, new EmfShowMetrics("LiveShop", "liveshop")).holdExpiryService(f.clock));
 
         f.clock.advance(Duration.ofSeconds(901));
         List<JsonNode> emf;
         try {
-            emf = emfLines(() -> sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")));
+            emf = emfLines(() ->
+                    sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")));
         } finally {
             f.clock.advance(Duration.ofSeconds(-901));
         }
@@ -189,11 +211,18 @@ class CheckoutMetricsTest {
                 assertThat(line.path("function_request_id").asText()).isEqualTo(sweepContext.getAwsRequestId());
                 assertThat(line.path("function_name").asText()).isEqualTo("HoldExpiryFunction");
             });
-            assertThat(logs.containing("Answering the ping")).singleElement().satisfies(line ->
-                    assertThat(line.path("function_request_id").asText()).isEqualTo(httpContext.getAwsRequestId()));
+            assertThat(logs.containing("Answering the ping"))
+                    .singleElement()
+                    .satisfies(
+                            line -> assertThat(line.path("function_request_id").asText())
+                                    .isEqualTo(httpContext.getAwsRequestId()));
             // The logging context ends with the invocation.
-            assertThat(logs.containing("Between invocations")).singleElement().satisfies(line ->
-                    assertThat(line.path("function_request_id").asText("")).as(line.toString()).isEmpty());
+            assertThat(logs.containing("Between invocations"))
+                    .singleElement()
+                    .satisfies(
+                            line -> assertThat(line.path("function_request_id").asText(""))
+                                    .as(line.toString())
+                                    .isEmpty());
         }
     }
 

@@ -3,11 +3,11 @@ package com.liveshop.checkout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.checkout.CheckoutFixture.Response;
-import com.liveshop.checkout.repository.HoldRepository;
-import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.checkout.domain.Hold;
 import com.liveshop.checkout.domain.Order;
 import com.liveshop.checkout.domain.OrderStatus;
+import com.liveshop.checkout.repository.HoldRepository;
+import com.liveshop.checkout.repository.OrderRepository;
 import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
 import com.liveshop.testkit.DynamoDbLocalExtension;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Per-client caps (issue 24): what one client (its address) holds of a sku plus what its unpaid orders hold, over all its
- * carts, and its unpaid orders (and an email's). The caps are set so the squat of the issue shows: MaxQuantityPerSku 2,
- * MaxUnitsPerClientPerSku 4, MaxPendingOrdersPerClient 2, on a 10-unit product.
+ * Per-client caps (issue 24): what one client (its address) holds of a sku plus what its unpaid orders hold, over all
+ * its carts, and its unpaid orders (and an email's). The caps are set so the squat of the issue shows:
+ * MaxQuantityPerSku 2, MaxUnitsPerClientPerSku 4, MaxPendingOrdersPerClient 2, on a 10-unit product.
  */
 class ClientCapsTest {
 
@@ -45,13 +45,20 @@ class ClientCapsTest {
 
     @BeforeAll
     static void start() {
-        f = new CheckoutFixture(DYNAMO, Map.of("MAX_QUANTITY_PER_SKU", "2", "MAX_UNITS_PER_CLIENT_PER_SKU", "4",
-                "MAX_PENDING_ORDERS_PER_CLIENT", "2"));
+        f = new CheckoutFixture(
+                DYNAMO,
+                Map.of(
+                        "MAX_QUANTITY_PER_SKU",
+                        "2",
+                        "MAX_UNITS_PER_CLIENT_PER_SKU",
+                        "4",
+                        "MAX_PENDING_ORDERS_PER_CLIENT",
+                        "2"));
     }
 
     /**
-     * The squat: one client's carts and unpaid orders took a 10-unit product off sale, and after the deadline took it all
-     * back. Now its fifth unit is refused (429 CLIENT_LIMIT, Retry-After = until its first hold expires, nothing
+     * The squat: one client's carts and unpaid orders took a 10-unit product off sale, and after the deadline took it
+     * all back. Now its fifth unit is refused (429 CLIENT_LIMIT, Retry-After = until its first hold expires, nothing
      * written), another client still buys, and after the deadline the same client gets its 4 again, never more.
      */
     @Test
@@ -70,10 +77,13 @@ class ClientCapsTest {
         assertThat(fifth.status()).as(fifth.rawBody()).isEqualTo(429);
         assertThat(fifth.errorCode()).isEqualTo("CLIENT_LIMIT");
         assertThat(fifth.body().path("error").path("message").asText()).contains("At most 4 units");
-        assertThat(fifth.headers()).containsEntry("Retry-After", "570"); // cart1's hold: 600 s after it was placed, 30 s ago
+        assertThat(fifth.headers())
+                .containsEntry("Retry-After", "570"); // cart1's hold: 600 s after it was placed, 30 s ago
         assertThat(f.snapshot()).as("a refusal writes nothing").isEqualTo(before);
 
-        assertThat(add(cart(), sku, 2, "203.0.113.5").status()).as("another client buys").isEqualTo(201);
+        assertThat(add(cart(), sku, 2, "203.0.113.5").status())
+                .as("another client buys")
+                .isEqualTo(201);
         assertThat(f.stock(sku).available()).isEqualTo(4);
 
         // Both carts become unpaid orders: the units stay the client's until paid or lapsed.
@@ -89,7 +99,9 @@ class ClientCapsTest {
         sweep();
         assertThat(units(squatter, sku)).isZero();
         assertThat(pending(ClientKeys.client(squatter))).isZero();
-        assertThat(f.stock(sku).available()).as("the other client's hold ran out too").isEqualTo(10);
+        assertThat(f.stock(sku).available())
+                .as("the other client's hold ran out too")
+                .isEqualTo(10);
         int retaken = 0;
         for (int i = 0; i < 5; i++) {
             Response r = add(cart(), sku, 2, squatter);
@@ -100,7 +112,9 @@ class ClientCapsTest {
             }
         }
         assertThat(retaken).isEqualTo(4);
-        assertThat(add(cart(), sku, 2, "203.0.113.6").status()).as("the rest is on sale to others").isEqualTo(201);
+        assertThat(add(cart(), sku, 2, "203.0.113.6").status())
+                .as("the rest is on sale to others")
+                .isEqualTo(201);
         f.assertBucketsBalance(sku);
     }
 
@@ -111,7 +125,8 @@ class ClientCapsTest {
         String buyer = "198.51.100.77";
         List<String> carts = List.of(cart(), cart(), cart());
         for (String c : carts) {
-            assertThat(add(c, sku, 1, "192.0.2." + (carts.indexOf(c) + 10)).status()).isEqualTo(201);
+            assertThat(add(c, sku, 1, "192.0.2." + (carts.indexOf(c) + 10)).status())
+                    .isEqualTo(201);
         }
         assertThat(order(carts.get(0), "one@example.com", buyer).status()).isEqualTo(201);
         assertThat(order(carts.get(1), "two@example.com", buyer).status()).isEqualTo(201);
@@ -128,21 +143,31 @@ class ClientCapsTest {
         f.product(sku2, 1000, "USD", 20);
         List<String> more = List.of(cart(), cart(), cart());
         for (int i = 0; i < 3; i++) {
-            assertThat(add(more.get(i), sku2, 1, "192.0.2." + (i + 20)).status()).isEqualTo(201);
+            assertThat(add(more.get(i), sku2, 1, "192.0.2." + (i + 20)).status())
+                    .isEqualTo(201);
         }
-        assertThat(order(more.get(0), "Same@Example.com", "192.0.2.20").status()).isEqualTo(201);
-        assertThat(order(more.get(1), "same@example.com", "192.0.2.21").status()).isEqualTo(201);
+        assertThat(order(more.get(0), "Same@Example.com", "192.0.2.20").status())
+                .isEqualTo(201);
+        assertThat(order(more.get(1), "same@example.com", "192.0.2.21").status())
+                .isEqualTo(201);
         Response byEmail = order(more.get(2), "SAME@example.com", "192.0.2.22");
         assertThat(byEmail.errorCode()).isEqualTo("CLIENT_LIMIT");
         assertThat(byEmail.body().path("error").path("message").asText()).contains("unpaid orders per email");
 
         // Paying one frees a place.
-        String paid = order(carts.get(0), "one@example.com", buyer).body().path("orderId").asText(); // replay: same order
-        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_" + UUID.randomUUID(), 1000, "USD")).status()).isEqualTo(200);
+        String paid = order(carts.get(0), "one@example.com", buyer)
+                .body()
+                .path("orderId")
+                .asText(); // replay: same order
+        assertThat(f.invoke(f.webhook, f.signedWebhook(paid, "PAID", "pay_" + UUID.randomUUID(), 1000, "USD"))
+                        .status())
+                .isEqualTo(200);
         assertThat(order(carts.get(2), "three@example.com", buyer).status()).isEqualTo(201);
 
         // Counter keys are HMACs: no address and no email in any key of the table.
-        assertThat(f.snapshot()).filteredOn(m -> m.get("pk").s().startsWith("CLIENT#") || m.get("pk").s().startsWith("EMAIL#"))
+        assertThat(f.snapshot())
+                .filteredOn(m ->
+                        m.get("pk").s().startsWith("CLIENT#") || m.get("pk").s().startsWith("EMAIL#"))
                 .isNotEmpty()
                 .allSatisfy(m -> assertThat(m.toString()).doesNotContain("example.com", "198.51.100", "192.0.2"));
         assertThat(f.snapshot().stream().filter(m -> !m.containsKey("email")).map(Map::toString))
@@ -159,14 +184,19 @@ class ClientCapsTest {
         String removed = cart();
         add(removed, sku, 2, client);
         assertThat(units(client, sku)).isEqualTo(2);
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(removed, sku)).status()).isEqualTo(204);
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(removed, sku))
+                        .status())
+                .isEqualTo(204);
         assertThat(units(client, sku)).isZero();
         // Payment, failed payment (cancel), payment deadline (lapse).
         for (String outcome : List.of("PAID", "FAILED", "LAPSED")) {
             String c = cart();
             assertThat(add(c, sku, 1, client).status()).isEqualTo(201);
             assertThat(add(c, sku, 1, client).status()).as("a raise counts too").isEqualTo(201);
-            String orderId = order(c, outcome.toLowerCase() + "@example.com", client).body().path("orderId").asText();
+            String orderId = order(c, outcome.toLowerCase() + "@example.com", client)
+                    .body()
+                    .path("orderId")
+                    .asText();
             assertThat(units(client, sku)).isEqualTo(2);
             assertThat(pending(ClientKeys.client(client))).isEqualTo(1);
             if (outcome.equals("LAPSED")) {
@@ -177,7 +207,9 @@ class ClientCapsTest {
             }
             assertThat(units(client, sku)).as(outcome).isZero();
             assertThat(pending(ClientKeys.client(client))).as(outcome).isZero();
-            assertThat(pending(ClientKeys.email(outcome.toLowerCase() + "@example.com"))).as(outcome).isZero();
+            assertThat(pending(ClientKeys.email(outcome.toLowerCase() + "@example.com")))
+                    .as(outcome)
+                    .isZero();
         }
         // Expiry by the sweep, and by a re-add to the same cart after the hold ran out.
         String swept = cart();
@@ -186,12 +218,19 @@ class ClientCapsTest {
         add(readded, sku, 1, client);
         f.clock.advance(Duration.ofSeconds(601));
         assertThat(add(readded, sku, 2, client).status()).isEqualTo(201);
-        assertThat(units(client, sku)).as("the re-add gave its old hold back first; the swept one is still counted").isEqualTo(4);
+        assertThat(units(client, sku))
+                .as("the re-add gave its old hold back first; the swept one is still counted")
+                .isEqualTo(4);
         sweep();
         assertThat(units(client, sku)).isEqualTo(2);
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(readded, sku)).status()).isEqualTo(204);
-        assertThat(counter(client, sku)).containsEntry("units", AttributeValue.fromN("0"))
-                .as("no hold or order left on it").allSatisfy((name, value) -> assertThat(name).doesNotStartWith("H#").doesNotStartWith("O#"));
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(readded, sku))
+                        .status())
+                .isEqualTo(204);
+        assertThat(counter(client, sku))
+                .containsEntry("units", AttributeValue.fromN("0"))
+                .as("no hold or order left on it")
+                .allSatisfy(
+                        (name, value) -> assertThat(name).doesNotStartWith("H#").doesNotStartWith("O#"));
         f.assertBucketsBalance(sku);
     }
 
@@ -203,10 +242,14 @@ class ClientCapsTest {
         String client = "198.51.100.99";
         String c = cart();
         add(c, sku, 2, client);
-        Map<String, AttributeValue> item = f.client.getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS)
-                .key(Map.of("pk", AttributeValue.fromS("CART#" + c), "sk", AttributeValue.fromS("HOLD#" + sku)))).item();
+        Map<String, AttributeValue> item = f.client
+                .getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS)
+                        .key(Map.of(
+                                "pk", AttributeValue.fromS("CART#" + c), "sk", AttributeValue.fromS("HOLD#" + sku))))
+                .item();
         Hold deleted = HoldRepository.toHold(item);
-        f.client.deleteItem(d -> d.tableName(CheckoutFixture.RESERVATIONS).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+        f.client.deleteItem(
+                d -> d.tableName(CheckoutFixture.RESERVATIONS).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
         var expiry = f.wiring.holdExpiryService(f.clock);
         assertThat(expiry.reclaimDeleted(deleted)).isTrue();
         assertThat(expiry.reclaimDeleted(deleted)).isFalse();
@@ -224,8 +267,12 @@ class ClientCapsTest {
         String client = "198.51.100.98";
         String c = cart();
         add(c, sku, 2, client);
-        Map<String, AttributeValue> hold = f.client.getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS("CART#" + c), "sk", AttributeValue.fromS("HOLD#" + sku)))).item();
+        Map<String, AttributeValue> hold = f.client
+                .getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "pk", AttributeValue.fromS("CART#" + c), "sk", AttributeValue.fromS("HOLD#" + sku))))
+                .item();
         long holdTtl = Long.parseLong(hold.get("ttl").n());
         long counterTtl = Long.parseLong(counter(client, sku).get("ttl").n());
         assertThat(counterTtl - holdTtl).isGreaterThanOrEqualTo(24 * 60 * 60);
@@ -264,14 +311,15 @@ class ClientCapsTest {
 
     /**
      * 18 carts of 6 clients (three carts each) on real threads hold, raise, remove and order one 20-unit sku at once:
-     * never oversold, no client above 4 units or 2 unpaid orders, every counter equal to what its holds and unpaid orders
-     * hold; then everything lapses and every counter is back at 0.
+     * never oversold, no client above 4 units or 2 unpaid orders, every counter equal to what its holds and unpaid
+     * orders hold; then everything lapses and every counter is back at 0.
      */
     @RepeatedTest(20)
     void underConcurrencyNoClientPassesItsCapAndTheCountersMatchWhatIsHeld() throws Exception {
         String sku = sku("race");
         f.product(sku, 1000, "USD", 20, 2);
-        String net = "10." + ThreadLocalRandom.current().nextInt(256) + "." + ThreadLocalRandom.current().nextInt(256) + ".";
+        String net = "10." + ThreadLocalRandom.current().nextInt(256) + "."
+                + ThreadLocalRandom.current().nextInt(256) + ".";
         List<String> clients = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             clients.add(net + i);
@@ -314,11 +362,14 @@ class ClientCapsTest {
         Map<String, Integer> heldByClient = heldAndPendingUnits(sku);
         for (String client : clients) {
             int counted = units(client, sku);
-            assertThat(counted).as("counter of " + client).isEqualTo(heldByClient.getOrDefault(ClientKeys.fingerprint(client), 0));
+            assertThat(counted)
+                    .as("counter of " + client)
+                    .isEqualTo(heldByClient.getOrDefault(ClientKeys.fingerprint(client), 0));
             assertThat(counted).isLessThanOrEqualTo(4);
             assertThat(pending(ClientKeys.client(client))).isLessThanOrEqualTo(2);
         }
-        assertThat(heldByClient.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(stock.held() + stock.sold());
+        assertThat(heldByClient.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(stock.held() + stock.sold());
 
         f.clock.advance(Duration.ofSeconds(901));
         sweep();
@@ -347,11 +398,17 @@ class ClientCapsTest {
     }
 
     private static Response add(String cartId, String sku, int quantity, String address) {
-        return f.invoke(f.cart, CheckoutFixture.addItemEvent(cartId, "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}", address));
+        return f.invoke(
+                f.cart,
+                CheckoutFixture.addItemEvent(
+                        cartId, "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}", address));
     }
 
     private static Response order(String cartId, String email, String address) {
-        return f.invoke(f.orders, CheckoutFixture.placeOrderEvent(UUID.nameUUIDFromBytes(cartId.getBytes()).toString(), cartId, email, address));
+        return f.invoke(
+                f.orders,
+                CheckoutFixture.placeOrderEvent(
+                        UUID.nameUUIDFromBytes(cartId.getBytes()).toString(), cartId, email, address));
     }
 
     private static void sweep() {
@@ -359,8 +416,15 @@ class ClientCapsTest {
     }
 
     private static Map<String, AttributeValue> counter(String address, String sku) {
-        Map<String, AttributeValue> item = f.client.getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(ClientKeys.client(address)), "sk", AttributeValue.fromS("SKU#" + sku)))).item();
+        Map<String, AttributeValue> item = f.client
+                .getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "pk",
+                                AttributeValue.fromS(ClientKeys.client(address)),
+                                "sk",
+                                AttributeValue.fromS("SKU#" + sku))))
+                .item();
         return item == null ? Map.of() : item;
     }
 
@@ -370,12 +434,20 @@ class ClientCapsTest {
     }
 
     private static int pending(String counterPk) {
-        Map<String, AttributeValue> item = f.client.getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS).consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(counterPk), "sk", AttributeValue.fromS("ORDERS")))).item();
-        return item == null || !item.containsKey("pending") ? 0 : Integer.parseInt(item.get("pending").n());
+        Map<String, AttributeValue> item = f.client
+                .getItem(g -> g.tableName(CheckoutFixture.RESERVATIONS)
+                        .consistentRead(true)
+                        .key(Map.of("pk", AttributeValue.fromS(counterPk), "sk", AttributeValue.fromS("ORDERS"))))
+                .item();
+        return item == null || !item.containsKey("pending")
+                ? 0
+                : Integer.parseInt(item.get("pending").n());
     }
 
-    /** Per client fingerprint: the units of {@code sku} its holds hold plus those of its unpaid orders, read from the table. */
+    /**
+     * Per client fingerprint: the units of {@code sku} its holds hold plus those of its unpaid orders, read from the
+     * table.
+     */
     private static Map<String, Integer> heldAndPendingUnits(String sku) {
         Map<String, Integer> units = new HashMap<>();
         for (Map<String, AttributeValue> item : f.snapshot()) {
@@ -388,7 +460,8 @@ class ClientCapsTest {
                 units.merge(hold.client(), hold.quantity(), Integer::sum);
             } else if (sk.equals("ORDER")) {
                 Order order = OrderRepository.toOrder(item);
-                if (order.status() == OrderStatus.PENDING_PAYMENT && order.unitClients().containsKey(sku)) {
+                if (order.status() == OrderStatus.PENDING_PAYMENT
+                        && order.unitClients().containsKey(sku)) {
                     units.merge(order.unitClients().get(sku), order.unitsBySku().get(sku), Integer::sum);
                 }
             }

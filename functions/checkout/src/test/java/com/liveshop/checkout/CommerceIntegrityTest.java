@@ -14,8 +14,8 @@ import com.liveshop.shared.events.BusEvent;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.events.PublishFailedException;
 import com.liveshop.testkit.DynamoDbLocalExtension;
-import dev.samlocal.template.SamTemplate;
 import dev.samlocal.lambda.TestContext;
+import dev.samlocal.template.SamTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,12 +77,14 @@ class CommerceIntegrityTest {
         Response order = f.placeOrder(UUID.randomUUID().toString(), cartId, "led@example.com");
         assertThat(order.status()).isEqualTo(201);
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 16, 11, 0, 5, 8));
-        Response failed = f.invoke(f.webhook, f.signedWebhook(order.body().path("orderId").asText(), "FAILED", "pay_l", 5000, "USD"));
+        Response failed = f.invoke(
+                f.webhook, f.signedWebhook(order.body().path("orderId").asText(), "FAILED", "pay_l", 5000, "USD"));
         assertThat(failed.body().path("status").asText()).isEqualTo("CANCELLED");
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 16, 16, 0, 0, 8));
         String other = cart();
         assertThat(f.addItem(other, sku, 4).status()).isEqualTo(201);
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(other, sku)).status()).isEqualTo(204);
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(other, sku)).status())
+                .isEqualTo(204);
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 16, 16, 0, 0, 8));
         f.assertBucketsBalance(sku);
     }
@@ -93,9 +95,11 @@ class CommerceIntegrityTest {
         f.product(sku, 2500, "USD", 10);
         String cartId = cart();
         f.addItem(cartId, sku, 3);
-        JsonNode order = f.placeOrder(UUID.randomUUID().toString(), cartId, "dee@example.com").body();
+        JsonNode order = f.placeOrder(UUID.randomUUID().toString(), cartId, "dee@example.com")
+                .body();
         String orderId = order.path("orderId").asText();
-        assertThat(Instant.parse(order.path("paymentDueAt").asText())).isEqualTo(f.clock.instant().plusSeconds(900));
+        assertThat(Instant.parse(order.path("paymentDueAt").asText()))
+                .isEqualTo(f.clock.instant().plusSeconds(900));
 
         f.clock.advance(Duration.ofSeconds(899));
         assertThat(f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")))
@@ -103,7 +107,11 @@ class CommerceIntegrityTest {
         f.clock.advance(Duration.ofSeconds(2));
         assertThat(f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")))
                 .containsEntry("cancelledOrders", 1);
-        JsonNode read = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId, order.path("orderToken").asText())).body();
+        JsonNode read = f.invoke(
+                        f.orders,
+                        CheckoutFixture.getOrderEvent(
+                                orderId, order.path("orderToken").asText()))
+                .body();
         assertThat(read.path("status").asText()).isEqualTo("CANCELLED");
         assertThat(read.path("cancelReason").asText()).isEqualTo("PAYMENT_TIMEOUT");
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 10, 10, 0, 0));
@@ -116,9 +124,13 @@ class CommerceIntegrityTest {
         Response late = f.invoke(f.webhook, f.signedWebhook(orderId, "PAID", "pay_late", 7500, "USD"));
         assertThat(late.status()).isEqualTo(200);
         assertThat(late.body().path("status").asText()).isEqualTo("CANCELLED");
-        assertThat(f.invoke(f.webhook, f.signedWebhook(orderId, "PAID", "pay_late", 7500, "USD")).status()).isEqualTo(200);
-        assertThat(f.events().of("RefundRequired", orderId)).singleElement()
-                .satisfies(e -> assertThat(e.detail().path("amountCents").asLong()).isEqualTo(7500));
+        assertThat(f.invoke(f.webhook, f.signedWebhook(orderId, "PAID", "pay_late", 7500, "USD"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(f.events().of("RefundRequired", orderId))
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(e.detail().path("amountCents").asLong()).isEqualTo(7500));
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 10, 10, 0, 0));
         f.clock.advance(Duration.ofSeconds(-901));
     }
@@ -136,10 +148,14 @@ class CommerceIntegrityTest {
         assertThat(more.body().path("priceCents").asLong()).isEqualTo(12900);
         assertThat(more.body().path("lineTotalCents").asLong()).isEqualTo(2 * 9900 + 12900);
 
-        JsonNode line = f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId)).body().path("items").get(0);
+        JsonNode line = f.invoke(f.cart, CheckoutFixture.getCartEvent(cartId))
+                .body()
+                .path("items")
+                .get(0);
         assertThat(line.path("lineTotalCents").asLong()).isEqualTo(32700);
         assertThat(line.path("priceTiers")).hasSize(2);
-        JsonNode order = f.placeOrder(UUID.randomUUID().toString(), cartId, "deal@example.com").body();
+        JsonNode order = f.placeOrder(UUID.randomUUID().toString(), cartId, "deal@example.com")
+                .body();
         assertThat(order.path("totalCents").asLong()).isEqualTo(32700);
         assertThat(order.path("items")).hasSize(2);
         assertThat(order.path("items").get(0).path("priceCents").asLong()).isEqualTo(9900);
@@ -154,14 +170,21 @@ class CommerceIntegrityTest {
         // The sample hold took one unit from bucket 3 and one from bucket 5; put them in held as it did.
         Response held = f.addItem(cart(), sku, 2);
         assertThat(held.status()).isEqualTo(201);
-        var holdItem = f.snapshot().stream().filter(m -> m.get("sk").s().equals("HOLD#" + sku)).findFirst().orElseThrow();
+        var holdItem = f.snapshot().stream()
+                .filter(m -> m.get("sk").s().equals("HOLD#" + sku))
+                .findFirst()
+                .orElseThrow();
         DynamodbEvent sample = EventLoader.loadDynamoDbEvent(SamTemplate.repoRoot()
-                .resolve("events-samples/checkout/hold-ttl-delete-stream.json").toString());
+                .resolve("events-samples/checkout/hold-ttl-delete-stream.json")
+                .toString());
         // Point the sample at the hold actually made (its buckets), as TTL would delete it.
         var old = sample.getRecords().get(0).getDynamodb().getOldImage();
-        old.put("allocation", new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
-                .withM(toLambdaMap(holdItem.get("allocation").m())));
-        f.client.deleteItem(d -> d.tableName(CheckoutFixture.RESERVATIONS).key(java.util.Map.of("pk", holdItem.get("pk"), "sk", holdItem.get("sk"))));
+        old.put(
+                "allocation",
+                new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue()
+                        .withM(toLambdaMap(holdItem.get("allocation").m())));
+        f.client.deleteItem(d -> d.tableName(CheckoutFixture.RESERVATIONS)
+                .key(java.util.Map.of("pk", holdItem.get("pk"), "sk", holdItem.get("sk"))));
 
         for (int delivery = 0; delivery < 3; delivery++) {
             StreamsEventResponse r = f.reclaim.handleRequest(sample, new TestContext("HoldReclaimFunction"));
@@ -170,7 +193,8 @@ class CommerceIntegrityTest {
         }
         // A user delete (not TTL) of a hold is not a reclaim.
         sample.getRecords().get(0).setUserIdentity(null);
-        assertThat(HoldReclaimHandler.isTtlDeleteOfHold(sample.getRecords().get(0))).isFalse();
+        assertThat(HoldReclaimHandler.isTtlDeleteOfHold(sample.getRecords().get(0)))
+                .isFalse();
     }
 
     @Test
@@ -180,9 +204,10 @@ class CommerceIntegrityTest {
         // them and never runs again for the table. A counted hold's CLIENT# counter expires with it in another
         // partition, ahead of the hold in scan order half the time; the hold's cart META sorts after the hold.
         // The reclaim of a counted hold (its counter released once) is ClientCapsTest's.
-        try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start()) {
-            CheckoutFixture ttl = new CheckoutFixture(own, Map.of("MAX_UNITS_PER_CLIENT_PER_SKU",
-                    String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)));
+        try (DynamoDbLocalExtension own =
+                DynamoDbLocalExtension.withTemplateTables().start()) {
+            CheckoutFixture ttl = new CheckoutFixture(
+                    own, Map.of("MAX_UNITS_PER_CLIENT_PER_SKU", String.valueOf(CheckoutConfig.UNITS_PER_CLIENT_OFF)));
             String sku = sku("ttl");
             ttl.product(sku, 1000, "USD", 6);
             // Placed eight days ago: expiresAt + 7 days (its TTL) is in the real past, so DynamoDB Local deletes it.
@@ -196,12 +221,20 @@ class CommerceIntegrityTest {
             assertThat(ttl.stock(sku)).isEqualTo(new StockLevel(sku, 6, 4, 2, 0));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (ttl.stock(sku).held() > 0 && System.nanoTime() < deadline) {
-                StreamsEventResponse r = ttl.reclaim.handleRequest(ttl.stream.next(), new TestContext("HoldReclaimFunction"));
-                assertThat(r.getBatchItemFailures()).as("records the reclaim handed back for a retry").isEmpty();
+                StreamsEventResponse r =
+                        ttl.reclaim.handleRequest(ttl.stream.next(), new TestContext("HoldReclaimFunction"));
+                assertThat(r.getBatchItemFailures())
+                        .as("records the reclaim handed back for a retry")
+                        .isEmpty();
                 Thread.sleep(500);
             }
-            assertThat(ttl.stock(sku)).as("the TTL delete came back through the stream").isEqualTo(new StockLevel(sku, 6, 6, 0, 0));
-            assertThat(ttl.invoke(ttl.cart, CheckoutFixture.getCartEvent(cartId)).body().path("items")).isEmpty();
+            assertThat(ttl.stock(sku))
+                    .as("the TTL delete came back through the stream")
+                    .isEqualTo(new StockLevel(sku, 6, 6, 0, 0));
+            assertThat(ttl.invoke(ttl.cart, CheckoutFixture.getCartEvent(cartId))
+                            .body()
+                            .path("items"))
+                    .isEmpty();
         }
     }
 
@@ -214,7 +247,10 @@ class CommerceIntegrityTest {
             f.product(sku, 1000, "USD", 5);
             String cartId = cart();
             f.addItem(cartId, sku, 1);
-            String orderId = f.placeOrder(UUID.randomUUID().toString(), cartId, "out@example.com").body().path("orderId").asText();
+            String orderId = f.placeOrder(UUID.randomUUID().toString(), cartId, "out@example.com")
+                    .body()
+                    .path("orderId")
+                    .asText();
             orderIds.add(orderId);
             f.invoke(f.webhook, f.signedWebhook(orderId, i % 2 == 0 ? "PAID" : "FAILED", "pay_out_" + i, 1000, "USD"));
         }
@@ -224,15 +260,22 @@ class CommerceIntegrityTest {
         // ...are retried from the first unpublished record, as Lambda does with ReportBatchItemFailures.
         for (int attempt = 0; attempt < 10 && batch != null; attempt++) {
             StreamsEventResponse r = relay.handleRequest(batch, new TestContext("OrderEventsFunction"));
-            batch = r.getBatchItemFailures().isEmpty() ? null : from(batch, r.getBatchItemFailures().get(0).getItemIdentifier());
+            batch = r.getBatchItemFailures().isEmpty()
+                    ? null
+                    : from(batch, r.getBatchItemFailures().get(0).getItemIdentifier());
         }
         assertThat(batch).as("the relay caught up").isNull();
         assertThat(bus.failures.get()).isEqualTo(3);
         Set<String> keys = new HashSet<>();
-        bus.published.forEach(e -> keys.add(com.liveshop.shared.json.Json.MAPPER.valueToTree(e).path("eventKey").asText()));
+        bus.published.forEach(e -> keys.add(com.liveshop.shared.json.Json.MAPPER
+                .valueToTree(e)
+                .path("eventKey")
+                .asText()));
         for (int i = 0; i < orderIds.size(); i++) {
-            assertThat(keys).contains(orderIds.get(i) + "#PENDING_PAYMENT",
-                    orderIds.get(i) + (i % 2 == 0 ? "#CONFIRMED" : "#CANCELLED"));
+            assertThat(keys)
+                    .contains(
+                            orderIds.get(i) + "#PENDING_PAYMENT",
+                            orderIds.get(i) + (i % 2 == 0 ? "#CONFIRMED" : "#CANCELLED"));
         }
     }
 
@@ -278,10 +321,12 @@ class CommerceIntegrityTest {
         }
     }
 
-    private static java.util.Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> toLambdaMap(
-            java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> m) {
-        java.util.Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new java.util.HashMap<>();
-        m.forEach((k, v) -> out.put(k, new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withN(v.n())));
+    private static java.util.Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue>
+            toLambdaMap(java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> m) {
+        java.util.Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out =
+                new java.util.HashMap<>();
+        m.forEach((k, v) -> out.put(
+                k, new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withN(v.n())));
         return out;
     }
 }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 24: with RequireProofOfWork on, a hold of a sku whose deal is running needs a solved ALTCHA challenge in
- * X-Altcha, spent once (also when the same solution arrives many times at once); missing, expired or replayed is
- * 400 CHALLENGE_INVALID and holds nothing. A sku without a running deal never needs one; off, no hold does.
+ * X-Altcha, spent once (also when the same solution arrives many times at once); missing, expired or replayed is 400
+ * CHALLENGE_INVALID and holds nothing. A sku without a running deal never needs one; off, no hold does.
  */
 class DealHoldProofOfWorkTest {
 
@@ -45,13 +45,18 @@ class DealHoldProofOfWorkTest {
     static void start() {
         f = new CheckoutFixture(DYNAMO);
         challenges = new Challenges(() -> KEY, ProofOfWork.DEFAULT_MAX_NUMBER, f.clock);
-        guarded = new CartHandler(f.wiring.cartService(f.clock, new ProofOfWork(challenges, new SpentChallenges(f.client, CheckoutFixture.SESSIONS))));
+        guarded = new CartHandler(f.wiring.cartService(
+                f.clock, new ProofOfWork(challenges, new SpentChallenges(f.client, CheckoutFixture.SESSIONS))));
     }
 
     static String dealSku() {
         String sku = "deal-" + UUID.randomUUID().toString().substring(0, 8);
         f.product(sku, 5000, "USD", 50);
-        assertThat(f.products.setDeal(sku, 2900, f.clock.instant().plus(Duration.ofMinutes(10)).toString())).isTrue();
+        assertThat(f.products.setDeal(
+                        sku,
+                        2900,
+                        f.clock.instant().plus(Duration.ofMinutes(10)).toString()))
+                .isTrue();
         return sku;
     }
 
@@ -69,7 +74,9 @@ class DealHoldProofOfWorkTest {
         return AltchaSolver.solve(challenges.issue());
     }
 
-    /** The route as API Gateway sends it (events-samples/checkout/get-challenge.json): a challenge the deal hold takes. */
+    /**
+     * The route as API Gateway sends it (events-samples/checkout/get-challenge.json): a challenge the deal hold takes.
+     */
     @Test
     void getChallengesAnswersOneUncachedChallengeThatBuysADealHold() {
         ChallengeHandler route = new ChallengeHandler(challenges);
@@ -77,7 +84,8 @@ class DealHoldProofOfWorkTest {
         assertThat(issued.status()).isEqualTo(200);
         assertThat(issued.headers()).containsEntry("cache-control", "no-store");
         assertThat(issued.body().path("algorithm").asText()).isEqualTo("SHA-256");
-        assertThat(hold(guarded, dealSku(), AltchaSolver.solve(issued.body())).status()).isEqualTo(201);
+        assertThat(hold(guarded, dealSku(), AltchaSolver.solve(issued.body())).status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -121,7 +129,9 @@ class DealHoldProofOfWorkTest {
 
         String ended = "ended-" + UUID.randomUUID().toString().substring(0, 8);
         f.product(ended, 5000, "USD", 10);
-        assertThat(f.products.setDeal(ended, 2900, f.clock.instant().minusSeconds(1).toString())).isTrue();
+        assertThat(f.products.setDeal(
+                        ended, 2900, f.clock.instant().minusSeconds(1).toString()))
+                .isTrue();
         assertThat(hold(guarded, ended, null).status()).as("the deal has ended").isEqualTo(201);
     }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A secret's version stages as Secrets Manager keeps them (our own {@link SecretsManagerWebhookSecrets.StageReader}, not a
- * mocked SDK client): {@link #rotate} moves AWSCURRENT to AWSPREVIOUS as PutSecretValue does; {@link #failing}
+ * A secret's version stages as Secrets Manager keeps them (our own {@link SecretsManagerWebhookSecrets.StageReader},
+ * not a mocked SDK client): {@link #rotate} moves AWSCURRENT to AWSPREVIOUS as PutSecretValue does; {@link #failing}
  * makes every read fail as an outage would; {@link #reads} counts the GetSecretValue calls the cache let through.
  */
 final class FakeSecretStages implements SecretsManagerWebhookSecrets.StageReader {
@@ -25,14 +25,17 @@ final class FakeSecretStages implements SecretsManagerWebhookSecrets.StageReader
     /** A secret whose current value was created a day before {@code clock}'s now (no rotation lately). */
     FakeSecretStages(String current, Clock clock) {
         this.clock = clock;
-        stages.put(SecretsManagerWebhookSecrets.CURRENT,
-                new SecretsManagerWebhookSecrets.Version(current, clock.instant().minus(Duration.ofDays(1))));
+        stages.put(
+                SecretsManagerWebhookSecrets.CURRENT,
+                new SecretsManagerWebhookSecrets.Version(
+                        current, clock.instant().minus(Duration.ofDays(1))));
     }
 
     /** PutSecretValue: a new AWSCURRENT created now; the one before becomes AWSPREVIOUS. */
     synchronized void rotate(String next) {
         stages.put(SecretsManagerWebhookSecrets.PREVIOUS, stages.get(SecretsManagerWebhookSecrets.CURRENT));
-        stages.put(SecretsManagerWebhookSecrets.CURRENT, new SecretsManagerWebhookSecrets.Version(next, clock.instant()));
+        stages.put(
+                SecretsManagerWebhookSecrets.CURRENT, new SecretsManagerWebhookSecrets.Version(next, clock.instant()));
     }
 
     void failing(boolean fail) {

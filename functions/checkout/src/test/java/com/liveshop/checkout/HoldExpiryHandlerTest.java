@@ -36,7 +36,8 @@ class HoldExpiryHandlerTest {
 
     @ParameterizedTest(name = "{0} sweeps at once, {1} stock bucket(s)")
     @CsvSource({"2, 1", "3, 1", "2, 8", "3, 8"})
-    void concurrentSweepsReturnTheStockOfEveryExpiredHoldExactlyOnceWithinTheRun(int sweeps, int shards) throws Exception {
+    void concurrentSweepsReturnTheStockOfEveryExpiredHoldExactlyOnceWithinTheRun(int sweeps, int shards)
+            throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 6);
         List<String> skus = List.of("sweep-a-" + tag, "sweep-b-" + tag, "sweep-c-" + tag);
         for (String sku : skus) {
@@ -84,14 +85,18 @@ class HoldExpiryHandlerTest {
             assertThat(cart.body().path("items")).isEmpty();
             assertThat(cart.body().has("expiredItems")).isFalse();
         }
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(liveCart)).body().path("items")).hasSize(1);
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(liveCart))
+                        .body()
+                        .path("items"))
+                .hasSize(1);
 
         // A third run finds nothing left to do.
         assertThat(f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction")))
                 .containsEntry("expired", 0);
         // The emptied carts take a new currency and new items again (META counts went back to zero).
         f.product("sweep-usd-" + tag, 500, "USD", 5);
-        assertThat(f.addItem(expiringCarts.get(0), "sweep-usd-" + tag, 1).status()).isEqualTo(201);
+        assertThat(f.addItem(expiringCarts.get(0), "sweep-usd-" + tag, 1).status())
+                .isEqualTo(201);
         f.clock.advance(Duration.ofSeconds(700));
         f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction"));
     }

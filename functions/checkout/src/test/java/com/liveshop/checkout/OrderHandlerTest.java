@@ -76,12 +76,14 @@ class OrderHandlerTest {
 
         String token = order.path("orderToken").asText();
         assertThat(token).hasSizeGreaterThanOrEqualTo(22);
-        assertThat(Instant.parse(order.path("paymentDueAt").asText())).isEqualTo(f.clock.instant().plusSeconds(900));
+        assertThat(Instant.parse(order.path("paymentDueAt").asText()))
+                .isEqualTo(f.clock.instant().plusSeconds(900));
         assertThat(order.has("paymentId")).isFalse();
         assertThat(order.has("cartId")).isFalse();
         Response read = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId, token));
         assertThat(read.status()).isEqualTo(200);
-        assertThat(read.body()).isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) order.deepCopy()).without("orderToken"));
+        assertThat(read.body())
+                .isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) order.deepCopy()).without("orderToken"));
         // The token is stored only as its hash.
         assertThat(f.snapshot().toString()).doesNotContain(token);
 
@@ -109,8 +111,10 @@ class OrderHandlerTest {
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(201);
         // The same order; only the freshly minted order token differs.
-        JsonNode againWithoutToken = ((com.fasterxml.jackson.databind.node.ObjectNode) again.body().deepCopy()).without("orderToken");
-        JsonNode firstWithoutToken = ((com.fasterxml.jackson.databind.node.ObjectNode) first.body().deepCopy()).without("orderToken");
+        JsonNode againWithoutToken =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) again.body().deepCopy()).without("orderToken");
+        JsonNode firstWithoutToken =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) first.body().deepCopy()).without("orderToken");
         assertThat(againWithoutToken).isEqualTo(firstWithoutToken);
         assertThat(f.stock(sku)).isEqualTo(new StockLevel(sku, 5, 3, 0, 2));
 
@@ -120,7 +124,8 @@ class OrderHandlerTest {
         assertThat(reused.status()).isEqualTo(422);
         assertThat(reused.errorCode()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events().of("OrderPlaced", first.body().path("orderId").asText())).hasSize(1);
+        assertThat(f.events().of("OrderPlaced", first.body().path("orderId").asText()))
+                .hasSize(1);
     }
 
     @Test
@@ -198,7 +203,9 @@ class OrderHandlerTest {
         Response missing = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid(), "some-token"));
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.errorCode()).isEqualTo("ORDER_NOT_FOUND");
-        assertThat(missing.headers()).as("not a public read: no-store, unlike a public 404").containsEntry("cache-control", "no-store");
+        assertThat(missing.headers())
+                .as("not a public read: no-store, unlike a public 404")
+                .containsEntry("cache-control", "no-store");
 
         Response bad = f.invoke(f.orders, CheckoutFixture.getOrderEvent("not-a-uuid", "some-token"));
         assertThat(bad.status()).isEqualTo(400);
@@ -215,23 +222,31 @@ class OrderHandlerTest {
         String orderId = order.path("orderId").asText();
         Response unknown = f.invoke(f.orders, CheckoutFixture.getOrderEvent(uuid(), null));
 
-        for (var attempt : java.util.List.of(CheckoutFixture.getOrderEvent(orderId, null),
+        for (var attempt : java.util.List.of(
+                CheckoutFixture.getOrderEvent(orderId, null),
                 CheckoutFixture.getOrderEvent(orderId, ""),
-                CheckoutFixture.getOrderEvent(orderId, "wrong-" + order.path("orderToken").asText()),
-                CheckoutFixture.getOrderEventWithJwt(orderId, f.issuer.token(TestIssuer.ISSUER, TestIssuer.AUDIENCE, java.util.List.of())))) {
+                CheckoutFixture.getOrderEvent(
+                        orderId, "wrong-" + order.path("orderToken").asText()),
+                CheckoutFixture.getOrderEventWithJwt(
+                        orderId, f.issuer.token(TestIssuer.ISSUER, TestIssuer.AUDIENCE, java.util.List.of())))) {
             Response r = f.invoke(f.orders, attempt);
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.errorCode()).isEqualTo(unknown.errorCode()).isEqualTo("ORDER_NOT_FOUND");
             assertThat(r.body().path("error").path("message").asText()).isEqualTo("No order " + orderId);
         }
-        Response forged = f.invoke(f.orders, CheckoutFixture.getOrderEventWithJwt(orderId,
-                f.issuer.token("https://other-issuer", TestIssuer.AUDIENCE, java.util.List.of("hosts"))));
+        Response forged = f.invoke(
+                f.orders,
+                CheckoutFixture.getOrderEventWithJwt(
+                        orderId,
+                        f.issuer.token("https://other-issuer", TestIssuer.AUDIENCE, java.util.List.of("hosts"))));
         assertThat(forged.status()).isEqualTo(401);
 
         Response host = f.invoke(f.orders, CheckoutFixture.getOrderEventWithJwt(orderId, f.issuer.hostToken()));
         assertThat(host.status()).isEqualTo(200);
         assertThat(host.headers()).containsEntry("cache-control", "no-store");
-        Response buyer = f.invoke(f.orders, CheckoutFixture.getOrderEvent(orderId, order.path("orderToken").asText()));
+        Response buyer = f.invoke(
+                f.orders,
+                CheckoutFixture.getOrderEvent(orderId, order.path("orderToken").asText()));
         assertThat(buyer.status()).isEqualTo(200);
         assertThat(buyer.headers()).as("the buyer's view of an order").containsEntry("cache-control", "no-store");
         assertThat(forged.headers()).containsEntry("cache-control", "no-store");
@@ -249,17 +264,26 @@ class OrderHandlerTest {
         JsonNode first = f.placeOrder(key, cartId, "rae@example.com").body();
         JsonNode again = f.placeOrder(key, cartId, "rae@example.com").body();
         assertThat(again.path("orderId")).isEqualTo(first.path("orderId"));
-        assertThat(again.path("orderToken").asText()).isNotEmpty().isNotEqualTo(first.path("orderToken").asText());
+        assertThat(again.path("orderToken").asText())
+                .isNotEmpty()
+                .isNotEqualTo(first.path("orderToken").asText());
         for (JsonNode answer : java.util.List.of(first, again)) {
-            assertThat(f.invoke(f.orders, CheckoutFixture.getOrderEvent(first.path("orderId").asText(),
-                    answer.path("orderToken").asText())).status()).isEqualTo(200);
+            assertThat(f.invoke(
+                                    f.orders,
+                                    CheckoutFixture.getOrderEvent(
+                                            first.path("orderId").asText(),
+                                            answer.path("orderToken").asText()))
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void aCartIdMustBeARandomVersion4Uuid() {
-        for (String cartId : java.util.List.of("00000000-0000-0000-0000-000000000000",
-                "6ba7b810-9dad-11d1-80b4-00c04fd430c8", "6ba7b810-9dad-41d1-c0b4-00c04fd430c8")) {
+        for (String cartId : java.util.List.of(
+                "00000000-0000-0000-0000-000000000000",
+                "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                "6ba7b810-9dad-41d1-c0b4-00c04fd430c8")) {
             Response order = f.placeOrder(uuid(), cartId, "x@example.com");
             assertThat(order.status()).isEqualTo(400);
             assertThat(order.errorCode()).isEqualTo("VALIDATION_FAILED");
@@ -269,8 +293,9 @@ class OrderHandlerTest {
 
     @Test
     void handlerBuiltFromAppConfigNeedsTheHostTokenIssuer() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OrderHandler(
-                        new com.liveshop.shared.config.AppConfig(java.util.Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r"))))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new OrderHandler(new com.liveshop.shared.config.AppConfig(
+                                java.util.Map.of("CATALOG_TABLE", "c", "RESERVATIONS_TABLE", "r"))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("HOST_JWT_ISSUER");
     }

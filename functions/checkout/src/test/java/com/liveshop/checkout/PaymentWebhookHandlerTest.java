@@ -44,9 +44,13 @@ class PaymentWebhookHandlerTest {
         String cartId = UUID.randomUUID().toString();
         assertThat(f.addItem(cartId, sku, 2).status()).isEqualTo(201);
         // A buyer of its own each (its cart's address, its email): the per-client caps allow 2 unpaid orders.
-        Response placed = f.placeOrder(UUID.randomUUID().toString(), cartId, "fay+" + cartId.substring(0, 8) + "@example.com");
+        Response placed =
+                f.placeOrder(UUID.randomUUID().toString(), cartId, "fay+" + cartId.substring(0, 8) + "@example.com");
         assertThat(placed.status()).isEqualTo(201);
-        return new Placed(placed.body().path("orderId").asText(), sku, placed.body().path("orderToken").asText());
+        return new Placed(
+                placed.body().path("orderId").asText(),
+                sku,
+                placed.body().path("orderToken").asText());
     }
 
     private static Response notify(Placed p, String status, String paymentId) {
@@ -54,7 +58,10 @@ class PaymentWebhookHandlerTest {
     }
 
     private static String status(Placed p) {
-        return f.invoke(f.orders, CheckoutFixture.getOrderEvent(p.orderId(), p.token())).body().path("status").asText();
+        return f.invoke(f.orders, CheckoutFixture.getOrderEvent(p.orderId(), p.token()))
+                .body()
+                .path("status")
+                .asText();
     }
 
     @Test
@@ -64,7 +71,9 @@ class PaymentWebhookHandlerTest {
         assertThat(paid.status()).isEqualTo(200);
         assertThat(paid.body().path("status").asText()).isEqualTo("CONFIRMED");
         assertThat(paid.headers()).containsEntry("cache-control", "no-store");
-        assertThat(paid.body().has("paymentId")).as("the webhook answers the buyer's view").isFalse();
+        assertThat(paid.body().has("paymentId"))
+                .as("the webhook answers the buyer's view")
+                .isFalse();
         assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
         var before = f.snapshot();
 
@@ -75,7 +84,8 @@ class PaymentWebhookHandlerTest {
         assertThat(lateFailure.status()).isEqualTo(200);
         assertThat(lateFailure.body().path("status").asText()).isEqualTo("CONFIRMED");
         assertThat(f.snapshot()).isEqualTo(before);
-        assertThat(f.events().of("OrderConfirmed", p.orderId())).singleElement()
+        assertThat(f.events().of("OrderConfirmed", p.orderId()))
+                .singleElement()
                 .satisfies(e -> assertThat(e.detail().path("eventKey").asText()).isEqualTo(p.orderId() + "#CONFIRMED"));
     }
 
@@ -84,7 +94,8 @@ class PaymentWebhookHandlerTest {
         Placed p = pendingOrder();
         var before = f.snapshot();
         for (var wrong : List.of(Map.entry(1L, "JPY"), Map.entry(9_999L, "EUR"), Map.entry(10_000L, "USD"))) {
-            Response r = f.invoke(f.webhook, f.signedWebhook(p.orderId(), "PAID", "pay_amt", wrong.getKey(), wrong.getValue()));
+            Response r = f.invoke(
+                    f.webhook, f.signedWebhook(p.orderId(), "PAID", "pay_amt", wrong.getKey(), wrong.getValue()));
             assertThat(r.status()).isEqualTo(409);
             assertThat(r.errorCode()).isEqualTo("AMOUNT_MISMATCH");
         }
@@ -120,8 +131,10 @@ class PaymentWebhookHandlerTest {
         assertThat(paid.body().path("status").asText()).isEqualTo("CONFIRMED");
         assertThat(f.stock(p.sku())).isEqualTo(new StockLevel(p.sku(), 6, 4, 0, 2));
         var events = f.events();
-        assertThat(events.of("OrderCancelled", p.orderId())).singleElement()
-                .satisfies(e -> assertThat(e.detail().path("cancelReason").asText()).isEqualTo("PAYMENT_FAILED"));
+        assertThat(events.of("OrderCancelled", p.orderId()))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e.detail().path("cancelReason").asText()).isEqualTo("PAYMENT_FAILED"));
         assertThat(events.of("OrderConfirmed", p.orderId())).hasSize(1);
         assertThat(events.of("RefundRequired", p.orderId())).isEmpty();
     }
@@ -156,30 +169,42 @@ class PaymentWebhookHandlerTest {
         var before = f.snapshot();
         String good = PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now, body);
         for (String signature : new String[] {
-                null, "", "t=" + now, "v1=" + good.substring(good.indexOf("v1=") + 3),
-                PaymentService.signatureFor("wrong-secret", now, body),
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now, body + " "),
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + 1, body).replace("t=" + (now + 1), "t=" + now),
-                "t=" + now + ",v1=not-hex", "t=soon," + good.substring(good.indexOf("v1=")),
-                "t=" + now + ",v1=" + "0".repeat(64)}) {
+            null,
+            "",
+            "t=" + now,
+            "v1=" + good.substring(good.indexOf("v1=") + 3),
+            PaymentService.signatureFor("wrong-secret", now, body),
+            PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now, body + " "),
+            PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + 1, body)
+                    .replace("t=" + (now + 1), "t=" + now),
+            "t=" + now + ",v1=not-hex",
+            "t=soon," + good.substring(good.indexOf("v1=")),
+            "t=" + now + ",v1=" + "0".repeat(64)
+        }) {
             Response r = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body, signature));
             assertThat(r.status()).as("signature %s", signature).isEqualTo(401);
             assertThat(r.errorCode()).isEqualTo("INVALID_SIGNATURE");
         }
         for (long skew : new long[] {-301, 301}) {
-            Response r = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
-                    PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + skew, body)));
+            Response r = f.invoke(
+                    f.webhook,
+                    CheckoutFixture.webhookEvent(
+                            body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now + skew, body)));
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.errorCode()).isEqualTo("SIGNATURE_EXPIRED");
         }
         // Checked before parsing: garbage with a bad signature is 401, not 400.
-        assertThat(f.invoke(f.webhook, CheckoutFixture.webhookEvent("{not json", "t=1,v1=00")).status()).isEqualTo(401);
+        assertThat(f.invoke(f.webhook, CheckoutFixture.webhookEvent("{not json", "t=1,v1=00"))
+                        .status())
+                .isEqualTo(401);
         assertThat(f.snapshot()).isEqualTo(before);
         assertThat(status(p)).isEqualTo("PENDING_PAYMENT");
 
         // Within the tolerance (a provider's clock 4 minutes off) it is accepted.
-        Response ok = f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now - 240, body)));
+        Response ok = f.invoke(
+                f.webhook,
+                CheckoutFixture.webhookEvent(
+                        body, PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, now - 240, body)));
         assertThat(ok.status()).isEqualTo(200);
     }
 
@@ -202,7 +227,8 @@ class PaymentWebhookHandlerTest {
             }
             Future<Map<String, Object>> sweepRun = pool.submit(() -> {
                 go.await();
-                return f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new dev.samlocal.lambda.TestContext("HoldExpiryFunction"));
+                return f.sweep.handleRequest(
+                        CheckoutFixture.scheduledSample(), new dev.samlocal.lambda.TestContext("HoldExpiryFunction"));
             });
             go.countDown();
             sweepRun.get();
@@ -237,8 +263,14 @@ class PaymentWebhookHandlerTest {
         assertThat(r.status()).isEqualTo(401);
         assertThat(r.errorCode()).isEqualTo("SIGNATURE_EXPIRED");
         // Re-signed now, it passes the signature; the sample's order does not exist in this table.
-        Response now = f.invoke(f.webhook, CheckoutFixture.webhookEvent(sample.getBody(),
-                PaymentService.signatureFor(CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), sample.getBody())));
+        Response now = f.invoke(
+                f.webhook,
+                CheckoutFixture.webhookEvent(
+                        sample.getBody(),
+                        PaymentService.signatureFor(
+                                CheckoutFixture.WEBHOOK_SECRET,
+                                f.clock.instant().getEpochSecond(),
+                                sample.getBody())));
         assertThat(now.status()).isEqualTo(404);
         assertThat(now.errorCode()).isEqualTo("ORDER_NOT_FOUND");
     }
@@ -248,7 +280,8 @@ class PaymentWebhookHandlerTest {
         assertThatThrownBy(() -> new PaymentWebhookHandler(new AppConfig(f.dynamo.functionSettings())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PAYMENT_WEBHOOK_SECRET_ARN");
-        assertThat(f.wiring.config().toString()).doesNotContain(CheckoutFixture.WEBHOOK_SECRET)
+        assertThat(f.wiring.config().toString())
+                .doesNotContain(CheckoutFixture.WEBHOOK_SECRET)
                 .contains(CheckoutFixture.WEBHOOK_SECRET_ARN);
         // Built without reading the secret: the first webhook reads it (an outage at start-up is a 503, not a crash).
         assertThat(new PaymentWebhookHandler(f.app).routeKeys()).containsExactly("POST /payments/webhook");
@@ -268,7 +301,8 @@ class PaymentWebhookHandlerTest {
             assertThat(signed(viaNew, "rotated-webhook-secret").status()).isEqualTo(200);
             assertThat(status(viaNew)).isEqualTo("CONFIRMED");
             // Signed a moment before the provider switched, or retried since: AWSPREVIOUS still verifies.
-            assertThat(signed(viaPrevious, CheckoutFixture.WEBHOOK_SECRET).status()).isEqualTo(200);
+            assertThat(signed(viaPrevious, CheckoutFixture.WEBHOOK_SECRET).status())
+                    .isEqualTo(200);
             assertThat(status(viaPrevious)).isEqualTo("CONFIRMED");
             Response neither = signed(viaNeither, "some-other-secret");
             assertThat(neither.status()).isEqualTo(401);
@@ -316,10 +350,18 @@ class PaymentWebhookHandlerTest {
         f.webhookSecret.failing(true);
         try {
             String body = CheckoutFixture.noticeBody(UUID.randomUUID().toString(), "PAID", "pay_x", 100, "EUR");
-            var response = f.webhook.handleRequest(CheckoutFixture.webhookEvent(body, PaymentService.signatureFor(
-                    CheckoutFixture.WEBHOOK_SECRET, f.clock.instant().getEpochSecond(), body)), new dev.samlocal.lambda.TestContext("t"));
+            var response = f.webhook.handleRequest(
+                    CheckoutFixture.webhookEvent(
+                            body,
+                            PaymentService.signatureFor(
+                                    CheckoutFixture.WEBHOOK_SECRET,
+                                    f.clock.instant().getEpochSecond(),
+                                    body)),
+                    new dev.samlocal.lambda.TestContext("t"));
             assertThat(response.getStatusCode()).isEqualTo(503);
-            assertThat(response.getHeaders()).containsEntry("Retry-After", "30").containsEntry("content-type", "application/json");
+            assertThat(response.getHeaders())
+                    .containsEntry("Retry-After", "30")
+                    .containsEntry("content-type", "application/json");
             assertThat(response.getBody()).startsWith("{\"error\":{").contains("\"code\":\"SECRET_UNAVAILABLE\"");
         } finally {
             f.webhookSecret.failing(false);
@@ -328,7 +370,10 @@ class PaymentWebhookHandlerTest {
 
     private static Response signed(Placed p, String secret) {
         String body = CheckoutFixture.noticeBody(p.orderId(), "PAID", "pay_" + UUID.randomUUID(), 10_000, "EUR");
-        return f.invoke(f.webhook, CheckoutFixture.webhookEvent(body,
-                PaymentService.signatureFor(secret, f.clock.instant().getEpochSecond(), body)));
+        return f.invoke(
+                f.webhook,
+                CheckoutFixture.webhookEvent(
+                        body,
+                        PaymentService.signatureFor(secret, f.clock.instant().getEpochSecond(), body)));
     }
 }

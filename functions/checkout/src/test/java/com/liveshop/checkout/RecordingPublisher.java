@@ -25,7 +25,8 @@ final class RecordingPublisher implements EventPublisher {
 
     List<Published> of(String detailType, String orderId) {
         return published.stream()
-                .filter(p -> p.detailType().equals(detailType) && p.detail().path("orderId").asText().equals(orderId))
+                .filter(p -> p.detailType().equals(detailType)
+                        && p.detail().path("orderId").asText().equals(orderId))
                 .toList();
     }
 }

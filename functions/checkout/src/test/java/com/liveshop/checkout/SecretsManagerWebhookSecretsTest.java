@@ -14,12 +14,15 @@ class SecretsManagerWebhookSecretsTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T18:00:00Z"));
     private final FakeSecretStages stages = new FakeSecretStages("first", clock);
-    private final SecretsManagerWebhookSecrets secrets = new SecretsManagerWebhookSecrets(stages, Duration.ofSeconds(300), clock);
+    private final SecretsManagerWebhookSecrets secrets =
+            new SecretsManagerWebhookSecrets(stages, Duration.ofSeconds(300), clock);
 
     @Test
     void aReadIsCachedForTheTtlAndARotationShowsAfterIt() {
         assertThat(secrets.current()).isEqualTo("first");
-        assertThat(secrets.previous()).as("no rotation lately: AWSPREVIOUS is not even read").isEmpty();
+        assertThat(secrets.previous())
+                .as("no rotation lately: AWSPREVIOUS is not even read")
+                .isEmpty();
         assertThat(stages.reads).hasValue(1);
 
         clock.advance(Duration.ofSeconds(10));
@@ -46,7 +49,9 @@ class SecretsManagerWebhookSecretsTest {
         assertThat(secrets.current()).isEqualTo("second");
         assertThat(secrets.previous()).contains("first");
         clock.advance(Duration.ofSeconds(1));
-        assertThat(secrets.previous()).as("one TTL after the new version was created").isEmpty();
+        assertThat(secrets.previous())
+                .as("one TTL after the new version was created")
+                .isEmpty();
         assertThat(secrets.current()).isEqualTo("second");
     }
 

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Per-show sales stats: holds placed from a show (with the highlight on its screen), orders placed and paid, summed
- * per product and per highlight by the real stats handler from the Reservations table's real stream, exactly once
- * however often a batch is delivered.
+ * Per-show sales stats: holds placed from a show (with the highlight on its screen), orders placed and paid, summed per
+ * product and per highlight by the real stats handler from the Reservations table's real stream, exactly once however
+ * often a batch is delivered.
  */
 class ShowStatsTest {
 
@@ -66,11 +66,20 @@ class ShowStatsTest {
 
         Response paid = f.placeOrder(UUID.randomUUID().toString(), buyer, "ada@example.com");
         assertThat(paid.status()).isEqualTo(201);
-        assertThat(paid.body().path("items").get(0).path("origin").path("sessionId").asText()).isEqualTo(show);
+        assertThat(paid.body()
+                        .path("items")
+                        .get(0)
+                        .path("origin")
+                        .path("sessionId")
+                        .asText())
+                .isEqualTo(show);
         String orderId = paid.body().path("orderId").asText();
         assertThat(f.invoke(f.webhook, f.signedWebhook(orderId, "PAID", "pay_stats", 2 * 1000 + 2 * 2000, "USD"))
-                .status()).isEqualTo(200);
-        assertThat(f.placeOrder(UUID.randomUUID().toString(), other, "bo@example.com").status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(200);
+        assertThat(f.placeOrder(UUID.randomUUID().toString(), other, "bo@example.com")
+                        .status())
+                .isEqualTo(201);
 
         DynamodbEvent batch = statsStream.next();
         for (int delivery = 0; delivery < 3; delivery++) { // Lambda may deliver a batch more than once
@@ -84,26 +93,31 @@ class ShowStatsTest {
         assertThat(stats.units()).isEqualTo(4);
         assertThat(stats.revenueCents()).isEqualTo(2 * 1000 + 2 * 2000);
         assertThat(stats.currency()).isEqualTo("USD");
-        assertThat(stats.perProduct()).containsExactly(
-                new ShowStats.ProductStats("scarf", 1, 1, 2, 4000),
-                new ShowStats.ProductStats("lamp", 2, 2, 2, 2000));
+        assertThat(stats.perProduct())
+                .containsExactly(
+                        new ShowStats.ProductStats("scarf", 1, 1, 2, 4000),
+                        new ShowStats.ProductStats("lamp", 2, 2, 2, 2000));
         // The scarf hold and the other buyer's lamp were placed while the scarf was on screen.
-        assertThat(stats.perHighlight()).containsExactly(
-                new ShowStats.HighlightStats("hl-lamp", "lamp", 5_000, 1, 1, 2000),
-                new ShowStats.HighlightStats("hl-scarf", "scarf", 60_000, 2, 2, 4000));
+        assertThat(stats.perHighlight())
+                .containsExactly(
+                        new ShowStats.HighlightStats("hl-lamp", "lamp", 5_000, 1, 1, 2000),
+                        new ShowStats.HighlightStats("hl-scarf", "scarf", 60_000, 2, 2, 4000));
     }
 
     @Test
     void theSampleStreamBatchCountsTheHoldTheOrderAndThePaymentOnce() {
         DynamodbEvent sample = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadDynamoDbEvent(
-                dev.samlocal.template.SamTemplate.repoRoot().resolve("events-samples/checkout/show-stats-stream.json").toString());
+                dev.samlocal.template.SamTemplate.repoRoot()
+                        .resolve("events-samples/checkout/show-stats-stream.json")
+                        .toString());
         handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
         handler.handleRequest(sample, new TestContext("ShowStatsFunction"));
         ShowStats stats = repository.read("0b6f7c2e-4d1a-4f8e-9a53-2c7d1e9f8a10");
         assertThat(List.of(stats.holds(), stats.orders(), stats.paidOrders(), stats.units(), stats.revenueCents()))
                 .containsExactly(1L, 1L, 1L, 2L, 19800L);
-        assertThat(stats.perHighlight()).containsExactly(
-                new ShowStats.HighlightStats("hl-5e2f0c7a", "cds-cashmere-sweater", 754_000, 1, 1, 19800));
+        assertThat(stats.perHighlight())
+                .containsExactly(
+                        new ShowStats.HighlightStats("hl-5e2f0c7a", "cds-cashmere-sweater", 754_000, 1, 1, 19800));
     }
 
     @Test
@@ -112,8 +126,10 @@ class ShowStatsTest {
         Response malformed = hold(UUID.randomUUID().toString(), "lamp", 1, "not-a-show");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.errorCode()).isEqualTo("VALIDATION_FAILED");
-        Response number = f.invoke(f.cart, CheckoutFixture.addItemEvent(UUID.randomUUID().toString(),
-                "{\"sku\":\"lamp\",\"quantity\":1,\"sessionId\":42}"));
+        Response number = f.invoke(
+                f.cart,
+                CheckoutFixture.addItemEvent(
+                        UUID.randomUUID().toString(), "{\"sku\":\"lamp\",\"quantity\":1,\"sessionId\":42}"));
         assertThat(number.status()).isEqualTo(400);
         assertThat(f.snapshot()).isEqualTo(before);
     }
@@ -133,21 +149,26 @@ class ShowStatsTest {
         String offLineup = UUID.randomUUID().toString();
         assertThat(hold(offLineup, "vase", 1, show).status()).isEqualTo(201);
         String unknownShow = UUID.randomUUID().toString();
-        assertThat(hold(unknownShow, "lamp", 1, UUID.randomUUID().toString()).status()).isEqualTo(201);
+        assertThat(hold(unknownShow, "lamp", 1, UUID.randomUUID().toString()).status())
+                .isEqualTo(201);
         putShow("ENDED", null);
         String late = UUID.randomUUID().toString();
         assertThat(hold(late, "scarf", 1, show).status()).isEqualTo(201);
         Response order = f.placeOrder(UUID.randomUUID().toString(), offLineup, "vase@example.com");
         assertThat(order.status()).isEqualTo(201);
-        assertThat(order.body().path("items").get(0).has("origin")).as("no attribution on the order line").isFalse();
+        assertThat(order.body().path("items").get(0).has("origin"))
+                .as("no attribution on the order line")
+                .isFalse();
 
         handler.handleRequest(statsStream.next(), new TestContext("ShowStatsFunction"));
         ShowStats stats = repository.read(show);
         assertThat(List.of(stats.holds(), stats.orders(), stats.units())).containsExactly(0L, 0L, 0L);
         assertThat(stats.perProduct()).isEmpty();
         assertThat(stats.perHighlight()).isEmpty();
-        assertThat(f.snapshot()).filteredOn(m -> m.get("sk") != null && m.get("sk").s().startsWith("HOLD#"))
-                .hasSize(3).noneMatch(m -> m.containsKey("origin"));
+        assertThat(f.snapshot())
+                .filteredOn(m -> m.get("sk") != null && m.get("sk").s().startsWith("HOLD#"))
+                .hasSize(3)
+                .noneMatch(m -> m.containsKey("origin"));
     }
 
     /** Eight deliveries of the same batch at once (a retry racing the original): every fact still counts once. */
@@ -155,7 +176,9 @@ class ShowStatsTest {
     void concurrentDeliveriesOfTheSameBatchCountEachFactOnce() throws Exception {
         liveShow("hl-lamp", "lamp", 1_000);
         for (int i = 0; i < 12; i++) {
-            assertThat(hold(UUID.randomUUID().toString(), i % 2 == 0 ? "lamp" : "scarf", 1, show).status()).isEqualTo(201);
+            assertThat(hold(UUID.randomUUID().toString(), i % 2 == 0 ? "lamp" : "scarf", 1, show)
+                            .status())
+                    .isEqualTo(201);
         }
         DynamodbEvent batch = statsStream.next();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -185,25 +208,42 @@ class ShowStatsTest {
         ShowStats stats = repository.read(show);
         assertThat(stats.holds()).isEqualTo(12);
         assertThat(stats.perProduct()).extracting(ShowStats.ProductStats::holds).containsExactly(6L, 6L);
-        assertThat(stats.perHighlight()).singleElement().extracting(ShowStats.HighlightStats::holds).isEqualTo(12L);
+        assertThat(stats.perHighlight())
+                .singleElement()
+                .extracting(ShowStats.HighlightStats::holds)
+                .isEqualTo(12L);
     }
 
     private Response hold(String cartId, String sku, int quantity, String sessionId) {
-        return f.invoke(f.cart, CheckoutFixture.addItemEvent(cartId,
-                "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + ",\"sessionId\":\"" + sessionId + "\"}"));
+        return f.invoke(
+                f.cart,
+                CheckoutFixture.addItemEvent(
+                        cartId,
+                        "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + ",\"sessionId\":\"" + sessionId + "\"}"));
     }
 
     private void liveShow(String highlightId, String sku, long offsetMs) {
-        putShow("LIVE", "{\"highlightId\":\"" + highlightId + "\",\"sku\":\"" + sku + "\",\"title\":\"T\",\"priceCents\":1,"
-                + "\"currency\":\"USD\",\"offsetMs\":" + offsetMs + ",\"at\":\"2026-12-01T20:00:00Z\"}");
+        putShow(
+                "LIVE",
+                "{\"highlightId\":\"" + highlightId + "\",\"sku\":\"" + sku + "\",\"title\":\"T\",\"priceCents\":1,"
+                        + "\"currency\":\"USD\",\"offsetMs\":" + offsetMs + ",\"at\":\"2026-12-01T20:00:00Z\"}");
     }
 
-    /** The session's META as the sessions module writes it (status, lineup and current highlight are what a hold reads). */
+    /**
+     * The session's META as the sessions module writes it (status, lineup and current highlight are what a hold reads).
+     */
     private void putShow(String status, String currentHighlightJson) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
-                "pk", AttributeValue.fromS("SESSION#" + show), "sk", AttributeValue.fromS("META"),
-                "sessionId", AttributeValue.fromS(show), "status", AttributeValue.fromS(status),
-                "lineup", AttributeValue.fromL(List.of(AttributeValue.fromS("lamp"), AttributeValue.fromS("scarf")))));
+                "pk",
+                AttributeValue.fromS("SESSION#" + show),
+                "sk",
+                AttributeValue.fromS("META"),
+                "sessionId",
+                AttributeValue.fromS(show),
+                "status",
+                AttributeValue.fromS(status),
+                "lineup",
+                AttributeValue.fromL(List.of(AttributeValue.fromS("lamp"), AttributeValue.fromS("scarf")))));
         if (currentHighlightJson != null) {
             item.put("currentHighlight", AttributeValue.fromS(currentHighlightJson));
         }

@@ -15,9 +15,9 @@ import com.liveshop.shared.realtime.ChannelPublisher;
 import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.waitlist.WaitlistCounts;
 import com.liveshop.testkit.DynamoDbLocalExtension;
-import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableStream;
 import dev.samlocal.lambda.TestContext;
+import dev.samlocal.template.SamTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The waitlist on DynamoDB Local through the real handlers: joining a sold-out sku's line, the Catalog stream
- * handing returned units to the oldest waiting carts as holds (exactly once each, never beyond what came back, two
- * hand-outs at once), waitlistHeld on the cart's channel, and initial = available + held + sold throughout.
+ * The waitlist on DynamoDB Local through the real handlers: joining a sold-out sku's line, the Catalog stream handing
+ * returned units to the oldest waiting carts as holds (exactly once each, never beyond what came back, two hand-outs at
+ * once), waitlistHeld on the cart's channel, and initial = available + held + sold throughout.
  */
 class WaitlistTest {
 
@@ -53,6 +53,7 @@ class WaitlistTest {
     WaitlistHandler routes;
     /** The same service without the per-address limit, for tests that line up many carts from one test address. */
     WaitlistService open;
+
     WaitlistHandler openRoutes;
     WaitlistHandOutHandler handOut;
     TableStream catalogStream;
@@ -83,8 +84,14 @@ class WaitlistTest {
         f.product(sku, 1000, "USD", 11);
         String squatter = "198.51.100.31";
         for (int i = 0; i < 2; i++) {
-            assertThat(f.invoke(f.cart, CheckoutFixture.addItemEvent(UUID.randomUUID().toString(),
-                    "{\"sku\":\"" + sku + "\",\"quantity\":5}", squatter)).status()).isEqualTo(201);
+            assertThat(f.invoke(
+                                    f.cart,
+                                    CheckoutFixture.addItemEvent(
+                                            UUID.randomUUID().toString(),
+                                            "{\"sku\":\"" + sku + "\",\"quantity\":5}",
+                                            squatter))
+                            .status())
+                    .isEqualTo(201);
         }
         String other = UUID.randomUUID().toString();
         assertThat(f.addItem(other, sku, 1).status()).isEqualTo(201);
@@ -95,12 +102,23 @@ class WaitlistTest {
         assertThat(joinFrom("198.51.100.32", sku, nextCart, 1).status()).isEqualTo(201);
         catalogStream.next(); // the holds above: no units came back
 
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(other, sku)).status()).isEqualTo(204);
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(other, sku)).status())
+                .isEqualTo(204);
         assertThat(deliverStockChanges()).isEqualTo(1);
         assertThat(cartFrames(squatterCart)).isEmpty();
-        assertThat(entry(sku, squatterCart).status()).as("passed over: its entry is spent").isEqualTo(404);
-        assertThat(cartFrames(nextCart)).singleElement().satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("waitlistHeld"));
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(nextCart)).body().path("items").get(0).path("quantity").asInt()).isEqualTo(1);
+        assertThat(entry(sku, squatterCart).status())
+                .as("passed over: its entry is spent")
+                .isEqualTo(404);
+        assertThat(cartFrames(nextCart))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("type").asText()).isEqualTo("waitlistHeld"));
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(nextCart))
+                        .body()
+                        .path("items")
+                        .get(0)
+                        .path("quantity")
+                        .asInt())
+                .isEqualTo(1);
         assertInvariant(sku);
     }
 
@@ -151,7 +169,10 @@ class WaitlistTest {
     }
 
     private List<JsonNode> cartFrames(String cartId) {
-        return frames.stream().filter(fr -> fr.channel().equals(Channels.cart(cartId))).map(Frame::frame).toList();
+        return frames.stream()
+                .filter(fr -> fr.channel().equals(Channels.cart(cartId)))
+                .map(Frame::frame)
+                .toList();
     }
 
     private void assertInvariant(String sku) {
@@ -186,17 +207,28 @@ class WaitlistTest {
         Response tooMany = join("cds-gone", UUID.randomUUID().toString(), 6);
         assertThat(tooMany.status()).as("above the per-sku limit (5)").isEqualTo(422);
         assertThat(tooMany.errorCode()).isEqualTo("QUANTITY_LIMIT");
-        for (String body : List.of("{\"cartId\":\"not-a-uuid\",\"quantity\":1}", "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":0}",
-                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":-1}", "{\"cartId\":\"" + UUID.randomUUID() + "\"}",
+        for (String body : List.of(
+                "{\"cartId\":\"not-a-uuid\",\"quantity\":1}",
+                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":0}",
+                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":-1}",
+                "{\"cartId\":\"" + UUID.randomUUID() + "\"}",
                 "{\"cartId\":\"00000000-0000-0000-0000-000000000000\",\"quantity\":1}",
-                "{\"quantity\":1}", "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":\"1\"}",
-                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":1.5}", "[]", "{", "")) {
+                "{\"quantity\":1}",
+                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":\"1\"}",
+                "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":1.5}",
+                "[]",
+                "{",
+                "")) {
             Response r = f.invoke(routes, joinEvent("cds-gone", body));
             assertThat(r.status()).as(body).isEqualTo(400);
             assertThat(r.errorCode()).as(body).isNotBlank();
         }
-        assertThat(f.invoke(routes, joinEvent("bad sku!", "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":1}")).status()).isEqualTo(400);
-        for (String[] bad : List.of(new String[] {"cds-gone", "nope"}, new String[] {"bad sku!", UUID.randomUUID().toString()},
+        assertThat(f.invoke(routes, joinEvent("bad sku!", "{\"cartId\":\"" + UUID.randomUUID() + "\",\"quantity\":1}"))
+                        .status())
+                .isEqualTo(400);
+        for (String[] bad : List.of(
+                new String[] {"cds-gone", "nope"},
+                new String[] {"bad sku!", UUID.randomUUID().toString()},
                 new String[] {"cds-gone", "00000000-0000-0000-0000-000000000000"})) {
             Response read = entry(bad[0], bad[1]);
             assertThat(read.status()).as("GET %s/%s", bad[0], bad[1]).isEqualTo(400);
@@ -220,15 +252,19 @@ class WaitlistTest {
         String c = UUID.randomUUID().toString();
         Response first = join("cds-scarf", a, 1);
         assertThat(first.status()).isEqualTo(201);
-        assertThat(first.body()).isEqualTo(Json.MAPPER.valueToTree(Map.of("sku", "cds-scarf", "cartId", a, "quantity", 1, "position", 1)));
+        assertThat(first.body())
+                .isEqualTo(
+                        Json.MAPPER.valueToTree(Map.of("sku", "cds-scarf", "cartId", a, "quantity", 1, "position", 1)));
         f.clock.advance(Duration.ofMillis(5));
         assertThat(join("cds-scarf", b, 2).body().path("position").asLong()).isEqualTo(2);
         f.clock.advance(Duration.ofMillis(5));
         assertThat(join("cds-scarf", c, 1).body().path("position").asLong()).isEqualTo(3);
         Response again = join("cds-scarf", b, 3);
         assertThat(again.status()).as("one entry per cart and sku").isEqualTo(200);
-        assertThat(again.body()).as("the new quantity, the same place")
-                .isEqualTo(Json.MAPPER.valueToTree(Map.of("sku", "cds-scarf", "cartId", b, "quantity", 3, "position", 2)));
+        assertThat(again.body())
+                .as("the new quantity, the same place")
+                .isEqualTo(
+                        Json.MAPPER.valueToTree(Map.of("sku", "cds-scarf", "cartId", b, "quantity", 3, "position", 2)));
         Response read = entry("cds-scarf", b);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.headers()).as("one cart's place: never cached").containsEntry("cache-control", "no-store");
@@ -238,7 +274,9 @@ class WaitlistTest {
         assertThat(entry("cds-scarf", a).status()).isEqualTo(404);
         assertThat(entry("cds-scarf", b).body().path("position").asLong()).isEqualTo(1);
         assertThat(join("cds-scarf", c, 1).body().path("position").asLong()).isEqualTo(2);
-        assertThat(new WaitlistCounts(f.client, CheckoutFixture.RESERVATIONS).waiting("cds-scarf", f.clock.instant().getEpochSecond())).isEqualTo(2);
+        assertThat(new WaitlistCounts(f.client, CheckoutFixture.RESERVATIONS)
+                        .waiting("cds-scarf", f.clock.instant().getEpochSecond()))
+                .isEqualTo(2);
         assertThat(counter("cds-scarf")).isEqualTo(2);
         // An entry lapses after WaitlistHours (24): no longer readable, and the cart may join again at the end.
         f.clock.advance(Duration.ofHours(24));
@@ -287,23 +325,43 @@ class WaitlistTest {
         join("cds-sweater", third, 1);
 
         // One unit back (a buyer removed it from the cart): the first in line gets it, nobody else.
-        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-sweater")).status()).isEqualTo(204);
+        assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-sweater"))
+                        .status())
+                .isEqualTo(204);
         assertThat(deliverStockChanges()).isEqualTo(1);
-        JsonNode hold = f.invoke(f.cart, CheckoutFixture.getCartEvent(first)).body().path("items").path(0);
-        assertThat(cartFrames(first)).singleElement().isEqualTo(Json.MAPPER.valueToTree(Map.of("type", "waitlistHeld",
-                "sku", "cds-sweater", "quantity", 1, "priceCents", 2500, "currency", "USD",
-                "expiresAt", hold.path("expiresAt").asText())));
+        JsonNode hold = f.invoke(f.cart, CheckoutFixture.getCartEvent(first))
+                .body()
+                .path("items")
+                .path(0);
+        assertThat(cartFrames(first))
+                .singleElement()
+                .isEqualTo(Json.MAPPER.valueToTree(Map.of(
+                        "type",
+                        "waitlistHeld",
+                        "sku",
+                        "cds-sweater",
+                        "quantity",
+                        1,
+                        "priceCents",
+                        2500,
+                        "currency",
+                        "USD",
+                        "expiresAt",
+                        hold.path("expiresAt").asText())));
         assertThat(cartFrames(second)).isEmpty();
         assertThat(f.stock("cds-sweater").available()).isZero();
         assertInvariant("cds-sweater");
         // A hold like any other: the cart shows it, with its expiry HoldSeconds from now.
         assertThat(hold.path("quantity").asInt()).isEqualTo(1);
-        assertThat(java.time.Instant.parse(hold.path("expiresAt").asText())).isEqualTo(f.clock.instant().plusSeconds(600));
+        assertThat(java.time.Instant.parse(hold.path("expiresAt").asText()))
+                .isEqualTo(f.clock.instant().plusSeconds(600));
 
         // One more back: the second wants 2 and gets the 1 there is (its entry is spent); the third waits.
         f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(1), "cds-sweater"));
         deliverStockChanges();
-        assertThat(cartFrames(second)).singleElement().satisfies(j -> assertThat(j.path("quantity").asInt()).isEqualTo(1));
+        assertThat(cartFrames(second))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("quantity").asInt()).isEqualTo(1));
         assertThat(cartFrames(third)).isEmpty();
         assertInvariant("cds-sweater");
 
@@ -324,7 +382,9 @@ class WaitlistTest {
         f.clock.advance(Duration.ofHours(25));
         String fresh = UUID.randomUUID().toString();
         join("cds-hat", fresh, 1);
-        assertThat(new WaitlistCounts(f.client, CheckoutFixture.RESERVATIONS).waiting("cds-hat", f.clock.instant().getEpochSecond())).isEqualTo(1);
+        assertThat(new WaitlistCounts(f.client, CheckoutFixture.RESERVATIONS)
+                        .waiting("cds-hat", f.clock.instant().getEpochSecond()))
+                .isEqualTo(1);
         f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-hat"));
         // The holder's hold had expired anyway (25 h); removing gives nothing more. Units are back either way:
         f.sweep.handleRequest(CheckoutFixture.scheduledSample(), new TestContext("HoldExpiryFunction"));
@@ -380,11 +440,14 @@ class WaitlistTest {
 
     @Test
     void theStreamSampleNamesTheSkuWhoseUnitsCameBack() {
-        DynamodbEvent event = EventLoader.loadDynamoDbEvent(
-                SamTemplate.repoRoot().resolve("events-samples/checkout/waitlist-stock-stream.json").toString());
+        DynamodbEvent event = EventLoader.loadDynamoDbEvent(SamTemplate.repoRoot()
+                .resolve("events-samples/checkout/waitlist-stock-stream.json")
+                .toString());
         assertThat(WaitlistHandOutHandler.skusWithUnitsBack(event)).containsExactly("cds-cashmere-sweater");
         event.getRecords().get(0).getDynamodb().getNewImage().get("available").setN("0");
-        assertThat(WaitlistHandOutHandler.skusWithUnitsBack(event)).as("available did not rise").isEmpty();
+        assertThat(WaitlistHandOutHandler.skusWithUnitsBack(event))
+                .as("available did not rise")
+                .isEmpty();
     }
 
     /** The line's counter item (entries counted against WaitlistMaxPerSku). */
@@ -394,8 +457,10 @@ class WaitlistTest {
 
     /** Entries of the sku's line, in line order (the sort key), as cart ids. */
     private List<String> line(String sku) {
-        return new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS).oldest(sku, 10_000).stream()
-                .map(WaitlistRepository.Entry::cartId).toList();
+        return new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS)
+                .oldest(sku, 10_000).stream()
+                        .map(WaitlistRepository.Entry::cartId)
+                        .toList();
     }
 
     @Test
@@ -410,7 +475,9 @@ class WaitlistTest {
         join("cds-lamp", after, 1);
         f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-lamp"));
         deliverStockChanges();
-        assertThat(cartFrames(during)).singleElement().satisfies(j -> assertThat(j.path("priceCents").asLong()).isEqualTo(1999));
+        assertThat(cartFrames(during))
+                .singleElement()
+                .satisfies(j -> assertThat(j.path("priceCents").asLong()).isEqualTo(1999));
         f.clock.advance(Duration.ofMinutes(6));
         f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(1), "cds-lamp"));
         deliverStockChanges();
@@ -418,7 +485,11 @@ class WaitlistTest {
             assertThat(j.path("priceCents").asLong()).as("the deal ended").isEqualTo(2500);
             assertThat(j.path("currency").asText()).isEqualTo("USD");
         });
-        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(after)).body().path("totalCents").asLong()).isEqualTo(2500);
+        assertThat(f.invoke(f.cart, CheckoutFixture.getCartEvent(after))
+                        .body()
+                        .path("totalCents")
+                        .asLong())
+                .isEqualTo(2500);
         assertInvariant("cds-lamp");
     }
 
@@ -428,9 +499,17 @@ class WaitlistTest {
      */
     @Test
     void theLineIsBoundedExactlyUnderConcurrentJoins() throws Exception {
-        WaitlistService bounded = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
-                f.wiring.cartService(f.clock), (channel, list) -> list.size(), f.clock, Duration.ofHours(24), 5, 5,
-                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
+        WaitlistService bounded = new WaitlistService(
+                new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS),
+                f.products,
+                f.wiring.cartService(f.clock),
+                (channel, list) -> list.size(),
+                f.clock,
+                Duration.ofHours(24),
+                5,
+                5,
+                WaitlistService.JoinLimit.NONE,
+                address -> "fp-" + address);
         WaitlistHandler boundedRoutes = new WaitlistHandler(bounded);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
@@ -443,7 +522,8 @@ class WaitlistTest {
                     String cart = UUID.randomUUID().toString();
                     answers.add(pool.submit(() -> {
                         go.await();
-                        return f.invoke(boundedRoutes, joinEvent(sku, Json.write(Map.of("cartId", cart, "quantity", 1))));
+                        return f.invoke(
+                                boundedRoutes, joinEvent(sku, Json.write(Map.of("cartId", cart, "quantity", 1))));
                     }));
                 }
                 go.countDown();
@@ -452,8 +532,14 @@ class WaitlistTest {
                     Response r = a.get();
                     outcomes.add(r.status() + " " + (r.status() == 201 ? "" : r.errorCode()));
                 }
-                assertThat(outcomes).as("round %d: %s", round, outcomes).filteredOn(o -> o.startsWith("201")).hasSize(5);
-                assertThat(outcomes).as("round %d", round).filteredOn(o -> o.equals("409 WAITLIST_FULL")).hasSize(15);
+                assertThat(outcomes)
+                        .as("round %d: %s", round, outcomes)
+                        .filteredOn(o -> o.startsWith("201"))
+                        .hasSize(5);
+                assertThat(outcomes)
+                        .as("round %d", round)
+                        .filteredOn(o -> o.equals("409 WAITLIST_FULL"))
+                        .hasSize(15);
                 assertThat(line(sku)).hasSize(5);
                 assertThat(counter(sku)).isEqualTo(5);
             }
@@ -464,20 +550,36 @@ class WaitlistTest {
         // A cart leaving makes room; entries that lapsed are cleared from the head when the line is full.
         String sku = "cds-bounded-0";
         String leaving = line(sku).get(2);
-        assertThat(f.invoke(boundedRoutes, joinEvent(sku, Json.write(Map.of("cartId", UUID.randomUUID().toString(), "quantity", 1))))
-                .errorCode()).isEqualTo("WAITLIST_FULL");
+        assertThat(f.invoke(
+                                boundedRoutes,
+                                joinEvent(
+                                        sku,
+                                        Json.write(Map.of(
+                                                "cartId", UUID.randomUUID().toString(), "quantity", 1))))
+                        .errorCode())
+                .isEqualTo("WAITLIST_FULL");
         bounded.leave(sku, leaving);
         assertThat(counter(sku)).isEqualTo(4);
-        assertThat(bounded.join(sku, new WaitlistService.JoinRequest(UUID.randomUUID().toString(), 1L), "192.0.2.1").created()).isTrue();
+        assertThat(bounded.join(
+                                sku,
+                                new WaitlistService.JoinRequest(
+                                        UUID.randomUUID().toString(), 1L),
+                                "192.0.2.1")
+                        .created())
+                .isTrue();
         f.clock.advance(Duration.ofHours(25));
         String late = UUID.randomUUID().toString();
-        WaitlistService.JoinResult afterLapse = bounded.join(sku, new WaitlistService.JoinRequest(late, 1L), "192.0.2.1");
+        WaitlistService.JoinResult afterLapse =
+                bounded.join(sku, new WaitlistService.JoinRequest(late, 1L), "192.0.2.1");
         assertThat(afterLapse.joined().position()).isEqualTo(1);
         assertThat(line(sku)).containsExactly(late);
         assertThat(counter(sku)).isEqualTo(1);
     }
 
-    /** Joins from one source address: at most WAITLIST_JOINS_PER_IP_PER_MINUTE (20), exact under 30 concurrent joins, 20 rounds. */
+    /**
+     * Joins from one source address: at most WAITLIST_JOINS_PER_IP_PER_MINUTE (20), exact under 30 concurrent joins, 20
+     * rounds.
+     */
     @Test
     void joinsAreRateLimitedPerSourceAddressExactlyUnderConcurrency() throws Exception {
         soldOut("cds-crowd", 1);
@@ -505,7 +607,8 @@ class WaitlistTest {
                     } else {
                         assertThat(r.status()).as(r.rawBody()).isEqualTo(429);
                         assertThat(r.errorCode()).isEqualTo("RATE_LIMITED");
-                        assertThat(Integer.parseInt(r.headers().get("Retry-After"))).isBetween(1, 60);
+                        assertThat(Integer.parseInt(r.headers().get("Retry-After")))
+                                .isBetween(1, 60);
                         limited++;
                     }
                 }
@@ -517,23 +620,34 @@ class WaitlistTest {
             pool.awaitTermination(60, TimeUnit.SECONDS);
         }
         assertThat(f.snapshot().toString()).as("the address is never stored").doesNotContain("203.0.113.");
-        assertThat(joinFrom("203.0.113.1", "cds-crowd", UUID.randomUUID().toString(), 1).status()).isEqualTo(429);
-        assertThat(joinFrom("198.51.100.7", "cds-crowd", UUID.randomUUID().toString(), 1).status()).as("another address").isEqualTo(201);
+        assertThat(joinFrom("203.0.113.1", "cds-crowd", UUID.randomUUID().toString(), 1)
+                        .status())
+                .isEqualTo(429);
+        assertThat(joinFrom("198.51.100.7", "cds-crowd", UUID.randomUUID().toString(), 1)
+                        .status())
+                .as("another address")
+                .isEqualTo(201);
         f.clock.advance(Duration.ofMinutes(1));
-        assertThat(joinFrom("203.0.113.1", "cds-crowd", UUID.randomUUID().toString(), 1).status()).as("the next minute").isEqualTo(201);
+        assertThat(joinFrom("203.0.113.1", "cds-crowd", UUID.randomUUID().toString(), 1)
+                        .status())
+                .as("the next minute")
+                .isEqualTo(201);
         // Refused input is never counted: 25 bad joins, then a good one from the same address.
         for (int i = 0; i < 25; i++) {
-            assertThat(joinFrom("192.0.2.9", "cds-crowd", "not-a-uuid", 1).status()).isEqualTo(400);
+            assertThat(joinFrom("192.0.2.9", "cds-crowd", "not-a-uuid", 1).status())
+                    .isEqualTo(400);
         }
-        assertThat(joinFrom("192.0.2.9", "cds-crowd", UUID.randomUUID().toString(), 1).status()).isEqualTo(201);
+        assertThat(joinFrom("192.0.2.9", "cds-crowd", UUID.randomUUID().toString(), 1)
+                        .status())
+                .isEqualTo(201);
         assertThat(before).isNotNull();
     }
 
     /**
      * Units come back one by one while two hand-outs run and four buyers race the cart route for them, on real threads,
-     * 20 rounds: never oversold, each waiting cart served at most once, at most its quantity, in line order (the
-     * served carts are the head of the line), and once all is quiet no unit is available while a cart waits;
-     * initial = available + held + sold throughout.
+     * 20 rounds: never oversold, each waiting cart served at most once, at most its quantity, in line order (the served
+     * carts are the head of the line), and once all is quiet no unit is available while a cart waits; initial =
+     * available + held + sold throughout.
      */
     @Test
     void returnedUnitsRacedByTwoHandOutsAndCartRouteBuyersAreNeverOversoldAndGoInLineOrder() throws Exception {
@@ -561,14 +675,17 @@ class WaitlistTest {
                     f.clock.advance(Duration.ofMillis(2));
                 }
                 frames.clear();
-                java.util.concurrent.atomic.AtomicBoolean returning = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicBoolean returning =
+                        new java.util.concurrent.atomic.AtomicBoolean(true);
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<?>> work = new ArrayList<>();
                 work.add(pool.submit(() -> {
                     go.await();
                     try {
                         for (String holder : holders) {
-                            assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holder, sku)).status()).isEqualTo(204);
+                            assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holder, sku))
+                                            .status())
+                                    .isEqualTo(204);
                             assertInvariant(sku);
                         }
                     } finally {
@@ -617,14 +734,22 @@ class WaitlistTest {
                 for (int i = 0; i < waiting.size(); i++) {
                     String cart = waiting.get(i);
                     List<JsonNode> got = cartFrames(cart);
-                    assertThat(got).as("round %d, cart %d in line: served at most once", round, i + 1).hasSizeLessThanOrEqualTo(1);
-                    JsonNode items = f.invoke(f.cart, CheckoutFixture.getCartEvent(cart)).body().path("items");
+                    assertThat(got)
+                            .as("round %d, cart %d in line: served at most once", round, i + 1)
+                            .hasSizeLessThanOrEqualTo(1);
+                    JsonNode items = f.invoke(f.cart, CheckoutFixture.getCartEvent(cart))
+                            .body()
+                            .path("items");
                     if (got.isEmpty()) {
                         gap = true;
-                        assertThat(items).as("round %d, cart %d holds nothing", round, i + 1).isEmpty();
+                        assertThat(items)
+                                .as("round %d, cart %d holds nothing", round, i + 1)
+                                .isEmpty();
                         continue;
                     }
-                    assertThat(gap).as("round %d: cart %d served after an earlier cart was left waiting", round, i + 1).isFalse();
+                    assertThat(gap)
+                            .as("round %d: cart %d served after an earlier cart was left waiting", round, i + 1)
+                            .isFalse();
                     int q = got.get(0).path("quantity").asInt();
                     assertThat(q).isBetween(1, wanted.get(cart));
                     assertThat(items.path(0).path("quantity").asInt()).isEqualTo(q);
@@ -632,15 +757,24 @@ class WaitlistTest {
                 }
                 long heldByBuyers = 0;
                 for (String buyer : buyers) {
-                    heldByBuyers += f.invoke(f.cart, CheckoutFixture.getCartEvent(buyer)).body().path("items").path(0).path("quantity").asInt(0);
+                    heldByBuyers += f.invoke(f.cart, CheckoutFixture.getCartEvent(buyer))
+                            .body()
+                            .path("items")
+                            .path(0)
+                            .path("quantity")
+                            .asInt(0);
                 }
                 assertThat(level.held()).as("round %d: never oversold", round).isEqualTo(heldByLine + heldByBuyers);
                 assertThat(heldByLine + heldByBuyers + level.available()).isEqualTo(units);
                 List<String> stillWaiting = line(sku);
                 assertThat(level.available() == 0 || stillWaiting.isEmpty())
-                        .as("round %d: %d available while %d carts wait", round, level.available(), stillWaiting.size()).isTrue();
-                assertThat(stillWaiting).as("the carts left waiting are the tail of the line")
-                        .isEqualTo(waiting.stream().filter(c -> cartFrames(c).isEmpty()).toList());
+                        .as("round %d: %d available while %d carts wait", round, level.available(), stillWaiting.size())
+                        .isTrue();
+                assertThat(stillWaiting)
+                        .as("the carts left waiting are the tail of the line")
+                        .isEqualTo(waiting.stream()
+                                .filter(c -> cartFrames(c).isEmpty())
+                                .toList());
                 assertThat(counter(sku)).isEqualTo(stillWaiting.size());
             }
         } finally {
@@ -668,7 +802,9 @@ class WaitlistTest {
                 for (int t = 0; t < 4; t++) {
                     holds.add(pool.submit(() -> {
                         for (int i = 0; i < 25; i++) {
-                            assertThat(f.addItem(UUID.randomUUID().toString(), sku, 1).status()).isEqualTo(201);
+                            assertThat(f.addItem(UUID.randomUUID().toString(), sku, 1)
+                                            .status())
+                                    .isEqualTo(201);
                         }
                         return 25;
                     }));
@@ -682,9 +818,13 @@ class WaitlistTest {
                 for (int i = 0; i < 1000; i++) {
                     String cart = UUID.randomUUID().toString();
                     waiting.add(cart);
-                    WaitlistRepository.Entry entry = new WaitlistRepository.Entry(sku, cart, 1,
+                    WaitlistRepository.Entry entry = new WaitlistRepository.Entry(
+                            sku,
+                            cart,
+                            1,
                             com.liveshop.shared.waitlist.WaitlistKeys.entrySk(joinedAt + i, cart),
-                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond(), null);
+                            f.clock.instant().plus(Duration.ofHours(24)).getEpochSecond(),
+                            null);
                     assertThat(repository.add(entry, 10_000, f.clock.instant().getEpochSecond()))
                             .isEqualTo(WaitlistRepository.AddOutcome.ADDED);
                 }
@@ -709,7 +849,9 @@ class WaitlistTest {
                 }
                 assertThat(held).as("round %d", round).isEqualTo(100);
                 for (int i = 0; i < waiting.size(); i++) {
-                    assertThat(cartFrames(waiting.get(i))).as("round %d, cart %d in line", round, i + 1).hasSize(i < 100 ? 1 : 0);
+                    assertThat(cartFrames(waiting.get(i)))
+                            .as("round %d, cart %d in line", round, i + 1)
+                            .hasSize(i < 100 ? 1 : 0);
                 }
                 StockLevel level = f.stock(sku);
                 assertThat(level.available()).isZero();
@@ -747,24 +889,39 @@ class WaitlistTest {
             @Override
             public java.time.Instant instant() {
                 if (readings.incrementAndGet() == 2) {
-                    assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-vase")).status()).isEqualTo(204);
-                    assertThat(deliverStockChanges()).as("the hand-out finds nobody in line yet").isZero();
+                    assertThat(f.invoke(f.cart, CheckoutFixture.removeItemEvent(holders.get(0), "cds-vase"))
+                                    .status())
+                            .isEqualTo(204);
+                    assertThat(deliverStockChanges())
+                            .as("the hand-out finds nobody in line yet")
+                            .isZero();
                 }
                 return f.clock.instant();
             }
         };
-        WaitlistService joining = new WaitlistService(new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS), f.products,
-                f.wiring.cartService(f.clock), (channel, list) -> list.size(), racing, Duration.ofHours(24), 5, 10_000,
-                WaitlistService.JoinLimit.NONE, address -> "fp-" + address);
+        WaitlistService joining = new WaitlistService(
+                new WaitlistRepository(f.client, CheckoutFixture.RESERVATIONS),
+                f.products,
+                f.wiring.cartService(f.clock),
+                (channel, list) -> list.size(),
+                racing,
+                Duration.ofHours(24),
+                5,
+                10_000,
+                WaitlistService.JoinLimit.NONE,
+                address -> "fp-" + address);
         String cart = UUID.randomUUID().toString();
-        Response answer = f.invoke(new WaitlistHandler(joining), joinEvent("cds-vase", Json.write(Map.of("cartId", cart, "quantity", 1))));
+        Response answer = f.invoke(
+                new WaitlistHandler(joining), joinEvent("cds-vase", Json.write(Map.of("cartId", cart, "quantity", 1))));
         assertThat(readings.get()).as("the unit came back mid-join").isGreaterThanOrEqualTo(2);
         assertThat(answer.status()).as(answer.rawBody()).isEqualTo(409);
         assertThat(answer.errorCode()).isEqualTo("IN_STOCK");
         assertThat(line("cds-vase")).isEmpty();
         assertThat(counter("cds-vase")).isZero();
         assertThat(f.stock("cds-vase").available()).isEqualTo(1);
-        assertThat(f.addItem(cart, "cds-vase", 1).status()).as("the cart buys it instead").isEqualTo(201);
+        assertThat(f.addItem(cart, "cds-vase", 1).status())
+                .as("the cart buys it instead")
+                .isEqualTo(201);
         assertInvariant("cds-vase");
     }
 }

@@ -26,8 +26,8 @@ public class HighlightHandler extends ApiHandler {
 
     private static HighlightService wire(AppConfig config) {
         SessionsWiring wiring = new SessionsWiring(config);
-        return wiring.highlightService(wiring.ivs(), Clock.systemUTC(), HighlightService.Pause.SLEEP,
-                wiring.eventBridgePublisher());
+        return wiring.highlightService(
+                wiring.ivs(), Clock.systemUTC(), HighlightService.Pause.SLEEP, wiring.eventBridgePublisher());
     }
 
     public HighlightHandler(HighlightService highlights) {

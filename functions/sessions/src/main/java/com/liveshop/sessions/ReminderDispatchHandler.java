@@ -38,7 +38,9 @@ public class ReminderDispatchHandler implements RequestHandler<Map<String, Objec
     @Override
     public Integer handleRequest(Map<String, Object> event, Context context) {
         return Invocation.run(context, () -> {
-            String sessionId = BusEvents.read(event, SessionLive.class).map(SessionLive::sessionId).orElse(null);
+            String sessionId = BusEvents.read(event, SessionLive.class)
+                    .map(SessionLive::sessionId)
+                    .orElse(null);
             if (sessionId == null || sessionId.isBlank()) {
                 LOG.warn("Dropping an event that is not a SessionLive with a session id");
                 return 0;

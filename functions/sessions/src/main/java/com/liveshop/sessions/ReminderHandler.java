@@ -12,8 +12,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Public reminder routes: the sign-up (always 202 PENDING_CONFIRMATION) and the pages its emails link to — confirm,
- * and unsubscribe (GET shows a button; POST, also RFC 8058 one-click, unsubscribes).
+ * Public reminder routes: the sign-up (always 202 PENDING_CONFIRMATION) and the pages its emails link to — confirm, and
+ * unsubscribe (GET shows a button; POST, also RFC 8058 one-click, unsubscribes).
  */
 public class ReminderHandler extends ApiHandler {
 
@@ -44,7 +44,8 @@ public class ReminderHandler extends ApiHandler {
 
     private APIGatewayV2HTTPResponse add(HttpRequest request) {
         String sessionId = request.pathParam("sessionId");
-        return HttpResponses.json(202, reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class), request.clientAddress()));
+        return HttpResponses.json(
+                202, reminders.add(sessionId, request.bodyAs(Requests.CreateReminder.class), request.clientAddress()));
     }
 
     private static String token(HttpRequest request) {
@@ -54,9 +55,13 @@ public class ReminderHandler extends ApiHandler {
     private static APIGatewayV2HTTPResponse page(ReminderPages.Page page) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(page.status())
-                .withHeaders(Map.of("content-type", "text/html; charset=utf-8",
-                        "content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-                        "referrer-policy", "no-referrer"))
+                .withHeaders(Map.of(
+                        "content-type",
+                        "text/html; charset=utf-8",
+                        "content-security-policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                        "referrer-policy",
+                        "no-referrer"))
                 .withBody(page.html())
                 .withIsBase64Encoded(false)
                 .build();

@@ -11,9 +11,8 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * Host-only: schedule a session (creates its IVS channel), read its ingest settings and sales stats, end it. Like
- * every non-public route, its answers (some carry the stream key) leave with {@code cache-control: no-store}
- * (ApiHandler).
+ * Host-only: schedule a session (creates its IVS channel), read its ingest settings and sales stats, end it. Like every
+ * non-public route, its answers (some carry the stream key) leave with {@code cache-control: no-store} (ApiHandler).
  */
 public class SessionAdminHandler extends ApiHandler {
 

@@ -54,8 +54,11 @@ public class SessionReadHandler extends ApiHandler {
         String ics = sessions.calendar(id);
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(200)
-                .withHeaders(Map.of("content-type", "text/calendar; charset=utf-8",
-                        "content-disposition", "attachment; filename=\"session-" + id.toLowerCase() + ".ics\""))
+                .withHeaders(Map.of(
+                        "content-type",
+                        "text/calendar; charset=utf-8",
+                        "content-disposition",
+                        "attachment; filename=\"session-" + id.toLowerCase() + ".ics\""))
                 .withBody(ics)
                 .withIsBase64Encoded(false)
                 .build();

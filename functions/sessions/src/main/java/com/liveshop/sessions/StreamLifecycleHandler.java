@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * EventBridge rule target for {@code source: aws.ivs} stream and recording state changes. An event we cannot
- * read is logged and dropped (a retry would not help); a DynamoDB failure throws so EventBridge/Lambda retry,
- * which is safe because every change is idempotent.
+ * EventBridge rule target for {@code source: aws.ivs} stream and recording state changes. An event we cannot read is
+ * logged and dropped (a retry would not help); a DynamoDB failure throws so EventBridge/Lambda retry, which is safe
+ * because every change is idempotent.
  */
 public class StreamLifecycleHandler implements RequestHandler<Map<String, Object>, Void> {
 
@@ -45,10 +45,12 @@ public class StreamLifecycleHandler implements RequestHandler<Map<String, Object
     }
 
     private Void process(Map<String, Object> event, Context context) {
-        IvsEvent.parse(event == null ? null : Json.MAPPER.valueToTree(event)).ifPresentOrElse(
-                lifecycle::handle,
-                () -> LOG.warn("Dropping an event that is not a readable IVS state change (request {})",
-                        context == null ? "-" : context.getAwsRequestId()));
+        IvsEvent.parse(event == null ? null : Json.MAPPER.valueToTree(event))
+                .ifPresentOrElse(
+                        lifecycle::handle,
+                        () -> LOG.warn(
+                                "Dropping an event that is not a readable IVS state change (request {})",
+                                context == null ? "-" : context.getAwsRequestId()));
         return null;
     }
 }

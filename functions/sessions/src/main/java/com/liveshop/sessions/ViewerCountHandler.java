@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * EventBridge Scheduler target (rate(1 minute)): polls IVS's viewer count of every live show in rounds 15 s apart
- * for as long as the invocation's remaining time allows (template Timeout 70 s: four rounds), stores it on the
- * session and publishes the {@code viewers} frame to {@code /shows/{sessionId}} when it changed.
+ * EventBridge Scheduler target (rate(1 minute)): polls IVS's viewer count of every live show in rounds 15 s apart for
+ * as long as the invocation's remaining time allows (template Timeout 70 s: four rounds), stores it on the session and
+ * publishes the {@code viewers} frame to {@code /shows/{sessionId}} when it changed.
  */
 public class ViewerCountHandler implements RequestHandler<ScheduledEvent, String> {
 
@@ -32,8 +32,12 @@ public class ViewerCountHandler implements RequestHandler<ScheduledEvent, String
     }
 
     private static ViewerCountService wire(SessionsWiring wiring) {
-        return wiring.viewerCountService(wiring.ivs(), wiring.channelPublisher(), Clock.systemUTC(),
-                ViewerCountService.Sleeper.REAL, IntervalPacer.perSecond(SessionsWiring.GET_STREAM_PER_SECOND));
+        return wiring.viewerCountService(
+                wiring.ivs(),
+                wiring.channelPublisher(),
+                Clock.systemUTC(),
+                ViewerCountService.Sleeper.REAL,
+                IntervalPacer.perSecond(SessionsWiring.GET_STREAM_PER_SECOND));
     }
 
     public ViewerCountHandler(ViewerCountService viewers) {
@@ -47,7 +51,8 @@ public class ViewerCountHandler implements RequestHandler<ScheduledEvent, String
 
     private String process(ScheduledEvent event, Context context) {
         List<ViewerCountService.Round> rounds = viewers.poll(context::getRemainingTimeInMillis);
-        int published = rounds.stream().mapToInt(ViewerCountService.Round::published).sum();
+        int published =
+                rounds.stream().mapToInt(ViewerCountService.Round::published).sum();
         int failed = rounds.stream().mapToInt(ViewerCountService.Round::failed).sum();
         LOG.info("Viewer counts: {} rounds, {} frames published, {} failures", rounds.size(), published, failed);
         return "rounds " + rounds.size() + ", published " + published + ", failed " + failed;

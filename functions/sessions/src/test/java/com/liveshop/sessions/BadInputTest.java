@@ -48,22 +48,62 @@ class BadInputTest {
         return Stream.of(
                 Arguments.of("create: malformed", "create-session.json", "{\"title\":", 400),
                 Arguments.of("create: not an object", "create-session.json", "[1,2]", 400),
-                Arguments.of("create: lineup wrong type", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":\"cds-wool-scarf\"}", 400),
-                Arguments.of("create: lineup of numbers", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[1]}", 400),
-                Arguments.of("create: title missing", "create-session.json", "{\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[\"cds-wool-scarf\"]}", 400),
-                Arguments.of("create: startsAt not a date", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"tomorrow\",\"lineup\":[\"cds-wool-scarf\"]}", 400),
-                Arguments.of("create: startsAt in the past", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2020-01-01T00:00:00Z\",\"lineup\":[\"cds-wool-scarf\"]}", 400),
-                Arguments.of("create: empty lineup", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[]}", 400),
-                Arguments.of("create: 101 skus", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":["
-                        + String.join(",", java.util.Collections.nCopies(101, "\"cds-wool-scarf\"")) + "]}", 400),
-                Arguments.of("create: bad sku", "create-session.json", "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[\"no spaces\"]}", 400),
+                Arguments.of(
+                        "create: lineup wrong type",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":\"cds-wool-scarf\"}",
+                        400),
+                Arguments.of(
+                        "create: lineup of numbers",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[1]}",
+                        400),
+                Arguments.of(
+                        "create: title missing",
+                        "create-session.json",
+                        "{\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[\"cds-wool-scarf\"]}",
+                        400),
+                Arguments.of(
+                        "create: startsAt not a date",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"tomorrow\",\"lineup\":[\"cds-wool-scarf\"]}",
+                        400),
+                Arguments.of(
+                        "create: startsAt in the past",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2020-01-01T00:00:00Z\",\"lineup\":[\"cds-wool-scarf\"]}",
+                        400),
+                Arguments.of(
+                        "create: empty lineup",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[]}",
+                        400),
+                Arguments.of(
+                        "create: 101 skus",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":["
+                                + String.join(",", java.util.Collections.nCopies(101, "\"cds-wool-scarf\"")) + "]}",
+                        400),
+                Arguments.of(
+                        "create: bad sku",
+                        "create-session.json",
+                        "{\"title\":\"T\",\"startsAt\":\"2026-11-29T18:00:00Z\",\"lineup\":[\"no spaces\"]}",
+                        400),
                 Arguments.of("create: body over 64 KB", "create-session.json", big, 413),
                 Arguments.of("reminder: not an email", "add-reminder.json", "{\"email\":\"nope\"}", 400),
                 Arguments.of("reminder: email a number", "add-reminder.json", "{\"email\":42}", 400),
                 Arguments.of("reminder: missing", "add-reminder.json", "{}", 400),
                 Arguments.of("highlight: sku missing", "highlight.json", "{}", 400),
-                Arguments.of("highlight: deal a string", "highlight.json", "{\"sku\":\"cds-wool-scarf\",\"dealPriceCents\":\"12\"}", 400),
-                Arguments.of("highlight: deal a float", "highlight.json", "{\"sku\":\"cds-wool-scarf\",\"dealPriceCents\":12.5}", 400),
+                Arguments.of(
+                        "highlight: deal a string",
+                        "highlight.json",
+                        "{\"sku\":\"cds-wool-scarf\",\"dealPriceCents\":\"12\"}",
+                        400),
+                Arguments.of(
+                        "highlight: deal a float",
+                        "highlight.json",
+                        "{\"sku\":\"cds-wool-scarf\",\"dealPriceCents\":12.5}",
+                        400),
                 Arguments.of("highlight: malformed", "highlight.json", "{\"sku\"", 400),
                 Arguments.of("highlight: over 64 KB", "highlight.json", big, 413));
     }
@@ -93,7 +133,8 @@ class BadInputTest {
     }
 
     static Stream<String> adminSamples() {
-        return Stream.of("create-session.json", "get-ingest.json", "get-stats.json", "end-session.json", "highlight.json");
+        return Stream.of(
+                "create-session.json", "get-ingest.json", "get-stats.json", "end-session.json", "highlight.json");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -109,7 +150,8 @@ class BadInputTest {
         assertThat(r401.errorCode()).isEqualTo("UNAUTHORIZED");
 
         APIGatewayV2HTTPEvent viewer = SessionsFixture.withSession(SessionsFixture.sample(sample), liveId);
-        Map<String, String> claims = new HashMap<>(viewer.getRequestContext().getAuthorizer().getJwt().getClaims());
+        Map<String, String> claims = new HashMap<>(
+                viewer.getRequestContext().getAuthorizer().getJwt().getClaims());
         claims.put("cognito:groups", "[viewers]");
         viewer.getRequestContext().getAuthorizer().getJwt().setClaims(claims);
         Response r403 = f.invoke(handler, viewer);
@@ -125,8 +167,14 @@ class BadInputTest {
     void unknownSessionsAre404AndMalformedIdsAre400OnEveryRoute() {
         var before = f.snapshot();
         String unknown = UUID.randomUUID().toString();
-        List<String> samples = List.of("get-session.json", "get-timeline.json", "get-calendar.json", "add-reminder.json",
-                "get-ingest.json", "end-session.json", "highlight.json");
+        List<String> samples = List.of(
+                "get-session.json",
+                "get-timeline.json",
+                "get-calendar.json",
+                "add-reminder.json",
+                "get-ingest.json",
+                "end-session.json",
+                "highlight.json");
         for (String sample : samples) {
             ApiHandler handler = switch (sample) {
                 case "add-reminder.json" -> f.reminders;
@@ -137,7 +185,8 @@ class BadInputTest {
             Response missing = f.invoke(handler, SessionsFixture.withSession(SessionsFixture.sample(sample), unknown));
             assertThat(missing.status()).as(sample).isEqualTo(404);
             assertThat(missing.errorCode()).as(sample).isEqualTo("SESSION_NOT_FOUND");
-            Response malformed = f.invoke(handler, SessionsFixture.withSession(SessionsFixture.sample(sample), "not-a-uuid"));
+            Response malformed =
+                    f.invoke(handler, SessionsFixture.withSession(SessionsFixture.sample(sample), "not-a-uuid"));
             assertThat(malformed.status()).as(sample).isEqualTo(400);
         }
         assertThat(f.list().status()).isEqualTo(200);

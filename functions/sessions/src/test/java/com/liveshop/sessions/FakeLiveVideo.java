@@ -25,6 +25,7 @@ final class FakeLiveVideo implements LiveVideo {
     final Map<String, Long> viewers = new ConcurrentHashMap<>();
     /** Channels whose GetStream fails with ThrottledException. */
     final Set<String> getStreamFails = ConcurrentHashMap.newKeySet();
+
     final List<String> getStreamCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger channels = new AtomicInteger();
 
@@ -35,8 +36,12 @@ final class FakeLiveVideo implements LiveVideo {
         String arn = "arn:aws:ivs:us-east-1:000000000000:channel/" + id;
         String key = "sk_us-east-1_SECRETkey" + id + "zz";
         streamKeys.put(arn, key);
-        return new Channel(arn, "https://abc123.us-east-1.playback.live-video.net/api/video/v1/us-east-1.000000000000.channel." + id + ".m3u8",
-                "abc123.global-contribute.live-video.net", key);
+        return new Channel(
+                arn,
+                "https://abc123.us-east-1.playback.live-video.net/api/video/v1/us-east-1.000000000000.channel." + id
+                        + ".m3u8",
+                "abc123.global-contribute.live-video.net",
+                key);
     }
 
     @Override
@@ -72,6 +77,8 @@ final class FakeLiveVideo implements LiveVideo {
         if (getStreamFails.contains(channelArn)) {
             throw new ThrottledException("throttled");
         }
-        return broadcasting.contains(channelArn) ? OptionalLong.of(viewers.getOrDefault(channelArn, 0L)) : OptionalLong.empty();
+        return broadcasting.contains(channelArn)
+                ? OptionalLong.of(viewers.getOrDefault(channelArn, 0L))
+                : OptionalLong.empty();
     }
 }

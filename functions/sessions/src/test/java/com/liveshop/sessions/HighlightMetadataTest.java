@@ -7,9 +7,9 @@ import com.liveshop.sessions.service.HighlightMetadata;
 import com.liveshop.sessions.service.HighlightMetadata.Content;
 import com.liveshop.shared.json.Json;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class HighlightMetadataTest {
 
@@ -26,14 +26,23 @@ class HighlightMetadataTest {
     }
 
     private static Content content(String title, String imageUrl) {
-        return new Content("0b6f7c2e-4d1a-4f8e-9a53-2c7d1e9f8a10", "11111111-2222-3333-4444-555555555555",
-                "sku-" + "s".repeat(60), title, 100_000_000L, "USD", 99_999_999L, "2026-11-29T18:30:00Z", imageUrl);
+        return new Content(
+                "0b6f7c2e-4d1a-4f8e-9a53-2c7d1e9f8a10",
+                "11111111-2222-3333-4444-555555555555",
+                "sku-" + "s".repeat(60),
+                title,
+                100_000_000L,
+                "USD",
+                99_999_999L,
+                "2026-11-29T18:30:00Z",
+                imageUrl);
     }
 
     @ParameterizedTest
     @MethodSource("titles")
     void alwaysAtMostOneKilobyteOfValidJsonWithWholeCodePoints(String title) throws Exception {
-        for (String image : new String[] {null, "https://img.example.com/a.jpg", "https://img.example.com/" + "é".repeat(1500)}) {
+        for (String image :
+                new String[] {null, "https://img.example.com/a.jpg", "https://img.example.com/" + "é".repeat(1500)}) {
             String metadata = HighlightMetadata.build(content(title, image));
             assertThat(HighlightMetadata.utf8Length(metadata)).isLessThanOrEqualTo(HighlightMetadata.MAX_BYTES);
             JsonNode node = Json.MAPPER.readTree(metadata);
@@ -42,10 +51,14 @@ class HighlightMetadataTest {
             for (int i = 0; i < shown.length(); i++) {
                 char c = shown.charAt(i);
                 if (Character.isHighSurrogate(c)) {
-                    assertThat(i + 1 < shown.length() && Character.isLowSurrogate(shown.charAt(i + 1))).as("pair at %d", i).isTrue();
+                    assertThat(i + 1 < shown.length() && Character.isLowSurrogate(shown.charAt(i + 1)))
+                            .as("pair at %d", i)
+                            .isTrue();
                     i++;
                 } else {
-                    assertThat(Character.isLowSurrogate(c)).as("lone low surrogate at %d", i).isFalse();
+                    assertThat(Character.isLowSurrogate(c))
+                            .as("lone low surrogate at %d", i)
+                            .isFalse();
                 }
             }
             String withoutEllipsis = shown.endsWith("\u2026") ? shown.substring(0, shown.length() - 1) : shown;
@@ -56,6 +69,9 @@ class HighlightMetadataTest {
     @Test
     void shortTitlesAreSentWhole() {
         String metadata = HighlightMetadata.build(content("Wool Scarf", "https://img.example.com/s.jpg"));
-        assertThat(metadata).contains("\"title\":\"Wool Scarf\"").contains("\"imageUrl\"").doesNotContain("\u2026");
+        assertThat(metadata)
+                .contains("\"title\":\"Wool Scarf\"")
+                .contains("\"imageUrl\"")
+                .doesNotContain("\u2026");
     }
 }

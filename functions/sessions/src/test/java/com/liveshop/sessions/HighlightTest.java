@@ -59,13 +59,21 @@ class HighlightTest {
         Response r = f.invoke(f.highlights, SessionsFixture.withSession(SessionsFixture.sample("highlight.json"), id));
         // The sample's dealEndsAt is fixed; use a body relative to the clock instead.
         if (r.status() != 202) {
-            r = f.highlight(id, Json.write(Map.of("sku", "cds-cashmere-sweater", "dealPriceCents", 9900,
-                    "dealEndsAt", f.clock.instant().plus(Duration.ofMinutes(30)).toString())));
+            r = f.highlight(
+                    id,
+                    Json.write(Map.of(
+                            "sku",
+                            "cds-cashmere-sweater",
+                            "dealPriceCents",
+                            9900,
+                            "dealEndsAt",
+                            f.clock.instant().plus(Duration.ofMinutes(30)).toString())));
         }
         assertThat(r.status()).isEqualTo(202);
         assertThat(r.body().get("offsetMs").asLong()).isEqualTo(95_000);
         String metadata = r.body().get("metadata").asText();
-        assertThat(f.video.metadata).anyMatch(m -> m.text().equals(metadata) && m.channelArn().equals(f.channelOf(id)));
+        assertThat(f.video.metadata)
+                .anyMatch(m -> m.text().equals(metadata) && m.channelArn().equals(f.channelOf(id)));
         assertThat(metadata).contains("\"sku\":\"cds-cashmere-sweater\"").contains("\"dealPriceCents\":9900");
         // Chat's audience signal: HighlightFeatured on the bus with what a client without the player shows.
         String highlightId = r.body().get("highlightId").asText();
@@ -81,7 +89,8 @@ class HighlightTest {
         f.clock.advance(Duration.ofSeconds(40));
         Response view = f.get(id);
         assertThat(view.body().at("/currentHighlight/sku").asText()).isEqualTo("cds-cashmere-sweater");
-        assertThat(view.body().at("/currentHighlight/highlightId").asText()).isEqualTo(r.body().get("highlightId").asText());
+        assertThat(view.body().at("/currentHighlight/highlightId").asText())
+                .isEqualTo(r.body().get("highlightId").asText());
         assertThat(view.body().at("/lineup/0/dealPriceCents").asLong()).isEqualTo(9900);
     }
 
@@ -157,12 +166,40 @@ class HighlightTest {
         assertThat(notInLineup.errorCode()).isEqualTo("SKU_NOT_IN_LINEUP");
         assertThat(f.highlight(id, "cds-wool-scarf", 3900L).errorCode()).isEqualTo("DEAL_NOT_BELOW_PRICE");
         assertThat(f.highlight(id, "cds-wool-scarf", 0L).status()).isEqualTo(400);
-        assertThat(f.highlight(id, Json.write(Map.of("sku", "cds-wool-scarf", "dealPriceCents", 100,
-                "dealEndsAt", f.clock.instant().plus(Duration.ofHours(25)).toString()))).status()).isEqualTo(400);
-        assertThat(f.highlight(id, Json.write(Map.of("sku", "cds-wool-scarf", "dealPriceCents", 100,
-                "dealEndsAt", f.clock.instant().minusSeconds(1).toString()))).status()).isEqualTo(400);
-        assertThat(f.highlight(id, Json.write(Map.of("sku", "cds-wool-scarf",
-                "dealEndsAt", f.clock.instant().plusSeconds(60).toString()))).status()).isEqualTo(400);
+        assertThat(f.highlight(
+                                id,
+                                Json.write(Map.of(
+                                        "sku",
+                                        "cds-wool-scarf",
+                                        "dealPriceCents",
+                                        100,
+                                        "dealEndsAt",
+                                        f.clock
+                                                .instant()
+                                                .plus(Duration.ofHours(25))
+                                                .toString())))
+                        .status())
+                .isEqualTo(400);
+        assertThat(f.highlight(
+                                id,
+                                Json.write(Map.of(
+                                        "sku",
+                                        "cds-wool-scarf",
+                                        "dealPriceCents",
+                                        100,
+                                        "dealEndsAt",
+                                        f.clock.instant().minusSeconds(1).toString())))
+                        .status())
+                .isEqualTo(400);
+        assertThat(f.highlight(
+                                id,
+                                Json.write(Map.of(
+                                        "sku",
+                                        "cds-wool-scarf",
+                                        "dealEndsAt",
+                                        f.clock.instant().plusSeconds(60).toString())))
+                        .status())
+                .isEqualTo(400);
         assertThat(f.snapshot()).isEqualTo(before);
     }
 
@@ -174,7 +211,9 @@ class HighlightTest {
         String metadata = r.body().get("metadata").asText();
         assertThat(HighlightMetadata.utf8Length(metadata)).isLessThanOrEqualTo(1024);
         assertThat(metadata).contains("🧣").contains("\u2026");
-        assertThat(new String(metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(
+                        metadata.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(metadata);
         // The chapter keeps the full title.
         assertThat(f.timeline(id).body().at("/chapters/0/title").asText()).startsWith("🧣".repeat(190));
@@ -185,7 +224,9 @@ class HighlightTest {
         f.product("cds-deal-gloves", "Gloves", 5000, 20);
         String id = liveSession(f.clock.instant(), "cds-deal-gloves");
         Instant endsAt = f.clock.instant().plus(Duration.ofMinutes(10));
-        Response r = f.highlight(id, Json.write(Map.of("sku", "cds-deal-gloves", "dealPriceCents", 3500, "dealEndsAt", endsAt.toString())));
+        Response r = f.highlight(
+                id,
+                Json.write(Map.of("sku", "cds-deal-gloves", "dealPriceCents", 3500, "dealEndsAt", endsAt.toString())));
         assertThat(r.status()).isEqualTo(202);
 
         CartHandler cart = new CartHandler(new CheckoutWiring(f.app).cartService(f.clock));
@@ -199,7 +240,9 @@ class HighlightTest {
 
     private com.fasterxml.jackson.databind.JsonNode addItem(CartHandler cart, String cartId) {
         APIGatewayV2HTTPEvent e = com.amazonaws.services.lambda.runtime.tests.EventLoader.loadApiGatewayHttpEvent(
-                dev.samlocal.template.SamTemplate.repoRoot().resolve("events-samples/checkout/add-item.json").toString());
+                dev.samlocal.template.SamTemplate.repoRoot()
+                        .resolve("events-samples/checkout/add-item.json")
+                        .toString());
         e.setPathParameters(Map.of("cartId", cartId));
         e.setBody("{\"sku\":\"cds-deal-gloves\",\"quantity\":1}");
         var response = cart.handleRequest(e, new TestContext("cart"));

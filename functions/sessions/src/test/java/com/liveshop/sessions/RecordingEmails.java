@@ -38,8 +38,12 @@ final class RecordingEmails implements ReminderEmails {
                 results.add(new EntryResult(false, true, "ACCOUNT_THROTTLED"));
                 continue;
             }
-            sent.add(new Email(entry.to(), fill(template.subject(), entry.values()), fill(template.text(), entry.values()),
-                    fill(template.html(), entry.values()), entry.headers()));
+            sent.add(new Email(
+                    entry.to(),
+                    fill(template.subject(), entry.values()),
+                    fill(template.text(), entry.values()),
+                    fill(template.html(), entry.values()),
+                    entry.headers()));
             results.add(new EntryResult(true, false, "SUCCESS"));
         }
         return results;

@@ -37,7 +37,8 @@ class ReminderLimitTest {
         String show = f.scheduled("cds-wool-scarf");
         String other = f.scheduled("cds-wool-scarf");
         for (int i = 0; i < 10; i++) {
-            assertThat(f.remind(show, "fan" + i + "@example.com", "203.0.113.7").status()).isEqualTo(202);
+            assertThat(f.remind(show, "fan" + i + "@example.com", "203.0.113.7").status())
+                    .isEqualTo(202);
         }
         var before = f.snapshot();
         Response refused = f.remind(show, "fan10@example.com", "203.0.113.7");
@@ -47,10 +48,16 @@ class ReminderLimitTest {
         assertThat(f.snapshot()).isEqualTo(before);
         assertThat(f.snapshot().toString()).as("the address is never stored").doesNotContain("203.0.113.7");
 
-        assertThat(f.remind(show, "fan10@example.com", "198.51.100.9").status()).as("another address").isEqualTo(202);
-        assertThat(f.remind(other, "fan10@example.com", "203.0.113.7").status()).as("another show").isEqualTo(202);
+        assertThat(f.remind(show, "fan10@example.com", "198.51.100.9").status())
+                .as("another address")
+                .isEqualTo(202);
+        assertThat(f.remind(other, "fan10@example.com", "203.0.113.7").status())
+                .as("another show")
+                .isEqualTo(202);
         f.clock.advance(Duration.ofMinutes(1));
-        assertThat(f.remind(show, "fan11@example.com", "203.0.113.7").status()).as("the next minute").isEqualTo(202);
+        assertThat(f.remind(show, "fan11@example.com", "203.0.113.7").status())
+                .as("the next minute")
+                .isEqualTo(202);
     }
 
     @Test

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 
 /**
- * Reminders with double opt-in, on DynamoDB Local through the real handlers: sign-up → confirmation email (through
- * the queue) → confirm link → SessionLive → "We're live" in bulk calls of ≤ 50, each address once, each email with its
- * own one-click unsubscribe; retries after throttling; links that are not ours change nothing.
+ * Reminders with double opt-in, on DynamoDB Local through the real handlers: sign-up → confirmation email (through the
+ * queue) → confirm link → SessionLive → "We're live" in bulk calls of ≤ 50, each address once, each email with its own
+ * one-click unsubscribe; retries after throttling; links that are not ours change nothing.
  */
 class ReminderTest {
 
@@ -49,18 +49,26 @@ class ReminderTest {
         String id = f.scheduled("cds-wool-scarf");
         Response fresh = f.remind(id, "fan@example.com");
         assertThat(fresh.status()).isEqualTo(202);
-        assertThat(f.queued).containsExactly(ReminderMessage.confirm(id, f.queued.get(0).reminderIds().get(0)));
-        assertThat(f.queued.get(0).toString()).as("the queue names reminders, not addresses").doesNotContain("fan@");
+        assertThat(f.queued)
+                .containsExactly(ReminderMessage.confirm(
+                        id, f.queued.get(0).reminderIds().get(0)));
+        assertThat(f.queued.get(0).toString())
+                .as("the queue names reminders, not addresses")
+                .doesNotContain("fan@");
         f.deliverQueued();
         assertThat(f.mailbox.to("fan@example.com")).hasSize(1);
 
         Response pending = f.remind(id, "FAN@example.com");
         assertThat(pending.rawBody()).isEqualTo(fresh.rawBody());
-        assertThat(f.queued).as("a pending address within ten minutes: nothing sent").isEmpty();
+        assertThat(f.queued)
+                .as("a pending address within ten minutes: nothing sent")
+                .isEmpty();
         f.clock.advance(Duration.ofMinutes(11));
         f.remind(id, "fan@example.com");
         f.deliverQueued();
-        assertThat(f.mailbox.to("fan@example.com")).as("after ten minutes, another confirmation").hasSize(2);
+        assertThat(f.mailbox.to("fan@example.com"))
+                .as("after ten minutes, another confirmation")
+                .hasSize(2);
 
         f.confirm(f.confirmToken("fan@example.com"));
         f.clock.advance(Duration.ofMinutes(11));
@@ -92,16 +100,27 @@ class ReminderTest {
 
     @Test
     void theConfirmationHasBothPartsTheTitleEscapedAndAOneClickUnsubscribe() {
-        String id = f.createSession(SessionsFixture.createBody("<script>alert(1)</script> & {{unsubscribeUrl}} Deals",
-                f.clock.instant().plus(Duration.ofHours(1)).toString(), "cds-wool-scarf")).body().get("sessionId").asText();
+        String id = f.createSession(SessionsFixture.createBody(
+                        "<script>alert(1)</script> & {{unsubscribeUrl}} Deals",
+                        f.clock.instant().plus(Duration.ofHours(1)).toString(),
+                        "cds-wool-scarf"))
+                .body()
+                .get("sessionId")
+                .asText();
         f.remind(id, "fan@example.com");
         f.deliverQueued();
         ReminderEmails.Email email = f.mailbox.to("fan@example.com").get(0);
         assertThat(email.subject()).contains("Confirm your reminder");
-        assertThat(email.html()).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#123;&#123;");
-        assertThat(email.text()).contains("<script>alert(1)</script>").contains(SessionsFixture.PUBLIC_BASE + "/reminders/confirm?token=");
-        String unsubscribe = SessionsFixture.PUBLIC_BASE + "/reminders/unsubscribe?token=" + f.unsubscribeToken("fan@example.com");
-        assertThat(email.headers()).containsEntry("List-Unsubscribe", "<" + unsubscribe + ">")
+        assertThat(email.html())
+                .doesNotContain("<script>")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#123;&#123;");
+        assertThat(email.text())
+                .contains("<script>alert(1)</script>")
+                .contains(SessionsFixture.PUBLIC_BASE + "/reminders/confirm?token=");
+        String unsubscribe =
+                SessionsFixture.PUBLIC_BASE + "/reminders/unsubscribe?token=" + f.unsubscribeToken("fan@example.com");
+        assertThat(email.headers())
+                .containsEntry("List-Unsubscribe", "<" + unsubscribe + ">")
                 .containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         assertThat(email.html()).contains(unsubscribe);
     }
@@ -114,7 +133,9 @@ class ReminderTest {
         String token = f.confirmToken("fan@example.com");
         Response first = f.confirm(token);
         assertThat(first.status()).isEqualTo(200);
-        assertThat(first.headers()).containsEntry("content-type", "text/html; charset=utf-8").containsEntry("cache-control", "no-store");
+        assertThat(first.headers())
+                .containsEntry("content-type", "text/html; charset=utf-8")
+                .containsEntry("cache-control", "no-store");
         assertThat(first.rawBody()).contains("Reminder confirmed").contains("href=\"../watch/" + id + "\"");
         Response second = f.confirm(token);
         assertThat(second.status()).isEqualTo(200);
@@ -132,12 +153,21 @@ class ReminderTest {
         var before = f.snapshot();
         String tampered = confirm.substring(0, confirm.length() - 2) + (confirm.endsWith("AA") ? "BB" : "AA");
         String otherReminder = confirm.replaceFirst("\\.[A-Za-z0-9_-]{22}\\.", ".AAAAAAAAAAAAAAAAAAAAAA.");
-        for (Response r : List.of(f.confirm(tampered), f.confirm(otherReminder), f.confirm(unsubscribe), f.confirm(null),
-                f.confirm("c." + id), f.confirm("x".repeat(300)), f.unsubscribe(confirm), f.unsubscribePage(confirm),
+        for (Response r : List.of(
+                f.confirm(tampered),
+                f.confirm(otherReminder),
+                f.confirm(unsubscribe),
+                f.confirm(null),
+                f.confirm("c." + id),
+                f.confirm("x".repeat(300)),
+                f.unsubscribe(confirm),
+                f.unsubscribePage(confirm),
                 f.unsubscribe(unsubscribe.replace("u.", "c.")))) {
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.headers().get("content-type")).startsWith("text/html");
-            assertThat(r.rawBody()).contains("This link is invalid or has expired").doesNotContain("fan@");
+            assertThat(r.rawBody())
+                    .contains("This link is invalid or has expired")
+                    .doesNotContain("fan@");
         }
         assertThat(f.snapshot()).isEqualTo(before);
     }
@@ -150,7 +180,9 @@ class ReminderTest {
             f.deliverQueued();
             f.clock.advance(Duration.ofMinutes(11));
         }
-        assertThat(f.mailbox.to("busy@example.com")).as("3 in all, however long apart").hasSize(3);
+        assertThat(f.mailbox.to("busy@example.com"))
+                .as("3 in all, however long apart")
+                .hasSize(3);
 
         String token = f.confirmToken("busy@example.com");
         f.end(id);
@@ -171,7 +203,9 @@ class ReminderTest {
         Response page = f.unsubscribePage(token);
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.rawBody()).contains("<form method=\"post\"").contains("Unsubscribe");
-        assertThat(f.snapshot()).as("opening the link (a mail scanner may) unsubscribes no one").isEqualTo(before);
+        assertThat(f.snapshot())
+                .as("opening the link (a mail scanner may) unsubscribes no one")
+                .isEqualTo(before);
 
         Response oneClick = f.unsubscribe(token);
         assertThat(oneClick.status()).isEqualTo(200);
@@ -179,7 +213,9 @@ class ReminderTest {
         assertThat(f.snapshot().toString()).doesNotContain("fan@example.com");
         assertThat(f.unsubscribe(token).status()).as("idempotent").isEqualTo(200);
         assertThat(count(id)).isZero();
-        assertThat(f.confirm(f.confirmToken("fan@example.com")).status()).as("an old confirm link after unsubscribing").isEqualTo(400);
+        assertThat(f.confirm(f.confirmToken("fan@example.com")).status())
+                .as("an old confirm link after unsubscribing")
+                .isEqualTo(400);
         assertThat(count(id)).isZero();
     }
 
@@ -200,7 +236,9 @@ class ReminderTest {
 
         f.startStream(id, "st-live", f.clock.instant());
         assertThat(f.dispatchLive(id)).isEqualTo(120);
-        assertThat(f.queued).hasSize(3).allSatisfy(m -> assertThat(m.reminderIds()).hasSizeLessThanOrEqualTo(50));
+        assertThat(f.queued)
+                .hasSize(3)
+                .allSatisfy(m -> assertThat(m.reminderIds()).hasSizeLessThanOrEqualTo(50));
         assertThat(f.deliverQueued()).isZero();
         assertThat(f.mailbox.bulkSizes).containsExactly(50, 50, 20);
         assertThat(f.mailbox.sent).hasSize(120);
@@ -211,9 +249,13 @@ class ReminderTest {
             ReminderEmails.Email email = got.get(0);
             assertThat(email.subject()).isEqualTo("We're live: Cyber Deals Sunday");
             assertThat(email.text()).contains(SessionsFixture.PUBLIC_BASE + "/watch/" + id);
-            assertThat(email.html()).contains(SessionsFixture.PUBLIC_BASE + "/watch/" + id).doesNotContain("{{");
-            assertThat(email.text() + email.html() + email.headers()).as("no one else's address")
-                    .doesNotContainPattern("fan\\d+@").doesNotContain("pending@");
+            assertThat(email.html())
+                    .contains(SessionsFixture.PUBLIC_BASE + "/watch/" + id)
+                    .doesNotContain("{{");
+            assertThat(email.text() + email.html() + email.headers())
+                    .as("no one else's address")
+                    .doesNotContainPattern("fan\\d+@")
+                    .doesNotContain("pending@");
             String link = email.headers().get("List-Unsubscribe");
             assertThat(email.html()).contains(link.substring(1, link.length() - 1));
             assertThat(email.headers()).containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
@@ -238,7 +280,9 @@ class ReminderTest {
         f.mailbox.sent.clear();
         f.startStream(id, "st-live", f.clock.instant());
         f.mailbox.throttleOnce.addAll(List.of("fan3@example.com", "fan55@example.com"));
-        f.mailbox.failNextCall = TooManyRequestsException.builder().message("Maximum sending rate exceeded.").build();
+        f.mailbox.failNextCall = TooManyRequestsException.builder()
+                .message("Maximum sending rate exceeded.")
+                .build();
         f.dispatchLive(id);
         int failedDeliveries = f.deliverQueued();
         // The failed call's message, then the message(s) holding the two throttled entries (ids sort by their HMAC).

@@ -2,12 +2,12 @@ package com.liveshop.sessions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.liveshop.sessions.service.ReminderEmails;
 import com.liveshop.sessions.service.ReminderMessage;
 import com.liveshop.shared.catalog.Product;
@@ -18,9 +18,9 @@ import com.liveshop.shared.http.ApiHandler;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.DynamoDbLocalExtension;
 import com.liveshop.testkit.RecordingMetrics;
-import dev.samlocal.template.SamTemplate;
 import com.liveshop.testkit.TableSnapshot;
 import dev.samlocal.lambda.TestContext;
+import dev.samlocal.template.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,12 +74,24 @@ final class SessionsFixture {
             now = now.plus(d);
         }
 
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
-    static final String FINGERPRINT_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
+    static final String FINGERPRINT_SECRET_ARN =
+            "arn:aws:secretsmanager:us-east-1:000000000000:secret:ChatTicketSecret-AbCdEf";
     final com.liveshop.testkit.TestSecrets secrets;
     final DynamoDbLocalExtension dynamo;
     final DynamoDbClient client;
@@ -90,6 +102,7 @@ final class SessionsFixture {
     final List<Duration> pauses = new CopyOnWriteArrayList<>();
     /** Every business metric the sessions services recorded (the wiring's ShowMetrics). */
     final RecordingMetrics metrics = new RecordingMetrics();
+
     final SessionsWiring wiring;
     final ProductRepository products;
     final SessionAdminHandler admin;
@@ -99,6 +112,7 @@ final class SessionsFixture {
     final ReminderSendHandler reminderSender;
     /** What the reminder functions put on the queue, in order (the tests deliver it with {@link #deliverQueued}). */
     final List<ReminderMessage> queued = new CopyOnWriteArrayList<>();
+
     final RecordingEmails mailbox = new RecordingEmails();
     private final java.util.concurrent.atomic.AtomicInteger signUps = new java.util.concurrent.atomic.AtomicInteger();
     final HighlightHandler highlights;
@@ -112,7 +126,8 @@ final class SessionsFixture {
         settings.put("EVENT_BUS_NAME", "liveshop-orders");
         settings.put("REPLAY_BASE_URL", REPLAY_BASE);
         // The per-address limits' key, read at run time from (test) Secrets Manager as the template wires it.
-        settings.putAll(secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, "testFingerprintSecret0123456789"));
+        settings.putAll(
+                secrets.settings("FINGERPRINT_SECRET_ARN", FINGERPRINT_SECRET_ARN, "testFingerprintSecret0123456789"));
         settings.put("SITE_URL", PUBLIC_BASE);
         settings.put("SES_MAX_SEND_RATE", "10000");
         app = new AppConfig(settings);
@@ -182,7 +197,8 @@ final class SessionsFixture {
         String type = headers.getOrDefault("content-type", "");
         try {
             JsonNode node = body == null || body.isEmpty() || !type.startsWith("application/json")
-                    ? NullNode.getInstance() : Json.MAPPER.readTree(body);
+                    ? NullNode.getInstance()
+                    : Json.MAPPER.readTree(body);
             return new Response(response.getStatusCode(), node, body, headers);
         } catch (JsonProcessingException e) {
             throw new AssertionError("Response body is not JSON: " + body, e);
@@ -195,7 +211,8 @@ final class SessionsFixture {
 
     /** A scheduled session with the given lineup; returns its id. */
     String scheduled(String... skus) {
-        Response r = createSession(createBody("Cyber Deals Sunday", clock.instant().plus(Duration.ofHours(1)).toString(), skus));
+        Response r = createSession(createBody(
+                "Cyber Deals Sunday", clock.instant().plus(Duration.ofHours(1)).toString(), skus));
         if (r.status() != 201) {
             throw new AssertionError("create failed: " + r.rawBody());
         }
@@ -231,12 +248,15 @@ final class SessionsFixture {
     }
 
     Response remind(String sessionId, String email) {
-        return invoke(reminders, withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email))));
+        return invoke(
+                reminders,
+                withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email))));
     }
 
     /** A sign-up from the source address {@code sourceIp}, as API Gateway reports it. */
     Response remind(String sessionId, String email, String sourceIp) {
-        APIGatewayV2HTTPEvent e = withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email)));
+        APIGatewayV2HTTPEvent e =
+                withBody(withSession(sample("add-reminder.json"), sessionId), Json.write(Map.of("email", email)));
         e.getRequestContext().getHttp().setSourceIp(sourceIp);
         return invoke(reminders, e);
     }
@@ -265,7 +285,8 @@ final class SessionsFixture {
     int dispatchLive(String sessionId) {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> event = Json.MAPPER.readValue(Files.readString(samplePath("session-live.json")), Map.class);
+            Map<String, Object> event =
+                    Json.MAPPER.readValue(Files.readString(samplePath("session-live.json")), Map.class);
             @SuppressWarnings("unchecked")
             Map<String, Object> detail = new HashMap<>((Map<String, Object>) event.get("detail"));
             detail.put("sessionId", sessionId);

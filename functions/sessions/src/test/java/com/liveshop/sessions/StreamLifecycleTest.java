@@ -30,8 +30,10 @@ class StreamLifecycleTest {
     }
 
     private long sessionLiveEvents(String id) {
-        return f.published.stream().filter(p -> p.detailType().equals("SessionLive")
-                && p.detail().get("sessionId").asText().equals(id)).count();
+        return f.published.stream()
+                .filter(p -> p.detailType().equals("SessionLive")
+                        && p.detail().get("sessionId").asText().equals(id))
+                .count();
     }
 
     @Test
@@ -52,17 +54,28 @@ class StreamLifecycleTest {
         assertThat(s.liveAt()).isEqualTo("2026-11-29T18:00:05Z");
         assertThat(s.streamId()).isEqualTo("st-A");
         assertThat(sessionLiveEvents(id)).isEqualTo(1);
-        var detail = f.published.stream().filter(p -> p.detail().get("sessionId").asText().equals(id)).findFirst().orElseThrow().detail();
-        assertThat(detail.get("reminderCount").asLong()).as("confirmed reminders only").isEqualTo(2);
-        assertThat(detail.toString()).as("SessionLive carries the count, never an address").doesNotContain("@example.com");
+        var detail = f.published.stream()
+                .filter(p -> p.detail().get("sessionId").asText().equals(id))
+                .findFirst()
+                .orElseThrow()
+                .detail();
+        assertThat(detail.get("reminderCount").asLong())
+                .as("confirmed reminders only")
+                .isEqualTo(2);
+        assertThat(detail.toString())
+                .as("SessionLive carries the count, never an address")
+                .doesNotContain("@example.com");
         f.deliver(f.ivsEvent("ivs-stream-failure.json", arn, "st-A", t.plusSeconds(60)));
         assertThat(session(id).status()).isEqualTo("LIVE");
         Map<String, Object> end = f.ivsEvent("ivs-stream-end.json", arn, "st-A", t.plusSeconds(3600));
         f.deliver(end);
         f.deliver(end);
         assertThat(session(id).status()).isEqualTo("ENDED");
-        assertThat(f.published.stream().filter(p -> p.detailType().equals("SessionEnded")
-                && p.detail().get("sessionId").asText().equals(id))).as("SessionEnded once").hasSize(1);
+        assertThat(f.published.stream()
+                        .filter(p -> p.detailType().equals("SessionEnded")
+                                && p.detail().get("sessionId").asText().equals(id)))
+                .as("SessionEnded once")
+                .hasSize(1);
     }
 
     @Test
@@ -124,8 +137,9 @@ class StreamLifecycleTest {
         f.deliver(end);
         f.deliver(end);
         Session.Replay replay = session(id).replay();
-        assertThat(replay.url()).isEqualTo(SessionsFixture.REPLAY_BASE
-                + "/ivs/v1/123456789012/AbCdef1G2hij/2026/11/29/18/0/k9Lm2Nop3QrS/media/hls/master.m3u8");
+        assertThat(replay.url())
+                .isEqualTo(SessionsFixture.REPLAY_BASE
+                        + "/ivs/v1/123456789012/AbCdef1G2hij/2026/11/29/18/0/k9Lm2Nop3QrS/media/hls/master.m3u8");
         assertThat(replay.durationMs()).isEqualTo(3756000);
         var view = f.get(id);
         assertThat(view.body().at("/replay/url").asText()).isEqualTo(replay.url());
@@ -141,7 +155,10 @@ class StreamLifecycleTest {
     void eventsForUnknownChannelsOrUnreadableEventsAreLoggedAndIgnored() {
         var before = f.snapshot();
         try (LogCapture logs = new LogCapture()) {
-            f.deliver(f.ivsEvent("ivs-stream-start.json", "arn:aws:ivs:us-east-1:000000000000:channel/unknown", "st-u",
+            f.deliver(f.ivsEvent(
+                    "ivs-stream-start.json",
+                    "arn:aws:ivs:us-east-1:000000000000:channel/unknown",
+                    "st-u",
                     Instant.parse("2026-11-29T18:00:00Z")));
             f.deliver(Map.of("source", "aws.ivs", "detail-type", "IVS Stream State Change"));
             f.deliver(Map.of("source", "aws.s3"));
@@ -155,7 +172,8 @@ class StreamLifecycleTest {
     void concurrentDuplicateStartsPublishSessionLiveExactlyOnce() throws Exception {
         String id = f.scheduled("cds-wool-scarf");
         String arn = f.channelOf(id);
-        Map<String, Object> start = f.ivsEvent("ivs-stream-start.json", arn, "st-c", Instant.parse("2026-11-29T18:00:00Z"));
+        Map<String, Object> start =
+                f.ivsEvent("ivs-stream-start.json", arn, "st-c", Instant.parse("2026-11-29T18:00:00Z"));
         List<Thread> threads = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Thread thread = new Thread(() -> f.deliver(start));

@@ -53,8 +53,10 @@ class ViewerCountTest {
         }
 
         List<Long> counts(String sessionId) {
-            return sent.stream().filter(s -> s.channel().equals(Channels.show(sessionId)))
-                    .map(s -> ((Frames.Viewers) s.frame()).count()).toList();
+            return sent.stream()
+                    .filter(s -> s.channel().equals(Channels.show(sessionId)))
+                    .map(s -> ((Frames.Viewers) s.frame()).count())
+                    .toList();
         }
     }
 
@@ -123,9 +125,13 @@ class ViewerCountTest {
         f.clock.advance(Duration.ofSeconds(15));
         service.round();
         assertThat(stored(id)).isEqualTo(90);
-        assertThat(f.wiring.sessions().stats().read(id).peakViewers()).as("the show's peak stays at its highest").isEqualTo(135);
-        assertThat(publisher.sent).filteredOn(s -> s.channel().equals(Channels.show(id)))
-                .extracting(RecordingPublisher.Sent::frame).allSatisfy(frame ->
+        assertThat(f.wiring.sessions().stats().read(id).peakViewers())
+                .as("the show's peak stays at its highest")
+                .isEqualTo(135);
+        assertThat(publisher.sent)
+                .filteredOn(s -> s.channel().equals(Channels.show(id)))
+                .extracting(RecordingPublisher.Sent::frame)
+                .allSatisfy(frame ->
                         assertThat(com.liveshop.shared.json.Json.write(frame)).startsWith("{\"type\":\"viewers\","));
     }
 
@@ -173,7 +179,8 @@ class ViewerCountTest {
                     published += round.get(30, TimeUnit.SECONDS).published();
                 }
                 for (int i = 0; i < ids.size(); i++) {
-                    assertThat(publisher.counts(ids.get(i))).as("show %d of attempt %d", i, attempt)
+                    assertThat(publisher.counts(ids.get(i)))
+                            .as("show %d of attempt %d", i, attempt)
                             .containsExactly(1_000L + attempt * 10 + i);
                 }
                 assertThat(published).isGreaterThanOrEqualTo(ids.size());
@@ -191,7 +198,8 @@ class ViewerCountTest {
         f.video.broadcasting.remove(arn);
         int before = f.video.getStreamCalls.size();
         ViewerCountService.Round round = service.round();
-        assertThat(f.video.getStreamCalls.subList(before, f.video.getStreamCalls.size())).contains(arn);
+        assertThat(f.video.getStreamCalls.subList(before, f.video.getStreamCalls.size()))
+                .contains(arn);
         assertThat(publisher.counts(id)).isEmpty();
         assertThat(stored(id)).isZero();
         assertThat(round.counted()).isLessThan(round.live());
@@ -208,7 +216,8 @@ class ViewerCountTest {
             assertThat(round.failed()).isEqualTo(1);
             assertThat(publisher.counts(fine)).containsExactly(80L);
             assertThat(publisher.counts(failing)).isEmpty();
-            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains(failing).contains("ThrottledException"));
+            assertThat(logs.lines())
+                    .anySatisfy(line -> assertThat(line).contains(failing).contains("ThrottledException"));
             assertThat(String.join("\n", logs.lines())).doesNotContain(f.video.streamKeys.get(f.channelOf(failing)));
         } finally {
             f.video.getStreamFails.clear();
@@ -242,7 +251,8 @@ class ViewerCountTest {
     @Test
     void theHandlerRunsFourRoundsFifteenSecondsApartFromTheScheduleEvent() {
         String id = liveShow(1);
-        ScheduledEvent event = EventLoader.loadScheduledEvent(SessionsFixture.samplePath("viewer-count-schedule.json").toString());
+        ScheduledEvent event = EventLoader.loadScheduledEvent(
+                SessionsFixture.samplePath("viewer-count-schedule.json").toString());
         AtomicLong next = new AtomicLong(1);
         ViewerCountHandler handler = new ViewerCountHandler(service(publisher, d -> {
             sleeps.add(d);
@@ -266,13 +276,15 @@ class ViewerCountTest {
     @Test
     void getStreamIsPacedAtFourCallsPerSecondSoFiftyShowsFitInTwelveAndAHalfSeconds() throws Exception {
         AtomicLong nanos = new AtomicLong(0);
-        IntervalPacer pacer = new IntervalPacer(SessionsWiring.GET_STREAM_PER_SECOND, nanos::get,
-                d -> nanos.addAndGet(d.toNanos()));
+        IntervalPacer pacer =
+                new IntervalPacer(SessionsWiring.GET_STREAM_PER_SECOND, nanos::get, d -> nanos.addAndGet(d.toNanos()));
         for (int i = 0; i < 50; i++) {
             pacer.await();
         }
         Duration took = Duration.ofNanos(nanos.get());
-        assertThat(took).isLessThanOrEqualTo(Duration.ofMillis(12_500)).isGreaterThanOrEqualTo(Duration.ofMillis(12_250));
+        assertThat(took)
+                .isLessThanOrEqualTo(Duration.ofMillis(12_500))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(12_250));
     }
 
     @Test
@@ -280,7 +292,8 @@ class ViewerCountTest {
         liveShow(5);
         AtomicInteger waits = new AtomicInteger();
         int before = f.video.getStreamCalls.size();
-        ViewerCountService paced = f.wiring.viewerCountService(f.video, publisher, f.clock, d -> {}, waits::incrementAndGet);
+        ViewerCountService paced =
+                f.wiring.viewerCountService(f.video, publisher, f.clock, d -> {}, waits::incrementAndGet);
         ViewerCountService.Round round = paced.round();
         assertThat(waits.get()).isEqualTo(round.live()).isEqualTo(f.video.getStreamCalls.size() - before);
     }

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the live shopping product adds to sam-local: its secrets' first values, its local-only parameters, host
- * tokens, the test payment provider, the CDN in front of the API (origin secret, security headers), the pages and
- * the demo catalog and show.
+ * What the live shopping product adds to sam-local: its secrets' first values, its local-only parameters, host tokens,
+ * the test payment provider, the CDN in front of the API (origin secret, security headers), the pages and the demo
+ * catalog and show.
  */
 public final class LiveshopDevLayer implements DevLayer {
 
@@ -29,8 +29,8 @@ public final class LiveshopDevLayer implements DevLayer {
     /**
      * The payment webhook secret's first value locally (the template's PaymentWebhookSecret in the local Secrets
      * Manager, which the webhook function reads at run time; {@code put-secret-value} rotates it). {@code GET /_local}
-     * gives the current value, so an outside tool can sign webhooks like the payment provider; it is never written
-     * to a log line.
+     * gives the current value, so an outside tool can sign webhooks like the payment provider; it is never written to a
+     * log line.
      */
     public static final String LOCAL_WEBHOOK_SECRET = "local-webhook-secret-not-for-production";
     /** The template's secret that holds the webhook key. */
@@ -57,8 +57,8 @@ public final class LiveshopDevLayer implements DevLayer {
      * The template's required parameters that only a deployment can know: {@code CorsAllowOrigin} is the stack's own
      * origin (the pages are served from it) unless the template gives a default; {@code SenderEmail} and
      * {@code SiteUrl} (this stack) for the reminder emails. And one the template defaults for a deployment:
-     * {@code RequireProofOfWork} is off locally (scripts, benches and tests call the routes without solving
-     * challenges; the pages solve either way).
+     * {@code RequireProofOfWork} is off locally (scripts, benches and tests call the routes without solving challenges;
+     * the pages solve either way).
      */
     @Override
     public Map<String, String> parameterDefaults(SamTemplate template, String selfUrl) {
@@ -79,8 +79,11 @@ public final class LiveshopDevLayer implements DevLayer {
      */
     @Override
     public Map<String, String> functionEnvironment(SamLocal stack) {
-        return Map.of("HOST_JWT_ISSUER", stack.jwt().issuer(),
-                "HOST_JWT_JWKS_URL", stack.url() + "/_local/cognito/.well-known/jwks.json");
+        return Map.of(
+                "HOST_JWT_ISSUER",
+                stack.jwt().issuer(),
+                "HOST_JWT_JWKS_URL",
+                stack.url() + "/_local/cognito/.well-known/jwks.json");
     }
 
     /** The CDN's response-headers policy (template.yaml's EdgeHeadersPolicy): the same headers. */
@@ -92,7 +95,9 @@ public final class LiveshopDevLayer implements DevLayer {
     /** The CDN's origin secret, if the template has one (AWSCURRENT at each request: rotations show at once). */
     @Override
     public Map<String, String> edgeRequestHeaders(SamLocal stack) {
-        return stack.secretValue(ORIGIN_SECRET_ID).map(secret -> Map.of(OriginCheck.HEADER, secret)).orElse(Map.of());
+        return stack.secretValue(ORIGIN_SECRET_ID)
+                .map(secret -> Map.of(OriginCheck.HEADER, secret))
+                .orElse(Map.of());
     }
 
     /** Carts and orders are a viewer's own: the CDN passes them through (the public reads: catalog, shows, chat). */
@@ -107,14 +112,19 @@ public final class LiveshopDevLayer implements DevLayer {
         routes.get("/_local/host-token", ctx -> LocalJson.write(ctx, 200, Map.of("token", jwt.hostToken())));
         routes.get("/_local/token", ctx -> {
             String groups = ctx.queryParam("groups");
-            List<String> list = groups == null || groups.isBlank() ? List.of()
-                    : Arrays.stream(groups.split(",")).map(String::strip).filter(g -> !g.isEmpty()).toList();
+            List<String> list = groups == null || groups.isBlank()
+                    ? List.of()
+                    : Arrays.stream(groups.split(","))
+                            .map(String::strip)
+                            .filter(g -> !g.isEmpty())
+                            .toList();
             String email = ctx.queryParam("email") == null ? "viewer@liveshop.local" : ctx.queryParam("email");
             LocalJson.write(ctx, 200, Map.of("token", jwt.idToken(email, list, JwtAuthorizer.HOST_TOKEN_LIFETIME)));
         });
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        LocalPayments payments = new LocalPayments(http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken,
-                Clock.systemUTC());
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        LocalPayments payments = new LocalPayments(
+                http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken, Clock.systemUTC());
         routes.post("/_local/payments/{orderId}", payments::handle);
         new LocalWeb().register(routes);
     }
@@ -124,9 +134,11 @@ public final class LiveshopDevLayer implements DevLayer {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("GET /_local/host-token", "id token of a host (hosts group), 12 h: {\"token\": …}");
         endpoints.put("GET /_local/token?groups=&email=", "id token of any user; no groups = a signed-in non-host");
-        endpoints.put("POST /_local/payments/{orderId}", "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, "
-                + "currency, paymentId): the order's amount sent to the webhook, signed X-Signature: "
-                + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
+        endpoints.put(
+                "POST /_local/payments/{orderId}",
+                "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, "
+                        + "currency, paymentId): the order's amount sent to the webhook, signed X-Signature: "
+                        + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         endpoints.putAll(new LocalWeb().describe());
         return endpoints;
     }
@@ -142,7 +154,8 @@ public final class LiveshopDevLayer implements DevLayer {
     /** The demo catalog and show, created through the API as a host would. */
     @Override
     public void afterStart(SamLocal stack) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         seeded = DemoSeed.seed(http, stack.url(), stack.jwt().hostToken());
         demoShowId = DemoSeed.seedShow(http, stack.url(), stack.jwt().hostToken());
     }

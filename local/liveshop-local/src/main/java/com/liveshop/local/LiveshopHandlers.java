@@ -32,7 +32,8 @@ final class LiveshopHandlers implements HandlerFactory {
             Constructor<?> withConfig = type.getConstructor(AppConfig.class);
             return withConfig.newInstance(config);
         } catch (NoSuchMethodException e) {
-            LOG.warn("{} has no public (AppConfig) constructor; its no-arg constructor reads the process environment",
+            LOG.warn(
+                    "{} has no public (AppConfig) constructor; its no-arg constructor reads the process environment",
                     type.getName());
             return type.getConstructor().newInstance();
         }

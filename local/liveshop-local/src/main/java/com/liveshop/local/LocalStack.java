@@ -45,7 +45,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The CLI: parses, starts, prints the Ready line and serves until the JVM stops. Returns the exit code on failure. */
+    /**
+     * The CLI: parses, starts, prints the Ready line and serves until the JVM stops. Returns the exit code on failure.
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Options options;
         LocalStack stack;
@@ -72,8 +74,12 @@ public final class LocalStack implements AutoCloseable {
         out.println("Template: " + stack.templateDescription());
         if (!options.parameters().isEmpty()) {
             Map<String, String> inForce = stack.parameters();
-            out.println("Parameters: " + String.join(", ", options.parameters().keySet().stream()
-                    .map(name -> name + "=" + inForce.get(name)).toList()));
+            out.println("Parameters: "
+                    + String.join(
+                            ", ",
+                            options.parameters().keySet().stream()
+                                    .map(name -> name + "=" + inForce.get(name))
+                                    .toList()));
         }
         out.println(stack.readyLine());
         if (stack.demoShowId() != null) {
@@ -82,10 +88,13 @@ public final class LocalStack implements AutoCloseable {
         }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "local-stack-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

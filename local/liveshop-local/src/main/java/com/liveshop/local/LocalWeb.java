@@ -1,6 +1,7 @@
 package com.liveshop.local;
 
 import com.liveshop.shared.http.EdgeHeaders;
+import dev.samlocal.protocol.LocalJson;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -9,19 +10,20 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import dev.samlocal.protocol.LocalJson;
 
 /**
- * The viewer page and the host console ({@code web}, copied into the jar under
- * {@code liveshop-web/}): {@code /} picks the live or next show, {@code /watch/{sessionId}} is the viewer page,
- * {@code /host} the host console, {@code /web/*} the static files themselves. The same files can be hosted on
- * S3 and pointed at a deployed API through {@code web/config.js}.
+ * The viewer page and the host console ({@code web}, copied into the jar under {@code liveshop-web/}): {@code /} picks
+ * the live or next show, {@code /watch/{sessionId}} is the viewer page, {@code /host} the host console, {@code /web/*}
+ * the static files themselves. The same files can be hosted on S3 and pointed at a deployed API through
+ * {@code web/config.js}.
  */
 final class LocalWeb {
 
     static final String RESOURCE_ROOT = "liveshop-web/";
     /** Names with inner dots (amazon-ivs-player.min.js) but never an empty segment or "..". */
-    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(/[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*)*\\.[a-z0-9]+");
+    private static final Pattern SAFE_PATH = Pattern.compile(
+            "[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(/[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*)*\\.[a-z0-9]+");
+
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",

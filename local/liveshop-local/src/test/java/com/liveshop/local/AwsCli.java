@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real AWS CLI (v1 on these machines) as a client we did not write: {@code aws <args> --output json} with someone
- * else's static credentials, no instance metadata, no pager. A test is aborted (skipped) where the CLI is not installed.
+ * else's static credentials, no instance metadata, no pager. A test is aborted (skipped) where the CLI is not
+ * installed.
  */
 final class AwsCli {
 

@@ -29,8 +29,12 @@ class CliTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-            int code = LocalStack.run(new String[] {"--port", String.valueOf(port), "--dynamodb-port", String.valueOf(DynamoDbLocal.freePort())},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = LocalStack.run(
+                    new String[] {
+                        "--port", String.valueOf(port), "--dynamodb-port", String.valueOf(DynamoDbLocal.freePort())
+                    },
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
 
             assertThat(code).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8))
@@ -44,8 +48,15 @@ class CliTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = LocalStack.run(new String[] {"--port", String.valueOf(DynamoDbLocal.freePort()), "--dynamodb-port", String.valueOf(taken.getLocalPort())},
-                    new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = LocalStack.run(
+                    new String[] {
+                        "--port",
+                        String.valueOf(DynamoDbLocal.freePort()),
+                        "--dynamodb-port",
+                        String.valueOf(taken.getLocalPort())
+                    },
+                    new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("pass --dynamodb-port <free port>");
         }
@@ -54,28 +65,44 @@ class CliTest {
     @Test
     void badArgumentsPrintUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LocalStack.run(new String[] {"--port", "seventy"}, new PrintStream(new ByteArrayOutputStream()),
+        int code = LocalStack.run(
+                new String[] {"--port", "seventy"},
+                new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--port must be a port number").contains("Usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--port must be a port number")
+                .contains("Usage:");
     }
 
     @Test
     void parametersTheTemplateDoesNotAllowAreUsageErrorsNamingTheParameter() {
-        assertRefused(new String[] {"--parameter", "NoSuchThing=1"}, "--parameter NoSuchThing: NoSuchThing is not a parameter of the template");
+        assertRefused(
+                new String[] {"--parameter", "NoSuchThing=1"},
+                "--parameter NoSuchThing: NoSuchThing is not a parameter of the template");
         assertRefused(new String[] {"--parameter", "HoldSeconds"}, "--parameter needs Name=Value", "got 'HoldSeconds'");
-        assertRefused(new String[] {"--parameter", "HoldSeconds=soon"}, "--parameter HoldSeconds=soon: HoldSeconds must be a number");
+        assertRefused(
+                new String[] {"--parameter", "HoldSeconds=soon"},
+                "--parameter HoldSeconds=soon: HoldSeconds must be a number");
         assertRefused(new String[] {"--parameter", "HoldSeconds=10"}, "HoldSeconds must be at least 30 (MinValue)");
-        assertRefused(new String[] {"--parameter", "MaxQuantityPerSku=101"}, "MaxQuantityPerSku must be at most 100 (MaxValue)");
+        assertRefused(
+                new String[] {"--parameter", "MaxQuantityPerSku=101"},
+                "MaxQuantityPerSku must be at most 100 (MaxValue)");
         assertRefused(new String[] {"--parameter", "LogRetentionDays=2"}, "LogRetentionDays must be one of");
-        assertRefused(new String[] {"--parameter", "PaymentWebhookSecretTtlSeconds=3601"}, "PaymentWebhookSecretTtlSeconds must be at most 3600 (MaxValue)");
-        assertRefused(new String[] {"--parameter", "ReplayBaseUrl=http://cdn.example"}, "ReplayBaseUrl", "(AllowedPattern)");
+        assertRefused(
+                new String[] {"--parameter", "PaymentWebhookSecretTtlSeconds=3601"},
+                "PaymentWebhookSecretTtlSeconds must be at most 3600 (MaxValue)");
+        assertRefused(
+                new String[] {"--parameter", "ReplayBaseUrl=http://cdn.example"}, "ReplayBaseUrl", "(AllowedPattern)");
     }
 
     private static void assertRefused(String[] args, String... messageParts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LocalStack.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = LocalStack.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(messageParts).contains("Usage:");
         assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("Ready");
@@ -85,13 +112,24 @@ class CliTest {
     void theCommandPrintsOneReadyLineWithItsUrlOnceItServes() throws Exception {
         int port = DynamoDbLocal.freePort();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-                "-Drepo.root=" + System.getProperty("repo.root", ""),
-                LocalStack.class.getName(), "--port", String.valueOf(port), "--dynamodb-port", String.valueOf(DynamoDbLocal.freePort()),
-                "--no-seed", "--no-schedules", "--parameter", "HoldSeconds=60"))
+        Process process = new ProcessBuilder(List.of(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Drepo.root=" + System.getProperty("repo.root", ""),
+                        LocalStack.class.getName(),
+                        "--port",
+                        String.valueOf(port),
+                        "--dynamodb-port",
+                        String.valueOf(DynamoDbLocal.freePort()),
+                        "--no-seed",
+                        "--no-schedules",
+                        "--parameter",
+                        "HoldSeconds=60"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String ready = null;
             List<String> before = new java.util.ArrayList<>();
             String line;
@@ -102,12 +140,16 @@ class CliTest {
                     break;
                 }
             }
-            assertThat(ready).isEqualTo("Ready: live shopping local stack at http://localhost:" + port
-                    + " (DynamoDB Local: http://localhost:" + ready.replaceAll(".*localhost:(\\d+)\\)$", "$1") + ")");
+            assertThat(ready)
+                    .isEqualTo("Ready: live shopping local stack at http://localhost:" + port
+                            + " (DynamoDB Local: http://localhost:" + ready.replaceAll(".*localhost:(\\d+)\\)$", "$1")
+                            + ")");
             assertThat(before).contains("Parameters: HoldSeconds=60");
-            var response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/_local/host-token")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/_local/host-token"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).startsWith("{\"token\":\"");
         } finally {

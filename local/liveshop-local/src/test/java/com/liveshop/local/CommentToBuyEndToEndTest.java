@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.appsync.ChannelSubscriber;
 import com.liveshop.shared.realtime.Channels;
+import dev.samlocal.ivs.SimulatedViewers;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
@@ -14,13 +15,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.ivs.SimulatedViewers;
 
 /**
- * Comment-to-buy through the local stack as the pages use it: the buyer subscribes to its own private
- * /carts/{cartId} (the template's Lambda authorizer, the cart id as the token), another viewer to /shows/{id} with
- * the API key. Nothing featured → holdRefused NOTHING_FEATURED; featured at a deal → "sold 2" → held on the buyer's
- * channel only, 2 in the cart, the chat line and one claimed frame for everyone, and no cart id on the show channel.
+ * Comment-to-buy through the local stack as the pages use it: the buyer subscribes to its own private /carts/{cartId}
+ * (the template's Lambda authorizer, the cart id as the token), another viewer to /shows/{id} with the API key. Nothing
+ * featured → holdRefused NOTHING_FEATURED; featured at a deal → "sold 2" → held on the buyer's channel only, 2 in the
+ * cart, the chat line and one claimed frame for everyone, and no cart id on the show channel.
  */
 class CommentToBuyEndToEndTest {
 
@@ -43,20 +43,33 @@ class CommentToBuyEndToEndTest {
         String sku = "kettle-" + UUID.randomUUID().toString().substring(0, 8);
         show.product(sku, "Kettle", 4500, 5);
         String sessionId = show.liveShow("Kettles", sku);
-        assertThat(LocalHttp.json(show.send("GET", "/sessions/" + sessionId, null)).path("buyKeyword").asText()).isEqualTo("SOLD");
+        assertThat(LocalHttp.json(show.send("GET", "/sessions/" + sessionId, null))
+                        .path("buyKeyword")
+                        .asText())
+                .isEqualTo("SOLD");
 
         String cart = UUID.randomUUID().toString();
         String otherCart = UUID.randomUUID().toString();
         try (ChannelSubscriber buyer = ChannelSubscriber.withToken(show.stack.events(), Channels.cart(cart), cart);
-             ChannelSubscriber otherBuyer = ChannelSubscriber.withToken(show.stack.events(), Channels.cart(otherCart), otherCart);
-             ChannelSubscriber viewer = ChannelSubscriber.withApiKey(show.stack.events(), Channels.show(sessionId))) {
-            assertThatThrownBy(() -> ChannelSubscriber.withToken(show.stack.events(), "/carts/*", cart)).hasMessageContaining("refused");
-            assertThatThrownBy(() -> ChannelSubscriber.withApiKey(show.stack.events(), Channels.cart(cart))).hasMessageContaining("refused");
+                ChannelSubscriber otherBuyer =
+                        ChannelSubscriber.withToken(show.stack.events(), Channels.cart(otherCart), otherCart);
+                ChannelSubscriber viewer =
+                        ChannelSubscriber.withApiKey(show.stack.events(), Channels.show(sessionId))) {
+            assertThatThrownBy(() -> ChannelSubscriber.withToken(show.stack.events(), "/carts/*", cart))
+                    .hasMessageContaining("refused");
+            assertThatThrownBy(() -> ChannelSubscriber.withApiKey(show.stack.events(), Channels.cart(cart)))
+                    .hasMessageContaining("refused");
 
-            HttpResponse<String> ticket = show.send("POST", "/sessions/" + sessionId + "/chat-tickets",
-                    "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}", SimulatedViewers.HEADER, ANA);
+            HttpResponse<String> ticket = show.send(
+                    "POST",
+                    "/sessions/" + sessionId + "/chat-tickets",
+                    "{\"name\":\"Ana\",\"cartId\":\"" + cart + "\"}",
+                    SimulatedViewers.HEADER,
+                    ANA);
             assertThat(ticket.statusCode()).as(ticket.body()).isEqualTo(201);
-            assertThat(ticket.body()).as("the cart id stays inside the signed ticket").doesNotContain(cart);
+            assertThat(ticket.body())
+                    .as("the cart id stays inside the signed ticket")
+                    .doesNotContain(cart);
             String signed = LocalHttp.json(ticket).get("ticket").asText();
 
             // Nothing on screen yet.
@@ -65,7 +78,9 @@ class CommentToBuyEndToEndTest {
             assertThat(refused.path("type").asText()).isEqualTo("holdRefused");
             assertThat(refused.path("code").asText()).isEqualTo("NOTHING_FEATURED");
 
-            HttpResponse<String> featured = show.admin("POST", "/sessions/" + sessionId + "/highlights",
+            HttpResponse<String> featured = show.admin(
+                    "POST",
+                    "/sessions/" + sessionId + "/highlights",
                     "{\"sku\":\"" + sku + "\",\"dealPriceCents\":3900}");
             assertThat(featured.statusCode()).isEqualTo(202);
             String highlightId = LocalHttp.json(featured).get("highlightId").asText();
@@ -85,7 +100,11 @@ class CommentToBuyEndToEndTest {
             assertThat(stock.get("available").asLong()).isEqualTo(3);
             assertThat(stock.get("held").asLong()).isEqualTo(2);
             // The claim counts in the show's stats like any hold placed with the show, on the highlight on screen.
-            LocalShow.await(() -> LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null)).path("holds").asLong() == 1,
+            LocalShow.await(
+                    () -> LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null))
+                                    .path("holds")
+                                    .asLong()
+                            == 1,
                     "the claim in the show's stats");
             JsonNode stats = LocalHttp.json(show.admin("GET", "/sessions/" + sessionId + "/stats", null));
             assertThat(stats.at("/perProduct/0/sku").asText()).isEqualTo(sku);
@@ -94,26 +113,32 @@ class CommentToBuyEndToEndTest {
 
             // Everyone else: the chat lines and one claimed, never a cart id; the other buyer's channel stays silent.
             List<JsonNode> seen = viewer.drain(3_000);
-            assertThat(ChannelSubscriber.chatIn(seen)).extracting(e -> e.path("text").asText())
+            assertThat(ChannelSubscriber.chatIn(seen))
+                    .extracting(e -> e.path("text").asText())
                     .containsExactly("SOLD", " Sold  2 ".strip());
-            assertThat(seen).filteredOn(e -> e.path("type").asText().equals("claimed")).singleElement().satisfies(c -> {
-                assertThat(c.path("name").asText()).isEqualTo("Ana");
-                assertThat(c.path("sku").asText()).isEqualTo(sku);
-            });
+            assertThat(seen)
+                    .filteredOn(e -> e.path("type").asText().equals("claimed"))
+                    .singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.path("name").asText()).isEqualTo("Ana");
+                        assertThat(c.path("sku").asText()).isEqualTo(sku);
+                    });
             assertThat(seen.toString()).doesNotContain(cart);
             assertThat(otherBuyer.drain(500)).as("another buyer's cart channel").isEmpty();
         }
     }
 
     private static HttpResponse<String> say(String sessionId, String ticket, String text) throws Exception {
-        return show.send("POST", "/sessions/" + sessionId + "/messages", com.liveshop.shared.json.Json.write(Map.of("text", text)),
-                "X-Chat-Ticket", ticket, SimulatedViewers.HEADER, ANA);
+        return show.send(
+                "POST",
+                "/sessions/" + sessionId + "/messages",
+                com.liveshop.shared.json.Json.write(Map.of("text", text)),
+                "X-Chat-Ticket",
+                ticket,
+                SimulatedViewers.HEADER,
+                ANA);
     }
 
     /** Ana's own address (the local CDN's CloudFront-Viewer-Address): one viewer, as behind CloudFront. */
     private static final String ANA = SimulatedViewers.address(0);
-
-
-
-
 }

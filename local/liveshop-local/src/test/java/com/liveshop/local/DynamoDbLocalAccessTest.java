@@ -2,14 +2,14 @@ package com.liveshop.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.samlocal.Options;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.Options;
 
 /**
- * The README's "look inside" line works as written for a developer whose AWS CLI has their own credentials and
- * region: DynamoDB Local runs shared, so every access key sees the stack's tables. Driven with the real AWS CLI.
+ * The README's "look inside" line works as written for a developer whose AWS CLI has their own credentials and region:
+ * DynamoDB Local runs shared, so every access key sees the stack's tables. Driven with the real AWS CLI.
  */
 class DynamoDbLocalAccessTest {
 
@@ -27,7 +27,8 @@ class DynamoDbLocalAccessTest {
 
     @Test
     void theAwsCliWithSomeoneElsesCredentialsSeesTheTables() throws Exception {
-        AwsCli.Result listed = AwsCli.run("eu-west-1", "dynamodb", "list-tables", "--endpoint-url", stack.dynamoDbEndpoint());
+        AwsCli.Result listed =
+                AwsCli.run("eu-west-1", "dynamodb", "list-tables", "--endpoint-url", stack.dynamoDbEndpoint());
         assertThat(listed.exit()).as(listed.output()).isZero();
         String output = listed.output();
         assertThat(output).contains("CatalogTable", "ReservationsTable", "SessionsTable");

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
 import com.liveshop.testkit.TableSnapshot;
+import dev.samlocal.Options;
+import dev.samlocal.lambda.LocalFunction;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -38,14 +39,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import dev.samlocal.Options;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
- * Issue 13: a corpus of malformed requests ({@link FuzzCorpus}) against every route of the template on the whole
- * local stack, plus malformed AppSync Events real-time frames and HTTP publishes. Every answer must be a 4xx in the
- * API's JSON error shape ({@code {"error":{"code":…,"message":…}}}), never a 2xx, 3xx or 5xx, and a snapshot of the
- * three tables before and after must be equal: bad input writes nothing. All failures are reported at once.
+ * Issue 13: a corpus of malformed requests ({@link FuzzCorpus}) against every route of the template on the whole local
+ * stack, plus malformed AppSync Events real-time frames and HTTP publishes. Every answer must be a 4xx in the API's
+ * JSON error shape ({@code {"error":{"code":…,"message":…}}}), never a 2xx, 3xx or 5xx, and a snapshot of the three
+ * tables before and after must be equal: bad input writes nothing. All failures are reported at once.
  */
 class FuzzCorpusTest {
 
@@ -53,13 +52,15 @@ class FuzzCorpusTest {
     private static final long SETTLE_MILLIS = 2_500;
 
     /** A snapshot that stayed the same for {@link #SETTLE_MILLIS} (at most 30 s of waiting). */
-    private static List<Map<String, AttributeValue>> settled(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo)
-            throws InterruptedException {
-        List<Map<String, AttributeValue>> last = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+    private static List<Map<String, AttributeValue>> settled(
+            software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) throws InterruptedException {
+        List<Map<String, AttributeValue>> last =
+                TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             Thread.sleep(SETTLE_MILLIS);
-            List<Map<String, AttributeValue>> now = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+            List<Map<String, AttributeValue>> now =
+                    TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
             if (now.equals(last)) {
                 return now;
             }
@@ -82,8 +83,13 @@ class FuzzCorpusTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(com.liveshop.shared.aws.AwsClients.httpClient())
                 .build();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        hostToken = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local/host-token", null)).get("token").asText();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        hostToken = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local/host-token", null))
+                .get("token")
+                .asText();
     }
 
     @AfterAll
@@ -100,15 +106,21 @@ class FuzzCorpusTest {
     void everyMalformedRequestAndFrameIsRefusedWithAJson4xxAndWritesNothing() throws Exception {
         JsonNode index = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local", null));
         Map<String, String> routes = new TreeMap<>();
-        index.path("routes").forEach(r -> routes.put(r.path("routeKey").asText(), r.path("auth").asText()));
+        index.path("routes")
+                .forEach(r ->
+                        routes.put(r.path("routeKey").asText(), r.path("auth").asText()));
         assertThat(routes).as("routes from GET /_local").hasSizeGreaterThan(20);
 
-        FuzzCorpus.Fixtures fixtures = fixtures(index.path("paymentWebhookSecret").asText());
+        FuzzCorpus.Fixtures fixtures =
+                fixtures(index.path("paymentWebhookSecret").asText());
         FuzzCorpus generator = new FuzzCorpus(fixtures);
         for (FuzzCorpus.Case c : generator.baseline()) {
             Answer a = send(c);
-            assertThat(a.status).as("the valid request of %s (the corpus's body variants must reach the body checks): %s",
-                    c.route(), a.body).isBetween(200, 299);
+            assertThat(a.status)
+                    .as(
+                            "the valid request of %s (the corpus's body variants must reach the body checks): %s",
+                            c.route(), a.body)
+                    .isBetween(200, 299);
         }
         // The valid requests start asynchronous work (stream consumers: the stock frame's lease, order events):
         // the baseline is taken once the tables stop changing, so only the corpus can change them after.
@@ -152,21 +164,27 @@ class FuzzCorpusTest {
 
         // Whatever the corpus set off asynchronously has had the same time to land as the baseline's work.
         Thread.sleep(SETTLE_MILLIS);
-        List<Map<String, AttributeValue>> after = TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
-        System.out.printf("Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; " + "%d HTTP publishes;"
-                + " %d direct invocations (403 DIRECT_ACCESS)%n", corpus.size(), routes.size(), httpMillis, histogram, frames, publishes, direct);
+        List<Map<String, AttributeValue>> after =
+                TableSnapshot.of(dynamo, "CatalogTable", "ReservationsTable", "SessionsTable");
+        System.out.printf(
+                "Fuzz corpus: %d HTTP requests over %d routes in %d ms, statuses %s; %d real-time frames; "
+                        + "%d HTTP publishes;" + " %d direct invocations (403 DIRECT_ACCESS)%n",
+                corpus.size(), routes.size(), httpMillis, histogram, frames, publishes, direct);
         if (!before.equals(after)) {
             failures.add("Tables changed: " + diff(before, after));
         }
         assertThat(corpus.size()).isGreaterThanOrEqualTo(1000);
-        assertThat(failures).as("%d failures of %d requests, %d frames and %d publishes:%n%s", failures.size(), corpus.size(),
-                frames, publishes, String.join("\n", failures)).isEmpty();
+        assertThat(failures)
+                .as(
+                        "%d failures of %d requests, %d frames and %d publishes:%n%s",
+                        failures.size(), corpus.size(), frames, publishes, String.join("\n", failures))
+                .isEmpty();
     }
 
     /**
      * Every route's function called the way the execute-api URL would reach it, around the CDN: without the origin
-     * secret, or with a guess (and a viewer address the caller made up). Each must answer 403 DIRECT_ACCESS before
-     * its route runs, so nothing is written (the table snapshot checks it).
+     * secret, or with a guess (and a viewer address the caller made up). Each must answer 403 DIRECT_ACCESS before its
+     * route runs, so nothing is written (the table snapshot checks it).
      */
     private static int directAccess(JsonNode index, List<String> failures) throws Exception {
         Map<String, LocalFunction> functions = new java.util.HashMap<>();
@@ -179,7 +197,8 @@ class FuzzCorpusTest {
             }
             String routeKey = route.path("routeKey").asText();
             String method = routeKey.substring(0, routeKey.indexOf(' '));
-            String path = routeKey.substring(routeKey.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f");
+            String path = routeKey.substring(routeKey.indexOf(' ') + 1)
+                    .replaceAll("\\{[^}]+}", "6f1c2a9e-1b1d-4c8e-9a51-0d2b3c4d5e6f");
             for (String secret : new String[] {null, "guess"}) {
                 Map<String, String> headers = new java.util.LinkedHashMap<>();
                 headers.put("content-type", "application/json");
@@ -192,16 +211,29 @@ class FuzzCorpusTest {
                 event.put("routeKey", routeKey);
                 event.put("rawPath", path);
                 event.put("headers", headers);
-                event.put("requestContext", Map.of("http", Map.of("method", method, "path", path, "sourceIp", "203.0.113.5"),
-                        "routeKey", routeKey, "requestId", "direct-" + sent));
+                event.put(
+                        "requestContext",
+                        Map.of(
+                                "http",
+                                Map.of("method", method, "path", path, "sourceIp", "203.0.113.5"),
+                                "routeKey",
+                                routeKey,
+                                "requestId",
+                                "direct-" + sent));
                 event.put("body", "{}");
                 event.put("isBase64Encoded", false);
                 JsonNode answer = Json.MAPPER.readTree(function.invoke(Json.write(event)));
                 sent++;
                 String code = answer.path("statusCode").asInt() == 403
-                        ? Json.MAPPER.readTree(answer.path("body").asText()).path("error").path("code").asText() : "";
+                        ? Json.MAPPER
+                                .readTree(answer.path("body").asText())
+                                .path("error")
+                                .path("code")
+                                .asText()
+                        : "";
                 if (!code.equals("DIRECT_ACCESS")) {
-                    failures.add(routeKey + " [direct, secret " + secret + "] → " + answer.path("statusCode").asInt() + " "
+                    failures.add(routeKey + " [direct, secret " + secret + "] → "
+                            + answer.path("statusCode").asInt() + " "
                             + abbreviate(answer.path("body").asText()));
                 }
             }
@@ -211,31 +243,70 @@ class FuzzCorpusTest {
 
     // ------------------------------------------------------------------ fixtures
 
-    /** A product, a session, a cart holding one unit and a chat ticket: the ids the routes need to reach their body checks. */
+    /**
+     * A product, a session, a cart holding one unit and a chat ticket: the ids the routes need to reach their body
+     * checks.
+     */
     private static FuzzCorpus.Fixtures fixtures(String webhookSecret) throws Exception {
         String sku = "fuzz-kettle";
-        expect(LocalHttp.send(stack.url(), "PUT", "/products/" + sku,
-                "{\"title\":\"Kettle\",\"priceCents\":2500,\"currency\":\"USD\",\"stock\":50}", "authorization", "Bearer " + hostToken), 201);
-        JsonNode session = LocalHttp.json(expect(LocalHttp.send(stack.url(), "POST", "/sessions",
-                "{\"title\":\"Fuzz show\",\"startsAt\":\"" + Instant.now().plusSeconds(3600) + "\",\"lineup\":[\"" + sku + "\"]}",
-                "authorization", "Bearer " + hostToken), 201));
+        expect(
+                LocalHttp.send(
+                        stack.url(),
+                        "PUT",
+                        "/products/" + sku,
+                        "{\"title\":\"Kettle\",\"priceCents\":2500,\"currency\":\"USD\",\"stock\":50}",
+                        "authorization",
+                        "Bearer " + hostToken),
+                201);
+        JsonNode session = LocalHttp.json(expect(
+                LocalHttp.send(
+                        stack.url(),
+                        "POST",
+                        "/sessions",
+                        "{\"title\":\"Fuzz show\",\"startsAt\":\""
+                                + Instant.now().plusSeconds(3600) + "\",\"lineup\":[\"" + sku + "\"]}",
+                        "authorization",
+                        "Bearer " + hostToken),
+                201));
         String sessionId = session.path("sessionId").asText();
         // Live, so the routes that need a live show (highlights, chat) reach their body checks.
-        expect(LocalHttp.send(stack.url(), "POST", "/_local/ivs/broadcast",
-                "{\"channelArn\":\"" + session.path("channelArn").asText() + "\",\"action\":\"start\"}"), 200);
+        expect(
+                LocalHttp.send(
+                        stack.url(),
+                        "POST",
+                        "/_local/ivs/broadcast",
+                        "{\"channelArn\":\"" + session.path("channelArn").asText() + "\",\"action\":\"start\"}"),
+                200);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/sessions/" + sessionId, null)).path("status").asText().equals("LIVE")) {
+        while (!LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/sessions/" + sessionId, null))
+                .path("status")
+                .asText()
+                .equals("LIVE")) {
             assertThat(System.nanoTime()).as("the fixture show goes live").isLessThan(deadline);
             Thread.sleep(50);
         }
         String cartId = UUID.randomUUID().toString();
-        expect(LocalHttp.send(stack.url(), "POST", "/carts/" + cartId + "/items", "{\"sku\":\"" + sku + "\",\"quantity\":1}"), 201);
-        JsonNode ticket = LocalHttp.json(expect(LocalHttp.send(stack.url(), "POST", "/sessions/" + sessionId + "/chat-tickets",
-                "{\"name\":\"Fuzzer\"}"), 201));
-        String nonHost = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local/token?email=viewer@example.com", null))
-                .path("token").asText();
-        return new FuzzCorpus.Fixtures(sku, sessionId, cartId, ticket.path("ticket").asText(), ticket.path("ticketId").asText(),
-                hostToken, nonHost, webhookSecret);
+        expect(
+                LocalHttp.send(
+                        stack.url(), "POST", "/carts/" + cartId + "/items", "{\"sku\":\"" + sku + "\",\"quantity\":1}"),
+                201);
+        JsonNode ticket = LocalHttp.json(expect(
+                LocalHttp.send(
+                        stack.url(), "POST", "/sessions/" + sessionId + "/chat-tickets", "{\"name\":\"Fuzzer\"}"),
+                201));
+        String nonHost = LocalHttp.json(
+                        LocalHttp.send(stack.url(), "GET", "/_local/token?email=viewer@example.com", null))
+                .path("token")
+                .asText();
+        return new FuzzCorpus.Fixtures(
+                sku,
+                sessionId,
+                cartId,
+                ticket.path("ticket").asText(),
+                ticket.path("ticketId").asText(),
+                hostToken,
+                nonHost,
+                webhookSecret);
     }
 
     private static HttpResponse<String> expect(HttpResponse<String> r, int status) {
@@ -247,21 +318,28 @@ class FuzzCorpusTest {
 
     record Answer(int status, String contentType, String body) {}
 
-    /** The reminder emails' link routes: a person opens them in a browser, so they answer an HTML page, 400 when the link is bad. */
-    private static final java.util.Set<String> LINK_ROUTES = java.util.Set.of("GET /reminders/confirm", "GET /reminders/unsubscribe",
-            "POST /reminders/unsubscribe");
+    /**
+     * The reminder emails' link routes: a person opens them in a browser, so they answer an HTML page, 400 when the
+     * link is bad.
+     */
+    private static final java.util.Set<String> LINK_ROUTES =
+            java.util.Set.of("GET /reminders/confirm", "GET /reminders/unsubscribe", "POST /reminders/unsubscribe");
 
     /**
-     * Null when the answer is a 4xx with the JSON error shape (or, for a link route, the 400 "invalid or expired"
-     * HTML page), else what is wrong with it.
+     * Null when the answer is a 4xx with the JSON error shape (or, for a link route, the 400 "invalid or expired" HTML
+     * page), else what is wrong with it.
      */
     private static String problem(String route, Answer a) {
         if (a.status < 400 || a.status > 499) {
             return "not a 4xx";
         }
-        if (LINK_ROUTES.contains(route) && a.status == 400 && a.contentType != null
+        if (LINK_ROUTES.contains(route)
+                && a.status == 400
+                && a.contentType != null
                 && a.contentType.toLowerCase(Locale.ROOT).startsWith("text/html")) {
-            return a.body.contains("This link is invalid or has expired") ? null : "an HTML 400 that is not the invalid-link page";
+            return a.body.contains("This link is invalid or has expired")
+                    ? null
+                    : "an HTML 400 that is not the invalid-link page";
         }
         if (a.contentType == null || !a.contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             return "content-type " + a.contentType;
@@ -281,8 +359,13 @@ class FuzzCorpusTest {
         if (!c.rawTarget()) {
             HttpRequest request;
             try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.url() + c.target())).timeout(Duration.ofSeconds(30))
-                        .method(c.method(), c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(c.body()));
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.url() + c.target()))
+                        .timeout(Duration.ofSeconds(30))
+                        .method(
+                                c.method(),
+                                c.body() == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofByteArray(c.body()));
                 if (c.contentType() != null) {
                     b.header("content-type", c.contentType());
                 }
@@ -294,7 +377,8 @@ class FuzzCorpusTest {
                 return sendRaw(c); // a header or target the JDK client will not send: over a plain socket
             }
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.headers().firstValue("content-type").orElse(null), r.body());
+            return new Answer(
+                    r.statusCode(), r.headers().firstValue("content-type").orElse(null), r.body());
         }
         return sendRaw(c);
     }
@@ -310,13 +394,15 @@ class FuzzCorpusTest {
             for (int i = 0; i < c.headers().size(); i += 2) {
                 ownHost |= c.headers().get(i).equalsIgnoreCase("host");
             }
-            head.writeBytes((c.method() + " " + c.target() + " HTTP/1.1\r\n" + (ownHost ? "" : "Host: " + base.getAuthority() + "\r\n")
-                    + "Connection: close\r\n").getBytes(StandardCharsets.UTF_8));
+            head.writeBytes((c.method() + " " + c.target() + " HTTP/1.1\r\n"
+                            + (ownHost ? "" : "Host: " + base.getAuthority() + "\r\n") + "Connection: close\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             if (c.contentType() != null) {
                 head.writeBytes(("Content-Type: " + c.contentType() + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
             for (int i = 0; i < c.headers().size(); i += 2) {
-                head.writeBytes((c.headers().get(i) + ": " + c.headers().get(i + 1) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                head.writeBytes(
+                        (c.headers().get(i) + ": " + c.headers().get(i + 1) + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
             byte[] body = c.body() == null ? new byte[0] : c.body();
             head.writeBytes(("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
@@ -355,7 +441,9 @@ class FuzzCorpusTest {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            headers.put(
+                    lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).strip());
         }
         String body = text.substring(end + 4);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
@@ -363,7 +451,8 @@ class FuzzCorpusTest {
             int at = 0;
             while (true) {
                 int lineEnd = body.indexOf("\r\n", at);
-                int size = Integer.parseInt(body.substring(at, lineEnd).split(";")[0].strip(), 16);
+                int size = Integer.parseInt(
+                        body.substring(at, lineEnd).split(";")[0].strip(), 16);
                 if (size == 0) {
                     break;
                 }
@@ -372,7 +461,9 @@ class FuzzCorpusTest {
             }
             body = out.toString();
         }
-        return new Answer(status, headers.get("content-type"),
+        return new Answer(
+                status,
+                headers.get("content-type"),
                 new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
@@ -381,61 +472,115 @@ class FuzzCorpusTest {
     /** Malformed real-time frames: each gets an error message and the connection stays usable. Returns the count. */
     private static int realtimeFrames(List<String> failures) throws Exception {
         String host = URI.create(stack.events().httpEndpoint()).getAuthority();
-        Map<String, String> auth = Map.of("host", host, "x-api-key", stack.events().apiKey());
+        Map<String, String> auth =
+                Map.of("host", host, "x-api-key", stack.events().apiKey());
         String authJson = Json.write(auth);
         String ok = "/shows/" + UUID.randomUUID();
         String big = "\"" + "x".repeat(245 * 1024) + "\"";
         List<String> frames = new ArrayList<>(List.of(
-                "not json", "{", "[]", "[1,2]", "1", "\"connection_init\"", "null", "true", "{}", "{\"type\":\"\"}",
-                "{\"type\":\"bogus\"}", "{\"type\":1}", "{\"type\":{}}", "{\"type\":\"SUBSCRIBE\",\"id\":\"u1\",\"channel\":\"" + ok + "\"}",
+                "not json",
+                "{",
+                "[]",
+                "[1,2]",
+                "1",
+                "\"connection_init\"",
+                "null",
+                "true",
+                "{}",
+                "{\"type\":\"\"}",
+                "{\"type\":\"bogus\"}",
+                "{\"type\":1}",
+                "{\"type\":{}}",
+                "{\"type\":\"SUBSCRIBE\",\"id\":\"u1\",\"channel\":\"" + ok + "\"}",
                 "{\"type\":\"subscribe\\u0000\",\"id\":\"c1\",\"channel\":\"" + ok + "\"}",
                 "{\"type\":\"subscribe\",\"type\":\"publish\",\"id\":\"d1\",\"channel\":\"" + ok + "\"}",
-                "{\"type\":\"subscribe\",\"id\":\"d2\",\"channel\":\"" + ok + "\",\"channel\":\"/shows/other\",\"authorization\":" + authJson + "}",
+                "{\"type\":\"subscribe\",\"id\":\"d2\",\"channel\":\"" + ok
+                        + "\",\"channel\":\"/shows/other\",\"authorization\":" + authJson + "}",
                 "{\"type\":\"subscribe\"}",
                 "{\"type\":\"subscribe\",\"channel\":\"" + ok + "\",\"authorization\":" + authJson + "}",
                 "{\"type\":\"subscribe\",\"id\":\"\",\"channel\":\"" + ok + "\",\"authorization\":" + authJson + "}",
                 "{\"type\":\"subscribe\",\"id\":\"n1\",\"authorization\":" + authJson + "}",
                 "{\"type\":\"subscribe\",\"id\":\"n2\",\"channel\":\"" + ok + "\"}",
-                "{\"type\":\"subscribe\",\"id\":\"n3\",\"channel\":\"" + ok + "\",\"authorization\":{\"x-api-key\":\"wrong\",\"host\":\"" + host + "\"}}",
-                "{\"type\":\"subscribe\",\"id\":\"n4\",\"channel\":\"/hosts/" + UUID.randomUUID() + "\",\"authorization\":" + authJson + "}",
+                "{\"type\":\"subscribe\",\"id\":\"n3\",\"channel\":\"" + ok
+                        + "\",\"authorization\":{\"x-api-key\":\"wrong\",\"host\":\"" + host + "\"}}",
+                "{\"type\":\"subscribe\",\"id\":\"n4\",\"channel\":\"/hosts/" + UUID.randomUUID()
+                        + "\",\"authorization\":" + authJson + "}",
                 "{\"type\":\"unsubscribe\",\"id\":\"never-subscribed\"}",
                 "{\"type\":\"unsubscribe\"}",
-                "{\"type\":\"publish\",\"id\":\"p0\",\"channel\":\"" + ok + "\",\"events\":[],\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"p6\",\"channel\":\"" + ok + "\",\"events\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"],\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"pn\",\"channel\":\"" + ok + "\",\"events\":[1],\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"po\",\"channel\":\"" + ok + "\",\"events\":[{\"a\":1}],\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"pj\",\"channel\":\"" + ok + "\",\"events\":[\"not json\"],\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"ps\",\"channel\":\"" + ok + "\",\"events\":\"{}\",\"authorization\":" + authJson + "}",
-                "{\"type\":\"publish\",\"id\":\"pb\",\"channel\":\"" + ok + "\",\"events\":[" + Json.write(big) + "],\"authorization\":" + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"p0\",\"channel\":\"" + ok + "\",\"events\":[],\"authorization\":"
+                        + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"p6\",\"channel\":\"" + ok
+                        + "\",\"events\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"],\"authorization\":" + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"pn\",\"channel\":\"" + ok + "\",\"events\":[1],\"authorization\":"
+                        + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"po\",\"channel\":\"" + ok
+                        + "\",\"events\":[{\"a\":1}],\"authorization\":" + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"pj\",\"channel\":\"" + ok
+                        + "\",\"events\":[\"not json\"],\"authorization\":" + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"ps\",\"channel\":\"" + ok + "\",\"events\":\"{}\",\"authorization\":"
+                        + authJson + "}",
+                "{\"type\":\"publish\",\"id\":\"pb\",\"channel\":\"" + ok + "\",\"events\":[" + Json.write(big)
+                        + "],\"authorization\":" + authJson + "}",
                 "{\"type\":\"publish\",\"id\":\"pc\",\"events\":[\"{}\"],\"authorization\":" + authJson + "}",
                 "{\"type\":\"publish\",\"id\":\"pa\",\"channel\":\"" + ok + "\",\"events\":[\"{}\"]}"));
-        for (String channel : List.of("", "/", "/shows/", "/shows//x", "//shows/x", "/shows/" + "a".repeat(51),
-                "/shows/a/b/c/d/e", "/unknown/x", "/shows/a b", "/shows/\\u0000", "/shows/\\u001b[31m", "/shows/\\ud800",
-                "/shows/../hosts/x", "/shows/*/x", "/shows/a*", "/shows/ä", "/shows/a.b", "/*", "/shows/a?b=c", "/shows/%2F")) {
-            frames.add("{\"type\":\"subscribe\",\"id\":\"ch-" + frames.size() + "\",\"channel\":\"" + channel + "\",\"authorization\":" + authJson + "}");
-            frames.add("{\"type\":\"publish\",\"id\":\"pch-" + frames.size() + "\",\"channel\":\"" + channel + "\",\"events\":[\"{}\"],\"authorization\":" + authJson + "}");
+        for (String channel : List.of(
+                "",
+                "/",
+                "/shows/",
+                "/shows//x",
+                "//shows/x",
+                "/shows/" + "a".repeat(51),
+                "/shows/a/b/c/d/e",
+                "/unknown/x",
+                "/shows/a b",
+                "/shows/\\u0000",
+                "/shows/\\u001b[31m",
+                "/shows/\\ud800",
+                "/shows/../hosts/x",
+                "/shows/*/x",
+                "/shows/a*",
+                "/shows/ä",
+                "/shows/a.b",
+                "/*",
+                "/shows/a?b=c",
+                "/shows/%2F")) {
+            frames.add("{\"type\":\"subscribe\",\"id\":\"ch-" + frames.size() + "\",\"channel\":\"" + channel
+                    + "\",\"authorization\":" + authJson + "}");
+            frames.add("{\"type\":\"publish\",\"id\":\"pch-" + frames.size() + "\",\"channel\":\"" + channel
+                    + "\",\"events\":[\"{}\"],\"authorization\":" + authJson + "}");
         }
-        for (String channel : List.of(1, true, Map.of(), List.of("/shows/x")).stream().map(Json::write).toList()) {
-            frames.add("{\"type\":\"subscribe\",\"id\":\"ct-" + frames.size() + "\",\"channel\":" + channel + ",\"authorization\":" + authJson + "}");
+        for (String channel : List.of(1, true, Map.of(), List.of("/shows/x")).stream()
+                .map(Json::write)
+                .toList()) {
+            frames.add("{\"type\":\"subscribe\",\"id\":\"ct-" + frames.size() + "\",\"channel\":" + channel
+                    + ",\"authorization\":" + authJson + "}");
         }
 
         int sent = 0;
         // Before connection_init nothing but init is allowed.
-        try (Frames ws = Frames.open(Map.of("host", host, "x-api-key", stack.events().apiKey()))) {
-            for (String f : List.of("{\"type\":\"subscribe\",\"id\":\"early\",\"channel\":\"" + ok + "\",\"authorization\":" + authJson + "}",
-                    "{\"type\":\"publish\",\"id\":\"early-p\",\"channel\":\"" + ok + "\",\"events\":[\"{}\"],\"authorization\":" + authJson + "}")) {
+        try (Frames ws =
+                Frames.open(Map.of("host", host, "x-api-key", stack.events().apiKey()))) {
+            for (String f : List.of(
+                    "{\"type\":\"subscribe\",\"id\":\"early\",\"channel\":\"" + ok + "\",\"authorization\":" + authJson
+                            + "}",
+                    "{\"type\":\"publish\",\"id\":\"early-p\",\"channel\":\"" + ok
+                            + "\",\"events\":[\"{}\"],\"authorization\":" + authJson + "}")) {
                 sent++;
                 checkError(ws, f, failures);
             }
         }
         // A connection whose header fails auth: connection_error, then the server closes (the protocol's answer).
-        for (Map<String, String> header : List.of(Map.of("host", host, "x-api-key", "wrong"), Map.<String, String>of(),
+        for (Map<String, String> header : List.of(
+                Map.of("host", host, "x-api-key", "wrong"),
+                Map.<String, String>of(),
                 Map.of("host", host, "Authorization", "Bearer garbage"))) {
             try (Frames ws = Frames.open(header)) {
                 sent++;
                 ws.sendText("{\"type\":\"connection_init\"}");
                 JsonNode m = ws.next();
-                if (m == null || !m.path("type").asText().equals("connection_error") || !m.path("errors").path(0).path("errorType").isTextual()) {
+                if (m == null
+                        || !m.path("type").asText().equals("connection_error")
+                        || !m.path("errors").path(0).path("errorType").isTextual()) {
                     failures.add("frame connection_init with header " + header.keySet() + " → " + m);
                 }
             }
@@ -451,7 +596,8 @@ class FuzzCorpusTest {
                 }
             }
             // Still usable: a valid subscribe succeeds, then the same id again is refused.
-            String valid = "{\"type\":\"subscribe\",\"id\":\"after\",\"channel\":\"" + ok + "\",\"authorization\":" + authJson + "}";
+            String valid = "{\"type\":\"subscribe\",\"id\":\"after\",\"channel\":\"" + ok + "\",\"authorization\":"
+                    + authJson + "}";
             ws.sendText(valid);
             JsonNode m = ws.next();
             if (m == null || !m.path("type").asText().equals("subscribe_success")) {
@@ -483,41 +629,72 @@ class FuzzCorpusTest {
         }
         JsonNode m = ws.next();
         String type = m == null ? "" : m.path("type").asText();
-        if (m == null || !(type.endsWith("_error") || type.equals("error")) || !m.path("errors").path(0).path("errorType").isTextual()) {
-            failures.add("frame " + abbreviate(frame) + " → " + (m == null ? "no answer" + ws.closed() : abbreviate(m.toString())));
+        if (m == null
+                || !(type.endsWith("_error") || type.equals("error"))
+                || !m.path("errors").path(0).path("errorType").isTextual()) {
+            failures.add("frame " + abbreviate(frame) + " → "
+                    + (m == null ? "no answer" + ws.closed() : abbreviate(m.toString())));
         }
     }
 
-    /** Malformed HTTP publishes, with no key, a wrong key and the (subscribe-only) API key: each a 4xx with errors[]. */
+    /**
+     * Malformed HTTP publishes, with no key, a wrong key and the (subscribe-only) API key: each a 4xx with errors[].
+     */
     private static int httpPublishes(List<String> failures) {
         String endpoint = stack.events().httpEndpoint();
         String ok = "/shows/" + UUID.randomUUID();
-        List<String> bodies = List.of("", "not json", "{", "[]", "1", "null", "{}", "{\"channel\":\"" + ok + "\"}",
-                "{\"channel\":\"" + ok + "\",\"events\":[]}", "{\"channel\":\"" + ok + "\",\"events\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"]}",
-                "{\"channel\":\"" + ok + "\",\"events\":[1]}", "{\"channel\":\"" + ok + "\",\"events\":[\"not json\"]}",
+        List<String> bodies = List.of(
+                "",
+                "not json",
+                "{",
+                "[]",
+                "1",
+                "null",
+                "{}",
+                "{\"channel\":\"" + ok + "\"}",
+                "{\"channel\":\"" + ok + "\",\"events\":[]}",
+                "{\"channel\":\"" + ok + "\",\"events\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"]}",
+                "{\"channel\":\"" + ok + "\",\"events\":[1]}",
+                "{\"channel\":\"" + ok + "\",\"events\":[\"not json\"]}",
                 "{\"channel\":\"" + ok + "\",\"events\":\"{}\"}",
                 "{\"channel\":\"" + ok + "\",\"events\":[" + Json.write("\"" + "x".repeat(245 * 1024) + "\"") + "]}",
-                "{\"channel\":\"/nope/x\",\"events\":[\"{}\"]}", "{\"channel\":\"shows\",\"events\":[\"{}\"]}",
-                "{\"channel\":\"/shows/\\u0000\",\"events\":[\"{}\"]}", "{\"channel\":1,\"events\":[\"{}\"]}",
+                "{\"channel\":\"/nope/x\",\"events\":[\"{}\"]}",
+                "{\"channel\":\"shows\",\"events\":[\"{}\"]}",
+                "{\"channel\":\"/shows/\\u0000\",\"events\":[\"{}\"]}",
+                "{\"channel\":1,\"events\":[\"{}\"]}",
                 "{\"channel\":\"" + ok + "\",\"channel\":\"/shows/b\",\"events\":[\"{}\"]}",
                 "{\"channel\":\"" + ok + "\",\"events\":[\"{}\"]}");
-        List<List<String>> auths = List.of(List.of(), List.of("x-api-key", "wrong"), List.of("x-api-key", stack.events().apiKey()),
-                List.of("authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, " + "SignedHeaders=host, Signature=00"));
+        List<List<String>> auths = List.of(
+                List.of(),
+                List.of("x-api-key", "wrong"),
+                List.of("x-api-key", stack.events().apiKey()),
+                List.of(
+                        "authorization",
+                        "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/appsync/aws4_request, "
+                                + "SignedHeaders=host, Signature=00"));
         int sent = 0;
         for (List<String> auth : auths) {
             for (String body : bodies) {
                 for (String contentType : List.of("application/json", "text/plain")) {
                     sent++;
                     try {
-                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(30))
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).header("content-type", contentType);
+                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint))
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .header("content-type", contentType);
                         for (int i = 0; i < auth.size(); i += 2) {
                             b.header(auth.get(i), auth.get(i + 1));
                         }
                         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                        JsonNode json = r.statusCode() >= 400 && r.statusCode() < 500 ? Json.MAPPER.readTree(r.body()) : null;
-                        if (json == null || !json.path("errors").path(0).path("errorType").isTextual()) {
-                            failures.add("publish " + auth + " " + contentType + " " + abbreviate(body) + " → " + r.statusCode() + " " + abbreviate(r.body()));
+                        JsonNode json =
+                                r.statusCode() >= 400 && r.statusCode() < 500 ? Json.MAPPER.readTree(r.body()) : null;
+                        if (json == null
+                                || !json.path("errors")
+                                        .path(0)
+                                        .path("errorType")
+                                        .isTextual()) {
+                            failures.add("publish " + auth + " " + contentType + " " + abbreviate(body) + " → "
+                                    + r.statusCode() + " " + abbreviate(r.body()));
                         }
                     } catch (Exception e) {
                         failures.add("publish " + auth + " " + abbreviate(body) + " → " + e);
@@ -537,9 +714,14 @@ class FuzzCorpusTest {
 
         static Frames open(Map<String, String> header) {
             Frames f = new Frames();
-            String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(header).getBytes(StandardCharsets.UTF_8));
-            f.socket = http.newWebSocketBuilder().subprotocols("aws-appsync-event-ws", "header-" + encoded)
-                    .connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(stack.events().realtimeEndpoint()), f).join();
+            String encoded = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(Json.write(header).getBytes(StandardCharsets.UTF_8));
+            f.socket = http.newWebSocketBuilder()
+                    .subprotocols("aws-appsync-event-ws", "header-" + encoded)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(URI.create(stack.events().realtimeEndpoint()), f)
+                    .join();
             return f;
         }
 
@@ -577,7 +759,10 @@ class FuzzCorpusTest {
                 try {
                     received.add(Json.MAPPER.readTree(partial.toString()));
                 } catch (Exception e) {
-                    received.add(Json.MAPPER.createObjectNode().put("type", "unparseable").put("text", partial.toString()));
+                    received.add(Json.MAPPER
+                            .createObjectNode()
+                            .put("type", "unparseable")
+                            .put("text", partial.toString()));
                 }
                 partial.setLength(0);
             }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
+import dev.samlocal.apigw.HttpApiEmulator;
+import dev.samlocal.lambda.LocalFunction;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -23,9 +26,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import dev.samlocal.Options;
-import dev.samlocal.apigw.HttpApiEmulator;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
  * Issue 24, the local stack's edge: it plays CloudFront in front of the API (the origin secret on every request it
@@ -41,12 +41,18 @@ class LocalEdgeTest {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false)
-                .withParameter("ChatTicketsPerIpPerMinute", "2").withParameter("OriginSecretTtlSeconds", "1"));
+        stack = LocalStack.start(Options.ephemeral()
+                .withSeed(false)
+                .withSchedules(false)
+                .withParameter("ChatTicketsPerIpPerMinute", "2")
+                .withParameter("OriginSecretTtlSeconds", "1"));
         port = URI.create(stack.url()).getPort();
-        dynamo = DynamoDbClient.builder().endpointOverride(URI.create(stack.dynamoDbEndpoint())).region(Region.US_EAST_1)
+        dynamo = DynamoDbClient.builder()
+                .endpointOverride(URI.create(stack.dynamoDbEndpoint()))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build();
+                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient())
+                .build();
     }
 
     @AfterAll
@@ -59,20 +65,31 @@ class LocalEdgeTest {
         }
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
     }
 
     private static String liveSession() {
         String id = UUID.randomUUID().toString();
-        dynamo.putItem(p -> p.tableName("SessionsTable").item(Map.of("pk", AttributeValue.fromS("SESSION#" + id),
-                "sk", AttributeValue.fromS("META"), "sessionId", AttributeValue.fromS(id),
-                "status", AttributeValue.fromS("LIVE"), "title", AttributeValue.fromS("Edge show"))));
+        dynamo.putItem(p -> p.tableName("SessionsTable")
+                .item(Map.of(
+                        "pk",
+                        AttributeValue.fromS("SESSION#" + id),
+                        "sk",
+                        AttributeValue.fromS("META"),
+                        "sessionId",
+                        AttributeValue.fromS(id),
+                        "status",
+                        AttributeValue.fromS("LIVE"),
+                        "title",
+                        AttributeValue.fromS("Edge show"))));
         return id;
     }
 
     private static int ticket(String session, String... headers) throws Exception {
-        return send("POST", "/sessions/" + session + "/chat-tickets", "{\"name\":\"Viewer\"}", headers).statusCode();
+        return send("POST", "/sessions/" + session + "/chat-tickets", "{\"name\":\"Viewer\"}", headers)
+                .statusCode();
     }
 
     /** One raw HTTP/1.1 exchange: the Java client will not send a Host of our choosing. Returns status line + body. */
@@ -83,8 +100,10 @@ class LocalEdgeTest {
                 request.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
             }
             String body = method.equals("POST") ? "{}" : "";
-            request.append("Content-Type: application/json\r\nContent-Length: ").append(body.length())
-                    .append("\r\nConnection: close\r\n\r\n").append(body);
+            request.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.length())
+                    .append("\r\nConnection: close\r\n\r\n")
+                    .append(body);
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -105,10 +124,15 @@ class LocalEdgeTest {
     void eachSimulatedViewerFromLoopbackIsItsOwnClientForThePerAddressLimits() throws Exception {
         String session = liveSession();
         // ChatTicketsPerIpPerMinute=2: the third ticket of one viewer is refused, another viewer still gets one.
-        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:1234")).isEqualTo(201);
-        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:5555")).as("another port, same viewer").isEqualTo(201);
-        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:1234")).isEqualTo(429);
-        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.8:1234")).isEqualTo(201);
+        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:1234"))
+                .isEqualTo(201);
+        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:5555"))
+                .as("another port, same viewer")
+                .isEqualTo(201);
+        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.7:1234"))
+                .isEqualTo(429);
+        assertThat(ticket(session, "CloudFront-Viewer-Address", "198.51.100.8:1234"))
+                .isEqualTo(201);
         // No header: the socket's own address (127.0.0.1), a client of its own; a client's X-Origin-Verify is
         // replaced by the CDN's, so a guess neither helps nor hurts.
         assertThat(ticket(session, "X-Origin-Verify", "a-guess")).isEqualTo(201);
@@ -118,19 +142,29 @@ class LocalEdgeTest {
 
     @Test
     void theLocalCdnAddsTheSecretOverTheClientsAndTakesTheViewerOnlyFromLoopback() {
-        List<Map.Entry<String, String>> sent = List.of(Map.entry("CloudFront-Viewer-Address", "198.51.100.7:1234"),
-                Map.entry("x-origin-verify", "client-made"), Map.entry("accept", "application/json"));
-        Map<String, String> fromLoopback = headers(HttpApiEmulator.asCloudFront(sent, "127.0.0.1", 40000, Map.of("X-Origin-Verify", "the-secret")));
-        assertThat(fromLoopback).containsEntry("cloudfront-viewer-address", "198.51.100.7:1234")
-                .containsEntry("x-origin-verify", "the-secret").containsEntry("accept", "application/json").hasSize(3);
-        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "0:0:0:0:0:0:0:1", 40000, Map.of("X-Origin-Verify", "s"))))
+        List<Map.Entry<String, String>> sent = List.of(
+                Map.entry("CloudFront-Viewer-Address", "198.51.100.7:1234"),
+                Map.entry("x-origin-verify", "client-made"),
+                Map.entry("accept", "application/json"));
+        Map<String, String> fromLoopback = headers(
+                HttpApiEmulator.asCloudFront(sent, "127.0.0.1", 40000, Map.of("X-Origin-Verify", "the-secret")));
+        assertThat(fromLoopback)
+                .containsEntry("cloudfront-viewer-address", "198.51.100.7:1234")
+                .containsEntry("x-origin-verify", "the-secret")
+                .containsEntry("accept", "application/json")
+                .hasSize(3);
+        assertThat(headers(
+                        HttpApiEmulator.asCloudFront(sent, "0:0:0:0:0:0:0:1", 40000, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "198.51.100.7:1234");
         // From another machine the header is the socket's, as CloudFront's always is.
-        assertThat(headers(HttpApiEmulator.asCloudFront(sent, "192.0.2.44", 40001, Map.of("X-Origin-Verify", "the-secret"))))
-                .containsEntry("cloudfront-viewer-address", "192.0.2.44:40001").containsEntry("x-origin-verify", "the-secret");
+        assertThat(headers(HttpApiEmulator.asCloudFront(
+                        sent, "192.0.2.44", 40001, Map.of("X-Origin-Verify", "the-secret"))))
+                .containsEntry("cloudfront-viewer-address", "192.0.2.44:40001")
+                .containsEntry("x-origin-verify", "the-secret");
         assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "127.0.0.1", 40002, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "127.0.0.1:40002");
-        assertThat(headers(HttpApiEmulator.asCloudFront(List.of(), "2001:db8::7", 40003, Map.of("X-Origin-Verify", "s"))))
+        assertThat(headers(
+                        HttpApiEmulator.asCloudFront(List.of(), "2001:db8::7", 40003, Map.of("X-Origin-Verify", "s"))))
                 .containsEntry("cloudfront-viewer-address", "2001:db8::7:40003");
     }
 
@@ -142,11 +176,14 @@ class LocalEdgeTest {
 
     @Test
     void aFunctionOfTheStackCalledWithoutTheCdnsSecretAnswers403DirectAccessAndChangesNothing() throws Exception {
-        LocalFunction cart = stack.functions().stream().filter(f -> f.logicalId().equals("CartFunction")).findFirst().orElseThrow();
+        LocalFunction cart = stack.functions().stream()
+                .filter(f -> f.logicalId().equals("CartFunction"))
+                .findFirst()
+                .orElseThrow();
         String cartId = UUID.randomUUID().toString();
         for (String secret : new String[] {null, "wrong", ""}) {
-            Map<String, String> eventHeaders = new LinkedHashMap<>(Map.of("content-type", "application/json",
-                    "cloudfront-viewer-address", "198.51.100.9:1"));
+            Map<String, String> eventHeaders = new LinkedHashMap<>(
+                    Map.of("content-type", "application/json", "cloudfront-viewer-address", "198.51.100.9:1"));
             if (secret != null) {
                 eventHeaders.put("x-origin-verify", secret);
             }
@@ -156,13 +193,27 @@ class LocalEdgeTest {
             event.put("rawPath", "/carts/" + cartId + "/items");
             event.put("headers", eventHeaders);
             event.put("pathParameters", Map.of("cartId", cartId));
-            event.put("requestContext", Map.of("http", Map.of("method", "POST", "path", "/carts/" + cartId + "/items",
-                    "sourceIp", "203.0.113.5"), "routeKey", "POST /carts/{cartId}/items", "requestId", "direct"));
+            event.put(
+                    "requestContext",
+                    Map.of(
+                            "http",
+                            Map.of("method", "POST", "path", "/carts/" + cartId + "/items", "sourceIp", "203.0.113.5"),
+                            "routeKey",
+                            "POST /carts/{cartId}/items",
+                            "requestId",
+                            "direct"));
             event.put("body", "{\"sku\":\"cds-silk-scarf\",\"quantity\":1}");
             event.put("isBase64Encoded", false);
             JsonNode answer = Json.MAPPER.readTree(cart.invoke(Json.write(event)));
-            assertThat(answer.path("statusCode").asInt()).as("secret %s", secret).isEqualTo(403);
-            assertThat(Json.MAPPER.readTree(answer.path("body").asText()).path("error").path("code").asText()).isEqualTo("DIRECT_ACCESS");
+            assertThat(answer.path("statusCode").asInt())
+                    .as("secret %s", secret)
+                    .isEqualTo(403);
+            assertThat(Json.MAPPER
+                            .readTree(answer.path("body").asText())
+                            .path("error")
+                            .path("code")
+                            .asText())
+                    .isEqualTo("DIRECT_ACCESS");
         }
         HttpResponse<String> view = send("GET", "/carts/" + cartId, null);
         assertThat(view.statusCode()).as(view.body()).isIn(200, 404);
@@ -175,36 +226,62 @@ class LocalEdgeTest {
      */
     @Test
     void theOriginSecretRotatesWithoutARestart() throws Exception {
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(URI.create(stack.secretsManager().endpoint()))
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient()).build()) {
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder()
+                .endpointOverride(URI.create(stack.secretsManager().endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(com.liveshop.shared.aws.AwsClients.httpClient())
+                .build()) {
             String id = LiveshopDevLayer.ORIGIN_SECRET_ID;
             String before = secrets.getSecretValue(r -> r.secretId(id)).versionId();
             assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
             String next = "rotated-origin-secret-" + UUID.randomUUID();
-            String pending = secrets.putSecretValue(r -> r.secretId(id).secretString(next).versionStages("AWSPENDING")).versionId();
+            String pending = secrets.putSecretValue(
+                            r -> r.secretId(id).secretString(next).versionStages("AWSPENDING"))
+                    .versionId();
             Thread.sleep(1_100); // one OriginSecretTtlSeconds: every function now accepts both values
             assertThat(send("GET", "/products", null).statusCode()).isEqualTo(200);
-            secrets.updateSecretVersionStage(r -> r.secretId(id).versionStage("AWSCURRENT").moveToVersionId(pending).removeFromVersionId(before));
-            secrets.updateSecretVersionStage(r -> r.secretId(id).versionStage("AWSPENDING").removeFromVersionId(pending));
+            secrets.updateSecretVersionStage(r -> r.secretId(id)
+                    .versionStage("AWSCURRENT")
+                    .moveToVersionId(pending)
+                    .removeFromVersionId(before));
+            secrets.updateSecretVersionStage(
+                    r -> r.secretId(id).versionStage("AWSPENDING").removeFromVersionId(pending));
             assertThat(stack.originSecret()).hasValue(next);
             HttpResponse<String> after = send("GET", "/products", null);
             assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
-            assertThat(secrets.getSecretValue(r -> r.secretId(id).versionStage("AWSPREVIOUS")).versionId()).isEqualTo(before);
+            assertThat(secrets.getSecretValue(r -> r.secretId(id).versionStage("AWSPREVIOUS"))
+                            .versionId())
+                    .isEqualTo(before);
         }
     }
 
     @Test
     void onlyHostsThatNameTheStackAreAnsweredOnEveryPath() throws Exception {
-        for (String host : List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST", "127.0.0.1")) {
+        for (String host :
+                List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "LOCALHOST", "127.0.0.1")) {
             assertThat(status(raw("GET", "/_local", host))).as(host).isEqualTo(200);
         }
-        for (String host : List.of("evil.example:" + port, "evil.example", "localhost.evil.example:" + port, "127.0.0.1.nip.io", "[::2]")) {
-            for (String[] request : new String[][] {{"GET", "/_local"}, {"GET", "/_local/host-token"}, {"GET", "/"},
-                    {"GET", "/watch/x"}, {"GET", "/products"}, {"POST", "/_local/aws/secretsmanager"},
-                    {"POST", "/_local/appsync/event"}, {"GET", "/_local/ivs/channels"}}) {
+        for (String host : List.of(
+                "evil.example:" + port,
+                "evil.example",
+                "localhost.evil.example:" + port,
+                "127.0.0.1.nip.io",
+                "[::2]")) {
+            for (String[] request : new String[][] {
+                {"GET", "/_local"},
+                {"GET", "/_local/host-token"},
+                {"GET", "/"},
+                {"GET", "/watch/x"},
+                {"GET", "/products"},
+                {"POST", "/_local/aws/secretsmanager"},
+                {"POST", "/_local/appsync/event"},
+                {"GET", "/_local/ivs/channels"}
+            }) {
                 String response = raw(request[0], request[1], host);
-                assertThat(status(response)).as("%s %s Host: %s", request[0], request[1], host).isEqualTo(421);
+                assertThat(status(response))
+                        .as("%s %s Host: %s", request[0], request[1], host)
+                        .isEqualTo(421);
                 assertThat(body(response).path("error").path("code").asText()).isEqualTo("MISDIRECTED_REQUEST");
                 assertThat(response).doesNotContain("token").doesNotContain(stack.paymentWebhookSecret());
             }
@@ -218,14 +295,19 @@ class LocalEdgeTest {
         String crossSite = raw("POST", path, host, "Origin", "http://evil.example");
         assertThat(status(crossSite)).isEqualTo(403);
         assertThat(body(crossSite).path("error").path("code").asText()).isEqualTo("CROSS_SITE_REQUEST");
-        assertThat(status(raw("POST", path, host, "Origin", "http://127.0.0.1:" + port))).as("another origin of the same machine").isEqualTo(403);
-        assertThat(status(raw("POST", "/_local/schedules/HoldExpiryFunction/run", host, "Origin", "null"))).isEqualTo(403);
+        assertThat(status(raw("POST", path, host, "Origin", "http://127.0.0.1:" + port)))
+                .as("another origin of the same machine")
+                .isEqualTo(403);
+        assertThat(status(raw("POST", "/_local/schedules/HoldExpiryFunction/run", host, "Origin", "null")))
+                .isEqualTo(403);
         // The stack's own page, and a script that sends no Origin, reach the control (here: no such order).
         assertThat(status(raw("POST", path, host, "Origin", "http://" + host))).isNotEqualTo(403);
-        assertThat(status(raw("POST", path, "127.0.0.1:" + port, "Origin", "http://127.0.0.1:" + port))).isNotEqualTo(403);
+        assertThat(status(raw("POST", path, "127.0.0.1:" + port, "Origin", "http://127.0.0.1:" + port)))
+                .isNotEqualTo(403);
         assertThat(status(raw("POST", path, host))).isNotEqualTo(403);
         // Reads stay readable to the stack's own pages wherever they were opened; the API is not a control.
-        assertThat(status(raw("GET", "/_local", host, "Origin", "http://evil.example"))).isEqualTo(200);
+        assertThat(status(raw("GET", "/_local", host, "Origin", "http://evil.example")))
+                .isEqualTo(200);
     }
 
     @Test
@@ -237,8 +319,13 @@ class LocalEdgeTest {
         }
         // And the endpoint answers there: a page at 127.0.0.1 publishes and subscribes same-origin.
         JsonNode events = body(raw("GET", "/_local", "127.0.0.1:" + port)).path("events");
-        HttpResponse<String> publish = LocalHttp.send(events.path("http").asText().replace("/_local/appsync/event", ""),
-                "POST", "/_local/appsync/event", "{\"channel\":\"/shows/x\",\"events\":[\"{}\"]}", "x-api-key", events.path("apiKey").asText());
+        HttpResponse<String> publish = LocalHttp.send(
+                events.path("http").asText().replace("/_local/appsync/event", ""),
+                "POST",
+                "/_local/appsync/event",
+                "{\"channel\":\"/shows/x\",\"events\":[\"{}\"]}",
+                "x-api-key",
+                events.path("apiKey").asText());
         assertThat(publish.statusCode()).as(publish.body()).isNotEqualTo(421);
     }
 }

@@ -7,7 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
+import dev.samlocal.Options;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.eventbridge.LocalEventBridge;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,13 +23,11 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.InternalException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
-import dev.samlocal.Options;
-import dev.samlocal.eventbridge.LocalEventBridge;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
  * PutEvents outages injected into the local EventBridge, seen through the real {@code EventBridgeClient} (with its own
- * retries) and through the template's rules (rules-template.yaml: source "things" on the things bus → RecorderFunction).
+ * retries) and through the template's rules (rules-template.yaml: source "things" on the things bus →
+ * RecorderFunction).
  */
 class LocalEventBridgeFaultsTest {
 
@@ -38,9 +38,14 @@ class LocalEventBridgeFaultsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path template = Path.of(LocalEventBridgeFaultsTest.class.getClassLoader().getResource("rules-template.yaml").toURI());
-        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false).withTemplate(template));
-        client = AwsClients.eventBridge(new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint()))));
+        Path template = Path.of(LocalEventBridgeFaultsTest.class
+                .getClassLoader()
+                .getResource("rules-template.yaml")
+                .toURI());
+        stack = LocalStack.start(
+                Options.ephemeral().withSeed(false).withSchedules(false).withTemplate(template));
+        client = AwsClients.eventBridge(new AppConfig(LocalAws.settings(
+                Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint()))));
     }
 
     @AfterAll
@@ -60,23 +65,31 @@ class LocalEventBridgeFaultsTest {
 
     /** Puts one "things" event whose detail carries {@code marker}. */
     private static PutEventsResponse put(String marker) {
-        return client.putEvents(r -> r.entries(e -> e.eventBusName(BUS).source("things").detailType("FaultTest")
+        return client.putEvents(r -> r.entries(e -> e.eventBusName(BUS)
+                .source("things")
+                .detailType("FaultTest")
                 .detail("{\"marker\":\"" + marker + "\"}")));
     }
 
     private static List<JsonNode> recorded(String marker) {
-        return stack.eventBridge().events("FaultTest").stream().filter(e -> marker.equals(e.at("/detail/marker").asText()))
-                .map(JsonNode.class::cast).toList();
+        return stack.eventBridge().events("FaultTest").stream()
+                .filter(e -> marker.equals(e.at("/detail/marker").asText()))
+                .map(JsonNode.class::cast)
+                .toList();
     }
 
     private static List<ScheduledEvent> routed(String marker) {
-        return RecordingHandler.RECEIVED.stream().filter(e -> marker.equals(String.valueOf(e.getDetail().get("marker")))).toList();
+        return RecordingHandler.RECEIVED.stream()
+                .filter(e -> marker.equals(String.valueOf(e.getDetail().get("marker"))))
+                .toList();
     }
 
     private static void awaitRouted(String marker) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (routed(marker).isEmpty()) {
-            assertThat(System.nanoTime()).as("event %s never reached RecorderFunction", marker).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("event %s never reached RecorderFunction", marker)
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }
@@ -146,39 +159,53 @@ class LocalEventBridgeFaultsTest {
 
     @Test
     void theHttpControlSetsAndReportsTheFaultAndIsListedInGetLocal() throws Exception {
-        JsonNode endpoints = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local", null)).get("endpoints");
+        JsonNode endpoints = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local", null))
+                .get("endpoints");
         assertThat(endpoints.has("POST " + LocalEventBridge.FAULTS_PATH)).isTrue();
 
-        HttpResponse<String> counted = LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failNextRequests\": 2}");
+        HttpResponse<String> counted =
+                LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failNextRequests\": 2}");
         assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
         assertThat(LocalHttp.json(counted).get("failNextRequests").asInt()).isEqualTo(2);
         assertThat(LocalHttp.json(counted).get("failing").asBoolean()).isFalse();
         assertThat(stack.eventBridge().faults().failNextRequests()).isEqualTo(2);
 
-        HttpResponse<String> down = LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failing\": true}");
+        HttpResponse<String> down =
+                LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failing\": true}");
         assertThat(down.statusCode()).isEqualTo(200);
         assertThat(LocalHttp.json(down).get("failing").asBoolean()).isTrue();
         String lost = marker();
         assertThatThrownBy(() -> put(lost)).isInstanceOf(InternalException.class);
         assertThat(recorded(lost)).isEmpty();
 
-        HttpResponse<String> up = LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failing\": false}");
+        HttpResponse<String> up =
+                LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{\"failing\": false}");
         assertThat(up.statusCode()).isEqualTo(200);
         JsonNode state = LocalHttp.json(up);
         assertThat(state.get("failing").asBoolean()).isFalse();
         assertThat(state.get("failNextRequests").asInt()).isZero();
         assertThat(state.get("failedRequests").asLong()).isGreaterThanOrEqualTo(1);
-        assertThat(LocalHttp.json(LocalHttp.send(stack.url(), "GET", LocalEventBridge.FAULTS_PATH, null))).isEqualTo(state);
+        assertThat(LocalHttp.json(LocalHttp.send(stack.url(), "GET", LocalEventBridge.FAULTS_PATH, null)))
+                .isEqualTo(state);
         assertThat(put(marker()).failedEntryCount()).isZero();
     }
 
     @Test
     void theHttpControlRefusesAnythingElse() throws Exception {
-        for (String bad : List.of("{}", "{\"failNextRequests\": -1}", "{\"failNextRequests\": 1.5}", "{\"failNextRequests\": \"2\"}",
-                "{\"failing\": \"yes\"}", "{\"failing\": true, \"failNextRequests\": 1}", "[]", "3")) {
+        for (String bad : List.of(
+                "{}",
+                "{\"failNextRequests\": -1}",
+                "{\"failNextRequests\": 1.5}",
+                "{\"failNextRequests\": \"2\"}",
+                "{\"failing\": \"yes\"}",
+                "{\"failing\": true, \"failNextRequests\": 1}",
+                "[]",
+                "3")) {
             HttpResponse<String> response = LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, bad);
             assertThat(response.statusCode()).as(bad).isEqualTo(400);
-            assertThat(LocalHttp.json(response).at("/error/code").asText()).as(bad).isEqualTo("VALIDATION_FAILED");
+            assertThat(LocalHttp.json(response).at("/error/code").asText())
+                    .as(bad)
+                    .isEqualTo("VALIDATION_FAILED");
         }
         HttpResponse<String> garbage = LocalHttp.send(stack.url(), "POST", LocalEventBridge.FAULTS_PATH, "{nope");
         assertThat(garbage.statusCode()).isEqualTo(400);

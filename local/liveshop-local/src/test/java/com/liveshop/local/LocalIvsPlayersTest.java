@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,20 +39,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ivs.IvsClient;
 import software.amazon.awssdk.services.ivs.model.CreateChannelResponse;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.LocalIvs;
 
 /**
- * Local players over a real WebSocket (the JDK client) and the stream key's secrecy, with every log line of the
- * stack captured from before it starts (the product's and sam-local's loggers at TRACE).
+ * Local players over a real WebSocket (the JDK client) and the stream key's secrecy, with every log line of the stack
+ * captured from before it starts (the product's and sam-local's loggers at TRACE).
  */
 class LocalIvsPlayersTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final StringWriter LOGS = new StringWriter();
     private static WriterAppender capture;
     /** The loggers opened to every level, and the level each had. */
     private static final Map<String, Level> PREVIOUS_LEVELS = new LinkedHashMap<>();
+
     private static LocalStack stack;
     private static IvsClient ivs;
 
@@ -58,8 +60,13 @@ class LocalIvsPlayersTest {
     static void start() throws Exception {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
-        capture = WriterAppender.newBuilder().setName("ivs-test-capture").setTarget(LOGS)
-                .setLayout(PatternLayout.newBuilder().withPattern("%level %c - %msg%ex%n").build()).build();
+        capture = WriterAppender.newBuilder()
+                .setName("ivs-test-capture")
+                .setTarget(LOGS)
+                .setLayout(PatternLayout.newBuilder()
+                        .withPattern("%level %c - %msg%ex%n")
+                        .build())
+                .build();
         capture.start();
         config.addAppender(capture);
         config.getRootLogger().addAppender(capture, Level.ALL, null);
@@ -70,7 +77,10 @@ class LocalIvsPlayersTest {
         }
         context.updateLoggers();
 
-        Path template = Path.of(LocalIvsPlayersTest.class.getClassLoader().getResource("ivs-template.yaml").toURI());
+        Path template = Path.of(LocalIvsPlayersTest.class
+                .getClassLoader()
+                .getResource("ivs-template.yaml")
+                .toURI());
         stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template)));
         ivs = LocalIvsTest.client(stack);
     }
@@ -145,7 +155,8 @@ class LocalIvsPlayersTest {
         Player first = Player.connect(stack, query(arn));
         Player second = Player.connect(stack, query(arn));
         Player elsewhere = Player.connect(stack, query(other));
-        LocalIvsTest.await(() -> stack.ivs().players(arn) == 2 && stack.ivs().players(other) == 1, "3 players connected");
+        LocalIvsTest.await(
+                () -> stack.ivs().players(arn) == 2 && stack.ivs().players(other) == 1, "3 players connected");
 
         Instant beforeStart = Instant.now();
         stack.ivs().broadcast(arn, LocalIvs.Action.START);
@@ -164,10 +175,14 @@ class LocalIvsPlayersTest {
             streamTimes.add(cue.get("streamTimeMs").asLong());
             JsonNode next = player.next();
             assertThat(next.get("text").asText()).isEqualTo("second");
-            assertThat(next.get("streamTimeMs").asLong()).isGreaterThanOrEqualTo(cue.get("streamTimeMs").asLong());
+            assertThat(next.get("streamTimeMs").asLong())
+                    .isGreaterThanOrEqualTo(cue.get("streamTimeMs").asLong());
         }
         assertThat(streamTimes.get(0)).isEqualTo(streamTimes.get(1));
-        assertThat(stack.ivs().cues(arn)).extracting(LocalIvs.Cue::streamTimeMs).first().isEqualTo(streamTimes.get(0));
+        assertThat(stack.ivs().cues(arn))
+                .extracting(LocalIvs.Cue::streamTimeMs)
+                .first()
+                .isEqualTo(streamTimes.get(0));
         assertThat(elsewhere.messages).isEmpty();
         assertThat(ivs.getStream(r -> r.channelArn(arn)).stream().viewerCount()).isEqualTo(2);
 
@@ -185,25 +200,36 @@ class LocalIvsPlayersTest {
     void aPlayerOfAnUnknownChannelIsClosedWithAClearReason() throws Exception {
         Player unknown = Player.connect(stack, query("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01"));
         assertThat(unknown.closed.get(20, TimeUnit.SECONDS))
-                .isEqualTo(LocalIvs.CLOSE_UNKNOWN_CHANNEL + " Unknown IVS channel: arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01");
+                .isEqualTo(LocalIvs.CLOSE_UNKNOWN_CHANNEL
+                        + " Unknown IVS channel: arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01");
         Player missing = Player.connect(stack, "");
-        assertThat(missing.closed.get(20, TimeUnit.SECONDS)).startsWith(LocalIvs.CLOSE_BAD_REQUEST + " ").contains("channelArn");
+        assertThat(missing.closed.get(20, TimeUnit.SECONDS))
+                .startsWith(LocalIvs.CLOSE_BAD_REQUEST + " ")
+                .contains("channelArn");
         Player longArn = Player.connect(stack, query("x".repeat(500)));
-        assertThat(longArn.closed.get(20, TimeUnit.SECONDS)).startsWith(LocalIvs.CLOSE_UNKNOWN_CHANNEL + " Unknown IVS channel: xxx");
+        assertThat(longArn.closed.get(20, TimeUnit.SECONDS))
+                .startsWith(LocalIvs.CLOSE_UNKNOWN_CHANNEL + " Unknown IVS channel: xxx");
     }
 
     @Test
     void theStreamKeyIsNeverLoggedNorInAnyLocalAnswer() throws Exception {
         CreateChannelResponse created = ivs.createChannel(r -> r.name("secret-show")
-                .recordingConfigurationArn("arn:aws:ivs:us-east-1:000000000000:recording-configuration/RecordingConfiguration"));
+                .recordingConfigurationArn(
+                        "arn:aws:ivs:us-east-1:000000000000:recording-configuration/RecordingConfiguration"));
         String key = created.streamKey().value();
         String arn = created.channel().arn();
-        assertThat(ivs.getStreamKey(r -> r.arn(created.streamKey().arn())).streamKey().value()).isEqualTo(key);
+        assertThat(ivs.getStreamKey(r -> r.arn(created.streamKey().arn()))
+                        .streamKey()
+                        .value())
+                .isEqualTo(key);
         ivs.listStreamKeys(r -> r.channelArn(arn));
         Player player = Player.connect(stack, query(arn));
         LocalIvsTest.await(() -> stack.ivs().players(arn) == 1, "player connected");
-        HttpResponse<String> start = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + LocalIvs.BROADCAST_PATH))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"channelArn\":\"" + arn + "\",\"action\":\"start\"}")).build(),
+        HttpResponse<String> start = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.url() + LocalIvs.BROADCAST_PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"channelArn\":\"" + arn + "\",\"action\":\"start\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         ivs.putMetadata(r -> r.channelArn(arn).metadata("{\"sku\":\"x\"}"));
         ivs.getStream(r -> r.channelArn(arn));
@@ -212,14 +238,21 @@ class LocalIvsPlayersTest {
         assertThat(stack.eventBridge().awaitDeliveries(20_000)).isTrue();
         List<String> answers = new ArrayList<>(List.of(start.body()));
         for (String path : List.of("/_local", "/_local/events", LocalIvs.CHANNELS_PATH)) {
-            answers.add(HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + path)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            answers.add(HTTP.send(
+                            HttpRequest.newBuilder(URI.create(stack.url() + path))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
         }
         ivs.deleteChannel(r -> r.arn(arn));
         assertThat(player.closed.get(20, TimeUnit.SECONDS)).startsWith("4410 ");
 
         assertThat(answers).allSatisfy(body -> assertThat(body).doesNotContain(key));
         String logs = LOGS.toString();
-        assertThat(logs).contains("IVS channel " + arn + " created").contains("IVS broadcast").contains("IVS channel " + arn + " deleted");
+        assertThat(logs)
+                .contains("IVS channel " + arn + " created")
+                .contains("IVS broadcast")
+                .contains("IVS channel " + arn + " deleted");
         assertThat(logs).doesNotContain(key).doesNotContain(key.substring("sk_us-east-1_".length()));
     }
 }

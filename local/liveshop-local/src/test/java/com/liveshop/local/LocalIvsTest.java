@@ -8,7 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.ivs.IvsEvents;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.protocol.AwsError;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,30 +52,29 @@ import software.amazon.awssdk.services.ivs.model.StreamKey;
 import software.amazon.awssdk.services.ivs.model.StreamState;
 import software.amazon.awssdk.services.ivs.model.ThrottlingException;
 import software.amazon.awssdk.services.ivs.model.ValidationException;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.IvsEvents;
-import dev.samlocal.ivs.LocalIvs;
-import dev.samlocal.protocol.AwsError;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
- * The local IVS driven by the real {@link IvsClient} (no retries, so every answer is seen as IVS gave it) and by
- * the broadcast control over HTTP, on a test template whose rule routes {@code aws.ivs} events to a recording
- * handler.
+ * The local IVS driven by the real {@link IvsClient} (no retries, so every answer is seen as IVS gave it) and by the
+ * broadcast control over HTTP, on a test template whose rule routes {@code aws.ivs} events to a recording handler.
  */
 class LocalIvsTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static LocalStack stack;
     private static IvsClient ivs;
     private static String recordingConfigurationArn;
 
     @BeforeAll
     static void start() throws Exception {
-        Path template = Path.of(LocalIvsTest.class.getClassLoader().getResource("ivs-template.yaml").toURI());
+        Path template = Path.of(LocalIvsTest.class
+                .getClassLoader()
+                .getResource("ivs-template.yaml")
+                .toURI());
         stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template)));
         ivs = client(stack);
-        recordingConfigurationArn = "arn:aws:ivs:us-east-1:" + TemplateFunctions.ACCOUNT_ID + ":recording-configuration/RecordingConfiguration";
+        recordingConfigurationArn = "arn:aws:ivs:us-east-1:" + TemplateFunctions.ACCOUNT_ID
+                + ":recording-configuration/RecordingConfiguration";
     }
 
     @AfterAll
@@ -85,7 +89,8 @@ class LocalIvsTest {
 
     /** An IvsClient built the project's way, pointed at the stack, with retries off. */
     static IvsClient client(LocalStack stack) {
-        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_IVS", stack.ivs().endpoint())));
+        AppConfig config = new AppConfig(
+                LocalAws.settings(Map.of("AWS_ENDPOINT_URL_IVS", stack.ivs().endpoint())));
         return AwsClients.configure(IvsClient.builder(), config, "IVS")
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(20))
@@ -100,9 +105,13 @@ class LocalIvsTest {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(Duration.ofSeconds(30))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.url() + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> broadcast(String channelArn, String action) throws Exception {
@@ -127,8 +136,11 @@ class LocalIvsTest {
 
     @Test
     void createChannelAnswersLikeIvsAndGetChannelGivesTheSameChannel() {
-        CreateChannelResponse created = ivs.createChannel(r -> r.name("cyber-deals").latencyMode(ChannelLatencyMode.LOW)
-                .type(ChannelType.STANDARD).recordingConfigurationArn(recordingConfigurationArn).tags(Map.of("show", "cds")));
+        CreateChannelResponse created = ivs.createChannel(r -> r.name("cyber-deals")
+                .latencyMode(ChannelLatencyMode.LOW)
+                .type(ChannelType.STANDARD)
+                .recordingConfigurationArn(recordingConfigurationArn)
+                .tags(Map.of("show", "cds")));
         Channel channel = created.channel();
         assertThat(channel.arn()).matches("arn:aws:ivs:us-east-1:000000000000:channel/[a-zA-Z0-9]{12}");
         assertThat(channel.name()).isEqualTo("cyber-deals");
@@ -138,7 +150,10 @@ class LocalIvsTest {
         assertThat(channel.authorized()).isFalse();
         assertThat(channel.tags()).containsEntry("show", "cds");
         assertThat(channel.ingestEndpoint()).endsWith(".global-contribute.live-video.net");
-        assertThat(channel.playbackUrl()).startsWith("https://").endsWith(".m3u8").contains(channel.arn().substring(channel.arn().lastIndexOf('/') + 1));
+        assertThat(channel.playbackUrl())
+                .startsWith("https://")
+                .endsWith(".m3u8")
+                .contains(channel.arn().substring(channel.arn().lastIndexOf('/') + 1));
 
         StreamKey key = created.streamKey();
         assertThat(key.arn()).matches("arn:aws:ivs:us-east-1:000000000000:stream-key/[a-zA-Z0-9]{12}");
@@ -164,7 +179,8 @@ class LocalIvsTest {
     @Test
     void streamKeysAreListedWithoutTheirValueAndReadWithIt() {
         CreateChannelResponse created = newChannel();
-        ListStreamKeysResponse list = ivs.listStreamKeys(r -> r.channelArn(created.channel().arn()));
+        ListStreamKeysResponse list =
+                ivs.listStreamKeys(r -> r.channelArn(created.channel().arn()));
         assertThat(list.streamKeys()).singleElement().satisfies(summary -> {
             assertThat(summary.arn()).isEqualTo(created.streamKey().arn());
             assertThat(summary.channelArn()).isEqualTo(created.channel().arn());
@@ -184,17 +200,23 @@ class LocalIvsTest {
         ivs.tagResource(r -> r.resourceArn(keyArn).tags(Map.of("liveshop", "session")));
 
         assertThat(ivs.getStreamKey(r -> r.arn(keyArn)).streamKey().tags()).containsEntry("liveshop", "session");
-        assertThat(ivs.listStreamKeys(r -> r.channelArn(created.channel().arn())).streamKeys().get(0).tags())
+        assertThat(ivs.listStreamKeys(r -> r.channelArn(created.channel().arn()))
+                        .streamKeys()
+                        .get(0)
+                        .tags())
                 .containsEntry("liveshop", "session");
-        assertThatThrownBy(() -> ivs.tagResource(r -> r.resourceArn(keyArn.replaceAll(".{4}$", "ZZZZ")).tags(Map.of("a", "b"))))
+        assertThatThrownBy(() -> ivs.tagResource(
+                        r -> r.resourceArn(keyArn.replaceAll(".{4}$", "ZZZZ")).tags(Map.of("a", "b"))))
                 .isInstanceOf(software.amazon.awssdk.services.ivs.model.ResourceNotFoundException.class);
     }
 
     @Test
     void getStreamAndStopStreamFollowTheBroadcast() throws Exception {
         String arn = newChannel().channel().arn();
-        assertThatThrownBy(() -> ivs.getStream(r -> r.channelArn(arn))).isInstanceOf(ChannelNotBroadcastingException.class)
-                .satisfies(e -> assertThat(((ChannelNotBroadcastingException) e).statusCode()).isEqualTo(404));
+        assertThatThrownBy(() -> ivs.getStream(r -> r.channelArn(arn)))
+                .isInstanceOf(ChannelNotBroadcastingException.class)
+                .satisfies(e -> assertThat(((ChannelNotBroadcastingException) e).statusCode())
+                        .isEqualTo(404));
 
         LocalIvs.Stream started = stack.ivs().broadcast(arn, LocalIvs.Action.START);
         GetStreamResponse stream = ivs.getStream(r -> r.channelArn(arn));
@@ -202,11 +224,14 @@ class LocalIvsTest {
         assertThat(stream.stream().streamId()).isEqualTo(started.streamId()).matches("st-[a-zA-Z0-9]{23}");
         assertThat(stream.stream().startTime()).isEqualTo(started.startTime());
         assertThat(stream.stream().channelArn()).isEqualTo(arn);
-        assertThat(stream.stream().playbackUrl()).isEqualTo(ivs.getChannel(r -> r.arn(arn)).channel().playbackUrl());
+        assertThat(stream.stream().playbackUrl())
+                .isEqualTo(ivs.getChannel(r -> r.arn(arn)).channel().playbackUrl());
 
         ivs.stopStream(r -> r.channelArn(arn));
-        assertThatThrownBy(() -> ivs.getStream(r -> r.channelArn(arn))).isInstanceOf(ChannelNotBroadcastingException.class);
-        assertThatThrownBy(() -> ivs.stopStream(r -> r.channelArn(arn))).isInstanceOf(ChannelNotBroadcastingException.class);
+        assertThatThrownBy(() -> ivs.getStream(r -> r.channelArn(arn)))
+                .isInstanceOf(ChannelNotBroadcastingException.class);
+        assertThatThrownBy(() -> ivs.stopStream(r -> r.channelArn(arn)))
+                .isInstanceOf(ChannelNotBroadcastingException.class);
         assertThat(stack.ivs().channel(arn).orElseThrow().stream()).hasValueSatisfying(s -> {
             assertThat(s.streamId()).isEqualTo(started.streamId());
             assertThat(s.live()).isFalse();
@@ -234,9 +259,9 @@ class LocalIvsTest {
     void metadataOverOneKilobyteOfUtf8IsRejectedAndExactlyOneKilobyteIsAccepted() {
         String arn = newChannel().channel().arn();
         stack.ivs().broadcast(arn, LocalIvs.Action.START);
-        String exactly = "€".repeat(341) + "a";                       // 341 × 3 bytes + 1 = 1,024 bytes, 342 chars
-        String over = "€".repeat(342);                                // 1,026 bytes, far fewer than 1,024 chars
-        String emoji = "😀".repeat(257);                              // 1,028 bytes in surrogate pairs
+        String exactly = "€".repeat(341) + "a"; // 341 × 3 bytes + 1 = 1,024 bytes, 342 chars
+        String over = "€".repeat(342); // 1,026 bytes, far fewer than 1,024 chars
+        String emoji = "😀".repeat(257); // 1,028 bytes in surrogate pairs
         ivs.putMetadata(r -> r.channelArn(arn).metadata(exactly));
         for (String metadata : List.of(over, emoji)) {
             assertThatThrownBy(() -> ivs.putMetadata(r -> r.channelArn(arn).metadata(metadata)))
@@ -245,7 +270,8 @@ class LocalIvsTest {
                         assertThat(e.getMessage()).contains("1024");
                     });
         }
-        assertThatThrownBy(() -> ivs.putMetadata(r -> r.channelArn(arn).metadata(""))).isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> ivs.putMetadata(r -> r.channelArn(arn).metadata("")))
+                .isInstanceOf(ValidationException.class);
         assertThat(stack.ivs().cues(arn)).extracting(LocalIvs.Cue::text).containsExactly(exactly);
         stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
     }
@@ -326,8 +352,10 @@ class LocalIvsTest {
                 () -> ivs.getStreamKey(r -> r.arn(arn)));
         int before = stack.ivs().channels().size();
         for (Runnable call : calls) {
-            assertThatThrownBy(call::run).isInstanceOfSatisfying(ValidationException.class,
-                    e -> assertThat(e.statusCode()).isEqualTo(400));
+            assertThatThrownBy(call::run)
+                    .isInstanceOfSatisfying(
+                            ValidationException.class,
+                            e -> assertThat(e.statusCode()).isEqualTo(400));
         }
         assertThat(stack.ivs().channels()).hasSize(before);
     }
@@ -338,32 +366,44 @@ class LocalIvsTest {
         String arn = created.channel().arn();
         stack.ivs().broadcast(arn, LocalIvs.Action.START);
         assertThatThrownBy(() -> ivs.deleteChannel(r -> r.arn(arn)))
-                .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        ConflictException.class, e -> assertThat(e.statusCode()).isEqualTo(409));
         ivs.stopStream(r -> r.channelArn(arn));
         ivs.deleteChannel(r -> r.arn(arn));
         assertThatThrownBy(() -> ivs.getChannel(r -> r.arn(arn))).isInstanceOf(ResourceNotFoundException.class);
-        assertThatThrownBy(() -> ivs.getStreamKey(r -> r.arn(created.streamKey().arn()))).isInstanceOf(ResourceNotFoundException.class);
+        assertThatThrownBy(() -> ivs.getStreamKey(r -> r.arn(created.streamKey().arn())))
+                .isInstanceOf(ResourceNotFoundException.class);
         assertThat(stack.ivs().channel(arn)).isEmpty();
     }
 
     @Test
     void functionsReachTheLocalIvsThroughTheSdkEndpointVariable() throws Exception {
         assertThat(IvsEventRecorder.lastConfig.required("AWS_ENDPOINT_URL_IVS")).isEqualTo(stack.url() + LocalIvs.PATH);
-        assertThat(IvsEventRecorder.lastConfig.required("RECORDING_CONFIGURATION_ARN")).isEqualTo(recordingConfigurationArn);
-        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET")).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
-        JsonNode index = Json.MAPPER.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(IvsEventRecorder.lastConfig.required("RECORDING_CONFIGURATION_ARN"))
+                .isEqualTo(recordingConfigurationArn);
+        assertThat(IvsEventRecorder.lastConfig.required("RECORDINGS_BUCKET"))
+                .isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
+        JsonNode index = Json.MAPPER.readTree(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(stack.url() + "/_local"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         List<String> endpoints = new ArrayList<>();
         index.get("endpoints").fieldNames().forEachRemaining(endpoints::add);
-        assertThat(endpoints).contains("POST " + LocalIvs.PATH + "/{Operation}", "POST " + LocalIvs.BROADCAST_PATH,
-                "GET " + LocalIvs.CHANNELS_PATH, "WS " + LocalIvs.PLAYER_PATH + "?channelArn=");
+        assertThat(endpoints)
+                .contains(
+                        "POST " + LocalIvs.PATH + "/{Operation}",
+                        "POST " + LocalIvs.BROADCAST_PATH,
+                        "GET " + LocalIvs.CHANNELS_PATH,
+                        "WS " + LocalIvs.PLAYER_PATH + "?channelArn=");
     }
 
     // ---- the broadcast control and the events it emits ----
 
     @Test
     void startAndStopEmitIvsEventsThatTheRuleRoutesToTheFunction() throws Exception {
-        CreateChannelResponse created = ivs.createChannel(r -> r.name("recorded-show").recordingConfigurationArn(recordingConfigurationArn));
+        CreateChannelResponse created =
+                ivs.createChannel(r -> r.name("recorded-show").recordingConfigurationArn(recordingConfigurationArn));
         String arn = created.channel().arn();
         String channelId = arn.substring(arn.lastIndexOf('/') + 1);
 
@@ -380,8 +420,13 @@ class LocalIvsTest {
         long durationMs = json(stop).get("durationMs").asLong();
 
         List<JsonNode> events = stack.eventBridge().events(null).stream()
-                .filter(e -> e.get("resources").get(0).asText().equals(arn)).map(JsonNode.class::cast).toList();
-        assertThat(events).extracting(e -> e.get("detail-type").asText() + ": " + e.at("/detail/event_name").asText(e.at("/detail/recording_status").asText()))
+                .filter(e -> e.get("resources").get(0).asText().equals(arn))
+                .map(JsonNode.class::cast)
+                .toList();
+        assertThat(events)
+                .extracting(e -> e.get("detail-type").asText() + ": "
+                        + e.at("/detail/event_name")
+                                .asText(e.at("/detail/recording_status").asText()))
                 .containsExactly(
                         "IVS Stream State Change: Session Created",
                         "IVS Stream State Change: Stream Start",
@@ -404,20 +449,40 @@ class LocalIvsTest {
         JsonNode recordingEnd = events.get(5).get("detail");
         java.time.ZonedDateTime t = startTime.atZone(java.time.ZoneOffset.UTC);
         String sessionId = recordingEnd.get("recording_session_id").asText();
-        assertThat(recordingEnd.get("recording_s3_bucket_name").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
-        assertThat(recordingEnd.get("recording_s3_key_prefix").asText()).isEqualTo("ivs/v1/000000000000/" + channelId + "/"
-                + t.getYear() + "/" + t.getMonthValue() + "/" + t.getDayOfMonth() + "/" + t.getHour() + "/" + t.getMinute() + "/" + sessionId);
+        assertThat(recordingEnd.get("recording_s3_bucket_name").asText())
+                .isEqualTo(LiveshopDevLayer.STACK_NAME + "-recordingsbucket");
+        assertThat(recordingEnd.get("recording_s3_key_prefix").asText())
+                .isEqualTo("ivs/v1/000000000000/" + channelId + "/" + t.getYear() + "/" + t.getMonthValue() + "/"
+                        + t.getDayOfMonth() + "/" + t.getHour() + "/" + t.getMinute() + "/" + sessionId);
         assertThat(recordingEnd.get("recording_duration_ms").asLong()).isEqualTo(durationMs);
         assertThat(recordingEnd.get("recording_status_reason").asText()).isEmpty();
-        assertThat(recordingEnd.get("recording_session_stream_ids")).extracting(JsonNode::asText).containsExactly(streamId);
+        assertThat(recordingEnd.get("recording_session_stream_ids"))
+                .extracting(JsonNode::asText)
+                .containsExactly(streamId);
         assertThat(events.get(2).at("/detail/recording_duration_ms").asLong()).isZero();
-        assertThat(events.get(2).at("/detail/recording_s3_key_prefix").asText()).isEqualTo(recordingEnd.get("recording_s3_key_prefix").asText());
+        assertThat(events.get(2).at("/detail/recording_s3_key_prefix").asText())
+                .isEqualTo(recordingEnd.get("recording_s3_key_prefix").asText());
 
-        await(() -> IvsEventRecorder.RECEIVED.stream().filter(e -> e.getResources().contains(arn)).count() == 6, "6 routed events");
-        List<ScheduledEvent> routed = IvsEventRecorder.RECEIVED.stream().filter(e -> e.getResources().contains(arn)).toList();
+        await(
+                () -> IvsEventRecorder.RECEIVED.stream()
+                                .filter(e -> e.getResources().contains(arn))
+                                .count()
+                        == 6,
+                "6 routed events");
+        List<ScheduledEvent> routed = IvsEventRecorder.RECEIVED.stream()
+                .filter(e -> e.getResources().contains(arn))
+                .toList();
         assertThat(routed).extracting(ScheduledEvent::getSource).containsOnly("aws.ivs");
-        assertThat(routed).extracting(e -> String.valueOf(e.getDetail().getOrDefault("event_name", e.getDetail().get("recording_status"))))
-                .containsExactlyInAnyOrder("Session Created", "Stream Start", "Recording Start", "Session Ended", "Stream End", "Recording End");
+        assertThat(routed)
+                .extracting(e -> String.valueOf(
+                        e.getDetail().getOrDefault("event_name", e.getDetail().get("recording_status"))))
+                .containsExactlyInAnyOrder(
+                        "Session Created",
+                        "Stream Start",
+                        "Recording Start",
+                        "Session Ended",
+                        "Stream End",
+                        "Recording End");
         assertThat(routed).allSatisfy(e -> assertThat(e.getDetail()).containsEntry("stream_id", streamId));
     }
 
@@ -428,20 +493,26 @@ class LocalIvsTest {
         ivs.stopStream(r -> r.channelArn(arn));
         List<String> names = stack.eventBridge().events(IvsEvents.STREAM_STATE_CHANGE).stream()
                 .filter(e -> e.at("/detail/stream_id").asText().equals(streamId))
-                .map(e -> e.at("/detail/event_name").asText()).toList();
+                .map(e -> e.at("/detail/event_name").asText())
+                .toList();
         assertThat(names).containsExactly("Session Created", "Stream Start", "Session Ended", "Stream End");
         assertThat(stack.eventBridge().events(IvsEvents.RECORDING_STATE_CHANGE).stream()
-                .filter(e -> e.at("/detail/stream_id").asText().equals(streamId))).isEmpty();
+                        .filter(e -> e.at("/detail/stream_id").asText().equals(streamId)))
+                .isEmpty();
     }
 
     @Test
     void theBroadcastControlRefusesWhatOBSCouldNotDo() throws Exception {
         String arn = newChannel().channel().arn();
-        assertError(broadcast("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "start"), 404, "CHANNEL_NOT_FOUND");
+        assertError(
+                broadcast("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "start"),
+                404,
+                "CHANNEL_NOT_FOUND");
         assertError(broadcast(arn, "stop"), 409, "NOT_BROADCASTING");
         assertError(broadcast(arn, "pause"), 400, "VALIDATION_FAILED");
         assertError(post(LocalIvs.BROADCAST_PATH, "{\"action\":\"start\"}"), 400, "VALIDATION_FAILED");
-        assertError(post(LocalIvs.BROADCAST_PATH, "{\"channelArn\":42,\"action\":\"start\"}"), 400, "VALIDATION_FAILED");
+        assertError(
+                post(LocalIvs.BROADCAST_PATH, "{\"channelArn\":42,\"action\":\"start\"}"), 400, "VALIDATION_FAILED");
         assertError(post(LocalIvs.BROADCAST_PATH, "not json"), 400, "INVALID_JSON");
         assertError(post(LocalIvs.BROADCAST_PATH, "[]"), 400, "INVALID_JSON");
         assertThat(stack.ivs().channel(arn).orElseThrow().stream()).isEmpty();
@@ -450,19 +521,25 @@ class LocalIvsTest {
         assertError(broadcast(arn, "start"), 409, "ALREADY_LIVE");
         assertThat(broadcast(arn, "stop").statusCode()).isEqualTo(200);
         assertThat(stack.eventBridge().events(IvsEvents.STREAM_STATE_CHANGE).stream()
-                .filter(e -> e.get("resources").get(0).asText().equals(arn))).hasSize(4);
+                        .filter(e -> e.get("resources").get(0).asText().equals(arn)))
+                .hasSize(4);
         assertThatThrownBy(() -> stack.ivs().broadcast(arn, LocalIvs.Action.STOP))
-                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
+                .isInstanceOfSatisfying(
+                        AwsError.class, e -> assertThat(e.code()).isEqualTo("NOT_BROADCASTING"));
     }
 
     @Test
     void theChannelsListShowsStateButNeverAStreamKey() throws Exception {
         CreateChannelResponse created = newChannel();
         stack.ivs().broadcast(created.channel().arn(), LocalIvs.Action.START);
-        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url() + LocalIvs.CHANNELS_PATH)).build(),
+        HttpResponse<String> list = HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.url() + LocalIvs.CHANNELS_PATH))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).isEqualTo(200);
-        assertThat(list.body()).contains(created.channel().arn()).doesNotContain(created.streamKey().value());
+        assertThat(list.body())
+                .contains(created.channel().arn())
+                .doesNotContain(created.streamKey().value());
         JsonNode mine = null;
         for (JsonNode channel : json(list)) {
             if (channel.get("arn").asText().equals(created.channel().arn())) {
@@ -488,9 +565,12 @@ class LocalIvsTest {
     @Test
     void aSimulatedAudienceReplacesTheConnectedPlayersInGetStreamUntilCleared() throws Exception {
         String arn = newChannel().channel().arn();
-        WebSocket player = HTTP.newWebSocketBuilder().buildAsync(URI.create(stack.url().replace("http://", "ws://")
-                + LocalIvs.PLAYER_PATH + "?channelArn=" + URLEncoder.encode(arn, StandardCharsets.UTF_8)),
-                new WebSocket.Listener() {}).join();
+        WebSocket player = HTTP.newWebSocketBuilder()
+                .buildAsync(
+                        URI.create(stack.url().replace("http://", "ws://") + LocalIvs.PLAYER_PATH + "?channelArn="
+                                + URLEncoder.encode(arn, StandardCharsets.UTF_8)),
+                        new WebSocket.Listener() {})
+                .join();
         try {
             await(() -> stack.ivs().players(arn) == 1, "the player connected");
             stack.ivs().broadcast(arn, LocalIvs.Action.START);
@@ -504,7 +584,9 @@ class LocalIvsTest {
 
             assertThat(json(viewers(arn, "0")).get("viewerCount").asLong()).isZero();
             assertThat(viewerCount(arn)).as("0 is an audience too, not a clear").isZero();
-            assertThat(json(viewers(arn, String.valueOf(LocalIvs.MAX_SIMULATED_VIEWERS))).get("viewerCount").asLong())
+            assertThat(json(viewers(arn, String.valueOf(LocalIvs.MAX_SIMULATED_VIEWERS)))
+                            .get("viewerCount")
+                            .asLong())
                     .isEqualTo(10_000_000);
 
             // It belongs to the channel, so it outlives a reconnecting host's broadcast.
@@ -514,7 +596,9 @@ class LocalIvsTest {
 
             HttpResponse<String> cleared = viewers(arn, "null");
             assertThat(cleared.statusCode()).isEqualTo(200);
-            assertThat(json(cleared).get("viewerCount").asLong()).as("back to the players").isEqualTo(1);
+            assertThat(json(cleared).get("viewerCount").asLong())
+                    .as("back to the players")
+                    .isEqualTo(1);
             assertThat(viewerCount(arn)).isEqualTo(1);
             stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
         } finally {
@@ -538,7 +622,8 @@ class LocalIvsTest {
         assertError(viewers("arn:aws:ivs:us-east-1:000000000000:channel/NoSuchChan01", "5"), 404, "CHANNEL_NOT_FOUND");
         assertThat(viewerCount(arn)).isEqualTo(42);
         assertThatThrownBy(() -> stack.ivs().simulateViewers(arn, -1))
-                .isInstanceOfSatisfying(AwsError.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
+                .isInstanceOfSatisfying(
+                        AwsError.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_FAILED"));
         assertThat(viewerCount(arn)).isEqualTo(42);
         stack.ivs().broadcast(arn, LocalIvs.Action.STOP);
     }

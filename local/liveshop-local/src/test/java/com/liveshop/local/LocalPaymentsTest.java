@@ -43,8 +43,11 @@ class LocalPaymentsTest {
     /** One request the fake API received. */
     record Received(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -58,8 +61,11 @@ class LocalPaymentsTest {
         fakeApi.createContext("/orders/", exchange -> {
             record(exchange);
             if (exchange.getRequestURI().getPath().endsWith(ORDER_ID)) {
-                answer(exchange, 200, "{\"orderId\":\"" + ORDER_ID + "\",\"status\":\"PENDING_PAYMENT\",\"totalCents\":25800,"
-                        + "\"currency\":\"USD\",\"email\":\"buyer@example.com\"}");
+                answer(
+                        exchange,
+                        200,
+                        "{\"orderId\":\"" + ORDER_ID + "\",\"status\":\"PENDING_PAYMENT\",\"totalCents\":25800,"
+                                + "\"currency\":\"USD\",\"email\":\"buyer@example.com\"}");
             } else {
                 answer(exchange, 404, "{\"error\":{\"code\":\"ORDER_NOT_FOUND\",\"message\":\"No order\"}}");
             }
@@ -70,12 +76,13 @@ class LocalPaymentsTest {
         });
         fakeApi.start();
         String apiUrl = "http://127.0.0.1:" + fakeApi.getAddress().getPort();
-        LocalPayments payments = new LocalPayments(HttpClient.newHttpClient(), apiUrl, SECRET, () -> "host-token-123",
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        LocalPayments payments = new LocalPayments(
+                HttpClient.newHttpClient(), apiUrl, SECRET, () -> "host-token-123", Clock.fixed(NOW, ZoneOffset.UTC));
         provider = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.routes.post("/_local/payments/{orderId}", payments::handle);
-        }).start("127.0.0.1", 0);
+                    config.startup.showJavalinBanner = false;
+                    config.routes.post("/_local/payments/{orderId}", payments::handle);
+                })
+                .start("127.0.0.1", 0);
     }
 
     @AfterEach
@@ -85,8 +92,11 @@ class LocalPaymentsTest {
     }
 
     private void record(HttpExchange exchange) throws IOException {
-        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                Map.copyOf(exchange.getRequestHeaders()), new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+        received.add(new Received(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                Map.copyOf(exchange.getRequestHeaders()),
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {
@@ -102,14 +112,18 @@ class LocalPaymentsTest {
     }
 
     private Received webhookCall() {
-        return received.stream().filter(r -> r.path().equals(LocalPayments.WEBHOOK_PATH)).findFirst().orElseThrow();
+        return received.stream()
+                .filter(r -> r.path().equals(LocalPayments.WEBHOOK_PATH))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void theSignatureHeaderMatchesAVectorComputedWithOpenssl() {
         // printf '%s' '1767225600.<body>' | openssl dgst -sha256 -hmac 'local-webhook-secret-not-for-production'
-        String body = "{\"orderId\":\"0b9f6a52-3c1e-4d7a-9a57-2f1f8f6b9c10\",\"status\":\"PAID\",\"paymentId\":\"pay_test\","
-                + "\"amountCents\":12900,\"currency\":\"USD\"}";
+        String body =
+                "{\"orderId\":\"0b9f6a52-3c1e-4d7a-9a57-2f1f8f6b9c10\",\"status\":\"PAID\",\"paymentId\":\"pay_test\","
+                        + "\"amountCents\":12900,\"currency\":\"USD\"}";
         assertThat(LocalPayments.signatureHeader(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, 1767225600L, body))
                 .isEqualTo("t=1767225600,v1=bbcc0831c895e961cb813531aedef4a2a9bb89116f45e5d8b9cd5148a0fb9fb9");
         // printf '%s' '1700000000.{}' | openssl dgst -sha256 -hmac 'whsec_test'
@@ -123,15 +137,16 @@ class LocalPaymentsTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"orderId\":\"" + ORDER_ID + "\",\"status\":\"CONFIRMED\"}");
-        assertThat(received).extracting(Received::method, Received::path)
-                .containsExactly(tuple("GET", "/orders/" + ORDER_ID),
-                        tuple("POST", LocalPayments.WEBHOOK_PATH));
+        assertThat(received)
+                .extracting(Received::method, Received::path)
+                .containsExactly(tuple("GET", "/orders/" + ORDER_ID), tuple("POST", LocalPayments.WEBHOOK_PATH));
         assertThat(received.get(0).header("Authorization")).isEqualTo("Bearer host-token-123");
 
         Received webhook = webhookCall();
         assertThat(webhook.header("Content-Type")).startsWith("application/json");
         JsonNode body = Json.MAPPER.readTree(webhook.body());
-        assertThat(body.properties()).extracting(Map.Entry::getKey)
+        assertThat(body.properties())
+                .extracting(Map.Entry::getKey)
                 .containsExactly("orderId", "status", "paymentId", "amountCents", "currency");
         assertThat(body.get("orderId").asText()).isEqualTo(ORDER_ID);
         assertThat(body.get("status").asText()).isEqualTo("PAID");
@@ -142,7 +157,9 @@ class LocalPaymentsTest {
 
         // t is the clock's now in seconds; v1 signs "<t>.<the raw body as sent>".
         Matcher signature = HEADER.matcher(webhook.header(LocalPayments.SIGNATURE_HEADER));
-        assertThat(signature.matches()).as(webhook.header(LocalPayments.SIGNATURE_HEADER)).isTrue();
+        assertThat(signature.matches())
+                .as(webhook.header(LocalPayments.SIGNATURE_HEADER))
+                .isTrue();
         assertThat(Long.parseLong(signature.group(1))).isEqualTo(NOW.getEpochSecond());
         assertThat(webhook.header(LocalPayments.SIGNATURE_HEADER))
                 .isEqualTo(LocalPayments.signatureHeader(SECRET, NOW.getEpochSecond(), webhook.body()));
@@ -151,7 +168,8 @@ class LocalPaymentsTest {
 
     @Test
     void overridesReplaceTheOrdersAmountCurrencyAndThePaymentId() throws Exception {
-        HttpResponse<String> response = pay(ORDER_ID, "{\"status\":\"FAILED\",\"amountCents\":1,\"currency\":\"EUR\",\"paymentId\":\"pay_x\"}");
+        HttpResponse<String> response =
+                pay(ORDER_ID, "{\"status\":\"FAILED\",\"amountCents\":1,\"currency\":\"EUR\",\"paymentId\":\"pay_x\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = Json.MAPPER.readTree(webhookCall().body());
@@ -172,8 +190,15 @@ class LocalPaymentsTest {
 
     @Test
     void badInputIsRefusedBeforeAnythingIsCalled() throws Exception {
-        for (String bad : List.of("", "not json", "{\"status\":\"MAYBE\"}", "{}", "{\"status\":\"PAID\",\"amountCents\":\"12\"}",
-                "{\"status\":\"PAID\",\"amountCents\":12.5}", "{\"status\":\"PAID\",\"currency\":7}", "{\"status\":\"PAID\",\"paymentId\":true}")) {
+        for (String bad : List.of(
+                "",
+                "not json",
+                "{\"status\":\"MAYBE\"}",
+                "{}",
+                "{\"status\":\"PAID\",\"amountCents\":\"12\"}",
+                "{\"status\":\"PAID\",\"amountCents\":12.5}",
+                "{\"status\":\"PAID\",\"currency\":7}",
+                "{\"status\":\"PAID\",\"paymentId\":true}")) {
             HttpResponse<String> response = pay(ORDER_ID, bad);
             assertThat(response.statusCode()).as(bad).isEqualTo(400);
             JsonNode error = LocalHttp.json(response).get("error");

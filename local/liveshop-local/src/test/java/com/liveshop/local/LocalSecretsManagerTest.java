@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.samlocal.secretsmanager.LocalSecretsManager;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
+import dev.samlocal.secretsmanager.LocalSecretsManager;
 import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-import dev.samlocal.Options;
 
 /**
  * The local Secrets Manager driven by clients we did not write: the AWS CLI (as docs/deploy.md's rotation) and the
@@ -60,28 +60,48 @@ class LocalSecretsManagerTest {
         assertThat(first.get("Name").asText()).isEqualTo("PaymentWebhookSecret");
         assertThat(first.get("VersionStages").toString()).isEqualTo("[\"AWSCURRENT\"]");
         // The function's own configuration names the secret by that ARN.
-        assertThat(stack.functions().stream().filter(f -> f.logicalId().equals("PaymentWebhookFunction")).findFirst()
-                .orElseThrow().environment()).containsEntry("PAYMENT_WEBHOOK_SECRET_ARN", arn)
-                .containsEntry("AWS_ENDPOINT_URL_SECRETS_MANAGER", stack.secretsManager().endpoint())
+        assertThat(stack.functions().stream()
+                        .filter(f -> f.logicalId().equals("PaymentWebhookFunction"))
+                        .findFirst()
+                        .orElseThrow()
+                        .environment())
+                .containsEntry("PAYMENT_WEBHOOK_SECRET_ARN", arn)
+                .containsEntry(
+                        "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+                        stack.secretsManager().endpoint())
                 .doesNotContainKey("PAYMENT_WEBHOOK_SECRET");
 
-        JsonNode put = Json.MAPPER.readTree(aws("put-secret-value", "--secret-id", "PaymentWebhookSecret",
-                "--secret-string", "new-secret", "--endpoint-url", endpoint));
+        JsonNode put = Json.MAPPER.readTree(aws(
+                "put-secret-value",
+                "--secret-id",
+                "PaymentWebhookSecret",
+                "--secret-string",
+                "new-secret",
+                "--endpoint-url",
+                endpoint));
         assertThat(put.get("ARN").asText()).isEqualTo(arn);
         assertThat(put.get("VersionStages").toString()).isEqualTo("[\"AWSCURRENT\"]");
         String versionId = put.get("VersionId").asText();
 
-        JsonNode current = Json.MAPPER.readTree(aws("get-secret-value", "--secret-id", arn, "--endpoint-url", endpoint));
+        JsonNode current =
+                Json.MAPPER.readTree(aws("get-secret-value", "--secret-id", arn, "--endpoint-url", endpoint));
         assertThat(current.get("SecretString").asText()).isEqualTo("new-secret");
         assertThat(current.get("VersionId").asText()).isEqualTo(versionId);
-        JsonNode previous = Json.MAPPER.readTree(aws("get-secret-value", "--secret-id", arn, "--version-stage", "AWSPREVIOUS",
-                "--endpoint-url", endpoint));
+        JsonNode previous = Json.MAPPER.readTree(aws(
+                "get-secret-value", "--secret-id", arn, "--version-stage", "AWSPREVIOUS", "--endpoint-url", endpoint));
         assertThat(previous.get("SecretString").asText()).isEqualTo(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET);
-        assertThat(previous.get("VersionId").asText()).isEqualTo(first.get("VersionId").asText());
+        assertThat(previous.get("VersionId").asText())
+                .isEqualTo(first.get("VersionId").asText());
 
-        JsonNode described = Json.MAPPER.readTree(aws("describe-secret", "--secret-id", arn, "--endpoint-url", endpoint));
-        assertThat(described.get("VersionIdsToStages").get(versionId).toString()).isEqualTo("[\"AWSCURRENT\"]");
-        assertThat(described.get("VersionIdsToStages").get(first.get("VersionId").asText()).toString()).isEqualTo("[\"AWSPREVIOUS\"]");
+        JsonNode described =
+                Json.MAPPER.readTree(aws("describe-secret", "--secret-id", arn, "--endpoint-url", endpoint));
+        assertThat(described.get("VersionIdsToStages").get(versionId).toString())
+                .isEqualTo("[\"AWSCURRENT\"]");
+        assertThat(described
+                        .get("VersionIdsToStages")
+                        .get(first.get("VersionId").asText())
+                        .toString())
+                .isEqualTo("[\"AWSPREVIOUS\"]");
 
         // GET /_local shows the current value: an outside tool signs like the provider does now.
         JsonNode index = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local", null));
@@ -101,27 +121,39 @@ class LocalSecretsManagerTest {
             assertThat(value.versionStages()).containsExactly("AWSCURRENT");
             assertThat(value.createdDate()).isNotNull();
             // A partial ARN (without the six-character suffix) finds it too, as in AWS.
-            assertThat(sm.getSecretValue(r -> r.secretId(chat.substring(0, chat.length() - 7))).secretString())
+            assertThat(sm.getSecretValue(r -> r.secretId(chat.substring(0, chat.length() - 7)))
+                            .secretString())
                     .isEqualTo(value.secretString());
             assertThatThrownBy(() -> sm.getSecretValue(r -> r.secretId(chat).versionStage("AWSPREVIOUS")))
                     .isInstanceOf(ResourceNotFoundException.class)
                     .hasMessageContaining("can't find the specified secret value for staging label: AWSPREVIOUS");
-            assertThatThrownBy(() -> sm.getSecretValue(r -> r.secretId("arn:aws:secretsmanager:us-east-1:000000000000:secret:Nope-abcdef")))
+            assertThatThrownBy(() -> sm.getSecretValue(
+                            r -> r.secretId("arn:aws:secretsmanager:us-east-1:000000000000:secret:Nope-abcdef")))
                     .isInstanceOf(ResourceNotFoundException.class);
 
             // ClientRequestToken is the version id and makes PutSecretValue idempotent.
             String token = UUID.randomUUID().toString();
-            PutSecretValueResponse put = sm.putSecretValue(r -> r.secretId(chat).secretString("v2").clientRequestToken(token));
+            PutSecretValueResponse put =
+                    sm.putSecretValue(r -> r.secretId(chat).secretString("v2").clientRequestToken(token));
             assertThat(put.versionId()).isEqualTo(token);
-            assertThat(sm.putSecretValue(r -> r.secretId(chat).secretString("v2").clientRequestToken(token)).versionId()).isEqualTo(token);
-            assertThatThrownBy(() -> sm.putSecretValue(r -> r.secretId(chat).secretString("v3").clientRequestToken(token)))
+            assertThat(sm.putSecretValue(
+                                    r -> r.secretId(chat).secretString("v2").clientRequestToken(token))
+                            .versionId())
+                    .isEqualTo(token);
+            assertThatThrownBy(() -> sm.putSecretValue(
+                            r -> r.secretId(chat).secretString("v3").clientRequestToken(token)))
                     .isInstanceOf(ResourceExistsException.class);
-            assertThat(sm.getSecretValue(r -> r.secretId(chat).versionStage("AWSPREVIOUS")).secretString()).isEqualTo(value.secretString());
+            assertThat(sm.getSecretValue(r -> r.secretId(chat).versionStage("AWSPREVIOUS"))
+                            .secretString())
+                    .isEqualTo(value.secretString());
             // Another rotation: the one before the previous has no stage any more.
             sm.putSecretValue(r -> r.secretId(chat).secretString("v3"));
             assertThat(sm.getSecretValue(r -> r.secretId(chat)).secretString()).isEqualTo("v3");
-            assertThat(sm.getSecretValue(r -> r.secretId(chat).versionStage("AWSPREVIOUS")).secretString()).isEqualTo("v2");
-            assertThat(sm.describeSecret(r -> r.secretId(chat)).versionIdsToStages()).hasSize(2);
+            assertThat(sm.getSecretValue(r -> r.secretId(chat).versionStage("AWSPREVIOUS"))
+                            .secretString())
+                    .isEqualTo("v2");
+            assertThat(sm.describeSecret(r -> r.secretId(chat)).versionIdsToStages())
+                    .hasSize(2);
         }
     }
 

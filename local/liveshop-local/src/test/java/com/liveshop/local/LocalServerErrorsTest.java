@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,12 +14,11 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.Options;
 
 /**
- * Requests the routes never see — refused by the HTTP server itself — still get the API's JSON error shape, never
- * an HTML page: oversized headers (431), a malformed path (400), an unknown method (404). Sent over a raw socket,
- * since a well-behaved client refuses to send such requests at all.
+ * Requests the routes never see — refused by the HTTP server itself — still get the API's JSON error shape, never an
+ * HTML page: oversized headers (431), a malformed path (400), an unknown method (404). Sent over a raw socket, since a
+ * well-behaved client refuses to send such requests at all.
  */
 class LocalServerErrorsTest {
 
@@ -56,9 +56,15 @@ class LocalServerErrorsTest {
             int split = response.indexOf("\r\n\r\n");
             String head = response.substring(0, split);
             String body = response.substring(split + 4);
-            String type = head.lines().filter(l -> l.toLowerCase().startsWith("content-type:")).findFirst()
-                    .map(l -> l.substring(13).strip()).orElse("");
-            return new Raw(Integer.parseInt(head.split(" ")[1]), type, body.contains("{") ? body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1) : body);
+            String type = head.lines()
+                    .filter(l -> l.toLowerCase().startsWith("content-type:"))
+                    .findFirst()
+                    .map(l -> l.substring(13).strip())
+                    .orElse("");
+            return new Raw(
+                    Integer.parseInt(head.split(" ")[1]),
+                    type,
+                    body.contains("{") ? body.substring(body.indexOf('{'), body.lastIndexOf('}') + 1) : body);
         }
     }
 
@@ -73,8 +79,10 @@ class LocalServerErrorsTest {
 
     @Test
     void oversizedHeadersAre431InTheErrorShape() throws Exception {
-        assertErrorShape(send("GET /products HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(20_000)
-                + "\r\nConnection: close\r\n\r\n"), 431);
+        assertErrorShape(
+                send("GET /products HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(20_000)
+                        + "\r\nConnection: close\r\n\r\n"),
+                431);
     }
 
     @Test
@@ -86,16 +94,22 @@ class LocalServerErrorsTest {
     @Test
     void aPutOrDeleteRefusedByTheServerGetsTheErrorBodyToo() throws Exception {
         // Jetty writes an error body for GET, POST and HEAD only by default.
-        assertErrorShape(send("PUT /products/x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(20_000)
-                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), 431);
-        assertErrorShape(send("DELETE /carts/%FF%FE/items/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
+        assertErrorShape(
+                send("PUT /products/x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(20_000)
+                        + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+                431);
+        assertErrorShape(
+                send("DELETE /carts/%FF%FE/items/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
     }
 
     @Test
     void aPathTheRouterCannotPercentDecodeIs400InTheErrorShape() throws Exception {
         // Jetty lets "%u002e" through; Javalin's router failed to decode it and answered a plain-text 500.
         assertErrorShape(send("GET /products/%u002e HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400);
-        assertErrorShape(send("POST /sessions/%u002e/end HTTP/1.1\r\nHost: localhost\r\n" + "Content-Length: 0\r\nConnection: close\r\n\r\n"), 400);
+        assertErrorShape(
+                send("POST /sessions/%u002e/end HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Length: 0\r\nConnection: close\r\n\r\n"),
+                400);
     }
 
     @Test

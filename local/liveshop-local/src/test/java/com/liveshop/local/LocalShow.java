@@ -1,15 +1,15 @@
 package com.liveshop.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.LocalIvs;
 
 /**
- * A running local stack driven over HTTP as a frontend and a host console do, for end-to-end tests: requests with
- * or without the host's token, a product, a show that is live (the simulated broadcast started), and waiting on a
+ * A running local stack driven over HTTP as a frontend and a host console do, for end-to-end tests: requests with or
+ * without the host's token, a product, a show that is live (the simulated broadcast started), and waiting on a
  * condition that the stack's asynchronous paths (rules, streams, queues) make true.
  */
 final class LocalShow implements AutoCloseable {
@@ -29,7 +29,9 @@ final class LocalShow implements AutoCloseable {
     /** An ephemeral stack without the demo seed and schedules. */
     static LocalShow start() throws Exception {
         LocalStack stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
-        String token = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local/host-token", null)).get("token").asText();
+        String token = LocalHttp.json(LocalHttp.send(stack.url(), "GET", "/_local/host-token", null))
+                .get("token")
+                .asText();
         return new LocalShow(stack, token);
     }
 
@@ -43,8 +45,11 @@ final class LocalShow implements AutoCloseable {
 
     /** Creates a product (201) with {@code stock} units. */
     void product(String sku, String title, long priceCents, int stock) throws Exception {
-        HttpResponse<String> created = admin("PUT", "/products/" + sku, "{\"title\":\"" + title + "\",\"priceCents\":" + priceCents
-                + ",\"currency\":\"USD\",\"stock\":" + stock + "}");
+        HttpResponse<String> created = admin(
+                "PUT",
+                "/products/" + sku,
+                "{\"title\":\"" + title + "\",\"priceCents\":" + priceCents + ",\"currency\":\"USD\",\"stock\":" + stock
+                        + "}");
         if (created.statusCode() != 201) {
             throw new AssertionError("PUT /products/" + sku + ": " + created.statusCode() + " " + created.body());
         }
@@ -52,11 +57,22 @@ final class LocalShow implements AutoCloseable {
 
     /** Creates a show with {@code sku} in its lineup, starts its broadcast and waits until it is LIVE; its id. */
     String liveShow(String title, String sku) throws Exception {
-        JsonNode session = LocalHttp.json(admin("POST", "/sessions", "{\"title\":\"" + title + "\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}"));
+        JsonNode session = LocalHttp.json(admin(
+                "POST",
+                "/sessions",
+                "{\"title\":\"" + title + "\",\"startsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"lineup\":[\""
+                        + sku + "\"]}"));
         String sessionId = session.get("sessionId").asText();
-        send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + session.get("channelArn").asText() + "\",\"action\":\"start\"}");
-        await(() -> LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE"), "LIVE");
+        send(
+                "POST",
+                LocalIvs.BROADCAST_PATH,
+                "{\"channelArn\":\"" + session.get("channelArn").asText() + "\",\"action\":\"start\"}");
+        await(
+                () -> LocalHttp.json(send("GET", "/sessions/" + sessionId, null))
+                        .get("status")
+                        .asText()
+                        .equals("LIVE"),
+                "LIVE");
         return sessionId;
     }
 

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
+import dev.samlocal.Options;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.template.TemplateParameters;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +30,6 @@ import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.ResourceNotFoundException;
-import dev.samlocal.Options;
-import dev.samlocal.eventbridge.LocalEventBridge;
-import dev.samlocal.lambda.TemplateFunctions;
-import dev.samlocal.template.TemplateParameters;
 
 /** The whole stack in-process on free ports, driven over real HTTP like a frontend or the AWS CLI would. */
 class LocalStackTest {
@@ -48,7 +48,8 @@ class LocalStackTest {
         }
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
     }
 
@@ -60,7 +61,8 @@ class LocalStackTest {
         return json(send("GET", path, null)).get("token").asText();
     }
 
-    private static final String PRODUCT = "{\"title\":\"Test Lamp\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":3}";
+    private static final String PRODUCT =
+            "{\"title\":\"Test Lamp\",\"priceCents\":1999,\"currency\":\"USD\",\"stock\":3}";
 
     @Test
     void saysReadyWithItsUrlAndListsItsEndpoints() throws Exception {
@@ -78,12 +80,16 @@ class LocalStackTest {
         assertThat(send("GET", "/no-such-route", null).statusCode()).isEqualTo(404);
         JsonNode after = json(send("GET", "/_local/usage", null));
         // The counters are shared by the whole class's stack: compare growth, not absolute values.
-        assertThat(after.at("/apiGatewayRequests/GET ~1products").asLong() - before.at("/apiGatewayRequests/GET ~1products").asLong())
+        assertThat(after.at("/apiGatewayRequests/GET ~1products").asLong()
+                        - before.at("/apiGatewayRequests/GET ~1products").asLong())
                 .isGreaterThanOrEqualTo(1);
-        assertThat(after.at("/apiGatewayRequests/(no route)").asLong()).isGreaterThan(before.at("/apiGatewayRequests/(no route)").asLong());
-        assertThat(after.at("/cloudFrontEligible/GET ~1products").asLong()).isGreaterThan(before.at("/cloudFrontEligible/GET ~1products").asLong());
+        assertThat(after.at("/apiGatewayRequests/(no route)").asLong())
+                .isGreaterThan(before.at("/apiGatewayRequests/(no route)").asLong());
+        assertThat(after.at("/cloudFrontEligible/GET ~1products").asLong())
+                .isGreaterThan(before.at("/cloudFrontEligible/GET ~1products").asLong());
         assertThat(after.at("/lambdaInvocations/CatalogReadFunction").asLong())
-                .isGreaterThan(before.at("/lambdaInvocations/CatalogReadFunction").asLong());
+                .isGreaterThan(
+                        before.at("/lambdaInvocations/CatalogReadFunction").asLong());
         assertThat(after.at("/dynamoDbRequests").size()).isPositive();
         assertThat(after.path("appSyncEvents").has("messagesDelivered")).isTrue();
         assertThat(after.path("eventBridge").has("putEventsRequests")).isTrue();
@@ -102,10 +108,14 @@ class LocalStackTest {
         assertThat(parameters.get("StageName").asText()).isEqualTo("live");
         assertThat(parameters.get("PaymentWebhookSecretTtlSeconds").asText()).isEqualTo("300");
         // Every template parameter with a default is listed.
-        assertThat(parameters.properties()).extracting(Map.Entry::getKey)
-                .containsAll(TemplateParameters.defaults(dev.samlocal.template.SamTemplate.loadFromRepo()).values().keySet());
+        assertThat(parameters.properties())
+                .extracting(Map.Entry::getKey)
+                .containsAll(TemplateParameters.defaults(dev.samlocal.template.SamTemplate.loadFromRepo())
+                        .values()
+                        .keySet());
         assertThat(index.get("paymentWebhookSecret").asText()).isEqualTo(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET);
-        assertThat(index.get("paymentWebhookSecretArn").asText()).isEqualTo(TemplateFunctions.secretArn("PaymentWebhookSecret"));
+        assertThat(index.get("paymentWebhookSecretArn").asText())
+                .isEqualTo(TemplateFunctions.secretArn("PaymentWebhookSecret"));
     }
 
     @Test
@@ -113,7 +123,10 @@ class LocalStackTest {
         HttpResponse<String> response = send("GET", "/products?limit=100", null);
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> skus = json(response).get("items").findValuesAsText("sku");
-        assertThat(skus).containsAll(DemoSeed.PRODUCTS.stream().map(DemoSeed.DemoProduct::sku).toList());
+        assertThat(skus)
+                .containsAll(DemoSeed.PRODUCTS.stream()
+                        .map(DemoSeed.DemoProduct::sku)
+                        .toList());
         assertThat(stack.seededProducts()).isEqualTo(DemoSeed.PRODUCTS.size());
         JsonNode sweater = json(send("GET", "/products/cds-cashmere-sweater", null));
         assertThat(sweater.get("priceCents").asLong()).isEqualTo(12900);
@@ -125,7 +138,8 @@ class LocalStackTest {
         assertThat(show.get("title").asText()).isEqualTo("Cyber Deals Sunday");
         assertThat(show.get("status").asText()).isEqualTo("SCHEDULED");
         assertThat(show.get("lineup")).hasSize(6);
-        assertThat(json(send("GET", "/sessions", null)).get("items").findValuesAsText("sessionId")).contains(stack.demoShowId());
+        assertThat(json(send("GET", "/sessions", null)).get("items").findValuesAsText("sessionId"))
+                .contains(stack.demoShowId());
     }
 
     @Test
@@ -134,7 +148,12 @@ class LocalStackTest {
         List<HttpResponse<String>> refused = List.of(
                 send("PUT", "/products/" + sku, PRODUCT),
                 send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer garbage"),
-                send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + stack.jwt().expiredHostToken(Duration.ofMinutes(5))));
+                send(
+                        "PUT",
+                        "/products/" + sku,
+                        PRODUCT,
+                        "authorization",
+                        "Bearer " + stack.jwt().expiredHostToken(Duration.ofMinutes(5))));
         for (HttpResponse<String> response : refused) {
             assertThat(response.statusCode()).isEqualTo(401);
             JsonNode body = json(response);
@@ -148,15 +167,21 @@ class LocalStackTest {
     @Test
     void aSignedInNonHostIsForbiddenAndAHostCreatesThenUpdates() throws Exception {
         String sku = "lt-lamp-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> viewer = send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + token("/_local/token?groups="));
+        HttpResponse<String> viewer =
+                send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + token("/_local/token?groups="));
         assertThat(viewer.statusCode()).isEqualTo(403);
         assertThat(json(viewer).at("/error/code").asText()).isNotBlank();
         assertThat(send("GET", "/products/" + sku, null).statusCode()).isEqualTo(404);
 
         String host = token("/_local/host-token");
-        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + host).statusCode()).isEqualTo(201);
-        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", host).statusCode()).isEqualTo(200);
-        assertThat(json(send("GET", "/products/" + sku, null)).get("available").asLong()).isEqualTo(3);
+        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", "Bearer " + host)
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(send("PUT", "/products/" + sku, PRODUCT, "authorization", host)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(json(send("GET", "/products/" + sku, null)).get("available").asLong())
+                .isEqualTo(3);
     }
 
     /** Holds two scarves in a new cart and places the order; returns its id. */
@@ -167,7 +192,8 @@ class LocalStackTest {
     /** Holds two scarves in a new cart and places the order; returns its id and the buyer's order token. */
     private static String[] placeOrderWithToken() throws Exception {
         String cart = UUID.randomUUID().toString();
-        HttpResponse<String> hold = send("POST", "/carts/" + cart + "/items", "{\"sku\":\"cds-silk-scarf\",\"quantity\":2}");
+        HttpResponse<String> hold =
+                send("POST", "/carts/" + cart + "/items", "{\"sku\":\"cds-silk-scarf\",\"quantity\":2}");
         assertThat(hold.statusCode()).as(hold.body()).isEqualTo(201);
 
         String order = "{\"cartId\":\"" + cart + "\",\"email\":\"buyer@example.com\"}";
@@ -200,15 +226,20 @@ class LocalStackTest {
         String orderId = placed[0];
         HttpResponse<String> paid = send("POST", "/_local/payments/" + orderId, "{\"status\":\"PAID\"}");
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
-        assertThat(json(send("GET", "/orders/" + orderId, null, "x-order-token", placed[1])).get("status").asText())
+        assertThat(json(send("GET", "/orders/" + orderId, null, "x-order-token", placed[1]))
+                        .get("status")
+                        .asText())
                 .isEqualTo("CONFIRMED");
-        assertThat(send("GET", "/orders/" + orderId, null).statusCode()).as("no token, no order").isEqualTo(404);
+        assertThat(send("GET", "/orders/" + orderId, null).statusCode())
+                .as("no token, no order")
+                .isEqualTo(404);
 
         JsonNode confirmed = awaitEvent("OrderConfirmed", orderId);
         JsonNode event = confirmed.get(confirmed.size() - 1);
         assertThat(event.get("eventBusName").asText()).isEqualTo(LiveshopDevLayer.STACK_NAME + "-orders");
         JsonNode all = json(send("GET", "/_local/events", null));
-        assertThat(all.get(all.size() - 1).get("id").asText()).isEqualTo(event.get("id").asText());
+        assertThat(all.get(all.size() - 1).get("id").asText())
+                .isEqualTo(event.get("id").asText());
     }
 
     /**
@@ -222,7 +253,9 @@ class LocalStackTest {
             if (events.findValuesAsText("orderId").contains(orderId)) {
                 return events;
             }
-            assertThat(System.nanoTime()).as("no %s event for order %s within 30 s", detailType, orderId).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("no %s event for order %s within 30 s", detailType, orderId)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
@@ -240,8 +273,12 @@ class LocalStackTest {
             while (stack.eventBridge().faults().failedRequests() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(stack.eventBridge().faults().failedRequests()).as("the outbox tried while the bus was down").isPositive();
-            assertThat(json(send("GET", "/_local/events?detailType=OrderPlaced", null)).findValuesAsText("orderId")).doesNotContain(orderId);
+            assertThat(stack.eventBridge().faults().failedRequests())
+                    .as("the outbox tried while the bus was down")
+                    .isPositive();
+            assertThat(json(send("GET", "/_local/events?detailType=OrderPlaced", null))
+                            .findValuesAsText("orderId"))
+                    .doesNotContain(orderId);
         } finally {
             stack.eventBridge().recover();
         }
@@ -260,12 +297,19 @@ class LocalStackTest {
 
     @Test
     void aBadWebhookSignatureIsRefusedByTheFunction() throws Exception {
-        String body = "{\"orderId\":\"" + UUID.randomUUID() + "\",\"status\":\"PAID\",\"paymentId\":\"p1\",\"amountCents\":100,\"currency\":\"USD\"}";
-        HttpResponse<String> response = send("POST", "/payments/webhook", body, "x-signature",
-                LocalPayments.signatureHeader(LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, Instant.now().getEpochSecond(), "something else"));
+        String body = "{\"orderId\":\"" + UUID.randomUUID()
+                + "\",\"status\":\"PAID\",\"paymentId\":\"p1\",\"amountCents\":100,\"currency\":\"USD\"}";
+        HttpResponse<String> response = send(
+                "POST",
+                "/payments/webhook",
+                body,
+                "x-signature",
+                LocalPayments.signatureHeader(
+                        LiveshopDevLayer.LOCAL_WEBHOOK_SECRET, Instant.now().getEpochSecond(), "something else"));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(json(response).at("/error/code").asText()).isEqualTo("INVALID_SIGNATURE");
-        assertThat(send("POST", "/_local/payments/x", "{\"status\":\"MAYBE\"}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/_local/payments/x", "{\"status\":\"MAYBE\"}").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -293,17 +337,36 @@ class LocalStackTest {
         // CorsAllowOrigin has no default (no '*' for a deployed API); locally it is the stack's own origin.
         String origin = stack.url();
         assertThat(stack.parameters()).containsEntry("CorsAllowOrigin", origin);
-        HttpResponse<String> preflight = send("OPTIONS", "/orders", null, "origin", origin,
-                "access-control-request-method", "POST", "access-control-request-headers", "content-type,idempotency-key");
+        HttpResponse<String> preflight = send(
+                "OPTIONS",
+                "/orders",
+                null,
+                "origin",
+                origin,
+                "access-control-request-method",
+                "POST",
+                "access-control-request-headers",
+                "content-type,idempotency-key");
         assertThat(preflight.statusCode()).isEqualTo(204);
-        assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue(origin);
-        assertThat(preflight.headers().firstValue("access-control-allow-methods").orElseThrow()).contains("POST");
-        assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow()).contains("idempotency-key");
+        assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                .hasValue(origin);
+        assertThat(preflight
+                        .headers()
+                        .firstValue("access-control-allow-methods")
+                        .orElseThrow())
+                .contains("POST");
+        assertThat(preflight
+                        .headers()
+                        .firstValue("access-control-allow-headers")
+                        .orElseThrow())
+                .contains("idempotency-key");
         assertThat(preflight.headers().firstValue("access-control-max-age")).hasValue("600");
         HttpResponse<String> get = send("GET", "/products/cds-silk-scarf", null, "origin", origin);
         assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue(origin);
-        HttpResponse<String> elsewhere = send("GET", "/products/cds-silk-scarf", null, "origin", "https://evil.example");
-        assertThat(elsewhere.headers().firstValue("access-control-allow-origin")).isEmpty();
+        HttpResponse<String> elsewhere =
+                send("GET", "/products/cds-silk-scarf", null, "origin", "https://evil.example");
+        assertThat(elsewhere.headers().firstValue("access-control-allow-origin"))
+                .isEmpty();
     }
 
     @Test
@@ -312,7 +375,8 @@ class LocalStackTest {
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
-                results.add(pool.submit(() -> send("GET", "/products/cds-espresso-maker", null).statusCode()));
+                results.add(pool.submit(
+                        () -> send("GET", "/products/cds-espresso-maker", null).statusCode()));
             }
             for (Future<Integer> result : results) {
                 assertThat(result.get()).isEqualTo(200);
@@ -324,7 +388,8 @@ class LocalStackTest {
 
     @Test
     void dynamoDbLocalIsReachableWithAPlainSdkClient() {
-        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint())));
+        AppConfig config =
+                new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint())));
         try (DynamoDbClient client = AwsClients.dynamoDb(config)) {
             assertThat(client.listTables().tableNames()).contains("CatalogTable", "ReservationsTable", "SessionsTable");
         }
@@ -332,32 +397,52 @@ class LocalStackTest {
 
     @Test
     void theRealEventBridgeClientPutsEventsWithEventBridgesLimits() {
-        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint())));
+        AppConfig config = new AppConfig(LocalAws.settings(
+                Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.eventBridge().endpoint())));
         try (EventBridgeClient client = AwsClients.eventBridge(config)) {
             String bus = LiveshopDevLayer.STACK_NAME + "-orders";
             PutEventsResponse ok = client.putEvents(r -> r.entries(
                     entry(bus, "{\"n\":1}"),
-                    PutEventsRequestEntry.builder().eventBusName(bus).source("tests").detailType("NoDetail").build()));
+                    PutEventsRequestEntry.builder()
+                            .eventBusName(bus)
+                            .source("tests")
+                            .detailType("NoDetail")
+                            .build()));
             assertThat(ok.failedEntryCount()).isEqualTo(1);
             assertThat(ok.entries().get(0).eventId()).isNotBlank();
             assertThat(ok.entries().get(1).errorCode()).isEqualTo("InvalidArgument");
-            assertThat(stack.eventBridge().events("LocalTest").get(0).get("detail").get("n").asInt()).isEqualTo(1);
+            assertThat(stack.eventBridge()
+                            .events("LocalTest")
+                            .get(0)
+                            .get("detail")
+                            .get("n")
+                            .asInt())
+                    .isEqualTo(1);
 
             List<PutEventsRequestEntry> eleven = new ArrayList<>();
             for (int i = 0; i < 11; i++) {
                 eleven.add(entry(bus, "{}"));
             }
             assertThatThrownBy(() -> client.putEvents(r -> r.entries(eleven)))
-                    .isInstanceOfSatisfying(EventBridgeException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+                    .isInstanceOfSatisfying(
+                            EventBridgeException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
             String big = "{\"x\":\"" + "a".repeat(LocalEventBridge.MAX_REQUEST_BYTES) + "\"}";
             assertThatThrownBy(() -> client.putEvents(r -> r.entries(entry(bus, big))))
-                    .isInstanceOfSatisfying(EventBridgeException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+                    .isInstanceOfSatisfying(
+                            EventBridgeException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
             assertThatThrownBy(() -> client.putEvents(r -> r.entries(entry("no-such-bus", "{}"))))
                     .isInstanceOf(ResourceNotFoundException.class);
         }
     }
 
     private static PutEventsRequestEntry entry(String bus, String detail) {
-        return PutEventsRequestEntry.builder().eventBusName(bus).source("tests").detailType("LocalTest").detail(detail).build();
+        return PutEventsRequestEntry.builder()
+                .eventBusName(bus)
+                .source("tests")
+                .detailType("LocalTest")
+                .detail(detail)
+                .build();
     }
 }

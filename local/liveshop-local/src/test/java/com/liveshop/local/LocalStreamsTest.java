@@ -12,7 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.dynamodb.streams.StreamEventSource;
+import dev.samlocal.eventbridge.EventFilter;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateEventSources;
+import dev.samlocal.lambda.TemplateFunctions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,17 +42,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import dev.samlocal.Options;
-import dev.samlocal.dynamodb.streams.StreamEventSource;
-import dev.samlocal.eventbridge.EventFilter;
-import dev.samlocal.lambda.LocalFunction;
-import dev.samlocal.lambda.TemplateEventSources;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
- * DynamoDB stream event sources of a test template: real writes through the SDK to DynamoDB Local, real
- * streams read by the local pollers, and a recording handler that gets {@link DynamodbEvent}s exactly as the
- * Lambda Java runtime would deserialize them.
+ * DynamoDB stream event sources of a test template: real writes through the SDK to DynamoDB Local, real streams read by
+ * the local pollers, and a recording handler that gets {@link DynamodbEvent}s exactly as the Lambda Java runtime would
+ * deserialize them.
  */
 class LocalStreamsTest {
 
@@ -56,9 +56,13 @@ class LocalStreamsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path template = Path.of(LocalStreamsTest.class.getClassLoader().getResource("streams-template.yaml").toURI());
+        Path template = Path.of(LocalStreamsTest.class
+                .getClassLoader()
+                .getResource("streams-template.yaml")
+                .toURI());
         stack = LocalStack.start(new Options("127.0.0.1", 0, 0, false, false, Optional.of(template)));
-        dynamo = AwsClients.dynamoDb(new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint()))));
+        dynamo = AwsClients.dynamoDb(
+                new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint()))));
     }
 
     @AfterAll
@@ -75,7 +79,8 @@ class LocalStreamsTest {
         return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(value);
     }
 
-    private static void put(String table, String pk, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> more) {
+    private static void put(
+            String table, String pk, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> more) {
         Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>(more);
         item.put("pk", s(pk));
         dynamo.putItem(r -> r.tableName(table).item(item));
@@ -86,14 +91,19 @@ class LocalStreamsTest {
     }
 
     private static void putAll(String table, List<String> pks, Map<String, String> failByPk) {
-        List<WriteRequest> writes = pks.stream().map(pk -> {
-            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>();
-            item.put("pk", s(pk));
-            if (failByPk.containsKey(pk)) {
-                item.put("fail", s(failByPk.get(pk)));
-            }
-            return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
-        }).toList();
+        List<WriteRequest> writes = pks.stream()
+                .map(pk -> {
+                    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item =
+                            new java.util.HashMap<>();
+                    item.put("pk", s(pk));
+                    if (failByPk.containsKey(pk)) {
+                        item.put("fail", s(failByPk.get(pk)));
+                    }
+                    return WriteRequest.builder()
+                            .putRequest(PutRequest.builder().item(item).build())
+                            .build();
+                })
+                .toList();
         dynamo.batchWriteItem(r -> r.requestItems(Map.of(table, writes)));
     }
 
@@ -107,7 +117,9 @@ class LocalStreamsTest {
 
     /** The function's records whose key starts with {@code prefix}, in the order received. */
     private static List<DynamodbStreamRecord> records(String function, String prefix) {
-        return StreamRecordingHandler.records(function).stream().filter(r -> pk(r).startsWith(prefix)).toList();
+        return StreamRecordingHandler.records(function).stream()
+                .filter(r -> pk(r).startsWith(prefix))
+                .toList();
     }
 
     private static List<String> names(List<DynamodbStreamRecord> records) {
@@ -119,42 +131,70 @@ class LocalStreamsTest {
         var changes = dynamo.describeTable(r -> r.tableName("ChangesTable")).table();
         assertThat(changes.streamSpecification().streamEnabled()).isTrue();
         assertThat(changes.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
-        assertThat(dynamo.describeTable(r -> r.tableName("HistoryTable")).table().streamSpecification().streamViewType())
+        assertThat(dynamo.describeTable(r -> r.tableName("HistoryTable"))
+                        .table()
+                        .streamSpecification()
+                        .streamViewType())
                 .isEqualTo(StreamViewType.KEYS_ONLY);
-        assertThat(dynamo.describeTable(r -> r.tableName("PlainTable")).table().latestStreamArn()).isNull();
+        assertThat(dynamo.describeTable(r -> r.tableName("PlainTable")).table().latestStreamArn())
+                .isNull();
 
-        LocalFunction changesFunction = stack.functions().stream().filter(f -> f.logicalId().equals("ChangesFunction")).findFirst().orElseThrow();
+        LocalFunction changesFunction = stack.functions().stream()
+                .filter(f -> f.logicalId().equals("ChangesFunction"))
+                .findFirst()
+                .orElseThrow();
         assertThat(changesFunction.environment()).containsEntry("STREAM", changes.latestStreamArn());
-        assertThat(stack.streams().sources()).extracting(StreamEventSource::id).contains(
-                "ChangesFunction-Changes", "FeaturedFunction-FeaturedChanges", "SmallBatchFunction-InPairs",
-                "RetryFunction-Failing", "PartialFunction-Partial", "BisectFunction-Bisect")
+        assertThat(stack.streams().sources())
+                .extracting(StreamEventSource::id)
+                .contains(
+                        "ChangesFunction-Changes",
+                        "FeaturedFunction-FeaturedChanges",
+                        "SmallBatchFunction-InPairs",
+                        "RetryFunction-Failing",
+                        "PartialFunction-Partial",
+                        "BisectFunction-Bisect")
                 .doesNotContain("DisabledFunction-Paused");
     }
 
     @Test
     void putUpdateDeleteArriveInOrderAsDynamodbEventsWithImagesAndEveryAttributeType() throws Exception {
         Instant before = Instant.now().minusSeconds(120); // DynamoDB Local rounds the creation time down to the minute
-        put("ChangesTable", "order-a", Map.of(
-                "text", s("<b>blue</b>"),
-                "count", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("12.5"),
-                "bytes", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(SdkBytes.fromUtf8String("hi")),
-                "tags", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of("x", "y")),
-                "sizes", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNs(List.of("1", "2")),
-                "blobs", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("z"))),
-                "nested", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(Map.of("inner", s("v"))),
-                "list", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromL(List.of(s("first"),
-                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))),
-                "nothing", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNul(true),
-                "flag", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(false)));
-        dynamo.updateItem(r -> r.tableName("ChangesTable").key(Map.of("pk", s("order-a")))
-                .updateExpression("SET #t = :t").expressionAttributeNames(Map.of("#t", "text"))
+        put(
+                "ChangesTable",
+                "order-a",
+                Map.of(
+                        "text", s("<b>blue</b>"),
+                        "count", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN("12.5"),
+                        "bytes",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                                        SdkBytes.fromUtf8String("hi")),
+                        "tags", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromSs(List.of("x", "y")),
+                        "sizes",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNs(List.of("1", "2")),
+                        "blobs",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBs(
+                                        List.of(SdkBytes.fromUtf8String("z"))),
+                        "nested",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(
+                                        Map.of("inner", s("v"))),
+                        "list",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromL(List.of(
+                                        s("first"),
+                                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true))),
+                        "nothing", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNul(true),
+                        "flag", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(false)));
+        dynamo.updateItem(r -> r.tableName("ChangesTable")
+                .key(Map.of("pk", s("order-a")))
+                .updateExpression("SET #t = :t")
+                .expressionAttributeNames(Map.of("#t", "text"))
                 .expressionAttributeValues(Map.of(":t", s("green"))));
         put("ChangesTable", "order-b");
         delete("ChangesTable", "order-a");
         stack.streams().awaitIdle(WAIT);
 
         List<DynamodbStreamRecord> received = records("ChangesFunction", "order-");
-        assertThat(names(received)).containsExactly("INSERT order-a", "MODIFY order-a", "INSERT order-b", "REMOVE order-a");
+        assertThat(names(received))
+                .containsExactly("INSERT order-a", "MODIFY order-a", "INSERT order-b", "REMOVE order-a");
         String arn = streamArn("ChangesTable");
         for (DynamodbStreamRecord record : received) {
             assertThat(record.getEventSource()).isEqualTo("aws:dynamodb");
@@ -162,17 +202,21 @@ class LocalStreamsTest {
             assertThat(record.getEventID()).isNotBlank();
             assertThat(record.getDynamodb().getStreamViewType()).isEqualTo("NEW_AND_OLD_IMAGES");
             assertThat(record.getDynamodb().getSequenceNumber()).isNotBlank();
-            assertThat(record.getDynamodb().getApproximateCreationDateTime().toInstant()).isAfter(before);
+            assertThat(record.getDynamodb().getApproximateCreationDateTime().toInstant())
+                    .isAfter(before);
         }
 
         Map<String, AttributeValue> inserted = received.get(0).getDynamodb().getNewImage();
         assertThat(received.get(0).getDynamodb().getOldImage()).isNull();
         assertThat(inserted.get("text").getS()).isEqualTo("<b>blue</b>");
         assertThat(inserted.get("count").getN()).isEqualTo("12.5");
-        assertThat(StandardCharsets.UTF_8.decode(inserted.get("bytes").getB()).toString()).isEqualTo("hi");
+        assertThat(StandardCharsets.UTF_8.decode(inserted.get("bytes").getB()).toString())
+                .isEqualTo("hi");
         assertThat(inserted.get("tags").getSS()).containsExactlyInAnyOrder("x", "y");
         assertThat(inserted.get("sizes").getNS()).containsExactlyInAnyOrder("1", "2");
-        assertThat(inserted.get("blobs").getBS()).extracting(b -> StandardCharsets.UTF_8.decode(b.duplicate()).toString()).containsExactly("z");
+        assertThat(inserted.get("blobs").getBS())
+                .extracting(b -> StandardCharsets.UTF_8.decode(b.duplicate()).toString())
+                .containsExactly("z");
         assertThat(inserted.get("nested").getM().get("inner").getS()).isEqualTo("v");
         assertThat(inserted.get("list").getL()).hasSize(2);
         assertThat(inserted.get("list").getL().get(0).getS()).isEqualTo("first");
@@ -191,9 +235,18 @@ class LocalStreamsTest {
 
     @Test
     void filterCriteriaDropRecordsThatMatchNoFilter() throws Exception {
-        put("ChangesTable", "feat-1", Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true)));
-        put("ChangesTable", "feat-2", Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(false)));
-        put("ChangesTable", "feat-2", Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true)));
+        put(
+                "ChangesTable",
+                "feat-1",
+                Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true)));
+        put(
+                "ChangesTable",
+                "feat-2",
+                Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(false)));
+        put(
+                "ChangesTable",
+                "feat-2",
+                Map.of("featured", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true)));
         put("ChangesTable", "feat-3", Map.of("featured", s("true")));
         delete("ChangesTable", "feat-1");
         put("ChangesTable", "keep-1");
@@ -202,26 +255,39 @@ class LocalStreamsTest {
 
         List<String> featured = StreamRecordingHandler.records("FeaturedFunction").stream()
                 .filter(r -> pk(r).startsWith("feat-") || pk(r).startsWith("keep-"))
-                .map(r -> r.getEventName() + " " + pk(r)).toList();
+                .map(r -> r.getEventName() + " " + pk(r))
+                .toList();
         assertThat(featured).containsExactly("INSERT feat-1", "MODIFY feat-2", "REMOVE keep-1");
         // The unfiltered mapping on the same stream saw all seven changes.
-        assertThat(records("ChangesFunction", "feat-").size() + records("ChangesFunction", "keep-").size()).isEqualTo(7);
+        assertThat(records("ChangesFunction", "feat-").size()
+                        + records("ChangesFunction", "keep-").size())
+                .isEqualTo(7);
         Map<String, Object> stats = stack.streams().describe().stream()
-                .filter(m -> m.get("id").equals("FeaturedFunction-FeaturedChanges")).findFirst().orElseThrow();
+                .filter(m -> m.get("id").equals("FeaturedFunction-FeaturedChanges"))
+                .findFirst()
+                .orElseThrow();
         assertThat((Long) stats.get("recordsFiltered")).isGreaterThanOrEqualTo(4);
     }
 
     @Test
     void ttlDeletionsArriveAsRemoveRecordsWithDynamoDbsIdentityAndFiltersCanMatchIt() throws Exception {
-        // DynamoDB Local runs a TTL deletion job (about every second): an item whose ttl is in the past goes within seconds.
+        // DynamoDB Local runs a TTL deletion job (about every second): an item whose ttl is in the past goes within
+        // seconds.
         put("ExpiringTable", "ttl-manual");
         delete("ExpiringTable", "ttl-manual");
-        put("ExpiringTable", "ttl-expired", Map.of("ttl", software.amazon.awssdk.services.dynamodb.model.AttributeValue
-                .fromN(String.valueOf(Instant.now().minusSeconds(3600).getEpochSecond()))));
+        put(
+                "ExpiringTable",
+                "ttl-expired",
+                Map.of(
+                        "ttl",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(
+                                String.valueOf(Instant.now().minusSeconds(3600).getEpochSecond()))));
 
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (records("ExpiredFunction", "ttl-").isEmpty()) {
-            assertThat(System.nanoTime()).as("no TTL deletion of ttl-expired within %s", WAIT).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("no TTL deletion of ttl-expired within %s", WAIT)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
         stack.streams().awaitIdle(WAIT);
@@ -235,22 +301,30 @@ class LocalStreamsTest {
 
         // Unfiltered, the same stream also has the writes and the manual delete, which carries no identity.
         List<DynamodbStreamRecord> all = records("ExpiringChangesFunction", "ttl-");
-        assertThat(names(all)).containsExactly("INSERT ttl-manual", "REMOVE ttl-manual", "INSERT ttl-expired", "REMOVE ttl-expired");
+        assertThat(names(all))
+                .containsExactly("INSERT ttl-manual", "REMOVE ttl-manual", "INSERT ttl-expired", "REMOVE ttl-expired");
         assertThat(all.get(1).getUserIdentity()).isNull();
         assertThat(all.get(3).getUserIdentity().getPrincipalId()).isEqualTo("dynamodb.amazonaws.com");
-        assertThat(dynamo.getItem(r -> r.tableName("ExpiringTable").key(Map.of("pk", s("ttl-expired")))).hasItem()).isFalse();
+        assertThat(dynamo.getItem(r -> r.tableName("ExpiringTable").key(Map.of("pk", s("ttl-expired"))))
+                        .hasItem())
+                .isFalse();
     }
 
     @Test
     void batchSizeIsRespected() throws Exception {
-        List<String> pks = IntStream.range(0, 20).mapToObj(i -> "pair-%02d".formatted(i)).toList();
+        List<String> pks =
+                IntStream.range(0, 20).mapToObj(i -> "pair-%02d".formatted(i)).toList();
         putAll("ChangesTable", pks, Map.of());
         stack.streams().awaitIdle(WAIT);
 
         List<DynamodbEvent> batches = StreamRecordingHandler.batches("SmallBatchFunction");
         assertThat(batches).allSatisfy(b -> assertThat(b.getRecords()).hasSizeBetween(1, 2));
-        assertThat(records("SmallBatchFunction", "pair-")).extracting(StreamRecordingHandler::pk).containsExactlyElementsOf(pks);
-        assertThat(records("ChangesFunction", "pair-")).extracting(StreamRecordingHandler::pk).containsExactlyElementsOf(pks);
+        assertThat(records("SmallBatchFunction", "pair-"))
+                .extracting(StreamRecordingHandler::pk)
+                .containsExactlyElementsOf(pks);
+        assertThat(records("ChangesFunction", "pair-"))
+                .extracting(StreamRecordingHandler::pk)
+                .containsExactlyElementsOf(pks);
     }
 
     @Test
@@ -260,11 +334,15 @@ class LocalStreamsTest {
         put("FailuresTable", "r-good");
         stack.streams().awaitIdle(WAIT);
 
-        // BatchSize 1, MaximumRetryAttempts 2: three attempts at r-bad, then it is skipped; r-flaky succeeds on its retry.
-        assertThat(records("RetryFunction", "r-")).extracting(StreamRecordingHandler::pk)
+        // BatchSize 1, MaximumRetryAttempts 2: three attempts at r-bad, then it is skipped; r-flaky succeeds on its
+        // retry.
+        assertThat(records("RetryFunction", "r-"))
+                .extracting(StreamRecordingHandler::pk)
                 .containsExactly("r-bad", "r-bad", "r-bad", "r-flaky", "r-flaky", "r-good");
         Map<String, Object> stats = stack.streams().describe().stream()
-                .filter(m -> m.get("id").equals("RetryFunction-Failing")).findFirst().orElseThrow();
+                .filter(m -> m.get("id").equals("RetryFunction-Failing"))
+                .findFirst()
+                .orElseThrow();
         assertThat((Long) stats.get("recordsSkipped")).isGreaterThanOrEqualTo(1);
         assertThat((Long) stats.get("failedInvocations")).isGreaterThanOrEqualTo(3);
     }
@@ -275,13 +353,19 @@ class LocalStreamsTest {
         stack.streams().awaitIdle(WAIT);
 
         List<DynamodbEvent> batches = StreamRecordingHandler.batches("PartialFunction").stream()
-                .filter(b -> b.getRecords().stream().anyMatch(r -> pk(r).startsWith("p-"))).toList();
-        List<String> received = records("PartialFunction", "p-").stream().map(StreamRecordingHandler::pk).toList();
+                .filter(b -> b.getRecords().stream().anyMatch(r -> pk(r).startsWith("p-")))
+                .toList();
+        List<String> received = records("PartialFunction", "p-").stream()
+                .map(StreamRecordingHandler::pk)
+                .toList();
         assertThat(received).filteredOn("p-1"::equals).hasSize(1);
         assertThat(received).filteredOn("p-2"::equals).hasSize(2);
         assertThat(received.stream().distinct().toList()).containsExactly("p-1", "p-2", "p-3");
-        DynamodbEvent retry = batches.stream().filter(b -> b.getRecords().stream().anyMatch(r -> pk(r).equals("p-2")))
-                .skip(1).findFirst().orElseThrow();
+        DynamodbEvent retry = batches.stream()
+                .filter(b -> b.getRecords().stream().anyMatch(r -> pk(r).equals("p-2")))
+                .skip(1)
+                .findFirst()
+                .orElseThrow();
         assertThat(pk(retry.getRecords().get(0))).isEqualTo("p-2");
 
         // A record reported as failed every time is given up after MaximumRetryAttempts (3); the next one arrives.
@@ -289,7 +373,9 @@ class LocalStreamsTest {
         stack.streams().awaitIdle(WAIT);
         put("FailuresTable", "p-next");
         stack.streams().awaitIdle(WAIT);
-        List<String> after = records("PartialFunction", "p-").stream().map(StreamRecordingHandler::pk).toList();
+        List<String> after = records("PartialFunction", "p-").stream()
+                .map(StreamRecordingHandler::pk)
+                .toList();
         assertThat(after).filteredOn("p-stuck"::equals).hasSize(4);
         assertThat(after.get(after.size() - 1)).isEqualTo("p-next");
     }
@@ -302,14 +388,21 @@ class LocalStreamsTest {
 
         List<List<String>> batches = new ArrayList<>();
         StreamRecordingHandler.batches("BisectFunction").forEach(b -> {
-            List<String> keys = b.getRecords().stream().map(StreamRecordingHandler::pk).filter(k -> k.startsWith("b-")).toList();
+            List<String> keys = b.getRecords().stream()
+                    .map(StreamRecordingHandler::pk)
+                    .filter(k -> k.startsWith("b-"))
+                    .toList();
             if (!keys.isEmpty()) {
                 batches.add(keys);
             }
         });
-        List<List<String>> withBad = batches.stream().filter(b -> b.contains("b-5")).toList();
+        List<List<String>> withBad =
+                batches.stream().filter(b -> b.contains("b-5")).toList();
         assertThat(withBad.get(withBad.size() - 1)).containsExactly("b-5");
-        List<String> handled = batches.stream().filter(b -> !b.contains("b-5")).flatMap(List::stream).toList();
+        List<String> handled = batches.stream()
+                .filter(b -> !b.contains("b-5"))
+                .flatMap(List::stream)
+                .toList();
         assertThat(handled).containsExactlyInAnyOrder("b-0", "b-1", "b-2", "b-3", "b-4", "b-6", "b-7");
     }
 
@@ -323,8 +416,12 @@ class LocalStreamsTest {
         put("HistoryTable", "h-3");
         stack.streams().awaitIdle(WAIT);
 
-        assertThat(records("LatestProbe", "h-")).extracting(StreamRecordingHandler::pk).containsExactly("h-3");
-        assertThat(records("TrimHorizonProbe", "h-")).extracting(StreamRecordingHandler::pk).containsExactly("h-1", "h-2", "h-3");
+        assertThat(records("LatestProbe", "h-"))
+                .extracting(StreamRecordingHandler::pk)
+                .containsExactly("h-3");
+        assertThat(records("TrimHorizonProbe", "h-"))
+                .extracting(StreamRecordingHandler::pk)
+                .containsExactly("h-1", "h-2", "h-3");
         // KEYS_ONLY: keys, no images.
         DynamodbStreamRecord first = records("TrimHorizonProbe", "h-").get(0);
         assertThat(first.getDynamodb().getNewImage()).isNull();
@@ -345,42 +442,85 @@ class LocalStreamsTest {
             invocations.incrementAndGet();
         };
         LocalFunction function = new LocalFunction("SlowProbe", "SlowProbe", Map.of(), List.of(), 5, slow, null);
-        stack.streams().add(new StreamEventSource("SlowProbe", function, streamArn("HistoryTable"), "TRIM_HORIZON", 100, 0,
-                EventFilter.NONE, false, -1, false));
+        stack.streams()
+                .add(new StreamEventSource(
+                        "SlowProbe",
+                        function,
+                        streamArn("HistoryTable"),
+                        "TRIM_HORIZON",
+                        100,
+                        0,
+                        EventFilter.NONE,
+                        false,
+                        -1,
+                        false));
 
         // Its first batch is still in the function: the mapping is not idle, whatever the other mappings do.
         assertThatThrownBy(() -> stack.streams().awaitIdle(Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("still busy");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("still busy");
         release.countDown();
         stack.streams().awaitIdle(WAIT);
         assertThat(invocations).hasPositiveValue();
     }
 
     private static StreamEventSource probe(String name, String arn, String startingPosition) {
-        LocalFunction function = new LocalFunction(name, StreamRecordingHandler.class.getName(), Map.of(), List.of(), 5,
-                new StreamRecordingHandler(null), null);
+        LocalFunction function = new LocalFunction(
+                name,
+                StreamRecordingHandler.class.getName(),
+                Map.of(),
+                List.of(),
+                5,
+                new StreamRecordingHandler(null),
+                null);
         return new StreamEventSource(name, function, arn, startingPosition, 100, 0, EventFilter.NONE, false, -1, false);
     }
 
     @Test
     void aStreamThatIsNotATablesStreamAndBadSettingsAreRefused() {
         LocalFunction function = stack.functions().get(0);
-        assertThatThrownBy(() -> stack.streams().add(new StreamEventSource("Plain", function,
-                "arn:aws:dynamodb:us-east-1:000000000000:table/PlainTable/stream/x", "LATEST", 1, 0, EventFilter.NONE, false, -1, false)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StreamSpecification");
-        assertThatThrownBy(() -> new StreamEventSource("Big", function, "arn", "LATEST", 10_001, 0, EventFilter.NONE, false, -1, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BatchSize");
-        assertThatThrownBy(() -> new StreamEventSource("Pos", function, "arn", "AT_TIMESTAMP", 1, 0, EventFilter.NONE, false, -1, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("StartingPosition");
+        assertThatThrownBy(() -> stack.streams()
+                        .add(new StreamEventSource(
+                                "Plain",
+                                function,
+                                "arn:aws:dynamodb:us-east-1:000000000000:table/PlainTable/stream/x",
+                                "LATEST",
+                                1,
+                                0,
+                                EventFilter.NONE,
+                                false,
+                                -1,
+                                false)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("StreamSpecification");
+        assertThatThrownBy(() -> new StreamEventSource(
+                        "Big", function, "arn", "LATEST", 10_001, 0, EventFilter.NONE, false, -1, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BatchSize");
+        assertThatThrownBy(() -> new StreamEventSource(
+                        "Pos", function, "arn", "AT_TIMESTAMP", 1, 0, EventFilter.NONE, false, -1, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("StartingPosition");
     }
 
     @Test
     void templateDefaultsFollowLambda() throws Exception {
-        Path file = Path.of(LocalStreamsTest.class.getClassLoader().getResource("streams-template.yaml").toURI());
-        TemplateFunctions template = new TemplateFunctions(dev.samlocal.template.SamTemplate.load(file), Map.of(),
-                Map.of("ChangesTable", "arn:changes", "FailuresTable", "arn:failures", "HistoryTable", "arn:history"), Map.of());
-        List<StreamEventSource> sources = new TemplateEventSources(template, template.instantiate(Map.of(), new LiveshopHandlers())).streamSources();
-        StreamEventSource featured = sources.stream().filter(s -> s.id().equals("FeaturedFunction-FeaturedChanges")).findFirst().orElseThrow();
+        Path file = Path.of(LocalStreamsTest.class
+                .getClassLoader()
+                .getResource("streams-template.yaml")
+                .toURI());
+        TemplateFunctions template = new TemplateFunctions(
+                dev.samlocal.template.SamTemplate.load(file),
+                Map.of(),
+                Map.of("ChangesTable", "arn:changes", "FailuresTable", "arn:failures", "HistoryTable", "arn:history"),
+                Map.of());
+        List<StreamEventSource> sources = new TemplateEventSources(
+                        template, template.instantiate(Map.of(), new LiveshopHandlers()))
+                .streamSources();
+        StreamEventSource featured = sources.stream()
+                .filter(s -> s.id().equals("FeaturedFunction-FeaturedChanges"))
+                .findFirst()
+                .orElseThrow();
         assertThat(featured.streamArn()).isEqualTo("arn:changes");
         assertThat(featured.startingPosition()).isEqualTo("TRIM_HORIZON");
         assertThat(featured.batchSize()).isEqualTo(StreamEventSource.DEFAULT_BATCH_SIZE);
@@ -389,7 +529,10 @@ class LocalStreamsTest {
         assertThat(featured.bisectOnError()).isFalse();
         assertThat(featured.reportBatchItemFailures()).isFalse();
         assertThat(featured.filterCriteria().patterns()).hasSize(2);
-        StreamEventSource partial = sources.stream().filter(s -> s.id().equals("PartialFunction-Partial")).findFirst().orElseThrow();
+        StreamEventSource partial = sources.stream()
+                .filter(s -> s.id().equals("PartialFunction-Partial"))
+                .findFirst()
+                .orElseThrow();
         assertThat(partial.reportBatchItemFailures()).isTrue();
         assertThat(partial.maximumRetryAttempts()).isEqualTo(3);
         assertThat(sources).extracting(StreamEventSource::id).doesNotContain("DisabledFunction-Paused");
@@ -397,8 +540,12 @@ class LocalStreamsTest {
 
     @Test
     void getLocalListsTheStreamEventSources() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.url() + "/_local"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.url() + "/_local"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode streams = Json.MAPPER.readTree(response.body()).path("streams");
         JsonNode changes = null;

@@ -3,6 +3,7 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.samlocal.Options;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -14,11 +15,10 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.Options;
 
 /**
- * The local stack listens on loopback only unless {@code --host} says otherwise: DynamoDB Local answers any
- * credentials and holds buyers' emails, so nobody else on the network may reach it (nor the API).
+ * The local stack listens on loopback only unless {@code --host} says otherwise: DynamoDB Local answers any credentials
+ * and holds buyers' emails, so nobody else on the network may reach it (nor the API).
  */
 class LoopbackOnlyTest {
 
@@ -49,16 +49,25 @@ class LoopbackOnlyTest {
     @Test
     void dynamoDbLocalAndTheApiAnswerOnLoopbackButNotOnTheMachinesOtherAddresses() throws Exception {
         Optional<InetAddress> lan = lanAddress();
-        assumeThat(lan).as("this machine has a non-loopback IPv4 address to try").isPresent();
-        try (LocalStack stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false))) {
+        assumeThat(lan)
+                .as("this machine has a non-loopback IPv4 address to try")
+                .isPresent();
+        try (LocalStack stack =
+                LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false))) {
             int dynamoPort = URI.create(stack.dynamoDbEndpoint()).getPort();
             int apiPort = URI.create(stack.url()).getPort();
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
 
-            assertThat(accepts(loopback, dynamoPort)).as("DynamoDB Local on loopback").isTrue();
+            assertThat(accepts(loopback, dynamoPort))
+                    .as("DynamoDB Local on loopback")
+                    .isTrue();
             assertThat(accepts(loopback, apiPort)).as("the API on loopback").isTrue();
-            assertThat(accepts(lan.get(), dynamoPort)).as("DynamoDB Local on " + lan.get()).isFalse();
-            assertThat(accepts(lan.get(), apiPort)).as("the API on " + lan.get()).isFalse();
+            assertThat(accepts(lan.get(), dynamoPort))
+                    .as("DynamoDB Local on " + lan.get())
+                    .isFalse();
+            assertThat(accepts(lan.get(), apiPort))
+                    .as("the API on " + lan.get())
+                    .isFalse();
         }
     }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.apigw.PayloadV2EventFactory;
+import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
+import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.lambda.LambdaSerialization;
 import dev.samlocal.template.SamTemplate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,32 +21,43 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.apigw.PayloadV2EventFactory;
-import dev.samlocal.cognito.JwtAuthorizer;
-import dev.samlocal.lambda.LambdaSerialization;
 
 class PayloadV2EventFactoryTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T18:02:11Z");
     private final PayloadV2EventFactory factory = new PayloadV2EventFactory(Clock.fixed(NOW, ZoneOffset.UTC));
-    private final JwtAuthorizer jwt = new JwtAuthorizer("http://localhost:3000/_local/cognito", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final JwtAuthorizer jwt =
+            new JwtAuthorizer("http://localhost:3000/_local/cognito", Clock.fixed(NOW, ZoneOffset.UTC));
 
     private IncomingRequest put(String body) {
-        return new IncomingRequest("PUT", "/products/cds-cashmere-sweater", "",
-                List.of(Map.entry("Accept", "application/json"), Map.entry("Content-Type", "application/json"),
-                        Map.entry("Host", "localhost:3000"), Map.entry("User-Agent", "curl/8.0"),
+        return new IncomingRequest(
+                "PUT",
+                "/products/cds-cashmere-sweater",
+                "",
+                List.of(
+                        Map.entry("Accept", "application/json"),
+                        Map.entry("Content-Type", "application/json"),
+                        Map.entry("Host", "localhost:3000"),
+                        Map.entry("User-Agent", "curl/8.0"),
                         Map.entry("Authorization", "Bearer x")),
-                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "HTTP/1.1", 3000);
+                body.getBytes(StandardCharsets.UTF_8),
+                "127.0.0.1",
+                "HTTP/1.1",
+                3000);
     }
 
     @Test
     void hasTheSameFieldsAsTheEventApiGatewaySendsForTheSameRoute() throws Exception {
         JwtAuthorizer.Decision decision = jwt.authorize(jwt.hostToken());
-        Map<String, Object> event = factory.build(put("{\"title\":\"x\"}"), "PUT /products/{sku}",
-                Map.of("sku", "cds-cashmere-sweater"), decision, "CkE2Wg3NoAMEbOQ=");
+        Map<String, Object> event = factory.build(
+                put("{\"title\":\"x\"}"),
+                "PUT /products/{sku}",
+                Map.of("sku", "cds-cashmere-sweater"),
+                decision,
+                "CkE2Wg3NoAMEbOQ=");
         JsonNode local = Json.MAPPER.readTree(PayloadV2EventFactory.toJson(event));
-        JsonNode sample = Json.MAPPER.readTree(Files.readString(
-                SamTemplate.repoRoot().resolve("events-samples/catalog/put-product.json")));
+        JsonNode sample = Json.MAPPER.readTree(
+                Files.readString(SamTemplate.repoRoot().resolve("events-samples/catalog/put-product.json")));
 
         // Claims differ by token; every other field path is the one API Gateway sends.
         assertThat(paths(local, "")).containsAll(paths(sample, ""));
@@ -53,9 +67,14 @@ class PayloadV2EventFactoryTest {
         assertThat(local.at("/requestContext/timeEpoch").asLong()).isEqualTo(NOW.toEpochMilli());
         assertThat(local.at("/requestContext/http/method").asText()).isEqualTo("PUT");
         assertThat(local.at("/requestContext/domainName").asText()).isEqualTo("localhost");
-        assertThat(local.at("/requestContext/authorizer/jwt/claims/cognito:groups").asText()).isEqualTo("[hosts]");
-        assertThat(local.at("/requestContext/authorizer/jwt/claims/exp").asText()).matches("\\d{10}");
-        assertThat(local.at("/requestContext/authorizer/jwt/claims/email_verified").asText()).isEqualTo("true");
+        assertThat(local.at("/requestContext/authorizer/jwt/claims/cognito:groups")
+                        .asText())
+                .isEqualTo("[hosts]");
+        assertThat(local.at("/requestContext/authorizer/jwt/claims/exp").asText())
+                .matches("\\d{10}");
+        assertThat(local.at("/requestContext/authorizer/jwt/claims/email_verified")
+                        .asText())
+                .isEqualTo("true");
         assertThat(local.get("headers").has("Content-Type")).isFalse();
         assertThat(local.at("/headers/content-type").asText()).isEqualTo("application/json");
         assertThat(local.get("isBase64Encoded").asBoolean()).isFalse();
@@ -79,10 +98,19 @@ class PayloadV2EventFactoryTest {
 
     @Test
     void headersCookiesAndQueryAreShapedAsPayloadV2() {
-        IncomingRequest request = new IncomingRequest("GET", "/products", "limit=5&tag=a&tag=b%20c&flag",
-                List.of(Map.entry("X-Multi", "1"), Map.entry("x-multi", "2"), Map.entry("Cookie", "a=1; b=2"),
+        IncomingRequest request = new IncomingRequest(
+                "GET",
+                "/products",
+                "limit=5&tag=a&tag=b%20c&flag",
+                List.of(
+                        Map.entry("X-Multi", "1"),
+                        Map.entry("x-multi", "2"),
+                        Map.entry("Cookie", "a=1; b=2"),
                         Map.entry("Host", "localhost:3000")),
-                new byte[0], "127.0.0.1", "HTTP/1.1", 3000);
+                new byte[0],
+                "127.0.0.1",
+                "HTTP/1.1",
+                3000);
         Map<String, Object> event = factory.build(request, "GET /products", Map.of(), null, "id");
 
         assertThat(event).doesNotContainKeys("body", "pathParameters");
@@ -90,7 +118,10 @@ class PayloadV2EventFactoryTest {
         assertThat(event.get("cookies")).isEqualTo(List.of("a=1", "b=2"));
         @SuppressWarnings("unchecked")
         Map<String, String> headers = (Map<String, String>) event.get("headers");
-        assertThat(headers).containsEntry("x-multi", "1,2").doesNotContainKey("cookie").containsKey("x-forwarded-for");
+        assertThat(headers)
+                .containsEntry("x-multi", "1,2")
+                .doesNotContainKey("cookie")
+                .containsKey("x-forwarded-for");
         assertThat(event.get("queryStringParameters")).isEqualTo(Map.of("limit", "5", "tag", "a,b c", "flag", ""));
         assertThat(event.get("rawQueryString")).isEqualTo("limit=5&tag=a&tag=b%20c&flag");
         @SuppressWarnings("unchecked")
@@ -101,27 +132,44 @@ class PayloadV2EventFactoryTest {
     @Test
     void nonTextBodiesAreBase64Encoded() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1};
-        IncomingRequest request = new IncomingRequest("POST", "/upload", "",
-                List.of(Map.entry("content-type", "image/png")), png, "127.0.0.1", "HTTP/1.1", 3000);
+        IncomingRequest request = new IncomingRequest(
+                "POST",
+                "/upload",
+                "",
+                List.of(Map.entry("content-type", "image/png")),
+                png,
+                "127.0.0.1",
+                "HTTP/1.1",
+                3000);
         Map<String, Object> event = factory.build(request, "POST /upload", Map.of(), null, "id");
 
         assertThat(event.get("isBase64Encoded")).isEqualTo(true);
         assertThat(Base64.getDecoder().decode((String) event.get("body"))).isEqualTo(png);
-        assertThat(PayloadV2EventFactory.isText("application/json; charset=utf-8")).isTrue();
+        assertThat(PayloadV2EventFactory.isText("application/json; charset=utf-8"))
+                .isTrue();
         assertThat(PayloadV2EventFactory.isText("application/vnd.api+json")).isTrue();
-        assertThat(PayloadV2EventFactory.isText("application/x-www-form-urlencoded")).isFalse();
+        assertThat(PayloadV2EventFactory.isText("application/x-www-form-urlencoded"))
+                .isFalse();
         assertThat(PayloadV2EventFactory.isText(null)).isFalse();
     }
 
     @Test
     void theLambdaRuntimeSerializerReadsItIntoTheEventClass() {
         JwtAuthorizer.Decision decision = jwt.authorize("Bearer " + jwt.hostToken());
-        IncomingRequest request = new IncomingRequest("POST", "/carts/c1/items", "x=1",
+        IncomingRequest request = new IncomingRequest(
+                "POST",
+                "/carts/c1/items",
+                "x=1",
                 List.of(Map.entry("content-type", "application/json"), Map.entry("cookie", "s=1")),
-                "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8), "10.0.0.1", "HTTP/1.1", 3000);
-        String json = PayloadV2EventFactory.toJson(factory.build(request, "POST /carts/{cartId}/items", Map.of("cartId", "c1"), decision, "rid"));
+                "{\"sku\":\"a\"}".getBytes(StandardCharsets.UTF_8),
+                "10.0.0.1",
+                "HTTP/1.1",
+                3000);
+        String json = PayloadV2EventFactory.toJson(
+                factory.build(request, "POST /carts/{cartId}/items", Map.of("cartId", "c1"), decision, "rid"));
 
-        APIGatewayV2HTTPEvent event = (APIGatewayV2HTTPEvent) LambdaSerialization.fromJson(json, APIGatewayV2HTTPEvent.class);
+        APIGatewayV2HTTPEvent event =
+                (APIGatewayV2HTTPEvent) LambdaSerialization.fromJson(json, APIGatewayV2HTTPEvent.class);
 
         assertThat(event.getVersion()).isEqualTo("2.0");
         assertThat(event.getRouteKey()).isEqualTo("POST /carts/{cartId}/items");
@@ -137,7 +185,8 @@ class PayloadV2EventFactoryTest {
         assertThat(event.getRequestContext().getHttp().getMethod()).isEqualTo("POST");
         assertThat(event.getRequestContext().getHttp().getSourceIp()).isEqualTo("10.0.0.1");
         assertThat(event.getRequestContext().getAuthorizer().getJwt().getClaims())
-                .containsEntry("cognito:groups", "[hosts]").containsKey("sub");
+                .containsEntry("cognito:groups", "[hosts]")
+                .containsKey("sub");
         assertThat(event.getRequestContext().getTimeEpoch()).isEqualTo(NOW.toEpochMilli());
     }
 

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.liveshop.shared.aws.AwsClients;
 import com.liveshop.shared.config.AppConfig;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.Options;
 import dev.samlocal.core.LocalAws;
-import java.net.URI;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.LocalFunction;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.LocalIvs;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
  * The reminder queue's exactly-once properties on the local stack — DynamoDB Local, ElasticMQ and the local SES, the
@@ -56,14 +55,28 @@ class ReminderQueueTest {
     @BeforeAll
     static void start() throws Exception {
         // Many sign-ups from this one test client: the per-address limit has its own test (ReminderLimitTest).
-        stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false).withParameter("RemindersPerIpPerMinute", "10000"));
-        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+        stack = LocalStack.start(Options.ephemeral()
+                .withSeed(false)
+                .withSchedules(false)
+                .withParameter("RemindersPerIpPerMinute", "10000"));
+        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null))
+                .get("token")
+                .asText();
         sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
-                .statusCode()).isEqualTo(201);
-        AppConfig config = new AppConfig(LocalAws.settings(Map.of("AWS_ENDPOINT_URL_SQS", stack.sqs().endpoint(),
-                "AWS_ENDPOINT_URL_DYNAMODB", stack.dynamoDbEndpoint())));
-        sqs = AwsClients.configure(SqsClient.builder(), config, "SQS").httpClient(AwsClients.httpClient()).build();
+        assertThat(admin(
+                                "PUT",
+                                "/products/" + sku,
+                                "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
+                        .statusCode())
+                .isEqualTo(201);
+        AppConfig config = new AppConfig(LocalAws.settings(Map.of(
+                "AWS_ENDPOINT_URL_SQS",
+                stack.sqs().endpoint(),
+                "AWS_ENDPOINT_URL_DYNAMODB",
+                stack.dynamoDbEndpoint())));
+        sqs = AwsClients.configure(SqsClient.builder(), config, "SQS")
+                .httpClient(AwsClients.httpClient())
+                .build();
         dynamo = AwsClients.dynamoDb(config);
     }
 
@@ -85,15 +98,19 @@ class ReminderQueueTest {
 
     /** A show with {@code n} confirmed addresses (confirmation emails delivered through the queue, links followed). */
     private static Show showWithConfirmed(int n) throws Exception {
-        JsonNode session = LocalHttp.json(admin("POST", "/sessions", "{\"title\":\"Lamp night\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}"));
+        JsonNode session = LocalHttp.json(admin(
+                "POST",
+                "/sessions",
+                "{\"title\":\"Lamp night\",\"startsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku
+                        + "\"]}"));
         String sessionId = session.get("sessionId").asText();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> fans = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String fan = "fan" + i + "-" + run + "@example.com";
             fans.add(fan);
-            HttpResponse<String> r = send("POST", "/sessions/" + sessionId + "/reminders", "{\"email\":\"" + fan + "\"}");
+            HttpResponse<String> r =
+                    send("POST", "/sessions/" + sessionId + "/reminders", "{\"email\":\"" + fan + "\"}");
             assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         }
         awaitTrue(() -> fans.stream().allMatch(f -> stack.ses().emails(f).size() == 1), "the confirmations");
@@ -106,17 +123,34 @@ class ReminderQueueTest {
     }
 
     private static long liveEmails(String fan) {
-        return stack.ses().emails(fan).stream().filter(e -> e.subject().startsWith("We're live")).count();
+        return stack.ses().emails(fan).stream()
+                .filter(e -> e.subject().startsWith("We're live"))
+                .count();
     }
 
-    /** The show's confirmed reminder ids, read from the Sessions table (the ids are HMACs: the test cannot compute them). */
+    /**
+     * The show's confirmed reminder ids, read from the Sessions table (the ids are HMACs: the test cannot compute
+     * them).
+     */
     private static List<String> reminderIds(String sessionId) {
-        String table = stack.functions().stream().filter(f -> f.logicalId().equals("ReminderSendFunction")).findFirst()
-                .orElseThrow().environment().get("SESSIONS_TABLE");
-        return dynamo.query(q -> q.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :r)")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("SESSION#" + sessionId),
-                                ":r", AttributeValue.fromS("REMINDER#"))))
-                .items().stream().map(i -> i.get("sk").s().substring("REMINDER#".length())).toList();
+        String table = stack.functions().stream()
+                .filter(f -> f.logicalId().equals("ReminderSendFunction"))
+                .findFirst()
+                .orElseThrow()
+                .environment()
+                .get("SESSIONS_TABLE");
+        return dynamo
+                .query(q -> q.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :r)")
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                AttributeValue.fromS("SESSION#" + sessionId),
+                                ":r",
+                                AttributeValue.fromS("REMINDER#"))))
+                .items()
+                .stream()
+                .map(i -> i.get("sk").s().substring("REMINDER#".length()))
+                .toList();
     }
 
     /** One SQS event as Lambda's poller builds it, for one "live" message of these reminders. */
@@ -137,7 +171,10 @@ class ReminderQueueTest {
         Show show = showWithConfirmed(12);
         List<String> ids = reminderIds(show.sessionId());
         assertThat(ids).hasSize(12);
-        LocalFunction sender = stack.functions().stream().filter(f -> f.logicalId().equals("ReminderSendFunction")).findFirst().orElseThrow();
+        LocalFunction sender = stack.functions().stream()
+                .filter(f -> f.logicalId().equals("ReminderSendFunction"))
+                .findFirst()
+                .orElseThrow();
         String event = liveEvent(show.sessionId(), ids);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService two = Executors.newFixedThreadPool(2);
@@ -151,15 +188,21 @@ class ReminderQueueTest {
             }
             go.countDown();
             for (Future<String> r : results) {
-                assertThat(Json.MAPPER.readTree(r.get()).path("batchItemFailures")).isEmpty();
+                assertThat(Json.MAPPER.readTree(r.get()).path("batchItemFailures"))
+                        .isEmpty();
             }
         } finally {
             two.shutdownNow();
         }
         // And the same batch twice through ElasticMQ, where the mapping's two pollers take the copies at once.
-        String queueUrl = stack.sqs().queues().stream().filter(q -> q.name().endsWith("-ReminderQueue")).findFirst().orElseThrow().url();
+        String queueUrl = stack.sqs().queues().stream()
+                .filter(q -> q.name().endsWith("-ReminderQueue"))
+                .findFirst()
+                .orElseThrow()
+                .url();
         String body = Json.write(Map.of("type", "live", "sessionId", show.sessionId(), "reminderIds", ids));
-        sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(e -> e.id("a").messageBody(body), e -> e.id("b").messageBody(body)));
+        sqs.sendMessageBatch(r -> r.queueUrl(queueUrl)
+                .entries(e -> e.id("a").messageBody(body), e -> e.id("b").messageBody(body)));
         stack.sqs().awaitIdle(WAIT);
         for (String fan : show.fans()) {
             assertThat(liveEmails(fan)).as(fan).isEqualTo(1);
@@ -169,8 +212,12 @@ class ReminderQueueTest {
     @Test
     void sessionLiveDeliveredTwiceAtOnceSendsOnce() throws Exception {
         Show show = showWithConfirmed(60);
-        assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + show.channelArn() + "\",\"action\":\"start\"}")
-                .statusCode()).isEqualTo(200);
+        assertThat(send(
+                                "POST",
+                                LocalIvs.BROADCAST_PATH,
+                                "{\"channelArn\":\"" + show.channelArn() + "\",\"action\":\"start\"}")
+                        .statusCode())
+                .isEqualTo(200);
         ObjectNode live = await(() -> sessionLive(show.sessionId()), "SessionLive");
         String bus = live.remove("eventBusName").asText();
         CountDownLatch go = new CountDownLatch(1);
@@ -206,34 +253,60 @@ class ReminderQueueTest {
         // (released, the message comes back after the sender's backoff, and only they are sent again).
         stack.ses().throttleNextRequests(1);
         stack.ses().throttleNextEntries(List.of(show.fans().get(2), show.fans().get(5)));
-        assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + show.channelArn() + "\",\"action\":\"start\"}")
-                .statusCode()).isEqualTo(200);
+        assertThat(send(
+                                "POST",
+                                LocalIvs.BROADCAST_PATH,
+                                "{\"channelArn\":\"" + show.channelArn() + "\",\"action\":\"start\"}")
+                        .statusCode())
+                .isEqualTo(200);
         awaitTrue(() -> show.fans().stream().allMatch(f -> liveEmails(f) >= 1), "every We're live email");
         stack.sqs().awaitIdle(WAIT);
         assertThat(stack.ses().throttledRequests()).isEqualTo(throttledBefore + 1);
         for (String fan : show.fans()) {
             assertThat(liveEmails(fan)).as(fan).isEqualTo(1);
         }
-        assertThat(stack.sqs().queues()).as("nothing dead-lettered").allSatisfy(q -> assertThat(q.depth()).isZero());
+        assertThat(stack.sqs().queues())
+                .as("nothing dead-lettered")
+                .allSatisfy(q -> assertThat(q.depth()).isZero());
     }
 
     @Test
     void aPoisonedMessageReachesTheDeadLetterQueue() throws Exception {
-        String queueUrl = stack.sqs().queues().stream().filter(q -> q.name().endsWith("-ReminderQueue")).findFirst().orElseThrow().url();
-        String dlqUrl = stack.sqs().queues().stream().filter(q -> q.name().endsWith("-ReminderDeadLetterQueue")).findFirst().orElseThrow().url();
+        String queueUrl = stack.sqs().queues().stream()
+                .filter(q -> q.name().endsWith("-ReminderQueue"))
+                .findFirst()
+                .orElseThrow()
+                .url();
+        String dlqUrl = stack.sqs().queues().stream()
+                .filter(q -> q.name().endsWith("-ReminderDeadLetterQueue"))
+                .findFirst()
+                .orElseThrow()
+                .url();
         String poison = "{\"type\":\"live\",\"poison\":\"" + UUID.randomUUID() + "\"";
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(poison));
-        Message dead = await(() -> {
-            List<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).waitTimeSeconds(5).maxNumberOfMessages(10)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            return m.stream().filter(x -> x.body().equals(poison)).findFirst().orElse(null);
-        }, "the poisoned message in the dead-letter queue");
-        assertThat(dead.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).as("received 5 times, then moved")
+        Message dead = await(
+                () -> {
+                    List<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlqUrl)
+                                    .waitTimeSeconds(5)
+                                    .maxNumberOfMessages(10)
+                                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                            .messages();
+                    return m.stream()
+                            .filter(x -> x.body().equals(poison))
+                            .findFirst()
+                            .orElse(null);
+                },
+                "the poisoned message in the dead-letter queue");
+        assertThat(dead.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
+                .as("received 5 times, then moved")
                 .isNotNull();
         sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(dead.receiptHandle()));
         stack.sqs().awaitIdle(WAIT);
-        var mapping = stack.sqs().mappings().stream().filter(m -> m.source().function().logicalId().equals("ReminderSendFunction"))
-                .findFirst().orElseThrow().describe();
+        var mapping = stack.sqs().mappings().stream()
+                .filter(m -> m.source().function().logicalId().equals("ReminderSendFunction"))
+                .findFirst()
+                .orElseThrow()
+                .describe();
         assertThat((Long) mapping.get("messagesReportedFailed")).isGreaterThanOrEqualTo(5);
     }
 
@@ -272,7 +345,8 @@ class ReminderQueueTest {
         return send(method, path, body, "authorization", "Bearer " + hostToken);
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
     }
 }

@@ -3,6 +3,9 @@ package com.liveshop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.ivs.SimulatedViewers;
 import dev.samlocal.sesv2.LocalSesV2;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -16,16 +19,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.LocalIvs;
-import dev.samlocal.ivs.SimulatedViewers;
 
 /**
  * Reminders through the whole local stack, as in AWS: the sign-up route queues a confirmation on the template's
  * ReminderQueue (local SQS), the SQS event source runs ReminderSendFunction, which sends through the real SesV2Client
- * to the local SES; the confirm link answers from the local API; the broadcast's Stream Start makes SessionLive,
- * whose rule runs ReminderDispatchFunction, whose messages the sender turns into "We're live" bulk emails; the
- * one-click unsubscribe URL of the email's List-Unsubscribe header works as a mail client would POST it.
+ * to the local SES; the confirm link answers from the local API; the broadcast's Stream Start makes SessionLive, whose
+ * rule runs ReminderDispatchFunction, whose messages the sender turns into "We're live" bulk emails; the one-click
+ * unsubscribe URL of the email's List-Unsubscribe header works as a mail client would POST it.
  */
 class RemindersEndToEndTest {
 
@@ -37,7 +37,9 @@ class RemindersEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
-        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null))
+                .get("token")
+                .asText();
     }
 
     @AfterAll
@@ -50,10 +52,17 @@ class RemindersEndToEndTest {
     @Test
     void signUpConfirmGoLiveAndUnsubscribeWithOneClick() throws Exception {
         String sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
-                .statusCode()).isEqualTo(201);
-        HttpResponse<String> created = admin("POST", "/sessions", "{\"title\":\"Lamp <Night>\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}");
+        assertThat(admin(
+                                "PUT",
+                                "/products/" + sku,
+                                "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
+                        .statusCode())
+                .isEqualTo(201);
+        HttpResponse<String> created = admin(
+                "POST",
+                "/sessions",
+                "{\"title\":\"Lamp <Night>\",\"startsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"lineup\":[\""
+                        + sku + "\"]}");
         JsonNode session = LocalHttp.json(created);
         String sessionId = session.get("sessionId").asText();
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -64,8 +73,12 @@ class RemindersEndToEndTest {
 
         for (String fan : fans) {
             // Three fans, three addresses (the per-address reminder limit sees each as behind CloudFront).
-            HttpResponse<String> signUp = send("POST", "/sessions/" + sessionId + "/reminders", "{\"email\":\"" + fan + "\"}",
-                    SimulatedViewers.HEADER, SimulatedViewers.address(fans.indexOf(fan)));
+            HttpResponse<String> signUp = send(
+                    "POST",
+                    "/sessions/" + sessionId + "/reminders",
+                    "{\"email\":\"" + fan + "\"}",
+                    SimulatedViewers.HEADER,
+                    SimulatedViewers.address(fans.indexOf(fan)));
             assertThat(signUp.statusCode()).as(signUp.body()).isEqualTo(202);
             assertThat(LocalHttp.json(signUp).get("status").asText()).isEqualTo("PENDING_CONFIRMATION");
         }
@@ -86,7 +99,9 @@ class RemindersEndToEndTest {
             Matcher link = CONFIRM.matcher(stack.ses().emails(fan).get(0).text());
             assertThat(link.find()).isTrue();
             URI uri = URI.create(link.group(1));
-            assertThat(uri.getAuthority()).as("links point at this stack").isEqualTo(URI.create(stack.url()).getAuthority());
+            assertThat(uri.getAuthority())
+                    .as("links point at this stack")
+                    .isEqualTo(URI.create(stack.url()).getAuthority());
             HttpResponse<String> page = send("GET", uri.getRawPath() + "?" + uri.getRawQuery(), null);
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("content-type").orElse("")).startsWith("text/html");
@@ -95,56 +110,83 @@ class RemindersEndToEndTest {
 
         String channelArn = session.get("channelArn").asText();
         assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + channelArn + "\",\"action\":\"start\"}")
-                .statusCode()).isEqualTo(200);
-        await(() -> stack.ses().emails(ana).size() == 2 && stack.ses().emails(bo).size() == 2,
+                        .statusCode())
+                .isEqualTo(200);
+        await(
+                () -> stack.ses().emails(ana).size() == 2
+                        && stack.ses().emails(bo).size() == 2,
                 "the We're live emails");
         stack.sqs().awaitIdle(Duration.ofSeconds(10));
         LocalSesV2.Email live = stack.ses().emails(ana).get(1);
         assertThat(live.subject()).isEqualTo("We're live: Lamp <Night>");
         assertThat(live.text()).contains(stack.url() + "/watch/" + sessionId);
         assertThat(live.html()).contains(stack.url() + "/watch/" + sessionId).contains("Lamp &lt;Night&gt;");
-        assertThat(live.headers().get("List-Unsubscribe")).startsWith("<" + stack.url() + "/reminders/unsubscribe?token=").endsWith(">");
+        assertThat(live.headers().get("List-Unsubscribe"))
+                .startsWith("<" + stack.url() + "/reminders/unsubscribe?token=")
+                .endsWith(">");
         assertThat(live.headers()).containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         JsonNode sessionLive = LocalHttp.json(send("GET", "/_local/events?detailType=SessionLive", null));
         assertThat(sessionLive).hasSize(1);
-        assertThat(sessionLive.get(0).get("detail").get("reminderCount").asInt()).as("the count of confirmed reminders").isEqualTo(2);
+        assertThat(sessionLive.get(0).get("detail").get("reminderCount").asInt())
+                .as("the count of confirmed reminders")
+                .isEqualTo(2);
         assertThat(sessionLive.get(0).toString()).as("never an address").doesNotContain("@");
         assertThat(live.to()).containsExactly(ana);
-        assertThat(live.text() + live.html() + live.headers()).doesNotContain(bo).doesNotContain(cy);
+        assertThat(live.text() + live.html() + live.headers())
+                .doesNotContain(bo)
+                .doesNotContain(cy);
         assertThat(stack.ses().emails(cy)).as("never confirmed: no We're live").hasSize(1);
         assertThat(stack.ses().emails(bo)).hasSize(2);
 
-        // One click, as a mail client does it (RFC 8058): POST the List-Unsubscribe URL with List-Unsubscribe=One-Click.
+        // One click, as a mail client does it (RFC 8058): POST the List-Unsubscribe URL with
+        // List-Unsubscribe=One-Click.
         String header = live.headers().get("List-Unsubscribe");
         URI unsubscribe = URI.create(header.substring(1, header.length() - 1));
-        HttpResponse<String> gone = send("POST", unsubscribe.getRawPath() + "?" + unsubscribe.getRawQuery(), "List-Unsubscribe=One-Click",
-                "content-type", "application/x-www-form-urlencoded");
+        HttpResponse<String> gone = send(
+                "POST",
+                unsubscribe.getRawPath() + "?" + unsubscribe.getRawQuery(),
+                "List-Unsubscribe=One-Click",
+                "content-type",
+                "application/x-www-form-urlencoded");
         assertThat(gone.statusCode()).isEqualTo(200);
-        assertThat(LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).toString()).doesNotContain(ana);
+        assertThat(LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).toString())
+                .doesNotContain(ana);
         assertThat(stack.ses().emails(ana)).hasSize(2);
 
-        // SessionLive delivered again (EventBridge is at-least-once): no one is emailed twice, the unsubscribed not at all.
-        com.fasterxml.jackson.databind.node.ObjectNode again = (com.fasterxml.jackson.databind.node.ObjectNode) sessionLive.get(0).deepCopy();
+        // SessionLive delivered again (EventBridge is at-least-once): no one is emailed twice, the unsubscribed not at
+        // all.
+        com.fasterxml.jackson.databind.node.ObjectNode again = (com.fasterxml.jackson.databind.node.ObjectNode)
+                sessionLive.get(0).deepCopy();
         String bus = again.remove("eventBusName").asText();
         stack.eventBridge().putEvent(bus, again);
         // A second show going live: Ana signed up for the first show only, and is forgotten there.
-        HttpResponse<String> second = admin("POST", "/sessions", "{\"title\":\"Encore\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}");
+        HttpResponse<String> second = admin(
+                "POST",
+                "/sessions",
+                "{\"title\":\"Encore\",\"startsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku
+                        + "\"]}");
         String secondArn = LocalHttp.json(second).get("channelArn").asText();
         assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + secondArn + "\",\"action\":\"start\"}")
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         await(() -> sessionLives() == 3, "the second SessionLive");
         stack.sqs().awaitIdle(Duration.ofSeconds(30));
         assertThat(stack.ses().emails(ana)).as("unsubscribed: nothing more").hasSize(2);
-        assertThat(stack.ses().emails(bo)).as("the redelivered SessionLive sends no second email").hasSize(2);
-        assertThat(stack.ses().emails(cy)).as("never confirmed: never the live email").hasSize(1);
-        assertThat(stack.sqs().queues()).as("nothing left over, nothing dead-lettered")
+        assertThat(stack.ses().emails(bo))
+                .as("the redelivered SessionLive sends no second email")
+                .hasSize(2);
+        assertThat(stack.ses().emails(cy))
+                .as("never confirmed: never the live email")
+                .hasSize(1);
+        assertThat(stack.sqs().queues())
+                .as("nothing left over, nothing dead-lettered")
                 .allSatisfy(q -> assertThat(q.depth()).isZero());
     }
 
     private static int sessionLives() {
         try {
-            return LocalHttp.json(send("GET", "/_local/events?detailType=SessionLive", null)).size();
+            return LocalHttp.json(send("GET", "/_local/events?detailType=SessionLive", null))
+                    .size();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -164,7 +206,8 @@ class RemindersEndToEndTest {
         return send(method, path, body, "authorization", "Bearer " + hostToken);
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
     }
 }

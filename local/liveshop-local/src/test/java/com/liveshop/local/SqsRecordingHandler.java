@@ -13,16 +13,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Test-only handler (named by src/test/resources/sqs-template.yaml): records every batch it gets. A message whose
- * body starts with "report:" is returned as a batch item failure every time; "throwOnce:" makes the whole
- * invocation fail the first time that message is seen; "bogus:" makes the handler report an identifier that is not
- * in the batch. Counts how many invocations run at once.
+ * Test-only handler (named by src/test/resources/sqs-template.yaml): records every batch it gets. A message whose body
+ * starts with "report:" is returned as a batch item failure every time; "throwOnce:" makes the whole invocation fail
+ * the first time that message is seen; "bogus:" makes the handler report an identifier that is not in the batch. Counts
+ * how many invocations run at once.
  */
 public class SqsRecordingHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     static final List<SQSEvent> BATCHES = new CopyOnWriteArrayList<>();
     /** The most invocations that ran at once. */
     static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
+
     private static final AtomicInteger RUNNING = new AtomicInteger();
     private static final Map<String, Boolean> THROWN = new ConcurrentHashMap<>();
 

@@ -13,10 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Test-only handler (named by src/test/resources/streams-template.yaml): records every batch it gets, per
- * function. An item whose NewImage has {@code fail} = "throw" makes the whole invocation fail every time,
- * "throwOnce" the first time it is seen; "report" is returned as a batch item failure every time, "reportOnce"
- * the first time.
+ * Test-only handler (named by src/test/resources/streams-template.yaml): records every batch it gets, per function. An
+ * item whose NewImage has {@code fail} = "throw" makes the whole invocation fail every time, "throwOnce" the first time
+ * it is seen; "report" is returned as a batch item failure every time, "reportOnce" the first time.
  */
 public class StreamRecordingHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
 
@@ -48,7 +47,9 @@ public class StreamRecordingHandler implements RequestHandler<DynamodbEvent, Str
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             Map<String, AttributeValue> image = record.getDynamodb().getNewImage();
-            String fail = image == null || image.get("fail") == null ? "" : image.get("fail").getS();
+            String fail = image == null || image.get("fail") == null
+                    ? ""
+                    : image.get("fail").getS();
             switch (fail) {
                 case "throw" -> throw new IllegalStateException("cannot handle " + pk(record));
                 case "throwOnce" -> {
@@ -62,13 +63,15 @@ public class StreamRecordingHandler implements RequestHandler<DynamodbEvent, Str
                         failures.add(failure(record));
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
     }
 
     private static StreamsEventResponse.BatchItemFailure failure(DynamodbEvent.DynamodbStreamRecord record) {
-        return StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(record.getDynamodb().getSequenceNumber()).build();
+        return StreamsEventResponse.BatchItemFailure.builder()
+                .withItemIdentifier(record.getDynamodb().getSequenceNumber())
+                .build();
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** A real {@code java.net.http.WebSocket} client that queues the text messages it receives and records its close. */
 final class TestWsClient implements WebSocket.Listener, AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final long WAIT_SECONDS = 20;
 
     private final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();

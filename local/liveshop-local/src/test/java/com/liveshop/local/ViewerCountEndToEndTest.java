@@ -8,6 +8,9 @@ import com.liveshop.sessions.ivs.LiveVideo;
 import com.liveshop.sessions.service.IntervalPacer;
 import com.liveshop.sessions.service.ViewerCountService;
 import com.liveshop.shared.config.AppConfig;
+import dev.samlocal.Options;
+import dev.samlocal.ivs.LocalIvs;
+import dev.samlocal.lambda.LocalFunction;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,15 +18,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.samlocal.Options;
-import dev.samlocal.ivs.LocalIvs;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
- * The viewer-count function's service as the template wires it (its environment in the local stack): the real
- * IvsClient reads GetStream's viewerCount from the local IVS (a simulated audience), the count lands on the session
- * that GET /sessions/{id} answers, and the frame goes through the signed AppSync Events publish. One round is run
- * directly (no sleeping between rounds); the schedule itself is the template's.
+ * The viewer-count function's service as the template wires it (its environment in the local stack): the real IvsClient
+ * reads GetStream's viewerCount from the local IVS (a simulated audience), the count lands on the session that GET
+ * /sessions/{id} answers, and the frame goes through the signed AppSync Events publish. One round is run directly (no
+ * sleeping between rounds); the schedule itself is the template's.
  */
 class ViewerCountEndToEndTest {
 
@@ -33,7 +33,9 @@ class ViewerCountEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(Options.ephemeral().withSeed(false).withSchedules(false));
-        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null)).get("token").asText();
+        hostToken = LocalHttp.json(send("GET", "/_local/host-token", null))
+                .get("token")
+                .asText();
     }
 
     @AfterAll
@@ -45,25 +47,37 @@ class ViewerCountEndToEndTest {
 
     @Test
     void aLiveShowsIvsAudienceReachesTheSessionAndOneFrame() throws Exception {
-        LocalFunction function = stack.functions().stream().filter(f -> f.logicalId().equals("ViewerCountFunction"))
-                .findFirst().orElseThrow();
+        LocalFunction function = stack.functions().stream()
+                .filter(f -> f.logicalId().equals("ViewerCountFunction"))
+                .findFirst()
+                .orElseThrow();
         assertThat(function.handlerClass()).isEqualTo("com.liveshop.sessions.ViewerCountHandler");
         assertThat(function.unavailableReason()).isEmpty();
         SessionsWiring wiring = new SessionsWiring(new AppConfig(function.environment()));
         LiveVideo ivs = wiring.ivs();
-        ViewerCountService viewers = wiring.viewerCountService(ivs, wiring.channelPublisher(), Clock.systemUTC(),
-                d -> {}, IntervalPacer.perSecond(SessionsWiring.GET_STREAM_PER_SECOND));
+        ViewerCountService viewers = wiring.viewerCountService(
+                ivs,
+                wiring.channelPublisher(),
+                Clock.systemUTC(),
+                d -> {},
+                IntervalPacer.perSecond(SessionsWiring.GET_STREAM_PER_SECOND));
 
         String sku = "lamp-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(admin("PUT", "/products/" + sku, "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
-                .statusCode()).isEqualTo(201);
+        assertThat(admin(
+                                "PUT",
+                                "/products/" + sku,
+                                "{\"title\":\"Lamp\",\"priceCents\":3900,\"currency\":\"USD\",\"stock\":5}")
+                        .statusCode())
+                .isEqualTo(201);
         JsonNode live = session(sku);
         JsonNode offline = session(sku);
         String channelArn = live.get("channelArn").asText();
         assertThat(send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + channelArn + "\",\"action\":\"start\"}")
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
         awaitLive(live.get("sessionId").asText());
-        HttpResponse<String> audience = send("POST", LocalIvs.VIEWERS_PATH, "{\"channelArn\":\"" + channelArn + "\",\"count\":1234}");
+        HttpResponse<String> audience =
+                send("POST", LocalIvs.VIEWERS_PATH, "{\"channelArn\":\"" + channelArn + "\",\"count\":1234}");
         assertThat(audience.statusCode()).as(audience.body()).isEqualTo(200);
 
         // Not broadcasting: the SDK's ChannelNotBroadcastingException is "no count", not an error.
@@ -74,18 +88,26 @@ class ViewerCountEndToEndTest {
         ViewerCountService.Round round = viewers.round();
         assertThat(round.live()).isEqualTo(1);
         assertThat(round.published()).isEqualTo(1);
-        assertThat(stack.events().stats().eventsPublished() - publishedBefore).as("one event accepted by AppSync").isEqualTo(1);
-        JsonNode view = LocalHttp.json(send("GET", "/sessions/" + live.get("sessionId").asText(), null));
+        assertThat(stack.events().stats().eventsPublished() - publishedBefore)
+                .as("one event accepted by AppSync")
+                .isEqualTo(1);
+        JsonNode view =
+                LocalHttp.json(send("GET", "/sessions/" + live.get("sessionId").asText(), null));
         assertThat(view.get("viewerCount").asLong()).isEqualTo(1234);
 
-        assertThat(viewers.round().published()).as("unchanged count: no second frame").isZero();
+        assertThat(viewers.round().published())
+                .as("unchanged count: no second frame")
+                .isZero();
         assertThat(stack.events().stats().eventsPublished() - publishedBefore).isEqualTo(1);
         send("POST", LocalIvs.BROADCAST_PATH, "{\"channelArn\":\"" + channelArn + "\",\"action\":\"stop\"}");
     }
 
     private static JsonNode session(String sku) throws Exception {
-        HttpResponse<String> created = admin("POST", "/sessions", "{\"title\":\"Viewers\",\"startsAt\":\""
-                + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku + "\"]}");
+        HttpResponse<String> created = admin(
+                "POST",
+                "/sessions",
+                "{\"title\":\"Viewers\",\"startsAt\":\"" + Instant.now().plusSeconds(600) + "\",\"lineup\":[\"" + sku
+                        + "\"]}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return LocalHttp.json(created);
     }
@@ -93,7 +115,10 @@ class ViewerCountEndToEndTest {
     /** EventBridge delivers IVS's Stream Start asynchronously, as in AWS. */
     private static void awaitLive(String sessionId) throws Exception {
         for (int i = 0; i < 200; i++) {
-            if (LocalHttp.json(send("GET", "/sessions/" + sessionId, null)).get("status").asText().equals("LIVE")) {
+            if (LocalHttp.json(send("GET", "/sessions/" + sessionId, null))
+                    .get("status")
+                    .asText()
+                    .equals("LIVE")) {
                 return;
             }
             Thread.sleep(100);
@@ -105,7 +130,8 @@ class ViewerCountEndToEndTest {
         return send(method, path, body, "authorization", "Bearer " + hostToken);
     }
 
-    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    private static HttpResponse<String> send(String method, String path, String body, String... headers)
+            throws Exception {
         return LocalHttp.send(stack.url(), method, path, body, headers);
     }
 }

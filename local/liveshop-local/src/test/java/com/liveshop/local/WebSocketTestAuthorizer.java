@@ -16,9 +16,17 @@ public class WebSocketTestAuthorizer implements RequestHandler<Map<String, Objec
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Map<String, String> query = (Map<String, String>) event.getOrDefault("queryStringParameters", Map.of());
         String effect = "good".equals(query.get("token")) ? "Allow" : "Deny";
-        return Map.of("principalId", "alice",
-                "policyDocument", Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
-                        "Action", "execute-api:Invoke", "Effect", effect, "Resource", event.get("methodArn")))),
-                "context", Map.of("role", "host", "level", 3));
+        return Map.of(
+                "principalId",
+                "alice",
+                "policyDocument",
+                Map.of(
+                        "Version",
+                        "2012-10-17",
+                        "Statement",
+                        List.of(Map.of(
+                                "Action", "execute-api:Invoke", "Effect", effect, "Resource", event.get("methodArn")))),
+                "context",
+                Map.of("role", "host", "level", 3));
     }
 }

@@ -1,16 +1,16 @@
 package dev.samlocal.apigw;
 
+import dev.samlocal.lambda.TemplateFunctions;
 import dev.samlocal.template.SamTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
- * The HTTP API's CorsConfiguration applied as API Gateway does: it answers preflight requests itself, and
- * on other requests from an allowed origin it sets the CORS headers, replacing any the function set.
+ * The HTTP API's CorsConfiguration applied as API Gateway does: it answers preflight requests itself, and on other
+ * requests from an allowed origin it sets the CORS headers, replacing any the function set.
  */
 public final class CorsPolicy {
 
@@ -21,8 +21,13 @@ public final class CorsPolicy {
     private final String maxAge;
     private final boolean credentials;
 
-    CorsPolicy(List<String> origins, List<String> methods, List<String> headers, List<String> exposeHeaders,
-               String maxAge, boolean credentials) {
+    CorsPolicy(
+            List<String> origins,
+            List<String> methods,
+            List<String> headers,
+            List<String> exposeHeaders,
+            String maxAge,
+            boolean credentials) {
         this.origins = origins;
         this.methods = methods;
         this.headers = headers;
@@ -37,8 +42,11 @@ public final class CorsPolicy {
         if (cors.isEmpty()) {
             return null;
         }
-        return new CorsPolicy(strings(cors.get("AllowOrigins")), strings(cors.get("AllowMethods")),
-                strings(cors.get("AllowHeaders")), strings(cors.get("ExposeHeaders")),
+        return new CorsPolicy(
+                strings(cors.get("AllowOrigins")),
+                strings(cors.get("AllowMethods")),
+                strings(cors.get("AllowHeaders")),
+                strings(cors.get("ExposeHeaders")),
                 cors.get("MaxAge") == null ? null : String.valueOf(cors.get("MaxAge")),
                 Boolean.parseBoolean(String.valueOf(cors.get("AllowCredentials"))));
     }
@@ -74,8 +82,9 @@ public final class CorsPolicy {
         out.put("access-control-allow-origin", allowed);
         out.put("access-control-allow-methods", String.join(",", methods));
         if (!headers.isEmpty()) {
-            out.put("access-control-allow-headers", headers.contains("*") && requestHeaders != null
-                    ? requestHeaders : String.join(",", headers));
+            out.put(
+                    "access-control-allow-headers",
+                    headers.contains("*") && requestHeaders != null ? requestHeaders : String.join(",", headers));
         }
         if (maxAge != null) {
             out.put("access-control-max-age", maxAge);

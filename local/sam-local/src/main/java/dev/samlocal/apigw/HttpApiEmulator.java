@@ -3,8 +3,10 @@ package dev.samlocal.apigw;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.apigw.PayloadV2EventFactory.IncomingRequest;
+import dev.samlocal.cognito.JwtAuthorizer;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.UsageCounter;
+import dev.samlocal.lambda.LocalFunction;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,20 +14,18 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.samlocal.cognito.JwtAuthorizer;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
- * API Gateway HTTP API in front of the local functions: picks the route, runs the JWT authorizer, answers
- * CORS preflights, builds the payload v2.0 event, invokes the function and turns its v2.0 response (or a bare
- * value, which API Gateway wraps as a 200 JSON) into the HTTP response. What API Gateway itself refuses gets
- * its {@code {"message": …}} body plus our error shape.
+ * API Gateway HTTP API in front of the local functions: picks the route, runs the JWT authorizer, answers CORS
+ * preflights, builds the payload v2.0 event, invokes the function and turns its v2.0 response (or a bare value, which
+ * API Gateway wraps as a 200 JSON) into the HTTP response. What API Gateway itself refuses gets its {@code {"message":
+ * …}} body plus our error shape.
  */
 public final class HttpApiEmulator {
 
@@ -54,19 +54,25 @@ public final class HttpApiEmulator {
     private final Map<String, String> responseHeaders;
     private final Predicate<String> cdnCacheable;
 
-    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
+    public HttpApiEmulator(
+            HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events) {
         this(routes, authorizers, cors, events, Map::of, Map.of(), routeKey -> true);
     }
 
     /**
-     * @param edgeHeaders     what a CDN in front of the API sets on each request, asked per request (a rotated origin
-     *                        secret shows at once); empty: no CDN in front, requests pass as they came
+     * @param edgeHeaders what a CDN in front of the API sets on each request, asked per request (a rotated origin
+     *     secret shows at once); empty: no CDN in front, requests pass as they came
      * @param responseHeaders added to every answer (a CDN's response-headers policy)
-     * @param cdnCacheable    of the GET routes without an authorizer, those a CDN in front could answer
+     * @param cdnCacheable of the GET routes without an authorizer, those a CDN in front could answer
      */
-    public HttpApiEmulator(HttpRoutes routes, Map<String, JwtAuthorizer> authorizers, CorsPolicy cors, PayloadV2EventFactory events,
-                           Supplier<Map<String, String>> edgeHeaders, Map<String, String> responseHeaders,
-                           Predicate<String> cdnCacheable) {
+    public HttpApiEmulator(
+            HttpRoutes routes,
+            Map<String, JwtAuthorizer> authorizers,
+            CorsPolicy cors,
+            PayloadV2EventFactory events,
+            Supplier<Map<String, String>> edgeHeaders,
+            Map<String, String> responseHeaders,
+            Predicate<String> cdnCacheable) {
         this.routes = routes;
         this.authorizers = authorizers;
         this.cors = cors;
@@ -80,21 +86,25 @@ public final class HttpApiEmulator {
         return routes;
     }
 
-    /** Requests API Gateway bills, by route key ({@code (no route)} for a path no route matches); preflights excluded. */
+    /**
+     * Requests API Gateway bills, by route key ({@code (no route)} for a path no route matches); preflights excluded.
+     */
     public Map<String, Long> requestsByRoute() {
         return requests.snapshot();
     }
 
     /**
-     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer that
-     * the project counts as cacheable.
+     * The requests a CDN in front of the API could answer, by route key: GETs of routes without an authorizer that the
+     * project counts as cacheable.
      */
     public Map<String, Long> publicGetsByRoute() {
         return publicGets.snapshot();
     }
 
     private boolean publicRead(HttpRoutes.Route route) {
-        return route.authorizer() == null && route.routeKey().startsWith("GET /") && cdnCacheable.test(route.routeKey());
+        return route.authorizer() == null
+                && route.routeKey().startsWith("GET /")
+                && cdnCacheable.test(route.routeKey());
     }
 
     /** Javalin entry point for every path the local stack does not serve itself. */
@@ -108,11 +118,18 @@ public final class HttpApiEmulator {
         headers = asCloudFront(headers, ctx.req().getRemoteAddr(), ctx.req().getRemotePort(), edgeHeaders.get());
         HttpResult result;
         if (ctx.contentLength() > MAX_REQUEST_BYTES) {
-            result = gatewayError(413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
+            result = gatewayError(
+                    413, "Request Entity Too Large", "PAYLOAD_TOO_LARGE", "The request body is larger than 10 MB");
         } else {
-            IncomingRequest request = new IncomingRequest(ctx.method().name(), ctx.req().getRequestURI(),
-                    ctx.queryString() == null ? "" : ctx.queryString(), headers, ctx.bodyAsBytes(), ctx.ip(),
-                    ctx.protocol(), ctx.port());
+            IncomingRequest request = new IncomingRequest(
+                    ctx.method().name(),
+                    ctx.req().getRequestURI(),
+                    ctx.queryString() == null ? "" : ctx.queryString(),
+                    headers,
+                    ctx.bodyAsBytes(),
+                    ctx.ip(),
+                    ctx.protocol(),
+                    ctx.port());
             result = handle(request);
         }
         ctx.status(result.status());
@@ -129,8 +146,11 @@ public final class HttpApiEmulator {
      *
      * @param edgeHeaders what the edge sets; empty: no CDN in front, the request passes as it came
      */
-    public static List<Map.Entry<String, String>> asCloudFront(List<Map.Entry<String, String>> headers, String remoteAddress,
-                                                        int remotePort, Map<String, String> edgeHeaders) {
+    public static List<Map.Entry<String, String>> asCloudFront(
+            List<Map.Entry<String, String>> headers,
+            String remoteAddress,
+            int remotePort,
+            Map<String, String> edgeHeaders) {
         if (edgeHeaders.isEmpty()) {
             return headers;
         }
@@ -165,7 +185,8 @@ public final class HttpApiEmulator {
         if (address == null) {
             return false;
         }
-        String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        String literal =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         if (!literal.matches("[0-9A-Fa-f:.]+")) {
             return false; // only an address literal: never a name lookup
         }
@@ -187,9 +208,12 @@ public final class HttpApiEmulator {
     }
 
     private HttpResult route(IncomingRequest request, String requestId, String origin) {
-        if (cors != null && CorsPolicy.isPreflight(request.method(), origin, header(request, "access-control-request-method"))) {
-            Map<String, String> headers = new LinkedHashMap<>(cors.preflight(origin,
-                    header(request, "access-control-request-method"), header(request, "access-control-request-headers")));
+        if (cors != null
+                && CorsPolicy.isPreflight(request.method(), origin, header(request, "access-control-request-method"))) {
+            Map<String, String> headers = new LinkedHashMap<>(cors.preflight(
+                    origin,
+                    header(request, "access-control-request-method"),
+                    header(request, "access-control-request-headers")));
             return new HttpResult(204, headers, List.of(), new byte[0]);
         }
         HttpResult result = invokeRoute(request, requestId);
@@ -203,7 +227,8 @@ public final class HttpApiEmulator {
         var match = routes.match(request.method(), request.rawPath());
         if (match.isEmpty()) {
             requests.increment("(no route)");
-            return gatewayError(404, "Not Found", "NOT_FOUND", "No route for " + request.method() + " " + request.rawPath());
+            return gatewayError(
+                    404, "Not Found", "NOT_FOUND", "No route for " + request.method() + " " + request.rawPath());
         }
         HttpRoutes.Route route = match.get().route();
         requests.increment(route.routeKey());
@@ -213,26 +238,36 @@ public final class HttpApiEmulator {
         JwtAuthorizer.Decision decision = null;
         if (route.authorizer() != null) {
             JwtAuthorizer authorizer = authorizers.get(route.authorizer());
-            decision = authorizer == null ? JwtAuthorizer.Decision.deny("Unknown authorizer " + route.authorizer())
+            decision = authorizer == null
+                    ? JwtAuthorizer.Decision.deny("Unknown authorizer " + route.authorizer())
                     : authorizer.authorize(header(request, "authorization"));
             if (!decision.allowed()) {
                 HttpResult denied = gatewayError(401, "Unauthorized", "UNAUTHORIZED", decision.error());
-                denied.headers().put("www-authenticate", "Bearer error=\"invalid_token\" error_description=\""
-                        + decision.error().replace("\"", "'") + "\"");
+                denied.headers()
+                        .put(
+                                "www-authenticate",
+                                "Bearer error=\"invalid_token\" error_description=\""
+                                        + decision.error().replace("\"", "'") + "\"");
                 return denied;
             }
         }
         LocalFunction function = route.function();
         if (!function.available()) {
-            return gatewayError(501, "Not Implemented", "NOT_IMPLEMENTED", function.unavailableReason().orElse("Not available"));
+            return gatewayError(
+                    501,
+                    "Not Implemented",
+                    "NOT_IMPLEMENTED",
+                    function.unavailableReason().orElse("Not available"));
         }
-        String eventJson = PayloadV2EventFactory.toJson(events.build(request, route.routeKey(), match.get().pathParameters(), decision, requestId));
+        String eventJson = PayloadV2EventFactory.toJson(
+                events.build(request, route.routeKey(), match.get().pathParameters(), decision, requestId));
         String output;
         try {
             output = function.invoke(eventJson);
         } catch (LocalFunction.FunctionError e) {
             LOG.error("{} on {} (request {})", function.logicalId(), route.routeKey(), requestId, e.getCause());
-            return gatewayError(500, "Internal Server Error", "INTERNAL_ERROR", "The function failed; see the local stack's log");
+            return gatewayError(
+                    500, "Internal Server Error", "INTERNAL_ERROR", "The function failed; see the local stack's log");
         }
         return fromFunctionOutput(output);
     }
@@ -250,7 +285,10 @@ public final class HttpApiEmulator {
             headers.put("content-type", "application/json");
             return new HttpResult(200, headers, List.of(), output.getBytes(StandardCharsets.UTF_8));
         }
-        node.path("headers").properties().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
+        node.path("headers")
+                .properties()
+                .forEach(h -> headers.put(
+                        h.getKey().toLowerCase(Locale.ROOT), h.getValue().asText()));
         node.path("multiValueHeaders").properties().forEach(h -> {
             List<String> values = new ArrayList<>();
             h.getValue().forEach(v -> values.add(v.asText()));
@@ -281,7 +319,10 @@ public final class HttpApiEmulator {
     }
 
     private static String header(IncomingRequest request, String name) {
-        return request.headers().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
+        return request.headers().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 }

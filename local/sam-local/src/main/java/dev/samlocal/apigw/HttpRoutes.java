@@ -1,5 +1,6 @@
 package dev.samlocal.apigw;
 
+import dev.samlocal.lambda.LocalFunction;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,11 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
- * The HTTP API's routes ("METHOD /path/{param}") and API Gateway's way of choosing one: a method match beats
- * ANY, a literal segment beats {param}, which beats a greedy {param+}; {@code $default} catches the rest.
+ * The HTTP API's routes ("METHOD /path/{param}") and API Gateway's way of choosing one: a method match beats ANY, a
+ * literal segment beats {param}, which beats a greedy {param+}; {@code $default} catches the rest.
  */
 public final class HttpRoutes {
 
@@ -58,7 +58,10 @@ public final class HttpRoutes {
         if (best != null) {
             return Optional.of(best);
         }
-        return routes.stream().filter(r -> r.routeKey().equals("$default")).findFirst().map(r -> new Match(r, Map.of()));
+        return routes.stream()
+                .filter(r -> r.routeKey().equals("$default"))
+                .findFirst()
+                .map(r -> new Match(r, Map.of()));
     }
 
     /** Lower is more specific. */

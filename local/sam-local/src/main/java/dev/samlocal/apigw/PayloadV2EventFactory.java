@@ -2,6 +2,8 @@ package dev.samlocal.apigw;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.samlocal.cognito.JwtAuthorizer;
+import dev.samlocal.lambda.TemplateFunctions;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,20 +17,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.samlocal.cognito.JwtAuthorizer;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
- * Builds the event API Gateway HTTP APIs send with payload format 2.0, field by field as AWS documents it:
- * lower-case headers with repeated values comma-joined, cookies moved out of the headers, decoded query
- * parameters (repeated ones comma-joined), the request context with the JWT authorizer's claims, and the body
- * base64-encoded unless its content type is text.
+ * Builds the event API Gateway HTTP APIs send with payload format 2.0, field by field as AWS documents it: lower-case
+ * headers with repeated values comma-joined, cookies moved out of the headers, decoded query parameters (repeated ones
+ * comma-joined), the request context with the JWT authorizer's claims, and the body base64-encoded unless its content
+ * type is text.
  */
 public final class PayloadV2EventFactory {
 
     /** An HTTP request as it reached the local API. Header names keep their order; repeats are separate entries. */
-    public record IncomingRequest(String method, String rawPath, String rawQueryString, List<Map.Entry<String, String>> headers,
-                                  byte[] body, String sourceIp, String protocol, int port) {}
+    public record IncomingRequest(
+            String method,
+            String rawPath,
+            String rawQueryString,
+            List<Map.Entry<String, String>> headers,
+            byte[] body,
+            String sourceIp,
+            String protocol,
+            int port) {}
 
     public static final String API_ID = "local";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
@@ -48,8 +55,12 @@ public final class PayloadV2EventFactory {
      * @param decision the JWT authorizer's decision for routes that have one, else null
      * @param requestId API Gateway's request id (also sent back as {@code apigw-requestid})
      */
-    public Map<String, Object> build(IncomingRequest request, String routeKey, Map<String, String> pathParameters,
-                                     JwtAuthorizer.Decision decision, String requestId) {
+    public Map<String, Object> build(
+            IncomingRequest request,
+            String routeKey,
+            Map<String, String> pathParameters,
+            JwtAuthorizer.Decision decision,
+            String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         for (Map.Entry<String, String> header : request.headers()) {
@@ -118,8 +129,11 @@ public final class PayloadV2EventFactory {
         boolean hasBody = request.body() != null && request.body().length > 0;
         boolean text = isText(headers.get("content-type"));
         if (hasBody) {
-            event.put("body", text ? new String(request.body(), StandardCharsets.UTF_8)
-                    : Base64.getEncoder().encodeToString(request.body()));
+            event.put(
+                    "body",
+                    text
+                            ? new String(request.body(), StandardCharsets.UTF_8)
+                            : Base64.getEncoder().encodeToString(request.body()));
         }
         event.put("isBase64Encoded", hasBody && !text);
         return event;
@@ -140,8 +154,12 @@ public final class PayloadV2EventFactory {
             return false;
         }
         String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
-                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/javascript")
+        return type.startsWith("text/")
+                || type.equals("application/json")
+                || type.endsWith("+json")
+                || type.equals("application/xml")
+                || type.endsWith("+xml")
+                || type.equals("application/javascript")
                 || type.equals("application/ecmascript");
     }
 
@@ -162,7 +180,8 @@ public final class PayloadV2EventFactory {
     private String traceId() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
-        return "Root=1-" + Long.toHexString(clock.instant().getEpochSecond()) + "-" + HexFormat.of().formatHex(bytes);
+        return "Root=1-" + Long.toHexString(clock.instant().getEpochSecond()) + "-"
+                + HexFormat.of().formatHex(bytes);
     }
 
     /** The query string's parameters, decoded, each name with its values in order. */

@@ -10,11 +10,15 @@ import java.util.Set;
 
 /**
  * What the template says about its AppSync Events API: the API ({@code AWS::AppSync::Api} with {@code EventConfig}),
- * whether it has an {@code AWS::AppSync::ApiKey}, and its channel namespaces with their subscribe / publish auth
- * modes (a namespace without its own modes takes the API's defaults, as AppSync does).
+ * whether it has an {@code AWS::AppSync::ApiKey}, and its channel namespaces with their subscribe / publish auth modes
+ * (a namespace without its own modes takes the API's defaults, as AppSync does).
  */
-public record EventsApiDefinition(String logicalId, Set<String> connectionAuthModes, boolean hasApiKey,
-                                  Map<String, Namespace> namespaces, String lambdaAuthorizerFunction) {
+public record EventsApiDefinition(
+        String logicalId,
+        Set<String> connectionAuthModes,
+        boolean hasApiKey,
+        Map<String, Namespace> namespaces,
+        String lambdaAuthorizerFunction) {
 
     public static final String API_KEY = "API_KEY";
     public static final String AWS_IAM = "AWS_IAM";
@@ -28,7 +32,8 @@ public record EventsApiDefinition(String logicalId, Set<String> connectionAuthMo
     public static Optional<EventsApiDefinition> fromTemplate(SamTemplate template) {
         Map<String, Map<String, Object>> apis = template.resourcesOfType("AWS::AppSync::Api");
         for (Map.Entry<String, Map<String, Object>> api : apis.entrySet()) {
-            Map<String, Object> config = SamTemplate.map(SamTemplate.map(api.getValue().get("Properties")).get("EventConfig"));
+            Map<String, Object> config = SamTemplate.map(
+                    SamTemplate.map(api.getValue().get("Properties")).get("EventConfig"));
             if (config.isEmpty()) {
                 continue; // a GraphQL API
             }
@@ -36,7 +41,8 @@ public record EventsApiDefinition(String logicalId, Set<String> connectionAuthMo
             Set<String> defaultSubscribe = authTypes(config.get("DefaultSubscribeAuthModes"));
             Set<String> defaultPublish = authTypes(config.get("DefaultPublishAuthModes"));
             boolean hasKey = template.resourcesOfType("AWS::AppSync::ApiKey").values().stream()
-                    .anyMatch(key -> id.equals(referencedId(SamTemplate.map(key.get("Properties")).get("ApiId"))));
+                    .anyMatch(key -> id.equals(
+                            referencedId(SamTemplate.map(key.get("Properties")).get("ApiId"))));
             Map<String, Namespace> namespaces = new LinkedHashMap<>();
             template.resourcesOfType("AWS::AppSync::ChannelNamespace").values().forEach(ns -> {
                 Map<String, Object> props = SamTemplate.map(ns.get("Properties"));
@@ -46,27 +52,33 @@ public record EventsApiDefinition(String logicalId, Set<String> connectionAuthMo
                 Set<String> subscribe = authTypes(props.get("SubscribeAuthModes"));
                 Set<String> publish = authTypes(props.get("PublishAuthModes"));
                 String name = String.valueOf(props.get("Name"));
-                namespaces.put(name, new Namespace(name, subscribe.isEmpty() ? defaultSubscribe : subscribe,
-                        publish.isEmpty() ? defaultPublish : publish));
+                namespaces.put(
+                        name,
+                        new Namespace(
+                                name,
+                                subscribe.isEmpty() ? defaultSubscribe : subscribe,
+                                publish.isEmpty() ? defaultPublish : publish));
             });
             // The AWS_LAMBDA provider's function: AuthorizerUri is !Ref Fn.Alias, !GetAtt Fn.Arn or !Ref Fn.
             String authorizer = null;
             for (Object provider : SamTemplate.list(config.get("AuthProviders"))) {
-                Object uri = SamTemplate.map(SamTemplate.map(provider).get("LambdaAuthorizerConfig")).get("AuthorizerUri");
+                Object uri = SamTemplate.map(SamTemplate.map(provider).get("LambdaAuthorizerConfig"))
+                        .get("AuthorizerUri");
                 String ref = referencedId(uri);
                 if (ref != null) {
                     authorizer = ref.split("\\.", 2)[0];
                 }
             }
-            return Optional.of(new EventsApiDefinition(id, authTypes(config.get("ConnectionAuthModes")), hasKey,
-                    Map.copyOf(namespaces), authorizer));
+            return Optional.of(new EventsApiDefinition(
+                    id, authTypes(config.get("ConnectionAuthModes")), hasKey, Map.copyOf(namespaces), authorizer));
         }
         return Optional.empty();
     }
 
     private static Set<String> authTypes(Object modes) {
         List<String> out = new ArrayList<>();
-        SamTemplate.list(modes).forEach(mode -> out.add(String.valueOf(SamTemplate.map(mode).get("AuthType"))));
+        SamTemplate.list(modes)
+                .forEach(mode -> out.add(String.valueOf(SamTemplate.map(mode).get("AuthType"))));
         return Set.copyOf(out);
     }
 

@@ -2,8 +2,8 @@ package dev.samlocal.appsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.samlocal.cognito.JwtAuthorizer;
-import dev.samlocal.core.LocalService;
 import dev.samlocal.core.Json;
+import dev.samlocal.core.LocalService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;
@@ -30,13 +30,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The template's AppSync Events API for the local stack, at {@code <base>/_local/appsync/event} (HTTP publish) and
- * {@code <base>/_local/appsync/event/realtime} (WebSocket). The HTTP endpoint ends in {@code /event} and the
- * real-time one is that plus {@code /realtime} because that is how the aws-amplify client derives one from the
- * other for a host that is not AppSync's own domain.
+ * {@code <base>/_local/appsync/event/realtime} (WebSocket). The HTTP endpoint ends in {@code /event} and the real-time
+ * one is that plus {@code /realtime} because that is how the aws-amplify client derives one from the other for a host
+ * that is not AppSync's own domain.
  *
  * <p>Namespaces and their subscribe / publish auth modes come from template.yaml ({@link EventsApiDefinition}); a
- * channel outside them is refused. Limits as AppSync documents them: 1–5 events per publish, each a JSON string of
- * at most 240 KB, channel paths per {@link ChannelPath}. Delivery is one {@code data} message per event and matching
+ * channel outside them is refused. Limits as AppSync documents them: 1–5 events per publish, each a JSON string of at
+ * most 240 KB, channel paths per {@link ChannelPath}. Delivery is one {@code data} message per event and matching
  * subscription.
  *
  * <p>A test can have the next events refused ({@link #refuseNextEvents}): they are answered in the publish's
@@ -49,13 +49,18 @@ public final class LocalAppSyncEvents implements LocalService {
     public static final String REALTIME_PATH = HTTP_PATH + "/realtime";
     /** The local API key (AppSync keys start with {@code da2-}); a public value, as the real one is in viewer pages. */
     public static final String API_KEY = "da2-localeventsapikey0000000000";
+
     public static final String SUBPROTOCOL = "aws-appsync-event-ws";
     public static final int MAX_EVENTS = 5;
     public static final int MAX_EVENT_BYTES = 240 * 1024;
-    /** A real-time message: a publish of {@link #MAX_EVENTS} full events (escaped JSON strings, so up to twice) plus its envelope. */
+    /**
+     * A real-time message: a publish of {@link #MAX_EVENTS} full events (escaped JSON strings, so up to twice) plus its
+     * envelope.
+     */
     static final long MAX_WS_MESSAGE_BYTES = 2L * MAX_EVENTS * MAX_EVENT_BYTES + 64 * 1024;
     /** What {@code connection_ack} announces: the client closes if no {@code ka} arrives within it. */
     public static final long CONNECTION_TIMEOUT_MS = 300_000;
+
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAppSyncEvents.class);
@@ -66,11 +71,16 @@ public final class LocalAppSyncEvents implements LocalService {
 
     /**
      * What AppSync Events bills and limits, since the start: inbound publish requests (HTTP and WebSocket) and the
-     * events they carried, outbound {@code data} messages, connections opened, the most open at once, and
-     * subscribe requests.
+     * events they carried, outbound {@code data} messages, connections opened, the most open at once, and subscribe
+     * requests.
      */
-    public record Usage(long publishRequests, long eventsPublished, long messagesDelivered, long connectionsOpened,
-                        int peakConnections, long subscribeRequests) {}
+    public record Usage(
+            long publishRequests,
+            long eventsPublished,
+            long messagesDelivered,
+            long connectionsOpened,
+            int peakConnections,
+            long subscribeRequests) {}
 
     /** A refusal in AppSync's shape: {@code errorType}, HTTP-ish {@code errorCode}, message. */
     record Failure(String errorType, int errorCode, String message) {
@@ -105,6 +115,7 @@ public final class LocalAppSyncEvents implements LocalService {
         t.setDaemon(true);
         return t;
     });
+
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-appsync-ka");
         t.setDaemon(true);
@@ -137,8 +148,9 @@ public final class LocalAppSyncEvents implements LocalService {
     }
 
     /**
-     * The function behind the template's AWS_LAMBDA auth provider ({@link EventsApiDefinition#lambdaAuthorizerFunction()}):
-     * request JSON in, response JSON out. Set once the functions exist; until then AWS_LAMBDA refuses.
+     * The function behind the template's AWS_LAMBDA auth provider
+     * ({@link EventsApiDefinition#lambdaAuthorizerFunction()}): request JSON in, response JSON out. Set once the
+     * functions exist; until then AWS_LAMBDA refuses.
      */
     public void lambdaAuthorizer(java.util.function.UnaryOperator<String> invoke) {
         authorizer.lambda(invoke::apply);
@@ -149,7 +161,10 @@ public final class LocalAppSyncEvents implements LocalService {
         this.keepAlive = interval;
     }
 
-    /** The next {@code events} published (over HTTP or WebSocket) are refused one by one, in the publish's {@code failed} list. */
+    /**
+     * The next {@code events} published (over HTTP or WebSocket) are refused one by one, in the publish's
+     * {@code failed} list.
+     */
     public void refuseNextEvents(int events) {
         if (events < 0) {
             throw new IllegalArgumentException("events must be >= 0, got " + events);
@@ -159,18 +174,25 @@ public final class LocalAppSyncEvents implements LocalService {
     }
 
     public Stats stats() {
-        int subscriptions = connections.values().stream().mapToInt(c -> c.subscriptions.size()).sum();
+        int subscriptions = connections.values().stream()
+                .mapToInt(c -> c.subscriptions.size())
+                .sum();
         return new Stats(connections.size(), subscriptions, published.sum(), delivered.sum());
     }
 
     public Usage usage() {
-        return new Usage(publishRequests.sum(), published.sum(), delivered.sum(), connectionsOpened.sum(), peakConnections.get(),
+        return new Usage(
+                publishRequests.sum(),
+                published.sum(),
+                delivered.sum(),
+                connectionsOpened.sum(),
+                peakConnections.get(),
                 subscribeRequests.sum());
     }
 
     /**
-     * Delivers {@code eventJson} to the subscribers of {@code channel} straight from the server, with no auth or
-     * HTTP hop: the baseline a publish through the endpoint is compared with. Returns the data messages written.
+     * Delivers {@code eventJson} to the subscribers of {@code channel} straight from the server, with no auth or HTTP
+     * hop: the baseline a publish through the endpoint is compared with. Returns the data messages written.
      */
     public int publishDirect(String channel, String eventJson) {
         ChannelPath path = ChannelPath.parse(channel, false)
@@ -202,9 +224,13 @@ public final class LocalAppSyncEvents implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + HTTP_PATH, "AppSync Events publish ({\"channel\", \"events\": [1..5 JSON strings]}); API " + api.logicalId()
-                + ", namespaces " + String.join(", ", api.namespaces().keySet()));
-        d.put(realtimeEndpoint(), "AppSync Events real-time WebSocket (subprotocols " + SUBPROTOCOL + ", header-<base64url auth>)");
+        d.put(
+                "POST " + HTTP_PATH,
+                "AppSync Events publish ({\"channel\", \"events\": [1..5 JSON strings]}); API " + api.logicalId()
+                        + ", namespaces " + String.join(", ", api.namespaces().keySet()));
+        d.put(
+                realtimeEndpoint(),
+                "AppSync Events real-time WebSocket (subprotocols " + SUBPROTOCOL + ", header-<base64url auth>)");
         return d;
     }
 
@@ -250,7 +276,9 @@ public final class LocalAppSyncEvents implements LocalService {
     }
 
     private static void httpError(Context ctx, Failure f) {
-        ctx.status(f.errorCode()).contentType("application/json").result(Json.write(Map.of("errors", List.of(f.body()))));
+        ctx.status(f.errorCode())
+                .contentType("application/json")
+                .result(Json.write(Map.of("errors", List.of(f.body()))));
     }
 
     /** Validates, authorizes and fans out; a {@link Failure} or the {@code {successful, failed}} answer. */
@@ -258,13 +286,21 @@ public final class LocalAppSyncEvents implements LocalService {
         publishRequests.increment();
         Optional<ChannelPath> path = ChannelPath.parse(channel, false);
         if (path.isEmpty()) {
-            return Failure.badRequest("Invalid channel path: a namespace and up to 4 segments of 1-50 letters, digits or dashes.");
+            return Failure.badRequest(
+                    "Invalid channel path: a namespace and up to 4 segments of 1-50 letters, digits or dashes.");
         }
-        EventsApiDefinition.Namespace namespace = api.namespaces().get(path.get().namespace());
+        EventsApiDefinition.Namespace namespace =
+                api.namespaces().get(path.get().namespace());
         if (namespace == null) {
-            return Failure.badRequest("Channel namespace not found: " + path.get().namespace());
+            return Failure.badRequest(
+                    "Channel namespace not found: " + path.get().namespace());
         }
-        if (!authorizer.allows(namespace.publishAuthModes(), auth, "EVENT_PUBLISH", namespace.name(), path.get().toString())) {
+        if (!authorizer.allows(
+                namespace.publishAuthModes(),
+                auth,
+                "EVENT_PUBLISH",
+                namespace.name(),
+                path.get().toString())) {
             return Failure.unauthorized();
         }
         if (events == null || !events.isArray() || events.isEmpty() || events.size() > MAX_EVENTS) {
@@ -284,8 +320,15 @@ public final class LocalAppSyncEvents implements LocalService {
         List<Map<String, Object>> failed = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             if (refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                failed.add(Map.of("identifier", UUID.randomUUID().toString(), "index", i, "code", 500,
-                        "message", "Refused by an injected fault"));
+                failed.add(Map.of(
+                        "identifier",
+                        UUID.randomUUID().toString(),
+                        "index",
+                        i,
+                        "code",
+                        500,
+                        "message",
+                        "Refused by an injected fault"));
                 continue;
             }
             published.increment();
@@ -316,7 +359,8 @@ public final class LocalAppSyncEvents implements LocalService {
             for (Map.Entry<String, ChannelPath> sub : c.subscriptions.entrySet()) {
                 if (sub.getValue().matches(channel)) {
                     delivered.increment();
-                    c.sendRaw("{\"type\":\"data\",\"id\":" + Json.write(sub.getKey()) + ",\"event\":" + quotedEvent + "}");
+                    c.sendRaw("{\"type\":\"data\",\"id\":" + Json.write(sub.getKey()) + ",\"event\":" + quotedEvent
+                            + "}");
                     sent++;
                 }
             }
@@ -326,7 +370,9 @@ public final class LocalAppSyncEvents implements LocalService {
 
     // ------------------------------------------------------------------ real-time WebSocket
 
-    /** Answers the subprotocol (clients such as Node's ws refuse a server that picks none) and keeps the auth header. */
+    /**
+     * Answers the subprotocol (clients such as Node's ws refuse a server that picks none) and keeps the auth header.
+     */
     private void beforeUpgrade(Context ctx) {
         List<String> protocols = new ArrayList<>();
         for (String header : Collections.list(ctx.req().getHeaders("Sec-WebSocket-Protocol"))) {
@@ -338,8 +384,11 @@ public final class LocalAppSyncEvents implements LocalService {
             throw new io.javalin.http.HttpResponseException(400, "The " + SUBPROTOCOL + " subprotocol is required");
         }
         ctx.header("Sec-WebSocket-Protocol", SUBPROTOCOL);
-        Map<String, String> auth = protocols.stream().filter(p -> p.startsWith("header-")).findFirst()
-                .map(p -> decodeHeader(p.substring("header-".length()))).orElse(Map.of());
+        Map<String, String> auth = protocols.stream()
+                .filter(p -> p.startsWith("header-"))
+                .findFirst()
+                .map(p -> decodeHeader(p.substring("header-".length())))
+                .orElse(Map.of());
         ctx.attribute(CONNECTION, auth);
     }
 
@@ -347,7 +396,10 @@ public final class LocalAppSyncEvents implements LocalService {
         try {
             byte[] json = Base64.getUrlDecoder().decode(encoded.replace("=", ""));
             Map<String, String> fields = new LinkedHashMap<>();
-            Json.MAPPER.readTree(json).properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
+            Json.MAPPER
+                    .readTree(json)
+                    .properties()
+                    .forEach(e -> fields.put(e.getKey(), e.getValue().asText()));
             return fields;
         } catch (Exception e) {
             return Map.of();
@@ -383,7 +435,12 @@ public final class LocalAppSyncEvents implements LocalService {
             message = null;
         }
         if (message == null || !message.isObject()) {
-            c.send(Map.of("type", "error", "errors", List.of(Failure.badRequest("The message is not a JSON object.").body())));
+            c.send(Map.of(
+                    "type",
+                    "error",
+                    "errors",
+                    List.of(Failure.badRequest("The message is not a JSON object.")
+                            .body())));
             return;
         }
         String type = message.path("type").asText("");
@@ -399,8 +456,12 @@ public final class LocalAppSyncEvents implements LocalService {
                 }
             }
             case "publish" -> {
-                Object result = c.acked ? publish(message.path("channel").asText(null), message.get("events"),
-                        new EventsAuthorizer.Request(fields(message.path("authorization")), "POST", httpEndpoint(), null))
+                Object result = c.acked
+                        ? publish(
+                                message.path("channel").asText(null),
+                                message.get("events"),
+                                new EventsAuthorizer.Request(
+                                        fields(message.path("authorization")), "POST", httpEndpoint(), null))
                         : Failure.unauthorized();
                 if (result instanceof Failure f) {
                     c.send(answer("publish_error", id, f));
@@ -412,15 +473,21 @@ public final class LocalAppSyncEvents implements LocalService {
                     c.send(ok);
                 }
             }
-            default -> c.send(answer("error", id, new Failure("UnsupportedOperation", 400, "Unknown message type: " + type)));
+            default ->
+                c.send(answer("error", id, new Failure("UnsupportedOperation", 400, "Unknown message type: " + type)));
         }
     }
 
     /** Authorizes the connection with its header against the API's connection auth modes; refusal closes it. */
     private void connectionInit(Connection c) {
-        EventsAuthorizer.Request auth = new EventsAuthorizer.Request(c.header, "POST", httpEndpoint(), "{}".getBytes(StandardCharsets.UTF_8));
+        EventsAuthorizer.Request auth =
+                new EventsAuthorizer.Request(c.header, "POST", httpEndpoint(), "{}".getBytes(StandardCharsets.UTF_8));
         if (!authorizer.allows(api.connectionAuthModes(), auth, "EVENT_CONNECT", null, null)) {
-            c.send(Map.of("type", "connection_error", "errors", List.of(Failure.unauthorized().body())));
+            c.send(Map.of(
+                    "type",
+                    "connection_error",
+                    "errors",
+                    List.of(Failure.unauthorized().body())));
             c.close(1008, "Unauthorized");
             return;
         }
@@ -440,14 +507,25 @@ public final class LocalAppSyncEvents implements LocalService {
             return;
         }
         Optional<ChannelPath> path = ChannelPath.parse(message.path("channel").asText(null), true);
-        EventsApiDefinition.Namespace namespace = path.map(p -> api.namespaces().get(p.namespace())).orElse(null);
+        EventsApiDefinition.Namespace namespace =
+                path.map(p -> api.namespaces().get(p.namespace())).orElse(null);
         if (path.isEmpty() || namespace == null) {
-            c.send(answer("subscribe_error", id, Failure.badRequest(path.isEmpty() ? "Invalid channel path."
-                    : "Channel namespace not found: " + path.get().namespace())));
+            c.send(answer(
+                    "subscribe_error",
+                    id,
+                    Failure.badRequest(
+                            path.isEmpty()
+                                    ? "Invalid channel path."
+                                    : "Channel namespace not found: "
+                                            + path.get().namespace())));
             return;
         }
-        if (!authorizer.allows(namespace.subscribeAuthModes(), new EventsAuthorizer.Request(fields(message.path("authorization")),
-                "POST", httpEndpoint(), null), "EVENT_SUBSCRIBE", namespace.name(), path.get().toString())) {
+        if (!authorizer.allows(
+                namespace.subscribeAuthModes(),
+                new EventsAuthorizer.Request(fields(message.path("authorization")), "POST", httpEndpoint(), null),
+                "EVENT_SUBSCRIBE",
+                namespace.name(),
+                path.get().toString())) {
             c.send(answer("subscribe_error", id, Failure.unauthorized()));
             return;
         }

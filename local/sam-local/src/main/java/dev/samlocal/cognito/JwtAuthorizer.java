@@ -1,9 +1,9 @@
 package dev.samlocal.cognito;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -25,10 +25,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The HTTP API's JWT authorizer and a stand-in for the Cognito user pool behind it. Tokens are signed with an
- * RSA key made at start-up; verification does what API Gateway documents for JWT authorizers: signature by a
- * key of the issuer, {@code iss}, {@code aud} (or {@code client_id}), {@code exp}, {@code nbf}, {@code iat}.
- * Verified claims are passed on the way API Gateway does: every value a string, arrays as {@code [a b]}.
+ * The HTTP API's JWT authorizer and a stand-in for the Cognito user pool behind it. Tokens are signed with an RSA key
+ * made at start-up; verification does what API Gateway documents for JWT authorizers: signature by a key of the issuer,
+ * {@code iss}, {@code aud} (or {@code client_id}), {@code exp}, {@code nbf}, {@code iat}. Verified claims are passed on
+ * the way API Gateway does: every value a string, arrays as {@code [a b]}.
  */
 public final class JwtAuthorizer {
 
@@ -36,6 +36,7 @@ public final class JwtAuthorizer {
     public static final String HOSTS_GROUP = "hosts";
     /** The email of {@link #hostToken()}'s user. */
     public static final String HOST_EMAIL = "host@example.com";
+
     public static final Duration HOST_TOKEN_LIFETIME = Duration.ofHours(12);
 
     /** What the authorizer decided; {@code error} is said to the caller in the 401. */
@@ -53,7 +54,9 @@ public final class JwtAuthorizer {
         this.issuer = issuer;
         this.clock = clock;
         try {
-            this.key = new RSAKeyGenerator(2048).keyID("local-" + UUID.randomUUID()).generate();
+            this.key = new RSAKeyGenerator(2048)
+                    .keyID("local-" + UUID.randomUUID())
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot generate the local signing key", e);
         }
@@ -76,7 +79,10 @@ public final class JwtAuthorizer {
     /** A Cognito-shaped id token for a user in {@code groups} (none = a plain signed-in user). */
     public String idToken(String email, List<String> groups, Duration lifetime) {
         Instant now = clock.instant();
-        return sign(idClaims(email, groups).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime))).build());
+        return sign(idClaims(email, groups)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .build());
     }
 
     /** A host token that expired {@code ago} ago, for tests of the 401 path. */
@@ -85,14 +91,19 @@ public final class JwtAuthorizer {
         Instant expired = now.minus(ago);
         return sign(idClaims(HOST_EMAIL, List.of(HOSTS_GROUP))
                 .issueTime(Date.from(expired.minus(HOST_TOKEN_LIFETIME)))
-                .expirationTime(Date.from(expired)).build());
+                .expirationTime(Date.from(expired))
+                .build());
     }
 
     /** Signs arbitrary claims with the local key (tests: wrong audience, future nbf, …). */
     public String sign(JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(key.getKeyID())
+                            .type(JOSEObjectType.JWT)
+                            .build(),
+                    claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -101,7 +112,8 @@ public final class JwtAuthorizer {
     }
 
     private JWTClaimsSet.Builder idClaims(String email, List<String> groups) {
-        String sub = UUID.nameUUIDFromBytes(email.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        String sub = UUID.nameUUIDFromBytes(email.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(sub)
@@ -135,7 +147,8 @@ public final class JwtAuthorizer {
         } catch (ParseException e) {
             return Decision.deny("The token is not a valid JWT");
         }
-        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !key.getKeyID().equals(jwt.getHeader().getKeyID())) {
+        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())
+                || !key.getKeyID().equals(jwt.getHeader().getKeyID())) {
             return Decision.deny("The token is not signed by a key of the issuer");
         }
         try {
@@ -154,17 +167,20 @@ public final class JwtAuthorizer {
             return Decision.deny("The token is for another audience");
         }
         Instant now = clock.instant();
-        if (claims.getExpirationTime() == null || !claims.getExpirationTime().toInstant().isAfter(now)) {
+        if (claims.getExpirationTime() == null
+                || !claims.getExpirationTime().toInstant().isAfter(now)) {
             return Decision.deny("The token has expired");
         }
-        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now)) {
+        if (claims.getNotBeforeTime() != null
+                && claims.getNotBeforeTime().toInstant().isAfter(now)) {
             return Decision.deny("The token is not valid yet");
         }
         if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(now)) {
             return Decision.deny("The token was issued in the future");
         }
         Object scope = claims.getClaim("scope");
-        List<String> scopes = scope instanceof String s && !s.isBlank() ? List.of(s.trim().split("\\s+")) : null;
+        List<String> scopes =
+                scope instanceof String s && !s.isBlank() ? List.of(s.trim().split("\\s+")) : null;
         return new Decision(true, flatten(jwt.getPayload().toJSONObject()), scopes, null);
     }
 

@@ -14,8 +14,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * sam-local's Jackson mapper (the emulators' wire formats and the {@code /_local} answers). Strict on input: a string is not a number, a float is not an int, a key appears once,
- * a JSON object must have the declared shape; absent fields are left null so validation can name them.
+ * sam-local's Jackson mapper (the emulators' wire formats and the {@code /_local} answers). Strict on input: a string
+ * is not a number, a float is not an int, a key appears once, a JSON object must have the declared shape; absent fields
+ * are left null so validation can name them.
  */
 public final class Json {
 
@@ -41,7 +42,9 @@ public final class Json {
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        mapper.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build());
         return mapper;
     }
 
@@ -49,7 +52,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Cannot serialize " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "Cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 }

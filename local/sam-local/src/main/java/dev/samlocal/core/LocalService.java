@@ -4,8 +4,8 @@ import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /**
- * An AWS service emulated by the local stack as HTTP endpoints that the real SDK clients reach through an
- * endpoint override (EventBridge, IVS; the WebSocket @connections API plugs in the same way).
+ * An AWS service emulated by the local stack as HTTP endpoints that the real SDK clients reach through an endpoint
+ * override (EventBridge, IVS; the WebSocket @connections API plugs in the same way).
  */
 public interface LocalService extends AutoCloseable {
 

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts per key (a route key, a function, an operation) what a deployed stack would be billed or limited on.
- * Lock-free ({@link LongAdder} per key, created once): it sits on the emulators' hot paths.
+ * Counts per key (a route key, a function, an operation) what a deployed stack would be billed or limited on. Lock-free
+ * ({@link LongAdder} per key, created once): it sits on the emulators' hot paths.
  */
 public final class UsageCounter {
 

@@ -3,6 +3,8 @@ package dev.samlocal.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import dev.samlocal.core.LocalAws;
+import dev.samlocal.core.UsageCounter;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
@@ -10,21 +12,19 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import dev.samlocal.core.LocalAws;
-import dev.samlocal.core.UsageCounter;
 
 /**
  * DynamoDB Local, in-memory, inside this JVM, listening on a port for the real SDK client. {@code -sharedDb}: one
  * database whatever the caller's access key and region, so the AWS CLI or NoSQL Workbench with a developer's own
  * credentials sees the same tables as the functions.
  *
- * <p>It listens on one address, loopback unless asked otherwise: DynamoDB Local answers anyone with any
- * credentials, and the tables hold buyers' emails. Its own launcher ({@code ServerRunner}) always binds every
- * interface, so this builds the same request handler (in memory, shared, no telemetry) and serves it from a
- * Jetty connector bound to {@code host}.
+ * <p>It listens on one address, loopback unless asked otherwise: DynamoDB Local answers anyone with any credentials,
+ * and the tables hold buyers' emails. Its own launcher ({@code ServerRunner}) always binds every interface, so this
+ * builds the same request handler (in memory, shared, no telemetry) and serves it from a Jetty connector bound to
+ * {@code host}.
  */
 public final class DynamoDbLocal implements AutoCloseable {
 
@@ -53,8 +53,8 @@ public final class DynamoDbLocal implements AutoCloseable {
         try {
             // In memory, no db path, one shared database, transient statuses not delayed: ServerRunner's
             // "-inMemory -sharedDb" without its all-interfaces connector and telemetry.
-            LocalDynamoDBServerHandler handler = new LocalDynamoDBServerHandler(
-                    new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
+            LocalDynamoDBServerHandler handler =
+                    new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
             connector.setHost(host);
@@ -73,7 +73,8 @@ public final class DynamoDbLocal implements AutoCloseable {
             server.start();
             return new DynamoDbLocal(server, handler, chosen, requests);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot start DynamoDB Local on " + host + ":" + chosen + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot start DynamoDB Local on " + host + ":" + chosen + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.samlocal.dynamodb;
 
+import dev.samlocal.template.SamTemplate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import dev.samlocal.template.SamTemplate;
 
 /**
- * Creates the template's AWS::DynamoDB::Table resources on DynamoDB Local with the same keys, GSIs, TTL
- * attribute and stream (StreamSpecification), named by their logical id ("CatalogTable"). Tests and the local
- * stack get exactly the tables that `sam deploy` creates.
+ * Creates the template's AWS::DynamoDB::Table resources on DynamoDB Local with the same keys, GSIs, TTL attribute and
+ * stream (StreamSpecification), named by their logical id ("CatalogTable"). Tests and the local stack get exactly the
+ * tables that `sam deploy` creates.
  */
 public final class LocalTables {
 
@@ -33,8 +33,8 @@ public final class LocalTables {
     }
 
     /**
-     * Logical id → the table's current stream ARN ({@code !GetAtt Table.StreamArn}) for every table of the
-     * template that has a stream on DynamoDB Local.
+     * Logical id → the table's current stream ARN ({@code !GetAtt Table.StreamArn}) for every table of the template
+     * that has a stream on DynamoDB Local.
      */
     public static Map<String, String> streamArns(DynamoDbClient client, SamTemplate template) {
         Map<String, String> arns = new LinkedHashMap<>();
@@ -55,14 +55,16 @@ public final class LocalTables {
                         .map(SamTemplate::map)
                         .map(a -> AttributeDefinition.builder()
                                 .attributeName(String.valueOf(a.get("AttributeName")))
-                                .attributeType(String.valueOf(a.get("AttributeType"))).build())
+                                .attributeType(String.valueOf(a.get("AttributeType")))
+                                .build())
                         .toList())
                 .keySchema(keySchema(props.get("KeySchema")));
         List<GlobalSecondaryIndex> indexes = SamTemplate.list(props.get("GlobalSecondaryIndexes")).stream()
                 .map(SamTemplate::map)
                 .map(g -> {
                     Map<String, Object> projection = SamTemplate.map(g.get("Projection"));
-                    Projection.Builder p = Projection.builder().projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")));
+                    Projection.Builder p = Projection.builder()
+                            .projectionType(String.valueOf(projection.getOrDefault("ProjectionType", "ALL")));
                     List<Object> nonKey = SamTemplate.list(projection.get("NonKeyAttributes"));
                     if (!nonKey.isEmpty()) {
                         p.nonKeyAttributes(nonKey.stream().map(String::valueOf).toList());
@@ -88,8 +90,9 @@ public final class LocalTables {
         }
         Map<String, Object> ttl = SamTemplate.map(props.get("TimeToLiveSpecification"));
         if (Boolean.TRUE.equals(ttl.get("Enabled")) || "true".equals(String.valueOf(ttl.get("Enabled")))) {
-            client.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(
-                    s -> s.attributeName(String.valueOf(ttl.get("AttributeName"))).enabled(true)));
+            client.updateTimeToLive(r -> r.tableName(name)
+                    .timeToLiveSpecification(s -> s.attributeName(String.valueOf(ttl.get("AttributeName")))
+                            .enabled(true)));
         }
     }
 
@@ -98,7 +101,8 @@ public final class LocalTables {
                 .map(SamTemplate::map)
                 .map(k -> KeySchemaElement.builder()
                         .attributeName(String.valueOf(k.get("AttributeName")))
-                        .keyType(String.valueOf(k.get("KeyType"))).build())
+                        .keyType(String.valueOf(k.get("KeyType")))
+                        .build())
                 .toList();
     }
 }

@@ -8,17 +8,19 @@ import software.amazon.event.ruler.Machine;
 
 /**
  * Event patterns in EventBridge's syntax, compiled and matched by AWS event-ruler, the library AWS publishes for
- * EventBridge's pattern language: an event passes when any pattern matches it. An EventBridge rule has one
- * pattern; a Lambda event source mapping's {@code FilterCriteria} up to five, and none lets every record pass.
+ * EventBridge's pattern language: an event passes when any pattern matches it. An EventBridge rule has one pattern; a
+ * Lambda event source mapping's {@code FilterCriteria} up to five, and none lets every record pass.
  *
  * <p>Where the local matching differs from AWS (event-ruler 1.8.1):
+ *
  * <ul>
  *   <li>Nested keys are joined with dots, so {@code {"a":{"b":[1]}}} also matches an event {@code {"a.b":1}}
- *       (event-ruler's documented caveat).</li>
- *   <li>{@code FilterCriteria} accept every operator event-ruler knows, EventBridge's full set; Lambda's
- *       filter syntax may be narrower (not checked against Lambda for {@code wildcard}, {@code cidr},
- *       {@code $or}), so a filter that works here could still be refused by a deploy.</li>
+ *       (event-ruler's documented caveat).
+ *   <li>{@code FilterCriteria} accept every operator event-ruler knows, EventBridge's full set; Lambda's filter syntax
+ *       may be narrower (not checked against Lambda for {@code wildcard}, {@code cidr}, {@code $or}), so a filter that
+ *       works here could still be refused by a deploy.
  * </ul>
+ *
  * Like EventBridge, {@code exists} looks at leaves only: a field holding an object does not "exist".
  */
 public final class EventFilter {

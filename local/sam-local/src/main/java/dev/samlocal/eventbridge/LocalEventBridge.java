@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.core.LocalService;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.protocol.LocalJson;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -27,25 +31,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.samlocal.core.LocalService;
-import dev.samlocal.lambda.LocalFunction;
-import dev.samlocal.lambda.TemplateFunctions;
-import dev.samlocal.protocol.LocalJson;
 
 /**
- * EventBridge for the local stack. The real {@code EventBridgeClient} reaches {@link #handle(Context)} through
- * its endpoint override (AWS JSON 1.1, {@code X-Amz-Target: AWSEvents.PutEvents}); PutEvents is validated
- * with EventBridge's limits, every accepted entry becomes the event envelope EventBridge delivers, is
- * recorded (see {@code GET /_local/events}) and is routed through the template's rules to their functions,
- * asynchronously as EventBridge invokes Lambda. Local emulators of other services (IVS) put their events
- * here with {@link #putEvent(String, ObjectNode)}.
+ * EventBridge for the local stack. The real {@code EventBridgeClient} reaches {@link #handle(Context)} through its
+ * endpoint override (AWS JSON 1.1, {@code X-Amz-Target: AWSEvents.PutEvents}); PutEvents is validated with
+ * EventBridge's limits, every accepted entry becomes the event envelope EventBridge delivers, is recorded (see
+ * {@code GET /_local/events}) and is routed through the template's rules to their functions, asynchronously as
+ * EventBridge invokes Lambda. Local emulators of other services (IVS) put their events here with
+ * {@link #putEvent(String, ObjectNode)}.
  *
- * <p>Outages can be injected ({@link #failNextPutEvents(int)}, {@link #failPutEventsUntilRecovered()},
- * {@code POST /_local/eventbridge/faults}): a failed PutEvents request answers 500 {@code InternalException}, as
- * EventBridge does when it cannot take events, and records and routes nothing, so a test can prove that events
- * kept in an outbox are still delivered once the bus is back. Faults count HTTP requests, not SDK calls: the
- * SDK retries a 500 by itself, and every attempt uses one up. Events that local services emit themselves
- * ({@link #putEvent(String, ObjectNode)}, e.g. IVS state changes) are AWS's own and not affected.
+ * <p>Outages can be injected ({@link #failNextPutEvents(int)}, {@link #failPutEventsUntilRecovered()}, {@code POST
+ * /_local/eventbridge/faults}): a failed PutEvents request answers 500 {@code InternalException}, as EventBridge does
+ * when it cannot take events, and records and routes nothing, so a test can prove that events kept in an outbox are
+ * still delivered once the bus is back. Faults count HTTP requests, not SDK calls: the SDK retries a 500 by itself, and
+ * every attempt uses one up. Events that local services emit themselves ({@link #putEvent(String, ObjectNode)}, e.g.
+ * IVS state changes) are AWS's own and not affected.
  */
 public final class LocalEventBridge implements LocalService {
 
@@ -58,9 +58,9 @@ public final class LocalEventBridge implements LocalService {
     /**
      * The injected fault in force.
      *
-     * @param failing          every PutEvents request fails until {@link #recover()}
+     * @param failing every PutEvents request fails until {@link #recover()}
      * @param failNextRequests how many of the next PutEvents requests fail (when not {@code failing})
-     * @param failedRequests   PutEvents requests failed by injection since the start
+     * @param failedRequests PutEvents requests failed by injection since the start
      */
     public record FaultState(boolean failing, int failNextRequests, long failedRequests) {}
 
@@ -69,6 +69,7 @@ public final class LocalEventBridge implements LocalService {
 
     /** Where the SDK's endpoint override points (AWS_ENDPOINT_URL_EVENTBRIDGE = base URL + this). */
     public static final String PATH = "/_local/aws/events";
+
     public static final String FAULTS_PATH = "/_local/eventbridge/faults";
     public static final int MAX_ENTRIES = 10;
     public static final int MAX_REQUEST_BYTES = 256 * 1024;
@@ -91,6 +92,7 @@ public final class LocalEventBridge implements LocalService {
     private final AtomicInteger pending = new AtomicInteger();
     /** Guards the three fault fields: a request checks and uses up a failure in one step. */
     private final Object faultLock = new Object();
+
     private boolean failing;
     private int failNextRequests;
     private long failedRequests;
@@ -122,10 +124,15 @@ public final class LocalEventBridge implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH, "EventBridge PutEvents (AWS_ENDPOINT_URL_EVENTBRIDGE); buses: " + String.join(", ", buses));
+        d.put(
+                "POST " + PATH,
+                "EventBridge PutEvents (AWS_ENDPOINT_URL_EVENTBRIDGE); buses: " + String.join(", ", buses));
         d.put("GET /_local/events?detailType=", "events put on the buses, oldest first");
-        d.put("POST " + FAULTS_PATH, "{\"failNextRequests\": N} or {\"failing\": true|false}: the next N PutEvents requests, or all "
-                + "until {\"failing\": false}, answer 500 InternalException and record nothing; " + "answers the fault state (GET too)");
+        d.put(
+                "POST " + FAULTS_PATH,
+                "{\"failNextRequests\": N} or {\"failing\": true|false}: the next N PutEvents requests, or all "
+                        + "until {\"failing\": false}, answer 500 InternalException and record nothing; "
+                        + "answers the fault state (GET too)");
         return d;
     }
 
@@ -191,9 +198,14 @@ public final class LocalEventBridge implements LocalService {
         } catch (JsonProcessingException e) {
             request = null;
         }
-        if (request == null || (request.failNextRequests() == null) == (request.failing() == null)
+        if (request == null
+                || (request.failNextRequests() == null) == (request.failing() == null)
                 || (request.failNextRequests() != null && request.failNextRequests() < 0)) {
-            LocalJson.error(ctx, 400, "VALIDATION_FAILED", "Body must be {\"failNextRequests\": <integer >= 0>} or {\"failing\": true|false}");
+            LocalJson.error(
+                    ctx,
+                    400,
+                    "VALIDATION_FAILED",
+                    "Body must be {\"failNextRequests\": <integer >= 0>} or {\"failing\": true|false}");
             return;
         }
         if (request.failNextRequests() != null) {
@@ -237,11 +249,15 @@ public final class LocalEventBridge implements LocalService {
     public AwsResult handle(String target, String body) {
         putEventsRequests.increment();
         if (!"AWSEvents.PutEvents".equals(target)) {
-            return error(400, "UnknownOperationException", "The local EventBridge supports PutEvents only, not " + target);
+            return error(
+                    400, "UnknownOperationException", "The local EventBridge supports PutEvents only, not " + target);
         }
         if (injectedFault()) {
-            return error(500, "InternalException", "Injected fault: the local EventBridge is failing PutEvents (POST "
-                    + FAULTS_PATH + " {\"failing\": false} ends it)");
+            return error(
+                    500,
+                    "InternalException",
+                    "Injected fault: the local EventBridge is failing PutEvents (POST " + FAULTS_PATH
+                            + " {\"failing\": false} ends it)");
         }
         JsonNode request;
         try {
@@ -251,11 +267,18 @@ public final class LocalEventBridge implements LocalService {
         }
         JsonNode entries = request == null ? null : request.get("Entries");
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
-            return error(400, "ValidationException", "1 validation error detected: Value null at 'entries' " + "failed to satisfy constraint: Member must not be null");
+            return error(
+                    400,
+                    "ValidationException",
+                    "1 validation error detected: Value null at 'entries' "
+                            + "failed to satisfy constraint: Member must not be null");
         }
         if (entries.size() > MAX_ENTRIES) {
-            return error(400, "ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: "
-                    + "Member must have length less than or equal to " + MAX_ENTRIES);
+            return error(
+                    400,
+                    "ValidationException",
+                    "1 validation error detected: Value at 'entries' failed to satisfy constraint: "
+                            + "Member must have length less than or equal to " + MAX_ENTRIES);
         }
         putEventsEntries.add(entries.size());
         long size = 0;
@@ -263,7 +286,10 @@ public final class LocalEventBridge implements LocalService {
             size += entrySize(entry);
         }
         if (size > MAX_REQUEST_BYTES) {
-            return error(400, "ValidationException", "Total size of the entries in the request is over the limit (" + MAX_REQUEST_BYTES + " bytes).");
+            return error(
+                    400,
+                    "ValidationException",
+                    "Total size of the entries in the request is over the limit (" + MAX_REQUEST_BYTES + " bytes).");
         }
         for (JsonNode entry : entries) {
             String bus = busName(entry.path("EventBusName").asText(TemplateFunctions.DEFAULT_BUS));
@@ -293,8 +319,8 @@ public final class LocalEventBridge implements LocalService {
     }
 
     /**
-     * Records an event envelope and routes it through the rules of {@code busName}: the entry point for local
-     * AWS services that emit events themselves (IVS state changes arrive on the default bus).
+     * Records an event envelope and routes it through the rules of {@code busName}: the entry point for local AWS
+     * services that emit events themselves (IVS state changes arrive on the default bus).
      */
     public void putEvent(String busName, ObjectNode envelope) {
         ObjectNode record = envelope.deepCopy();
@@ -326,7 +352,8 @@ public final class LocalEventBridge implements LocalService {
         synchronized (recorded) {
             List<ObjectNode> out = new ArrayList<>();
             for (ObjectNode event : recorded) {
-                if (detailType == null || detailType.equals(event.path("detail-type").asText())) {
+                if (detailType == null
+                        || detailType.equals(event.path("detail-type").asText())) {
                     out.add(event);
                 }
             }
@@ -352,7 +379,12 @@ public final class LocalEventBridge implements LocalService {
             try {
                 rule.target().invoke(payload);
             } catch (RuntimeException e) {
-                LOG.error("Rule {} could not deliver to {}: {}", rule.name(), rule.target().logicalId(), e.toString(), e.getCause());
+                LOG.error(
+                        "Rule {} could not deliver to {}: {}",
+                        rule.name(),
+                        rule.target().logicalId(),
+                        e.toString(),
+                        e.getCause());
             } finally {
                 pending.decrementAndGet();
             }
@@ -367,7 +399,9 @@ public final class LocalEventBridge implements LocalService {
         event.put("detail-type", entry.get("DetailType").asText());
         event.put("source", entry.get("Source").asText());
         event.put("account", TemplateFunctions.ACCOUNT_ID);
-        Instant time = entry.hasNonNull("Time") ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000)) : clock.instant();
+        Instant time = entry.hasNonNull("Time")
+                ? Instant.ofEpochMilli((long) (entry.get("Time").asDouble() * 1000))
+                : clock.instant();
         event.put("time", time.truncatedTo(ChronoUnit.SECONDS).toString());
         event.put("region", LocalAws.REGION);
         ArrayNode resources = event.putArray("resources");
@@ -420,7 +454,9 @@ public final class LocalEventBridge implements LocalService {
     /** A bus given by name or ARN, as a name. */
     public static String busName(String nameOrArn) {
         int slash = nameOrArn.lastIndexOf("event-bus/");
-        return nameOrArn.startsWith("arn:") && slash >= 0 ? nameOrArn.substring(slash + "event-bus/".length()) : nameOrArn;
+        return nameOrArn.startsWith("arn:") && slash >= 0
+                ? nameOrArn.substring(slash + "event-bus/".length())
+                : nameOrArn;
     }
 
     private static AwsResult error(int status, String type, String message) {

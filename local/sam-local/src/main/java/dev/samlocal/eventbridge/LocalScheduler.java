@@ -3,6 +3,8 @@ package dev.samlocal.eventbridge;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.lambda.LocalFunction;
+import dev.samlocal.lambda.TemplateFunctions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -22,13 +24,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.samlocal.lambda.LocalFunction;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
- * The template's schedules (Schedule / ScheduleV2 events, and AWS::Events::Rule with a ScheduleExpression)
- * run locally: {@code rate(...)} on a timer, first after one period as EventBridge does; {@code cron(...)} is
- * logged as not run by itself. Any schedule can be run at once with {@link #runNow(String)}.
+ * The template's schedules (Schedule / ScheduleV2 events, and AWS::Events::Rule with a ScheduleExpression) run locally:
+ * {@code rate(...)} on a timer, first after one period as EventBridge does; {@code cron(...)} is logged as not run by
+ * itself. Any schedule can be run at once with {@link #runNow(String)}.
  */
 public final class LocalScheduler implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class LocalScheduler implements AutoCloseable {
     public record Schedule(String name, String expression, LocalFunction target, String source, String input) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalScheduler.class);
-    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
+    private static final Pattern RATE =
+            Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
 
     private final Clock clock;
     private final Map<String, List<Schedule>> byFunction = new LinkedHashMap<>();
@@ -47,7 +48,8 @@ public final class LocalScheduler implements AutoCloseable {
     });
     /**
      * EventBridge Scheduler invokes each target on its own, so one function that runs long (the viewer-count poller
-     * spends most of its minute between rounds) must not hold up the others: the timer only fires, invocations run here.
+     * spends most of its minute between rounds) must not hold up the others: the timer only fires, invocations run
+     * here.
      */
     private final ExecutorService invocations = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-schedule-invocation");
@@ -60,7 +62,9 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     public void add(Schedule schedule) {
-        byFunction.computeIfAbsent(schedule.target().logicalId(), k -> new ArrayList<>()).add(schedule);
+        byFunction
+                .computeIfAbsent(schedule.target().logicalId(), k -> new ArrayList<>())
+                .add(schedule);
     }
 
     public List<Schedule> schedules() {
@@ -72,8 +76,12 @@ public final class LocalScheduler implements AutoCloseable {
         for (Schedule schedule : schedules()) {
             Optional<Duration> period = rate(schedule.expression());
             if (period.isEmpty()) {
-                LOG.warn("Schedule {} ({}) is not run by the local stack on its own; " + "run it with POST /_local/schedules/{}/run",
-                        schedule.name(), schedule.expression(), schedule.target().logicalId());
+                LOG.warn(
+                        "Schedule {} ({}) is not run by the local stack on its own; "
+                                + "run it with POST /_local/schedules/{}/run",
+                        schedule.name(),
+                        schedule.expression(),
+                        schedule.target().logicalId());
                 continue;
             }
             long millis = period.get().toMillis();
@@ -104,7 +112,12 @@ public final class LocalScheduler implements AutoCloseable {
         try {
             schedule.target().invoke(payload(schedule));
         } catch (RuntimeException e) {
-            LOG.error("Schedule {} of {} failed: {}", schedule.name(), schedule.target().logicalId(), e.toString(), e.getCause());
+            LOG.error(
+                    "Schedule {} of {} failed: {}",
+                    schedule.name(),
+                    schedule.target().logicalId(),
+                    e.toString(),
+                    e.getCause());
         }
     }
 
@@ -121,8 +134,9 @@ public final class LocalScheduler implements AutoCloseable {
         event.put("account", TemplateFunctions.ACCOUNT_ID);
         event.put("time", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
         event.put("region", LocalAws.REGION);
-        event.putArray("resources").add("arn:aws:events:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID
-                + ":rule/" + schedule.name());
+        event.putArray("resources")
+                .add("arn:aws:events:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID + ":rule/"
+                        + schedule.name());
         event.putObject("detail");
         return Json.write(event);
     }
@@ -137,11 +151,12 @@ public final class LocalScheduler implements AutoCloseable {
         if (n <= 0) {
             return Optional.empty();
         }
-        return Optional.of(switch (m.group(2)) {
-            case "minute", "minutes" -> Duration.ofMinutes(n);
-            case "hour", "hours" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        });
+        return Optional.of(
+                switch (m.group(2)) {
+                    case "minute", "minutes" -> Duration.ofMinutes(n);
+                    case "hour", "hours" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
     }
 
     @Override

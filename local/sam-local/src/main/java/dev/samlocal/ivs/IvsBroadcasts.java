@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Simulated broadcasts: {@code POST /_local/ivs/broadcast} plays OBS, a stream starts or ends and IVS's EventBridge
  * events ({@link IvsEvents}) go to the default bus of {@link LocalEventBridge}, so the template's rules route them;
- * timed metadata rides the live broadcast to the channel's players; {@code GET /_local/ivs/channels} lists the
- * channels with their current or last stream.
+ * timed metadata rides the live broadcast to the channel's players; {@code GET /_local/ivs/channels} lists the channels
+ * with their current or last stream.
  */
 final class IvsBroadcasts {
 
@@ -42,11 +42,17 @@ final class IvsBroadcasts {
 
     void register(RoutesConfig routes) {
         routes.post(PATH, this::handleBroadcast);
-        routes.get(CHANNELS_PATH, ctx -> LocalJson.write(ctx, 200,
-                channels.all().stream().map(c -> c.view().json()).toList()));
+        routes.get(
+                CHANNELS_PATH,
+                ctx -> LocalJson.write(
+                        ctx,
+                        200,
+                        channels.all().stream().map(c -> c.view().json()).toList()));
     }
 
-    /** Starts or stops a broadcast, exactly as {@code POST /_local/ivs/broadcast} does; refusals are {@link AwsError}s. */
+    /**
+     * Starts or stops a broadcast, exactly as {@code POST /_local/ivs/broadcast} does; refusals are {@link AwsError}s.
+     */
     LocalIvs.Stream broadcast(String channelArn, LocalIvs.Action action) {
         IvsChannel channel = channels.forControl(channelArn);
         synchronized (channel) {
@@ -55,8 +61,11 @@ final class IvsBroadcasts {
             }
             if (action == LocalIvs.Action.START) {
                 if (channel.live()) {
-                    throw new AwsError(409, "ALREADY_LIVE", "Channel " + channelArn + " is already live (stream "
-                            + channel.broadcast().streamId() + "); stop it first");
+                    throw new AwsError(
+                            409,
+                            "ALREADY_LIVE",
+                            "Channel " + channelArn + " is already live (stream "
+                                    + channel.broadcast().streamId() + "); stop it first");
                 }
                 return start(channel).view(channel.arn);
             }
@@ -107,14 +116,24 @@ final class IvsBroadcasts {
         Instant now = clock.instant();
         String streamId = "st-" + channels.randomId(23);
         String recordingSessionId = channel.recordingConfigurationArn.isEmpty() ? null : channels.randomId(12);
-        String prefix = recordingSessionId == null ? null : IvsEvents.recordingKeyPrefix(channel.id, now, recordingSessionId);
-        IvsChannel.Broadcast broadcast = channel.start(new IvsChannel.Broadcast(streamId, now, null, recordingSessionId, prefix));
+        String prefix =
+                recordingSessionId == null ? null : IvsEvents.recordingKeyPrefix(channel.id, now, recordingSessionId);
+        IvsChannel.Broadcast broadcast =
+                channel.start(new IvsChannel.Broadcast(streamId, now, null, recordingSessionId, prefix));
         LOG.info("IVS broadcast {} started on {}", streamId, channel.arn);
         emit(IvsEvents.streamStateChange(channel.arn, channel.name, streamId, IvsEvents.SESSION_CREATED, now));
         emit(IvsEvents.streamStateChange(channel.arn, channel.name, streamId, IvsEvents.STREAM_START, now));
         if (recordingSessionId != null) {
-            emit(IvsEvents.recordingStateChange(channel.arn, channel.name, streamId, IvsEvents.RECORDING_START,
-                    channels.recordingBucket(channel.recordingConfigurationArn), prefix, 0, recordingSessionId, now));
+            emit(IvsEvents.recordingStateChange(
+                    channel.arn,
+                    channel.name,
+                    streamId,
+                    IvsEvents.RECORDING_START,
+                    channels.recordingBucket(channel.recordingConfigurationArn),
+                    prefix,
+                    0,
+                    recordingSessionId,
+                    now));
         }
         return broadcast;
     }
@@ -123,14 +142,23 @@ final class IvsBroadcasts {
         Instant now = clock.instant();
         IvsChannel.Broadcast broadcast = channel.end(now);
         LOG.info("IVS broadcast {} ended on {}", broadcast.streamId(), channel.arn);
-        // The encoder is gone first (Session Ended), then the last segments are processed (Stream End), as IVS documents.
-        emit(IvsEvents.streamStateChange(channel.arn, channel.name, broadcast.streamId(), IvsEvents.SESSION_ENDED, now));
+        // The encoder is gone first (Session Ended), then the last segments are processed (Stream End), as IVS
+        // documents.
+        emit(IvsEvents.streamStateChange(
+                channel.arn, channel.name, broadcast.streamId(), IvsEvents.SESSION_ENDED, now));
         emit(IvsEvents.streamStateChange(channel.arn, channel.name, broadcast.streamId(), IvsEvents.STREAM_END, now));
         if (broadcast.recordingSessionId() != null) {
             long durationMs = now.toEpochMilli() - broadcast.startTime().toEpochMilli();
-            emit(IvsEvents.recordingStateChange(channel.arn, channel.name, broadcast.streamId(), IvsEvents.RECORDING_END,
-                    channels.recordingBucket(channel.recordingConfigurationArn), broadcast.recordingKeyPrefix(), durationMs,
-                    broadcast.recordingSessionId(), now));
+            emit(IvsEvents.recordingStateChange(
+                    channel.arn,
+                    channel.name,
+                    broadcast.streamId(),
+                    IvsEvents.RECORDING_END,
+                    channels.recordingBucket(channel.recordingConfigurationArn),
+                    broadcast.recordingKeyPrefix(),
+                    durationMs,
+                    broadcast.recordingSessionId(),
+                    now));
         }
         return broadcast;
     }
@@ -147,7 +175,11 @@ final class IvsBroadcasts {
             body = null;
         }
         if (body == null || !body.isObject()) {
-            LocalJson.error(ctx, 400, "INVALID_JSON", "Body must be a JSON object {\"channelArn\": …, \"action\": \"start\"|\"stop\"}");
+            LocalJson.error(
+                    ctx,
+                    400,
+                    "INVALID_JSON",
+                    "Body must be a JSON object {\"channelArn\": …, \"action\": \"start\"|\"stop\"}");
             return;
         }
         JsonNode arn = body.get("channelArn");
@@ -161,7 +193,8 @@ final class IvsBroadcasts {
             return;
         }
         try {
-            LocalIvs.Stream stream = broadcast(arn.asText(), LocalIvs.Action.valueOf(action.asText().toUpperCase(Locale.ROOT)));
+            LocalIvs.Stream stream = broadcast(
+                    arn.asText(), LocalIvs.Action.valueOf(action.asText().toUpperCase(Locale.ROOT)));
             LocalJson.write(ctx, 200, stream.json());
         } catch (AwsError e) {
             LocalJson.error(ctx, e.status(), e.code(), e.getMessage());

@@ -16,14 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One local IVS channel: its settings, its stream key (a secret: only {@link #streamKeyJson(boolean)} with
- * {@code true} shows the value), the live stream if any, the metadata rate limit and the connected players.
- * State changes are made while holding this object's lock.
+ * One local IVS channel: its settings, its stream key (a secret: only {@link #streamKeyJson(boolean)} with {@code true}
+ * shows the value), the live stream if any, the metadata rate limit and the connected players. State changes are made
+ * while holding this object's lock.
  */
 final class IvsChannel {
 
     /** A broadcast: live while {@code endTime} is null. */
-    record Broadcast(String streamId, Instant startTime, Instant endTime, String recordingSessionId, String recordingKeyPrefix) {
+    record Broadcast(
+            String streamId, Instant startTime, Instant endTime, String recordingSessionId, String recordingKeyPrefix) {
         Broadcast ended(Instant at) {
             return new Broadcast(streamId, startTime, at, recordingSessionId, recordingKeyPrefix);
         }
@@ -50,6 +51,7 @@ final class IvsChannel {
     final Map<String, String> tags;
     /** The stream key's own tags (CreateChannel's tags are the channel's; TagResource adds these). */
     final Map<String, String> streamKeyTags = new ConcurrentHashMap<>();
+
     final String ingestEndpoint;
     final String playbackUrl;
     final String streamKeyArn;
@@ -58,14 +60,31 @@ final class IvsChannel {
 
     private Broadcast broadcast;
     private boolean deleted;
-    /** A simulated audience ({@code POST /_local/ivs/viewers}): while set, GetStream's viewerCount instead of the players. */
+    /**
+     * A simulated audience ({@code POST /_local/ivs/viewers}): while set, GetStream's viewerCount instead of the
+     * players.
+     */
     private Integer audience;
+
     private final Map<String, WsContext> players = new ConcurrentHashMap<>();
     private final Deque<LocalIvs.Cue> cues = new ArrayDeque<>();
 
-    IvsChannel(String arn, String id, String name, String latencyMode, String type, String containerFormat, boolean authorized,
-               boolean insecureIngest, String recordingConfigurationArn, Map<String, String> tags, String ingestEndpoint,
-               String playbackUrl, String streamKeyArn, String streamKeyValue, TokenBucket metadataRate) {
+    IvsChannel(
+            String arn,
+            String id,
+            String name,
+            String latencyMode,
+            String type,
+            String containerFormat,
+            boolean authorized,
+            boolean insecureIngest,
+            String recordingConfigurationArn,
+            Map<String, String> tags,
+            String ingestEndpoint,
+            String playbackUrl,
+            String streamKeyArn,
+            String streamKeyValue,
+            TokenBucket metadataRate) {
         this.arn = arn;
         this.id = id;
         this.name = name;
@@ -104,8 +123,16 @@ final class IvsChannel {
 
     /** The channel as the outside sees it (never its stream key), with its current or last broadcast. */
     LocalIvs.Channel view() {
-        return new LocalIvs.Channel(arn, name, latencyMode, type, recordingConfigurationArn, ingestEndpoint, playbackUrl,
-                Optional.ofNullable(broadcast()).map(b -> b.view(arn)), players());
+        return new LocalIvs.Channel(
+                arn,
+                name,
+                latencyMode,
+                type,
+                recordingConfigurationArn,
+                ingestEndpoint,
+                playbackUrl,
+                Optional.ofNullable(broadcast()).map(b -> b.view(arn)),
+                players());
     }
 
     /** The IVS {@code StreamKey} structure; without the value it is a {@code StreamKeySummary}. */
@@ -175,11 +202,12 @@ final class IvsChannel {
     }
 
     /**
-     * Sends a timed-metadata cue to every player, as the IVS Web Player's TEXT_METADATA_CUE event: the metadata
-     * text and its position in the stream. Under the lock, so cues reach each player in the order accepted.
+     * Sends a timed-metadata cue to every player, as the IVS Web Player's TEXT_METADATA_CUE event: the metadata text
+     * and its position in the stream. Under the lock, so cues reach each player in the order accepted.
      */
     synchronized LocalIvs.Cue cue(String text, Instant at) {
-        long streamTimeMs = Math.max(0, at.toEpochMilli() - broadcast.startTime().toEpochMilli());
+        long streamTimeMs =
+                Math.max(0, at.toEpochMilli() - broadcast.startTime().toEpochMilli());
         LocalIvs.Cue cue = new LocalIvs.Cue(arn, broadcast.streamId(), text, streamTimeMs);
         cues.addLast(cue);
         if (cues.size() > CUE_HISTORY) {

@@ -33,21 +33,44 @@ final class IvsChannels {
     }
 
     /** Creates a channel with a fresh ARN, endpoints and stream key, as CreateChannel does. */
-    IvsChannel create(String name, String latencyMode, String type, String containerFormat, boolean authorized,
-                      boolean insecureIngest, String recordingConfigurationArn, Map<String, String> tags,
-                      TokenBucket metadataRate) {
+    IvsChannel create(
+            String name,
+            String latencyMode,
+            String type,
+            String containerFormat,
+            boolean authorized,
+            boolean insecureIngest,
+            String recordingConfigurationArn,
+            Map<String, String> tags,
+            TokenBucket metadataRate) {
         String id = randomId(12);
         String arn = "arn:aws:ivs:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID + ":channel/" + id;
         String host = randomId(12).toLowerCase(Locale.ROOT);
-        String streamKeyArn = "arn:aws:ivs:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID + ":stream-key/" + randomId(12);
-        IvsChannel channel = new IvsChannel(arn, id, name, latencyMode, type, containerFormat, authorized, insecureIngest,
-                recordingConfigurationArn, tags, host + ".global-contribute.live-video.net",
-                "https://" + host + "." + LocalAws.REGION + ".playback.live-video.net/api/video/v1/" + LocalAws.REGION + "."
-                        + TemplateFunctions.ACCOUNT_ID + ".channel." + id + ".m3u8",
-                streamKeyArn, "sk_" + LocalAws.REGION + "_" + randomId(36), metadataRate);
+        String streamKeyArn =
+                "arn:aws:ivs:" + LocalAws.REGION + ":" + TemplateFunctions.ACCOUNT_ID + ":stream-key/" + randomId(12);
+        IvsChannel channel = new IvsChannel(
+                arn,
+                id,
+                name,
+                latencyMode,
+                type,
+                containerFormat,
+                authorized,
+                insecureIngest,
+                recordingConfigurationArn,
+                tags,
+                host + ".global-contribute.live-video.net",
+                "https://" + host + "." + LocalAws.REGION + ".playback.live-video.net/api/video/v1/" + LocalAws.REGION
+                        + "." + TemplateFunctions.ACCOUNT_ID + ".channel." + id + ".m3u8",
+                streamKeyArn,
+                "sk_" + LocalAws.REGION + "_" + randomId(36),
+                metadataRate);
         byArn.put(arn, channel);
         channelByStreamKey.put(streamKeyArn, arn);
-        LOG.info("IVS channel {} created ({} latency{})", arn, latencyMode,
+        LOG.info(
+                "IVS channel {} created ({} latency{})",
+                arn,
+                latencyMode,
                 recordingConfigurationArn.isEmpty() ? "" : ", recorded by " + recordingConfigurationArn);
         return channel;
     }

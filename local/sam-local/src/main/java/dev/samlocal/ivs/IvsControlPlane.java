@@ -20,21 +20,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IVS control plane the real {@code IvsClient} reaches through {@code AWS_ENDPOINT_URL_IVS} (REST-JSON,
- * {@code POST <endpoint>/CreateChannel} …, errors in {@code x-amzn-ErrorType} with IVS's status codes), with IVS's
- * documented limits: metadata ≤ 1 KB, 5 PutMetadata requests per second per channel, the channel must be live.
- * Stream keys are secrets: they appear only in CreateChannel and GetStreamKey answers, never in a log line.
+ * The IVS control plane the real {@code IvsClient} reaches through {@code AWS_ENDPOINT_URL_IVS} (REST-JSON, {@code POST
+ * <endpoint>/CreateChannel} …, errors in {@code x-amzn-ErrorType} with IVS's status codes), with IVS's documented
+ * limits: metadata ≤ 1 KB, 5 PutMetadata requests per second per channel, the channel must be live. Stream keys are
+ * secrets: they appear only in CreateChannel and GetStreamKey answers, never in a log line.
  */
 final class IvsControlPlane {
 
-    /** Where the SDK's endpoint override points (AWS_ENDPOINT_URL_IVS = base URL + this); the SDK appends /Operation. */
+    /**
+     * Where the SDK's endpoint override points (AWS_ENDPOINT_URL_IVS = base URL + this); the SDK appends /Operation.
+     */
     static final String PATH = "/_local/aws/ivs";
+
     static final int MAX_METADATA_BYTES = 1024;
     static final int METADATA_REQUESTS_PER_SECOND = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(IvsControlPlane.class);
     private static final Pattern CHANNEL_ARN = Pattern.compile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:channel/[a-zA-Z0-9-]+$");
-    private static final Pattern STREAM_KEY_ARN = Pattern.compile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stream-key/[a-zA-Z0-9-]+$");
+    private static final Pattern STREAM_KEY_ARN =
+            Pattern.compile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stream-key/[a-zA-Z0-9-]+$");
     private static final Pattern RECORDING_CONFIGURATION_ARN =
             Pattern.compile("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$");
     private static final Pattern CHANNEL_NAME = Pattern.compile("^[a-zA-Z0-9-_]*$");
@@ -82,7 +86,9 @@ final class IvsControlPlane {
                 case "ListStreamKeys" -> listStreamKeys(request);
                 case "GetStreamKey" -> getStreamKey(request);
                 case "DeleteChannel" -> deleteChannel(request);
-                default -> throw new AwsError(404, "UnknownOperationException", "The local IVS does not implement " + operation);
+                default ->
+                    throw new AwsError(
+                            404, "UnknownOperationException", "The local IVS does not implement " + operation);
             };
             if (response == null) {
                 ctx.status(operation.equals("StopStream") ? 200 : 204);
@@ -95,9 +101,9 @@ final class IvsControlPlane {
     }
 
     /**
-     * TagResource ({@code POST /tags/{resourceArn}}, the ARN URL-encoded) for stream keys: CreateChannel's tags
-     * are the channel's, and the sessions module tags the channel's stream key with it right after. Channel tags
-     * are fixed at creation here.
+     * TagResource ({@code POST /tags/{resourceArn}}, the ARN URL-encoded) for stream keys: CreateChannel's tags are the
+     * channel's, and the sessions module tags the channel's stream key with it right after. Channel tags are fixed at
+     * creation here.
      */
     private void handleTagResource(Context ctx) {
         requests.increment("TagResource");
@@ -106,7 +112,8 @@ final class IvsControlPlane {
             String keyArn = URLDecoder.decode(ctx.pathParam("resourceArn"), StandardCharsets.UTF_8);
             Map<String, String> tags = tags(JsonRequest.parse(ctx.body()));
             if (tags.isEmpty()) {
-                throw AwsError.validation("Value at 'tags' failed to satisfy constraint: Member must have at least 1 entry");
+                throw AwsError.validation(
+                        "Value at 'tags' failed to satisfy constraint: Member must have at least 1 entry");
             }
             IvsChannel channel = channels.byStreamKey(keyArn);
             if (channel == null) {
@@ -122,8 +129,9 @@ final class IvsControlPlane {
     private ObjectNode createChannel(JsonRequest request) {
         String name = request.optionalText("name", "");
         if (name.length() > 128 || !CHANNEL_NAME.matcher(name).matches()) {
-            throw AwsError.validation("Value at 'name' failed to satisfy constraint: Member must satisfy regular expression "
-                    + "pattern: ^[a-zA-Z0-9-_]*$ and have length less than or equal to 128");
+            throw AwsError.validation(
+                    "Value at 'name' failed to satisfy constraint: Member must satisfy regular expression "
+                            + "pattern: ^[a-zA-Z0-9-_]*$ and have length less than or equal to 128");
         }
         String latencyMode = request.oneOf("latencyMode", LATENCY_MODES, "LOW");
         String type = request.oneOf("type", CHANNEL_TYPES, "STANDARD");
@@ -133,17 +141,27 @@ final class IvsControlPlane {
         String recordingConfigurationArn = request.optionalText("recordingConfigurationArn", "");
         if (!recordingConfigurationArn.isEmpty()) {
             if (!RECORDING_CONFIGURATION_ARN.matcher(recordingConfigurationArn).matches()) {
-                throw AwsError.validation("Value at 'recordingConfigurationArn' failed to satisfy constraint: Member must satisfy "
-                        + "regular expression pattern: " + RECORDING_CONFIGURATION_ARN.pattern());
+                throw AwsError.validation(
+                        "Value at 'recordingConfigurationArn' failed to satisfy constraint: Member must satisfy "
+                                + "regular expression pattern: " + RECORDING_CONFIGURATION_ARN.pattern());
             }
             if (channels.recordingBucket(recordingConfigurationArn) == null) {
                 throw notFound("Recording configuration " + recordingConfigurationArn + " does not exist "
-                        + "(the local IVS knows the template's: " + String.join(", ", channels.recordingConfigurations()) + ")");
+                        + "(the local IVS knows the template's: "
+                        + String.join(", ", channels.recordingConfigurations()) + ")");
             }
         }
         Map<String, String> tags = tags(request);
-        IvsChannel channel = channels.create(name, latencyMode, type, containerFormat, authorized, insecureIngest,
-                recordingConfigurationArn, tags, new TokenBucket(METADATA_REQUESTS_PER_SECOND, nanoTime));
+        IvsChannel channel = channels.create(
+                name,
+                latencyMode,
+                type,
+                containerFormat,
+                authorized,
+                insecureIngest,
+                recordingConfigurationArn,
+                tags,
+                new TokenBucket(METADATA_REQUESTS_PER_SECOND, nanoTime));
         ObjectNode response = Json.MAPPER.createObjectNode();
         response.set("channel", channel.channelJson());
         response.set("streamKey", channel.streamKeyJson(true));
@@ -173,19 +191,24 @@ final class IvsControlPlane {
         String channelArn = request.matching("channelArn", CHANNEL_ARN, MAX_ARN_LENGTH);
         JsonNode metadata = request.get("metadata");
         if (metadata == null || !metadata.isTextual() || metadata.asText().isEmpty()) {
-            throw AwsError.validation("Value at 'metadata' failed to satisfy constraint: Member must not be null and must have "
-                    + "length greater than or equal to 1");
+            throw AwsError.validation(
+                    "Value at 'metadata' failed to satisfy constraint: Member must not be null and must have "
+                            + "length greater than or equal to 1");
         }
         String text = metadata.asText();
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_METADATA_BYTES) {
-            throw AwsError.validation("Metadata is " + bytes + " bytes; the maximum is " + MAX_METADATA_BYTES + " bytes (1 KB) per request");
+            throw AwsError.validation("Metadata is " + bytes + " bytes; the maximum is " + MAX_METADATA_BYTES
+                    + " bytes (1 KB) per request");
         }
         IvsChannel channel = existing(channelArn);
         // The rate limit applies to every request on the channel, before anything else is looked at.
         if (!channel.metadataRate.tryAcquire()) {
-            throw new AwsError(429, "ThrottlingException", "Request rate exceeded: at most " + METADATA_REQUESTS_PER_SECOND
-                    + " PutMetadata requests per second per channel");
+            throw new AwsError(
+                    429,
+                    "ThrottlingException",
+                    "Request rate exceeded: at most " + METADATA_REQUESTS_PER_SECOND
+                            + " PutMetadata requests per second per channel");
         }
         broadcasts.cue(channel, text);
         return null;
@@ -194,8 +217,11 @@ final class IvsControlPlane {
     private ObjectNode listStreamKeys(JsonRequest request) {
         IvsChannel channel = channelOf(request, "channelArn");
         JsonNode maxResults = request.get("maxResults");
-        if (maxResults != null && !maxResults.isNull() && (!maxResults.isInt() || maxResults.asInt() < 1 || maxResults.asInt() > 50)) {
-            throw AwsError.validation("Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50");
+        if (maxResults != null
+                && !maxResults.isNull()
+                && (!maxResults.isInt() || maxResults.asInt() < 1 || maxResults.asInt() > 50)) {
+            throw AwsError.validation(
+                    "Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 50");
         }
         if (!request.optionalText("nextToken", "").isEmpty()) {
             // A channel has one stream key here, so no answer ever hands out a token.
@@ -209,8 +235,9 @@ final class IvsControlPlane {
     private ObjectNode getStreamKey(JsonRequest request) {
         String keyArn = request.text("arn");
         if (keyArn.length() > MAX_ARN_LENGTH || !STREAM_KEY_ARN.matcher(keyArn).matches()) {
-            throw AwsError.validation("Value at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + STREAM_KEY_ARN.pattern());
+            throw AwsError.validation(
+                    "Value at 'arn' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                            + STREAM_KEY_ARN.pattern());
         }
         IvsChannel channel = channels.byStreamKey(keyArn);
         if (channel == null) {
@@ -223,8 +250,11 @@ final class IvsControlPlane {
         IvsChannel channel = channelOf(request, "arn");
         synchronized (channel) {
             if (channel.live()) {
-                throw new AwsError(409, "ConflictException", "Channel " + channel.arn + " is live: call StopStream and wait for "
-                        + "the Stream End event before deleting it");
+                throw new AwsError(
+                        409,
+                        "ConflictException",
+                        "Channel " + channel.arn + " is live: call StopStream and wait for "
+                                + "the Stream End event before deleting it");
             }
             channel.delete();
             channels.remove(channel);
@@ -260,8 +290,12 @@ final class IvsControlPlane {
             throw AwsError.validation("Value at 'tags' must be a map of at most " + MAX_TAGS + " string entries");
         }
         tags.fields().forEachRemaining(e -> {
-            if (!e.getValue().isTextual() || e.getKey().isEmpty() || e.getKey().length() > 128 || e.getValue().asText().length() > 256) {
-                throw AwsError.validation("Tag " + e.getKey() + " is not valid: keys 1-128 characters, string values up to 256");
+            if (!e.getValue().isTextual()
+                    || e.getKey().isEmpty()
+                    || e.getKey().length() > 128
+                    || e.getValue().asText().length() > 256) {
+                throw AwsError.validation(
+                        "Tag " + e.getKey() + " is not valid: keys 1-128 characters, string values up to 256");
             }
             out.put(e.getKey(), e.getValue().asText());
         });

@@ -3,12 +3,12 @@ package dev.samlocal.ivs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.lambda.TemplateFunctions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import dev.samlocal.lambda.TemplateFunctions;
 
 /**
  * The EventBridge events IVS sends for a channel, shaped as the IVS user guide documents them ("Using Amazon
@@ -31,7 +31,8 @@ public final class IvsEvents {
     private IvsEvents() {}
 
     /** {@code IVS Stream State Change} with {@code event_name}, {@code channel_name}, {@code stream_id}. */
-    public static ObjectNode streamStateChange(String channelArn, String channelName, String streamId, String eventName, Instant time) {
+    public static ObjectNode streamStateChange(
+            String channelArn, String channelName, String streamId, String eventName, Instant time) {
         ObjectNode event = envelope(STREAM_STATE_CHANGE, channelArn, time);
         ObjectNode detail = event.putObject("detail");
         detail.put("event_name", eventName);
@@ -44,9 +45,16 @@ public final class IvsEvents {
      * {@code IVS Recording State Change}. Recording End also lists the streams of the recording session
      * ({@code recording_session_stream_ids}), as in the documented example.
      */
-    static ObjectNode recordingStateChange(String channelArn, String channelName, String streamId, String status,
-                                           String bucket, String keyPrefix, long durationMs, String recordingSessionId,
-                                           Instant time) {
+    static ObjectNode recordingStateChange(
+            String channelArn,
+            String channelName,
+            String streamId,
+            String status,
+            String bucket,
+            String keyPrefix,
+            long durationMs,
+            String recordingSessionId,
+            Instant time) {
         ObjectNode event = envelope(RECORDING_STATE_CHANGE, channelArn, time);
         ObjectNode detail = event.putObject("detail");
         detail.put("channel_name", channelName);
@@ -63,7 +71,10 @@ public final class IvsEvents {
         return event;
     }
 
-    /** Where IVS writes a recording: {@code ivs/v1/<account>/<channelId>/<yyyy>/<M>/<d>/<H>/<m>/<recordingSessionId>} (UTC, no padding). */
+    /**
+     * Where IVS writes a recording: {@code ivs/v1/<account>/<channelId>/<yyyy>/<M>/<d>/<H>/<m>/<recordingSessionId>}
+     * (UTC, no padding).
+     */
     static String recordingKeyPrefix(String channelId, Instant start, String recordingSessionId) {
         ZonedDateTime t = start.atZone(ZoneOffset.UTC);
         return "ivs/v1/" + TemplateFunctions.ACCOUNT_ID + "/" + channelId + "/" + t.getYear() + "/" + t.getMonthValue()

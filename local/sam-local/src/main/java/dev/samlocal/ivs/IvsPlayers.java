@@ -30,6 +30,7 @@ final class IvsPlayers {
     static final int MAX_SIMULATED_VIEWERS = 10_000_000;
     /** WebSocket close codes for a player that cannot be served (application range, 4xxx). */
     static final int CLOSE_BAD_REQUEST = 4400;
+
     static final int CLOSE_UNKNOWN_CHANNEL = 4404;
 
     private static final Logger LOG = LoggerFactory.getLogger(IvsPlayers.class);
@@ -50,12 +51,15 @@ final class IvsPlayers {
     }
 
     /**
-     * Sets a channel's simulated audience or, with {@code count} null, clears it, exactly as
-     * {@code POST /_local/ivs/viewers} does; returns the viewer count GetStream now answers.
+     * Sets a channel's simulated audience or, with {@code count} null, clears it, exactly as {@code POST
+     * /_local/ivs/viewers} does; returns the viewer count GetStream now answers.
      */
     int simulateViewers(String channelArn, Integer count) {
         if (count != null && (count < 0 || count > MAX_SIMULATED_VIEWERS)) {
-            throw new AwsError(400, "VALIDATION_FAILED", "count must be an integer from 0 to " + MAX_SIMULATED_VIEWERS + ", or null");
+            throw new AwsError(
+                    400,
+                    "VALIDATION_FAILED",
+                    "count must be an integer from 0 to " + MAX_SIMULATED_VIEWERS + ", or null");
         }
         IvsChannel channel = channels.forControl(channelArn);
         synchronized (channel) {
@@ -63,7 +67,10 @@ final class IvsPlayers {
                 throw IvsChannels.notFoundForControl(channelArn);
             }
             int viewers = channel.audience(count);
-            LOG.info("IVS channel {}: {}", channel.arn, count == null ? "simulated audience cleared" : "simulated audience of " + count);
+            LOG.info(
+                    "IVS channel {}: {}",
+                    channel.arn,
+                    count == null ? "simulated audience cleared" : "simulated audience of " + count);
             return viewers;
         }
     }
@@ -88,8 +95,12 @@ final class IvsPlayers {
             body = null;
         }
         if (body == null || !body.isObject()) {
-            LocalJson.error(ctx, 400, "INVALID_JSON", "Body must be a JSON object {\"channelArn\": …, \"count\": 0.."
-                    + MAX_SIMULATED_VIEWERS + " | null}");
+            LocalJson.error(
+                    ctx,
+                    400,
+                    "INVALID_JSON",
+                    "Body must be a JSON object {\"channelArn\": …, \"count\": 0.." + MAX_SIMULATED_VIEWERS
+                            + " | null}");
             return;
         }
         JsonNode arn = body.get("channelArn");
@@ -100,10 +111,18 @@ final class IvsPlayers {
         JsonNode count = body.get("count");
         // An integer in range, or an explicit null to clear; 1.5, "12", true, a missing count or 1e12 are refused.
         boolean clear = count != null && count.isNull();
-        if (!clear && (count == null || !count.isIntegralNumber() || !count.canConvertToInt()
-                || count.intValue() < 0 || count.intValue() > MAX_SIMULATED_VIEWERS)) {
-            LocalJson.error(ctx, 400, "VALIDATION_FAILED", "count is required: an integer from 0 to " + MAX_SIMULATED_VIEWERS
-                    + ", or null to clear the simulated audience");
+        if (!clear
+                && (count == null
+                        || !count.isIntegralNumber()
+                        || !count.canConvertToInt()
+                        || count.intValue() < 0
+                        || count.intValue() > MAX_SIMULATED_VIEWERS)) {
+            LocalJson.error(
+                    ctx,
+                    400,
+                    "VALIDATION_FAILED",
+                    "count is required: an integer from 0 to " + MAX_SIMULATED_VIEWERS
+                            + ", or null to clear the simulated audience");
             return;
         }
         try {

@@ -14,14 +14,16 @@ import java.util.function.LongSupplier;
 
 /**
  * Amazon IVS for the local stack: one channel store ({@link IvsChannels}) served by three parts, wired here.
+ *
  * <ul>
  *   <li>{@link IvsControlPlane}: the AWS API the real {@code IvsClient} calls through {@code AWS_ENDPOINT_URL_IVS},
- *       with IVS's limits and errors;</li>
+ *       with IVS's limits and errors;
  *   <li>{@link IvsBroadcasts}: {@code POST /_local/ivs/broadcast} playing OBS, IVS's EventBridge events on the default
- *       bus of {@link LocalEventBridge}, timed metadata on the live stream;</li>
- *   <li>{@link IvsPlayers}: local players on {@code ws://…/_local/player?channelArn=…} receiving the metadata cues,
- *       and the simulated audience GetStream's {@code viewerCount} answers while set.</li>
+ *       bus of {@link LocalEventBridge}, timed metadata on the live stream;
+ *   <li>{@link IvsPlayers}: local players on {@code ws://…/_local/player?channelArn=…} receiving the metadata cues, and
+ *       the simulated audience GetStream's {@code viewerCount} answers while set.
  * </ul>
+ *
  * Stream keys are secrets: they appear only in CreateChannel and GetStreamKey answers, never in a log line.
  */
 public final class LocalIvs implements LocalService {
@@ -36,7 +38,10 @@ public final class LocalIvs implements LocalService {
     public static final int CLOSE_UNKNOWN_CHANNEL = IvsPlayers.CLOSE_UNKNOWN_CHANNEL;
 
     /** What OBS does to a channel. */
-    public enum Action { START, STOP }
+    public enum Action {
+        START,
+        STOP
+    }
 
     /** A broadcast as the outside sees it: {@code endTime} null while live. */
     public record Stream(String channelArn, String streamId, Instant startTime, Instant endTime) {
@@ -60,8 +65,16 @@ public final class LocalIvs implements LocalService {
     }
 
     /** A channel as the outside sees it (never its stream key); {@code stream} is the current or last broadcast. */
-    public record Channel(String arn, String name, String latencyMode, String type, String recordingConfigurationArn,
-                          String ingestEndpoint, String playbackUrl, Optional<Stream> stream, int players) {
+    public record Channel(
+            String arn,
+            String name,
+            String latencyMode,
+            String type,
+            String recordingConfigurationArn,
+            String ingestEndpoint,
+            String playbackUrl,
+            Optional<Stream> stream,
+            int players) {
         public boolean live() {
             return stream.map(Stream::live).orElse(false);
         }
@@ -92,14 +105,19 @@ public final class LocalIvs implements LocalService {
     private final IvsPlayers players;
 
     /**
-     * @param recordingBuckets recording configuration ARN → S3 bucket (from the template); channels may only
-     *                         name these, as IVS only accepts recording configurations that exist
+     * @param recordingBuckets recording configuration ARN → S3 bucket (from the template); channels may only name
+     *     these, as IVS only accepts recording configurations that exist
      */
     public LocalIvs(String baseUrl, LocalEventBridge eventBridge, Map<String, String> recordingBuckets, Clock clock) {
         this(baseUrl, eventBridge, recordingBuckets, clock, System::nanoTime);
     }
 
-    LocalIvs(String baseUrl, LocalEventBridge eventBridge, Map<String, String> recordingBuckets, Clock clock, LongSupplier nanoTime) {
+    LocalIvs(
+            String baseUrl,
+            LocalEventBridge eventBridge,
+            Map<String, String> recordingBuckets,
+            Clock clock,
+            LongSupplier nanoTime) {
         this.baseUrl = baseUrl;
         this.channels = new IvsChannels(recordingBuckets);
         this.broadcasts = new IvsBroadcasts(channels, eventBridge, clock);
@@ -126,16 +144,27 @@ public final class LocalIvs implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH + "/{Operation}", "IVS control plane (AWS_ENDPOINT_URL_IVS): CreateChannel, GetChannel, GetStream, "
-                + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), " + "ListStreamKeys, GetStreamKey, DeleteChannel; "
-                + "POST " + PATH + "/tags/{streamKeyArn} (TagResource of a stream key)");
-        d.put("POST " + BROADCAST_PATH, "{\"channelArn\", \"action\": \"start\"|\"stop\"} plays OBS: the stream goes live with a new "
-                + "stream_id / ends, " + "and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
-        d.put("POST " + VIEWERS_PATH, "{\"channelArn\", \"count\": 0.." + MAX_SIMULATED_VIEWERS + "|null} a simulated audience: "
-                + "while set, GetStream's viewerCount is count instead of the connected players " + "(across broadcasts); null clears it");
+        d.put(
+                "POST " + PATH + "/{Operation}",
+                "IVS control plane (AWS_ENDPOINT_URL_IVS): CreateChannel, GetChannel, GetStream, "
+                        + "StopStream, PutMetadata (≤ 1 KB, 5 requests/s per channel, channel live), "
+                        + "ListStreamKeys, GetStreamKey, DeleteChannel; "
+                        + "POST " + PATH + "/tags/{streamKeyArn} (TagResource of a stream key)");
+        d.put(
+                "POST " + BROADCAST_PATH,
+                "{\"channelArn\", \"action\": \"start\"|\"stop\"} plays OBS: the stream goes live with a new "
+                        + "stream_id / ends, "
+                        + "and IVS's EventBridge events (Stream and Recording State Change) go to the default bus");
+        d.put(
+                "POST " + VIEWERS_PATH,
+                "{\"channelArn\", \"count\": 0.." + MAX_SIMULATED_VIEWERS + "|null} a simulated audience: "
+                        + "while set, GetStream's viewerCount is count instead of the connected players "
+                        + "(across broadcasts); null clears it");
         d.put("GET " + CHANNELS_PATH, "the local IVS channels and their current or last stream (no stream keys)");
-        d.put("WS " + PLAYER_PATH + "?channelArn=", "a local player: receives {\"type\":\"TEXT_METADATA_CUE\",\"text\",\"streamTimeMs\"} "
-                + "for every PutMetadata on the live channel");
+        d.put(
+                "WS " + PLAYER_PATH + "?channelArn=",
+                "a local player: receives {\"type\":\"TEXT_METADATA_CUE\",\"text\",\"streamTimeMs\"} "
+                        + "for every PutMetadata on the live channel");
         return d;
     }
 

@@ -3,8 +3,8 @@ package dev.samlocal.ivs;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket: bursts up to {@code perSecond} requests, refilled continuously at {@code perSecond} per second.
- * How the local IVS enforces "5 PutMetadata requests per second per channel".
+ * A token bucket: bursts up to {@code perSecond} requests, refilled continuously at {@code perSecond} per second. How
+ * the local IVS enforces "5 PutMetadata requests per second per channel".
  */
 final class TokenBucket {
 

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Turns event JSON into a handler's input object and its result back into JSON the way the Lambda Java
- * runtime does: the events library's own serializers (with their mix-ins) for the event classes it knows,
- * the runtime's Jackson factory for everything else.
+ * Turns event JSON into a handler's input object and its result back into JSON the way the Lambda Java runtime does:
+ * the events library's own serializers (with their mix-ins) for the event classes it knows, the runtime's Jackson
+ * factory for everything else.
  */
 public final class LambdaSerialization {
 
@@ -28,7 +28,8 @@ public final class LambdaSerialization {
     public static PojoSerializer<Object> serializerFor(Type type) {
         return CACHE.computeIfAbsent(type, t -> {
             if (t instanceof Class<?> clazz && LambdaEventSerializers.isLambdaSupportedEvent(clazz.getName())) {
-                return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(clazz, LambdaSerialization.class.getClassLoader());
+                return (PojoSerializer<Object>)
+                        LambdaEventSerializers.serializerFor(clazz, LambdaSerialization.class.getClassLoader());
             }
             return JacksonFactory.getInstance().getSerializer(t);
         });

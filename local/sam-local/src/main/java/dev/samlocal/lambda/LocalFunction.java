@@ -3,7 +3,6 @@ package dev.samlocal.lambda;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.samlocal.template.SamTemplate.FunctionEvent;
-import dev.samlocal.lambda.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,9 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One AWS::Serverless::Function of the template, hosted in this JVM: its handler instance (built once, like
- * one warm execution environment, and called from many threads at once like many of them), its resolved
- * environment and its event sources. {@link #invoke} takes and returns JSON, as Lambda does.
+ * One AWS::Serverless::Function of the template, hosted in this JVM: its handler instance (built once, like one warm
+ * execution environment, and called from many threads at once like many of them), its resolved environment and its
+ * event sources. {@link #invoke} takes and returns JSON, as Lambda does.
  */
 public final class LocalFunction {
 
@@ -45,15 +44,23 @@ public final class LocalFunction {
     private final String unavailableReason;
     private final java.util.concurrent.atomic.LongAdder invocations = new java.util.concurrent.atomic.LongAdder();
 
-    public LocalFunction(String logicalId, String handlerClass, Map<String, String> environment, List<FunctionEvent> events,
-                  int timeoutSeconds, Object handler, String unavailableReason) {
+    public LocalFunction(
+            String logicalId,
+            String handlerClass,
+            Map<String, String> environment,
+            List<FunctionEvent> events,
+            int timeoutSeconds,
+            Object handler,
+            String unavailableReason) {
         this.logicalId = logicalId;
         this.handlerClass = handlerClass;
         this.environment = Map.copyOf(environment);
         this.events = List.copyOf(events);
         this.timeoutMillis = timeoutSeconds * 1000;
         this.handler = handler;
-        this.inputType = handler instanceof RequestHandler<?, ?> ? LambdaSerialization.requestHandlerInputType(handler.getClass()) : null;
+        this.inputType = handler instanceof RequestHandler<?, ?>
+                ? LambdaSerialization.requestHandlerInputType(handler.getClass())
+                : null;
         this.unavailableReason = unavailableReason;
     }
 
@@ -113,7 +120,8 @@ public final class LocalFunction {
         try {
             if (handler instanceof RequestStreamHandler stream) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                stream.handleRequest(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context);
+                stream.handleRequest(
+                        new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)), out, context);
                 return out.toString(StandardCharsets.UTF_8);
             }
             Object input = LambdaSerialization.fromJson(eventJson, inputType);

@@ -1,8 +1,14 @@
 package dev.samlocal.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.samlocal.sqs.SqsEventSource;
+import dev.samlocal.apigw.CorsPolicy;
+import dev.samlocal.apigw.HttpRoutes;
 import dev.samlocal.core.Json;
+import dev.samlocal.dynamodb.streams.StreamEventSource;
+import dev.samlocal.eventbridge.EventFilter;
+import dev.samlocal.eventbridge.LocalEventBridge;
+import dev.samlocal.eventbridge.LocalScheduler;
+import dev.samlocal.sqs.SqsEventSource;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.template.SamTemplate.FunctionEvent;
 import java.util.LinkedHashMap;
@@ -12,18 +18,12 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.samlocal.apigw.CorsPolicy;
-import dev.samlocal.apigw.HttpRoutes;
-import dev.samlocal.dynamodb.streams.StreamEventSource;
-import dev.samlocal.eventbridge.EventFilter;
-import dev.samlocal.eventbridge.LocalEventBridge;
-import dev.samlocal.eventbridge.LocalScheduler;
 
 /**
- * Reads the template's event sources into the local emulators: HttpApi events into routes (with each
- * route's JWT authorizer), EventBridgeRule / CloudWatchEvent events and AWS::Events::Rule resources into
- * EventBridge rules, Schedule / ScheduleV2 events and scheduled rules into local schedules, DynamoDB and SQS events
- * into event source mappings.
+ * Reads the template's event sources into the local emulators: HttpApi events into routes (with each route's JWT
+ * authorizer), EventBridgeRule / CloudWatchEvent events and AWS::Events::Rule resources into EventBridge rules,
+ * Schedule / ScheduleV2 events and scheduled rules into local schedules, DynamoDB and SQS events into event source
+ * mappings.
  */
 public final class TemplateEventSources {
 
@@ -40,12 +40,16 @@ public final class TemplateEventSources {
     /** Names of the JWT authorizers the HTTP APIs declare (all verified by the local authorizer). */
     public Set<String> jwtAuthorizerNames() {
         Set<String> names = new java.util.LinkedHashSet<>();
-        template.template().resourcesOfType("AWS::Serverless::HttpApi").forEach((id, api) -> SamTemplate.map(
-                SamTemplate.map(SamTemplate.map(api.get("Properties")).get("Auth")).get("Authorizers")).forEach((name, a) -> {
-                    if (SamTemplate.map(a).containsKey("JwtConfiguration")) {
-                        names.add(name);
-                    }
-                }));
+        template.template()
+                .resourcesOfType("AWS::Serverless::HttpApi")
+                .forEach((id, api) -> SamTemplate.map(SamTemplate.map(
+                                        SamTemplate.map(api.get("Properties")).get("Auth"))
+                                .get("Authorizers"))
+                        .forEach((name, a) -> {
+                            if (SamTemplate.map(a).containsKey("JwtConfiguration")) {
+                                names.add(name);
+                            }
+                        }));
         return names;
     }
 
@@ -63,9 +67,12 @@ public final class TemplateEventSources {
         for (LocalFunction function : functions.values()) {
             for (FunctionEvent event : function.eventsOfType("HttpApi")) {
                 Map<String, Object> props = event.properties();
-                String method = String.valueOf(props.getOrDefault("Method", "ANY")).toUpperCase(java.util.Locale.ROOT);
+                String method =
+                        String.valueOf(props.getOrDefault("Method", "ANY")).toUpperCase(java.util.Locale.ROOT);
                 String path = String.valueOf(props.getOrDefault("Path", "$default"));
-                String routeKey = path.equals("$default") ? "$default" : (method.equals("X-AMAZON-APIGATEWAY-ANY-METHOD") ? "ANY" : method) + " " + path;
+                String routeKey = path.equals("$default")
+                        ? "$default"
+                        : (method.equals("X-AMAZON-APIGATEWAY-ANY-METHOD") ? "ANY" : method) + " " + path;
                 routes.add(new HttpRoutes.Route(routeKey, method, path, function, authorizerOf(props)));
             }
         }
@@ -75,9 +82,14 @@ public final class TemplateEventSources {
     /** The route's authorizer: its own Auth.Authorizer, else the API's DefaultAuthorizer; NONE = public. */
     private String authorizerOf(Map<String, Object> eventProps) {
         Object own = SamTemplate.map(eventProps.get("Auth")).get("Authorizer");
-        String name = own != null ? String.valueOf(own) : apiOf(eventProps)
-                .map(api -> SamTemplate.map(SamTemplate.map(api.get("Properties")).get("Auth")).get("DefaultAuthorizer"))
-                .map(String::valueOf).orElse(null);
+        String name = own != null
+                ? String.valueOf(own)
+                : apiOf(eventProps)
+                        .map(api -> SamTemplate.map(
+                                        SamTemplate.map(api.get("Properties")).get("Auth"))
+                                .get("DefaultAuthorizer"))
+                        .map(String::valueOf)
+                        .orElse(null);
         return name == null || name.equals("NONE") ? null : name;
     }
 
@@ -98,7 +110,8 @@ public final class TemplateEventSources {
                 String bus = LocalEventBridge.busName(Optional.ofNullable(template.resolve(props.get("EventBusName")))
                         .orElse(TemplateFunctions.DEFAULT_BUS));
                 String id = function.logicalId() + "-" + event.name();
-                bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(id, props.get("Pattern")), function, input(props.get("Input"))));
+                bridge.addRule(new LocalEventBridge.Rule(
+                        id, bus, pattern(id, props.get("Pattern")), function, input(props.get("Input"))));
             }
         }
         template.template().resourcesOfType("AWS::Events::Rule").forEach((id, resource) -> {
@@ -110,9 +123,18 @@ public final class TemplateEventSources {
                     .orElse(TemplateFunctions.DEFAULT_BUS));
             for (Object t : SamTemplate.list(props.get("Targets"))) {
                 Map<String, Object> target = SamTemplate.map(t);
-                targetFunction(target.get("Arn")).ifPresentOrElse(
-                        f -> bridge.addRule(new LocalEventBridge.Rule(id, bus, pattern(id, props.get("EventPattern")), f, input(target.get("Input")))),
-                        () -> LOG.warn("Rule {} targets {}, which is not a function of the template; not routed locally", id, target.get("Arn")));
+                targetFunction(target.get("Arn"))
+                        .ifPresentOrElse(
+                                f -> bridge.addRule(new LocalEventBridge.Rule(
+                                        id,
+                                        bus,
+                                        pattern(id, props.get("EventPattern")),
+                                        f,
+                                        input(target.get("Input")))),
+                                () -> LOG.warn(
+                                        "Rule {} targets {}, which is not a function of the template; not routed locally",
+                                        id,
+                                        target.get("Arn")));
             }
         });
     }
@@ -125,8 +147,12 @@ public final class TemplateEventSources {
                     continue;
                 }
                 String source = event.type().equals("ScheduleV2") ? "aws.scheduler" : "aws.events";
-                scheduler.add(new LocalScheduler.Schedule(template.stackName() + "-" + function.logicalId() + "-" + event.name(),
-                        template.resolve(props.get("ScheduleExpression")), function, source, input(props.get("Input"))));
+                scheduler.add(new LocalScheduler.Schedule(
+                        template.stackName() + "-" + function.logicalId() + "-" + event.name(),
+                        template.resolve(props.get("ScheduleExpression")),
+                        function,
+                        source,
+                        input(props.get("Input"))));
             }
         }
         template.template().resourcesOfType("AWS::Events::Rule").forEach((id, resource) -> {
@@ -136,8 +162,13 @@ public final class TemplateEventSources {
             }
             for (Object t : SamTemplate.list(props.get("Targets"))) {
                 Map<String, Object> target = SamTemplate.map(t);
-                targetFunction(target.get("Arn")).ifPresent(f -> scheduler.add(new LocalScheduler.Schedule(template.stackName() + "-" + id,
-                        template.resolve(props.get("ScheduleExpression")), f, "aws.events", input(target.get("Input")))));
+                targetFunction(target.get("Arn"))
+                        .ifPresent(f -> scheduler.add(new LocalScheduler.Schedule(
+                                template.stackName() + "-" + id,
+                                template.resolve(props.get("ScheduleExpression")),
+                                f,
+                                "aws.events",
+                                input(target.get("Input")))));
             }
         });
     }
@@ -152,19 +183,25 @@ public final class TemplateEventSources {
                     continue;
                 }
                 String id = function.logicalId() + "-" + event.name();
-                List<JsonNode> filters = SamTemplate.list(SamTemplate.map(template.resolveStructure(props.get("FilterCriteria")))
-                        .get("Filters")).stream()
+                List<JsonNode> filters = SamTemplate.list(
+                                SamTemplate.map(template.resolveStructure(props.get("FilterCriteria")))
+                                        .get("Filters"))
+                        .stream()
                         .map(f -> json(SamTemplate.map(f).get("Pattern")))
                         .toList();
                 List<Object> responseTypes = SamTemplate.list(props.get("FunctionResponseTypes"));
-                sources.add(new StreamEventSource(id, function, template.resolve(props.get("Stream")),
+                sources.add(new StreamEventSource(
+                        id,
+                        function,
+                        template.resolve(props.get("Stream")),
                         String.valueOf(template.resolve(props.getOrDefault("StartingPosition", "LATEST"))),
                         intOf(props, "BatchSize", StreamEventSource.DEFAULT_BATCH_SIZE),
                         intOf(props, "MaximumBatchingWindowInSeconds", 0),
                         eventFilter(id, filters),
                         responseTypes.contains("ReportBatchItemFailures"),
                         intOf(props, "MaximumRetryAttempts", -1),
-                        Boolean.parseBoolean(String.valueOf(template.resolve(props.getOrDefault("BisectBatchOnFunctionError", false))))));
+                        Boolean.parseBoolean(String.valueOf(
+                                template.resolve(props.getOrDefault("BisectBatchOnFunctionError", false))))));
             }
         }
         return sources;
@@ -180,7 +217,10 @@ public final class TemplateEventSources {
                     continue;
                 }
                 Map<String, Object> scaling = SamTemplate.map(props.get("ScalingConfig"));
-                sources.add(new SqsEventSource(function.logicalId() + "-" + event.name(), function, template.resolve(props.get("Queue")),
+                sources.add(new SqsEventSource(
+                        function.logicalId() + "-" + event.name(),
+                        function,
+                        template.resolve(props.get("Queue")),
                         intOf(props, "BatchSize", SqsEventSource.DEFAULT_BATCH_SIZE),
                         intOf(props, "MaximumBatchingWindowInSeconds", 0),
                         SamTemplate.list(props.get("FunctionResponseTypes")).contains("ReportBatchItemFailures"),

@@ -1,14 +1,16 @@
 package dev.samlocal.lambda;
 
-import dev.samlocal.sqs.LocalSqs;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.samlocal.Options;
+import dev.samlocal.cognito.JwtAuthorizer;
 import dev.samlocal.core.Json;
-import dev.samlocal.spi.HandlerFactory;
-import dev.samlocal.template.Intrinsics;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.spi.HandlerFactory;
+import dev.samlocal.sqs.LocalSqs;
+import dev.samlocal.template.Intrinsics;
 import dev.samlocal.template.SamTemplate;
 import dev.samlocal.template.SamTemplate.FunctionDef;
+import dev.samlocal.template.TemplateParameters;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,17 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.samlocal.cognito.JwtAuthorizer;
-import dev.samlocal.template.TemplateParameters;
 
 /**
- * The template's functions as local objects: each environment resolved like CloudFormation would (table and
- * bus names, parameter values, conditions, dynamic references to secrets), plus the local region, credentials and
- * endpoint overrides, and the Handler class instantiated from that environment by a {@link HandlerFactory}.
+ * The template's functions as local objects: each environment resolved like CloudFormation would (table and bus names,
+ * parameter values, conditions, dynamic references to secrets), plus the local region, credentials and endpoint
+ * overrides, and the Handler class instantiated from that environment by a {@link HandlerFactory}.
  */
 public final class TemplateFunctions {
 
@@ -56,7 +54,7 @@ public final class TemplateFunctions {
 
     /**
      * @param tableNames table logical id → local table name
-     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     * @param secrets AWS::SecretsManager::Secret logical id → the local secret value
      */
     public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> secrets) {
         this(template, tableNames, Map.of(), secrets);
@@ -65,45 +63,62 @@ public final class TemplateFunctions {
     /**
      * @param tableNames table logical id → local table name
      * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
-     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     * @param secrets AWS::SecretsManager::Secret logical id → the local secret value
      */
-    public TemplateFunctions(SamTemplate template, Map<String, String> tableNames, Map<String, String> streamArns,
-                             Map<String, String> secrets) {
+    public TemplateFunctions(
+            SamTemplate template,
+            Map<String, String> tableNames,
+            Map<String, String> streamArns,
+            Map<String, String> secrets) {
         this(template, TemplateParameters.defaults(template), tableNames, streamArns, secrets);
     }
 
     /**
      * @param parameters the value of every template parameter for this run: what {@code !Ref Parameter},
-     *                   {@code ${Parameter}} and the conditions built on them resolve to
+     *     {@code ${Parameter}} and the conditions built on them resolve to
      * @param tableNames table logical id → local table name
      * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
-     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     * @param secrets AWS::SecretsManager::Secret logical id → the local secret value
      */
-    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
-                             Map<String, String> streamArns, Map<String, String> secrets) {
+    public TemplateFunctions(
+            SamTemplate template,
+            TemplateParameters parameters,
+            Map<String, String> tableNames,
+            Map<String, String> streamArns,
+            Map<String, String> secrets) {
         this(template, parameters, tableNames, streamArns, secrets, DEFAULT_SQS_ENDPOINT);
     }
 
     /**
      * @param parameters the value of every template parameter for this run: what {@code !Ref Parameter},
-     *                   {@code ${Parameter}} and the conditions built on them resolve to
+     *     {@code ${Parameter}} and the conditions built on them resolve to
      * @param tableNames table logical id → local table name
      * @param streamArns table logical id → its stream's ARN on DynamoDB Local ({@code !GetAtt Table.StreamArn})
-     * @param secrets    AWS::SecretsManager::Secret logical id → the local secret value
+     * @param secrets AWS::SecretsManager::Secret logical id → the local secret value
      * @param sqsEndpoint the local SQS (ElasticMQ): queue URLs ({@code !Ref Queue}) point at it
      */
-    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
-                             Map<String, String> streamArns, Map<String, String> secrets, String sqsEndpoint) {
+    public TemplateFunctions(
+            SamTemplate template,
+            TemplateParameters parameters,
+            Map<String, String> tableNames,
+            Map<String, String> streamArns,
+            Map<String, String> secrets,
+            String sqsEndpoint) {
         this(template, parameters, tableNames, streamArns, secrets, sqsEndpoint, Options.DEFAULT_STACK_NAME);
     }
 
     /**
      * @param stackName what {@code AWS::StackName} gives, and the prefix of names the template leaves to CloudFormation
-     *                  (buckets, queues)
+     *     (buckets, queues)
      */
-    public TemplateFunctions(SamTemplate template, TemplateParameters parameters, Map<String, String> tableNames,
-                             Map<String, String> streamArns, Map<String, String> secrets, String sqsEndpoint,
-                             String stackName) {
+    public TemplateFunctions(
+            SamTemplate template,
+            TemplateParameters parameters,
+            Map<String, String> tableNames,
+            Map<String, String> streamArns,
+            Map<String, String> secrets,
+            String sqsEndpoint,
+            String stackName) {
         this.template = template;
         this.stackName = stackName;
         this.parameters = parameters;
@@ -113,7 +128,9 @@ public final class TemplateFunctions {
         refs.put("AWS::Region", region);
         refs.put("AWS::AccountId", ACCOUNT_ID);
         refs.put("AWS::StackName", stackName);
-        refs.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + stackName + "/local");
+        refs.put(
+                "AWS::StackId",
+                "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID + ":stack/" + stackName + "/local");
         refs.put("AWS::Partition", "aws");
         refs.put("AWS::URLSuffix", "amazonaws.com");
         refs.putAll(parameters.values());
@@ -122,14 +139,20 @@ public final class TemplateFunctions {
             refs.put(id + ".Arn", "arn:aws:dynamodb:" + region + ":" + ACCOUNT_ID + ":table/" + name);
         });
         streamArns.forEach((id, arn) -> refs.put(id + ".StreamArn", arn));
-        template.resourcesOfType("AWS::Serverless::Function").keySet().forEach(id ->
-                refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
+        template.resourcesOfType("AWS::Serverless::Function")
+                .keySet()
+                .forEach(
+                        id -> refs.put(id + ".Arn", "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + id));
         // App clients: Ref gives the client id, the audience of the local issuer's tokens.
-        template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().forEach(id -> refs.put(id, JwtAuthorizer.CLIENT_ID));
+        template.resourcesOfType("AWS::Cognito::UserPoolClient")
+                .keySet()
+                .forEach(id -> refs.put(id, JwtAuthorizer.CLIENT_ID));
         // S3 buckets and IVS recording configurations: Ref gives the bucket name / the configuration's ARN.
         template.resourcesOfType("AWS::S3::Bucket").forEach((id, resource) -> {
             Object name = SamTemplate.map(resource.get("Properties")).get("BucketName");
-            String bucket = name == null ? stackName + "-" + id.toLowerCase(Locale.ROOT) : new Intrinsics(refs).resolveString(name);
+            String bucket = name == null
+                    ? stackName + "-" + id.toLowerCase(Locale.ROOT)
+                    : new Intrinsics(refs).resolveString(name);
             refs.put(id, bucket);
             refs.put(id + ".Arn", "arn:aws:s3:::" + bucket);
             // The names S3 would give it (no local S3 serves them; replay URLs locally are IVS-shaped, not playable).
@@ -141,8 +164,10 @@ public final class TemplateFunctions {
             String arn = "arn:aws:ivs:" + region + ":" + ACCOUNT_ID + ":recording-configuration/" + id;
             refs.put(id, arn);
             refs.put(id + ".Arn", arn);
-            Object bucket = SamTemplate.map(SamTemplate.map(SamTemplate.map(resource.get("Properties"))
-                    .get("DestinationConfiguration")).get("S3")).get("BucketName");
+            Object bucket = SamTemplate.map(SamTemplate.map(
+                                    SamTemplate.map(resource.get("Properties")).get("DestinationConfiguration"))
+                            .get("S3"))
+                    .get("BucketName");
             recordingBuckets.put(arn, bucket == null ? "" : withBuckets.resolveString(bucket));
         });
         // Secrets: Ref gives the ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>).
@@ -159,7 +184,8 @@ public final class TemplateFunctions {
         Intrinsics withoutBuses = new Intrinsics(refs);
         eventBusNames.add(DEFAULT_BUS);
         template.resourcesOfType("AWS::Events::EventBus").forEach((id, resource) -> {
-            String name = withoutBuses.resolveString(SamTemplate.map(resource.get("Properties")).getOrDefault("Name", id));
+            String name = withoutBuses.resolveString(
+                    SamTemplate.map(resource.get("Properties")).getOrDefault("Name", id));
             refs.put(id, name);
             refs.put(id + ".Name", name);
             refs.put(id + ".Arn", busArn(name));
@@ -177,28 +203,40 @@ public final class TemplateFunctions {
             refs.put(id + ".QueueName", name);
             refs.put(id + ".Arn", LocalSqs.queueArn(name));
         });
-        this.intrinsics = new Intrinsics(refs, SamTemplate.map(template.raw().get("Conditions")), this::dynamicReference);
-        queueResources.forEach((id, resource) -> queues.put(id, queueDefinition(refs.get(id + ".QueueName"),
-                SamTemplate.map(resource.get("Properties")))));
+        this.intrinsics =
+                new Intrinsics(refs, SamTemplate.map(template.raw().get("Conditions")), this::dynamicReference);
+        queueResources.forEach((id, resource) -> queues.put(
+                id, queueDefinition(refs.get(id + ".QueueName"), SamTemplate.map(resource.get("Properties")))));
     }
 
     /**
-     * A queue's settings from its properties, with SQS's defaults: VisibilityTimeout (30 s), MessageRetentionPeriod
-     * (4 days), DelaySeconds (0), ReceiveMessageWaitTimeSeconds (0), RedrivePolicy (none).
+     * A queue's settings from its properties, with SQS's defaults: VisibilityTimeout (30 s), MessageRetentionPeriod (4
+     * days), DelaySeconds (0), ReceiveMessageWaitTimeSeconds (0), RedrivePolicy (none).
      */
     private LocalSqs.QueueDefinition queueDefinition(String name, Map<String, Object> properties) {
         if (Boolean.parseBoolean(resolve(properties.getOrDefault("FifoQueue", false)))) {
-            LOG.warn("Queue {} is FIFO; the local SQS creates it as a standard queue (no ordering or deduplication)", name);
+            LOG.warn(
+                    "Queue {} is FIFO; the local SQS creates it as a standard queue (no ordering or deduplication)",
+                    name);
         }
         int visibility = intProperty(properties, "VisibilityTimeout", 30);
         int retention = intProperty(properties, "MessageRetentionPeriod", 345_600);
         // RedrivePolicy is an object in YAML, or its JSON text.
         Object redrive = resolveStructure(properties.get("RedrivePolicy"));
         Map<String, Object> policy = SamTemplate.map(redrive instanceof String json ? redrivePolicy(json) : redrive);
-        String dlq = policy.get("deadLetterTargetArn") == null ? null : String.valueOf(policy.get("deadLetterTargetArn"));
-        int maxReceiveCount = dlq == null ? 0 : Integer.parseInt(String.valueOf(policy.get("maxReceiveCount")).strip());
-        return new LocalSqs.QueueDefinition(name, visibility, retention, intProperty(properties, "DelaySeconds", 0),
-                intProperty(properties, "ReceiveMessageWaitTimeSeconds", 0), dlq, maxReceiveCount);
+        String dlq =
+                policy.get("deadLetterTargetArn") == null ? null : String.valueOf(policy.get("deadLetterTargetArn"));
+        int maxReceiveCount = dlq == null
+                ? 0
+                : Integer.parseInt(String.valueOf(policy.get("maxReceiveCount")).strip());
+        return new LocalSqs.QueueDefinition(
+                name,
+                visibility,
+                retention,
+                intProperty(properties, "DelaySeconds", 0),
+                intProperty(properties, "ReceiveMessageWaitTimeSeconds", 0),
+                dlq,
+                maxReceiveCount);
     }
 
     private int intProperty(Map<String, Object> properties, String name, int fallback) {
@@ -225,8 +263,13 @@ public final class TemplateFunctions {
     /** The ARN a secret of this name has locally: Secrets Manager's shape, with a suffix derived from the name. */
     public static String secretArn(String name) {
         try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            String suffix = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash).replaceAll("[^A-Za-z0-9]", "x").substring(0, 6);
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String suffix = java.util.Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(hash)
+                    .replaceAll("[^A-Za-z0-9]", "x")
+                    .substring(0, 6);
             return "arn:aws:secretsmanager:" + LocalAws.REGION + ":" + ACCOUNT_ID + ":secret:" + name + "-" + suffix;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -275,7 +318,9 @@ public final class TemplateFunctions {
     /** {@code {{resolve:secretsmanager:X}}} → the local secret's first value; SSM parameters get a placeholder. */
     private String dynamicReference(String service, String reference) {
         String name = logicalIdOfSecret(reference);
-        return service.equals("secretsmanager") ? secrets.getOrDefault(name, "local-secret-" + name) : "local-parameter-" + name;
+        return service.equals("secretsmanager")
+                ? secrets.getOrDefault(name, "local-secret-" + name)
+                : "local-parameter-" + name;
     }
 
     /** A secret named by logical id, name or ARN → its logical id (anything else unchanged). */

@@ -44,7 +44,10 @@ public final class AwsError extends RuntimeException {
             body.put(member, getMessage());
         }
         body.put("message", getMessage());
-        ctx.status(status).header("x-amzn-ErrorType", code).contentType("application/json").result(body.toString());
+        ctx.status(status)
+                .header("x-amzn-ErrorType", code)
+                .contentType("application/json")
+                .result(body.toString());
     }
 
     /** The AWS JSON 1.0/1.1 body (Secrets Manager, EventBridge, …): {@code {"__type": code, "message": …}}. */

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The JSON object of an AWS request body, read member by member; bad input becomes {@link AwsError#validation} with
- * the messages AWS gives ("Value null at 'x' failed to satisfy constraint: Member must not be null").
+ * The JSON object of an AWS request body, read member by member; bad input becomes {@link AwsError#validation} with the
+ * messages AWS gives ("Value null at 'x' failed to satisfy constraint: Member must not be null").
  */
 public final class JsonRequest {
 
@@ -42,7 +42,8 @@ public final class JsonRequest {
     public String text(String member) {
         JsonNode value = body.get(member);
         if (value == null || value.isNull()) {
-            throw AwsError.validation("Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
+            throw AwsError.validation(
+                    "Value null at '" + member + "' failed to satisfy constraint: Member must not be null");
         }
         if (!value.isTextual()) {
             throw AwsError.validation("Value at '" + member + "' must be a string");
@@ -59,8 +60,9 @@ public final class JsonRequest {
     public String matching(String member, Pattern pattern, int maxLength) {
         String value = text(member);
         if (value.length() > maxLength || !pattern.matcher(value).matches()) {
-            throw AwsError.validation("Value at '" + member + "' failed to satisfy constraint: Member must satisfy regular "
-                    + "expression pattern: " + pattern.pattern() + " and have length less than or equal to " + maxLength);
+            throw AwsError.validation("Value at '" + member
+                    + "' failed to satisfy constraint: Member must satisfy regular " + "expression pattern: "
+                    + pattern.pattern() + " and have length less than or equal to " + maxLength);
         }
         return value;
     }
@@ -80,8 +82,9 @@ public final class JsonRequest {
     public String oneOf(String member, Set<String> allowed, String fallback) {
         String value = optionalText(member, fallback);
         if (!allowed.contains(value)) {
-            throw AwsError.validation("Value '" + value + "' at '" + member + "' failed to satisfy constraint: Member must "
-                    + "satisfy enum value set: " + allowed.stream().sorted().toList());
+            throw AwsError.validation("Value '" + value + "' at '" + member
+                    + "' failed to satisfy constraint: Member must " + "satisfy enum value set: "
+                    + allowed.stream().sorted().toList());
         }
         return value;
     }

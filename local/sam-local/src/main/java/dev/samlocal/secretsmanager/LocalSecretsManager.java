@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.samlocal.core.LocalService;
 import dev.samlocal.core.Json;
+import dev.samlocal.core.LocalService;
+import dev.samlocal.protocol.AwsError;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import dev.samlocal.protocol.AwsError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,17 +26,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Secrets Manager for the local stack: the template's {@code AWS::SecretsManager::Secret}s, reached by the real
- * {@code SecretsManagerClient} and the AWS CLI through their endpoint override (AWS JSON 1.1,
- * {@code X-Amz-Target: secretsmanager.<Operation>}). GetSecretValue, PutSecretValue, UpdateSecretVersionStage and DescribeSecret, with
- * version ids and the stages AWSCURRENT / AWSPREVIOUS moving as Secrets Manager moves them: a PutSecretValue
- * whose version becomes AWSCURRENT gives AWSPREVIOUS to the version that was current. A secret is found by its
- * name, its ARN or its ARN without the six-character suffix, as the service does. Errors are the service's
- * ({@code {"__type": "ResourceNotFoundException", "message": …}}, 400). Values never reach a log line.
+ * {@code SecretsManagerClient} and the AWS CLI through their endpoint override (AWS JSON 1.1, {@code X-Amz-Target:
+ * secretsmanager.<Operation>}). GetSecretValue, PutSecretValue, UpdateSecretVersionStage and DescribeSecret, with
+ * version ids and the stages AWSCURRENT / AWSPREVIOUS moving as Secrets Manager moves them: a PutSecretValue whose
+ * version becomes AWSCURRENT gives AWSPREVIOUS to the version that was current. A secret is found by its name, its ARN
+ * or its ARN without the six-character suffix, as the service does. Errors are the service's ({@code {"__type":
+ * "ResourceNotFoundException", "message": …}}, 400). Values never reach a log line.
  */
 public final class LocalSecretsManager implements LocalService {
 
     /** Where the SDK's endpoint override points (AWS_ENDPOINT_URL_SECRETS_MANAGER = base URL + this). */
     public static final String PATH = "/_local/aws/secretsmanager";
+
     public static final String CURRENT = "AWSCURRENT";
     public static final String PREVIOUS = "AWSPREVIOUS";
     private static final String TARGET_PREFIX = "secretsmanager.";
@@ -117,8 +118,12 @@ public final class LocalSecretsManager implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH, "Secrets Manager GetSecretValue, PutSecretValue, UpdateSecretVersionStage, DescribeSecret " + "(AWS_ENDPOINT_URL_SECRETS_MANAGER; "
-                + "aws secretsmanager … --endpoint-url <this>); secrets: " + String.join(", ", secrets().values()));
+        d.put(
+                "POST " + PATH,
+                "Secrets Manager GetSecretValue, PutSecretValue, UpdateSecretVersionStage, DescribeSecret "
+                        + "(AWS_ENDPOINT_URL_SECRETS_MANAGER; "
+                        + "aws secretsmanager … --endpoint-url <this>); secrets: "
+                        + String.join(", ", secrets().values()));
         return d;
     }
 
@@ -141,12 +146,15 @@ public final class LocalSecretsManager implements LocalService {
     /** Javalin entry point of the AWS JSON 1.1 endpoint. */
     public void handle(Context ctx) {
         AwsResult result = handle(ctx.header("X-Amz-Target"), ctx.body());
-        ctx.status(result.status()).contentType("application/x-amz-json-1.1")
-                .header("x-amzn-RequestId", UUID.randomUUID().toString()).result(result.body());
+        ctx.status(result.status())
+                .contentType("application/x-amz-json-1.1")
+                .header("x-amzn-RequestId", UUID.randomUUID().toString())
+                .result(result.body());
     }
 
     public AwsResult handle(String target, String body) {
-        String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
+        String operation =
+                target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
         try {
             JsonNode request;
             try {
@@ -164,8 +172,11 @@ public final class LocalSecretsManager implements LocalService {
                     case "PutSecretValue" -> putSecretValue(request);
                     case "DescribeSecret" -> describeSecret(request);
                     case "UpdateSecretVersionStage" -> updateSecretVersionStage(request);
-                    default -> throw error("UnknownOperationException", "The local Secrets Manager supports GetSecretValue, "
-                            + "PutSecretValue, UpdateSecretVersionStage and DescribeSecret, not " + target);
+                    default ->
+                        throw error(
+                                "UnknownOperationException",
+                                "The local Secrets Manager supports GetSecretValue, "
+                                        + "PutSecretValue, UpdateSecretVersionStage and DescribeSecret, not " + target);
                 };
             }
             return new AwsResult(200, Json.write(answer));
@@ -220,10 +231,10 @@ public final class LocalSecretsManager implements LocalService {
         Version existing = secret.versions.get(versionId);
         if (existing != null) {
             // The idempotency of ClientRequestToken: the same request again changes nothing; another value is refused.
-            boolean same = java.util.Objects.equals(existing.string, string) && java.util.Arrays.equals(existing.binary, binary);
+            boolean same = java.util.Objects.equals(existing.string, string)
+                    && java.util.Arrays.equals(existing.binary, binary);
             if (!same) {
-                throw error("ResourceExistsException",
-                        "A resource with the ID you requested already exists.");
+                throw error("ResourceExistsException", "A resource with the ID you requested already exists.");
             }
         } else {
             Instant now = clock.instant();
@@ -262,23 +273,30 @@ public final class LocalSecretsManager implements LocalService {
 
     /**
      * Moves a stage to a version ({@code MoveToVersionId}), from the version that has it ({@code RemoveFromVersionId},
-     * required then, as the service requires), or only removes it; AWSCURRENT cannot be removed without a new home.
-     * How a rotation promotes AWSPENDING: the version that was current becomes AWSPREVIOUS.
+     * required then, as the service requires), or only removes it; AWSCURRENT cannot be removed without a new home. How
+     * a rotation promotes AWSPENDING: the version that was current becomes AWSPREVIOUS.
      */
     private ObjectNode updateSecretVersionStage(JsonNode request) {
         Secret secret = find(requiredText(request, "SecretId"));
         String stage = requiredText(request, "VersionStage");
         String moveTo = text(request, "MoveToVersionId");
         String removeFrom = text(request, "RemoveFromVersionId");
-        Version holder = secret.versions.values().stream().filter(v -> v.stages.contains(stage)).findFirst().orElse(null);
+        Version holder = secret.versions.values().stream()
+                .filter(v -> v.stages.contains(stage))
+                .findFirst()
+                .orElse(null);
         if (removeFrom != null && (holder == null || !holder.id.equals(removeFrom))) {
-            throw error("InvalidParameterException", "The staging label " + stage + " is not attached to version " + removeFrom + ".");
+            throw error(
+                    "InvalidParameterException",
+                    "The staging label " + stage + " is not attached to version " + removeFrom + ".");
         }
         if (moveTo == null) {
             if (removeFrom == null || CURRENT.equals(stage)) {
-                throw error("InvalidParameterException", CURRENT.equals(stage)
-                        ? "You can't remove the staging label AWSCURRENT without moving it to another version."
-                        : "You must provide MoveToVersionId or RemoveFromVersionId.");
+                throw error(
+                        "InvalidParameterException",
+                        CURRENT.equals(stage)
+                                ? "You can't remove the staging label AWSCURRENT without moving it to another version."
+                                : "You must provide MoveToVersionId or RemoveFromVersionId.");
             }
             holder.stages.remove(stage);
         } else {
@@ -287,13 +305,19 @@ public final class LocalSecretsManager implements LocalService {
                 throw error("ResourceNotFoundException", "Secrets Manager can't find the specified secret version.");
             }
             if (holder != null && holder != target && removeFrom == null) {
-                throw error("InvalidParameterException", "The staging label " + stage + " is currently attached to version "
-                        + holder.id + ". You must specify RemoveFromVersionId to move it.");
+                throw error(
+                        "InvalidParameterException",
+                        "The staging label " + stage + " is currently attached to version " + holder.id
+                                + ". You must specify RemoveFromVersionId to move it.");
             }
             moveStage(secret, stage, target);
         }
         secret.lastChanged = clock.instant();
-        LOG.info("Secret {}: stage {} moved to {}", secret.definition.name(), stage, moveTo == null ? "no version" : moveTo);
+        LOG.info(
+                "Secret {}: stage {} moved to {}",
+                secret.definition.name(),
+                stage,
+                moveTo == null ? "no version" : moveTo);
         return identity(secret);
     }
 
@@ -306,11 +330,10 @@ public final class LocalSecretsManager implements LocalService {
         out.put("LastChangedDate", seconds(secret.lastChanged));
         out.put("CreatedDate", seconds(secret.created));
         ObjectNode versions = out.putObject("VersionIdsToStages");
-        secret.versions.values().stream().filter(v -> !v.stages.isEmpty())
-                .forEach(v -> {
-                    ArrayNode stages = versions.putArray(v.id);
-                    v.stages.forEach(stages::add);
-                });
+        secret.versions.values().stream().filter(v -> !v.stages.isEmpty()).forEach(v -> {
+            ArrayNode stages = versions.putArray(v.id);
+            v.stages.forEach(stages::add);
+        });
         return out;
     }
 
@@ -325,7 +348,8 @@ public final class LocalSecretsManager implements LocalService {
     private Secret find(String secretId) {
         for (Secret secret : byName.values()) {
             String arn = secret.definition.arn();
-            if (secretId.equals(secret.definition.name()) || secretId.equals(arn)
+            if (secretId.equals(secret.definition.name())
+                    || secretId.equals(arn)
                     || (arn.length() > 7 && secretId.equals(arn.substring(0, arn.length() - 7)))) {
                 return secret;
             }
@@ -337,22 +361,28 @@ public final class LocalSecretsManager implements LocalService {
         if (versionId != null) {
             Version version = secret.versions.get(versionId);
             if (version == null || (stage != null && !version.stages.contains(stage))) {
-                throw error("ResourceNotFoundException",
+                throw error(
+                        "ResourceNotFoundException",
                         "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
             }
             return version;
         }
         String wanted = stage == null ? CURRENT : stage;
-        return secret.versions.values().stream().filter(v -> v.stages.contains(wanted)).findFirst()
-                .orElseThrow(() -> error("ResourceNotFoundException",
+        return secret.versions.values().stream()
+                .filter(v -> v.stages.contains(wanted))
+                .findFirst()
+                .orElseThrow(() -> error(
+                        "ResourceNotFoundException",
                         "Secrets Manager can't find the specified secret value for staging label: " + wanted));
     }
 
     private static String requiredText(JsonNode request, String field) {
         String value = text(request, field);
         if (value == null || value.isEmpty()) {
-            throw error("InvalidParameterException", "1 validation error detected: Value null at '"
-                    + Character.toLowerCase(field.charAt(0)) + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
+            throw error(
+                    "InvalidParameterException",
+                    "1 validation error detected: Value null at '" + Character.toLowerCase(field.charAt(0))
+                            + field.substring(1) + "' failed to satisfy constraint: Member must not be null");
         }
         return value;
     }

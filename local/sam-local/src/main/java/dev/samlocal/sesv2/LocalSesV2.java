@@ -1,11 +1,11 @@
 package dev.samlocal.sesv2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.samlocal.core.LocalService;
 import dev.samlocal.core.Json;
+import dev.samlocal.core.LocalService;
+import dev.samlocal.protocol.AwsError;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import dev.samlocal.protocol.AwsError;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,28 +19,40 @@ import java.util.regex.Pattern;
 
 /**
  * Amazon SES (API v2) for the local stack: the real {@code SesV2Client} and the AWS CLI ({@code aws sesv2 …
- * --endpoint-url}) send here, and every email is kept instead of delivered, to be read at {@code GET /_local/emails}
- * or on the {@code /_local/mailbox} page. REST-JSON as SES v2 speaks it: {@code POST /v2/email/outbound-emails}
+ * --endpoint-url}) send here, and every email is kept instead of delivered, to be read at {@code GET /_local/emails} or
+ * on the {@code /_local/mailbox} page. REST-JSON as SES v2 speaks it: {@code POST /v2/email/outbound-emails}
  * (SendEmail: Simple content with its Headers, or a Template with inline TemplateContent and TemplateData) and
- * {@code POST /v2/email/outbound-bulk-emails} (SendBulkEmail: DefaultContent's template, one email per
- * BulkEmailEntry with its ReplacementTemplateData, which replaces the default TemplateData as a whole, as the API
- * reference describes the default, and its ReplacementHeaders). Limits and errors as the service has them:
- * at most 50 recipients per SendEmail and 50 entries per SendBulkEmail, a sender and a subject required; refusals are
- * 400 {@code BadRequestException} (header {@code x-amzn-ErrorType}, body {@code {"message"}}). Raw content and stored
+ * {@code POST /v2/email/outbound-bulk-emails} (SendBulkEmail: DefaultContent's template, one email per BulkEmailEntry
+ * with its ReplacementTemplateData, which replaces the default TemplateData as a whole, as the API reference describes
+ * the default, and its ReplacementHeaders). Limits and errors as the service has them: at most 50 recipients per
+ * SendEmail and 50 entries per SendBulkEmail, a sender and a subject required; refusals are 400
+ * {@code BadRequestException} (header {@code x-amzn-ErrorType}, body {@code {"message"}}). Raw content and stored
  * templates are not emulated (BadRequestException says so). Addresses and bodies never reach a log line.
  */
 public final class LocalSesV2 implements LocalService {
 
     /** Where the SDK's endpoint override points (AWS_ENDPOINT_URL_SESV2 = base URL + this). */
     public static final String PATH = "/_local/aws/sesv2";
+
     static final int MAX_RECIPIENTS = 50;
     static final int MAX_BULK_ENTRIES = 50;
     private static final int MAX_KEPT = 10_000;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_]+)\\s*}}");
 
-    /** One email as it would have left: its recipients, sender, subject, both parts and the headers it was sent with. */
-    public record Email(String messageId, List<String> to, List<String> cc, List<String> bcc, String from, String subject,
-                        String text, String html, Map<String, String> headers, Instant at) {}
+    /**
+     * One email as it would have left: its recipients, sender, subject, both parts and the headers it was sent with.
+     */
+    public record Email(
+            String messageId,
+            List<String> to,
+            List<String> cc,
+            List<String> bcc,
+            String from,
+            String subject,
+            String text,
+            String html,
+            Map<String, String> headers,
+            Instant at) {}
 
     /** SES v2's answer to bad input: 400 {@code BadRequestException}. */
     private static AwsError badRequest(String message) {
@@ -51,8 +63,11 @@ public final class LocalSesV2 implements LocalService {
     private final Clock clock;
     private final List<Email> emails = new ArrayList<>();
     /** Throttling on demand: the next N send requests answer 429 TooManyRequestsException (the SDK's retries count). */
-    private final java.util.concurrent.atomic.AtomicInteger throttleRequests = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong throttledRequests = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger throttleRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicLong throttledRequests =
+            new java.util.concurrent.atomic.AtomicLong();
     /** Addresses whose next bulk entry answers ACCOUNT_THROTTLED (kept nowhere), once each. */
     private final java.util.Set<String> throttleEntries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -74,20 +89,30 @@ public final class LocalSesV2 implements LocalService {
     public void register(RoutesConfig routes) {
         routes.post(PATH + "/v2/email/outbound-emails", ctx -> answer(ctx, () -> sendEmail(body(ctx))));
         routes.post(PATH + "/v2/email/outbound-bulk-emails", ctx -> answer(ctx, () -> sendBulkEmail(body(ctx))));
-        routes.get("/_local/emails", ctx -> ctx.contentType("application/json").result(Json.write(emails(ctx.queryParam("to")))));
+        routes.get(
+                "/_local/emails",
+                ctx -> ctx.contentType("application/json").result(Json.write(emails(ctx.queryParam("to")))));
         routes.get("/_local/emails/{messageId}/html", this::htmlPart);
-        routes.get("/_local/mailbox", ctx -> ctx.contentType("text/html; charset=utf-8")
-                .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-                .result(Mailbox.page(emails(ctx.queryParam("to")))));
+        routes.get(
+                "/_local/mailbox",
+                ctx -> ctx.contentType("text/html; charset=utf-8")
+                        .header(
+                                "content-security-policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+                        .result(Mailbox.page(emails(ctx.queryParam("to")))));
     }
 
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("POST " + PATH + "/v2/email/outbound-emails", "SES v2 SendEmail (AWS_ENDPOINT_URL_SESV2; aws sesv2 … --endpoint-url "
-                + PATH + "): kept, not delivered");
+        d.put(
+                "POST " + PATH + "/v2/email/outbound-emails",
+                "SES v2 SendEmail (AWS_ENDPOINT_URL_SESV2; aws sesv2 … --endpoint-url " + PATH
+                        + "): kept, not delivered");
         d.put("POST " + PATH + "/v2/email/outbound-bulk-emails", "SES v2 SendBulkEmail: one kept email per entry");
-        d.put("GET /_local/emails?to=", "the emails sent, oldest first: [{to, from, subject, text, html, headers, at}]");
+        d.put(
+                "GET /_local/emails?to=",
+                "the emails sent, oldest first: [{to, from, subject, text, html, headers, at}]");
         d.put("GET /_local/mailbox?to=", "a page to read them");
         return d;
     }
@@ -98,7 +123,10 @@ public final class LocalSesV2 implements LocalService {
             return List.copyOf(emails);
         }
         String wanted = to.strip().toLowerCase(Locale.ROOT);
-        return emails.stream().filter(e -> recipients(e).stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted))).toList();
+        return emails.stream()
+                .filter(e -> recipients(e).stream()
+                        .anyMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted)))
+                .toList();
     }
 
     private static List<String> recipients(Email e) {
@@ -112,15 +140,21 @@ public final class LocalSesV2 implements LocalService {
         String id = ctx.pathParam("messageId");
         Email email;
         synchronized (this) {
-            email = emails.stream().filter(e -> e.messageId().equals(id)).findFirst().orElse(null);
+            email = emails.stream()
+                    .filter(e -> e.messageId().equals(id))
+                    .findFirst()
+                    .orElse(null);
         }
         if (email == null || email.html() == null) {
-            ctx.status(404).contentType("application/json").result(Json.write(Map.of("error",
-                    Map.of("code", "EMAIL_NOT_FOUND", "message", "No HTML part for " + id))));
+            ctx.status(404)
+                    .contentType("application/json")
+                    .result(Json.write(
+                            Map.of("error", Map.of("code", "EMAIL_NOT_FOUND", "message", "No HTML part for " + id))));
             return;
         }
         // The email's own HTML, as a mail client shows it: no script runs, nothing is fetched.
-        ctx.contentType("text/html; charset=utf-8").header("content-security-policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'")
+        ctx.contentType("text/html; charset=utf-8")
+                .header("content-security-policy", "sandbox; default-src 'none'; style-src 'unsafe-inline'")
                 .result(email.html());
     }
 
@@ -148,10 +182,18 @@ public final class LocalSesV2 implements LocalService {
             if (text == null && html == null) {
                 throw badRequest("Content.Simple.Body needs Text or Html.");
             }
-            email = new Email(newId(), to, cc, bcc, from, subject, text, html, headers(simple.path("Headers")), clock.instant());
+            email = new Email(
+                    newId(), to, cc, bcc, from, subject, text, html, headers(simple.path("Headers")), clock.instant());
         } else if (content.has("Template")) {
             JsonNode template = content.get("Template");
-            email = fromTemplate(template, template.path("TemplateData").asText("{}"), headers(template.path("Headers")), from, to, cc, bcc);
+            email = fromTemplate(
+                    template,
+                    template.path("TemplateData").asText("{}"),
+                    headers(template.path("Headers")),
+                    from,
+                    to,
+                    cc,
+                    bcc);
         } else if (content.has("Raw")) {
             throw badRequest("Raw content is not emulated by the local stack; send Simple or Template content.");
         } else {
@@ -185,7 +227,9 @@ public final class LocalSesV2 implements LocalService {
             if (to.size() + cc.size() + bcc.size() == 0 || to.size() + cc.size() + bcc.size() > MAX_RECIPIENTS) {
                 throw badRequest("Each BulkEmailEntry needs 1 to " + MAX_RECIPIENTS + " recipients.");
             }
-            String data = entry.path("ReplacementEmailContent").path("ReplacementTemplate").path("ReplacementTemplateData")
+            String data = entry.path("ReplacementEmailContent")
+                    .path("ReplacementTemplate")
+                    .path("ReplacementTemplateData")
                     .asText(defaultData);
             Map<String, String> headers = new LinkedHashMap<>(defaultHeaders);
             headers.putAll(headers(entry.path("ReplacementHeaders")));
@@ -204,8 +248,14 @@ public final class LocalSesV2 implements LocalService {
     }
 
     /** An email from inline TemplateContent, its {{placeholders}} filled from the JSON object {@code data}. */
-    private Email fromTemplate(JsonNode template, String data, Map<String, String> headers, String from, List<String> to,
-                               List<String> cc, List<String> bcc) {
+    private Email fromTemplate(
+            JsonNode template,
+            String data,
+            Map<String, String> headers,
+            String from,
+            List<String> to,
+            List<String> cc,
+            List<String> bcc) {
         if (!template.has("TemplateContent")) {
             throw badRequest("Stored templates (TemplateName / TemplateArn) are not emulated by the local stack; "
                     + "send TemplateContent.");
@@ -229,7 +279,10 @@ public final class LocalSesV2 implements LocalService {
         return new Email(newId(), to, cc, bcc, from, subject, text, html, headers, clock.instant());
     }
 
-    /** {{name}} → the value of {@code name} in {@code values} (SES's own templates are Handlebars; this is their simplest form). */
+    /**
+     * {{name}} → the value of {@code name} in {@code values} (SES's own templates are Handlebars; this is their
+     * simplest form).
+     */
     private static String fill(String template, JsonNode values) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
@@ -306,12 +359,17 @@ public final class LocalSesV2 implements LocalService {
 
     // ------------------------------------------------------------------ faults on demand (tests)
 
-    /** The next {@code requests} SendEmail / SendBulkEmail requests answer 429 TooManyRequestsException; nothing is kept. */
+    /**
+     * The next {@code requests} SendEmail / SendBulkEmail requests answer 429 TooManyRequestsException; nothing is
+     * kept.
+     */
     public void throttleNextRequests(int requests) {
         throttleRequests.set(requests);
     }
 
-    /** The next bulk entry to each of these addresses answers {@code ACCOUNT_THROTTLED} (not kept), once per address. */
+    /**
+     * The next bulk entry to each of these addresses answers {@code ACCOUNT_THROTTLED} (not kept), once per address.
+     */
     public void throttleNextEntries(java.util.Collection<String> addresses) {
         addresses.forEach(a -> throttleEntries.add(a.toLowerCase(Locale.ROOT)));
     }

@@ -16,17 +16,32 @@ final class Mailbox {
                 + "<title>Local mailbox</title><style>body{font:14px system-ui,sans-serif;margin:1rem;max-width:60rem}"
                 + "article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:0 0 1rem}"
                 + "pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}dt{font-weight:600}</style></head><body>");
-        h.append("<h1>Local mailbox</h1><p>").append(emails.size())
-                .append(" emails sent through the local SES v2 endpoint (kept here, never delivered). " + "JSON: <code>GET /_local/emails?to=</code></p>");
+        h.append("<h1>Local mailbox</h1><p>")
+                .append(emails.size())
+                .append(" emails sent through the local SES v2 endpoint (kept here, never delivered). "
+                        + "JSON: <code>GET /_local/emails?to=</code></p>");
         for (int i = emails.size() - 1; i >= 0; i--) {
             LocalSesV2.Email e = emails.get(i);
-            h.append("<article data-message-id=\"").append(esc(e.messageId())).append("\"><h2>").append(esc(e.subject())).append("</h2>");
-            h.append("<p>To ").append(esc(String.join(", ", e.to()))).append(" · from ").append(esc(e.from())).append(" · ")
-                    .append(esc(e.at().toString())).append("</p>");
+            h.append("<article data-message-id=\"")
+                    .append(esc(e.messageId()))
+                    .append("\"><h2>")
+                    .append(esc(e.subject()))
+                    .append("</h2>");
+            h.append("<p>To ")
+                    .append(esc(String.join(", ", e.to())))
+                    .append(" · from ")
+                    .append(esc(e.from()))
+                    .append(" · ")
+                    .append(esc(e.at().toString()))
+                    .append("</p>");
             if (!e.headers().isEmpty()) {
                 h.append("<dl>");
                 for (Map.Entry<String, String> header : e.headers().entrySet()) {
-                    h.append("<dt>").append(esc(header.getKey())).append("</dt><dd>").append(esc(header.getValue())).append("</dd>");
+                    h.append("<dt>")
+                            .append(esc(header.getKey()))
+                            .append("</dt><dd>")
+                            .append(esc(header.getValue()))
+                            .append("</dd>");
                 }
                 h.append("</dl>");
             }
@@ -34,7 +49,9 @@ final class Mailbox {
                 h.append("<pre>").append(esc(e.text())).append("</pre>");
             }
             if (e.html() != null) {
-                h.append("<p><a href=\"/_local/emails/").append(esc(e.messageId())).append("/html\">HTML part</a></p>");
+                h.append("<p><a href=\"/_local/emails/")
+                        .append(esc(e.messageId()))
+                        .append("/html\">HTML part</a></p>");
             }
             h.append("</article>");
         }

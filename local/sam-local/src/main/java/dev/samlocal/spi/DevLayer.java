@@ -6,9 +6,9 @@ import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /**
- * What a project adds to sam-local for its own local runs; every method has a default that adds nothing, so
- * {@code new DevLayer() {}} runs a template as it is. Methods that take the stack are called while it starts (see
- * each one for what is ready by then).
+ * What a project adds to sam-local for its own local runs; every method has a default that adds nothing, so {@code new
+ * DevLayer() {}} runs a template as it is. Methods that take the stack are called while it starts (see each one for
+ * what is ready by then).
  */
 public interface DevLayer {
 

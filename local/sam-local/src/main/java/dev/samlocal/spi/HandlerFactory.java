@@ -4,15 +4,15 @@ import java.lang.reflect.Constructor;
 import java.util.Map;
 
 /**
- * How a template's handler class becomes an object, given the function's resolved environment (what Lambda would
- * put in the process environment: the template's Environment plus the local endpoints, region and credentials).
+ * How a template's handler class becomes an object, given the function's resolved environment (what Lambda would put in
+ * the process environment: the template's Environment plus the local endpoints, region and credentials).
  */
 @FunctionalInterface
 public interface HandlerFactory {
 
     /**
-     * Without a dev layer: a public {@code (Map<String, String>)} constructor gets the environment; else the
-     * no-arg constructor, which can only read the process environment (not the function's).
+     * Without a dev layer: a public {@code (Map<String, String>)} constructor gets the environment; else the no-arg
+     * constructor, which can only read the process environment (not the function's).
      */
     HandlerFactory DEFAULT = (type, environment) -> {
         try {

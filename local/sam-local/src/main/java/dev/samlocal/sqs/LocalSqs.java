@@ -1,9 +1,9 @@
 package dev.samlocal.sqs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.samlocal.core.LocalService;
 import dev.samlocal.core.Json;
 import dev.samlocal.core.LocalAws;
+import dev.samlocal.core.LocalService;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,12 +39,18 @@ public final class LocalSqs implements LocalService {
     public static final String REGION = LocalAws.REGION;
 
     /**
-     * A queue as the template declares it: VisibilityTimeout, MessageRetentionPeriod, DelaySeconds (the default delay of
-     * a message that gives none), ReceiveMessageWaitTimeSeconds (the default long poll) and its RedrivePolicy
+     * A queue as the template declares it: VisibilityTimeout, MessageRetentionPeriod, DelaySeconds (the default delay
+     * of a message that gives none), ReceiveMessageWaitTimeSeconds (the default long poll) and its RedrivePolicy
      * ({@code deadLetterTargetArn} null = none).
      */
-    public record QueueDefinition(String name, int visibilityTimeoutSeconds, int retentionSeconds, int delaySeconds,
-                                  int receiveWaitSeconds, String deadLetterTargetArn, int maxReceiveCount) {}
+    public record QueueDefinition(
+            String name,
+            int visibilityTimeoutSeconds,
+            int retentionSeconds,
+            int delaySeconds,
+            int receiveWaitSeconds,
+            String deadLetterTargetArn,
+            int maxReceiveCount) {}
 
     /**
      * A queue as {@link #queues()} lists it, with SQS's approximate counts: {@code visible} waiting, {@code inFlight}
@@ -68,7 +74,9 @@ public final class LocalSqs implements LocalService {
         this.endpoint = endpoint;
         // Long polls last up to 20 s; the call timeout leaves them room.
         this.client = LocalAws.client(SqsClient.builder(), endpoint)
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(30)).build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(30))
+                        .build())
                 .build();
     }
 
@@ -79,9 +87,12 @@ public final class LocalSqs implements LocalService {
      */
     public static LocalSqs start() {
         int port = freePort();
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
+        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withPort(port)
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
-                .withAWSRegion(REGION).withAWSAccountId(ACCOUNT_ID).start();
+                .withAWSRegion(REGION)
+                .withAWSAccountId(ACCOUNT_ID)
+                .start();
         server.waitUntilStarted();
         return new LocalSqs(server, "http://127.0.0.1:" + port);
     }
@@ -117,16 +128,23 @@ public final class LocalSqs implements LocalService {
      * queue naming it is created.
      */
     public void createQueues(List<QueueDefinition> definitions) {
-        List<QueueDefinition> ordered = new ArrayList<>(definitions.stream().filter(d -> d.deadLetterTargetArn() == null).toList());
-        ordered.addAll(definitions.stream().filter(d -> d.deadLetterTargetArn() != null).toList());
+        List<QueueDefinition> ordered = new ArrayList<>(definitions.stream()
+                .filter(d -> d.deadLetterTargetArn() == null)
+                .toList());
+        ordered.addAll(definitions.stream()
+                .filter(d -> d.deadLetterTargetArn() != null)
+                .toList());
         for (QueueDefinition d : ordered) {
             Map<QueueAttributeName, String> attributes = new HashMap<>();
             attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(d.visibilityTimeoutSeconds()));
             attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD, String.valueOf(d.retentionSeconds()));
             attributes.put(QueueAttributeName.DELAY_SECONDS, String.valueOf(d.delaySeconds()));
-            attributes.put(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, String.valueOf(d.receiveWaitSeconds()));
+            attributes.put(
+                    QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, String.valueOf(d.receiveWaitSeconds()));
             if (d.deadLetterTargetArn() != null) {
-                ObjectNode policy = Json.MAPPER.createObjectNode().put("deadLetterTargetArn", d.deadLetterTargetArn())
+                ObjectNode policy = Json.MAPPER
+                        .createObjectNode()
+                        .put("deadLetterTargetArn", d.deadLetterTargetArn())
                         .put("maxReceiveCount", d.maxReceiveCount());
                 attributes.put(QueueAttributeName.REDRIVE_POLICY, policy.toString());
             }
@@ -147,8 +165,11 @@ public final class LocalSqs implements LocalService {
     @Override
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put(endpoint, "SQS (ElasticMQ; AWS_ENDPOINT_URL_SQS; aws sqs … --endpoint-url " + endpoint + "): the template's queues "
-                + byArn.values().stream().map(QueueDefinition::name).toList());
+        d.put(
+                endpoint,
+                "SQS (ElasticMQ; AWS_ENDPOINT_URL_SQS; aws sqs … --endpoint-url " + endpoint
+                        + "): the template's queues "
+                        + byArn.values().stream().map(QueueDefinition::name).toList());
         return d;
     }
 
@@ -171,10 +192,17 @@ public final class LocalSqs implements LocalService {
     public QueueInfo queue(String queueArn) {
         QueueDefinition d = definition(queueArn);
         String url = queueUrl(d.name());
-        Map<QueueAttributeName, String> a = client.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
-        return new QueueInfo(d.name(), url, queueArn, count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        Map<QueueAttributeName, String> a = client.getQueueAttributes(r -> r.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                .attributes();
+        return new QueueInfo(
+                d.name(),
+                url,
+                queueArn,
+                count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
                 count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
                 count(a, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
     }
@@ -204,8 +232,9 @@ public final class LocalSqs implements LocalService {
         for (SqsEventSource source : sources) {
             QueueDefinition queue = definition(source.queueArn());
             if (queue.visibilityTimeoutSeconds() < source.function().timeoutSeconds()) {
-                throw new IllegalArgumentException(source.id() + ": Queue visibility timeout: " + queue.visibilityTimeoutSeconds()
-                        + " seconds is less than Function timeout: " + source.function().timeoutSeconds() + " seconds");
+                throw new IllegalArgumentException(source.id() + ": Queue visibility timeout: "
+                        + queue.visibilityTimeoutSeconds() + " seconds is less than Function timeout: "
+                        + source.function().timeoutSeconds() + " seconds");
             }
             if (!source.function().available()) {
                 continue;
@@ -250,7 +279,9 @@ public final class LocalSqs implements LocalService {
         return closed;
     }
 
-    /** Stops the event source mappings: no more receives, no more invocations (a batch in hand is left to come back). */
+    /**
+     * Stops the event source mappings: no more receives, no more invocations (a batch in hand is left to come back).
+     */
     public void stopMappings() {
         closed = true;
         pollers.forEach(SqsPoller::close);

@@ -3,8 +3,8 @@ package dev.samlocal.sqs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.samlocal.lambda.LocalFunction;
 import dev.samlocal.core.Json;
+import dev.samlocal.lambda.LocalFunction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,16 +29,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * window), invoke the function with an {@code SQSEvent} shaped as Lambda sends it, and delete the batch
  * (DeleteMessageBatch) only when the function returns. A thrown error deletes nothing: every message comes back after
  * its visibility timeout and, past the queue's maxReceiveCount, ElasticMQ moves it to the dead-letter queue. With
- * ReportBatchItemFailures, {@code {"batchItemFailures":[{"itemIdentifier"}]}} keeps just those messages; an
- * identifier that is empty or not in the batch fails the whole batch, as Lambda does.
+ * ReportBatchItemFailures, {@code {"batchItemFailures":[{"itemIdentifier"}]}} keeps just those messages; an identifier
+ * that is empty or not in the batch fails the whole batch, as Lambda does.
  */
 public final class SqsPoller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
     /**
      * Lambda's pollers long-poll for up to 20 s; here a poll in flight cannot be interrupted (the SDK's blocking HTTP
-     * client) and ElasticMQ waits for open polls when it stops, so 20 s polls made every stack take ~10 s to close.
-     * A 1 s poll costs a receive per second per poller on loopback and closes at once.
+     * client) and ElasticMQ waits for open polls when it stops, so 20 s polls made every stack take ~10 s to close. A 1
+     * s poll costs a receive per second per poller on loopback and closes at once.
      */
     private static final int POLL_SECONDS = 1;
 
@@ -125,7 +125,10 @@ public final class SqsPoller implements AutoCloseable {
         }
     }
 
-    /** One long poll, then more receives until BatchSize or the batching window ends; {@link #busy} counts it when not empty. */
+    /**
+     * One long poll, then more receives until BatchSize or the batching window ends; {@link #busy} counts it when not
+     * empty.
+     */
     private List<Message> nextBatch() {
         List<Message> batch = new ArrayList<>();
         List<Message> first = receive(Math.min(10, source.batchSize()), POLL_SECONDS);
@@ -137,7 +140,8 @@ public final class SqsPoller implements AutoCloseable {
         long windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(source.batchingWindowSeconds());
         try {
             while (batch.size() < source.batchSize() && System.nanoTime() - windowEnd < 0 && !sqs.closed()) {
-                int waitSeconds = (int) Math.max(1, Math.min(POLL_SECONDS, TimeUnit.NANOSECONDS.toSeconds(windowEnd - System.nanoTime())));
+                int waitSeconds = (int) Math.max(
+                        1, Math.min(POLL_SECONDS, TimeUnit.NANOSECONDS.toSeconds(windowEnd - System.nanoTime())));
                 batch.addAll(receive(Math.min(10, source.batchSize() - batch.size()), waitSeconds));
             }
         } catch (RuntimeException e) {
@@ -148,8 +152,12 @@ public final class SqsPoller implements AutoCloseable {
     }
 
     private List<Message> receive(int max, int waitSeconds) {
-        return sqs.client().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
-                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        return sqs.client()
+                .receiveMessage(r -> r.queueUrl(queueUrl)
+                        .maxNumberOfMessages(max)
+                        .waitTimeSeconds(waitSeconds)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                .messages();
     }
 
     private void deliver(List<Message> batch) {
@@ -160,7 +168,10 @@ public final class SqsPoller implements AutoCloseable {
             result = source.function().invoke(event(batch).toString());
         } catch (RuntimeException e) {
             failedInvocations.incrementAndGet();
-            LOG.warn("SQS event source {}: {} messages left for redelivery after a function error: {}", source.id(), batch.size(),
+            LOG.warn(
+                    "SQS event source {}: {} messages left for redelivery after a function error: {}",
+                    source.id(),
+                    batch.size(),
                     e instanceof LocalFunction.FunctionError ? e.getCause().toString() : e.toString());
             return;
         }
@@ -170,25 +181,36 @@ public final class SqsPoller implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Message message = batch.get(i);
             if (!failed.contains(message.messageId())) {
-                done.add(DeleteMessageBatchRequestEntry.builder().id("m" + i).receiptHandle(message.receiptHandle()).build());
+                done.add(DeleteMessageBatchRequestEntry.builder()
+                        .id("m" + i)
+                        .receiptHandle(message.receiptHandle())
+                        .build());
             }
         }
         for (int from = 0; from < done.size(); from += 10) {
             List<DeleteMessageBatchRequestEntry> page = done.subList(from, Math.min(done.size(), from + 10));
-            DeleteMessageBatchResponse response = sqs.client().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(page));
+            DeleteMessageBatchResponse response =
+                    sqs.client().deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(page));
             messagesDeleted.addAndGet(response.successful().size());
-            response.failed().forEach(f -> LOG.warn("SQS event source {}: a message was not deleted ({}): it comes back",
-                    source.id(), f.code()));
+            response.failed()
+                    .forEach(f -> LOG.warn(
+                            "SQS event source {}: a message was not deleted ({}): it comes back",
+                            source.id(),
+                            f.code()));
         }
     }
 
-    /** The identifiers the function reported; every message of the batch when the response names one it does not hold. */
+    /**
+     * The identifiers the function reported; every message of the batch when the response names one it does not hold.
+     */
     private Set<String> failedIds(String result, List<Message> batch) {
         Set<String> inBatch = new HashSet<>();
         batch.forEach(m -> inBatch.add(m.messageId()));
         JsonNode failures;
         try {
-            failures = Json.MAPPER.readTree(result == null || result.isBlank() ? "null" : result).path("batchItemFailures");
+            failures = Json.MAPPER
+                    .readTree(result == null || result.isBlank() ? "null" : result)
+                    .path("batchItemFailures");
         } catch (Exception e) {
             return Set.of();
         }
@@ -196,8 +218,11 @@ public final class SqsPoller implements AutoCloseable {
         for (JsonNode failure : failures) {
             String id = failure.path("itemIdentifier").asText("");
             if (!inBatch.contains(id)) {
-                LOG.warn("SQS event source {}: batchItemFailures names '{}', not a message of the batch: " + "the whole batch fails",
-                        source.id(), id);
+                LOG.warn(
+                        "SQS event source {}: batchItemFailures names '{}', not a message of the batch: "
+                                + "the whole batch fails",
+                        source.id(),
+                        id);
                 return inBatch;
             }
             failed.add(id);
@@ -214,7 +239,8 @@ public final class SqsPoller implements AutoCloseable {
             record.put("receiptHandle", m.receiptHandle());
             record.put("body", m.body());
             ObjectNode attributes = record.putObject("attributes");
-            for (String name : List.of("ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")) {
+            for (String name : List.of(
+                    "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")) {
                 String value = m.attributesAsStrings().get(name);
                 if (value != null) {
                     attributes.put(name, value);

@@ -8,10 +8,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Counts the SQS requests of every SDK client in the local stack's JVM (the functions' and the event source
- * mappings'), by operation, for {@code GET /_local/usage}: ElasticMQ counts nothing itself. A global SDK interceptor
- * (registered in {@code software/amazon/awssdk/global/handlers/execution.interceptors}), so no function code changes;
- * each HTTP attempt counts, retries included, as SQS bills them.
+ * Counts the SQS requests of every SDK client in the local stack's JVM (the functions' and the event source mappings'),
+ * by operation, for {@code GET /_local/usage}: ElasticMQ counts nothing itself. A global SDK interceptor (registered in
+ * {@code software/amazon/awssdk/global/handlers/execution.interceptors}), so no function code changes; each HTTP
+ * attempt counts, retries included, as SQS bills them.
  */
 public final class SqsRequestCounter implements ExecutionInterceptor {
 

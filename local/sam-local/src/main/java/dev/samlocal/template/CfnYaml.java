@@ -19,15 +19,31 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Reads CloudFormation/SAM YAML: the short-form tags ({@code !Ref X}, {@code !GetAtt A.B}, {@code !Sub …})
- * become their long JSON form ({@code {"Ref": "X"}}, {@code {"Fn::GetAtt": ["A","B"]}}), as CloudFormation
- * itself does, so the result can be validated against the SAM JSON schema and interpreted locally.
+ * Reads CloudFormation/SAM YAML: the short-form tags ({@code !Ref X}, {@code !GetAtt A.B}, {@code !Sub …}) become their
+ * long JSON form ({@code {"Ref": "X"}}, {@code {"Fn::GetAtt": ["A","B"]}}), as CloudFormation itself does, so the
+ * result can be validated against the SAM JSON schema and interpreted locally.
  */
 public final class CfnYaml {
 
-    private static final List<String> FUNCTIONS = List.of("Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs",
-            "ImportValue", "Join", "Select", "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or",
-            "ToJsonString", "Length");
+    private static final List<String> FUNCTIONS = List.of(
+            "Base64",
+            "Cidr",
+            "FindInMap",
+            "GetAtt",
+            "GetAZs",
+            "ImportValue",
+            "Join",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "And",
+            "Equals",
+            "If",
+            "Not",
+            "Or",
+            "ToJsonString",
+            "Length");
 
     private CfnYaml() {}
 

@@ -40,7 +40,8 @@ public final class ForEach {
             }
             String identifier = String.valueOf(loop.get(0));
             for (Object item : SamTemplate.list(loop.get(1))) {
-                Map<String, Object> fragment = SamTemplate.map(substitute(loop.get(2), identifier, String.valueOf(item)));
+                Map<String, Object> fragment =
+                        SamTemplate.map(substitute(loop.get(2), identifier, String.valueOf(item)));
                 // A nested loop inside the fragment expands in turn.
                 expandSection(fragment).forEach((k, v) -> {
                     if (out.put(k, v) != null) {
@@ -61,7 +62,8 @@ public final class ForEach {
                 return item;
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put((String) substitute(String.valueOf(k), identifier, item), substitute(v, identifier, item)));
+            map.forEach((k, v) ->
+                    out.put((String) substitute(String.valueOf(k), identifier, item), substitute(v, identifier, item)));
             return out;
         }
         if (value instanceof List<?> list) {

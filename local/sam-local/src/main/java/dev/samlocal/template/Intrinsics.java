@@ -10,11 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The one resolver of the CloudFormation intrinsics a template uses in values that matter locally (environment
- * variables, names, patterns): Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::Select, Fn::If with the template's
- * Conditions (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), and dynamic references
- * ({@code {{resolve:secretsmanager:…}}}) in resolved strings. {@code refs} maps a logical id, parameter or pseudo
- * parameter (and {@code Id.Attribute} for GetAtt) to its local value; {@code Ref} to anything else resolves to its
- * name.
+ * variables, names, patterns): Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::Select, Fn::If with the template's Conditions
+ * (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), and dynamic references ({@code {{resolve:secretsmanager:…}}}) in
+ * resolved strings. {@code refs} maps a logical id, parameter or pseudo parameter (and {@code Id.Attribute} for GetAtt)
+ * to its local value; {@code Ref} to anything else resolves to its name.
  */
 public final class Intrinsics {
 
@@ -33,12 +32,12 @@ public final class Intrinsics {
     }
 
     /**
-     * @param conditions        the template's Conditions section
-     * @param dynamicReferences (service, reference) → the local value of {@code {{resolve:service:reference}}}, or
-     *                          null to leave it as written
+     * @param conditions the template's Conditions section
+     * @param dynamicReferences (service, reference) → the local value of {@code {{resolve:service:reference}}}, or null
+     *     to leave it as written
      */
-    public Intrinsics(Map<String, String> refs, Map<String, Object> conditions,
-            BinaryOperator<String> dynamicReferences) {
+    public Intrinsics(
+            Map<String, String> refs, Map<String, Object> conditions, BinaryOperator<String> dynamicReferences) {
         this.refs = refs;
         this.conditions = conditions;
         this.dynamicReferences = dynamicReferences;
@@ -67,7 +66,10 @@ public final class Intrinsics {
                     List<Object> parts = SamTemplate.list(arg);
                     String id = String.valueOf(parts.get(0));
                     String attribute = parts.size() > 1 ? String.valueOf(parts.get(1)) : "";
-                    return refs.getOrDefault(id + "." + attribute, "arn:aws:local:" + ref("AWS::Region") + ":" + ref("AWS::AccountId") + ":" + id + "/" + attribute);
+                    return refs.getOrDefault(
+                            id + "." + attribute,
+                            "arn:aws:local:" + ref("AWS::Region") + ":" + ref("AWS::AccountId") + ":" + id + "/"
+                                    + attribute);
                 }
                 case "Fn::Sub":
                     return sub(arg);
@@ -118,7 +120,8 @@ public final class Intrinsics {
         var entry = fn.entrySet().iterator().next();
         List<Object> args = SamTemplate.list(entry.getValue());
         return switch (entry.getKey()) {
-            case "Fn::Equals" -> String.valueOf(resolveString(args.get(0))).equals(String.valueOf(resolveString(args.get(1))));
+            case "Fn::Equals" ->
+                String.valueOf(resolveString(args.get(0))).equals(String.valueOf(resolveString(args.get(1))));
             case "Fn::Not" -> !evaluate(args.get(0));
             case "Fn::And" -> args.stream().allMatch(this::evaluate);
             case "Fn::Or" -> args.stream().anyMatch(this::evaluate);
@@ -155,9 +158,11 @@ public final class Intrinsics {
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            String replacement = vars.containsKey(name) ? resolveString(vars.get(name))
-                    : name.contains(".") ? resolveString(Map.of("Fn::GetAtt", List.of(name.split("\\.", 2))))
-                    : ref(name);
+            String replacement = vars.containsKey(name)
+                    ? resolveString(vars.get(name))
+                    : name.contains(".")
+                            ? resolveString(Map.of("Fn::GetAtt", List.of(name.split("\\.", 2))))
+                            : ref(name);
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);

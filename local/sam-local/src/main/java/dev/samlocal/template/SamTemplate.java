@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * template.yaml as data: the single source of truth that the tests, the local stack and `sam deploy`
- * all read. Gives functions (with Globals merged), their events, and the DynamoDB tables.
+ * template.yaml as data: the single source of truth that the tests, the local stack and `sam deploy` all read. Gives
+ * functions (with Globals merged), their events, and the DynamoDB tables.
  */
 public final class SamTemplate {
 
@@ -19,14 +19,20 @@ public final class SamTemplate {
     public record FunctionEvent(String name, String type, Map<String, Object> properties) {}
 
     /** One AWS::Serverless::Function with Globals.Function applied. */
-    public record FunctionDef(String logicalId, String handler, Object codeUri,
-                              Map<String, Object> environment, List<FunctionEvent> events,
-                              Map<String, Object> properties) {
+    public record FunctionDef(
+            String logicalId,
+            String handler,
+            Object codeUri,
+            Map<String, Object> environment,
+            List<FunctionEvent> events,
+            Map<String, Object> properties) {
 
         /** HttpApi events as API Gateway route keys, e.g. "POST /orders". */
         public List<String> routeKeys() {
-            return events.stream().filter(e -> e.type().equals("HttpApi"))
-                    .map(e -> String.valueOf(e.properties().get("Method")).toUpperCase() + " " + e.properties().get("Path"))
+            return events.stream()
+                    .filter(e -> e.type().equals("HttpApi"))
+                    .map(e -> String.valueOf(e.properties().get("Method")).toUpperCase() + " "
+                            + e.properties().get("Path"))
                     .toList();
         }
     }
@@ -61,7 +67,8 @@ public final class SamTemplate {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("template.yaml not found above " + Paths.get("").toAbsolutePath());
+        throw new IllegalStateException(
+                "template.yaml not found above " + Paths.get("").toAbsolutePath());
     }
 
     public Path file() {
@@ -97,14 +104,17 @@ public final class SamTemplate {
         resourcesOfType("AWS::Serverless::Function").forEach((id, resource) -> {
             Map<String, Object> props = new LinkedHashMap<>(globals);
             props.putAll(map(resource.get("Properties")));
-            Map<String, Object> env = new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
-            env.putAll(map(map(map(resource.get("Properties")).get("Environment")).get("Variables")));
+            Map<String, Object> env =
+                    new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
+            env.putAll(
+                    map(map(map(resource.get("Properties")).get("Environment")).get("Variables")));
             List<FunctionEvent> events = new ArrayList<>();
             map(props.get("Events")).forEach((name, e) -> {
                 Map<String, Object> event = map(e);
                 events.add(new FunctionEvent(name, String.valueOf(event.get("Type")), map(event.get("Properties"))));
             });
-            result.add(new FunctionDef(id, String.valueOf(props.get("Handler")), props.get("CodeUri"), env, events, props));
+            result.add(new FunctionDef(
+                    id, String.valueOf(props.get("Handler")), props.get("CodeUri"), env, events, props));
         });
         return result;
     }

@@ -1,6 +1,5 @@
 package dev.samlocal.template;
 
-import dev.samlocal.template.SamTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,8 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
- * Which template.yaml the stack serves: the one given with --template, else the repository's (found from
- * -Drepo.root or upwards from the working directory), else the copy bundled into the jar at build time.
+ * Which template.yaml the stack serves: the one given with --template, else the repository's (found from -Drepo.root or
+ * upwards from the working directory), else the copy bundled into the jar at build time.
  */
 public record TemplateSource(SamTemplate template, String description) {
 
@@ -35,7 +34,8 @@ public record TemplateSource(SamTemplate template, String description) {
     static TemplateSource bundled() {
         try (InputStream in = TemplateSource.class.getClassLoader().getResourceAsStream(BUNDLED)) {
             if (in == null) {
-                throw new IllegalStateException("No template.yaml in the working directory or its parents, and none bundled");
+                throw new IllegalStateException(
+                        "No template.yaml in the working directory or its parents, and none bundled");
             }
             Path copy = Files.createTempFile("sam-local-template", ".yaml");
             copy.toFile().deleteOnExit();

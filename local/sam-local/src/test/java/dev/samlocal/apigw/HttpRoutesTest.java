@@ -17,13 +17,19 @@ class HttpRoutesTest {
 
     @Test
     void literalSegmentsBeatParametersWhichBeatGreedyOnes() {
-        HttpRoutes routes = routes("GET /products/{sku}", "GET /products/featured", "GET /{proxy+}", "ANY /products/{sku}");
+        HttpRoutes routes =
+                routes("GET /products/{sku}", "GET /products/featured", "GET /{proxy+}", "ANY /products/{sku}");
 
-        assertThat(routes.match("GET", "/products/featured").orElseThrow().route().routeKey()).isEqualTo("GET /products/featured");
+        assertThat(routes.match("GET", "/products/featured")
+                        .orElseThrow()
+                        .route()
+                        .routeKey())
+                .isEqualTo("GET /products/featured");
         var sku = routes.match("GET", "/products/cds-silk-scarf").orElseThrow();
         assertThat(sku.route().routeKey()).isEqualTo("GET /products/{sku}");
         assertThat(sku.pathParameters()).containsEntry("sku", "cds-silk-scarf");
-        assertThat(routes.match("DELETE", "/products/x").orElseThrow().route().routeKey()).isEqualTo("ANY /products/{sku}");
+        assertThat(routes.match("DELETE", "/products/x").orElseThrow().route().routeKey())
+                .isEqualTo("ANY /products/{sku}");
         var greedy = routes.match("GET", "/a/b/c").orElseThrow();
         assertThat(greedy.route().routeKey()).isEqualTo("GET /{proxy+}");
         assertThat(greedy.pathParameters()).containsEntry("proxy", "a/b/c");
@@ -38,12 +44,14 @@ class HttpRoutesTest {
         assertThat(routes.match("GET", "/orders")).isEmpty();
 
         HttpRoutes withDefault = routes("POST /orders", "$default");
-        assertThat(withDefault.match("GET", "/anything").orElseThrow().route().routeKey()).isEqualTo("$default");
+        assertThat(withDefault.match("GET", "/anything").orElseThrow().route().routeKey())
+                .isEqualTo("$default");
     }
 
     @Test
     void pathParametersAreDecoded() {
-        var match = routes("GET /products/{sku}").match("GET", "/products/a%20b+c").orElseThrow();
+        var match =
+                routes("GET /products/{sku}").match("GET", "/products/a%20b+c").orElseThrow();
         assertThat(match.pathParameters()).containsEntry("sku", "a b+c");
     }
 }

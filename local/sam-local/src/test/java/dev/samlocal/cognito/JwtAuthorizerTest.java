@@ -18,16 +18,23 @@ class JwtAuthorizerTest {
 
     private JWTClaimsSet.Builder valid() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(JwtAuthorizer.CLIENT_ID).subject("u1")
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(JwtAuthorizer.CLIENT_ID)
+                .subject("u1")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600)));
     }
 
     @Test
     void aHostTokenPassesWithClaimsFlattenedAsApiGatewayDoes() {
         JwtAuthorizer.Decision decision = jwt.authorize("Bearer " + jwt.hostToken());
         assertThat(decision.allowed()).isTrue();
-        assertThat(decision.claims()).containsEntry("cognito:groups", "[hosts]").containsEntry("token_use", "id")
-                .containsEntry("iss", ISSUER).containsEntry("aud", JwtAuthorizer.CLIENT_ID);
+        assertThat(decision.claims())
+                .containsEntry("cognito:groups", "[hosts]")
+                .containsEntry("token_use", "id")
+                .containsEntry("iss", ISSUER)
+                .containsEntry("aud", JwtAuthorizer.CLIENT_ID);
         assertThat(decision.claims().get("exp")).matches("\\d+");
         // Without the "Bearer " prefix too, as API Gateway accepts.
         assertThat(jwt.authorize(jwt.hostToken()).allowed()).isTrue();
@@ -42,7 +49,9 @@ class JwtAuthorizerTest {
                 "expired", jwt.expiredHostToken(Duration.ofMinutes(1)),
                 "other issuer", jwt.sign(valid().issuer("https://evil.example").build()),
                 "other audience", jwt.sign(valid().audience("someone-else").build()),
-                "not yet valid", jwt.sign(valid().notBeforeTime(Date.from(now.plusSeconds(300))).build()),
+                "not yet valid",
+                        jwt.sign(valid().notBeforeTime(Date.from(now.plusSeconds(300)))
+                                .build()),
                 "no expiry", jwt.sign(valid().expirationTime(null).build()),
                 "other key", new JwtAuthorizer(ISSUER, Clock.systemUTC()).hostToken());
         refused.forEach((why, token) -> {
@@ -55,14 +64,18 @@ class JwtAuthorizerTest {
     @Test
     void tamperedPayloadFailsTheSignature() {
         String[] parts = jwt.hostToken().split("\\.");
-        String other = jwt.idToken("viewer@liveshop.local", List.of(), Duration.ofHours(1)).split("\\.")[1];
-        assertThat(jwt.authorize(parts[0] + "." + other + "." + parts[2]).allowed()).isFalse();
+        String other = jwt.idToken("viewer@liveshop.local", List.of(), Duration.ofHours(1))
+                .split("\\.")[1];
+        assertThat(jwt.authorize(parts[0] + "." + other + "." + parts[2]).allowed())
+                .isFalse();
     }
 
     @Test
     void accessTokensWithClientIdAndScopesAreAccepted() {
         JwtAuthorizer.Decision decision = jwt.authorize(jwt.sign(valid().audience((String) null)
-                .claim("client_id", JwtAuthorizer.CLIENT_ID).claim("scope", "orders/read orders/write").build()));
+                .claim("client_id", JwtAuthorizer.CLIENT_ID)
+                .claim("scope", "orders/read orders/write")
+                .build()));
         assertThat(decision.allowed()).isTrue();
         assertThat(decision.scopes()).containsExactly("orders/read", "orders/write");
     }

@@ -38,7 +38,8 @@ class EventFilterTest {
     }
 
     private static EventFilter filter(String... patterns) {
-        return new EventFilter(Arrays.stream(patterns).map(EventFilterTest::read).toList());
+        return new EventFilter(
+                Arrays.stream(patterns).map(EventFilterTest::read).toList());
     }
 
     private static JsonNode read(String json) {
@@ -52,71 +53,114 @@ class EventFilterTest {
     @Test
     void sourceAndDetailTypeLists() {
         assertThat(matches("{\"source\":[\"aws.ivs\"]}")).isTrue();
-        assertThat(matches("{\"source\":[\"aws.ivs\"],\"detail-type\":[\"IVS Stream State Change\",\"IVS Recording State Change\"]}"))
+        assertThat(
+                        matches(
+                                "{\"source\":[\"aws.ivs\"],\"detail-type\":[\"IVS Stream State Change\",\"IVS Recording State Change\"]}"))
                 .isTrue();
-        assertThat(matches("{\"source\":[\"liveshop\"],\"detail-type\":[\"SessionLive\",\"SessionEnded\"]}")).isFalse();
-        assertThat(matches("{\"source\":[\"aws.ivs\"],\"detail-type\":[\"IVS Recording State Change\"]}")).isFalse();
+        assertThat(matches("{\"source\":[\"liveshop\"],\"detail-type\":[\"SessionLive\",\"SessionEnded\"]}"))
+                .isFalse();
+        assertThat(matches("{\"source\":[\"aws.ivs\"],\"detail-type\":[\"IVS Recording State Change\"]}"))
+                .isFalse();
     }
 
     @Test
     void exactValuesOfEveryJsonType() {
         assertThat(matches("{\"detail\":{\"event_name\":[\"Stream End\"]}}")).isFalse();
         assertThat(matches("{\"detail\":{\"viewers\":[120]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"viewers\":[120.0]}}")).as("numbers compare as numbers").isTrue();
-        assertThat(matches("{\"detail\":{\"viewers\":[\"120\"]}}")).as("a string is not a number").isFalse();
+        assertThat(matches("{\"detail\":{\"viewers\":[120.0]}}"))
+                .as("numbers compare as numbers")
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"viewers\":[\"120\"]}}"))
+                .as("a string is not a number")
+                .isFalse();
         assertThat(matches("{\"detail\":{\"tag\":[null]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"missing\":[null]}}")).as("null is a value, not absence").isFalse();
+        assertThat(matches("{\"detail\":{\"missing\":[null]}}"))
+                .as("null is a value, not absence")
+                .isFalse();
     }
 
     @Test
     void anArrayInTheEventMatchesWhenAnyElementDoes() {
-        assertThat(matches("{\"resources\":[\"arn:aws:ivs:us-east-1:000000000000:channel/abc\"]}")).isTrue();
+        assertThat(matches("{\"resources\":[\"arn:aws:ivs:us-east-1:000000000000:channel/abc\"]}"))
+                .isTrue();
         assertThat(matches("{\"resources\":[{\"prefix\":\"arn:aws:ivs:\"}]}")).isTrue();
         assertThat(matches("{\"resources\":[{\"prefix\":\"arn:aws:s3:\"}]}")).isFalse();
     }
 
     @Test
     void contentFilters() {
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"prefix\":\"Stream\"}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"suffix\":\"Start\"}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"equals-ignore-case\":\"stream start\"}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"prefix\":{\"equals-ignore-case\":\"stream\"}}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"channel_name\":[{\"wildcard\":\"show-*\"}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"viewers\":[{\"numeric\":[\">\",100,\"<=\",120]}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"viewers\":[{\"numeric\":[\"<\",100]}]}}")).isFalse();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"prefix\":\"Stream\"}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"suffix\":\"Start\"}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"equals-ignore-case\":\"stream start\"}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"prefix\":{\"equals-ignore-case\":\"stream\"}}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"channel_name\":[{\"wildcard\":\"show-*\"}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"viewers\":[{\"numeric\":[\">\",100,\"<=\",120]}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"viewers\":[{\"numeric\":[\"<\",100]}]}}"))
+                .isFalse();
     }
 
     @Test
     void anythingBut() {
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":\"Stream Start\"}]}}")).isFalse();
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":[\"Stream End\",\"Session Ended\"]}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":{\"prefix\":\"Stream\"}}]}}")).isFalse();
-        assertThat(matches("{\"detail\":{\"missing\":[{\"anything-but\":\"x\"}]}}")).as("an absent field is nothing").isFalse();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":\"Stream Start\"}]}}"))
+                .isFalse();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":[\"Stream End\",\"Session Ended\"]}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"event_name\":[{\"anything-but\":{\"prefix\":\"Stream\"}}]}}"))
+                .isFalse();
+        assertThat(matches("{\"detail\":{\"missing\":[{\"anything-but\":\"x\"}]}}"))
+                .as("an absent field is nothing")
+                .isFalse();
     }
 
     @Test
     void existsLooksAtLeavesOnly() {
         assertThat(matches("{\"detail\":{\"stream_id\":[{\"exists\":true}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"recording_status\":[{\"exists\":false}]}}")).isTrue();
-        assertThat(matches("{\"detail\":{\"recording_status\":[{\"exists\":true}]}}")).isFalse();
+        assertThat(matches("{\"detail\":{\"recording_status\":[{\"exists\":false}]}}"))
+                .isTrue();
+        assertThat(matches("{\"detail\":{\"recording_status\":[{\"exists\":true}]}}"))
+                .isFalse();
         // As EventBridge documents: a field that holds an object is not a leaf, so it does not "exist".
         assertThat(matches("{\"detail\":{\"recording\":[{\"exists\":true}]}}")).isFalse();
-        assertThat(matches("{\"detail\":{\"recording\":{\"status\":[{\"exists\":true}]}}}")).isTrue();
+        assertThat(matches("{\"detail\":{\"recording\":{\"status\":[{\"exists\":true}]}}}"))
+                .isTrue();
     }
 
     @Test
     void orAlternativesAndAnyOfSeveralPatterns() {
-        assertThat(matches("{\"$or\":[{\"source\":[\"liveshop\"]},{\"detail\":{\"stream_id\":[\"st-1\"]}}]}")).isTrue();
-        assertThat(matches("{\"$or\":[{\"source\":[\"liveshop\"]},{\"detail\":{\"stream_id\":[\"st-2\"]}}]}")).isFalse();
-        assertThat(matches(IVS_EVENT, "{\"source\":[\"liveshop\"]}", "{\"detail\":{\"stream_id\":[\"st-1\"]}}")).isTrue();
-        assertThat(matches(IVS_EVENT, "{\"source\":[\"liveshop\"]}", "{\"detail\":{\"stream_id\":[\"st-2\"]}}")).isFalse();
+        assertThat(matches("{\"$or\":[{\"source\":[\"liveshop\"]},{\"detail\":{\"stream_id\":[\"st-1\"]}}]}"))
+                .isTrue();
+        assertThat(matches("{\"$or\":[{\"source\":[\"liveshop\"]},{\"detail\":{\"stream_id\":[\"st-2\"]}}]}"))
+                .isFalse();
+        assertThat(matches(IVS_EVENT, "{\"source\":[\"liveshop\"]}", "{\"detail\":{\"stream_id\":[\"st-1\"]}}"))
+                .isTrue();
+        assertThat(matches(IVS_EVENT, "{\"source\":[\"liveshop\"]}", "{\"detail\":{\"stream_id\":[\"st-2\"]}}"))
+                .isFalse();
     }
 
     @Test
     void streamFilterCriteriaMatchTheRecordAsLambdaDeliversIt() {
-        JsonNode holdInserted = streamRecord(OperationType.INSERT, null,
-                Map.of("pk", s("CART#c1"), "sk", s("HOLD#sku-1"), "origin", AttributeValue.fromM(Map.of("sessionId", s("s-1")))));
-        JsonNode ttlDeleted = streamRecord(OperationType.REMOVE, Identity.builder().type("Service").principalId("dynamodb.amazonaws.com").build(),
+        JsonNode holdInserted = streamRecord(
+                OperationType.INSERT,
+                null,
+                Map.of(
+                        "pk",
+                        s("CART#c1"),
+                        "sk",
+                        s("HOLD#sku-1"),
+                        "origin",
+                        AttributeValue.fromM(Map.of("sessionId", s("s-1")))));
+        JsonNode ttlDeleted = streamRecord(
+                OperationType.REMOVE,
+                Identity.builder()
+                        .type("Service")
+                        .principalId("dynamodb.amazonaws.com")
+                        .build(),
                 Map.of("pk", s("CART#c1"), "sk", s("HOLD#sku-1")));
         // Two of template.yaml's FilterCriteria (ShowStatsFunction, HoldReclaimFunction).
         String holdsFromAShow = "{\"eventName\":[\"INSERT\"],"
@@ -130,31 +174,54 @@ class EventFilterTest {
         assertThat(filter(holdsFromAShow).matches(ttlDeleted)).isFalse();
         assertThat(filter(ttlDeletions).matches(ttlDeleted)).isTrue();
         assertThat(filter(ttlDeletions).matches(holdInserted)).isFalse();
-        assertThat(filter("{\"dynamodb\":{\"NewImage\":{\"pk\":{\"S\":[{\"prefix\":\"CART#\"}]}}}}").matches(holdInserted)).isTrue();
-        assertThat(filter("{\"dynamodb\":{\"NewImage\":{\"pk\":{\"S\":[{\"prefix\":\"ORDER#\"}]}}}}").matches(holdInserted)).isFalse();
-        assertThat(EventFilter.NONE.matches(ttlDeleted)).as("no FilterCriteria: every record").isTrue();
+        assertThat(filter("{\"dynamodb\":{\"NewImage\":{\"pk\":{\"S\":[{\"prefix\":\"CART#\"}]}}}}")
+                        .matches(holdInserted))
+                .isTrue();
+        assertThat(filter("{\"dynamodb\":{\"NewImage\":{\"pk\":{\"S\":[{\"prefix\":\"ORDER#\"}]}}}}")
+                        .matches(holdInserted))
+                .isFalse();
+        assertThat(EventFilter.NONE.matches(ttlDeleted))
+                .as("no FilterCriteria: every record")
+                .isTrue();
     }
 
     @Test
     void patternsEventBridgeRefusesAreRefused() {
-        for (String bad : List.of("[]", "{}", "{\"source\":\"aws.ivs\"}", "{\"source\":[]}", "{\"source\":[{\"starts-with\":\"aws\"}]}",
+        for (String bad : List.of(
+                "[]",
+                "{}",
+                "{\"source\":\"aws.ivs\"}",
+                "{\"source\":[]}",
+                "{\"source\":[{\"starts-with\":\"aws\"}]}",
                 "{\"detail\":{\"state\":[{\"anything-but\":[\"a\",1]}]}}")) {
-            assertThatThrownBy(() -> filter(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> filter(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("Event pattern is not valid");
         }
     }
 
-    private static JsonNode streamRecord(OperationType operation, Identity identity, Map<String, AttributeValue> image) {
-        StreamRecord.Builder change = StreamRecord.builder().keys(Map.of("pk", image.get("pk"), "sk", image.get("sk")))
-                .sequenceNumber("100").streamViewType(StreamViewType.NEW_AND_OLD_IMAGES);
+    private static JsonNode streamRecord(
+            OperationType operation, Identity identity, Map<String, AttributeValue> image) {
+        StreamRecord.Builder change = StreamRecord.builder()
+                .keys(Map.of("pk", image.get("pk"), "sk", image.get("sk")))
+                .sequenceNumber("100")
+                .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES);
         if (operation == OperationType.REMOVE) {
             change.oldImage(image);
         } else {
             change.newImage(image);
         }
-        Record record = Record.builder().eventID("e-1").eventName(operation).eventVersion("1.1").awsRegion("us-east-1")
-                .dynamodb(change.build()).userIdentity(identity).build();
-        return StreamRecords.toLambdaJson(record, "arn:aws:dynamodb:us-east-1:000000000000:table/Reservations/stream/1");
+        Record record = Record.builder()
+                .eventID("e-1")
+                .eventName(operation)
+                .eventVersion("1.1")
+                .awsRegion("us-east-1")
+                .dynamodb(change.build())
+                .userIdentity(identity)
+                .build();
+        return StreamRecords.toLambdaJson(
+                record, "arn:aws:dynamodb:us-east-1:000000000000:table/Reservations/stream/1");
     }
 
     private static AttributeValue s(String value) {

@@ -33,7 +33,8 @@ final class ExampleClients {
                 .build();
     }
 
-    private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, Map<String, String> environment, String service) {
+    private static <B extends AwsClientBuilder<B, ?>> B configure(
+            B builder, Map<String, String> environment, String service) {
         builder.region(Region.of(required(environment, "AWS_REGION")));
         builder.credentialsProvider(StaticCredentialsProvider.create(credentials(environment)));
         String endpoint = environment.getOrDefault("AWS_ENDPOINT_URL_" + service, environment.get("AWS_ENDPOINT_URL"));
@@ -47,7 +48,9 @@ final class ExampleClients {
         String key = required(environment, "AWS_ACCESS_KEY_ID");
         String secret = required(environment, "AWS_SECRET_ACCESS_KEY");
         String token = environment.get("AWS_SESSION_TOKEN");
-        return token == null ? AwsBasicCredentials.create(key, secret) : AwsSessionCredentials.create(key, secret, token);
+        return token == null
+                ? AwsBasicCredentials.create(key, secret)
+                : AwsSessionCredentials.create(key, secret, token);
     }
 
     static String required(Map<String, String> environment, String name) {

@@ -24,22 +24,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * sam-local serving a SAM project that is not this repository's product (src/test/resources/example/template.yaml),
- * with no dev layer: what another Java SAM project gets. A note posted over HTTP is stored, the table's stream hands
- * it to the indexer, the indexer puts {@code NoteIndexed} on the notes bus, and the bus's rule sends it back to the
- * notes function, which marks the note indexed: every hop through the real SDK clients and the local services.
+ * with no dev layer: what another Java SAM project gets. A note posted over HTTP is stored, the table's stream hands it
+ * to the indexer, the indexer puts {@code NoteIndexed} on the notes bus, and the bus's rule sends it back to the notes
+ * function, which marks the note indexed: every hop through the real SDK clients and the local services.
  */
 class ExampleEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static SamLocal stack;
 
     @BeforeAll
     static void start() throws Exception {
-        Path template = Path.of(ExampleEndToEndTest.class.getResource("/example/template.yaml").toURI());
-        stack = SamLocal.start(Options.ephemeral().withTemplate(template).withSeed(false).withSchedules(false), new DevLayer() {});
+        Path template = Path.of(
+                ExampleEndToEndTest.class.getResource("/example/template.yaml").toURI());
+        stack = SamLocal.start(
+                Options.ephemeral().withTemplate(template).withSeed(false).withSchedules(false), new DevLayer() {});
     }
 
     @AfterAll
@@ -60,7 +63,8 @@ class ExampleEndToEndTest {
         assertThat(note.get("text").asText()).isEqualTo("buy milk and eggs");
         assertThat(note.get("words").asInt()).isEqualTo(4);
 
-        // Marking the note indexed is a MODIFY on the table: the stream's filter (INSERT only) keeps it from the indexer,
+        // Marking the note indexed is a MODIFY on the table: the stream's filter (INSERT only) keeps it from the
+        // indexer,
         // so the note was indexed once, not in a loop.
         stack.streams().awaitIdle(WAIT);
         assertThat(stack.eventBridge().awaitDeliveries(WAIT.toMillis())).isTrue();
@@ -78,12 +82,14 @@ class ExampleEndToEndTest {
         Map<String, String> indexer = function("IndexerFunction").environment();
         assertThat(indexer)
                 .containsEntry("NOTES_TABLE", "NotesTable") // Globals, !Ref of a table: its name
-                .containsEntry("EVENT_BUS", "arn:aws:events:us-east-1:000000000000:event-bus/notes-bus") // !GetAtt Bus.Arn
+                .containsEntry(
+                        "EVENT_BUS", "arn:aws:events:us-east-1:000000000000:event-bus/notes-bus") // !GetAtt Bus.Arn
                 .containsEntry("EVENT_SOURCE", "notes.indexer") // !Sub with a parameter's default
                 .containsEntry("AWS_ENDPOINT_URL_EVENTBRIDGE", stack.url() + "/_local/aws/events")
                 .containsKey("AWS_ENDPOINT_URL_DYNAMODB")
                 .containsEntry("AWS_REGION", "us-east-1");
-        assertThat(function("NotesFunction").environment()).containsEntry("NOTES_TABLE", "NotesTable")
+        assertThat(function("NotesFunction").environment())
+                .containsEntry("NOTES_TABLE", "NotesTable")
                 .doesNotContainKey("EVENT_BUS");
     }
 
@@ -93,7 +99,8 @@ class ExampleEndToEndTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         JsonNode index = json(answer.body());
 
-        assertThat(texts(index.get("functions"), "logicalId")).containsExactlyInAnyOrder("NotesFunction", "IndexerFunction");
+        assertThat(texts(index.get("functions"), "logicalId"))
+                .containsExactlyInAnyOrder("NotesFunction", "IndexerFunction");
         assertThat(texts(index.get("routes"), "routeKey")).containsExactlyInAnyOrder("POST /notes", "GET /notes/{id}");
         assertThat(texts(index.get("routes"), "function")).containsOnly("NotesFunction");
         JsonNode rule = single(index.get("rules"));
@@ -111,7 +118,8 @@ class ExampleEndToEndTest {
     void anUnknownRouteIsApiGatewaysJson404AndTheFunctionsOwnRefusalsPassThrough() throws Exception {
         HttpResponse<String> unknown = send("GET", "/nope", null);
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(unknown.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(json(unknown.body()).get("message").asText()).isEqualTo("Not Found");
         assertThat(json(unknown.body()).path("error").path("code").asText()).isEqualTo("NOT_FOUND");
 
@@ -133,18 +141,26 @@ class ExampleEndToEndTest {
             if (note.get("indexed").asBoolean()) {
                 return note;
             }
-            assertThat(System.nanoTime()).as("note %s indexed within %s", id, WAIT).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("note %s indexed within %s", id, WAIT)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
     private static LocalFunction function(String logicalId) {
-        return stack.functions().stream().filter(f -> f.logicalId().equals(logicalId)).findFirst().orElseThrow();
+        return stack.functions().stream()
+                .filter(f -> f.logicalId().equals(logicalId))
+                .findFirst()
+                .orElseThrow();
     }
 
-    private static HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(WAIT);
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    private static HttpResponse<String> send(String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(stack.url() + path)).timeout(WAIT);
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -157,7 +173,9 @@ class ExampleEndToEndTest {
 
     private static List<String> texts(JsonNode array, String field) {
         assertThat(array).as("a list").isNotNull();
-        return StreamSupport.stream(array.spliterator(), false).map(item -> item.path(field).asText()).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(item -> item.path(field).asText())
+                .toList();
     }
 
     private static JsonNode single(JsonNode array) {

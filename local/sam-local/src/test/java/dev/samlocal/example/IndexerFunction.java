@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
- * New notes from the notes table's stream (the template's filter passes INSERTs only) → one {@code NoteIndexed}
- * event each on the notes bus, {@code {"id": …, "words": n}}. A batch whose events the bus does not all take fails, so
- * the stream hands it over again.
+ * New notes from the notes table's stream (the template's filter passes INSERTs only) → one {@code NoteIndexed} event
+ * each on the notes bus, {@code {"id": …, "words": n}}. A batch whose events the bus does not all take fails, so the
+ * stream hands it over again.
  */
 public final class IndexerFunction implements RequestHandler<DynamodbEvent, Void> {
 
@@ -43,17 +43,23 @@ public final class IndexerFunction implements RequestHandler<DynamodbEvent, Void
         // The template's BatchSize (10) is PutEvents' limit: one request per batch.
         PutEventsResponse response = eventBridge.putEvents(r -> r.entries(entries));
         if (response.failedEntryCount() > 0) {
-            throw new IllegalStateException(response.failedEntryCount() + " of " + entries.size() + " NoteIndexed events refused");
+            throw new IllegalStateException(
+                    response.failedEntryCount() + " of " + entries.size() + " NoteIndexed events refused");
         }
         return null;
     }
 
     private PutEventsRequestEntry indexed(Map<String, AttributeValue> note) {
         String text = note.get("text").getS();
-        Map<String, Object> detail = Map.of("id", note.get("id").getS(), "words", text.strip().split("\\s+").length);
+        Map<String, Object> detail =
+                Map.of("id", note.get("id").getS(), "words", text.strip().split("\\s+").length);
         try {
-            return PutEventsRequestEntry.builder().eventBusName(bus).source(source).detailType("NoteIndexed")
-                    .detail(JSON.writeValueAsString(detail)).build();
+            return PutEventsRequestEntry.builder()
+                    .eventBusName(bus)
+                    .source(source)
+                    .detailType("NoteIndexed")
+                    .detail(JSON.writeValueAsString(detail))
+                    .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

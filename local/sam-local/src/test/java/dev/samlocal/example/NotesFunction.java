@@ -56,8 +56,14 @@ public final class NotesFunction implements RequestStreamHandler {
     private Map<String, Object> route(JsonNode request) {
         return switch (request.path("routeKey").asText()) {
             case "POST /notes" -> create(body(request));
-            case "GET /notes/{id}" -> read(request.path("pathParameters").path("id").asText());
-            default -> response(404, error("NOT_FOUND", "No route " + request.path("routeKey").asText()));
+            case "GET /notes/{id}" ->
+                read(request.path("pathParameters").path("id").asText());
+            default ->
+                response(
+                        404,
+                        error(
+                                "NOT_FOUND",
+                                "No route " + request.path("routeKey").asText()));
         };
     }
 
@@ -72,16 +78,18 @@ public final class NotesFunction implements RequestStreamHandler {
             return response(400, error("BAD_REQUEST", "text must be 1-" + MAX_TEXT_LENGTH + " characters"));
         }
         String id = UUID.randomUUID().toString();
-        dynamoDb.putItem(r -> r.tableName(table).item(Map.of(
-                "id", AttributeValue.fromS(id),
-                "text", AttributeValue.fromS(text),
-                "indexed", AttributeValue.fromBool(false))));
+        dynamoDb.putItem(r -> r.tableName(table)
+                .item(Map.of(
+                        "id", AttributeValue.fromS(id),
+                        "text", AttributeValue.fromS(text),
+                        "indexed", AttributeValue.fromBool(false))));
         return response(201, Map.of("location", "/notes/" + id), Map.of("id", id, "text", text, "indexed", false));
     }
 
     private Map<String, Object> read(String id) {
-        Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("id", AttributeValue.fromS(id)))).item();
+        Map<String, AttributeValue> item = dynamoDb.getItem(
+                        r -> r.tableName(table).consistentRead(true).key(Map.of("id", AttributeValue.fromS(id))))
+                .item();
         if (item == null || item.isEmpty()) {
             return response(404, error("NOTE_NOT_FOUND", "No note " + id));
         }
@@ -103,8 +111,12 @@ public final class NotesFunction implements RequestStreamHandler {
                     .updateExpression("SET #indexed = :true, #words = :words")
                     .conditionExpression("attribute_exists(#id)")
                     .expressionAttributeNames(Map.of("#indexed", "indexed", "#words", "words", "#id", "id"))
-                    .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
-                            ":words", AttributeValue.fromN(String.valueOf(detail.path("words").asInt())))));
+                    .expressionAttributeValues(Map.of(
+                            ":true",
+                            AttributeValue.fromBool(true),
+                            ":words",
+                            AttributeValue.fromN(
+                                    String.valueOf(detail.path("words").asInt())))));
         } catch (ConditionalCheckFailedException noSuchNote) {
             // An event about a note that is not there (put by hand on the bus) must not create one.
         }

@@ -11,14 +11,24 @@ import org.junit.jupiter.api.Test;
 class IntrinsicsTest {
 
     private static final Map<String, String> REFS = Map.of(
-            "AWS::Region", "us-east-1", "AWS::AccountId", "000000000000", "Stage", "dev", "NotesTable", "notes",
-            "NotesTable.Arn", "arn:aws:dynamodb:us-east-1:000000000000:table/notes");
+            "AWS::Region",
+            "us-east-1",
+            "AWS::AccountId",
+            "000000000000",
+            "Stage",
+            "dev",
+            "NotesTable",
+            "notes",
+            "NotesTable.Arn",
+            "arn:aws:dynamodb:us-east-1:000000000000:table/notes");
     private static final Map<String, Object> CONDITIONS = Map.of(
             "IsProd", Map.of("Fn::Equals", List.of(Map.of("Ref", "Stage"), "prod")),
             "IsDev", Map.of("Fn::Not", List.of(Map.of("Condition", "IsProd"))),
             "DevAndDev", Map.of("Fn::And", List.of(Map.of("Condition", "IsDev"), Map.of("Condition", "IsDev"))));
 
-    private final Intrinsics intrinsics = new Intrinsics(REFS, CONDITIONS,
+    private final Intrinsics intrinsics = new Intrinsics(
+            REFS,
+            CONDITIONS,
             (service, reference) -> service.equals("secretsmanager") ? "value-of-" + reference : null);
 
     @Test
@@ -30,14 +40,21 @@ class IntrinsicsTest {
                 .isEqualTo("dev-arn:aws:dynamodb:us-east-1:000000000000:table/notes-${Literal}");
         assertThat(intrinsics.resolveString(Map.of("Fn::Join", List.of(",", List.of("a", Map.of("Ref", "Stage"))))))
                 .isEqualTo("a,dev");
-        assertThat(intrinsics.resolveString(Map.of("Fn::Select", List.of("1", List.of("x", "y"))))).isEqualTo("y");
+        assertThat(intrinsics.resolveString(Map.of("Fn::Select", List.of("1", List.of("x", "y")))))
+                .isEqualTo("y");
         assertThat(intrinsics.resolveString(Map.of("Ref", "Undeclared"))).isEqualTo("Undeclared");
     }
 
     @Test
     void fnIfTakesTheBranchItsConditionSelectsAtAnyDepth() {
-        Object value = Map.of("Env", Map.of("Fn::If", List.of("IsProd", "big", Map.of("Fn::If", List.of("DevAndDev",
-                Map.of("Ref", "Stage"), "none")))));
+        Object value = Map.of(
+                "Env",
+                Map.of(
+                        "Fn::If",
+                        List.of(
+                                "IsProd",
+                                "big",
+                                Map.of("Fn::If", List.of("DevAndDev", Map.of("Ref", "Stage"), "none")))));
         assertThat(intrinsics.resolve(value)).isEqualTo(Map.of("Env", "dev"));
         assertThat(intrinsics.condition("IsProd")).isFalse();
         assertThatThrownBy(() -> intrinsics.condition("Nope")).hasMessageContaining("Unknown condition Nope");

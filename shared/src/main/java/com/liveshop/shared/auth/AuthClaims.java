@@ -1,9 +1,9 @@
 package com.liveshop.shared.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.liveshop.shared.http.ApiException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
 import java.util.Arrays;
 import java.util.List;
@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The JWT claims the HTTP API's JWT authorizer verified and passed on
- * ({@code requestContext.authorizer.jwt.claims}). The authorizer proves the token is valid; group
- * membership ("hosts" = admin) is checked here because HTTP API authorizers only check scopes.
+ * The JWT claims the HTTP API's JWT authorizer verified and passed on ({@code requestContext.authorizer.jwt.claims}).
+ * The authorizer proves the token is valid; group membership ("hosts" = admin) is checked here because HTTP API
+ * authorizers only check scopes.
  */
 public final class AuthClaims {
 
@@ -28,7 +28,9 @@ public final class AuthClaims {
 
     public static AuthClaims from(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
-        if (context == null || context.getAuthorizer() == null || context.getAuthorizer().getJwt() == null
+        if (context == null
+                || context.getAuthorizer() == null
+                || context.getAuthorizer().getJwt() == null
                 || context.getAuthorizer().getJwt().getClaims() == null) {
             return new AuthClaims(Map.of());
         }
@@ -44,10 +46,10 @@ public final class AuthClaims {
     }
 
     /**
-     * Cognito's {@code cognito:groups} as the token carries it. API Gateway flattens the array claim to
-     * {@code "[hosts admins]"} (names joined by a space; Cognito group names hold no whitespace), some callers pass a
-     * JSON array string, and a lone name may come bare. Names are never split on anything else: a single group
-     * named {@code "x,hosts"} is that group, not {@code hosts}.
+     * Cognito's {@code cognito:groups} as the token carries it. API Gateway flattens the array claim to {@code "[hosts
+     * admins]"} (names joined by a space; Cognito group names hold no whitespace), some callers pass a JSON array
+     * string, and a lone name may come bare. Names are never split on anything else: a single group named
+     * {@code "x,hosts"} is that group, not {@code hosts}.
      */
     public Set<String> groups() {
         String raw = claims.get("cognito:groups");

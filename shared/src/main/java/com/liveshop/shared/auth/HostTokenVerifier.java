@@ -17,11 +17,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies a host's token inside a function, the way the HTTP API's JWT authorizer does: RS256 signature by a
- * key of the issuer's JWKS, {@code iss}, {@code aud} (id token) or {@code client_id} (access token), {@code exp},
- * {@code nbf}; then membership of the {@code hosts} group. For routes whose authorizer cannot be the HTTP API's
- * (a WebSocket {@code $connect}; {@code GET /orders/{id}}, which a buyer's order token also opens). Tokens are
- * never logged.
+ * Verifies a host's token inside a function, the way the HTTP API's JWT authorizer does: RS256 signature by a key of
+ * the issuer's JWKS, {@code iss}, {@code aud} (id token) or {@code client_id} (access token), {@code exp}, {@code nbf};
+ * then membership of the {@code hosts} group. For routes whose authorizer cannot be the HTTP API's (a WebSocket
+ * {@code $connect}; {@code GET /orders/{id}}, which a buyer's order token also opens). Tokens are never logged.
  */
 public class HostTokenVerifier {
 
@@ -66,7 +65,12 @@ public class HostTokenVerifier {
     /** Keys fetched from {@code jwksUrl} on first use, cached and refreshed as the source builder does. */
     public static HostTokenVerifier fromJwksUrl(String issuer, String audience, String jwksUrl) {
         try {
-            return new HostTokenVerifier(issuer, audience, JWKSourceBuilder.create(URI.create(jwksUrl).toURL()).retrying(true).build());
+            return new HostTokenVerifier(
+                    issuer,
+                    audience,
+                    JWKSourceBuilder.create(URI.create(jwksUrl).toURL())
+                            .retrying(true)
+                            .build());
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("HOST_JWT_JWKS_URL is not a URL: " + jwksUrl, e);
         }

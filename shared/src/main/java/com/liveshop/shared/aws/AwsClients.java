@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
- * Builds SDK clients the one way this project does: the url-connection HTTP client (fast cold start,
- * no Apache/Netty/CRT), region, credentials and endpoint override from {@link AppConfig}.
- * Call these once per execution environment (handler constructor), never per invocation.
+ * Builds SDK clients the one way this project does: the url-connection HTTP client (fast cold start, no
+ * Apache/Netty/CRT), region, credentials and endpoint override from {@link AppConfig}. Call these once per execution
+ * environment (handler constructor), never per invocation.
  */
 public final class AwsClients {
 
@@ -33,7 +33,9 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDb(AppConfig config) {
-        return configure(DynamoDbClient.builder(), config, "DYNAMODB").httpClient(httpClient()).build();
+        return configure(DynamoDbClient.builder(), config, "DYNAMODB")
+                .httpClient(httpClient())
+                .build();
     }
 
     public static DynamoDbEnhancedClient enhanced(DynamoDbClient client) {
@@ -41,10 +43,15 @@ public final class AwsClients {
     }
 
     public static EventBridgeClient eventBridge(AppConfig config) {
-        return configure(EventBridgeClient.builder(), config, "EVENTBRIDGE").httpClient(httpClient()).build();
+        return configure(EventBridgeClient.builder(), config, "EVENTBRIDGE")
+                .httpClient(httpClient())
+                .build();
     }
 
-    /** Region, credentials and endpoint for any SDK client builder; {@code serviceEnvSuffix} as in AWS_ENDPOINT_URL_&lt;X&gt;. */
+    /**
+     * Region, credentials and endpoint for any SDK client builder; {@code serviceEnvSuffix} as in
+     * AWS_ENDPOINT_URL_&lt;X&gt;.
+     */
     public static <B extends AwsClientBuilder<B, ?>> B configure(B builder, AppConfig config, String serviceEnvSuffix) {
         builder.region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
@@ -58,7 +65,8 @@ public final class AwsClients {
     /** Static credentials when the config gives them (local stack, tests), else the SDK's default chain (the role). */
     public static AwsCredentialsProvider credentials(AppConfig config) {
         return config.staticCredentials()
-                .<AwsCredentialsProvider>map(kv -> StaticCredentialsProvider.create(AwsBasicCredentials.create(kv[0], kv[1])))
+                .<AwsCredentialsProvider>map(
+                        kv -> StaticCredentialsProvider.create(AwsBasicCredentials.create(kv[0], kv[1])))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
     }
 }

@@ -10,9 +10,9 @@ package com.liveshop.shared.catalog;
  *                                      (invariant per bucket, hence summed: initial = available + held + sold)
  * </pre>
  *
- * Stock lives on its own items so the hot counters never rewrite the details or the byType index. One item
- * takes ~1,000 writes/s and a transactional write costs two, so one counter caps a sku near 500 holds/s; a
- * hot sku spreads its units over {@code stockShards} buckets and each hold takes from random ones.
+ * Stock lives on its own items so the hot counters never rewrite the details or the byType index. One item takes ~1,000
+ * writes/s and a transactional write costs two, so one counter caps a sku near 500 holds/s; a hot sku spreads its units
+ * over {@code stockShards} buckets and each hold takes from random ones.
  */
 public final class CatalogKeys {
 
@@ -22,12 +22,14 @@ public final class CatalogKeys {
     public static final String STOCK_PREFIX = "STOCK#";
     /** The first (and for most products the only) stock bucket. */
     public static final String STOCK_SK = STOCK_PREFIX + 0;
+
     public static final int MAX_STOCK_SHARDS = 50;
     public static final String BY_TYPE_INDEX = "byType";
     public static final String PRODUCT_TYPE = "PRODUCT";
 
     /** Stock counter attributes. */
     public static final String INITIAL = "initial";
+
     public static final String AVAILABLE = "available";
     public static final String HELD = "held";
     public static final String SOLD = "sold";

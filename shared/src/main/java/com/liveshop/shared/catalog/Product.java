@@ -24,6 +24,7 @@ public class Product {
     private String updatedAt;
     /** A live-show deal (set by a session highlight): the price holds lock in until {@code dealEndsAt}. */
     private Long dealPriceCents;
+
     private String dealEndsAt;
     /** How many stock buckets (STOCK#0..n-1) the units are spread over; absent on older items = 1. */
     private Integer stockShards;
@@ -39,53 +40,128 @@ public class Product {
     }
 
     @DynamoDbPartitionKey
-    public String getPk() { return pk; }
-    public void setPk(String pk) { this.pk = pk; }
+    public String getPk() {
+        return pk;
+    }
+
+    public void setPk(String pk) {
+        this.pk = pk;
+    }
 
     @DynamoDbSortKey
-    public String getSk() { return sk; }
-    public void setSk(String sk) { this.sk = sk; }
+    public String getSk() {
+        return sk;
+    }
+
+    public void setSk(String sk) {
+        this.sk = sk;
+    }
 
     @DynamoDbSecondaryPartitionKey(indexNames = CatalogKeys.BY_TYPE_INDEX)
-    public String getGsi1pk() { return gsi1pk; }
-    public void setGsi1pk(String gsi1pk) { this.gsi1pk = gsi1pk; }
+    public String getGsi1pk() {
+        return gsi1pk;
+    }
+
+    public void setGsi1pk(String gsi1pk) {
+        this.gsi1pk = gsi1pk;
+    }
 
     @DynamoDbSecondarySortKey(indexNames = CatalogKeys.BY_TYPE_INDEX)
-    public String getGsi1sk() { return gsi1sk; }
-    public void setGsi1sk(String gsi1sk) { this.gsi1sk = gsi1sk; }
+    public String getGsi1sk() {
+        return gsi1sk;
+    }
 
-    public String getSku() { return sku; }
-    public void setSku(String sku) { this.sku = sku; }
+    public void setGsi1sk(String gsi1sk) {
+        this.gsi1sk = gsi1sk;
+    }
 
-    public String getTitle() { return title; }
-    public void setTitle(String title) { this.title = title; }
+    public String getSku() {
+        return sku;
+    }
 
-    public String getDescription() { return description; }
-    public void setDescription(String description) { this.description = description; }
+    public void setSku(String sku) {
+        this.sku = sku;
+    }
 
-    public Long getPriceCents() { return priceCents; }
-    public void setPriceCents(Long priceCents) { this.priceCents = priceCents; }
+    public String getTitle() {
+        return title;
+    }
 
-    public String getCurrency() { return currency; }
-    public void setCurrency(String currency) { this.currency = currency; }
+    public void setTitle(String title) {
+        this.title = title;
+    }
 
-    public String getImageUrl() { return imageUrl; }
-    public void setImageUrl(String imageUrl) { this.imageUrl = imageUrl; }
+    public String getDescription() {
+        return description;
+    }
 
-    public String getCreatedAt() { return createdAt; }
-    public void setCreatedAt(String createdAt) { this.createdAt = createdAt; }
+    public void setDescription(String description) {
+        this.description = description;
+    }
 
-    public String getUpdatedAt() { return updatedAt; }
-    public void setUpdatedAt(String updatedAt) { this.updatedAt = updatedAt; }
+    public Long getPriceCents() {
+        return priceCents;
+    }
 
-    public Long getDealPriceCents() { return dealPriceCents; }
-    public void setDealPriceCents(Long dealPriceCents) { this.dealPriceCents = dealPriceCents; }
+    public void setPriceCents(Long priceCents) {
+        this.priceCents = priceCents;
+    }
 
-    public String getDealEndsAt() { return dealEndsAt; }
-    public void setDealEndsAt(String dealEndsAt) { this.dealEndsAt = dealEndsAt; }
+    public String getCurrency() {
+        return currency;
+    }
 
-    public Integer getStockShards() { return stockShards; }
-    public void setStockShards(Integer stockShards) { this.stockShards = stockShards; }
+    public void setCurrency(String currency) {
+        this.currency = currency;
+    }
+
+    public String getImageUrl() {
+        return imageUrl;
+    }
+
+    public void setImageUrl(String imageUrl) {
+        this.imageUrl = imageUrl;
+    }
+
+    public String getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(String createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    public String getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public void setUpdatedAt(String updatedAt) {
+        this.updatedAt = updatedAt;
+    }
+
+    public Long getDealPriceCents() {
+        return dealPriceCents;
+    }
+
+    public void setDealPriceCents(Long dealPriceCents) {
+        this.dealPriceCents = dealPriceCents;
+    }
+
+    public String getDealEndsAt() {
+        return dealEndsAt;
+    }
+
+    public void setDealEndsAt(String dealEndsAt) {
+        this.dealEndsAt = dealEndsAt;
+    }
+
+    public Integer getStockShards() {
+        return stockShards;
+    }
+
+    public void setStockShards(Integer stockShards) {
+        this.stockShards = stockShards;
+    }
 
     /** The number of stock buckets, at least 1. */
     public int shards() {
@@ -99,7 +175,8 @@ public class Product {
         }
         try {
             return now.isBefore(java.time.Instant.parse(dealEndsAt))
-                    ? java.util.OptionalLong.of(dealPriceCents) : java.util.OptionalLong.empty();
+                    ? java.util.OptionalLong.of(dealPriceCents)
+                    : java.util.OptionalLong.empty();
         } catch (java.time.format.DateTimeParseException e) {
             return java.util.OptionalLong.empty();
         }

@@ -61,7 +61,9 @@ public class ProductRepository {
 
     public Optional<Product> findProduct(String sku) {
         return Optional.ofNullable(products.getItem(Key.builder()
-                .partitionValue(CatalogKeys.productPk(sku)).sortValue(CatalogKeys.DETAILS_SK).build()));
+                .partitionValue(CatalogKeys.productPk(sku))
+                .sortValue(CatalogKeys.DETAILS_SK)
+                .build()));
     }
 
     /** Details and stock in one Query of the product's partition. */
@@ -88,7 +90,8 @@ public class ProductRepository {
     public Page list(int limit, String cursor) {
         Map<String, AttributeValue> startKey = decodeCursor(cursor);
         QueryResponse response = client.query(q -> {
-            q.tableName(tableName).indexName(CatalogKeys.BY_TYPE_INDEX)
+            q.tableName(tableName)
+                    .indexName(CatalogKeys.BY_TYPE_INDEX)
                     .keyConditionExpression("gsi1pk = :type")
                     .expressionAttributeValues(Map.of(":type", s(CatalogKeys.PRODUCT_TYPE)))
                     .limit(limit);
@@ -96,19 +99,24 @@ public class ProductRepository {
                 q.exclusiveStartKey(startKey);
             }
         });
-        List<Product> page = response.items().stream().map(PRODUCT_SCHEMA::mapToItem).toList();
+        List<Product> page =
+                response.items().stream().map(PRODUCT_SCHEMA::mapToItem).toList();
         Map<String, Integer> shards = new LinkedHashMap<>();
         page.forEach(p -> shards.put(p.getSku(), p.shards()));
         Map<String, StockLevel> stock = this.stock.stockOf(shards);
         List<ProductStock> items = page.stream()
                 .map(p -> new ProductStock(p, stock.getOrDefault(p.getSku(), StockLevel.none(p.getSku()))))
                 .toList();
-        String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeCursor(response.lastEvaluatedKey()) : null;
+        String next =
+                response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                        ? encodeCursor(response.lastEvaluatedKey())
+                        : null;
         return new Page(items, next);
     }
 
-    /** Stock totals of any number of skus (their details first, for each one's bucket count); unknown skus are absent. */
+    /**
+     * Stock totals of any number of skus (their details first, for each one's bucket count); unknown skus are absent.
+     */
     public Map<String, StockLevel> stockOf(List<String> skus) {
         Map<String, Integer> shards = new LinkedHashMap<>();
         findProducts(skus).forEach((sku, product) -> shards.put(sku, product.shards()));
@@ -121,14 +129,18 @@ public class ProductRepository {
     }
 
     /**
-     * Creates the product with {@code stock} initial units, or, if it exists, updates its details only
-     * (stock is changed by restock, never by a product update). Returns true when it was created.
+     * Creates the product with {@code stock} initial units, or, if it exists, updates its details only (stock is
+     * changed by restock, never by a product update). Returns true when it was created.
      */
     public boolean createOrUpdate(Product product, long initialStock) {
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                .item(PRODUCT_SCHEMA.itemToMap(product, true))
-                .conditionExpression("attribute_not_exists(pk)").build()).build());
+        items.add(TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(tableName)
+                        .item(PRODUCT_SCHEMA.itemToMap(product, true))
+                        .conditionExpression("attribute_not_exists(pk)")
+                        .build())
+                .build());
         items.addAll(stock.createBuckets(product.getSku(), product.shards(), initialStock));
         try {
             client.transactWriteItems(t -> t.transactItems(items));
@@ -156,7 +168,8 @@ public class ProductRepository {
                 values.put(":" + attribute, value);
             }
         }
-        String expression = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+        String expression =
+                "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
         try {
             client.updateItem(u -> u.tableName(tableName)
                     .key(Map.of(CatalogKeys.PK, s(product.getPk()), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
@@ -184,10 +197,16 @@ public class ProductRepository {
         Map<String, Product> result = new HashMap<>();
         List<String> distinct = skus.stream().distinct().toList();
         for (int from = 0; from < distinct.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size())).stream()
-                    .map(sku -> Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
-                    .toList();
-            Map<String, KeysAndAttributes> request = Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
+            List<Map<String, AttributeValue>> keys =
+                    distinct.subList(from, Math.min(from + 100, distinct.size())).stream()
+                            .map(sku -> Map.of(
+                                    CatalogKeys.PK,
+                                    s(CatalogKeys.productPk(sku)),
+                                    CatalogKeys.SK,
+                                    s(CatalogKeys.DETAILS_SK)))
+                            .toList();
+            Map<String, KeysAndAttributes> request =
+                    Map.of(tableName, KeysAndAttributes.builder().keys(keys).build());
             while (!request.isEmpty()) {
                 final Map<String, KeysAndAttributes> current = request;
                 var response = client.batchGetItem(b -> b.requestItems(current));
@@ -202,14 +221,14 @@ public class ProductRepository {
     }
 
     /**
-     * Puts a live-show deal on an existing product, only below its list price (checked by the write itself,
-     * so a concurrent price change cannot slip under it). False when the product is gone or the deal is not
-     * below its price.
+     * Puts a live-show deal on an existing product, only below its list price (checked by the write itself, so a
+     * concurrent price change cannot slip under it). False when the product is gone or the deal is not below its price.
      */
     public boolean setDeal(String sku, long dealPriceCents, String dealEndsAt) {
         try {
             client.updateItem(u -> u.tableName(tableName)
-                    .key(Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
+                    .key(Map.of(
+                            CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK)))
                     .updateExpression("SET dealPriceCents = :deal, dealEndsAt = :ends")
                     .conditionExpression("attribute_exists(pk) AND priceCents > :deal")
                     .expressionAttributeValues(Map.of(":deal", n(dealPriceCents), ":ends", s(dealEndsAt))));
@@ -220,7 +239,12 @@ public class ProductRepository {
     }
 
     private static String encodeCursor(Map<String, AttributeValue> key) {
-        String joined = String.join("\n", key.get("pk").s(), key.get("sk").s(), key.get("gsi1pk").s(), key.get("gsi1sk").s());
+        String joined = String.join(
+                "\n",
+                key.get("pk").s(),
+                key.get("sk").s(),
+                key.get("gsi1pk").s(),
+                key.get("gsi1sk").s());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(joined.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -230,7 +254,9 @@ public class ProductRepository {
         }
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
-            if (parts.length != 4 || !parts[2].equals(CatalogKeys.PRODUCT_TYPE) || !parts[0].equals(CatalogKeys.productPk(parts[3]))) {
+            if (parts.length != 4
+                    || !parts[2].equals(CatalogKeys.PRODUCT_TYPE)
+                    || !parts[0].equals(CatalogKeys.productPk(parts[3]))) {
                 throw new InvalidCursorException();
             }
             return Map.of("pk", s(parts[0]), "sk", s(parts[1]), "gsi1pk", s(parts[2]), "gsi1sk", s(parts[3]));

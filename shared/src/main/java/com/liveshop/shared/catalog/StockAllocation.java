@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Which stock buckets a hold (or an order line) took its units from: bucket index → units. A release, sale or
- * cancellation moves exactly these units back in exactly these buckets, so every bucket keeps
- * {@code initial = available + held + sold} and so does their sum.
+ * cancellation moves exactly these units back in exactly these buckets, so every bucket keeps {@code initial =
+ * available + held + sold} and so does their sum.
  */
 public record StockAllocation(SortedMap<Integer, Integer> units) {
 
@@ -36,8 +36,8 @@ public record StockAllocation(SortedMap<Integer, Integer> units) {
     }
 
     /**
-     * {@code quantity} units spread over the buckets of a consistent snapshot, visiting them in random order
-     * (so concurrent buyers do not all drain the same ones); empty when the snapshot holds fewer in total.
+     * {@code quantity} units spread over the buckets of a consistent snapshot, visiting them in random order (so
+     * concurrent buyers do not all drain the same ones); empty when the snapshot holds fewer in total.
      */
     public static java.util.Optional<StockAllocation> fromSnapshot(List<StockLevel.Bucket> buckets, int quantity) {
         List<StockLevel.Bucket> order = new ArrayList<>(buckets);

@@ -35,9 +35,13 @@ public final class StockBucketChanges {
             Map<String, AttributeValue> now = record.getDynamodb().getNewImage();
             Map<String, AttributeValue> before = record.getDynamodb().getOldImage();
             String pk = text(now.get(CatalogKeys.PK));
-            if (pk != null && pk.startsWith(PRODUCT_PREFIX) && CatalogKeys.bucketOf(text(now.get(CatalogKeys.SK))) >= 0) {
-                changes.add(new Change(pk.substring(PRODUCT_PREFIX.length()),
-                        before == null ? 0 : number(before.get(CatalogKeys.AVAILABLE)), number(now.get(CatalogKeys.AVAILABLE))));
+            if (pk != null
+                    && pk.startsWith(PRODUCT_PREFIX)
+                    && CatalogKeys.bucketOf(text(now.get(CatalogKeys.SK))) >= 0) {
+                changes.add(new Change(
+                        pk.substring(PRODUCT_PREFIX.length()),
+                        before == null ? 0 : number(before.get(CatalogKeys.AVAILABLE)),
+                        number(now.get(CatalogKeys.AVAILABLE))));
             }
         }
         return changes;

@@ -11,10 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The only place that moves units between the stock counters. Each move is one conditional update per bucket
- * of a {@link StockAllocation}, meant to sit in a transaction with the hold/order item it accounts for, so
- * {@code initial = available + held + sold} holds in every bucket at every moment and no counter goes below
- * zero.
+ * The only place that moves units between the stock counters. Each move is one conditional update per bucket of a
+ * {@link StockAllocation}, meant to sit in a transaction with the hold/order item it accounts for, so {@code initial =
+ * available + held + sold} holds in every bucket at every moment and no counter goes below zero.
  */
 public final class StockLedger {
 
@@ -63,14 +62,18 @@ public final class StockLedger {
 
     private List<TransactWriteItem> move(String sku, StockAllocation allocation, String from, String to) {
         List<TransactWriteItem> items = new ArrayList<>(allocation.buckets());
-        allocation.units().forEach((bucket, quantity) -> items.add(TransactWriteItem.builder().update(Update.builder()
-                .tableName(tableName)
-                .key(stockKey(sku, bucket))
-                .updateExpression("SET #from = #from - :q, #to = #to + :q")
-                .conditionExpression("attribute_exists(#pk) AND #from >= :q")
-                .expressionAttributeNames(Map.of("#from", from, "#to", to, "#pk", CatalogKeys.PK))
-                .expressionAttributeValues(Map.of(":q", n(quantity)))
-                .build()).build()));
+        allocation
+                .units()
+                .forEach((bucket, quantity) -> items.add(TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(tableName)
+                                .key(stockKey(sku, bucket))
+                                .updateExpression("SET #from = #from - :q, #to = #to + :q")
+                                .conditionExpression("attribute_exists(#pk) AND #from >= :q")
+                                .expressionAttributeNames(Map.of("#from", from, "#to", to, "#pk", CatalogKeys.PK))
+                                .expressionAttributeValues(Map.of(":q", n(quantity)))
+                                .build())
+                        .build()));
         return items;
     }
 }

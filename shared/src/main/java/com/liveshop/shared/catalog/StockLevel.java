@@ -3,8 +3,8 @@ package com.liveshop.shared.catalog;
 import java.util.List;
 
 /**
- * The stock counters of one sku summed over its buckets ({@code shards} of them); {@code initial = available +
- * held + sold} holds per bucket at every moment, hence for the sums too.
+ * The stock counters of one sku summed over its buckets ({@code shards} of them); {@code initial = available + held +
+ * sold} holds per bucket at every moment, hence for the sums too.
  */
 public record StockLevel(String sku, long initial, long available, long held, long sold, int shards) {
 

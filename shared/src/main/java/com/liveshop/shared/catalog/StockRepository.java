@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Get;
@@ -21,9 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The stock buckets of products (pk=PRODUCT#sku, sk=STOCK#i): reading their sums, a consistent snapshot for
- * spreading a hold, and the admin moves that create, restock and spread units. Holds, orders and expiries move
- * units through {@link StockLedger} inside their own transactions.
+ * The stock buckets of products (pk=PRODUCT#sku, sk=STOCK#i): reading their sums, a consistent snapshot for spreading a
+ * hold, and the admin moves that create, restock and spread units. Holds, orders and expiries move units through
+ * {@link StockLedger} inside their own transactions.
  */
 public class StockRepository {
 
@@ -43,9 +42,13 @@ public class StockRepository {
         long[] split = split(initial, shards);
         List<TransactWriteItem> items = new ArrayList<>();
         for (int bucket = 0; bucket < shards; bucket++) {
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                    .item(bucketItem(sku, bucket, split[bucket]))
-                    .conditionExpression("attribute_not_exists(pk)").build()).build());
+            items.add(TransactWriteItem.builder()
+                    .put(Put.builder()
+                            .tableName(tableName)
+                            .item(bucketItem(sku, bucket, split[bucket]))
+                            .conditionExpression("attribute_not_exists(pk)")
+                            .build())
+                    .build());
         }
         return items;
     }
@@ -53,24 +56,31 @@ public class StockRepository {
     /** Totals of one sku, strongly consistent (one Query of the product's STOCK# items). */
     public StockLevel stock(String sku) {
         List<StockLevel.Bucket> buckets = new ArrayList<>();
-        QueryRequest request = QueryRequest.builder().tableName(tableName).consistentRead(true)
+        QueryRequest request = QueryRequest.builder()
+                .tableName(tableName)
+                .consistentRead(true)
                 .keyConditionExpression("#pk = :pk AND begins_with(#sk, :stock)")
                 .expressionAttributeNames(Map.of("#pk", CatalogKeys.PK, "#sk", CatalogKeys.SK))
-                .expressionAttributeValues(Map.of(":pk", s(CatalogKeys.productPk(sku)), ":stock", s(CatalogKeys.STOCK_PREFIX)))
+                .expressionAttributeValues(
+                        Map.of(":pk", s(CatalogKeys.productPk(sku)), ":stock", s(CatalogKeys.STOCK_PREFIX)))
                 .build();
         client.queryPaginator(request).items().forEach(item -> buckets.add(toBucket(item)));
         return buckets.isEmpty() ? StockLevel.none(sku) : StockLevel.sum(sku, buckets);
     }
 
     /**
-     * Every bucket of a sku read in one TransactGetItems: a serializable snapshot, so its sum is the sku's
-     * availability at one instant (a hold is refused as SOLD_OUT only when such a sum is short).
+     * Every bucket of a sku read in one TransactGetItems: a serializable snapshot, so its sum is the sku's availability
+     * at one instant (a hold is refused as SOLD_OUT only when such a sum is short).
      */
     public List<StockLevel.Bucket> snapshot(String sku, int shards) {
         List<TransactGetItem> gets = new ArrayList<>();
         for (int bucket = 0; bucket < shards; bucket++) {
-            gets.add(TransactGetItem.builder().get(Get.builder().tableName(tableName)
-                    .key(StockLedger.stockKey(sku, bucket)).build()).build());
+            gets.add(TransactGetItem.builder()
+                    .get(Get.builder()
+                            .tableName(tableName)
+                            .key(StockLedger.stockKey(sku, bucket))
+                            .build())
+                    .build());
         }
         for (int attempt = 0; ; attempt++) {
             try {
@@ -100,13 +110,18 @@ public class StockRepository {
         });
         Map<String, List<StockLevel.Bucket>> buckets = new LinkedHashMap<>();
         for (int from = 0; from < keys.size(); from += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(tableName,
-                    KeysAndAttributes.builder().keys(keys.subList(from, Math.min(from + 100, keys.size()))).build());
+            Map<String, KeysAndAttributes> request = Map.of(
+                    tableName,
+                    KeysAndAttributes.builder()
+                            .keys(keys.subList(from, Math.min(from + 100, keys.size())))
+                            .build());
             while (!request.isEmpty()) {
                 final Map<String, KeysAndAttributes> current = request;
                 var response = client.batchGetItem(b -> b.requestItems(current));
-                response.responses().getOrDefault(tableName, List.of()).forEach(item ->
-                        buckets.computeIfAbsent(item.get("sku").s(), k -> new ArrayList<>()).add(toBucket(item)));
+                response.responses()
+                        .getOrDefault(tableName, List.of())
+                        .forEach(item -> buckets.computeIfAbsent(item.get("sku").s(), k -> new ArrayList<>())
+                                .add(toBucket(item)));
                 request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
             }
         }
@@ -121,12 +136,17 @@ public class StockRepository {
         List<TransactWriteItem> items = new ArrayList<>();
         for (int bucket = 0; bucket < shards; bucket++) {
             if (bucket == 0 || split[bucket] > 0) {
-                items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                        .key(StockLedger.stockKey(sku, bucket))
-                        .updateExpression("SET #initial = #initial + :q, #available = #available + :q")
-                        .conditionExpression("attribute_exists(pk)")
-                        .expressionAttributeNames(Map.of("#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
-                        .expressionAttributeValues(Map.of(":q", n(split[bucket]))).build()).build());
+                items.add(TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(tableName)
+                                .key(StockLedger.stockKey(sku, bucket))
+                                .updateExpression("SET #initial = #initial + :q, #available = #available + :q")
+                                .conditionExpression("attribute_exists(pk)")
+                                .expressionAttributeNames(
+                                        Map.of("#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
+                                .expressionAttributeValues(Map.of(":q", n(split[bucket])))
+                                .build())
+                        .build());
             }
         }
         // Item 0 is bucket 0, which every product has: its condition fails only when the product is gone.
@@ -134,13 +154,17 @@ public class StockRepository {
     }
 
     /** What a bucket-count change came to. */
-    public enum AdminOutcome { OK, MISSING, CHANGED }
+    public enum AdminOutcome {
+        OK,
+        MISSING,
+        CHANGED
+    }
 
     /**
-     * Spreads a product over {@code to > from} buckets: the available units of the existing buckets are
-     * evened out over all of them (each old bucket moves units out only if its available is still as read;
-     * initial moves with them so every bucket stays balanced), the new buckets are created, and the details'
-     * stockShards changes from {@code from} — one transaction, retried on conflicts with concurrent holds.
+     * Spreads a product over {@code to > from} buckets: the available units of the existing buckets are evened out over
+     * all of them (each old bucket moves units out only if its available is still as read; initial moves with them so
+     * every bucket stays balanced), the new buckets are created, and the details' stockShards changes from {@code from}
+     * — one transaction, retried on conflicts with concurrent holds.
      */
     public AdminOutcome grow(String sku, int from, int to) {
         if (to <= from) {
@@ -148,50 +172,70 @@ public class StockRepository {
         }
         return runAdmin(AdminOutcome.CHANGED, () -> {
             List<StockLevel.Bucket> current = snapshot(sku, from);
-            long available = current.stream().mapToLong(StockLevel.Bucket::available).sum();
+            long available =
+                    current.stream().mapToLong(StockLevel.Bucket::available).sum();
             long[] target = split(available, to);
             List<TransactWriteItem> items = new ArrayList<>();
-            Map<String, AttributeValue> details = Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)),
-                    CatalogKeys.SK, s(CatalogKeys.DETAILS_SK));
-            items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(details)
-                    .updateExpression("SET stockShards = :to")
-                    .conditionExpression(from == 1
-                            ? "attribute_exists(pk) AND (" + "attribute_not_exists(stockShards) OR stockShards = :from)"
-                            : "attribute_exists(pk) AND stockShards = :from")
-                    .expressionAttributeValues(Map.of(":to", n(to), ":from", n(from))).build()).build());
+            Map<String, AttributeValue> details =
+                    Map.of(CatalogKeys.PK, s(CatalogKeys.productPk(sku)), CatalogKeys.SK, s(CatalogKeys.DETAILS_SK));
+            items.add(TransactWriteItem.builder()
+                    .update(Update.builder()
+                            .tableName(tableName)
+                            .key(details)
+                            .updateExpression("SET stockShards = :to")
+                            .conditionExpression(
+                                    from == 1
+                                            ? "attribute_exists(pk) AND ("
+                                                    + "attribute_not_exists(stockShards) OR stockShards = :from)"
+                                            : "attribute_exists(pk) AND stockShards = :from")
+                            .expressionAttributeValues(Map.of(":to", n(to), ":from", n(from)))
+                            .build())
+                    .build());
             for (StockLevel.Bucket bucket : current) {
                 long delta = target[bucket.index()] - bucket.available();
                 if (delta != 0) {
-                    items.add(TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                            .key(StockLedger.stockKey(sku, bucket.index()))
-                            .updateExpression("SET #initial = #initial + :d, #available = #available + :d")
-                            .conditionExpression("#available = :asRead")
-                            .expressionAttributeNames(Map.of("#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
-                            .expressionAttributeValues(Map.of(":d", n(delta), ":asRead", n(bucket.available()))).build()).build());
+                    items.add(TransactWriteItem.builder()
+                            .update(Update.builder()
+                                    .tableName(tableName)
+                                    .key(StockLedger.stockKey(sku, bucket.index()))
+                                    .updateExpression("SET #initial = #initial + :d, #available = #available + :d")
+                                    .conditionExpression("#available = :asRead")
+                                    .expressionAttributeNames(Map.of(
+                                            "#initial", CatalogKeys.INITIAL, "#available", CatalogKeys.AVAILABLE))
+                                    .expressionAttributeValues(Map.of(":d", n(delta), ":asRead", n(bucket.available())))
+                                    .build())
+                            .build());
                 }
             }
             for (int bucket = from; bucket < to; bucket++) {
-                items.add(TransactWriteItem.builder().put(Put.builder().tableName(tableName)
-                        .item(bucketItem(sku, bucket, target[bucket]))
-                        .conditionExpression("attribute_not_exists(pk)").build()).build());
+                items.add(TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(tableName)
+                                .item(bucketItem(sku, bucket, target[bucket]))
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build());
             }
             return items;
         });
     }
 
     /**
-     * Runs a multi-bucket admin transaction, rebuilt from fresh reads after each cancellation. A failed condition
-     * on item 0 is final: MISSING for a restock (the product is gone), CHANGED for a bucket-count change
-     * (someone else changed stockShards); any other cancellation is a concurrent hold, retried with jitter.
+     * Runs a multi-bucket admin transaction, rebuilt from fresh reads after each cancellation. A failed condition on
+     * item 0 is final: MISSING for a restock (the product is gone), CHANGED for a bucket-count change (someone else
+     * changed stockShards); any other cancellation is a concurrent hold, retried with jitter.
      */
-    private AdminOutcome runAdmin(AdminOutcome onFirstItemFailed, java.util.function.Supplier<List<TransactWriteItem>> build) {
+    private AdminOutcome runAdmin(
+            AdminOutcome onFirstItemFailed, java.util.function.Supplier<List<TransactWriteItem>> build) {
         for (int attempt = 0; attempt < ADMIN_ATTEMPTS; attempt++) {
             List<TransactWriteItem> items = build.get();
             try {
                 client.transactWriteItems(t -> t.transactItems(items));
                 return AdminOutcome.OK;
             } catch (TransactionCanceledException e) {
-                if (e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+                if (e.hasCancellationReasons()
+                        && "ConditionalCheckFailed"
+                                .equals(e.cancellationReasons().get(0).code())) {
                     return onFirstItemFailed;
                 }
                 pause(attempt);
@@ -229,8 +273,12 @@ public class StockRepository {
     }
 
     static StockLevel.Bucket toBucket(Map<String, AttributeValue> item) {
-        return new StockLevel.Bucket(CatalogKeys.bucketOf(item.get(CatalogKeys.SK).s()), num(item, CatalogKeys.INITIAL),
-                num(item, CatalogKeys.AVAILABLE), num(item, CatalogKeys.HELD), num(item, CatalogKeys.SOLD));
+        return new StockLevel.Bucket(
+                CatalogKeys.bucketOf(item.get(CatalogKeys.SK).s()),
+                num(item, CatalogKeys.INITIAL),
+                num(item, CatalogKeys.AVAILABLE),
+                num(item, CatalogKeys.HELD),
+                num(item, CatalogKeys.SOLD));
     }
 
     private static long num(Map<String, AttributeValue> item, String name) {

@@ -6,10 +6,9 @@ import java.util.Optional;
 /**
  * Function configuration, keyed exactly like the Lambda environment variables in template.yaml.
  *
- * <p>In AWS it wraps {@link System#getenv()}; the local stack and tests build one from a map so
- * nothing mutates the process environment. Endpoints follow the SDK's own convention
- * ({@code AWS_ENDPOINT_URL} and {@code AWS_ENDPOINT_URL_<SERVICE>}), so the same jar runs against AWS,
- * LocalStack or the local stack.
+ * <p>In AWS it wraps {@link System#getenv()}; the local stack and tests build one from a map so nothing mutates the
+ * process environment. Endpoints follow the SDK's own convention ({@code AWS_ENDPOINT_URL} and
+ * {@code AWS_ENDPOINT_URL_<SERVICE>}), so the same jar runs against AWS, LocalStack or the local stack.
  */
 public final class AppConfig {
 
@@ -33,8 +32,9 @@ public final class AppConfig {
 
     /** A value the function cannot run without; fails at start-up naming the variable. */
     public String required(String name) {
-        return optional(name).orElseThrow(() -> new IllegalStateException(
-                "Missing required configuration: environment variable " + name + " is not set"));
+        return optional(name)
+                .orElseThrow(() -> new IllegalStateException(
+                        "Missing required configuration: environment variable " + name + " is not set"));
     }
 
     public Optional<String> optional(String name) {
@@ -43,18 +43,21 @@ public final class AppConfig {
     }
 
     public int intOrDefault(String name, int defaultValue) {
-        return optional(name).map(v -> {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("Configuration " + name + " must be an integer, got '" + v + "'");
-            }
-        }).orElse(defaultValue);
+        return optional(name)
+                .map(v -> {
+                    try {
+                        return Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalStateException(
+                                "Configuration " + name + " must be an integer, got '" + v + "'");
+                    }
+                })
+                .orElse(defaultValue);
     }
 
     /**
-     * The endpoint override for one service, by the SDK convention: {@code AWS_ENDPOINT_URL_DYNAMODB}
-     * first, then {@code AWS_ENDPOINT_URL}; empty means the SDK's default AWS endpoint.
+     * The endpoint override for one service, by the SDK convention: {@code AWS_ENDPOINT_URL_DYNAMODB} first, then
+     * {@code AWS_ENDPOINT_URL}; empty means the SDK's default AWS endpoint.
      */
     public Optional<String> endpointFor(String serviceEnvSuffix) {
         return optional("AWS_ENDPOINT_URL_" + serviceEnvSuffix).or(() -> optional("AWS_ENDPOINT_URL"));

@@ -41,9 +41,10 @@ public final class Attrs {
     /** An image of a DynamodbEvent stream record (Lambda's event model) as SDK attribute values; empty when absent. */
     public static Map<String, AttributeValue> ofStreamImage(
             Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image) {
-        return image == null ? Map.of()
-                : com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer
-                        .toAttributeValueMapV2(image);
+        return image == null
+                ? Map.of()
+                : com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb
+                        .DynamodbAttributeValueTransformer.toAttributeValueMapV2(image);
     }
 
     /** The number attribute, or null when absent. */

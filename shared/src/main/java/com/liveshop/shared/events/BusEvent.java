@@ -1,9 +1,9 @@
 package com.liveshop.shared.events;
 
 /**
- * An event this backend puts on its own bus (source {@value #SOURCE}): the record is the event's {@code detail},
- * field for field, and the same record is what its consumers read ({@link BusEvents#read}). Each record names its
- * detail-type as {@code DETAIL_TYPE}; template.yaml's rule patterns match those strings.
+ * An event this backend puts on its own bus (source {@value #SOURCE}): the record is the event's {@code detail}, field
+ * for field, and the same record is what its consumers read ({@link BusEvents#read}). Each record names its detail-type
+ * as {@code DETAIL_TYPE}; template.yaml's rule patterns match those strings.
  */
 public interface BusEvent {
 

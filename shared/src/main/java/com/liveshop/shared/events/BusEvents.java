@@ -27,8 +27,8 @@ public final class BusEvents {
     private BusEvents() {}
 
     /**
-     * The event a delivered EventBridge event carries, when its source is ours and its detail-type one of ours.
-     * Empty otherwise, and when the detail does not read as its record (logged: a retry would not change it).
+     * The event a delivered EventBridge event carries, when its source is ours and its detail-type one of ours. Empty
+     * otherwise, and when the detail does not read as its record (logged: a retry would not change it).
      */
     public static Optional<BusEvent> read(Map<String, ?> delivered) {
         if (delivered == null || !BusEvent.SOURCE.equals(delivered.get("source"))) {
@@ -45,8 +45,11 @@ public final class BusEvents {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             // The path names the field; the message could quote a value (an email), so it stays out of the log.
             String where = e instanceof JsonMappingException m ? m.getPathReference() : "detail";
-            LOG.warn("Ignoring a {} event whose detail does not read ({} at {})", detailType,
-                    e.getClass().getSimpleName(), where);
+            LOG.warn(
+                    "Ignoring a {} event whose detail does not read ({} at {})",
+                    detailType,
+                    e.getClass().getSimpleName(),
+                    where);
             return Optional.empty();
         }
     }

@@ -9,8 +9,8 @@ public interface EventPublisher {
     void publish(BusEvent event);
 
     /**
-     * All or report: puts the events in order and throws {@link PublishFailedException} naming the first one
-     * that was not accepted (for the outbox, which retries from there). Publishers that can fail override this
+     * All or report: puts the events in order and throws {@link PublishFailedException} naming the first one that was
+     * not accepted (for the outbox, which retries from there). Publishers that can fail override this
      * ({@link EventBridgePublisher} does); the default suits ones that cannot, such as a no-op.
      */
     default void publishAll(List<BusEvent> events) {

@@ -1,9 +1,9 @@
 package com.liveshop.shared.http;
 
 /**
- * A failure the caller can act on, mapped to {@code {"error":{"code":…,"message":…}}} with a 4xx status (or a
- * 503 when a dependency is out and the same request will work later).
- * Services throw it for broken rules (SOLD_OUT, 409); handlers never build error bodies by hand.
+ * A failure the caller can act on, mapped to {@code {"error":{"code":…,"message":…}}} with a 4xx status (or a 503 when
+ * a dependency is out and the same request will work later). Services throw it for broken rules (SOLD_OUT, 409);
+ * handlers never build error bodies by hand.
  */
 public class ApiException extends RuntimeException {
 
@@ -29,15 +29,17 @@ public class ApiException extends RuntimeException {
 
     /** 429 with {@code Retry-After} (whole seconds, at least 1). */
     public static ApiException tooManyRequests(String code, String message, long retryAfterSeconds) {
-        return new ApiException(429, code, message, java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))));
+        return new ApiException(
+                429, code, message, java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))));
     }
 
     /**
-     * 503 with {@code Retry-After}: a dependency of ours is out (not the caller's fault), so the caller should
-     * send the same request again later, e.g. a webhook provider that retries on 5xx.
+     * 503 with {@code Retry-After}: a dependency of ours is out (not the caller's fault), so the caller should send the
+     * same request again later, e.g. a webhook provider that retries on 5xx.
      */
     public static ApiException serviceUnavailable(String code, String message, long retryAfterSeconds) {
-        return new ApiException(503, code, message, java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))));
+        return new ApiException(
+                503, code, message, java.util.Map.of("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))));
     }
 
     public int status() {

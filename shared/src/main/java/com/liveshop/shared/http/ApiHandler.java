@@ -12,12 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Base of every HTTP API handler: dispatches on the API Gateway route key ("POST /orders") to one
- * method, and maps {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage:
- * logged with the request id (never the body) and answered 500 INTERNAL_ERROR. Every answer, errors included,
- * leaves with the {@code cache-control} {@link CacheControl} gives its route and status (routes do not set it).
- * Before any route, the CDN's {@link OriginCheck}: a request that came around the CDN is answered 403 DIRECT_ACCESS,
- * and only one that passed trusts CloudFront's viewer headers ({@link HttpRequest#clientAddress()}).
+ * Base of every HTTP API handler: dispatches on the API Gateway route key ("POST /orders") to one method, and maps
+ * {@link ApiException} to its 4xx JSON error. Anything else is a bug or an outage: logged with the request id (never
+ * the body) and answered 500 INTERNAL_ERROR. Every answer, errors included, leaves with the {@code cache-control}
+ * {@link CacheControl} gives its route and status (routes do not set it). Before any route, the CDN's
+ * {@link OriginCheck}: a request that came around the CDN is answered 403 DIRECT_ACCESS, and only one that passed
+ * trusts CloudFront's viewer headers ({@link HttpRequest#clientAddress()}).
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -33,8 +33,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private volatile OriginCheck originCheck;
 
     /**
-     * The origin check this handler runs instead of the environment's: the local stack gives each function the one
-     * its own configuration names, tests give theirs. Returns this handler.
+     * The origin check this handler runs instead of the environment's: the local stack gives each function the one its
+     * own configuration names, tests give theirs. Returns this handler.
      */
     public final ApiHandler originCheck(OriginCheck check) {
         this.originCheck = check;
@@ -63,10 +63,12 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     /** The route's answer with the Cache-Control its route and outcome call for ({@link CacheControl}). */
     private APIGatewayV2HTTPResponse dispatch(APIGatewayV2HTTPEvent event, Context context) {
         String routeKey = event == null ? null : event.getRouteKey();
-        boolean withAuthorization = event != null && event.getHeaders() != null
+        boolean withAuthorization = event != null
+                && event.getHeaders() != null
                 && event.getHeaders().keySet().stream().anyMatch("authorization"::equalsIgnoreCase);
         APIGatewayV2HTTPResponse response = answer(event, context);
-        return withCacheControl(CacheControl.forAnswer(routeKey, response.getStatusCode(), withAuthorization), response);
+        return withCacheControl(
+                CacheControl.forAnswer(routeKey, response.getStatusCode(), withAuthorization), response);
     }
 
     private APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event, Context context) {
@@ -78,15 +80,21 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             return HttpResponses.error(ApiException.notFound("ROUTE_NOT_FOUND", "No route " + event.getRouteKey()));
         }
         try {
-            boolean originVerified = check().verify(Optional.ofNullable(event.getHeaders()).flatMap(headers ->
-                    headers.entrySet().stream().filter(h -> OriginCheck.HEADER.equalsIgnoreCase(h.getKey()))
-                            .map(Map.Entry::getValue).filter(java.util.Objects::nonNull).findFirst()));
+            boolean originVerified = check().verify(Optional.ofNullable(event.getHeaders())
+                    .flatMap(headers -> headers.entrySet().stream()
+                            .filter(h -> OriginCheck.HEADER.equalsIgnoreCase(h.getKey()))
+                            .map(Map.Entry::getValue)
+                            .filter(java.util.Objects::nonNull)
+                            .findFirst()));
             return route.handle(new HttpRequest(event, originVerified));
         } catch (ApiException e) {
             return HttpResponses.error(e);
         } catch (RuntimeException e) {
-            LOG.error("Unhandled error on {} (request {})", event.getRouteKey(),
-                    context == null ? "-" : context.getAwsRequestId(), e);
+            LOG.error(
+                    "Unhandled error on {} (request {})",
+                    event.getRouteKey(),
+                    context == null ? "-" : context.getAwsRequestId(),
+                    e);
             return HttpResponses.error(500, "INTERNAL_ERROR", "Something went wrong on our side", Map.of());
         }
     }

@@ -15,10 +15,14 @@ import java.util.Map;
  */
 public final class CacheControl {
 
-    /** Seconds a browser ({@code max-age}) and the CDN ({@code s-maxage}) keep an answer, and may serve it stale while refreshing. */
+    /**
+     * Seconds a browser ({@code max-age}) and the CDN ({@code s-maxage}) keep an answer, and may serve it stale while
+     * refreshing.
+     */
     public record Ttl(int maxAge, int sMaxAge, int staleWhileRevalidate) {
         public String header() {
-            return "public, max-age=" + maxAge + ", s-maxage=" + sMaxAge + ", stale-while-revalidate=" + staleWhileRevalidate;
+            return "public, max-age=" + maxAge + ", s-maxage=" + sMaxAge + ", stale-while-revalidate="
+                    + staleWhileRevalidate;
         }
     }
 
@@ -59,9 +63,9 @@ public final class CacheControl {
 
     /**
      * The header for an answer of {@code routeKey} with {@code status}. 5xx and 429 are never cached (an outage or a
-     * rate limit must not outlive itself at the edge); non-public routes are {@code no-store} whatever the status.
-     * A public read asked with an {@code Authorization} header (the host console, which must see its own changes at
-     * once) is {@code no-store} too: fresh for that caller, and never kept by the CDN, whose key holds the header.
+     * rate limit must not outlive itself at the edge); non-public routes are {@code no-store} whatever the status. A
+     * public read asked with an {@code Authorization} header (the host console, which must see its own changes at once)
+     * is {@code no-store} too: fresh for that caller, and never kept by the CDN, whose key holds the header.
      */
     public static String forAnswer(String routeKey, int status, boolean withAuthorization) {
         Ttl ttl = routeKey == null ? null : PUBLIC_READS.get(routeKey);

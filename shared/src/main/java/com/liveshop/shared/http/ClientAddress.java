@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The address of the client a request comes from, the key of every per-address limit (chat tickets, reminders,
- * waitlist joins, held stock). Behind CloudFront, API Gateway's {@code sourceIp} is an edge server's address, shared by
+ * The address of the client a request comes from, the key of every per-address limit (chat tickets, reminders, waitlist
+ * joins, held stock). Behind CloudFront, API Gateway's {@code sourceIp} is an edge server's address, shared by
  * thousands of viewers; the viewer's own address arrives in {@code CloudFront-Viewer-Address} ("ip:port"). That header
  * is trusted only on a request that carried the CDN's secret origin header (anyone can send the header itself), and
  * {@code X-Forwarded-For} never is: a client writes what it likes there and CloudFront appends to it.
@@ -46,7 +46,10 @@ public final class ClientAddress {
             ip = ip.substring(1, ip.length() - 1);
         }
         String port = v.substring(colon + 1);
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit) || !ADDRESS.matcher(ip).matches()) {
+        if (port.isEmpty()
+                || port.length() > 5
+                || !port.chars().allMatch(Character::isDigit)
+                || !ADDRESS.matcher(ip).matches()) {
             return Optional.empty();
         }
         return Optional.of(ip.toLowerCase(java.util.Locale.ROOT));

@@ -2,9 +2,9 @@ package com.liveshop.shared.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.auth.AuthClaims;
 import com.liveshop.shared.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +29,19 @@ public final class HttpRequest {
         this(event, false);
     }
 
-    /** {@code originVerified}: the request carried the CDN's secret origin header, so its viewer headers are CloudFront's. */
+    /**
+     * {@code originVerified}: the request carried the CDN's secret origin header, so its viewer headers are
+     * CloudFront's.
+     */
     public HttpRequest(APIGatewayV2HTTPEvent event, boolean originVerified) {
         this.event = event;
         this.originVerified = originVerified;
-        this.headers = event.getHeaders() == null ? Map.of()
+        this.headers = event.getHeaders() == null
+                ? Map.of()
                 : event.getHeaders().entrySet().stream()
                         .filter(e -> e.getKey() != null && e.getValue() != null)
-                        .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
+                        .collect(Collectors.toUnmodifiableMap(
+                                e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
     }
 
     public APIGatewayV2HTTPEvent event() {
@@ -49,7 +54,9 @@ public final class HttpRequest {
 
     /** A path parameter the route declares; missing or blank is a 400. */
     public String pathParam(String name) {
-        String value = event.getPathParameters() == null ? null : event.getPathParameters().get(name);
+        String value = event.getPathParameters() == null
+                ? null
+                : event.getPathParameters().get(name);
         if (value == null || value.isBlank()) {
             throw ApiException.validation("Path parameter '" + name + "' is required");
         }
@@ -71,7 +78,8 @@ public final class HttpRequest {
      */
     public String sourceIp() {
         var context = event.getRequestContext();
-        return context == null || context.getHttp() == null || context.getHttp().getSourceIp() == null ? ""
+        return context == null || context.getHttp() == null || context.getHttp().getSourceIp() == null
+                ? ""
                 : context.getHttp().getSourceIp();
     }
 
@@ -107,9 +115,8 @@ public final class HttpRequest {
     }
 
     /**
-     * Parses the body into {@code type} strictly: malformed JSON, a non-object and wrong types are 400 with a
-     * message naming the field. Field-level rules (required, ranges) belong to the request record's
-     * {@code validate()}.
+     * Parses the body into {@code type} strictly: malformed JSON, a non-object and wrong types are 400 with a message
+     * naming the field. Field-level rules (required, ranges) belong to the request record's {@code validate()}.
      */
     public <T> T bodyAs(Class<T> type) {
         String raw = rawBody();
@@ -123,8 +130,11 @@ public final class HttpRequest {
             String field = e.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw ApiException.badRequest("INVALID_FIELD",
-                    field.isEmpty() ? "The body does not have the expected shape" : "Field '" + field + "' has the wrong type or value");
+            throw ApiException.badRequest(
+                    "INVALID_FIELD",
+                    field.isEmpty()
+                            ? "The body does not have the expected shape"
+                            : "Field '" + field + "' has the wrong type or value");
         } catch (InputCoercionException e) {
             throw ApiException.badRequest("INVALID_FIELD", "A number in the body is out of range");
         } catch (JsonProcessingException e) {

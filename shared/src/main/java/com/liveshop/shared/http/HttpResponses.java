@@ -37,7 +37,8 @@ public final class HttpResponses {
         return error(e.status(), e.code(), e.getMessage(), e.headers());
     }
 
-    public static APIGatewayV2HTTPResponse error(int status, String code, String message, Map<String, String> extraHeaders) {
+    public static APIGatewayV2HTTPResponse error(
+            int status, String code, String message, Map<String, String> extraHeaders) {
         return json(status, Map.of("error", Map.of("code", code, "message", message)), extraHeaders);
     }
 }

@@ -22,24 +22,27 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * public execute-api URL) and is answered 403 {@code DIRECT_ACCESS}. Only a request that passed may trust the viewer
  * headers CloudFront adds ({@link ClientAddress}).
  *
- * <p>The value lives in Secrets Manager ({@code ORIGIN_SECRET_ARN}) and is read at run time, AWSCURRENT and
- * AWSPENDING, kept {@code ORIGIN_SECRET_TTL_SECONDS} (default 300) per execution environment: a rotation puts the new
- * value as AWSPENDING, waits one TTL (every environment then accepts both), switches CloudFront's header, then
- * promotes AWSPENDING to AWSCURRENT; no deploy. The cache is refreshed when its TTL is over, never because a header
- * did not match: a flood of direct requests costs no GetSecretValue at all (at most two per environment and TTL,
- * one per stage). A failed read keeps the values read before and is tried again after {@link #RETRY_AFTER_FAILURE}.
- * Without {@code ORIGIN_SECRET_ARN} (unit tests, a stack without the CDN) nothing is checked and nothing is trusted.
+ * <p>The value lives in Secrets Manager ({@code ORIGIN_SECRET_ARN}) and is read at run time, AWSCURRENT and AWSPENDING,
+ * kept {@code ORIGIN_SECRET_TTL_SECONDS} (default 300) per execution environment: a rotation puts the new value as
+ * AWSPENDING, waits one TTL (every environment then accepts both), switches CloudFront's header, then promotes
+ * AWSPENDING to AWSCURRENT; no deploy. The cache is refreshed when its TTL is over, never because a header did not
+ * match: a flood of direct requests costs no GetSecretValue at all (at most two per environment and TTL, one per
+ * stage). A failed read keeps the values read before and is tried again after {@link #RETRY_AFTER_FAILURE}. Without
+ * {@code ORIGIN_SECRET_ARN} (unit tests, a stack without the CDN) nothing is checked and nothing is trusted.
  */
 public final class OriginCheck {
 
     /** The header CloudFront's api origin adds (OriginCustomHeaders in template.yaml), lower-cased. */
     public static final String HEADER = "x-origin-verify";
+
     public static final String ARN_VARIABLE = "ORIGIN_SECRET_ARN";
     public static final String TTL_VARIABLE = "ORIGIN_SECRET_TTL_SECONDS";
     public static final int DEFAULT_TTL_SECONDS = 300;
     public static final String CURRENT = "AWSCURRENT";
     public static final String PENDING = "AWSPENDING";
-    /** After a failed read, the next try waits this long (a Secrets Manager outage is not a call per request either). */
+    /**
+     * After a failed read, the next try waits this long (a Secrets Manager outage is not a call per request either).
+     */
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
     /** Reads one version stage of the secret; empty if no version has that stage. */
@@ -95,16 +98,21 @@ public final class OriginCheck {
             return DISABLED;
         }
         SecretsManagerClient client = AwsClients.configure(SecretsManagerClient.builder(), app, "SECRETS_MANAGER")
-                .httpClient(AwsClients.httpClient()).build();
-        return new OriginCheck(reader(client, arn.get()),
-                Duration.ofSeconds(app.intOrDefault(TTL_VARIABLE, DEFAULT_TTL_SECONDS)), Clock.systemUTC());
+                .httpClient(AwsClients.httpClient())
+                .build();
+        return new OriginCheck(
+                reader(client, arn.get()),
+                Duration.ofSeconds(app.intOrDefault(TTL_VARIABLE, DEFAULT_TTL_SECONDS)),
+                Clock.systemUTC());
     }
 
     /** GetSecretValue of {@code secretId} at a version stage; a stage no version has is empty. */
     public static StageReader reader(SecretsManagerClient client, String secretId) {
         return stage -> {
             try {
-                return Optional.ofNullable(client.getSecretValue(r -> r.secretId(secretId).versionStage(stage)).secretString());
+                return Optional.ofNullable(
+                        client.getSecretValue(r -> r.secretId(secretId).versionStage(stage))
+                                .secretString());
             } catch (ResourceNotFoundException e) {
                 if (PENDING.equals(stage)) {
                     return Optional.empty();
@@ -129,8 +137,10 @@ public final class OriginCheck {
         List<byte[]> values = accepted();
         if (values.isEmpty()) {
             // Never read yet (Secrets Manager is out): an outage, not the caller's fault.
-            throw ApiException.serviceUnavailable("ORIGIN_CHECK_UNAVAILABLE",
-                    "The API cannot check where this request came from right now", RETRY_AFTER_FAILURE.toSeconds());
+            throw ApiException.serviceUnavailable(
+                    "ORIGIN_CHECK_UNAVAILABLE",
+                    "The API cannot check where this request came from right now",
+                    RETRY_AFTER_FAILURE.toSeconds());
         }
         byte[] given = headerValue.map(v -> v.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
         boolean match = false;
@@ -158,7 +168,9 @@ public final class OriginCheck {
             try {
                 List<byte[]> values = new ArrayList<>();
                 for (String stage : List.of(CURRENT, PENDING)) {
-                    reader.read(stage).filter(v -> !v.isEmpty()).ifPresent(v -> values.add(v.getBytes(StandardCharsets.UTF_8)));
+                    reader.read(stage)
+                            .filter(v -> !v.isEmpty())
+                            .ifPresent(v -> values.add(v.getBytes(StandardCharsets.UTF_8)));
                 }
                 if (values.isEmpty()) {
                     throw new IllegalStateException("The origin secret has no " + CURRENT + " value");

@@ -3,9 +3,9 @@ package com.liveshop.shared.http;
 import java.util.regex.Pattern;
 
 /**
- * Small field checks that throw a 400 naming the field: VALIDATION_FAILED for rules, INVALID_FIELD for text that
- * is not clean text. Every user-supplied string goes through {@link #requireText} or {@link #requireMultilineText},
- * the one place that refuses NUL, C0/C1 control characters and unpaired surrogates.
+ * Small field checks that throw a 400 naming the field: VALIDATION_FAILED for rules, INVALID_FIELD for text that is not
+ * clean text. Every user-supplied string goes through {@link #requireText} or {@link #requireMultilineText}, the one
+ * place that refuses NUL, C0/C1 control characters and unpaired surrogates.
  */
 public final class Validation {
 
@@ -13,6 +13,7 @@ public final class Validation {
             Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     /** SKUs: letters, digits, dash, underscore, dot; 1–64 chars; safe in keys and URLs. */
     private static final Pattern SKU_PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+
     private static final Pattern EMAIL_PATTERN = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
 
     private Validation() {}
@@ -60,8 +61,8 @@ public final class Validation {
     }
 
     /**
-     * 400 INVALID_FIELD for NUL, other C0 controls, DEL and C1 controls (tab, LF and CR allowed only in
-     * multiline text) and for a surrogate that is not half of a pair (JSON's "\\ud800" escape decodes to one).
+     * 400 INVALID_FIELD for NUL, other C0 controls, DEL and C1 controls (tab, LF and CR allowed only in multiline text)
+     * and for a surrogate that is not half of a pair (JSON's "\\ud800" escape decodes to one).
      */
     public static void requireCleanText(String field, String value, boolean multiline) {
         for (int i = 0; i < value.length(); i++) {
@@ -70,7 +71,9 @@ public final class Validation {
             if (control && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) {
                 throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' contains a control character");
             }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
                 throw ApiException.badRequest("INVALID_FIELD", "Field '" + field + "' contains an unpaired surrogate");
@@ -116,13 +119,14 @@ public final class Validation {
     }
 
     /**
-     * A random (version 4, RFC 4122 variant) UUID, as {@code crypto.randomUUID()} makes: a cart id is its only
-     * key, so guessable ones (the nil UUID, time-based versions) are refused.
+     * A random (version 4, RFC 4122 variant) UUID, as {@code crypto.randomUUID()} makes: a cart id is its only key, so
+     * guessable ones (the nil UUID, time-based versions) are refused.
      */
     public static String requireRandomUuid(String field, String value) {
         String uuid = requireUuid(field, value);
         if (uuid.charAt(14) != '4' || "89ab".indexOf(uuid.charAt(19)) < 0) {
-            throw ApiException.validation("'" + field + "' must be a random (version 4) UUID, e.g. from crypto.randomUUID()");
+            throw ApiException.validation(
+                    "'" + field + "' must be a random (version 4) UUID, e.g. from crypto.randomUUID()");
         }
         return uuid;
     }

@@ -31,6 +31,7 @@ public interface ShowMetrics {
 
     /** Dimension names. Every metric has {@code Service} (POWERTOOLS_SERVICE_NAME) alone, and with its own one. */
     String SERVICE = "Service";
+
     String OPERATION = "Operation";
     String REASON = "Reason";
     String CODE = "Code";
@@ -40,6 +41,7 @@ public interface ShowMetrics {
 
     /** Values of {@link #TARGET}: where a publish that gave up was going. */
     String APPSYNC_EVENTS = "AppSyncEvents";
+
     String EVENTBRIDGE = "EventBridge";
 
     /** What a dimension value may be: a code or type word; anything else is recorded as "other". */
@@ -93,7 +95,9 @@ public interface ShowMetrics {
         count(FRAMES_PUBLISHED, frames, FRAME_TYPE, frameType);
     }
 
-    /** Events dropped after the publisher's retries ({@code target}: {@link #APPSYNC_EVENTS} or {@link #EVENTBRIDGE}). */
+    /**
+     * Events dropped after the publisher's retries ({@code target}: {@link #APPSYNC_EVENTS} or {@link #EVENTBRIDGE}).
+     */
     default void publishFailed(String target, int events) {
         count(PUBLISH_FAILURES, events, TARGET, target);
     }
@@ -112,8 +116,8 @@ public interface ShowMetrics {
     }
 
     /**
-     * A dimension value as recorded: our own codes and types are short upper/lower-case words; anything else (a
-     * bug passing an id, or null) is recorded as "other" rather than becoming a new metric per value.
+     * A dimension value as recorded: our own codes and types are short upper/lower-case words; anything else (a bug
+     * passing an id, or null) is recorded as "other" rather than becoming a new metric per value.
      */
     static String bounded(String value) {
         return value != null && DIMENSION_VALUE.matcher(value).matches() ? value : "other";
@@ -124,14 +128,17 @@ public interface ShowMetrics {
 
     /**
      * EMF metrics in namespace POWERTOOLS_METRICS_NAMESPACE (default {@value #NAMESPACE}) with dimension Service =
-     * POWERTOOLS_SERVICE_NAME (default liveshop); {@link #NONE} when POWERTOOLS_METRICS_DISABLED is true (the local stack and tests,
-     * where EMF lines on the console are only noise).
+     * POWERTOOLS_SERVICE_NAME (default liveshop); {@link #NONE} when POWERTOOLS_METRICS_DISABLED is true (the local
+     * stack and tests, where EMF lines on the console are only noise).
      */
     static ShowMetrics fromConfig(AppConfig config) {
-        if (config.optional("POWERTOOLS_METRICS_DISABLED").map(Boolean::parseBoolean).orElse(false)) {
+        if (config.optional("POWERTOOLS_METRICS_DISABLED")
+                .map(Boolean::parseBoolean)
+                .orElse(false)) {
             return NONE;
         }
-        return new EmfShowMetrics(config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse(NAMESPACE),
+        return new EmfShowMetrics(
+                config.optional("POWERTOOLS_METRICS_NAMESPACE").orElse(NAMESPACE),
                 config.optional("POWERTOOLS_SERVICE_NAME").orElse("liveshop"));
     }
 }

@@ -14,8 +14,8 @@ import org.altcha.altcha.Altcha;
 /**
  * ALTCHA proof-of-work challenges (org.altcha:altcha): {@link #issue()} signs a new one with the HMAC key, and
  * {@link #verify(String)} checks a solution a client sends back. A challenge is {@code SHA-256(salt + n)} for a secret
- * {@code n} below {@code maxnumber}: the client finds {@code n} by trying them (about {@code maxnumber / 2} hashes), the
- * server checks it with one hash and one HMAC. The salt carries {@code ?expires=<epoch seconds>&}, covered by the
+ * {@code n} below {@code maxnumber}: the client finds {@code n} by trying them (about {@code maxnumber / 2} hashes),
+ * the server checks it with one hash and one HMAC. The salt carries {@code ?expires=<epoch seconds>&}, covered by the
  * signature, so an old solution cannot be passed off as new. Stateless: spending a solution once is
  * {@link ProofOfWork}'s part.
  */
@@ -64,8 +64,8 @@ public final class Challenges {
     }
 
     /**
-     * Checks {@code payload} (base64 of ALTCHA's {@code {algorithm, challenge, number, salt, signature}}): signed with our
-     * key, the number solves the challenge, not expired (by this class's clock). Refused: 400 CHALLENGE_INVALID.
+     * Checks {@code payload} (base64 of ALTCHA's {@code {algorithm, challenge, number, salt, signature}}): signed with
+     * our key, the number solves the challenge, not expired (by this class's clock). Refused: 400 CHALLENGE_INVALID.
      */
     public Solved verify(String payload) {
         if (payload == null || payload.isBlank()) {
@@ -105,16 +105,24 @@ public final class Challenges {
             throw invalid("The " + ProofOfWork.HEADER + " header is too long to be a proof-of-work solution");
         }
         try {
-            JsonNode json = Json.MAPPER.readTree(new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
+            JsonNode json =
+                    Json.MAPPER.readTree(new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8));
             Altcha.Payload p = new Altcha.Payload();
             p.algorithm = text(json, "algorithm");
             p.challenge = text(json, "challenge");
             p.salt = text(json, "salt");
             p.signature = text(json, "signature");
             JsonNode number = json.get("number");
-            if (!ALGORITHM.equals(p.algorithm) || number == null || !number.canConvertToLong() || !number.isIntegralNumber()
-                    || number.asLong() < 0 || p.challenge == null || p.salt == null || p.signature == null) {
-                throw invalid("The " + ProofOfWork.HEADER + " header is not an ALTCHA solution of a " + ALGORITHM + " challenge");
+            if (!ALGORITHM.equals(p.algorithm)
+                    || number == null
+                    || !number.canConvertToLong()
+                    || !number.isIntegralNumber()
+                    || number.asLong() < 0
+                    || p.challenge == null
+                    || p.salt == null
+                    || p.signature == null) {
+                throw invalid("The " + ProofOfWork.HEADER + " header is not an ALTCHA solution of a " + ALGORITHM
+                        + " challenge");
             }
             p.number = number.asLong();
             return p;

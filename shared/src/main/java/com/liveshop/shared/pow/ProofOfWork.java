@@ -15,6 +15,7 @@ public final class ProofOfWork {
 
     /** The request header that carries the solution: base64 of ALTCHA's payload JSON, as its widget makes it. */
     public static final String HEADER = "X-Altcha";
+
     public static final String CHALLENGE_INVALID = "CHALLENGE_INVALID";
 
     /** "true" or "false" (template RequireProofOfWork); absent is off. */
@@ -23,6 +24,7 @@ public final class ProofOfWork {
     public static final String MAX_NUMBER = "PROOF_OF_WORK_MAX_NUMBER";
     /** The Secrets Manager secret (template AltchaSecret) whose value is the challenges' HMAC key. */
     public static final String SECRET_ARN = "ALTCHA_SECRET_ARN";
+
     public static final long DEFAULT_MAX_NUMBER = 20_000;
 
     /** Asks nothing: the routes' behaviour with REQUIRE_PROOF_OF_WORK off. */
@@ -49,13 +51,16 @@ public final class ProofOfWork {
 
     /** The challenges signed with the key of ALTCHA_SECRET_ARN (read at run time), PROOF_OF_WORK_MAX_NUMBER hard. */
     public static Challenges challenges(AppConfig app, Clock clock) {
-        long maxNumber = app.optional(MAX_NUMBER).map(v -> {
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("Configuration " + MAX_NUMBER + " must be a whole number, got '" + v + "'");
-            }
-        }).orElse(DEFAULT_MAX_NUMBER);
+        long maxNumber = app.optional(MAX_NUMBER)
+                .map(v -> {
+                    try {
+                        return Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalStateException(
+                                "Configuration " + MAX_NUMBER + " must be a whole number, got '" + v + "'");
+                    }
+                })
+                .orElse(DEFAULT_MAX_NUMBER);
         return new Challenges(RuntimeSecret.fromConfig(app, SECRET_ARN, "ALTCHA key"), maxNumber, clock);
     }
 
@@ -77,7 +82,8 @@ public final class ProofOfWork {
         }
         Challenges.Solved solved = challenges.verify(payload);
         if (!spent.spend(solved.signature(), solved.expiresAt())) {
-            throw Challenges.invalid("This proof-of-work solution was used already; solve a new challenge from GET /challenges");
+            throw Challenges.invalid(
+                    "This proof-of-work solution was used already; solve a new challenge from GET /challenges");
         }
     }
 }

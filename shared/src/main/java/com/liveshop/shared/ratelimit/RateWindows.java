@@ -8,9 +8,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Fixed-window counters on a table's own items ({@code pk} = the window, {@code sk = LIMIT}): one conditional
- * update per request, no read-then-write, so concurrent callers never count past the limit. Each window is a new
- * item with its own partition (the key names the window), and expires by TTL.
+ * Fixed-window counters on a table's own items ({@code pk} = the window, {@code sk = LIMIT}): one conditional update
+ * per request, no read-then-write, so concurrent callers never count past the limit. Each window is a new item with its
+ * own partition (the key names the window), and expires by TTL.
  */
 public final class RateWindows {
 
@@ -30,7 +30,8 @@ public final class RateWindows {
      */
     public boolean tryCount(String pk, int limit, long ttlEpochSeconds) {
         try {
-            client.updateItem(u -> u.tableName(table).key(key(pk, LIMIT))
+            client.updateItem(u -> u.tableName(table)
+                    .key(key(pk, LIMIT))
                     .updateExpression("ADD #n :one SET #ttl = if_not_exists(#ttl, :ttl)")
                     .conditionExpression("attribute_not_exists(#n) OR #n < :limit")
                     .expressionAttributeNames(Map.of("#n", "n", "#ttl", "ttl"))

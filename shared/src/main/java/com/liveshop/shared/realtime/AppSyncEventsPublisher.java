@@ -30,23 +30,24 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
- * AppSync Events HTTP publish ({@code POST https://<api>.appsync-api.<region>.amazonaws.com/event}), signed with
- * SigV4 for service {@code appsync} by the SDK's own signer and sent with the SDK's url-connection client. The SDK
- * has no data-plane client for AppSync Events, so this class only builds the documented request.
+ * AppSync Events HTTP publish ({@code POST https://<api>.appsync-api.<region>.amazonaws.com/event}), signed with SigV4
+ * for service {@code appsync} by the SDK's own signer and sent with the SDK's url-connection client. The SDK has no
+ * data-plane client for AppSync Events, so this class only builds the documented request.
  *
  * <ul>
- *   <li>At most {@value #MAX_EVENTS} events per request (AppSync's limit); more frames go in further requests.</li>
+ *   <li>At most {@value #MAX_EVENTS} events per request (AppSync's limit); more frames go in further requests.
  *   <li>A throttle (429), a server error (5xx) or an I/O error is retried up to {@value #ATTEMPTS} attempts in all,
- *       with a short backoff; a 4xx refusal is not (it would be refused again).</li>
- *   <li>Never throws: what could not be published is logged by channel namespace and status, never with the frame.</li>
+ *       with a short backoff; a 4xx refusal is not (it would be refused again).
+ *   <li>Never throws: what could not be published is logged by channel namespace and status, never with the frame.
  *   <li>Counts the frames AppSync accepted by their {@code type} and the events refused or dropped
- *       ({@link ShowMetrics#framesPublished}, {@link ShowMetrics#publishFailed}).</li>
+ *       ({@link ShowMetrics#framesPublished}, {@link ShowMetrics#publishFailed}).
  * </ul>
  */
 public final class AppSyncEventsPublisher implements ChannelPublisher {
 
     /** The function's environment variable: the API's HTTP endpoint, ending in {@code /event}. */
     public static final String EVENTS_HTTP_ENDPOINT = "EVENTS_HTTP_ENDPOINT";
+
     public static final int MAX_EVENTS = 5;
     static final int ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(AppSyncEventsPublisher.class);
@@ -66,13 +67,18 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
     private final Backoff backoff;
     private final ShowMetrics metrics;
 
-    public AppSyncEventsPublisher(URI endpoint, SdkHttpClient http, AwsCredentialsProvider credentials, String region,
-                                  Backoff backoff) {
+    public AppSyncEventsPublisher(
+            URI endpoint, SdkHttpClient http, AwsCredentialsProvider credentials, String region, Backoff backoff) {
         this(endpoint, http, credentials, region, backoff, ShowMetrics.NONE);
     }
 
-    public AppSyncEventsPublisher(URI endpoint, SdkHttpClient http, AwsCredentialsProvider credentials, String region,
-                                  Backoff backoff, ShowMetrics metrics) {
+    public AppSyncEventsPublisher(
+            URI endpoint,
+            SdkHttpClient http,
+            AwsCredentialsProvider credentials,
+            String region,
+            Backoff backoff,
+            ShowMetrics metrics) {
         this.metrics = metrics;
         this.endpoint = endpoint;
         this.http = http;
@@ -87,8 +93,13 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
     }
 
     public static AppSyncEventsPublisher fromConfig(AppConfig config, ShowMetrics metrics) {
-        return new AppSyncEventsPublisher(URI.create(config.required(EVENTS_HTTP_ENDPOINT)), AwsClients.httpClient(),
-                AwsClients.credentials(config), config.region(), DEFAULT_BACKOFF, metrics);
+        return new AppSyncEventsPublisher(
+                URI.create(config.required(EVENTS_HTTP_ENDPOINT)),
+                AwsClients.httpClient(),
+                AwsClients.credentials(config),
+                config.region(),
+                DEFAULT_BACKOFF,
+                metrics);
     }
 
     @Override
@@ -121,7 +132,11 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
                 if (status == 200) {
                     JsonNode failed = Json.MAPPER.readTree(answer).path("failed");
                     if (failed.size() > 0) {
-                        LOG.warn("AppSync Events refused {} of {} events on {}", failed.size(), events.size(), namespaceOf(channel));
+                        LOG.warn(
+                                "AppSync Events refused {} of {} events on {}",
+                                failed.size(),
+                                events.size(),
+                                namespaceOf(channel));
                         metrics.publishFailed(ShowMetrics.APPSYNC_EVENTS, failed.size());
                     }
                     countPublished(events, failed);
@@ -162,17 +177,21 @@ public final class AppSyncEventsPublisher implements ChannelPublisher {
     }
 
     private HttpExecuteResponse send(byte[] body) throws IOException {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().uri(endpoint).method(SdkHttpMethod.POST)
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .uri(endpoint)
+                .method(SdkHttpMethod.POST)
                 .putHeader("Content-Type", "application/json")
                 .build();
-        SignedRequest signed = signer.sign(r -> r
-                .identity(credentials.resolveCredentials())
+        SignedRequest signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
                 .request(unsigned)
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appsync")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        return http.prepareRequest(HttpExecuteRequest.builder().request(signed.request())
-                .contentStreamProvider(signed.payload().orElse(ContentStreamProvider.fromByteArray(body))).build()).call();
+        return http.prepareRequest(HttpExecuteRequest.builder()
+                        .request(signed.request())
+                        .contentStreamProvider(signed.payload().orElse(ContentStreamProvider.fromByteArray(body)))
+                        .build())
+                .call();
     }
 
     private static String read(HttpExecuteResponse response) throws IOException {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Publishes frames to an AppSync Events channel: one call reaches every subscriber of the channel, whatever the
- * audience. Best effort by contract: a publish that fails after its retries is logged and dropped, never thrown,
- * so it cannot fail the request or the write that caused it.
+ * audience. Best effort by contract: a publish that fails after its retries is logged and dropped, never thrown, so it
+ * cannot fail the request or the write that caused it.
  */
 public interface ChannelPublisher {
 

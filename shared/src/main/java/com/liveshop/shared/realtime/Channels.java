@@ -1,9 +1,9 @@
 package com.liveshop.shared.realtime;
 
 /**
- * The AppSync Events channels (namespaces in template.yaml): {@code /shows/{sessionId}} is what every viewer of a
- * show sees, {@code /hosts/{sessionId}} is for the show's hosts only, {@code /carts/{cartId}} is one buyer's own.
- * Ids are UUIDs: letters, digits and dashes, as channel segments must be.
+ * The AppSync Events channels (namespaces in template.yaml): {@code /shows/{sessionId}} is what every viewer of a show
+ * sees, {@code /hosts/{sessionId}} is for the show's hosts only, {@code /carts/{cartId}} is one buyer's own. Ids are
+ * UUIDs: letters, digits and dashes, as channel segments must be.
  */
 public final class Channels {
 

@@ -5,15 +5,16 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The frames published on the real-time channels ({@link Channels}); each is one event whose JSON has a
- * {@code type}. Producers publish these records; the pages read the same field names.
+ * The frames published on the real-time channels ({@link Channels}); each is one event whose JSON has a {@code type}.
+ * Producers publish these records; the pages read the same field names.
  */
 public final class Frames {
 
     private Frames() {}
 
     /** One chat message: an element of {@link ChatBatch}. */
-    public record Chat(String type, String messageId, String name, String role, String text, String at, String ticketId) {
+    public record Chat(
+            String type, String messageId, String name, String role, String text, String at, String ticketId) {
         public Chat(ChatMessage m) {
             this("chat", m.messageId(), m.name(), m.role(), m.text(), m.at(), m.ticketId());
         }
@@ -65,12 +66,33 @@ public final class Frames {
      * "This product now" on {@code /shows}, from the sessions module's {@link HighlightFeatured} (for clients without
      * the IVS player; players get the same highlight as timed metadata): the event's fields under {@code type}.
      */
-    public record Highlight(String type, String sessionId, String highlightId, String sku, String title, long priceCents,
-                            String currency, Long dealPriceCents, Instant dealEndsAt, String imageUrl, long offsetMs,
-                            Instant at) {
+    public record Highlight(
+            String type,
+            String sessionId,
+            String highlightId,
+            String sku,
+            String title,
+            long priceCents,
+            String currency,
+            Long dealPriceCents,
+            Instant dealEndsAt,
+            String imageUrl,
+            long offsetMs,
+            Instant at) {
         public Highlight(HighlightFeatured e) {
-            this("highlight", e.sessionId(), e.highlightId(), e.sku(), e.title(), e.priceCents(), e.currency(),
-                    e.dealPriceCents(), e.dealEndsAt(), e.imageUrl(), e.offsetMs(), e.at());
+            this(
+                    "highlight",
+                    e.sessionId(),
+                    e.highlightId(),
+                    e.sku(),
+                    e.title(),
+                    e.priceCents(),
+                    e.currency(),
+                    e.dealPriceCents(),
+                    e.dealEndsAt(),
+                    e.imageUrl(),
+                    e.offsetMs(),
+                    e.at());
         }
     }
 
@@ -102,7 +124,8 @@ public final class Frames {
      * Buyer-only ({@code /carts/{cartId}}): returned units reached this cart from the waitlist, as a hold of
      * {@code quantity} units at {@code priceCents} each (the price in force when the hold was placed).
      */
-    public record WaitlistHeld(String type, String sku, int quantity, long priceCents, String currency, String expiresAt) {
+    public record WaitlistHeld(
+            String type, String sku, int quantity, long priceCents, String currency, String expiresAt) {
         public WaitlistHeld(String sku, int quantity, long priceCents, String currency, String expiresAt) {
             this("waitlistHeld", sku, quantity, priceCents, currency, expiresAt);
         }

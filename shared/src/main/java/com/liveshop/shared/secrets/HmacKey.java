@@ -7,8 +7,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 under a secret read when used (a {@link RuntimeSecret}): the key follows the secret's current value, so
- * a rotation the secret picks up changes every signature and fingerprint made with it from then on.
+ * HMAC-SHA256 under a secret read when used (a {@link RuntimeSecret}): the key follows the secret's current value, so a
+ * rotation the secret picks up changes every signature and fingerprint made with it from then on.
  */
 public final class HmacKey {
 

@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * A key read from Secrets Manager at run time (GetSecretValue of its ARN, the AWSCURRENT value), kept per execution
  * environment for {@link #TTL} and then read again: the value is never in the template, an environment variable or a
- * log line, it costs one call per environment and TTL, and a rotation ({@code put-secret-value}) takes effect within one
- * TTL without a deploy. Every function key without a rotation overlap reads through this one class (the reminder
+ * log line, it costs one call per environment and TTL, and a rotation ({@code put-secret-value}) takes effect within
+ * one TTL without a deploy. Every function key without a rotation overlap reads through this one class (the reminder
  * links' key, the chat-ticket key, the fingerprint key, the ALTCHA key). A failed first read is not kept: that request
  * is a 5xx (an outage, not bad input) and the next one tries again; a failed re-read keeps the value read before and
  * tries again after {@link #RETRY_AFTER_FAILURE}, so an outage of Secrets Manager is not a call per request.
@@ -24,6 +24,7 @@ public final class RuntimeSecret implements Supplier<String> {
 
     /** How long an environment keeps the value it read: the longest a rotation takes to reach every environment. */
     public static final Duration TTL = Duration.ofMinutes(5);
+
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeSecret.class);
@@ -42,12 +43,16 @@ public final class RuntimeSecret implements Supplier<String> {
         this.clock = clock;
     }
 
-    /** The secret whose ARN the variable {@code arnVariable} names, read through a client configured from {@code app}. */
+    /**
+     * The secret whose ARN the variable {@code arnVariable} names, read through a client configured from {@code app}.
+     */
     public static RuntimeSecret fromConfig(AppConfig app, String arnVariable, String name) {
         String secretId = app.required(arnVariable);
         SecretsManagerClient client = AwsClients.configure(SecretsManagerClient.builder(), app, "SECRETS_MANAGER")
-                .httpClient(AwsClients.httpClient()).build();
-        return new RuntimeSecret(() -> client.getSecretValue(r -> r.secretId(secretId)).secretString(), name, Clock.systemUTC());
+                .httpClient(AwsClients.httpClient())
+                .build();
+        return new RuntimeSecret(
+                () -> client.getSecretValue(r -> r.secretId(secretId)).secretString(), name, Clock.systemUTC());
     }
 
     @Override

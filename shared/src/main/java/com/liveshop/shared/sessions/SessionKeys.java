@@ -1,8 +1,8 @@
 package com.liveshop.shared.sessions;
 
 /**
- * Key design of the Sessions table (see template.yaml SessionsTable), shared by the sessions, chat and checkout
- * modules (checkout reads a show's current highlight for a hold and keeps the show's sales stats).
+ * Key design of the Sessions table (see template.yaml SessionsTable), shared by the sessions, chat and checkout modules
+ * (checkout reads a show's current highlight for a hold and keeps the show's sales stats).
  *
  * <pre>
  * pk = SESSION#&lt;id&gt;      sk = META              the session; gsi1pk=ACTIVE, gsi1sk=&lt;startsAt&gt;#&lt;id&gt;
@@ -26,8 +26,8 @@ package com.liveshop.shared.sessions;
  *                                               = the challenge's expiry; own partitions
  * </pre>
  *
- * The byStart index is sparse: ended sessions drop out of it, so listing upcoming and live sessions is one
- * Query on one small partition, never a Scan. The IVS stream key is not stored anywhere.
+ * The byStart index is sparse: ended sessions drop out of it, so listing upcoming and live sessions is one Query on one
+ * small partition, never a Scan. The IVS stream key is not stored anywhere.
  */
 public final class SessionKeys {
 
@@ -48,6 +48,7 @@ public final class SessionKeys {
 
     /** The session META attribute of the chat's buy keyword (comment-to-buy), and the keyword until a host sets one. */
     public static final String BUY_KEYWORD = "chatBuyKeyword";
+
     public static final String DEFAULT_BUY_KEYWORD = "SOLD";
 
     private SessionKeys() {}

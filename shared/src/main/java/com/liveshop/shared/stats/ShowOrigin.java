@@ -10,10 +10,10 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Where a hold came from: the show ({@code sessionId}) and the highlight that was on screen when it was placed
- * (null when none was, or the show was not live). An order line inherits its hold's origin; the stats function
- * counts holds, orders and revenue per show, product and highlight from it. Stored as the map attribute
- * {@code origin} on hold items and order lines.
+ * Where a hold came from: the show ({@code sessionId}) and the highlight that was on screen when it was placed (null
+ * when none was, or the show was not live). An order line inherits its hold's origin; the stats function counts holds,
+ * orders and revenue per show, product and highlight from it. Stored as the map attribute {@code origin} on hold items
+ * and order lines.
  */
 public record ShowOrigin(String sessionId, String highlightId, String highlightSku, Long highlightOffsetMs) {
 
@@ -42,7 +42,7 @@ public record ShowOrigin(String sessionId, String highlightId, String highlightS
             return null;
         }
         Map<String, AttributeValue> m = value.m();
-        return new ShowOrigin(str(m, "sessionId"), str(m, "highlightId"), str(m, "highlightSku"),
-                optNum(m, "highlightOffsetMs"));
+        return new ShowOrigin(
+                str(m, "sessionId"), str(m, "highlightId"), str(m, "highlightSku"), optNum(m, "highlightOffsetMs"));
     }
 }

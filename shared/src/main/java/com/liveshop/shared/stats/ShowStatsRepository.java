@@ -29,14 +29,18 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * product and one per highlight.
  *
  * <p>Counting is exactly once per fact, however often the stream delivers it: each fact ({@link Fact#key()}, e.g. a
- * hold's cart, sku and placement) is a marker item written with {@code attribute_not_exists} in the same transaction
- * as the counters it adds to. A fact already counted cancels its transaction; it is dropped and the rest is tried
- * again. Facts of a batch are summed per counter item first, so a busy show's partition takes one update per item
- * per transaction, not one per hold; markers have partitions of their own.
+ * hold's cart, sku and placement) is a marker item written with {@code attribute_not_exists} in the same transaction as
+ * the counters it adds to. A fact already counted cancels its transaction; it is dropped and the rest is tried again.
+ * Facts of a batch are summed per counter item first, so a busy show's partition takes one update per item per
+ * transaction, not one per hold; markers have partitions of their own.
  */
 public final class ShowStatsRepository {
 
-    public enum Kind { HOLD, ORDER_PLACED, ORDER_PAID }
+    public enum Kind {
+        HOLD,
+        ORDER_PLACED,
+        ORDER_PAID
+    }
 
     /** Units and revenue of one order line (0 for a hold's revenue), with its origin in the show. */
     public record Line(String sku, long units, long revenueCents, ShowOrigin origin) {}
@@ -52,6 +56,7 @@ public final class ShowStatsRepository {
     private static final long MARKER_TTL_SECONDS = 3 * 24 * 3600L;
     /** DynamoDB's limit per transaction. */
     private static final int MAX_TX_ITEMS = 100;
+
     private static final int MAX_ATTEMPTS = 6;
 
     private final DynamoDbClient client;
@@ -93,12 +98,17 @@ public final class ShowStatsRepository {
             List<TransactWriteItem> items = new ArrayList<>();
             long ttl = clock.instant().getEpochSecond() + MARKER_TTL_SECONDS;
             for (Fact fact : pending) {
-                Map<String, AttributeValue> marker = new LinkedHashMap<>(
-                        key(SessionKeys.statsEventPk(fact.key()), SessionKeys.STATS_EVENT));
+                Map<String, AttributeValue> marker =
+                        new LinkedHashMap<>(key(SessionKeys.statsEventPk(fact.key()), SessionKeys.STATS_EVENT));
                 marker.put("sessionId", s(fact.sessionId()));
                 marker.put("ttl", n(ttl));
-                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
-                        .conditionExpression("attribute_not_exists(pk)").build()).build());
+                items.add(TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(marker)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build());
             }
             sum(pending).forEach((k, counter) -> items.add(counter.update(table)));
             try {
@@ -108,7 +118,8 @@ public final class ShowStatsRepository {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 List<Fact> left = new ArrayList<>();
                 for (int i = 0; i < pending.size(); i++) {
-                    boolean counted = reasons != null && i < reasons.size()
+                    boolean counted = reasons != null
+                            && i < reasons.size()
                             && "ConditionalCheckFailed".equals(reasons.get(i).code());
                     if (!counted) {
                         left.add(pending.get(i));
@@ -121,8 +132,8 @@ public final class ShowStatsRepository {
             }
         }
         if (!pending.isEmpty()) {
-            throw new IllegalStateException("Stats of " + pending.size() + " facts not written after " + MAX_ATTEMPTS
-                    + " attempts");
+            throw new IllegalStateException(
+                    "Stats of " + pending.size() + " facts not written after " + MAX_ATTEMPTS + " attempts");
         }
         return 0;
     }
@@ -177,9 +188,15 @@ public final class ShowStatsRepository {
             }
             String expression = (sets.isEmpty() ? "" : "SET " + String.join(", ", sets) + " ")
                     + (addParts.isEmpty() ? "" : "ADD " + String.join(", ", addParts));
-            return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(pk, sk))
-                    .updateExpression(expression.trim()).expressionAttributeNames(names)
-                    .expressionAttributeValues(values).build()).build();
+            return TransactWriteItem.builder()
+                    .update(Update.builder()
+                            .tableName(table)
+                            .key(key(pk, sk))
+                            .updateExpression(expression.trim())
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .build())
+                    .build();
         }
     }
 
@@ -187,7 +204,8 @@ public final class ShowStatsRepository {
         Map<String, Counter> counters = new LinkedHashMap<>();
         for (Fact fact : facts) {
             String pk = SessionKeys.sessionPk(fact.sessionId());
-            Counter show = counters.computeIfAbsent(pk + "|" + SessionKeys.STATS, k -> new Counter(pk, SessionKeys.STATS));
+            Counter show =
+                    counters.computeIfAbsent(pk + "|" + SessionKeys.STATS, k -> new Counter(pk, SessionKeys.STATS));
             show.first("sessionId", s(fact.sessionId()));
             if (fact.currency() != null) {
                 show.first("currency", s(fact.currency()));
@@ -262,19 +280,37 @@ public final class ShowStatsRepository {
             if (SessionKeys.STATS.equals(sk)) {
                 totals = item;
             } else if (sk.startsWith(SessionKeys.STATS_SKU_PREFIX)) {
-                products.add(new ShowStats.ProductStats(str(item, "sku"), num(item, "holds"), num(item, "orders"),
-                        num(item, "units"), num(item, "revenueCents")));
+                products.add(new ShowStats.ProductStats(
+                        str(item, "sku"),
+                        num(item, "holds"),
+                        num(item, "orders"),
+                        num(item, "units"),
+                        num(item, "revenueCents")));
             } else if (sk.startsWith(SessionKeys.STATS_HIGHLIGHT_PREFIX)) {
-                highlights.add(new ShowStats.HighlightStats(str(item, "highlightId"), str(item, "sku"),
-                        num(item, "offsetMs"), num(item, "holds"), num(item, "orders"), num(item, "revenueCents")));
+                highlights.add(new ShowStats.HighlightStats(
+                        str(item, "highlightId"),
+                        str(item, "sku"),
+                        num(item, "offsetMs"),
+                        num(item, "holds"),
+                        num(item, "orders"),
+                        num(item, "revenueCents")));
             }
         }
-        products.sort(Comparator.comparingLong(ShowStats.ProductStats::revenueCents).reversed()
+        products.sort(Comparator.comparingLong(ShowStats.ProductStats::revenueCents)
+                .reversed()
                 .thenComparing(ShowStats.ProductStats::sku));
         highlights.sort(Comparator.comparingLong(ShowStats.HighlightStats::offsetMs)
                 .thenComparing(ShowStats.HighlightStats::highlightId));
-        return new ShowStats(sessionId, num(totals, "peakViewers"), num(totals, "holds"), num(totals, "orders"),
-                num(totals, "paidOrders"), num(totals, "units"), num(totals, "revenueCents"), str(totals, "currency"),
-                List.copyOf(products), List.copyOf(highlights));
+        return new ShowStats(
+                sessionId,
+                num(totals, "peakViewers"),
+                num(totals, "holds"),
+                num(totals, "orders"),
+                num(totals, "paidOrders"),
+                num(totals, "units"),
+                num(totals, "revenueCents"),
+                str(totals, "currency"),
+                List.copyOf(products),
+                List.copyOf(highlights));
     }
 }

@@ -18,12 +18,16 @@ public final class WaitlistCounts {
 
     public long waiting(String sku, long nowEpochSeconds) {
         long count = 0;
-        for (var page : client.queryPaginator(q -> q.tableName(table).select(Select.COUNT)
+        for (var page : client.queryPaginator(q -> q.tableName(table)
+                .select(Select.COUNT)
                 .keyConditionExpression("#pk = :pk")
                 .filterExpression("#expiresAt > :now")
                 .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK, "#expiresAt", WaitlistKeys.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(WaitlistKeys.listPk(sku)),
-                        ":now", AttributeValue.fromN(Long.toString(nowEpochSeconds)))))) {
+                .expressionAttributeValues(Map.of(
+                        ":pk",
+                        AttributeValue.fromS(WaitlistKeys.listPk(sku)),
+                        ":now",
+                        AttributeValue.fromN(Long.toString(nowEpochSeconds)))))) {
             count += page.count();
         }
         return count;

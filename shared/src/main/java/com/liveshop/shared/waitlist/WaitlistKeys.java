@@ -20,8 +20,8 @@ package com.liveshop.shared.waitlist;
  *                                                                          fingerprint) in one minute
  * </pre>
  *
- * An entry past {@code expiresAt} is no longer waiting (TTL deletes it later; the hand-out deletes it when it meets it).
- * Every entry lives as long ({@code WaitlistHours}), so the expired entries of a line are always its oldest ones.
+ * An entry past {@code expiresAt} is no longer waiting (TTL deletes it later; the hand-out deletes it when it meets
+ * it). Every entry lives as long ({@code WaitlistHours}), so the expired entries of a line are always its oldest ones.
  */
 public final class WaitlistKeys {
 

@@ -11,21 +11,27 @@ class ClientAddressTest {
 
     @Test
     void theViewerAddressCountsOnlyOnARequestThatPassedTheOriginCheck() {
-        assertThat(ClientAddress.of(true, Optional.of("198.51.100.10:46532"), "130.176.1.1")).isEqualTo("198.51.100.10");
-        assertThat(ClientAddress.of(false, Optional.of("198.51.100.10:46532"), "130.176.1.1")).isEqualTo("130.176.1.1");
+        assertThat(ClientAddress.of(true, Optional.of("198.51.100.10:46532"), "130.176.1.1"))
+                .isEqualTo("198.51.100.10");
+        assertThat(ClientAddress.of(false, Optional.of("198.51.100.10:46532"), "130.176.1.1"))
+                .isEqualTo("130.176.1.1");
     }
 
     @Test
     void ipv6KeepsItsColonsAndLosesOnlyThePort() {
         assertThat(ClientAddress.of(true, Optional.of("2001:DB8::1:443"), "x")).isEqualTo("2001:db8::1");
-        assertThat(ClientAddress.of(true, Optional.of("[2001:db8::2]:443"), "x")).isEqualTo("2001:db8::2");
+        assertThat(ClientAddress.of(true, Optional.of("[2001:db8::2]:443"), "x"))
+                .isEqualTo("2001:db8::2");
     }
 
     @Test
     void aMalformedViewerHeaderFallsBackToTheSourceAddress() {
-        for (String bad : new String[] {"", "198.51.100.10", "198.51.100.10:", "evil:80", "1.2.3.4:99999999", "1.2.3.4 5:80",
-                "x".repeat(60) + ":1"}) {
-            assertThat(ClientAddress.of(true, Optional.of(bad), "130.176.1.1")).as(bad).isEqualTo("130.176.1.1");
+        for (String bad : new String[] {
+            "", "198.51.100.10", "198.51.100.10:", "evil:80", "1.2.3.4:99999999", "1.2.3.4 5:80", "x".repeat(60) + ":1"
+        }) {
+            assertThat(ClientAddress.of(true, Optional.of(bad), "130.176.1.1"))
+                    .as(bad)
+                    .isEqualTo("130.176.1.1");
         }
         assertThat(ClientAddress.of(true, Optional.empty(), null)).isEmpty();
     }

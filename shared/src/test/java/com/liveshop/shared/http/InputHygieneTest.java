@@ -36,8 +36,19 @@ class InputHygieneTest {
 
     @Test
     void controlCharactersAndUnpairedSurrogatesAreRefusedNamingTheField() {
-        for (String bad : new String[] {"Tro\u0000ll", "a\u0007b", "a\u001bb", "a\u007fb", "a\u0085b", "a\u009fb", "a\tb", "a\nb",
-                "\ud800", "x\udc00y", "end\ud83d"}) {
+        for (String bad : new String[] {
+            "Tro\u0000ll",
+            "a\u0007b",
+            "a\u001bb",
+            "a\u007fb",
+            "a\u0085b",
+            "a\u009fb",
+            "a\tb",
+            "a\nb",
+            "\ud800",
+            "x\udc00y",
+            "end\ud83d"
+        }) {
             assertRefused(() -> Validation.requireText("name", bad, 30), "INVALID_FIELD", "'name'");
         }
         // A lone surrogate escaped in JSON arrives as one char: refused too.
@@ -59,10 +70,12 @@ class InputHygieneTest {
         // String.isBlank() is true for U+000B, U+000C and U+001C-U+001F: they used to pass as "no description".
         for (String bad : new String[] {"\u001f", "\u001c\u001d", "\u000b", " \u000c "}) {
             assertRefused(() -> Validation.optionalText("imageUrl", bad, 100), "INVALID_FIELD", "'imageUrl'");
-            assertRefused(() -> Validation.optionalMultilineText("description", bad, 100), "INVALID_FIELD", "'description'");
+            assertRefused(
+                    () -> Validation.optionalMultilineText("description", bad, 100), "INVALID_FIELD", "'description'");
         }
         assertThat(Validation.optionalText("imageUrl", "   ", 100)).isNull();
-        assertThat(Validation.optionalMultilineText("description", " \n\t ", 100)).isNull();
+        assertThat(Validation.optionalMultilineText("description", " \n\t ", 100))
+                .isNull();
         assertThat(Validation.optionalText("imageUrl", null, 100)).isNull();
     }
 }

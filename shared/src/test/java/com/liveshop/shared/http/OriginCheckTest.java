@@ -96,15 +96,22 @@ class OriginCheckTest {
     }
 
     static String errorCode(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.MAPPER.readTree(response.getBody()).path("error").path("code").asText();
+        return Json.MAPPER
+                .readTree(response.getBody())
+                .path("error")
+                .path("code")
+                .asText();
     }
 
     @Test
     void withoutTheHeaderOrWithAWrongOneTheAnswerIs403DirectAccessAndNoRouteRuns() throws Exception {
         Echo handler = new Echo();
         handler.originCheck(check);
-        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("x-origin-verify", "guess"),
-                Map.of("X-Origin-Verify", SECRET + "x"), Map.of("x-origin-verify", ""),
+        for (Map<String, String> headers : List.of(
+                Map.<String, String>of(),
+                Map.of("x-origin-verify", "guess"),
+                Map.of("X-Origin-Verify", SECRET + "x"),
+                Map.of("x-origin-verify", ""),
                 Map.of("cloudfront-viewer-address", "198.51.100.7:1234"))) {
             APIGatewayV2HTTPResponse response = handler.handleRequest(event(headers), null);
             assertThat(response.getStatusCode()).as("%s", headers).isEqualTo(403);
@@ -118,8 +125,8 @@ class OriginCheckTest {
     void withTheSecretTheRouteRunsAndTheClientIsTheViewerCloudFrontNames() throws Exception {
         Echo handler = new Echo();
         handler.originCheck(check);
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event(Map.of("X-Origin-Verify", SECRET,
-                "CloudFront-Viewer-Address", "198.51.100.7:1234")), null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                event(Map.of("X-Origin-Verify", SECRET, "CloudFront-Viewer-Address", "198.51.100.7:1234")), null);
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(handler.ran).hasValue(1);
         assertThat(handler.clientAddress).isEqualTo("198.51.100.7");
@@ -129,7 +136,8 @@ class OriginCheckTest {
     void withoutAConfiguredSecretRequestsPassAndTheViewerHeaderIsNotTrusted() {
         Echo handler = new Echo();
         handler.originCheck(OriginCheck.disabled());
-        APIGatewayV2HTTPResponse response = handler.handleRequest(event(Map.of("CloudFront-Viewer-Address", "198.51.100.7:1234")), null);
+        APIGatewayV2HTTPResponse response =
+                handler.handleRequest(event(Map.of("CloudFront-Viewer-Address", "198.51.100.7:1234")), null);
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(handler.clientAddress).isEqualTo("130.176.1.10");
         // The process environment of the tests names no secret: the default check is off too.
@@ -149,7 +157,8 @@ class OriginCheckTest {
         assertThat(check.verify(Optional.of(SECRET))).isTrue();
         stages.values.put(OriginCheck.PENDING, "origin-secret-next-0123456789");
         clock.now = clock.now.plusSeconds(299);
-        assertThatThrownBy(() -> check.verify(Optional.of("origin-secret-next-0123456789"))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> check.verify(Optional.of("origin-secret-next-0123456789")))
+                .isInstanceOf(ApiException.class);
         clock.now = clock.now.plusSeconds(1);
         assertThat(check.verify(Optional.of("origin-secret-next-0123456789"))).isTrue();
         // Promoted: AWSPENDING becomes AWSCURRENT, the old value stops working one TTL later.
@@ -168,7 +177,9 @@ class OriginCheckTest {
             List<Future<Integer>> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 2_000; i++) {
                 int n = i;
-                answers.add(pool.submit(() -> handler.handleRequest(event(Map.of("x-origin-verify", "guess-" + n)), null).getStatusCode()));
+                answers.add(pool.submit(() -> handler.handleRequest(
+                                event(Map.of("x-origin-verify", "guess-" + n)), null)
+                        .getStatusCode()));
             }
             for (Future<Integer> answer : answers) {
                 assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(403);
@@ -180,7 +191,9 @@ class OriginCheckTest {
         assertThat(stages.reads).hasValue(2);
         clock.now = clock.now.plusSeconds(300);
         for (int i = 0; i < 100; i++) {
-            assertThat(handler.handleRequest(event(Map.of("x-origin-verify", "guess")), null).getStatusCode()).isEqualTo(403);
+            assertThat(handler.handleRequest(event(Map.of("x-origin-verify", "guess")), null)
+                            .getStatusCode())
+                    .isEqualTo(403);
         }
         assertThat(stages.reads).hasValue(4);
         assertThat(handler.ran).hasValue(0);
@@ -200,10 +213,14 @@ class OriginCheckTest {
         assertThat(stages.reads).hasValue(1);
         stages.down = false;
         clock.now = clock.now.plus(OriginCheck.RETRY_AFTER_FAILURE);
-        assertThat(handler.handleRequest(event(Map.of("x-origin-verify", SECRET)), null).getStatusCode()).isEqualTo(201);
+        assertThat(handler.handleRequest(event(Map.of("x-origin-verify", SECRET)), null)
+                        .getStatusCode())
+                .isEqualTo(201);
         // Read once, then the service goes down: the values read before stay in use.
         stages.down = true;
         clock.now = clock.now.plusSeconds(300);
-        assertThat(handler.handleRequest(event(Map.of("x-origin-verify", SECRET)), null).getStatusCode()).isEqualTo(201);
+        assertThat(handler.handleRequest(event(Map.of("x-origin-verify", SECRET)), null)
+                        .getStatusCode())
+                .isEqualTo(201);
     }
 }

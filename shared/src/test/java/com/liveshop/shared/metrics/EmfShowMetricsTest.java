@@ -39,16 +39,37 @@ class EmfShowMetricsTest {
         JsonNode plain = only(lines, "HoldsPlaced");
         assertThat(plain.path("HoldsPlaced").asDouble()).isEqualTo(2.0);
         assertThat(plain.path("OrdersPaid").asDouble()).isEqualTo(1.0); // same (empty) dimensions: same line
-        assertThat(plain.path("_aws").path("CloudWatchMetrics").path(0).path("Namespace").asText()).isEqualTo("LiveShop");
-        assertThat(plain.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString()).isEqualTo("[[\"Service\"]]");
+        assertThat(plain.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .path(0)
+                        .path("Namespace")
+                        .asText())
+                .isEqualTo("LiveShop");
+        assertThat(plain.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .path(0)
+                        .path("Dimensions")
+                        .toString())
+                .isEqualTo("[[\"Service\"]]");
         JsonNode revenue = only(lines, "RevenueCents");
         assertThat(revenue.path("RevenueCents").asDouble()).isEqualTo(2500.0);
         assertThat(revenue.path("Currency").asText()).isEqualTo("USD");
-        assertThat(revenue.path("_aws").path("CloudWatchMetrics").path(0).path("Metrics").path(0).path("Unit").asText()).isEqualTo("None");
+        assertThat(revenue.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .path(0)
+                        .path("Metrics")
+                        .path(0)
+                        .path("Unit")
+                        .asText())
+                .isEqualTo("None");
         JsonNode frames = only(lines, "FramesPublished");
         assertThat(frames.path("FrameType").asText()).isEqualTo("stock");
         assertThat(frames.path("FramesPublished").asDouble()).isEqualTo(3.0);
-        assertThat(frames.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString())
+        assertThat(frames.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .path(0)
+                        .path("Dimensions")
+                        .toString())
                 .isEqualTo("[[\"Service\"],[\"Service\",\"FrameType\"]]");
     }
 
@@ -61,12 +82,14 @@ class EmfShowMetricsTest {
             metrics.chatRefused("3f2a9c1e-0b7d-4c55-9a41-8e2f6d1b7c90");
             return null;
         }));
-        assertThat(lines).singleElement().satisfies(l -> assertThat(l.path("Code").asText()).isEqualTo("other"));
+        assertThat(lines)
+                .singleElement()
+                .satisfies(l -> assertThat(l.path("Code").asText()).isEqualTo("other"));
     }
 
     /**
-     * The local stack runs many invocations of one handler at once in one JVM: each one's points are written by its
-     * own flush, never with another's (each line holds exactly what one invocation recorded).
+     * The local stack runs many invocations of one handler at once in one JVM: each one's points are written by its own
+     * flush, never with another's (each line holds exactly what one invocation recorded).
      */
     @Test
     void concurrentInvocationsOnManyThreadsEachWriteOnlyTheirOwnPoints() throws Exception {
@@ -106,15 +129,19 @@ class EmfShowMetricsTest {
 
         int invocations = threads * invocationsPerThread;
         assertThat(lines).hasSize(2 * invocations);
-        assertThat(lines.stream().filter(l -> l.has("HoldsPlaced"))).hasSize(invocations)
+        assertThat(lines.stream().filter(l -> l.has("HoldsPlaced")))
+                .hasSize(invocations)
                 .allSatisfy(l -> assertThat(l.path("HoldsPlaced").asDouble()).isEqualTo(1.0));
-        List<JsonNode> refused = lines.stream().filter(l -> l.has("ChatRefused")).toList();
-        assertThat(refused).hasSize(invocations)
+        List<JsonNode> refused =
+                lines.stream().filter(l -> l.has("ChatRefused")).toList();
+        assertThat(refused)
+                .hasSize(invocations)
                 .allSatisfy(l -> assertThat(l.path("ChatRefused").asDouble()).isEqualTo(1.0))
                 .allSatisfy(l -> assertThat(l.has("HoldsPlaced")).isFalse());
         for (int t = 0; t < threads; t++) {
             String code = "CODE_" + (char) ('A' + t);
-            assertThat(refused.stream().filter(l -> l.path("Code").asText().equals(code))).hasSize(invocationsPerThread);
+            assertThat(refused.stream().filter(l -> l.path("Code").asText().equals(code)))
+                    .hasSize(invocationsPerThread);
         }
     }
 

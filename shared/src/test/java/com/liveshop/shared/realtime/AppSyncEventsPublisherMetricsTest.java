@@ -21,8 +21,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The publisher's metrics against a real HTTP endpoint that answers as AppSync Events does (or fails): frames
- * accepted by type, and the events refused or dropped after the retries as publish failures.
+ * The publisher's metrics against a real HTTP endpoint that answers as AppSync Events does (or fails): frames accepted
+ * by type, and the events refused or dropped after the retries as publish failures.
  */
 class AppSyncEventsPublisherMetricsTest {
 
@@ -44,9 +44,13 @@ class AppSyncEventsPublisherMetricsTest {
             exchange.close();
         });
         server.start();
-        publisher = new AppSyncEventsPublisher(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/event"),
-                AwsClients.httpClient(), StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
-                "us-east-1", retry -> Duration.ofMillis(1), points::add);
+        publisher = new AppSyncEventsPublisher(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/event"),
+                AwsClients.httpClient(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
+                "us-east-1",
+                retry -> Duration.ofMillis(1),
+                points::add);
     }
 
     @AfterEach
@@ -70,15 +74,22 @@ class AppSyncEventsPublisherMetricsTest {
 
     @Test
     void acceptedFramesAreCountedByTypeAndRefusedOnesAsFailures() {
-        answer.set(new Answer(200, "{\"successful\":[{\"identifier\":\"a\",\"index\":0},{\"identifier\":\"c\",\"index\":2}],"
-                + "\"failed\":[{\"identifier\":\"b\",\"index\":1,\"code\":\"400\",\"message\":\"too big\"}]}"));
+        answer.set(new Answer(
+                200,
+                "{\"successful\":[{\"identifier\":\"a\",\"index\":0},{\"identifier\":\"c\",\"index\":2}],"
+                        + "\"failed\":[{\"identifier\":\"b\",\"index\":1,\"code\":\"400\",\"message\":\"too big\"}]}"));
 
-        int accepted = publisher.publish("/shows/s-1", List.of(new Frames.Viewers(12), new Frames.Stock("sku-1", 3),
-                new Frames.Viewers(13)));
+        int accepted = publisher.publish(
+                "/shows/s-1", List.of(new Frames.Viewers(12), new Frames.Stock("sku-1", 3), new Frames.Viewers(13)));
 
         assertThat(accepted).isEqualTo(2);
-        assertThat(points).containsExactlyInAnyOrder(
-                new ShowMetrics.Point(ShowMetrics.FRAMES_PUBLISHED, 2, Map.of(ShowMetrics.FRAME_TYPE, "viewers")),
-                new ShowMetrics.Point(ShowMetrics.PUBLISH_FAILURES, 1, Map.of(ShowMetrics.TARGET, ShowMetrics.APPSYNC_EVENTS)));
+        assertThat(points)
+                .containsExactlyInAnyOrder(
+                        new ShowMetrics.Point(
+                                ShowMetrics.FRAMES_PUBLISHED, 2, Map.of(ShowMetrics.FRAME_TYPE, "viewers")),
+                        new ShowMetrics.Point(
+                                ShowMetrics.PUBLISH_FAILURES,
+                                1,
+                                Map.of(ShowMetrics.TARGET, ShowMetrics.APPSYNC_EVENTS)));
     }
 }

@@ -15,20 +15,34 @@ class RuntimeSecretTest {
 
     private Instant now = Instant.parse("2026-12-07T18:00:00Z");
     private final Clock clock = new Clock() {
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     };
     private final AtomicReference<String> stored = new AtomicReference<>("first-key-0123456789");
     private final AtomicInteger reads = new AtomicInteger();
     private final AtomicReference<RuntimeException> outage = new AtomicReference<>();
-    private final RuntimeSecret secret = new RuntimeSecret(() -> {
-        reads.incrementAndGet();
-        if (outage.get() != null) {
-            throw outage.get();
-        }
-        return stored.get();
-    }, "test key", clock);
+    private final RuntimeSecret secret = new RuntimeSecret(
+            () -> {
+                reads.incrementAndGet();
+                if (outage.get() != null) {
+                    throw outage.get();
+                }
+                return stored.get();
+            },
+            "test key",
+            clock);
 
     @Test
     void aRotationReachesTheEnvironmentWithinOneTtlAndCostsOneReadPerTtl() {

@@ -54,14 +54,20 @@ final class Browsers {
     }
 
     /**
-     * As {@link #open(int, int)}; with {@code networkLog}, Chromium's DevTools network events go to the
-     * performance log, which {@link #requests} reads (the page under test exposes nothing for the tests).
+     * As {@link #open(int, int)}; with {@code networkLog}, Chromium's DevTools network events go to the performance
+     * log, which {@link #requests} reads (the page under test exposes nothing for the tests).
      */
     static ChromeDriver open(int width, int height, boolean networkLog) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-extensions", "--window-size=" + width + "," + height);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-extensions",
+                "--window-size=" + width + "," + height);
         // The console (and CSP reports, which Chromium logs there as errors) is always kept: see consoleProblems.
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -84,8 +90,9 @@ final class Browsers {
      */
     static ChromeDriver asViewer(ChromeDriver driver, int index) {
         driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers",
-                Map.of(SimulatedViewers.HEADER, SimulatedViewers.address(index))));
+        driver.executeCdpCommand(
+                "Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of(SimulatedViewers.HEADER, SimulatedViewers.address(index))));
         return driver;
     }
 
@@ -127,15 +134,21 @@ final class Browsers {
         };
     }
 
-    /** One request the page sent, from the network log: DevTools request id, method, URL, headers and body (or null). */
+    /**
+     * One request the page sent, from the network log: DevTools request id, method, URL, headers and body (or null).
+     */
     record Request(String id, String method, String url, Map<String, String> headers, String body) {
         /** The header's value, the name matched case-insensitively (fetch() sends names in lower case). */
         Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst();
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue)
+                    .findFirst();
         }
 
         boolean is(String method, String path) {
-            return this.method.equals(method) && java.net.URI.create(url).getPath().equals(path);
+            return this.method.equals(method)
+                    && java.net.URI.create(url).getPath().equals(path);
         }
     }
 
@@ -153,15 +166,22 @@ final class Browsers {
             for (Map.Entry<String, JsonNode> h : request.path("headers").properties()) {
                 headers.put(h.getKey(), h.getValue().asText());
             }
-            requests.add(new Request(params.path("requestId").asText(), request.path("method").asText(),
-                    request.path("url").asText(), headers, request.path("postData").isTextual() ? request.path("postData").asText() : null));
+            requests.add(new Request(
+                    params.path("requestId").asText(),
+                    request.path("method").asText(),
+                    request.path("url").asText(),
+                    headers,
+                    request.path("postData").isTextual()
+                            ? request.path("postData").asText()
+                            : null));
         }
         return requests;
     }
 
     /** The JSON body of a response the page received (DevTools Network.getResponseBody). Needs {@code networkLog}. */
     static JsonNode responseBody(ChromeDriver driver, Request request) {
-        Map<String, Object> body = driver.executeCdpCommand("Network.getResponseBody", Map.<String, Object>of("requestId", request.id()));
+        Map<String, Object> body =
+                driver.executeCdpCommand("Network.getResponseBody", Map.<String, Object>of("requestId", request.id()));
         if (Boolean.TRUE.equals(body.get("base64Encoded"))) {
             throw new IllegalStateException("Binary response to " + request.url());
         }
@@ -169,9 +189,9 @@ final class Browsers {
     }
 
     /**
-     * The console errors and warnings the pages logged since the last call (reading the log empties it): script
-     * errors, console.error / console.warn, CSP violations, failed loads. {@code expected} lists patterns of
-     * entries the test provoked on purpose (e.g. a refused request's "status of 403"); those are left out.
+     * The console errors and warnings the pages logged since the last call (reading the log empties it): script errors,
+     * console.error / console.warn, CSP violations, failed loads. {@code expected} lists patterns of entries the test
+     * provoked on purpose (e.g. a refused request's "status of 403"); those are left out.
      */
     static List<String> consoleProblems(WebDriver driver, java.util.regex.Pattern... expected) {
         List<String> problems = new ArrayList<>();
@@ -180,7 +200,8 @@ final class Browsers {
                 continue;
             }
             String message = entry.getMessage();
-            if (java.util.Arrays.stream(expected).noneMatch(p -> p.matcher(message).find())) {
+            if (java.util.Arrays.stream(expected)
+                    .noneMatch(p -> p.matcher(message).find())) {
                 problems.add(entry.getLevel() + " " + message);
             }
         }
@@ -189,7 +210,8 @@ final class Browsers {
 
     /** The page's sessionStorage value for {@code key}, or null. */
     static String sessionStorage(WebDriver driver, String key) {
-        return (String) ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem(arguments[0]);", key);
+        return (String)
+                ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem(arguments[0]);", key);
     }
 
     /** The page's localStorage value for {@code key}, or null. */

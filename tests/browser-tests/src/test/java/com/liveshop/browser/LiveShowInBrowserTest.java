@@ -22,20 +22,20 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * A whole show in three real headless Chromium browsers against the local stack (demo catalog): the host signs
- * in, creates a show and starts the simulated broadcast; two viewers watch; the host features a product with a
- * deal price and both viewers' cards appear within 2 s; a viewer's hold lowers "stock left" on every page;
- * checkout starts a new, empty cart while the placed order stays on screen, is read with its order token and is
- * paid with the test payment, which puts the hold, the order and its revenue on the host console (from
- * GET /sessions/{id}/stats: in total, per product and per highlight) and, after the show, on the report. Chat over HTTP with
- * frames on AppSync Events (/shows/{id} through the bundled aws-amplify client): each viewer gets a chat ticket
- * (the NFKC-normalized name is shown) and chats, both viewers see both messages (markup stays text) from chatBatch frames,
- * a retried batch shows its messages once and in order; the host pins
- * one, deletes one, bans a viewer by ticket (the /hosts/{id} banned frame marks the line; the banned viewer's next
- * message is refused with BANNED shown) and sets slow mode (a second quick message is refused with SLOW_MODE);
- * a late joiner sees the product on screen, the pinned message, the recent messages without the deleted one and
- * the order again from localStorage; after the end both viewers show "Ended", the replay's chapters appear and a
- * chapter moves the replay clock. No page logs a console error, warning or CSP violation it was not meant to.
+ * A whole show in three real headless Chromium browsers against the local stack (demo catalog): the host signs in,
+ * creates a show and starts the simulated broadcast; two viewers watch; the host features a product with a deal price
+ * and both viewers' cards appear within 2 s; a viewer's hold lowers "stock left" on every page; checkout starts a new,
+ * empty cart while the placed order stays on screen, is read with its order token and is paid with the test payment,
+ * which puts the hold, the order and its revenue on the host console (from GET /sessions/{id}/stats: in total, per
+ * product and per highlight) and, after the show, on the report. Chat over HTTP with frames on AppSync Events
+ * (/shows/{id} through the bundled aws-amplify client): each viewer gets a chat ticket (the NFKC-normalized name is
+ * shown) and chats, both viewers see both messages (markup stays text) from chatBatch frames, a retried batch shows its
+ * messages once and in order; the host pins one, deletes one, bans a viewer by ticket (the /hosts/{id} banned frame
+ * marks the line; the banned viewer's next message is refused with BANNED shown) and sets slow mode (a second quick
+ * message is refused with SLOW_MODE); a late joiner sees the product on screen, the pinned message, the recent messages
+ * without the deleted one and the order again from localStorage; after the end both viewers show "Ended", the replay's
+ * chapters appear and a chapter moves the replay clock. No page logs a console error, warning or CSP violation it was
+ * not meant to.
  */
 class LiveShowInBrowserTest {
 
@@ -93,7 +93,9 @@ class LiveShowInBrowserTest {
                 };
                 document.head.append(script);
                 """);
-        assertThat(player).containsEntry("loaded", true).containsEntry("supported", true)
+        assertThat(player)
+                .containsEntry("loaded", true)
+                .containsEntry("supported", true)
                 .containsEntry("cueEvent", "PlayerTextMetadataCue");
         assertThat((String) player.get("state")).isNotBlank();
     }
@@ -106,8 +108,12 @@ class LiveShowInBrowserTest {
         }
         // The host signs in locally and creates a show with the first four demo products.
         host.get(stack.url() + "/host");
-        Browsers.waiting(host, POLL_WAIT).until(Browsers.shown(By.id("local-login"))).click();
-        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElements(By.cssSelector("#lineup-picker input")).size() == 10);
+        Browsers.waiting(host, POLL_WAIT)
+                .until(Browsers.shown(By.id("local-login")))
+                .click();
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d ->
+                        d.findElements(By.cssSelector("#lineup-picker input")).size() == 10);
         WebElement title = host.findElement(By.id("show-title"));
         title.clear();
         title.sendKeys("Cyber Deals Sunday");
@@ -115,7 +121,9 @@ class LiveShowInBrowserTest {
         host.findElement(By.id("create-button")).click();
         Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "SCHEDULED"));
         String sessionId = host.findElement(By.id("show")).getAttribute("data-session-id");
-        assertThat(host.findElement(By.id("stream-key")).getText()).as("masked until revealed").doesNotStartWith("sk_");
+        assertThat(host.findElement(By.id("stream-key")).getText())
+                .as("masked until revealed")
+                .doesNotStartWith("sk_");
         host.findElement(By.id("reveal-key")).click();
         assertThat(host.findElement(By.id("stream-key")).getText()).startsWith("sk_");
         host.findElement(By.id("reveal-key")).click();
@@ -135,8 +143,13 @@ class LiveShowInBrowserTest {
         host.findElement(By.id("broadcast-start")).click();
         Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "LIVE"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("status"), "LIVE"));
-        String channelArn = stack.ivs().channels().stream().filter(c -> c.live()).findFirst().orElseThrow().arn();
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> stack.ivs().channel(channelArn).orElseThrow().players() >= 1);
+        String channelArn = stack.ivs().channels().stream()
+                .filter(c -> c.live())
+                .findFirst()
+                .orElseThrow()
+                .arn();
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> stack.ivs().channel(channelArn).orElseThrow().players() >= 1);
         Browsers.screenshot(viewer, "viewer", "live");
         viewer2.get(stack.url() + "/watch/" + sessionId);
         Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("status"), "LIVE"));
@@ -146,9 +159,11 @@ class LiveShowInBrowserTest {
 
         // Viewer counts come from IVS: a simulated audience of 1234, and the viewer-count function's scheduled run
         // (its first round publishes at once; it goes on polling for about a minute, so it runs beside the test).
-        assertThat(post("/_local/ivs/viewers", "{\"channelArn\":\"" + channelArn + "\",\"count\":1234}")).isEqualTo(200);
-        java.util.concurrent.CompletableFuture<Integer> viewerCountRun = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> post("/_local/schedules/ViewerCountFunction/run", ""));
+        assertThat(post("/_local/ivs/viewers", "{\"channelArn\":\"" + channelArn + "\",\"count\":1234}"))
+                .isEqualTo(200);
+        java.util.concurrent.CompletableFuture<Integer> viewerCountRun =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> post("/_local/schedules/ViewerCountFunction/run", ""));
         // The viewer pages read the count from the session only for the first paint: "1234" is the `viewers` frame.
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("viewers"), "1234 watching"));
         Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("viewers"), "1234 watching"));
@@ -156,20 +171,26 @@ class LiveShowInBrowserTest {
 
         // The host features the sweater at a deal price: the viewer's card appears within 2 s.
         WebElement row = host.findElement(By.cssSelector("#lineup-rows tr[data-sku='" + SWEATER + "']"));
-        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector("button.feature")).isEnabled());
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> row.findElement(By.cssSelector("button.feature")).isEnabled());
         row.findElement(By.cssSelector(".deal-input")).sendKeys("99");
         row.findElement(By.cssSelector("button.feature")).click();
         Browsers.waiting(viewer, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
         Browsers.waiting(viewer2, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
         assertThat(viewer2.findElement(By.id("featured-price")).getText()).contains("99.00");
-        assertThat(viewer.findElement(By.id("featured")).getAttribute("data-sku")).isEqualTo(SWEATER);
+        assertThat(viewer.findElement(By.id("featured")).getAttribute("data-sku"))
+                .isEqualTo(SWEATER);
         assertThat(viewer.findElement(By.id("featured-price")).getText()).contains("99.00");
         assertThat(viewer.findElement(By.id("featured-list-price")).getText()).contains("129.00");
         // The rail is rebuilt when a read of the show changes it (one comes 3 s after the page's subscription is live):
         // read it through a wait, which finds the element again if it was replaced meanwhile.
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> SWEATER.equals(d.findElement(By.cssSelector("#rail li.current")).getAttribute("data-sku")));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> SWEATER.equals(
+                        d.findElement(By.cssSelector("#rail li.current")).getAttribute("data-sku")));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "50"));
-        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("50"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d ->
+                        row.findElement(By.cssSelector(".available")).getText().equals("50"));
         Browsers.screenshot(viewer, "viewer", "featured");
         Browsers.screenshot(host, "host", "featured");
 
@@ -178,8 +199,11 @@ class LiveShowInBrowserTest {
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
         Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("featured-stock"), "49"));
-        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".available")).getText().equals("49"));
-        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".held")).getText().equals("1"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d ->
+                        row.findElement(By.cssSelector(".available")).getText().equals("49"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> row.findElement(By.cssSelector(".held")).getText().equals("1"));
         assertThat(row.findElement(By.cssSelector(".sold")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "stock-after-hold");
 
@@ -188,7 +212,9 @@ class LiveShowInBrowserTest {
         assertThat(placedCartId).matches(UUID_V4);
         viewer.findElement(By.id("cart-button")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("cart")));
-        assertThat(viewer.findElement(By.cssSelector("#cart-items .hold-expiry")).getText()).startsWith("held for ");
+        assertThat(viewer.findElement(By.cssSelector("#cart-items .hold-expiry"))
+                        .getText())
+                .startsWith("held for ");
         assertThat(viewer.findElement(By.id("cart-total")).getText()).contains("99.00");
         viewer.findElement(By.id("checkout-email")).sendKeys("buyer@example.com");
         Browsers.screenshot(viewer, "viewer", "cart");
@@ -196,9 +222,11 @@ class LiveShowInBrowserTest {
         viewer.findElement(By.id("checkout-button")).click();
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("test-payment")));
         String orderId = viewer.findElement(By.id("order")).getAttribute("data-order-id");
-        assertThat(viewer.findElement(By.id("order-status")).getAttribute("data-status")).isEqualTo("PENDING_PAYMENT");
+        assertThat(viewer.findElement(By.id("order-status")).getAttribute("data-status"))
+                .isEqualTo("PENDING_PAYMENT");
         // The placed cart is done: a new cart (a new UUID v4 in localStorage), shown empty; the order stays.
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> !placedCartId.equals(Browsers.localStorage(d, "liveshop.cartId")));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> !placedCartId.equals(Browsers.localStorage(d, "liveshop.cartId")));
         assertThat(Browsers.localStorage(viewer, "liveshop.cartId")).matches(UUID_V4);
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("cart-count"), "0"));
         assertThat(viewer.findElements(By.cssSelector("#cart-items li"))).isEmpty();
@@ -209,16 +237,22 @@ class LiveShowInBrowserTest {
         assertThat(viewer.findElement(By.id("order-total")).getText()).contains("99.00");
         Browsers.screenshot(viewer, "viewer", "order-pending");
         viewer.findElement(By.id("pay-button")).click();
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d ->
+                        "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
         assertThat(viewer.findElement(By.id("test-payment")).isDisplayed()).isFalse();
-        assertThat(viewer.findElement(By.id("order")).getAttribute("data-order-id")).isEqualTo(orderId);
-        assertThat(viewer.findElement(By.id("order-due")).isDisplayed()).as("no payment deadline once paid").isFalse();
+        assertThat(viewer.findElement(By.id("order")).getAttribute("data-order-id"))
+                .isEqualTo(orderId);
+        assertThat(viewer.findElement(By.id("order-due")).isDisplayed())
+                .as("no payment deadline once paid")
+                .isFalse();
         Browsers.screenshot(viewer, "viewer", "order-paid");
         theOrderIsReadWithItsToken(orderId, placedCartId);
         // The numbers are GET /sessions/{id}/stats, kept by the stats function from the Reservations stream: the hold
         // carried the show and the highlight on screen, the order inherited both.
         Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("num-paid"), "1"));
-        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("num-revenue")).getText().contains("99.00"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> d.findElement(By.id("num-revenue")).getText().contains("99.00"));
         assertThat(host.findElement(By.id("num-orders")).getText()).isEqualTo("1");
         assertThat(host.findElement(By.id("num-holds")).getText()).isEqualTo("1");
         assertThat(host.findElement(By.id("num-peak")).getText()).isEqualTo("1234");
@@ -227,9 +261,12 @@ class LiveShowInBrowserTest {
         WebElement highlightRow = host.findElement(By.cssSelector("#highlight-rows tr"));
         assertThat(highlightRow.getText()).contains("Cashmere Crew Sweater");
         assertThat(highlightRow.findElement(By.cssSelector(".holds")).getText()).isEqualTo("1");
-        assertThat(highlightRow.findElement(By.cssSelector(".orders")).getText()).isEqualTo("1");
-        assertThat(highlightRow.findElement(By.cssSelector(".revenue")).getText()).contains("99.00");
-        Browsers.waiting(host, POLL_WAIT).until(d -> row.findElement(By.cssSelector(".sold")).getText().equals("1"));
+        assertThat(highlightRow.findElement(By.cssSelector(".orders")).getText())
+                .isEqualTo("1");
+        assertThat(highlightRow.findElement(By.cssSelector(".revenue")).getText())
+                .contains("99.00");
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> row.findElement(By.cssSelector(".sold")).getText().equals("1"));
         assertThat(row.findElement(By.cssSelector(".held")).getText()).isEqualTo("0");
         Browsers.screenshot(host, "host", "order-and-revenue");
 
@@ -243,21 +280,30 @@ class LiveShowInBrowserTest {
         bobName.clear();
         bobName.sendKeys("\uFF22\uFF4F\uFF42"); // fullwidth "Bob"
         viewer2.findElement(By.id("chat-input")).sendKeys("Is it soft?");
-        Browsers.waiting(viewer2, POLL_WAIT).until(d -> Browsers.sessionStorage(d, "liveshop.chatTicket." + sessionId) != null);
+        Browsers.waiting(viewer2, POLL_WAIT)
+                .until(d -> Browsers.sessionStorage(d, "liveshop.chatTicket." + sessionId) != null);
         viewer2.findElement(By.id("chat-input")).sendKeys(org.openqa.selenium.Keys.ENTER);
         for (ChromeDriver v : List.of(viewer, viewer2)) {
             waitForMessage(v, "#chat", markup);
             waitForMessage(v, "#chat", "Is it soft?");
             assertThat(v.findElements(By.cssSelector("#chat .chat-log img"))).isEmpty();
         }
-        assertThat(viewer.findElement(By.cssSelector("#chat .chat-as")).getText()).isEqualTo("Chatting as Ann");
-        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-as")).getText()).isEqualTo("Chatting as Bob");
-        assertThat(line(viewer2, "#chat", "Is it soft?").findElement(By.cssSelector(".chat-name")).getText()).isEqualTo("Bob");
-        String bobTicketId = Browsers.read(Browsers.sessionStorage(viewer2, "liveshop.chatTicket." + sessionId)).path("ticketId").asText();
+        assertThat(viewer.findElement(By.cssSelector("#chat .chat-as")).getText())
+                .isEqualTo("Chatting as Ann");
+        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-as")).getText())
+                .isEqualTo("Chatting as Bob");
+        assertThat(line(viewer2, "#chat", "Is it soft?")
+                        .findElement(By.cssSelector(".chat-name"))
+                        .getText())
+                .isEqualTo("Bob");
+        String bobTicketId = Browsers.read(Browsers.sessionStorage(viewer2, "liveshop.chatTicket." + sessionId))
+                .path("ticketId")
+                .asText();
         assertThat(bobTicketId).isNotBlank();
         waitForMessage(host, "#moderation", markup);
         waitForMessage(host, "#moderation", "Is it soft?");
-        assertThat(host.findElements(By.cssSelector("#moderation .chat-log img"))).isEmpty();
+        assertThat(host.findElements(By.cssSelector("#moderation .chat-log img")))
+                .isEmpty();
         Browsers.screenshot(viewer, "viewer", "chat");
         Browsers.screenshot(host, "host", "chat");
 
@@ -267,31 +313,42 @@ class LiveShowInBrowserTest {
         hostInput.sendKeys("Welcome to the show!" + org.openqa.selenium.Keys.ENTER);
         for (ChromeDriver v : List.of(viewer, viewer2)) {
             waitForMessage(v, "#chat", "Welcome to the show!");
-            assertThat(line(v, "#chat", "Welcome to the show!").getAttribute("class")).contains("chat-host");
+            assertThat(line(v, "#chat", "Welcome to the show!").getAttribute("class"))
+                    .contains("chat-host");
         }
 
-        // A stream batch that failed after its frame went out is retried, so the same chatBatch arrives twice (published
+        // A stream batch that failed after its frame went out is retried, so the same chatBatch arrives twice
+        // (published
         // here as ChatBatchFunction does, signed, through the local AppSync Events HTTP endpoint): each message shows
         // once, in the batch's order, on every page.
         String retried = "Retried batch, first";
         String after = "Retried batch, second";
         String batch = retriedBatch(retried, after);
-        AppSyncEventsPublisher publisher = new AppSyncEventsPublisher(java.net.URI.create(stack.events().httpEndpoint()),
-                AwsClients.httpClient(), StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")), "us-east-1",
+        AppSyncEventsPublisher publisher = new AppSyncEventsPublisher(
+                java.net.URI.create(stack.events().httpEndpoint()),
+                AwsClients.httpClient(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")),
+                "us-east-1",
                 retry -> Duration.ZERO);
-        assertThat(publisher.publish("/shows/" + sessionId, List.of(batch, batch))).isEqualTo(2);
+        assertThat(publisher.publish("/shows/" + sessionId, List.of(batch, batch)))
+                .isEqualTo(2);
         for (ChromeDriver v : List.of(viewer, viewer2)) {
             waitForMessage(v, "#chat", after);
             List<String> lines = texts(v, "#chat").toList();
             assertThat(lines).as("each message once, in order").containsSubsequence(retried, after);
-            assertThat(lines.stream().filter(t -> t.equals(retried) || t.equals(after))).hasSize(2);
+            assertThat(lines.stream().filter(t -> t.equals(retried) || t.equals(after)))
+                    .hasSize(2);
         }
 
         // The host pins Ann's message: both viewers show it pinned.
         moderate(host, markup, "pin");
         for (ChromeDriver v : List.of(viewer, viewer2)) {
-            Browsers.waiting(v, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-pinned")).isDisplayed()
-                    && d.findElement(By.cssSelector("#chat .chat-pinned .chat-text")).getText().equals(markup));
+            Browsers.waiting(v, POLL_WAIT)
+                    .until(d ->
+                            d.findElement(By.cssSelector("#chat .chat-pinned")).isDisplayed()
+                                    && d.findElement(By.cssSelector("#chat .chat-pinned .chat-text"))
+                                            .getText()
+                                            .equals(markup));
         }
 
         // The host deletes a message: it goes from every page.
@@ -303,7 +360,8 @@ class LiveShowInBrowserTest {
         waitForMessage(host, "#moderation", spam);
         moderate(host, spam, "delete");
         for (ChromeDriver v : List.of(viewer, viewer2, host)) {
-            Browsers.waiting(v, POLL_WAIT).until(d -> texts(d, v == host ? "#moderation" : "#chat").noneMatch(spam::equals));
+            Browsers.waiting(v, POLL_WAIT)
+                    .until(d -> texts(d, v == host ? "#moderation" : "#chat").noneMatch(spam::equals));
         }
 
         // The host bans Bob from his message (by its ticket): the /hosts/{id} banned frame marks the line on the
@@ -314,19 +372,32 @@ class LiveShowInBrowserTest {
         }
         Browsers.requests(host); // from here on: the ban's request
         moderate(host, "Is it soft?", "ban");
-        List<Browsers.Request> bans = Browsers.requests(host).stream().filter(r -> r.is("POST", "/sessions/" + sessionId + "/bans")).toList();
+        List<Browsers.Request> bans = Browsers.requests(host).stream()
+                .filter(r -> r.is("POST", "/sessions/" + sessionId + "/bans"))
+                .toList();
         assertThat(bans).hasSize(1);
         JsonNode banBody = Browsers.read(bans.get(0).body());
         if (bobLine.getAttribute("data-ticket-id") != null) {
-            assertThat(banBody.path("ticketId").asText()).as("a ban by the message's ticket").isEqualTo(bobTicketId);
+            assertThat(banBody.path("ticketId").asText())
+                    .as("a ban by the message's ticket")
+                    .isEqualTo(bobTicketId);
         } else {
             assertThat(banBody.path("name").asText()).isEqualTo("Bob");
         }
-        Browsers.waiting(host, POLL_WAIT).until(d -> line(d, "#moderation", "Is it soft?").getAttribute("class").contains("chat-banned"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> line(d, "#moderation", "Is it soft?")
+                        .getAttribute("class")
+                        .contains("chat-banned"));
         chat(viewer2, null, "why was I banned");
-        Browsers.waiting(viewer2, POLL_WAIT).until(d -> "BANNED".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
-        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-status")).getText()).isEqualTo("You can no longer post in this chat.");
-        assertThat(viewer2.findElement(By.id("chat-input")).getAttribute("value")).as("a refused message stays in the box").isEqualTo("why was I banned");
+        Browsers.waiting(viewer2, POLL_WAIT)
+                .until(d -> "BANNED"
+                        .equals(d.findElement(By.cssSelector("#chat .chat-status"))
+                                .getAttribute("data-code")));
+        assertThat(viewer2.findElement(By.cssSelector("#chat .chat-status")).getText())
+                .isEqualTo("You can no longer post in this chat.");
+        assertThat(viewer2.findElement(By.id("chat-input")).getAttribute("value"))
+                .as("a refused message stays in the box")
+                .isEqualTo("why was I banned");
         Browsers.screenshot(viewer2, "viewer2", "banned");
 
         // Slow mode: the console's control saves it; viewers are told; a second quick message is refused.
@@ -334,20 +405,32 @@ class LiveShowInBrowserTest {
         slow.clear();
         slow.sendKeys("30");
         host.findElement(By.cssSelector("#chat-settings-form button")).click();
-        Browsers.waiting(host, POLL_WAIT).until(d -> d.findElement(By.id("chat-settings-now")).getText().startsWith("Now: slow mode 30 s"));
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-mode")).getText()
-                .equals("Slow mode: one message every 30 s"));
+        Browsers.waiting(host, POLL_WAIT)
+                .until(d -> d.findElement(By.id("chat-settings-now")).getText().startsWith("Now: slow mode 30 s"));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> d.findElement(By.cssSelector("#chat .chat-mode"))
+                        .getText()
+                        .equals("Slow mode: one message every 30 s"));
         String slowFirst = "Is there a medium?";
         chat(viewer, null, slowFirst);
         // Accepted, or already refused when Ann's last message is under 30 s old: either way slow mode holds now.
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> texts(d, "#chat").anyMatch(slowFirst::equals)
-                || "SLOW_MODE".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> texts(d, "#chat").anyMatch(slowFirst::equals)
+                        || "SLOW_MODE"
+                                .equals(d.findElement(By.cssSelector("#chat .chat-status"))
+                                        .getAttribute("data-code")));
         if (texts(viewer, "#chat").anyMatch(slowFirst::equals)) {
             chat(viewer, null, "And a large?");
         }
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> "SLOW_MODE".equals(d.findElement(By.cssSelector("#chat .chat-status")).getAttribute("data-code")));
-        assertThat(viewer.findElement(By.cssSelector("#chat .chat-status")).getText()).startsWith("Slow mode is on");
-        assertThat(texts(viewer2, "#chat")).as("the banned viewer's message went nowhere").doesNotContain("why was I banned");
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> "SLOW_MODE"
+                        .equals(d.findElement(By.cssSelector("#chat .chat-status"))
+                                .getAttribute("data-code")));
+        assertThat(viewer.findElement(By.cssSelector("#chat .chat-status")).getText())
+                .startsWith("Slow mode is on");
+        assertThat(texts(viewer2, "#chat"))
+                .as("the banned viewer's message went nowhere")
+                .doesNotContain("why was I banned");
         Browsers.screenshot(viewer, "viewer", "slow-mode");
         Browsers.screenshot(host, "host", "moderation");
 
@@ -355,15 +438,21 @@ class LiveShowInBrowserTest {
         String firstTab = viewer.getWindowHandle();
         viewer.switchTo().newWindow(WindowType.TAB);
         viewer.get(stack.url() + "/watch/" + sessionId);
-        Browsers.waiting(viewer, CUE_WAIT.plusSeconds(3)).until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
+        Browsers.waiting(viewer, CUE_WAIT.plusSeconds(3))
+                .until(Browsers.textIs(By.id("featured-title"), "Cashmere Crew Sweater"));
         // … and the recent messages (GET /sessions/{id}/messages), without the deleted one, and the pinned one.
         waitForMessage(viewer, "#chat", markup);
         waitForMessage(viewer, "#chat", "Is it soft?");
         assertThat(texts(viewer, "#chat")).doesNotContain(spam);
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> d.findElement(By.cssSelector("#chat .chat-pinned .chat-text")).getText().equals(markup));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> d.findElement(By.cssSelector("#chat .chat-pinned .chat-text"))
+                        .getText()
+                        .equals(markup));
         // The same browser: the order placed in the first tab is read again, with the token kept in localStorage.
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> orderId.equals(d.findElement(By.id("order")).getAttribute("data-order-id"))
-                && "CONFIRMED".equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d -> orderId.equals(d.findElement(By.id("order")).getAttribute("data-order-id"))
+                        && "CONFIRMED"
+                                .equals(d.findElement(By.id("order-status")).getAttribute("data-status")));
         Browsers.screenshot(viewer, "viewer", "late-joiner");
         viewer.close();
         viewer.switchTo().window(firstTab);
@@ -371,19 +460,23 @@ class LiveShowInBrowserTest {
         // The host ends the show: the viewer's page turns into the replay with the chapter list.
         viewer.findElement(By.id("cart-close")).click();
         WebElement endShow = host.findElement(By.id("end-show"));
-        host.executeScript("arguments[0].scrollIntoView({block: 'center'})", endShow); // moderation scrolled the console
+        host.executeScript(
+                "arguments[0].scrollIntoView({block: 'center'})", endShow); // moderation scrolled the console
         endShow.click();
         Browsers.waiting(host, POLL_WAIT).until(Browsers.textIs(By.id("show-status"), "ENDED"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.textIs(By.id("status"), "Ended"));
         Browsers.waiting(viewer2, POLL_WAIT).until(Browsers.textIs(By.id("status"), "Ended"));
         Browsers.waiting(viewer, POLL_WAIT).until(Browsers.shown(By.id("replay")));
-        Browsers.waiting(viewer, POLL_WAIT).until(d -> !d.findElements(By.cssSelector("#chapters .chapter")).isEmpty());
+        Browsers.waiting(viewer, POLL_WAIT)
+                .until(d ->
+                        !d.findElements(By.cssSelector("#chapters .chapter")).isEmpty());
         List<WebElement> chapters = viewer.findElements(By.cssSelector("#chapters .chapter"));
         assertThat(chapters).hasSize(1);
         assertThat(chapters.get(0).getText()).contains("Cashmere Crew Sweater");
         assertThat(viewer.findElement(By.id("featured")).isDisplayed()).isFalse();
         long offsetMs = Long.parseLong(chapters.get(0).getAttribute("data-offset-ms"));
-        viewer.executeScript("arguments[0].scrollIntoView({block: 'center'})", chapters.get(0)); // not under the sticky top bar
+        viewer.executeScript(
+                "arguments[0].scrollIntoView({block: 'center'})", chapters.get(0)); // not under the sticky top bar
         chapters.get(0).click();
         Browsers.waiting(viewer, POLL_WAIT).until(d -> {
             long clockMs = Long.parseLong(d.findElement(By.id("stream-clock")).getAttribute("data-ms"));
@@ -392,7 +485,11 @@ class LiveShowInBrowserTest {
         Browsers.screenshot(viewer, "viewer", "replay-chapters");
         Browsers.screenshot(host, "host", "ended");
 
-        assertThat(viewerCountRun.orTimeout(90, java.util.concurrent.TimeUnit.SECONDS).join()).as("the viewer-count run").isEqualTo(200);
+        assertThat(viewerCountRun
+                        .orTimeout(90, java.util.concurrent.TimeUnit.SECONDS)
+                        .join())
+                .as("the viewer-count run")
+                .isEqualTo(200);
 
         // After the show: the printable report, from the same stats, with its inline SVG charts.
         host.get(stack.url() + "/host/report/" + sessionId);
@@ -401,31 +498,49 @@ class LiveShowInBrowserTest {
         assertThat(host.findElement(By.id("r-revenue")).getText()).contains("99.00");
         assertThat(host.findElement(By.id("r-peak")).getText()).isEqualTo("1234");
         assertThat(host.findElement(By.id("r-conversion")).getText()).isEqualTo("100 %");
-        assertThat(host.findElement(By.cssSelector("#product-rows tr[data-sku='" + SWEATER + "'] .revenue")).getText()).contains("99.00");
-        assertThat(host.findElements(By.cssSelector("#chart-products svg rect.bar"))).hasSize(1);
-        assertThat(host.findElements(By.cssSelector("#chart-highlights svg rect.bar.holds"))).hasSizeGreaterThanOrEqualTo(1);
+        assertThat(host.findElement(By.cssSelector("#product-rows tr[data-sku='" + SWEATER + "'] .revenue"))
+                        .getText())
+                .contains("99.00");
+        assertThat(host.findElements(By.cssSelector("#chart-products svg rect.bar")))
+                .hasSize(1);
+        assertThat(host.findElements(By.cssSelector("#chart-highlights svg rect.bar.holds")))
+                .hasSizeGreaterThanOrEqualTo(1);
         Browsers.screenshot(host, "host", "report");
 
         // Nothing went wrong in the pages: the only logged errors are the refusals this test provoked.
         java.util.regex.Pattern favicon = java.util.regex.Pattern.compile("/favicon\\.ico .*status of 404");
         // The demo seed's product images live on images.liveshop.example, a reserved name that never resolves: the
         // card hides a broken image, and Chromium logs the failed load.
-        java.util.regex.Pattern demoImage = java.util.regex.Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
-        java.util.regex.Pattern refusedPost = java.util.regex.Pattern.compile("/sessions/[^/ ]+/messages .*status of (403|429)");
+        java.util.regex.Pattern demoImage =
+                java.util.regex.Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
+        java.util.regex.Pattern refusedPost =
+                java.util.regex.Pattern.compile("/sessions/[^/ ]+/messages .*status of (403|429)");
         // The other test's real IVS Web Player (same browser) fetches its device configuration from IVS; these
         // machines have no DNS, and the failed lookup can be logged late, during this test.
-        java.util.regex.Pattern ivsConfig = java.util.regex.Pattern.compile("^https://[a-z0-9.-]+\\.live-video\\.net/\\S* .*ERR_NAME_NOT_RESOLVED");
-        assertThat(Browsers.consoleProblems(host, favicon, demoImage)).as("host console").isEmpty();
-        assertThat(Browsers.consoleProblems(viewer, favicon, demoImage, refusedPost, ivsConfig)).as("viewer").isEmpty();
-        assertThat(Browsers.consoleProblems(viewer2, favicon, demoImage, refusedPost, ivsConfig)).as("second viewer").isEmpty();
+        java.util.regex.Pattern ivsConfig =
+                java.util.regex.Pattern.compile("^https://[a-z0-9.-]+\\.live-video\\.net/\\S* .*ERR_NAME_NOT_RESOLVED");
+        assertThat(Browsers.consoleProblems(host, favicon, demoImage))
+                .as("host console")
+                .isEmpty();
+        assertThat(Browsers.consoleProblems(viewer, favicon, demoImage, refusedPost, ivsConfig))
+                .as("viewer")
+                .isEmpty();
+        assertThat(Browsers.consoleProblems(viewer2, favicon, demoImage, refusedPost, ivsConfig))
+                .as("second viewer")
+                .isEmpty();
     }
 
     /** POSTs a JSON body to the local stack; the status code. */
     private static int post(String path, String json) {
         try {
-            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.url() + path))
-                    .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build();
-            return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(stack.url() + path))
+                    .header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+            return java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -436,8 +551,9 @@ class LiveShowInBrowserTest {
 
     /** Waits until the page's /shows/{id} subscription is live (the panel drops chat-off and enables the input). */
     private static void chatReady(ChromeDriver driver) {
-        Browsers.waiting(driver, POLL_WAIT).until(d -> d.findElement(By.id("chat-input")).isEnabled()
-                && !d.findElement(By.id("chat")).getAttribute("class").contains("chat-off"));
+        Browsers.waiting(driver, POLL_WAIT)
+                .until(d -> d.findElement(By.id("chat-input")).isEnabled()
+                        && !d.findElement(By.id("chat")).getAttribute("class").contains("chat-off"));
     }
 
     /** Types a message (and, before the first one, the chat name) into the viewer's chat and sends it. */
@@ -473,7 +589,8 @@ class LiveShowInBrowserTest {
     }
 
     private static java.util.stream.Stream<String> texts(org.openqa.selenium.WebDriver driver, String panel) {
-        return driver.findElements(By.cssSelector(panel + " .chat-log .chat-text")).stream().map(WebElement::getText);
+        return driver.findElements(By.cssSelector(panel + " .chat-log .chat-text")).stream()
+                .map(WebElement::getText);
     }
 
     private static void waitForMessage(ChromeDriver driver, String panel, String text) {
@@ -483,13 +600,16 @@ class LiveShowInBrowserTest {
     /** The chat line whose text is exactly {@code text}. */
     private static WebElement line(org.openqa.selenium.WebDriver driver, String panel, String text) {
         return driver.findElements(By.cssSelector(panel + " .chat-log .chat-line")).stream()
-                .filter(l -> l.findElement(By.cssSelector(".chat-text")).getText().equals(text)).findFirst()
+                .filter(l ->
+                        l.findElement(By.cssSelector(".chat-text")).getText().equals(text))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("No chat line " + text + " in " + panel));
     }
 
     /** Clicks a moderation button (pin, delete, ban) on the console's line of {@code text} and waits for "… done". */
     private static void moderate(ChromeDriver driver, String text, String action) {
-        WebElement button = line(driver, "#moderation", text).findElement(By.cssSelector("button[data-action='" + action + "']"));
+        WebElement button =
+                line(driver, "#moderation", text).findElement(By.cssSelector("button[data-action='" + action + "']"));
         driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", button);
         button.click();
         String done = Character.toUpperCase(action.charAt(0)) + action.substring(1) + " done";
@@ -497,35 +617,46 @@ class LiveShowInBrowserTest {
     }
 
     /**
-     * From the viewer's network log since checkout: the POST /orders (with an Idempotency-Key, for the placed
-     * cart) and every GET /orders/{id} poll. When the order came back with an orderToken, the page keeps exactly
-     * that token with the order id in localStorage and sends it as X-Order-Token on every poll; when the server
-     * gives none (the order contract before order tokens), the page keeps none and sends no such header.
+     * From the viewer's network log since checkout: the POST /orders (with an Idempotency-Key, for the placed cart) and
+     * every GET /orders/{id} poll. When the order came back with an orderToken, the page keeps exactly that token with
+     * the order id in localStorage and sends it as X-Order-Token on every poll; when the server gives none (the order
+     * contract before order tokens), the page keeps none and sends no such header.
      */
     private static void theOrderIsReadWithItsToken(String orderId, String placedCartId) {
         List<Browsers.Request> requests = Browsers.requests(viewer);
-        List<Browsers.Request> posts = requests.stream().filter(r -> r.is("POST", "/orders")).toList();
+        List<Browsers.Request> posts =
+                requests.stream().filter(r -> r.is("POST", "/orders")).toList();
         assertThat(posts).as("one POST /orders").hasSize(1);
-        assertThat(posts.get(0).header("Idempotency-Key")).hasValueSatisfying(k -> assertThat(k).matches(UUID_V4));
+        assertThat(posts.get(0).header("Idempotency-Key"))
+                .hasValueSatisfying(k -> assertThat(k).matches(UUID_V4));
         JsonNode placed = Browsers.responseBody(viewer, posts.get(0));
         assertThat(placed.path("orderId").asText()).isEqualTo(orderId);
         if (placed.has("cartId")) {
             assertThat(placed.path("cartId").asText()).isEqualTo(placedCartId);
         }
-        String orderToken = placed.path("orderToken").isTextual() ? placed.path("orderToken").asText() : null;
+        String orderToken = placed.path("orderToken").isTextual()
+                ? placed.path("orderToken").asText()
+                : null;
 
         JsonNode stored = Browsers.read(Browsers.localStorage(viewer, "liveshop.order"));
         assertThat(stored.path("orderId").asText()).isEqualTo(orderId);
-        List<Browsers.Request> polls = requests.stream().filter(r -> r.is("GET", "/orders/" + orderId)).toList();
+        List<Browsers.Request> polls =
+                requests.stream().filter(r -> r.is("GET", "/orders/" + orderId)).toList();
         assertThat(polls).as("the order view polls GET /orders/{id}").isNotEmpty();
         if (orderToken != null) {
             assertThat(orderToken).isNotBlank();
             assertThat(stored.path("orderToken").asText()).isEqualTo(orderToken);
-            assertThat(polls).allSatisfy(r -> assertThat(r.header("X-Order-Token")).as(r.url()).contains(orderToken));
+            assertThat(polls)
+                    .allSatisfy(r ->
+                            assertThat(r.header("X-Order-Token")).as(r.url()).contains(orderToken));
         } else {
             // This server's orders carry no token: nothing to keep, and no empty or "undefined" header.
-            assertThat(stored.path("orderToken").isNull()).as("stored token: " + stored).isTrue();
-            assertThat(polls).allSatisfy(r -> assertThat(r.header("X-Order-Token")).as(r.url()).isEmpty());
+            assertThat(stored.path("orderToken").isNull())
+                    .as("stored token: " + stored)
+                    .isTrue();
+            assertThat(polls)
+                    .allSatisfy(r ->
+                            assertThat(r.header("X-Order-Token")).as(r.url()).isEmpty());
         }
     }
 }

@@ -2,7 +2,6 @@ package com.liveshop.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
 import dev.samlocal.Options;
 import java.io.IOException;
@@ -26,13 +25,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * Issue 24, proof of work in real headless Chromium against a local stack started with
- * {@code --parameter RequireProofOfWork=true}: a viewer chats (the chat ticket needs a solved ALTCHA challenge) and
- * adds the deal on screen to the cart (so does a hold of a deal sku) without seeing anything of it; the page solved
- * in Web Workers ahead of time. Prints the page's solve times at the template's default difficulty
- * ({@code ALTCHA solve: N ms}, and p50/p90/max of 20 more) and keeps them under 1 s. The figure alone:
- * {@code mvn -B -o -pl tests/browser-tests -am verify -Dtest=ProofOfWorkInBrowserTest -Dsurefire.failIfNoSpecifiedTests=false}
- * (add {@code -Dpow.maxnumber=100000} for another difficulty: printed, not asserted).
+ * Issue 24, proof of work in real headless Chromium against a local stack started with {@code --parameter
+ * RequireProofOfWork=true}: a viewer chats (the chat ticket needs a solved ALTCHA challenge) and adds the deal on
+ * screen to the cart (so does a hold of a deal sku) without seeing anything of it; the page solved in Web Workers ahead
+ * of time. Prints the page's solve times at the template's default difficulty ({@code ALTCHA solve: N ms}, and
+ * p50/p90/max of 20 more) and keeps them under 1 s. The figure alone: {@code mvn -B -o -pl tests/browser-tests -am
+ * verify -Dtest=ProofOfWorkInBrowserTest -Dsurefire.failIfNoSpecifiedTests=false} (add {@code -Dpow.maxnumber=100000}
+ * for another difficulty: printed, not asserted).
  */
 class ProofOfWorkInBrowserTest {
 
@@ -42,8 +41,10 @@ class ProofOfWorkInBrowserTest {
     private static final int MORE_SOLVES = 20;
     /** -Dpow.maxnumber=N: the figure at another difficulty than the template's default (then nothing is asserted). */
     private static final String MAX_NUMBER_PROPERTY = "pow.maxnumber";
+
     private static final Pattern FAVICON = Pattern.compile("/favicon\\.ico .*status of 404");
-    private static final Pattern DEMO_IMAGE = Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
+    private static final Pattern DEMO_IMAGE =
+            Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalStack stack;
@@ -72,7 +73,9 @@ class ProofOfWorkInBrowserTest {
         // The host creates a show with the sweater, goes live and features it at a deal price.
         host.get(stack.url() + "/host");
         Browsers.waiting(host, WAIT).until(Browsers.shown(By.id("local-login"))).click();
-        Browsers.waiting(host, WAIT).until(d -> !d.findElements(By.cssSelector("#lineup-picker input[value='" + SWEATER + "']")).isEmpty());
+        Browsers.waiting(host, WAIT)
+                .until(d -> !d.findElements(By.cssSelector("#lineup-picker input[value='" + SWEATER + "']"))
+                        .isEmpty());
         WebElement pick = host.findElement(By.cssSelector("#lineup-picker input[value='" + SWEATER + "']"));
         if (!pick.isSelected()) {
             host.executeScript("arguments[0].scrollIntoView({block: 'center'})", pick);
@@ -98,27 +101,34 @@ class ProofOfWorkInBrowserTest {
         Browsers.waiting(viewer, WAIT).until(Browsers.shown(By.id("featured-deal")));
 
         // The stack asks for proof of work: the deal without a solution is refused.
-        HttpResponse<String> bare = call("POST", "/carts/" + UUID.randomUUID() + "/items", "{\"sku\":\"" + SWEATER + "\",\"quantity\":1}");
+        HttpResponse<String> bare =
+                call("POST", "/carts/" + UUID.randomUUID() + "/items", "{\"sku\":\"" + SWEATER + "\",\"quantity\":1}");
         assertThat(bare.statusCode()).as(bare.body()).isEqualTo(400);
-        assertThat(Browsers.read(bare.body()).path("error").path("code").asText()).isEqualTo("CHALLENGE_INVALID");
+        assertThat(Browsers.read(bare.body()).path("error").path("code").asText())
+                .isEqualTo("CHALLENGE_INVALID");
 
         // The viewer chats (a ticket: one solution) and adds the deal (another): nothing to see but the result.
-        Browsers.waiting(viewer, WAIT).until(d -> d.findElement(By.id("chat-input")).isEnabled());
+        Browsers.waiting(viewer, WAIT)
+                .until(d -> d.findElement(By.id("chat-input")).isEnabled());
         WebElement name = viewer.findElement(By.id("chat-name"));
         name.clear();
         name.sendKeys("Pat");
         viewer.findElement(By.id("chat-input")).sendKeys("hello from a solved challenge" + Keys.ENTER);
-        Browsers.waiting(viewer, WAIT).until(d -> d.findElements(By.cssSelector("#chat .chat-log .chat-text")).stream()
-                .anyMatch(t -> t.getText().equals("hello from a solved challenge")));
+        Browsers.waiting(viewer, WAIT)
+                .until(d -> d.findElements(By.cssSelector("#chat .chat-log .chat-text")).stream()
+                        .anyMatch(t -> t.getText().equals("hello from a solved challenge")));
         viewer.findElement(By.id("featured-add")).click();
         Browsers.waiting(viewer, WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
         Browsers.screenshot(viewer, "viewer", "deal-held-with-proof-of-work");
 
         List<Long> pageSolves = solveTimes();
         assertThat(pageSolves).as("the ticket's and the hold's solutions").hasSizeGreaterThanOrEqualTo(2);
-        long maxNumber = Browsers.read(call("GET", "/challenges", null).body()).path("maxnumber").asLong();
+        long maxNumber = Browsers.read(call("GET", "/challenges", null).body())
+                .path("maxnumber")
+                .asLong();
         for (long ms : pageSolves) {
-            System.out.println("ALTCHA solve: " + ms + " ms (maxnumber " + maxNumber + ", the page's, headless Chromium)");
+            System.out.println(
+                    "ALTCHA solve: " + ms + " ms (maxnumber " + maxNumber + ", the page's, headless Chromium)");
         }
         // More solves, one after another in the same page (its solver bundle and workers, performance.now() around
         // them as pow.js measures), once the page's kept solution is done: a distribution rather than two draws. Then
@@ -126,11 +136,19 @@ class ProofOfWorkInBrowserTest {
         List<Long> page = measure(maxNumber, 0);
         List<Long> oneWorker = measure(maxNumber, 1);
         if (System.getProperty(MAX_NUMBER_PROPERTY) == null) {
-            assertThat(pageSolves).as("the page's solves at the default difficulty").allMatch(ms -> ms < 1000);
-            assertThat(page.get(page.size() / 2)).as("the median solve at the default difficulty").isLessThan(1000);
-            assertThat(oneWorker.get(oneWorker.size() / 2)).as("the median solve at the default difficulty, one worker").isLessThan(1000);
+            assertThat(pageSolves)
+                    .as("the page's solves at the default difficulty")
+                    .allMatch(ms -> ms < 1000);
+            assertThat(page.get(page.size() / 2))
+                    .as("the median solve at the default difficulty")
+                    .isLessThan(1000);
+            assertThat(oneWorker.get(oneWorker.size() / 2))
+                    .as("the median solve at the default difficulty, one worker")
+                    .isLessThan(1000);
         }
-        assertThat(Browsers.consoleProblems(viewer, FAVICON, DEMO_IMAGE)).as("viewer console").isEmpty();
+        assertThat(Browsers.consoleProblems(viewer, FAVICON, DEMO_IMAGE))
+                .as("viewer console")
+                .isEmpty();
     }
 
     /**
@@ -158,9 +176,13 @@ class ProofOfWorkInBrowserTest {
                 """, MORE_SOLVES, workers);
         List<Long> sorted = new ArrayList<>(more.stream().map(Number::longValue).toList());
         sorted.sort(Long::compare);
-        System.out.println("ALTCHA solve: " + sorted.size() + " solves at maxnumber " + maxNumber + ": p50 " + sorted.get(sorted.size() / 2)
-                + " ms, p90 " + sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1) + " ms, max " + sorted.get(sorted.size() - 1)
-                + " ms (headless Chromium, " + (workers > 0 ? workers
+        System.out.println("ALTCHA solve: " + sorted.size() + " solves at maxnumber " + maxNumber + ": p50 "
+                + sorted.get(sorted.size() / 2)
+                + " ms, p90 " + sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1) + " ms, max "
+                + sorted.get(sorted.size() - 1)
+                + " ms (headless Chromium, "
+                + (workers > 0
+                        ? workers
                         : viewer.executeScript("return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))"))
                 + " worker(s), " + Runtime.getRuntime().availableProcessors() + " cores)");
         return sorted;
@@ -168,13 +190,16 @@ class ProofOfWorkInBrowserTest {
 
     private static List<Long> solveTimes() {
         @SuppressWarnings("unchecked")
-        List<Number> times = (List<Number>) viewer.executeScript("return (window.liveshopProofOfWork || {solveTimes: []}).solveTimes");
+        List<Number> times = (List<Number>)
+                viewer.executeScript("return (window.liveshopProofOfWork || {solveTimes: []}).solveTimes");
         return times.stream().map(Number::longValue).toList();
     }
 
     private static HttpResponse<String> call(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+                .method(
+                        method,
+                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         if (json != null) {
             request.header("content-type", "application/json");
         }

@@ -13,15 +13,23 @@ import java.util.regex.Pattern;
 
 /**
  * Checks plain CloudFormation resources against the CloudFormation resource specification (npm
- * {@code @aws-cdk/cfnspec}, {@code spec/specification.json}, completed with newer types by {@link ServiceSpecTypes}): resource types exist, property names exist,
- * required properties are present, values have a plausible shape (primitive / list / map / nested type), and
- * {@code Fn::GetAtt} names an attribute the type has. An intrinsic function stands for any value.
- * {@code AWS::Serverless::*} resources are SAM's, checked by the SAM schema instead.
+ * {@code @aws-cdk/cfnspec}, {@code spec/specification.json}, completed with newer types by {@link ServiceSpecTypes}):
+ * resource types exist, property names exist, required properties are present, values have a plausible shape (primitive
+ * / list / map / nested type), and {@code Fn::GetAtt} names an attribute the type has. An intrinsic function stands for
+ * any value. {@code AWS::Serverless::*} resources are SAM's, checked by the SAM schema instead.
  */
 final class CfnSpec {
 
-    static final Set<String> RESOURCE_KEYS = Set.of("Type", "Properties", "DependsOn", "Condition", "Metadata",
-            "DeletionPolicy", "UpdateReplacePolicy", "CreationPolicy", "UpdatePolicy");
+    static final Set<String> RESOURCE_KEYS = Set.of(
+            "Type",
+            "Properties",
+            "DependsOn",
+            "Condition",
+            "Metadata",
+            "DeletionPolicy",
+            "UpdateReplacePolicy",
+            "CreationPolicy",
+            "UpdatePolicy");
     private static final Pattern INTEGER = Pattern.compile("-?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
     private static final Pattern SUB_ATTRIBUTE = Pattern.compile("\\$\\{(\\w+)\\.([\\w.]+)}");
@@ -47,8 +55,10 @@ final class CfnSpec {
     static CfnSpec load(Path specification, Path serviceSpecDb) throws IOException {
         ObjectNode spec = (ObjectNode) TemplateSupport.MAPPER.readTree(specification.toFile());
         int added = ServiceSpecTypes.load(serviceSpecDb).addMissingTo(spec);
-        spec.put("ResourceSpecificationVersion", spec.path("ResourceSpecificationVersion").asText()
-                + " + " + added + " newer types from @aws-cdk/aws-service-spec");
+        spec.put(
+                "ResourceSpecificationVersion",
+                spec.path("ResourceSpecificationVersion").asText() + " + " + added
+                        + " newer types from @aws-cdk/aws-service-spec");
         return new CfnSpec(spec);
     }
 
@@ -81,14 +91,19 @@ final class CfnSpec {
                     problems.add(id + ": unknown resource attribute " + key);
                 }
             });
-            checkProperties(id + ".Properties", type, spec.path("Properties"),
-                    resource.has("Properties") ? resource.get("Properties") : TemplateSupport.MAPPER.createObjectNode(), problems);
+            checkProperties(
+                    id + ".Properties",
+                    type,
+                    spec.path("Properties"),
+                    resource.has("Properties") ? resource.get("Properties") : TemplateSupport.MAPPER.createObjectNode(),
+                    problems);
         }
         checkGetAtts("", template, resources, problems);
         return problems;
     }
 
-    private void checkProperties(String where, String resourceType, JsonNode specs, JsonNode value, List<String> problems) {
+    private void checkProperties(
+            String where, String resourceType, JsonNode specs, JsonNode value, List<String> problems) {
         if (isIntrinsic(value)) {
             return;
         }
@@ -144,7 +159,8 @@ final class CfnSpec {
         // Union types (PrimitiveTypes / Types / ItemTypes) accept several shapes: nothing to check cheaply.
     }
 
-    private void checkNested(String where, String resourceType, String typeName, JsonNode value, List<String> problems) {
+    private void checkNested(
+            String where, String resourceType, String typeName, JsonNode value, List<String> problems) {
         JsonNode spec = propertyTypes.get(resourceType + "." + typeName);
         if (spec == null) {
             spec = propertyTypes.get(typeName);
@@ -164,9 +180,15 @@ final class CfnSpec {
         }
         boolean plausible = switch (primitive) {
             case "String", "Timestamp" -> value.isValueNode() && !value.isNull();
-            case "Integer", "Long" -> value.isIntegralNumber() || (value.isTextual() && INTEGER.matcher(value.asText()).matches());
-            case "Double" -> value.isNumber() || (value.isTextual() && DECIMAL.matcher(value.asText()).matches());
-            case "Boolean" -> value.isBoolean() || (value.isTextual() && Set.of("true", "false").contains(value.asText()));
+            case "Integer", "Long" ->
+                value.isIntegralNumber()
+                        || (value.isTextual() && INTEGER.matcher(value.asText()).matches());
+            case "Double" ->
+                value.isNumber()
+                        || (value.isTextual() && DECIMAL.matcher(value.asText()).matches());
+            case "Boolean" ->
+                value.isBoolean()
+                        || (value.isTextual() && Set.of("true", "false").contains(value.asText()));
             case "Json" -> value.isObject() || value.isArray() || value.isTextual();
             default -> true;
         };
@@ -179,7 +201,8 @@ final class CfnSpec {
         if (node.isObject() && node.size() == 1 && node.has("Fn::GetAtt")) {
             JsonNode arg = node.get("Fn::GetAtt");
             String id = arg.isArray() ? arg.path(0).asText() : arg.asText().split("\\.", 2)[0];
-            String attribute = arg.isArray() ? arg.path(1).asText() : arg.asText().split("\\.", 2)[1];
+            String attribute =
+                    arg.isArray() ? arg.path(1).asText() : arg.asText().split("\\.", 2)[1];
             checkAttribute(where, id, attribute, resources, problems);
         } else if (node.isObject() && node.size() == 1 && node.has("Fn::Sub")) {
             JsonNode arg = node.get("Fn::Sub");
@@ -190,7 +213,8 @@ final class CfnSpec {
         }
         if (node.isContainerNode()) {
             for (Map.Entry<String, JsonNode> e : items(node)) {
-                checkGetAtts(where.isEmpty() ? e.getKey() : where + "." + e.getKey(), e.getValue(), resources, problems);
+                checkGetAtts(
+                        where.isEmpty() ? e.getKey() : where + "." + e.getKey(), e.getValue(), resources, problems);
             }
         }
     }
@@ -198,7 +222,8 @@ final class CfnSpec {
     private void checkAttribute(String where, String id, String attribute, JsonNode resources, List<String> problems) {
         String type = resources.path(id).path("Type").asText("");
         if (type.startsWith("AWS::Serverless::")) {
-            return; // SAM resources: their attributes (Function.Arn …) are the translator's, not the spec's legacy entries
+            return; // SAM resources: their attributes (Function.Arn …) are the translator's, not the spec's legacy
+            // entries
         }
         JsonNode spec = resourceTypes.get(type);
         if (spec != null && !spec.path("Attributes").has(attribute)) {

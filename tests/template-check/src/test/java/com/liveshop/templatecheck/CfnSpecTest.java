@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Plain CloudFormation resources of template.yaml (Cognito, DynamoDB, EventBridge, Secrets Manager, Logs)
- * against the CloudFormation resource specification. The build fetches it once with npm
- * ({@code @aws-cdk/cfnspec}, see this module's pom); without it these tests are reported skipped, saying why.
+ * Plain CloudFormation resources of template.yaml (Cognito, DynamoDB, EventBridge, Secrets Manager, Logs) against the
+ * CloudFormation resource specification. The build fetches it once with npm ({@code @aws-cdk/cfnspec}, see this
+ * module's pom); without it these tests are reported skipped, saying why.
  */
 class CfnSpecTest {
 
@@ -54,14 +54,17 @@ class CfnSpecTest {
     void plainCloudFormationResourcesMatchTheSpecification() {
         ObjectNode template = TemplateSupport.json();
         List<String> problems = spec().check(template);
-        assertThat(problems).as("template.yaml against CloudFormation resource specification %s", spec.version()).isEmpty();
+        assertThat(problems)
+                .as("template.yaml against CloudFormation resource specification %s", spec.version())
+                .isEmpty();
     }
 
     @Test
     void theCheckCoversThePlainResourcesOfTheTemplate() {
         ObjectNode template = TemplateSupport.json();
         long plain = template.path("Resources").properties().stream()
-                .filter(e -> !e.getValue().path("Type").asText().startsWith("AWS::Serverless::")).count();
+                .filter(e -> !e.getValue().path("Type").asText().startsWith("AWS::Serverless::"))
+                .count();
         assertThat(plain).as("plain CloudFormation resources checked").isGreaterThanOrEqualTo(5);
         assertThat(spec().check(template)).isEmpty();
     }
@@ -70,40 +73,81 @@ class CfnSpecTest {
     void theAppSyncEventsResourcesAreChecked() {
         ObjectNode template = TemplateSupport.json();
         for (String type : List.of("AWS::AppSync::Api", "AWS::AppSync::ApiKey", "AWS::AppSync::ChannelNamespace")) {
-            assertThat(spec().knows(type)).as("the completed specification knows %s", type).isTrue();
-            assertThat(template.path("Resources").properties().stream().map(e -> e.getValue().path("Type").asText()))
-                    .as("template.yaml declares a %s", type).contains(type);
+            assertThat(spec().knows(type))
+                    .as("the completed specification knows %s", type)
+                    .isTrue();
+            assertThat(template.path("Resources").properties().stream()
+                            .map(e -> e.getValue().path("Type").asText()))
+                    .as("template.yaml declares a %s", type)
+                    .contains(type);
         }
     }
 
     static Stream<Arguments> brokenTemplates() {
         return Stream.of(
-                broken("unknown property", "CatalogTable.Properties: unknown property BillingMod",
+                broken(
+                        "unknown property",
+                        "CatalogTable.Properties: unknown property BillingMod",
                         t -> props(t, "CatalogTable").put("BillingMod", "PAY_PER_REQUEST")),
-                broken("missing required property", "ReservationsTable.Properties: missing required property KeySchema",
+                broken(
+                        "missing required property",
+                        "ReservationsTable.Properties: missing required property KeySchema",
                         t -> props(t, "ReservationsTable").remove("KeySchema")),
-                broken("map where a list belongs", "SessionsTable.Properties.AttributeDefinitions: must be a list",
-                        t -> props(t, "SessionsTable").putObject("AttributeDefinitions").put("AttributeName", "pk")),
-                broken("text where an integer belongs", "CartFunctionLogGroup.Properties.RetentionInDays: expected Integer",
+                broken(
+                        "map where a list belongs",
+                        "SessionsTable.Properties.AttributeDefinitions: must be a list",
+                        t -> props(t, "SessionsTable")
+                                .putObject("AttributeDefinitions")
+                                .put("AttributeName", "pk")),
+                broken(
+                        "text where an integer belongs",
+                        "CartFunctionLogGroup.Properties.RetentionInDays: expected Integer",
                         t -> props(t, "CartFunctionLogGroup").put("RetentionInDays", "a month")),
-                broken("unknown property in a nested type", "CatalogTable.Properties.KeySchema[0]: unknown property KeyTyp",
-                        t -> ((ObjectNode) props(t, "CatalogTable").path("KeySchema").path(0)).put("KeyTyp", "HASH")),
-                broken("object where a boolean belongs", "UserPoolClient.Properties.GenerateSecret: expected Boolean",
-                        t -> props(t, "UserPoolClient").putObject("GenerateSecret").put("value", false)),
-                broken("unknown resource type", "OrderEventBus: unknown resource type AWS::Events::Bus",
+                broken(
+                        "unknown property in a nested type",
+                        "CatalogTable.Properties.KeySchema[0]: unknown property KeyTyp",
+                        t -> ((ObjectNode) props(t, "CatalogTable")
+                                        .path("KeySchema")
+                                        .path(0))
+                                .put("KeyTyp", "HASH")),
+                broken(
+                        "object where a boolean belongs",
+                        "UserPoolClient.Properties.GenerateSecret: expected Boolean",
+                        t -> props(t, "UserPoolClient")
+                                .putObject("GenerateSecret")
+                                .put("value", false)),
+                broken(
+                        "unknown resource type",
+                        "OrderEventBus: unknown resource type AWS::Events::Bus",
                         t -> ((ObjectNode) t.path("Resources").path("OrderEventBus")).put("Type", "AWS::Events::Bus")),
-                broken("unknown property of a newer type", "ShowsNamespace.Properties: unknown property SubscribeAuthMode",
+                broken(
+                        "unknown property of a newer type",
+                        "ShowsNamespace.Properties: unknown property SubscribeAuthMode",
                         t -> props(t, "ShowsNamespace").putArray("SubscribeAuthMode")),
-                broken("missing required property in a newer nested type", "EventsApi.Properties.EventConfig: missing required property ConnectionAuthModes",
+                broken(
+                        "missing required property in a newer nested type",
+                        "EventsApi.Properties.EventConfig: missing required property ConnectionAuthModes",
                         t -> ((ObjectNode) props(t, "EventsApi").path("EventConfig")).remove("ConnectionAuthModes")),
-                broken("text where a number belongs in a newer type", "EventsApiKey.Properties.Expires: expected Double",
+                broken(
+                        "text where a number belongs in a newer type",
+                        "EventsApiKey.Properties.Expires: expected Double",
                         t -> props(t, "EventsApiKey").put("Expires", "next week")),
-                broken("GetAtt of an attribute a newer type lacks", "AWS::AppSync::Api EventsApi has no attribute Dns.Https",
-                        t -> ((ObjectNode) t.path("Outputs").path("EventsApiKey")).putObject("Value")
-                                .putArray("Fn::GetAtt").add("EventsApi").add("Dns.Https")),
-                broken("GetAtt of an attribute the type lacks", "has no attribute BusName",
-                        t -> ((ObjectNode) t.path("Outputs").path("OrderEventBusArn")).putObject("Value")
-                                .putArray("Fn::GetAtt").add("OrderEventBus").add("BusName")));
+                broken(
+                        "GetAtt of an attribute a newer type lacks",
+                        "AWS::AppSync::Api EventsApi has no attribute Dns.Https",
+                        t -> ((ObjectNode) t.path("Outputs").path("EventsApiKey"))
+                                .putObject("Value")
+                                .putArray("Fn::GetAtt")
+                                .add("EventsApi")
+                                .add("Dns.Https")),
+                broken(
+                        "GetAtt of an attribute the type lacks",
+                        "has no attribute BusName",
+                        t -> ((ObjectNode) t.path("Outputs").path("OrderEventBusArn"))
+                                .putObject("Value")
+                                .putArray("Fn::GetAtt")
+                                .add("OrderEventBus")
+                                .add("BusName")));
     }
 
     private static Arguments broken(String name, String expected, Consumer<ObjectNode> change) {

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The input and output types a class binds {@code RequestHandler<I, O>} to, through any chain of generic supertypes. */
+/**
+ * The input and output types a class binds {@code RequestHandler<I, O>} to, through any chain of generic supertypes.
+ */
 final class HandlerTypes {
 
     record Binding(Type input, Type output) {}

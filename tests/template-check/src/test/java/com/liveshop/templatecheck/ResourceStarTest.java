@@ -13,21 +13,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An IAM statement may grant {@code Resource: '*'} only where AWS requires it (an action with no resource-level
- * permissions), and the template must say so right above it: {@code # Resource '*': <why AWS requires it>}.
- * A bare '*' fails the build.
+ * permissions), and the template must say so right above it: {@code # Resource '*': <why AWS requires it>}. A bare '*'
+ * fails the build.
  */
 class ResourceStarTest {
 
     /** The annotation that must sit on the line right above a '*' resource (or a '*' item of a Resource list). */
     static final Pattern ANNOTATION = Pattern.compile("^\\s*#\\s*Resource '\\*':\\s*\\S.*");
-    private static final Pattern STAR_LINE = Pattern.compile("^\\s*(-\\s*)?(Resource:\\s*)?['\"]?\\*['\"]?\\s*(#.*)?$|.*Resource:\\s*\\[?\\s*['\"]\\*['\"].*");
+
+    private static final Pattern STAR_LINE = Pattern.compile(
+            "^\\s*(-\\s*)?(Resource:\\s*)?['\"]?\\*['\"]?\\s*(#.*)?$|.*Resource:\\s*\\[?\\s*['\"]\\*['\"].*");
 
     /** Lines (1-based) holding a '*' resource with no annotation above them. */
     static List<Integer> unannotatedStars(String yaml) {
         String[] lines = yaml.split("\n", -1);
         List<Integer> bare = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
-            if (STAR_LINE.matcher(lines[i]).matches() && !(i > 0 && ANNOTATION.matcher(lines[i - 1]).matches())) {
+            if (STAR_LINE.matcher(lines[i]).matches()
+                    && !(i > 0 && ANNOTATION.matcher(lines[i - 1]).matches())) {
                 bare.add(i + 1);
             }
         }
@@ -39,8 +42,9 @@ class ResourceStarTest {
         int count = 0;
         if (node instanceof Map<?, ?> map) {
             Object resource = map.get("Resource");
-            if (map.containsKey("Effect") && (resource instanceof String s && s.equals("*")
-                    || resource instanceof List<?> list && list.contains("*"))) {
+            if (map.containsKey("Effect")
+                    && (resource instanceof String s && s.equals("*")
+                            || resource instanceof List<?> list && list.contains("*"))) {
                 count++;
             }
             for (Object value : map.values()) {
@@ -57,9 +61,14 @@ class ResourceStarTest {
     @Test
     void theTemplateGrantsResourceStarOnlyWithTheReasonAwsRequiresIt() throws IOException {
         String yaml = Files.readString(TemplateSupport.repoRoot().resolve("template.yaml"));
-        assertThat(unannotatedStars(yaml)).as("lines with Resource '*' and no \"# Resource '*': <reason>\" above").isEmpty();
-        long annotated = yaml.lines().filter(l -> ANNOTATION.matcher(l).matches()).count();
-        assertThat(starStatements(CfnYaml.parse(yaml))).as("statements granting '*'").isLessThanOrEqualTo((int) annotated);
+        assertThat(unannotatedStars(yaml))
+                .as("lines with Resource '*' and no \"# Resource '*': <reason>\" above")
+                .isEmpty();
+        long annotated =
+                yaml.lines().filter(l -> ANNOTATION.matcher(l).matches()).count();
+        assertThat(starStatements(CfnYaml.parse(yaml)))
+                .as("statements granting '*'")
+                .isLessThanOrEqualTo((int) annotated);
     }
 
     @Test
@@ -85,8 +94,10 @@ class ResourceStarTest {
                     Resource: '*'
                 """;
         assertThat(unannotatedStars(annotated)).isEmpty();
-        assertThat(unannotatedStars(annotated.replace("has no resource-level permissions.", ""))).isEmpty();
-        assertThat(unannotatedStars(annotated.replace("# Resource '*': X-Ray's PutTraceSegments has no resource-level permissions.", "# why")))
+        assertThat(unannotatedStars(annotated.replace("has no resource-level permissions.", "")))
+                .isEmpty();
+        assertThat(unannotatedStars(annotated.replace(
+                        "# Resource '*': X-Ray's PutTraceSegments has no resource-level permissions.", "# why")))
                 .containsExactly(5);
     }
 }

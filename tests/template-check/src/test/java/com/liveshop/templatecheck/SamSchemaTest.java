@@ -35,15 +35,19 @@ class SamSchemaTest {
 
     @BeforeAll
     static void loadSchema() throws IOException {
-        Path file = TemplateSupport.repoRoot().resolve("../shared/schemas/sam.schema.json").normalize();
+        Path file = TemplateSupport.repoRoot()
+                .resolve("../shared/schemas/sam.schema.json")
+                .normalize();
         if (!Files.isRegularFile(file)) {
             missing = "SAM schema not validated: " + file + " is absent (a clone without the ../shared folder). "
-                    + "Put sam.schema.json (aws/serverless-application-model schema_source/sam.schema.json) " + "there to run it.";
+                    + "Put sam.schema.json (aws/serverless-application-model schema_source/sam.schema.json) "
+                    + "there to run it.";
             System.err.println("[template-check] " + missing);
             return;
         }
         JsonNode schemaNode = TemplateSupport.MAPPER.readTree(file.toFile());
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().typeLoose(false).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().typeLoose(false).build();
         // The SAM schema annotates with two keywords of its own; they carry documentation, not rules.
         JsonMetaSchema draft4 = JsonMetaSchema.builder(JsonMetaSchema.getV4())
                 .keyword(new NonValidationKeyword("__samPassThrough"))
@@ -66,22 +70,42 @@ class SamSchemaTest {
 
     static Stream<Arguments> brokenTemplates() {
         return Stream.of(
-                broken("a function with an unknown property", t ->
-                        function(t, "CartFunction").put("Handlr", "com.liveshop.checkout.CartHandler::handleRequest")),
-                broken("Events as a list instead of a map", t ->
-                        function(t, "OrderFunction").putArray("Events").addObject().put("Type", "HttpApi")),
-                broken("an HttpApi event with an unknown property", t ->
-                        ((ObjectNode) function(t, "CatalogReadFunction").path("Events").path("GetProduct").path("Properties"))
+                broken(
+                        "a function with an unknown property",
+                        t -> function(t, "CartFunction")
+                                .put("Handlr", "com.liveshop.checkout.CartHandler::handleRequest")),
+                broken(
+                        "Events as a list instead of a map",
+                        t -> function(t, "OrderFunction")
+                                .putArray("Events")
+                                .addObject()
+                                .put("Type", "HttpApi")),
+                broken(
+                        "an HttpApi event with an unknown property",
+                        t -> ((ObjectNode) function(t, "CatalogReadFunction")
+                                        .path("Events")
+                                        .path("GetProduct")
+                                        .path("Properties"))
                                 .put("Verb", "GET")),
-                broken("an HttpApi event whose Method is a number", t ->
-                        ((ObjectNode) function(t, "CatalogReadFunction").path("Events").path("GetProduct").path("Properties"))
+                broken(
+                        "an HttpApi event whose Method is a number",
+                        t -> ((ObjectNode) function(t, "CatalogReadFunction")
+                                        .path("Events")
+                                        .path("GetProduct")
+                                        .path("Properties"))
                                 .put("Method", 7)),
-                broken("AutoPublishAlias as a list", t ->
-                        function(t, "HoldExpiryFunction").putArray("AutoPublishAlias").add("live")),
-                broken("an unknown key in Globals.Function", t ->
-                        ((ObjectNode) t.path("Globals").path("Function")).put("Memory", 1024)),
-                broken("a misspelt serverless resource type", t ->
-                        ((ObjectNode) t.path("Resources").path("CartFunction")).put("Type", "AWS::Serverless::Functon")));
+                broken(
+                        "AutoPublishAlias as a list",
+                        t -> function(t, "HoldExpiryFunction")
+                                .putArray("AutoPublishAlias")
+                                .add("live")),
+                broken(
+                        "an unknown key in Globals.Function",
+                        t -> ((ObjectNode) t.path("Globals").path("Function")).put("Memory", 1024)),
+                broken(
+                        "a misspelt serverless resource type",
+                        t -> ((ObjectNode) t.path("Resources").path("CartFunction"))
+                                .put("Type", "AWS::Serverless::Functon")));
     }
 
     private static Arguments broken(String name, Consumer<ObjectNode> change) {

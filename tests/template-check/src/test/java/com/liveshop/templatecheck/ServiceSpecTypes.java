@@ -12,9 +12,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Resource types from the CDK's newer spec database (npm {@code @aws-cdk/aws-service-spec}, {@code db.json.gz}),
- * translated into the classic resource-specification shape {@link CfnSpec} reads. The 2023 cfnspec stops before
- * AppSync Events ({@code AWS::AppSync::Api} with {@code EventConfig}, {@code AWS::AppSync::ChannelNamespace});
- * only types it lacks are taken from here, so every type it knows is checked exactly as before.
+ * translated into the classic resource-specification shape {@link CfnSpec} reads. The 2023 cfnspec stops before AppSync
+ * Events ({@code AWS::AppSync::Api} with {@code EventConfig}, {@code AWS::AppSync::ChannelNamespace}); only types it
+ * lacks are taken from here, so every type it knows is checked exactly as before.
  *
  * <p>The database holds entities: {@code resource} (properties and attributes) and {@code typeDefinition} (nested
  * property types), linked by {@code {"$ref": id}}. A type is {@code string|number|integer|boolean|json|date-time|
@@ -27,8 +27,12 @@ final class ServiceSpecTypes {
 
     private ServiceSpecTypes(JsonNode db) {
         JsonNode schema = db.path("schema");
-        schema.path("typeDefinition").path("entities").forEach(t -> typeDefinitions.put(t.path("$id").asText(), t));
-        schema.path("resource").path("entities").forEach(r -> resources.put(r.path("cloudFormationType").asText(), r));
+        schema.path("typeDefinition")
+                .path("entities")
+                .forEach(t -> typeDefinitions.put(t.path("$id").asText(), t));
+        schema.path("resource")
+                .path("entities")
+                .forEach(r -> resources.put(r.path("cloudFormationType").asText(), r));
     }
 
     static ServiceSpecTypes load(Path dbJsonGz) throws IOException {
@@ -82,7 +86,13 @@ final class ServiceSpecTypes {
         }
         switch (type.path("type").asText()) {
             case "tag" -> spec.put(item ? "ItemType" : "Type", "Tag");
-            case "ref" -> spec.put(item ? "ItemType" : "Type", propertyType(resourceType, type.path("reference").path("$ref").asText(), propertyTypes));
+            case "ref" ->
+                spec.put(
+                        item ? "ItemType" : "Type",
+                        propertyType(
+                                resourceType,
+                                type.path("reference").path("$ref").asText(),
+                                propertyTypes));
             case "array", "map" -> {
                 if (item) {
                     return; // a list of lists: no cfnspec shape, left unchecked
@@ -90,7 +100,7 @@ final class ServiceSpecTypes {
                 spec.put("Type", type.path("type").asText().equals("array") ? "List" : "Map");
                 describe(resourceType, type.path("element"), spec, true, propertyTypes);
             }
-            default -> { } // union: several shapes are valid
+            default -> {} // union: several shapes are valid
         }
     }
 
@@ -98,7 +108,8 @@ final class ServiceSpecTypes {
     private String propertyType(String resourceType, String id, ObjectNode propertyTypes) {
         JsonNode definition = typeDefinitions.get(id);
         if (definition == null) {
-            throw new IllegalStateException("aws-service-spec: " + resourceType + " refers to a missing type definition " + id);
+            throw new IllegalStateException(
+                    "aws-service-spec: " + resourceType + " refers to a missing type definition " + id);
         }
         String name = definition.path("name").asText();
         String key = resourceType + "." + name;

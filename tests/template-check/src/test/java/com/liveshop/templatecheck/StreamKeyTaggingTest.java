@@ -20,7 +20,8 @@ class StreamKeyTaggingTest {
     private List<Map<String, Object>> statementsAllowing(String action) {
         List<Map<String, Object>> found = new ArrayList<>();
         for (SamTemplate.FunctionDef function : template.functions()) {
-            for (Object policy : SamTemplate.list(template.properties(function.logicalId()).get("Policies"))) {
+            for (Object policy :
+                    SamTemplate.list(template.properties(function.logicalId()).get("Policies"))) {
                 if (!(policy instanceof Map<?, ?> map) || !map.containsKey("Statement")) {
                     continue;
                 }
@@ -39,23 +40,35 @@ class StreamKeyTaggingTest {
     @Test
     void tagResourceCannotGrantTheGetStreamKeyConditionToAnyResource() {
         List<Map<String, Object>> getKey = statementsAllowing("ivs:GetStreamKey");
-        assertThat(getKey).isNotEmpty().allSatisfy(s -> assertThat(SamTemplate.map(SamTemplate.map(s.get("Condition")).get("StringEquals")))
-                .containsEntry("aws:ResourceTag/liveshop", "session"));
+        assertThat(getKey)
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(SamTemplate.map(
+                                SamTemplate.map(s.get("Condition")).get("StringEquals")))
+                        .containsEntry("aws:ResourceTag/liveshop", "session"));
 
         List<Map<String, Object>> tagging = statementsAllowing("ivs:TagResource");
         assertThat(tagging).isNotEmpty().allSatisfy(s -> {
-            assertThat(s.get("Action")).as("TagResource in a statement of its own").isEqualTo("ivs:TagResource");
-            assertThat(String.valueOf(s.get("Resource"))).as("stream keys only, never channels")
-                    .contains(":stream-key/*").doesNotContain(":channel/");
+            assertThat(s.get("Action"))
+                    .as("TagResource in a statement of its own")
+                    .isEqualTo("ivs:TagResource");
+            assertThat(String.valueOf(s.get("Resource")))
+                    .as("stream keys only, never channels")
+                    .contains(":stream-key/*")
+                    .doesNotContain(":channel/");
             Map<String, Object> condition = SamTemplate.map(s.get("Condition"));
-            assertThat(SamTemplate.map(condition.get("StringEquals"))).containsEntry("aws:RequestTag/liveshop", "session");
-            assertThat(SamTemplate.map(condition.get("ForAllValues:StringEquals"))).containsEntry("aws:TagKeys", List.of("liveshop"));
-            assertThat(SamTemplate.map(condition.get("Null"))).as("never overwrites a liveshop tag")
+            assertThat(SamTemplate.map(condition.get("StringEquals")))
+                    .containsEntry("aws:RequestTag/liveshop", "session");
+            assertThat(SamTemplate.map(condition.get("ForAllValues:StringEquals")))
+                    .containsEntry("aws:TagKeys", List.of("liveshop"));
+            assertThat(SamTemplate.map(condition.get("Null")))
+                    .as("never overwrites a liveshop tag")
                     .containsEntry("aws:ResourceTag/liveshop", "true");
         });
         // CreateChannel may tag what it creates with the one key only.
-        assertThat(statementsAllowing("ivs:CreateChannel")).isNotEmpty().allSatisfy(s ->
-                assertThat(SamTemplate.map(SamTemplate.map(s.get("Condition")).get("ForAllValues:StringEquals")))
+        assertThat(statementsAllowing("ivs:CreateChannel"))
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(SamTemplate.map(
+                                SamTemplate.map(s.get("Condition")).get("ForAllValues:StringEquals")))
                         .containsEntry("aws:TagKeys", List.of("liveshop")));
     }
 }

@@ -36,9 +36,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * template.yaml against the code: each function's Handler exists, implements RequestHandler with the event
- * types its events deliver, serves exactly the HTTP routes the template sends it, and can be constructed from
- * nothing but the environment the template gives it. Written over the template, not over a list of handlers.
+ * template.yaml against the code: each function's Handler exists, implements RequestHandler with the event types its
+ * events deliver, serves exactly the HTTP routes the template sends it, and can be constructed from nothing but the
+ * environment the template gives it. Written over the template, not over a list of handlers.
  */
 class TemplateContractTest {
 
@@ -66,7 +66,9 @@ class TemplateContractTest {
         try {
             return Class.forName(className);
         } catch (ClassNotFoundException e) {
-            return fail("%s: Handler class %s does not exist (template Handler '%s')", function.logicalId(), className, handler);
+            return fail(
+                    "%s: Handler class %s does not exist (template Handler '%s')",
+                    function.logicalId(), className, handler);
         }
     }
 
@@ -77,9 +79,13 @@ class TemplateContractTest {
         assertThat(function.handler()).as("%s Handler", logicalId).matches("[\\w.$]+::handleRequest");
         Class<?> handler = handlerClass(function);
         assertThat(RequestHandler.class.isAssignableFrom(handler))
-                .as("%s implements com.amazonaws.services.lambda.runtime.RequestHandler", handler.getName()).isTrue();
-        assertThat(Modifier.isAbstract(handler.getModifiers())).as("%s is abstract", handler.getName()).isFalse();
-        HandlerTypes.Binding binding = HandlerTypes.requestHandlerBinding(handler).orElseThrow();
+                .as("%s implements com.amazonaws.services.lambda.runtime.RequestHandler", handler.getName())
+                .isTrue();
+        assertThat(Modifier.isAbstract(handler.getModifiers()))
+                .as("%s is abstract", handler.getName())
+                .isFalse();
+        HandlerTypes.Binding binding =
+                HandlerTypes.requestHandlerBinding(handler).orElseThrow();
         Class<?> input = HandlerTypes.rawClass(binding.input());
         Class<?> output = HandlerTypes.rawClass(binding.output());
 
@@ -87,27 +93,38 @@ class TemplateContractTest {
         function.events().forEach(e -> types.add(e.type()));
         for (String type : types) {
             if (type.equals("HttpApi")) {
-                assertThat(input).as("%s: HttpApi events need RequestHandler<APIGatewayV2HTTPEvent, …>", logicalId)
+                assertThat(input)
+                        .as("%s: HttpApi events need RequestHandler<APIGatewayV2HTTPEvent, …>", logicalId)
                         .isEqualTo(APIGatewayV2HTTPEvent.class);
-                assertThat(output).as("%s: HttpApi payload v2.0 needs …, APIGatewayV2HTTPResponse>", logicalId)
+                assertThat(output)
+                        .as("%s: HttpApi payload v2.0 needs …, APIGatewayV2HTTPResponse>", logicalId)
                         .isEqualTo(APIGatewayV2HTTPResponse.class);
-                assertThat(ApiHandler.class).as("%s routes by route key", handler.getName()).isAssignableFrom(handler);
+                assertThat(ApiHandler.class)
+                        .as("%s routes by route key", handler.getName())
+                        .isAssignableFrom(handler);
             } else if (SCHEDULE_EVENTS.contains(type)) {
-                assertThat(input).as("%s: %s events need RequestHandler<ScheduledEvent, …>", logicalId, type)
+                assertThat(input)
+                        .as("%s: %s events need RequestHandler<ScheduledEvent, …>", logicalId, type)
                         .isEqualTo(ScheduledEvent.class);
             } else if (type.equals("EventBridgeRule")) {
-                assertThat(input).as("%s: EventBridgeRule events need RequestHandler<ScheduledEvent or Map, …>", logicalId)
+                assertThat(input)
+                        .as("%s: EventBridgeRule events need RequestHandler<ScheduledEvent or Map, …>", logicalId)
                         .isIn(ScheduledEvent.class, Map.class);
             } else if (type.equals("DynamoDB")) {
-                assertThat(input).as("%s: DynamoDB stream events need RequestHandler<DynamodbEvent, …>", logicalId)
+                assertThat(input)
+                        .as("%s: DynamoDB stream events need RequestHandler<DynamodbEvent, …>", logicalId)
                         .isEqualTo(com.amazonaws.services.lambda.runtime.events.DynamodbEvent.class);
             } else if (type.equals("SQS")) {
-                assertThat(input).as("%s: SQS events need RequestHandler<SQSEvent, …>", logicalId)
+                assertThat(input)
+                        .as("%s: SQS events need RequestHandler<SQSEvent, …>", logicalId)
                         .isEqualTo(com.amazonaws.services.lambda.runtime.events.SQSEvent.class);
-                assertThat(output).as("%s: ReportBatchItemFailures needs …, SQSBatchResponse>", logicalId)
+                assertThat(output)
+                        .as("%s: ReportBatchItemFailures needs …, SQSBatchResponse>", logicalId)
                         .isEqualTo(com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class);
             } else {
-                fail("%s: event type %s is not covered by this contract test yet; add its input type here", logicalId, type);
+                fail(
+                        "%s: event type %s is not covered by this contract test yet; add its input type here",
+                        logicalId, type);
             }
         }
     }
@@ -132,7 +149,9 @@ class TemplateContractTest {
         } catch (InvocationTargetException e) {
             String message = String.valueOf(e.getCause().getMessage());
             assertThat(function.environment().keySet())
-                    .as("%s without environment failed with '%s': the variable it names " + "must be one the template defines for it",
+                    .as(
+                            "%s without environment failed with '%s': the variable it names "
+                                    + "must be one the template defines for it",
                             logicalId, message)
                     .anyMatch(message::contains);
         } catch (ReflectiveOperationException e) {
@@ -144,18 +163,28 @@ class TemplateContractTest {
     @MethodSource("functions")
     void httpRoutesOfTheTemplateAndOfTheHandlerAreTheSame(String logicalId) {
         FunctionDef function = function(logicalId);
-        Object handler = construct(function,
-                TemplateSupport.handlerSettings(TemplateSupport.resolvedEnvironment(template, function)));
+        Object handler = construct(
+                function, TemplateSupport.handlerSettings(TemplateSupport.resolvedEnvironment(template, function)));
         Set<String> templateRoutes = new TreeSet<>(function.routeKeys());
         if (handler instanceof ApiHandler api) {
             Set<String> handlerRoutes = new TreeSet<>(api.routeKeys());
-            assertThat(templateRoutes).as("%s: routes in template.yaml with no route in %s", logicalId, handler.getClass().getName())
+            assertThat(templateRoutes)
+                    .as(
+                            "%s: routes in template.yaml with no route in %s",
+                            logicalId, handler.getClass().getName())
                     .isSubsetOf(handlerRoutes);
-            assertThat(handlerRoutes).as("%s: routes %s serves that template.yaml does not send to it", logicalId, handler.getClass().getName())
+            assertThat(handlerRoutes)
+                    .as(
+                            "%s: routes %s serves that template.yaml does not send to it",
+                            logicalId, handler.getClass().getName())
                     .isSubsetOf(templateRoutes);
-            assertThat(handlerRoutes).as("%s serves no route", handler.getClass().getName()).isNotEmpty();
+            assertThat(handlerRoutes)
+                    .as("%s serves no route", handler.getClass().getName())
+                    .isNotEmpty();
         } else {
-            assertThat(templateRoutes).as("%s has HttpApi routes but its handler is no ApiHandler", logicalId).isEmpty();
+            assertThat(templateRoutes)
+                    .as("%s has HttpApi routes but its handler is no ApiHandler", logicalId)
+                    .isEmpty();
         }
     }
 
@@ -169,30 +198,45 @@ class TemplateContractTest {
         assertThat(template.resourcesOfType("AWS::Serverless::WebSocketApi")).isEmpty();
         assertThat(template.resourcesOfType("AWS::ApiGatewayV2::Api")).isEmpty();
         for (FunctionDef function : template.functions()) {
-            String policies = String.valueOf(template.properties(function.logicalId()).get("Policies"));
-            assertThat(policies).as("%s may call @connections", function.logicalId())
-                    .doesNotContain("execute-api:ManageConnections").doesNotContain("@connections");
-            Map<String, Object> env = SamTemplate.map(SamTemplate.map(template.properties(function.logicalId()).get("Environment")).get("Variables"));
+            String policies =
+                    String.valueOf(template.properties(function.logicalId()).get("Policies"));
+            assertThat(policies)
+                    .as("%s may call @connections", function.logicalId())
+                    .doesNotContain("execute-api:ManageConnections")
+                    .doesNotContain("@connections");
+            Map<String, Object> env = SamTemplate.map(
+                    SamTemplate.map(template.properties(function.logicalId()).get("Environment"))
+                            .get("Variables"));
             if (policies.contains("appsync:EventPublish")) {
-                assertThat(env).as("%s publishes: it needs EVENTS_HTTP_ENDPOINT", function.logicalId()).containsKey("EVENTS_HTTP_ENDPOINT");
+                assertThat(env)
+                        .as("%s publishes: it needs EVENTS_HTTP_ENDPOINT", function.logicalId())
+                        .containsKey("EVENTS_HTTP_ENDPOINT");
             }
             if (env.containsKey("EVENTS_HTTP_ENDPOINT")) {
-                assertThat(policies).as("%s has the endpoint but may not publish", function.logicalId()).contains("appsync:EventPublish");
+                assertThat(policies)
+                        .as("%s has the endpoint but may not publish", function.logicalId())
+                        .contains("appsync:EventPublish");
             }
         }
     }
 
     /**
-     * A namespace whose channels carry one buyer's data ({@code carts}) must not take the public API key for
-     * subscribe: the key would allow {@code /carts/*}. Its subscribe goes through the Lambda authorizer only.
+     * A namespace whose channels carry one buyer's data ({@code carts}) must not take the public API key for subscribe:
+     * the key would allow {@code /carts/*}. Its subscribe goes through the Lambda authorizer only.
      */
     @Test
     void oneBuyersChannelsAreSubscribedThroughTheLambdaAuthorizerOnly() {
         Map<String, Object> carts = template.resourcesOfType("AWS::AppSync::ChannelNamespace").values().stream()
-                .map(r -> SamTemplate.map(r.get("Properties"))).filter(p -> "carts".equals(p.get("Name"))).findFirst().orElseThrow();
-        assertThat(SamTemplate.list(carts.get("SubscribeAuthModes"))).extracting(m -> SamTemplate.map(m).get("AuthType"))
+                .map(r -> SamTemplate.map(r.get("Properties")))
+                .filter(p -> "carts".equals(p.get("Name")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(SamTemplate.list(carts.get("SubscribeAuthModes")))
+                .extracting(m -> SamTemplate.map(m).get("AuthType"))
                 .containsExactly("AWS_LAMBDA");
-        assertThat(template.function("ChannelAuthorizerFunction")).get().extracting(FunctionDef::handler)
+        assertThat(template.function("ChannelAuthorizerFunction"))
+                .get()
+                .extracting(FunctionDef::handler)
                 .isEqualTo("com.liveshop.chat.ChannelAuthorizer::handleRequest");
     }
 
@@ -206,21 +250,31 @@ class TemplateContractTest {
                     continue;
                 }
                 Map<String, Object> props = event.properties();
-                assertThat(props.get("Method")).as("%s.%s Method", function.logicalId(), event.name()).isNotNull();
-                assertThat(String.valueOf(props.get("Path"))).as("%s.%s Path", function.logicalId(), event.name()).startsWith("/");
-                String apiId = String.valueOf(SamTemplate.map(props.get("ApiId")).get("Ref"));
+                assertThat(props.get("Method"))
+                        .as("%s.%s Method", function.logicalId(), event.name())
+                        .isNotNull();
+                assertThat(String.valueOf(props.get("Path")))
+                        .as("%s.%s Path", function.logicalId(), event.name())
+                        .startsWith("/");
+                String apiId =
+                        String.valueOf(SamTemplate.map(props.get("ApiId")).get("Ref"));
                 assertThat(SamTemplate.map(resources.get(apiId)).get("Type"))
                         .as("%s.%s ApiId must Ref an AWS::Serverless::HttpApi", function.logicalId(), event.name())
                         .isEqualTo("AWS::Serverless::HttpApi");
                 String authorizer = (String) SamTemplate.map(props.get("Auth")).get("Authorizer");
                 if (authorizer != null && !authorizer.equals("NONE")) {
-                    Map<String, Object> authorizers = SamTemplate.map(SamTemplate.map(template.properties(apiId).get("Auth")).get("Authorizers"));
-                    assertThat(authorizers).as("%s.%s uses authorizer %s", function.logicalId(), event.name(), authorizer)
+                    Map<String, Object> authorizers = SamTemplate.map(
+                            SamTemplate.map(template.properties(apiId).get("Auth"))
+                                    .get("Authorizers"));
+                    assertThat(authorizers)
+                            .as("%s.%s uses authorizer %s", function.logicalId(), event.name(), authorizer)
                             .containsKey(authorizer);
                 }
                 String routeKey = String.valueOf(props.get("Method")).toUpperCase() + " " + props.get("Path");
                 String previous = owner.put(routeKey, function.logicalId());
-                assertThat(previous).as("route %s is sent to both %s and %s", routeKey, previous, function.logicalId()).isNull();
+                assertThat(previous)
+                        .as("route %s is sent to both %s and %s", routeKey, previous, function.logicalId())
+                        .isNull();
             }
         }
         assertThat(owner).isNotEmpty();
@@ -231,7 +285,9 @@ class TemplateContractTest {
         Map<String, Object> raw = template.raw();
         Set<String> resources = new HashSet<>(template.resources().keySet());
         // SAM's generated names: "!Ref F.Alias" is the alias of a function with AutoPublishAlias (here or in Globals).
-        boolean globalAlias = SamTemplate.map(SamTemplate.map(raw.get("Globals")).get("Function")).containsKey("AutoPublishAlias");
+        boolean globalAlias = SamTemplate.map(
+                        SamTemplate.map(raw.get("Globals")).get("Function"))
+                .containsKey("AutoPublishAlias");
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, resource) -> {
             if (globalAlias || SamTemplate.map(resource.get("Properties")).containsKey("AutoPublishAlias")) {
                 resources.add(id + ".Alias");
@@ -243,19 +299,27 @@ class TemplateContractTest {
         for (String section : List.of("Globals", "Resources", "Outputs", "Conditions")) {
             checkReferences(section, raw.get(section), resources, parameters, conditions, Set.of(), problems);
         }
-        assertThat(problems).as("references to names template.yaml does not declare").isEmpty();
+        assertThat(problems)
+                .as("references to names template.yaml does not declare")
+                .isEmpty();
     }
 
     @Test
     void theReferenceCheckCatchesAnUndeclaredName() {
         List<String> problems = new ArrayList<>();
-        Map<String, Object> broken = Map.of("Variables", Map.of(
-                "A", Map.of("Ref", "NoSuchTable"),
-                "B", Map.of("Fn::GetAtt", List.of("NoSuchQueue", "Arn")),
-                "C", Map.of("Fn::Sub", "${NoSuchParam}-${AWS::Region}")));
-        checkReferences("Environment", broken, Set.of("CatalogTable"), Set.of("StageName"), Set.of(), Set.of(), problems);
-        assertThat(problems).hasSize(3).anyMatch(p -> p.contains("NoSuchTable"))
-                .anyMatch(p -> p.contains("NoSuchQueue")).anyMatch(p -> p.contains("NoSuchParam"));
+        Map<String, Object> broken = Map.of(
+                "Variables",
+                Map.of(
+                        "A", Map.of("Ref", "NoSuchTable"),
+                        "B", Map.of("Fn::GetAtt", List.of("NoSuchQueue", "Arn")),
+                        "C", Map.of("Fn::Sub", "${NoSuchParam}-${AWS::Region}")));
+        checkReferences(
+                "Environment", broken, Set.of("CatalogTable"), Set.of("StageName"), Set.of(), Set.of(), problems);
+        assertThat(problems)
+                .hasSize(3)
+                .anyMatch(p -> p.contains("NoSuchTable"))
+                .anyMatch(p -> p.contains("NoSuchQueue"))
+                .anyMatch(p -> p.contains("NoSuchParam"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -264,15 +328,22 @@ class TemplateContractTest {
         FunctionDef function = function(logicalId);
         String codeUri = String.valueOf(function.codeUri());
         Matcher m = CODE_URI.matcher(codeUri);
-        assertThat(m.matches()).as("%s CodeUri %s is functions/<module>/target/<module>.jar", logicalId, codeUri).isTrue();
-        assertThat(m.group(2)).as("%s CodeUri jar is named after its module", logicalId).isEqualTo(m.group(1));
+        assertThat(m.matches())
+                .as("%s CodeUri %s is functions/<module>/target/<module>.jar", logicalId, codeUri)
+                .isTrue();
+        assertThat(m.group(2))
+                .as("%s CodeUri jar is named after its module", logicalId)
+                .isEqualTo(m.group(1));
         Path module = TemplateSupport.repoRoot().resolve("functions").resolve(m.group(1));
         Path pom = module.resolve("pom.xml");
         assertThat(pom).as("%s: module of CodeUri %s", logicalId, codeUri).exists();
-        assertThat(shadeFinalNames(pom)).as("%s: maven-shade-plugin finalName in %s", logicalId, pom).contains(m.group(1));
+        assertThat(shadeFinalNames(pom))
+                .as("%s: maven-shade-plugin finalName in %s", logicalId, pom)
+                .contains(m.group(1));
         String handlerClass = function.handler().substring(0, function.handler().indexOf("::"));
         Path source = module.resolve("src/main/java").resolve(handlerClass.replace('.', '/') + ".java");
-        assertThat(Files.exists(source)).as("%s: handler %s lives in %s (the jar CodeUri deploys)", logicalId, handlerClass, module)
+        assertThat(Files.exists(source))
+                .as("%s: handler %s lives in %s (the jar CodeUri deploys)", logicalId, handlerClass, module)
                 .isTrue();
     }
 
@@ -285,7 +356,8 @@ class TemplateContractTest {
         for (int i = 0; i < plugins.getLength(); i++) {
             Element plugin = (Element) plugins.item(i);
             NodeList artifact = plugin.getElementsByTagName("artifactId");
-            if (artifact.getLength() > 0 && artifact.item(0).getTextContent().trim().equals("maven-shade-plugin")) {
+            if (artifact.getLength() > 0
+                    && artifact.item(0).getTextContent().trim().equals("maven-shade-plugin")) {
                 NodeList finalNames = plugin.getElementsByTagName("finalName");
                 for (int j = 0; j < finalNames.getLength(); j++) {
                     names.add(finalNames.item(j).getTextContent().trim());
@@ -314,8 +386,9 @@ class TemplateContractTest {
         try {
             return constructor.newInstance(new AppConfig(settings));
         } catch (InvocationTargetException e) {
-            return fail("%s cannot start with the environment template.yaml gives it %s: %s", function.logicalId(),
-                    withoutCredentials(settings).keySet(), e.getCause());
+            return fail(
+                    "%s cannot start with the environment template.yaml gives it %s: %s",
+                    function.logicalId(), withoutCredentials(settings).keySet(), e.getCause());
         } catch (ReflectiveOperationException e) {
             return fail("%s: cannot construct %s: %s", function.logicalId(), function.handler(), e);
         }
@@ -330,8 +403,14 @@ class TemplateContractTest {
 
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
-    static void checkReferences(String where, Object node, Set<String> resources, Set<String> parameters,
-                                Set<String> conditions, Set<String> localVariables, List<String> problems) {
+    static void checkReferences(
+            String where,
+            Object node,
+            Set<String> resources,
+            Set<String> parameters,
+            Set<String> conditions,
+            Set<String> localVariables,
+            List<String> problems) {
         if (node instanceof Map<?, ?> map) {
             if (map.size() == 1) {
                 var entry = map.entrySet().iterator().next();
@@ -340,13 +419,18 @@ class TemplateContractTest {
                 switch (key) {
                     case "Ref" -> {
                         String name = String.valueOf(arg);
-                        if (!resources.contains(name) && !parameters.contains(name) && !TemplateSupport.PSEUDO_PARAMETERS.contains(name)) {
+                        if (!resources.contains(name)
+                                && !parameters.contains(name)
+                                && !TemplateSupport.PSEUDO_PARAMETERS.contains(name)) {
                             problems.add(where + ": Ref " + name);
                         }
                         return;
                     }
                     case "Fn::GetAtt" -> {
-                        String name = String.valueOf(SamTemplate.list(arg).isEmpty() ? arg : SamTemplate.list(arg).get(0));
+                        String name = String.valueOf(
+                                SamTemplate.list(arg).isEmpty()
+                                        ? arg
+                                        : SamTemplate.list(arg).get(0));
                         if (!resources.contains(name)) {
                             problems.add(where + ": Fn::GetAtt " + name);
                         }
@@ -357,14 +441,18 @@ class TemplateContractTest {
                         Set<String> locals = new HashSet<>(localVariables);
                         if (arg instanceof List<?> list && list.size() > 1) {
                             locals.addAll(SamTemplate.map(list.get(1)).keySet());
-                            checkReferences(where, list.get(1), resources, parameters, conditions, localVariables, problems);
+                            checkReferences(
+                                    where, list.get(1), resources, parameters, conditions, localVariables, problems);
                         }
                         Matcher m = SUB_VARIABLE.matcher(text);
                         while (m.find()) {
                             String name = m.group(1).split("\\.", 2)[0];
                             boolean attribute = m.group(1).contains(".");
-                            boolean known = locals.contains(m.group(1)) || resources.contains(name)
-                                    || (!attribute && (parameters.contains(name) || TemplateSupport.PSEUDO_PARAMETERS.contains(name)));
+                            boolean known = locals.contains(m.group(1))
+                                    || resources.contains(name)
+                                    || (!attribute
+                                            && (parameters.contains(name)
+                                                    || TemplateSupport.PSEUDO_PARAMETERS.contains(name)));
                             if (!known) {
                                 problems.add(where + ": Fn::Sub ${" + m.group(1) + "}");
                             }
@@ -376,7 +464,10 @@ class TemplateContractTest {
                         if (!conditions.contains(String.valueOf(args.get(0)))) {
                             problems.add(where + ": Fn::If condition " + args.get(0));
                         }
-                        args.stream().skip(1).forEach(a -> checkReferences(where, a, resources, parameters, conditions, localVariables, problems));
+                        args.stream()
+                                .skip(1)
+                                .forEach(a -> checkReferences(
+                                        where, a, resources, parameters, conditions, localVariables, problems));
                         return;
                     }
                     case "Condition" -> {
@@ -385,14 +476,21 @@ class TemplateContractTest {
                         }
                         return;
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
-            map.forEach((k, v) -> checkReferences(where + "." + k, v, resources, parameters, conditions, localVariables, problems));
+            map.forEach((k, v) ->
+                    checkReferences(where + "." + k, v, resources, parameters, conditions, localVariables, problems));
         } else if (node instanceof List<?> list) {
             for (int i = 0; i < list.size(); i++) {
-                checkReferences(where + "[" + i + "]", list.get(i), resources, parameters, conditions, localVariables, problems);
+                checkReferences(
+                        where + "[" + i + "]",
+                        list.get(i),
+                        resources,
+                        parameters,
+                        conditions,
+                        localVariables,
+                        problems);
             }
         }
     }

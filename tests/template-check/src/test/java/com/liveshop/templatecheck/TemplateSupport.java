@@ -3,10 +3,10 @@ package com.liveshop.templatecheck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.samlocal.core.LocalAws;
 import dev.samlocal.template.CfnYaml;
 import dev.samlocal.template.ForEach;
 import dev.samlocal.template.Intrinsics;
-import dev.samlocal.core.LocalAws;
 import dev.samlocal.template.SamTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +21,15 @@ final class TemplateSupport {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static final Set<String> PSEUDO_PARAMETERS = Set.of("AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
-            "AWS::Partition", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::URLSuffix");
+    static final Set<String> PSEUDO_PARAMETERS = Set.of(
+            "AWS::AccountId",
+            "AWS::NotificationARNs",
+            "AWS::NoValue",
+            "AWS::Partition",
+            "AWS::Region",
+            "AWS::StackId",
+            "AWS::StackName",
+            "AWS::URLSuffix");
 
     /** Stands in for every endpoint: nothing listens there, and constructing a handler must not call out. */
     static final String DUMMY_ENDPOINT = "http://127.0.0.1:9";
@@ -39,19 +46,21 @@ final class TemplateSupport {
 
     /** The template in CloudFormation's long JSON form, Fn::ForEach expanded, a fresh mutable copy on each call. */
     static ObjectNode json() {
-        return (ObjectNode) MAPPER.valueToTree(ForEach.expand(CfnYaml.read(repoRoot().resolve("template.yaml"))));
+        return (ObjectNode)
+                MAPPER.valueToTree(ForEach.expand(CfnYaml.read(repoRoot().resolve("template.yaml"))));
     }
 
     /**
-     * What the function's environment would be after deployment, with parameter defaults and local names for
-     * resources (a table's Ref is its logical id, as LocalTables names them). Fn::If is decided on the defaults.
+     * What the function's environment would be after deployment, with parameter defaults and local names for resources
+     * (a table's Ref is its logical id, as LocalTables names them). Fn::If is decided on the defaults.
      */
     static Map<String, String> resolvedEnvironment(SamTemplate template, SamTemplate.FunctionDef function) {
         Intrinsics intrinsics = new Intrinsics(localRefs(template));
         Map<String, Object> conditions = SamTemplate.map(template.raw().get("Conditions"));
         Map<String, String> env = new LinkedHashMap<>();
-        function.environment().forEach((name, value) ->
-                env.put(name, intrinsics.resolveString(decideIfs(value, template, conditions))));
+        function.environment()
+                .forEach((name, value) ->
+                        env.put(name, intrinsics.resolveString(decideIfs(value, template, conditions))));
         return env;
     }
 
@@ -71,7 +80,11 @@ final class TemplateSupport {
         Map<String, String> refs = new HashMap<>();
         SamTemplate.map(template.raw().get("Parameters")).forEach((name, p) -> {
             Object defaultValue = SamTemplate.map(p).get("Default");
-            refs.put(name, defaultValue == null ? REQUIRED_PARAMETER_SAMPLES.getOrDefault(name, "") : String.valueOf(defaultValue));
+            refs.put(
+                    name,
+                    defaultValue == null
+                            ? REQUIRED_PARAMETER_SAMPLES.getOrDefault(name, "")
+                            : String.valueOf(defaultValue));
         });
         refs.put("AWS::Region", LocalAws.REGION);
         refs.put("AWS::AccountId", "000000000000");
@@ -121,8 +134,9 @@ final class TemplateSupport {
             case "Fn::Not" -> !evaluate(args.get(0), template, conditions);
             case "Fn::And" -> args.stream().allMatch(a -> evaluate(a, template, conditions));
             case "Fn::Or" -> args.stream().anyMatch(a -> evaluate(a, template, conditions));
-            case "Fn::Equals" -> String.valueOf(intrinsics.resolveString(args.get(0)))
-                    .equals(String.valueOf(intrinsics.resolveString(args.get(1))));
+            case "Fn::Equals" ->
+                String.valueOf(intrinsics.resolveString(args.get(0)))
+                        .equals(String.valueOf(intrinsics.resolveString(args.get(1))));
             default -> throw new IllegalStateException("Unsupported condition function " + entry.getKey());
         };
     }

@@ -21,8 +21,12 @@ public final class AltchaSolver {
         try {
             String salt = challenge.path("salt").asText();
             String hash = challenge.path("challenge").asText();
-            Altcha.Solution solution = Altcha.solveChallenge(hash, salt,
-                    Altcha.Algorithm.fromString(challenge.path("algorithm").asText()), challenge.path("maxnumber").asLong(), 0);
+            Altcha.Solution solution = Altcha.solveChallenge(
+                    hash,
+                    salt,
+                    Altcha.Algorithm.fromString(challenge.path("algorithm").asText()),
+                    challenge.path("maxnumber").asLong(),
+                    0);
             if (solution == null) {
                 throw new AssertionError("No solution for " + challenge);
             }

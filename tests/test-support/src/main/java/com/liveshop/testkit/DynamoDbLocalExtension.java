@@ -23,17 +23,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code sam deploy} creates them), a client on it, and the tables' streams as Lambda would deliver them.
  *
  * <p>Its lifetime follows how a test registers it:
+ *
  * <ul>
  *   <li>on a static field ({@code @RegisterExtension static final DynamoDbLocalExtension DYNAMO =
- *       DynamoDbLocalExtension.withTemplateTables();}): one database for the test class, started before {@code @BeforeAll} and closed after {@code @AfterAll};</li>
- *   <li>the same on an instance field: a fresh database for every test;</li>
- *   <li>{@link #start()} in a try-with-resources: a database of its own inside a test.</li>
+ *       DynamoDbLocalExtension.withTemplateTables();}): one database for the test class, started before
+ *       {@code @BeforeAll} and closed after {@code @AfterAll};
+ *   <li>the same on an instance field: a fresh database for every test;
+ *   <li>{@link #start()} in a try-with-resources: a database of its own inside a test.
  * </ul>
+ *
  * A fixture hands it what it builds on the database ({@link #closeWith}), so a test class needs no tear-down. A test or
  * lifecycle method may take the {@link DynamoDbClient} as a parameter.
  */
-public final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        AfterEachCallback, ParameterResolver, AutoCloseable {
+public final class DynamoDbLocalExtension
+        implements BeforeAllCallback,
+                AfterAllCallback,
+                BeforeEachCallback,
+                AfterEachCallback,
+                ParameterResolver,
+                AutoCloseable {
 
     private DynamoDbLocal local;
     private DynamoDbClient client;
@@ -67,11 +75,12 @@ public final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAll
     /** The functions' environment variables that name a table ({@code CATALOG_TABLE: !Ref CatalogTable}), resolved. */
     private static Map<String, String> tableVariables(SamTemplate template, Map<String, String> tables) {
         Map<String, String> variables = new LinkedHashMap<>();
-        template.functions().forEach(function -> function.environment().forEach((name, value) -> {
-            if (SamTemplate.map(value).get("Ref") instanceof String id && tables.containsKey(id)) {
-                variables.put(name, tables.get(id));
-            }
-        }));
+        template.functions()
+                .forEach(function -> function.environment().forEach((name, value) -> {
+                    if (SamTemplate.map(value).get("Ref") instanceof String id && tables.containsKey(id)) {
+                        variables.put(name, tables.get(id));
+                    }
+                }));
         return variables;
     }
 
@@ -84,8 +93,8 @@ public final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAll
     }
 
     /**
-     * What a function's configuration needs to reach these tables: region, static credentials, this endpoint, and
-     * the template's table variables ({@code CATALOG_TABLE}, {@code RESERVATIONS_TABLE}, …) as deployed.
+     * What a function's configuration needs to reach these tables: region, static credentials, this endpoint, and the
+     * template's table variables ({@code CATALOG_TABLE}, {@code RESERVATIONS_TABLE}, …) as deployed.
      */
     public Map<String, String> functionSettings() {
         return Map.copyOf(running().functionSettings);
@@ -103,7 +112,9 @@ public final class DynamoDbLocalExtension implements BeforeAllCallback, AfterAll
 
     /** A reader of the table's stream from its start; closed with this database. */
     public synchronized TableStream stream(String logicalId) {
-        String arn = client().describeTable(d -> d.tableName(table(logicalId))).table().latestStreamArn();
+        String arn = client().describeTable(d -> d.tableName(table(logicalId)))
+                .table()
+                .latestStreamArn();
         if (arn == null) {
             throw new IllegalArgumentException(logicalId + " has no StreamSpecification in template.yaml");
         }

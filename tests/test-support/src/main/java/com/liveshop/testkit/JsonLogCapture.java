@@ -29,8 +29,10 @@ public final class JsonLogCapture implements AutoCloseable {
     public JsonLogCapture() {
         context = (LoggerContext) LogManager.getContext(false);
         // The layout of shared/src/main/resources/log4j2.xml (tests may run with another log4j2-test.xml).
-        Layout<String> layout = JsonTemplateLayout.newBuilder().setConfiguration(context.getConfiguration())
-                .setEventTemplateUri("classpath:LambdaJsonLayout.json").build();
+        Layout<String> layout = JsonTemplateLayout.newBuilder()
+                .setConfiguration(context.getConfiguration())
+                .setEventTemplateUri("classpath:LambdaJsonLayout.json")
+                .build();
         appender = new AbstractAppender("json-capture-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -40,7 +42,8 @@ public final class JsonLogCapture implements AutoCloseable {
         appender.start();
         context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
         // Additive loggers reach the root's appenders anyway: adding it to them too would capture each line twice.
-        context.getConfiguration().getLoggers().values().stream().filter(l -> !l.isAdditive() && l != root())
+        context.getConfiguration().getLoggers().values().stream()
+                .filter(l -> !l.isAdditive() && l != root())
                 .forEach(l -> l.addAppender(appender, Level.ALL, null));
         context.updateLoggers();
     }
@@ -51,18 +54,22 @@ public final class JsonLogCapture implements AutoCloseable {
 
     /** Every captured line, parsed. */
     public List<JsonNode> lines() {
-        return lines.stream().map(line -> {
-            try {
-                return Json.MAPPER.readTree(line);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Not a JSON log line: " + line, e);
-            }
-        }).toList();
+        return lines.stream()
+                .map(line -> {
+                    try {
+                        return Json.MAPPER.readTree(line);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("Not a JSON log line: " + line, e);
+                    }
+                })
+                .toList();
     }
 
     /** The lines whose message contains {@code text}. */
     public List<JsonNode> containing(String text) {
-        return lines().stream().filter(l -> l.path("message").asText().contains(text)).toList();
+        return lines().stream()
+                .filter(l -> l.path("message").asText().contains(text))
+                .toList();
     }
 
     @Override

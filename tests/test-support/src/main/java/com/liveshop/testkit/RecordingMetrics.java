@@ -26,7 +26,10 @@ public final class RecordingMetrics implements ShowMetrics {
 
     /** Sum of {@code name} over the points with exactly these dimensions. */
     public double sum(String name, Map<String, String> dimensions) {
-        return named(name).stream().filter(p -> p.dimensions().equals(dimensions)).mapToDouble(Point::value).sum();
+        return named(name).stream()
+                .filter(p -> p.dimensions().equals(dimensions))
+                .mapToDouble(Point::value)
+                .sum();
     }
 
     public double sum(String name) {

@@ -10,8 +10,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * Every item of some tables, in key order (a Scan: tests only). Equal snapshots before and after a refused request
- * mean it wrote nothing. Each item carries its table's name as {@code _table}.
+ * Every item of some tables, in key order (a Scan: tests only). Equal snapshots before and after a refused request mean
+ * it wrote nothing. Each item carries its table's name as {@code _table}.
  */
 public final class TableSnapshot {
 
@@ -34,11 +34,15 @@ public final class TableSnapshot {
                     copy.put("_table", AttributeValue.fromS(table));
                     all.add(copy);
                 });
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         }
-        all.sort(Comparator.comparing((Map<String, AttributeValue> m) -> m.get("_table").s())
-                .thenComparing(m -> m.get("pk").s()).thenComparing(m -> m.get("sk").s()));
+        all.sort(Comparator.comparing(
+                        (Map<String, AttributeValue> m) -> m.get("_table").s())
+                .thenComparing(m -> m.get("pk").s())
+                .thenComparing(m -> m.get("sk").s()));
         return all;
     }
 }

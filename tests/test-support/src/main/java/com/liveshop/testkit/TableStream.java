@@ -27,7 +27,9 @@ public final class TableStream implements AutoCloseable {
     private final Map<String, String> iterators = new HashMap<>();
 
     public TableStream(String endpoint, String streamArn) {
-        this.streams = DynamoDbStreamsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+        this.streams = DynamoDbStreamsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
         this.streamArn = streamArn;
@@ -36,9 +38,14 @@ public final class TableStream implements AutoCloseable {
     /** Every record written since the last call (from the start of the stream the first time), in order per shard. */
     public synchronized DynamodbEvent next() {
         List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
-        for (Shard shard : streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards()) {
-            String iterator = iterators.computeIfAbsent(shard.shardId(), id -> streams.getShardIterator(g -> g
-                    .streamArn(streamArn).shardId(id).shardIteratorType("TRIM_HORIZON")).shardIterator());
+        for (Shard shard : streams.describeStream(d -> d.streamArn(streamArn))
+                .streamDescription()
+                .shards()) {
+            String iterator = iterators.computeIfAbsent(
+                    shard.shardId(),
+                    id -> streams.getShardIterator(
+                                    g -> g.streamArn(streamArn).shardId(id).shardIteratorType("TRIM_HORIZON"))
+                            .shardIterator());
             while (iterator != null) {
                 final String current = iterator;
                 var page = streams.getRecords(g -> g.shardIterator(current));
@@ -62,9 +69,12 @@ public final class TableStream implements AutoCloseable {
         record.setEventSource("aws:dynamodb");
         record.setEventSourceARN(streamArn);
         if (r.userIdentity() != null) {
-            record.setUserIdentity(new Identity().withType(r.userIdentity().type()).withPrincipalId(r.userIdentity().principalId()));
+            record.setUserIdentity(new Identity()
+                    .withType(r.userIdentity().type())
+                    .withPrincipalId(r.userIdentity().principalId()));
         }
-        StreamRecord change = new StreamRecord().withSequenceNumber(r.dynamodb().sequenceNumber())
+        StreamRecord change = new StreamRecord()
+                .withSequenceNumber(r.dynamodb().sequenceNumber())
                 .withKeys(image(r.dynamodb().keys()));
         if (r.dynamodb().hasNewImage()) {
             change.setNewImage(image(r.dynamodb().newImage()));
@@ -76,7 +86,8 @@ public final class TableStream implements AutoCloseable {
         return record;
     }
 
-    private static Map<String, AttributeValue> image(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+    private static Map<String, AttributeValue> image(
+            Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
         Map<String, AttributeValue> image = new HashMap<>();
         item.forEach((name, value) -> image.put(name, attribute(value)));
         return image;
@@ -91,7 +102,9 @@ public final class TableStream implements AutoCloseable {
             case BOOL -> new AttributeValue().withBOOL(v.bool());
             case NUL -> new AttributeValue().withNULL(true);
             case M -> new AttributeValue().withM(image(v.m()));
-            case L -> new AttributeValue().withL(v.l().stream().map(TableStream::attribute).toList());
+            case L ->
+                new AttributeValue()
+                        .withL(v.l().stream().map(TableStream::attribute).toList());
             default -> throw new IllegalArgumentException("unexpected attribute type in a stream record: " + v.type());
         };
     }

@@ -38,12 +38,17 @@ public final class TestIssuer {
 
     /** An id token of {@code issuer} for {@code audience} in {@code groups}, valid for an hour. */
     public String token(String issuer, String audience, List<String> groups) {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject("host-1").audience(audience)
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).issueTime(new Date());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject("host-1")
+                .audience(audience)
+                .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                .issueTime(new Date());
         if (!groups.isEmpty()) {
             claims.claim("cognito:groups", groups);
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

@@ -42,11 +42,13 @@ public final class TestSecrets implements AutoCloseable {
             int status;
             if (value == null) {
                 status = 400;
-                answer = "{\"__type\":\"ResourceNotFoundException\",\"message\":" + "\"Secrets Manager can't find the specified secret.\"}";
+                answer = "{\"__type\":\"ResourceNotFoundException\",\"message\":"
+                        + "\"Secrets Manager can't find the specified secret.\"}";
             } else {
                 reads.incrementAndGet();
                 status = 200;
-                answer = "{\"ARN\":\"" + id + "\",\"Name\":\"test\",\"VersionId\":\"v1\",\"VersionStages\":[\"AWSCURRENT\"],"
+                answer = "{\"ARN\":\"" + id
+                        + "\",\"Name\":\"test\",\"VersionId\":\"v1\",\"VersionStages\":[\"AWSCURRENT\"],"
                         + "\"SecretString\":\"" + value + "\"}";
             }
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);

@@ -21,8 +21,8 @@ class DynamoDbLocalExtensionPerClassTest {
     @RegisterExtension
     static final DynamoDbLocalExtension DYNAMO = DynamoDbLocalExtension.withTemplateTables();
 
-    private static final Map<String, AttributeValue> ITEM = Map.of("pk", AttributeValue.fromS("PRODUCT#sku-1"),
-            "sk", AttributeValue.fromS("META"));
+    private static final Map<String, AttributeValue> ITEM =
+            Map.of("pk", AttributeValue.fromS("PRODUCT#sku-1"), "sk", AttributeValue.fromS("META"));
     private static String endpointBeforeAll;
 
     @BeforeAll
@@ -39,7 +39,8 @@ class DynamoDbLocalExtensionPerClassTest {
 
         client.putItem(p -> p.tableName(DYNAMO.table("CatalogTable")).item(ITEM));
 
-        assertThat(DYNAMO.stream("CatalogTable").next().getRecords()).singleElement()
+        assertThat(DYNAMO.stream("CatalogTable").next().getRecords())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getEventName()).isEqualTo("INSERT"));
     }
 
@@ -47,13 +48,18 @@ class DynamoDbLocalExtensionPerClassTest {
     @Order(2)
     void theClassesTestsShareOneDatabase() {
         assertThat(DYNAMO.endpoint()).isEqualTo(endpointBeforeAll);
-        assertThat(DYNAMO.client().getItem(g -> g.tableName("CatalogTable").key(ITEM)).hasItem()).isTrue();
+        assertThat(DYNAMO.client()
+                        .getItem(g -> g.tableName("CatalogTable").key(ITEM))
+                        .hasItem())
+                .isTrue();
     }
 
     @Test
     void aFunctionsSettingsReachTheseTablesAsTheTemplateNamesThem() {
-        assertThat(DYNAMO.functionSettings()).containsEntry("AWS_ENDPOINT_URL_DYNAMODB", DYNAMO.endpoint())
-                .containsEntry("CATALOG_TABLE", "CatalogTable").containsEntry("RESERVATIONS_TABLE", "ReservationsTable")
+        assertThat(DYNAMO.functionSettings())
+                .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", DYNAMO.endpoint())
+                .containsEntry("CATALOG_TABLE", "CatalogTable")
+                .containsEntry("RESERVATIONS_TABLE", "ReservationsTable")
                 .containsEntry("SESSIONS_TABLE", "SessionsTable");
     }
 
@@ -66,10 +72,14 @@ class DynamoDbLocalExtensionPerClassTest {
     @Test
     void startedInATestItIsADatabaseOfItsOwnUntilClosedWithWhatWasBuiltOnIt() {
         AtomicBoolean fixtureClosed = new AtomicBoolean();
-        try (DynamoDbLocalExtension own = DynamoDbLocalExtension.withTemplateTables().start()) {
+        try (DynamoDbLocalExtension own =
+                DynamoDbLocalExtension.withTemplateTables().start()) {
             own.closeWith(() -> fixtureClosed.set(true));
             assertThat(own.endpoint()).isNotEqualTo(DYNAMO.endpoint());
-            assertThat(own.client().getItem(g -> g.tableName("CatalogTable").key(ITEM)).hasItem()).isFalse();
+            assertThat(own.client()
+                            .getItem(g -> g.tableName("CatalogTable").key(ITEM))
+                            .hasItem())
+                    .isFalse();
             own.close();
             assertThat(fixtureClosed).isTrue();
             assertThatThrownBy(own::client).hasMessageContaining("not running");

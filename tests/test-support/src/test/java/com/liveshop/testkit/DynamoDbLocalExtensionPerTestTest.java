@@ -17,8 +17,8 @@ class DynamoDbLocalExtensionPerTestTest {
     @RegisterExtension
     final DynamoDbLocalExtension dynamo = DynamoDbLocalExtension.withTemplateTables();
 
-    private static final Map<String, AttributeValue> ITEM = Map.of("pk", AttributeValue.fromS("SESSION#s-1"),
-            "sk", AttributeValue.fromS("META"));
+    private static final Map<String, AttributeValue> ITEM =
+            Map.of("pk", AttributeValue.fromS("SESSION#s-1"), "sk", AttributeValue.fromS("META"));
 
     @Test
     @Order(1)
@@ -29,6 +29,7 @@ class DynamoDbLocalExtensionPerTestTest {
     @Test
     @Order(2)
     void theNextTestStartsFromEmptyTables() {
-        assertThat(dynamo.client().scan(s -> s.tableName("SessionsTable")).count()).isZero();
+        assertThat(dynamo.client().scan(s -> s.tableName("SessionsTable")).count())
+                .isZero();
     }
 }

@@ -22,8 +22,8 @@ package com.liveshop.chat.repository;
  *                                           or a ticket's last message time (slow)
  * </pre>
  *
- * Rate windows have partitions of their own, so counting never heats the session's partition, and each
- * window is a new item: the per-show budget item changes every second.
+ * Rate windows have partitions of their own, so counting never heats the session's partition, and each window is a new
+ * item: the per-show budget item changes every second.
  */
 public final class ChatKeys {
 

@@ -28,15 +28,24 @@ public final class StoredMessages {
             return stored;
         }
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-            if (!"INSERT".equals(record.getEventName()) || record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
+            if (!"INSERT".equals(record.getEventName())
+                    || record.getDynamodb() == null
+                    || record.getDynamodb().getNewImage() == null) {
                 continue;
             }
             Map<String, AttributeValue> item = record.getDynamodb().getNewImage();
             String pk = text(item, SessionKeys.PK);
             String sk = text(item, SessionKeys.SK);
             if (pk != null && pk.startsWith(SESSION_PREFIX) && sk != null && sk.startsWith(ChatKeys.MSG_PREFIX)) {
-                stored.add(new Stored(pk.substring(SESSION_PREFIX.length()), new ChatMessage(text(item, "messageId"),
-                        text(item, "name"), text(item, "role"), text(item, "text"), text(item, "at"), text(item, "ticketId"))));
+                stored.add(new Stored(
+                        pk.substring(SESSION_PREFIX.length()),
+                        new ChatMessage(
+                                text(item, "messageId"),
+                                text(item, "name"),
+                                text(item, "role"),
+                                text(item, "text"),
+                                text(item, "at"),
+                                text(item, "ticketId"))));
             }
         }
         return stored;

@@ -13,15 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the sessions module's bus events into frames on the show's channel ({@code /shows/{sessionId}}): {@link SessionLive} /
- * {@link SessionEnded} → {@code status}, {@link HighlightFeatured} → {@code highlight} (for clients without the
- * IVS player; players get the same highlight as timed metadata). Other events, or ones without a session id, are
- * logged and ignored.
+ * Turns the sessions module's bus events into frames on the show's channel ({@code /shows/{sessionId}}):
+ * {@link SessionLive} / {@link SessionEnded} → {@code status}, {@link HighlightFeatured} → {@code highlight} (for
+ * clients without the IVS player; players get the same highlight as timed metadata). Other events, or ones without a
+ * session id, are logged and ignored.
  */
 public class AudienceSignals {
 
     private static final Logger LOG = LoggerFactory.getLogger(AudienceSignals.class);
-    private static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+    private static final Pattern UUID =
+            Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     /** A frame for one show's channel. */
     record Signal(String sessionId, Object frame) {}

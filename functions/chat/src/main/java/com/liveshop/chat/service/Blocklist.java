@@ -21,7 +21,8 @@ public final class Blocklist {
         Set<String> forms = LookAlikes.keys(text);
         for (String word : words) {
             for (String key : LookAlikes.keys(word)) {
-                Pattern p = Pattern.compile("(?<![\\p{L}\\p{M}\\p{N}_])" + Pattern.quote(key) + "(?![\\p{L}\\p{M}\\p{N}_])");
+                Pattern p = Pattern.compile(
+                        "(?<![\\p{L}\\p{M}\\p{N}_])" + Pattern.quote(key) + "(?![\\p{L}\\p{M}\\p{N}_])");
                 if (forms.stream().anyMatch(form -> p.matcher(form).find())) {
                     return Optional.of(word);
                 }

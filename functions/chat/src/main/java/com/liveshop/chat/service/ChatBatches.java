@@ -20,14 +20,14 @@ import java.util.Map;
  *   <li>Order: a show's messages share one partition key, hence one stream shard, and the shard is read in order
  *       (ParallelizationFactor 1): frames carry them in the order they were stored, and the frames of a show go in one
  *       publish call, in order. (DynamoDB promises stream order per item only: should it ever split a very hot show's
- *       key across partitions by sort key, each part stays in order; message ids start with their millisecond.)</li>
- *   <li>Never dropped: a batch whose frames AppSync did not all accept fails the invocation
- *       ({@link NotPublished}), so the stream delivers the batch again (up to the mapping's retries). The retry
- *       publishes what was accepted the first time again: pages dedupe by {@code messageId}, so a duplicate is never
- *       shown twice (after a partial failure, a refused frame's messages can arrive after the later frames' ones).</li>
+ *       key across partitions by sort key, each part stays in order; message ids start with their millisecond.)
+ *   <li>Never dropped: a batch whose frames AppSync did not all accept fails the invocation ({@link NotPublished}), so
+ *       the stream delivers the batch again (up to the mapping's retries). The retry publishes what was accepted the
+ *       first time again: pages dedupe by {@code messageId}, so a duplicate is never shown twice (after a partial
+ *       failure, a refused frame's messages can arrive after the later frames' ones).
  *   <li>A message deleted before its batch runs is still published: the pages keep the ids of deleted messages
  *       ({@code messageDeleted}) and do not show it. (Only INSERTs reach this function, so its delete is never in the
- *       same batch.)</li>
+ *       same batch.)
  * </ul>
  */
 public class ChatBatches {
@@ -35,15 +35,17 @@ public class ChatBatches {
     /**
      * The largest frame published, in UTF-8 bytes of the event JSON as the publish request carries it (a JSON string:
      * quotes and backslashes escaped, which is never less than the event itself). AppSync Events' limit is 240 KB per
-     * event; the margin covers reading "KB" as 1,000 bytes rather than 1,024, and an envelope AppSync may count that we do
-     * not see: 10,000 bytes, about six 500-character messages, is cheap next to a refused frame that fails the batch.
+     * event; the margin covers reading "KB" as 1,000 bytes rather than 1,024, and an envelope AppSync may count that we
+     * do not see: 10,000 bytes, about six 500-character messages, is cheap next to a refused frame that fails the
+     * batch.
      */
     public static final int MAX_FRAME_BYTES = 240_000 - 10_000;
 
     /** AppSync accepted fewer frames than were sent: the invocation fails and the stream retries the batch. */
     public static final class NotPublished extends RuntimeException {
         NotPublished(int refused, int sent) {
-            super("AppSync Events accepted " + (sent - refused) + " of " + sent + " chatBatch frames; the stream retries the batch");
+            super("AppSync Events accepted " + (sent - refused) + " of " + sent
+                    + " chatBatch frames; the stream retries the batch");
         }
     }
 
@@ -58,7 +60,8 @@ public class ChatBatches {
     /** Publishes {@code stored} (stream order) as chatBatch frames; returns how many frames were published. */
     public int publish(List<Stored> stored) {
         Map<String, List<Frames.Chat>> byShow = new LinkedHashMap<>();
-        stored.forEach(s -> byShow.computeIfAbsent(s.sessionId(), id -> new ArrayList<>()).add(new Frames.Chat(s.message())));
+        stored.forEach(s ->
+                byShow.computeIfAbsent(s.sessionId(), id -> new ArrayList<>()).add(new Frames.Chat(s.message())));
         int sent = 0;
         int accepted = 0;
         // Every show is tried before failing: one show's refusal does not hold back the others' frames.

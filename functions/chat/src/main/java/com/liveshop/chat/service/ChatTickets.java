@@ -3,8 +3,8 @@ package com.liveshop.chat.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.json.Json;
-import com.liveshop.shared.secrets.HmacKey;
 import com.liveshop.shared.ratelimit.SourceFingerprint;
+import com.liveshop.shared.secrets.HmacKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -15,11 +15,11 @@ import java.util.function.Supplier;
 
 /**
  * Chat tickets: a signed, stateless identity for chatting in one show, {@code v1.<base64url payload>.<base64url
- * HMAC-SHA256>}, the payload being {@code {"s": sessionId, "t": ticketId, "n": name, "e": expiry epoch seconds,
- * "f": the client fingerprint, "c": cartId?}}. {@code f} is the keyed hash of the address that obtained the ticket: a
- * ban by ticket bans that client for the show, and the show's budget is shared per client. Sending a message verifies
- * it without a read. The JDK's HMAC is used as is (a JWT library would add a header
- * and algorithm choice we do not want a client to pick).
+ * HMAC-SHA256>}, the payload being {@code {"s": sessionId, "t": ticketId, "n": name, "e": expiry epoch seconds, "f":
+ * the client fingerprint, "c": cartId?}}. {@code f} is the keyed hash of the address that obtained the ticket: a ban by
+ * ticket bans that client for the show, and the show's budget is shared per client. Sending a message verifies it
+ * without a read. The JDK's HMAC is used as is (a JWT library would add a header and algorithm choice we do not want a
+ * client to pick).
  */
 public final class ChatTickets {
 
@@ -27,11 +27,13 @@ public final class ChatTickets {
      * A verified ticket; {@code client}: the fingerprint of the address that obtained it ({@link SourceFingerprint});
      * {@code cartId} null unless it was bound to a cart.
      */
-    public record Ticket(String sessionId, String ticketId, String name, Instant expiresAt, String client, String cartId) {}
+    public record Ticket(
+            String sessionId, String ticketId, String name, Instant expiresAt, String client, String cartId) {}
 
     static final String VERSION = "v1";
     /** Tickets are short strings; anything longer is not one (and is not worth decoding). */
     static final int MAX_LENGTH = 1024;
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -83,8 +85,12 @@ public final class ChatTickets {
         if (!MessageDigest.isEqual(signature, key.mac(parts[0] + "." + parts[1])) || payload == null) {
             throw invalid("The chat ticket is not valid");
         }
-        Ticket t = new Ticket(payload.path("s").asText(""), payload.path("t").asText(""), payload.path("n").asText(""),
-                Instant.ofEpochSecond(payload.path("e").asLong(0)), payload.path("f").asText(""),
+        Ticket t = new Ticket(
+                payload.path("s").asText(""),
+                payload.path("t").asText(""),
+                payload.path("n").asText(""),
+                Instant.ofEpochSecond(payload.path("e").asLong(0)),
+                payload.path("f").asText(""),
                 payload.hasNonNull("c") ? payload.get("c").asText() : null);
         if (!t.sessionId().equals(sessionId)) {
             throw invalid("The chat ticket is for another show");

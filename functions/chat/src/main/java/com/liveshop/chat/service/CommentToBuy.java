@@ -12,8 +12,8 @@ import java.text.Normalizer;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * Comment-to-buy: a chat message from a cart-bound ticket whose text is the show's buy keyword (case-insensitive,
  * default SOLD), optionally followed by a quantity ("sold 2"), holds the product on screen in that cart through the
  * cart's own rules ({@link CartService#addItemFromChat}: deal price, per-sku limit, the per-client cap, SOLD_OUT, one
- * currency; the hold records the show). The buyer alone learns the result, on {@code /carts/{cartId}} ({@code held} or {@code holdRefused} with
- * the cart route's error code, or NOTHING_FEATURED); the show sees a {@code claimed} frame at most once a second. The
- * chat message itself is stored already (ChatBatchFunction publishes it), whatever happens here.
+ * currency; the hold records the show). The buyer alone learns the result, on {@code /carts/{cartId}} ({@code held} or
+ * {@code holdRefused} with the cart route's error code, or NOTHING_FEATURED); the show sees a {@code claimed} frame at
+ * most once a second. The chat message itself is stored already (ChatBatchFunction publishes it), whatever happens
+ * here.
  */
 public class CommentToBuy {
 
@@ -78,18 +79,30 @@ public class CommentToBuy {
         }
         CartService.HoldView hold;
         try {
-            // Counted against the client that obtained the ticket, as its cart-route holds are (the same fingerprint key).
-            hold = cartService.addItemFromChat(sender.cartId(), sku, (long) quantity, session.sessionId(), sender.client());
+            // Counted against the client that obtained the ticket, as its cart-route holds are (the same fingerprint
+            // key).
+            hold = cartService.addItemFromChat(
+                    sender.cartId(), sku, (long) quantity, session.sessionId(), sender.client());
         } catch (ApiException refused) {
             publisher.publish(cart, new Frames.HoldRefused(sku, refused.code()));
             return;
         } catch (RuntimeException e) {
             // The message is out already; the buyer is told, and the cart route remains for a retry.
-            LOG.warn("Comment-to-buy hold failed in session {}: {}", session.sessionId(), e.getClass().getSimpleName());
+            LOG.warn(
+                    "Comment-to-buy hold failed in session {}: {}",
+                    session.sessionId(),
+                    e.getClass().getSimpleName());
             publisher.publish(cart, new Frames.HoldRefused(sku, "TRY_AGAIN"));
             return;
         }
-        publisher.publish(cart, new Frames.Held(sku, quantity, hold.priceCents(), hold.currency(), hold.expiresAt().toString()));
+        publisher.publish(
+                cart,
+                new Frames.Held(
+                        sku,
+                        quantity,
+                        hold.priceCents(),
+                        hold.currency(),
+                        hold.expiresAt().toString()));
         long second = clock.instant().getEpochSecond();
         if (chat.tryCount(ChatKeys.limitPk(session.sessionId(), "claimed", "all", second), 1, second + 60)) {
             publisher.publish(Channels.show(session.sessionId()), new Frames.Claimed(sender.name(), sku));

@@ -4,8 +4,8 @@ import com.liveshop.chat.repository.ChatRepository;
 import com.liveshop.chat.repository.SessionState;
 import com.liveshop.shared.http.ApiException;
 import com.liveshop.shared.http.Validation;
-import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChannelPublisher;
+import com.liveshop.shared.realtime.Channels;
 import com.liveshop.shared.realtime.ChatMessage;
 import com.liveshop.shared.realtime.Frames;
 import java.time.Clock;
@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Host moderation: delete and pin messages, ban a name or a ticket (and the client that obtained it), set the blocklist and the chat's limits (slow
- * mode). What viewers must see is published to {@code /shows/{id}}; a ban goes to {@code /hosts/{id}} only.
+ * Host moderation: delete and pin messages, ban a name or a ticket (and the client that obtained it), set the blocklist
+ * and the chat's limits (slow mode). What viewers must see is published to {@code /shows/{id}}; a ban goes to
+ * {@code /hosts/{id}} only.
  */
 public class ModerationService {
 
@@ -48,7 +49,8 @@ public class ModerationService {
     private final Clock clock;
     private final int defaultMessagesPerSecond;
 
-    public ModerationService(ChatRepository chat, ChannelPublisher publisher, Clock clock, int defaultMessagesPerSecond) {
+    public ModerationService(
+            ChatRepository chat, ChannelPublisher publisher, Clock clock, int defaultMessagesPerSecond) {
         this.defaultMessagesPerSecond = defaultMessagesPerSecond;
         this.chat = chat;
         this.publisher = publisher;
@@ -81,7 +83,8 @@ public class ModerationService {
         }
         List<String> words = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
-            words.add(Validation.requireText("words[" + i + "]", raw.get(i), MAX_WORD).toLowerCase(Locale.ROOT));
+            words.add(Validation.requireText("words[" + i + "]", raw.get(i), MAX_WORD)
+                    .toLowerCase(Locale.ROOT));
         }
         words = ChatRepository.distinct(words);
         chat.setBlocklist(sessionId, words);
@@ -100,8 +103,9 @@ public class ModerationService {
         }
         if (request.ticketId() != null) {
             String ticketId = Validation.requireRandomUuid("ticketId", request.ticketId());
-            ChatRepository.StoredTicket ticket = chat.ticket(sessionId, ticketId).orElseThrow(() ->
-                    ApiException.notFound("TICKET_NOT_FOUND", "No chat ticket " + ticketId + " in this session"));
+            ChatRepository.StoredTicket ticket = chat.ticket(sessionId, ticketId)
+                    .orElseThrow(() -> ApiException.notFound(
+                            "TICKET_NOT_FOUND", "No chat ticket " + ticketId + " in this session"));
             chat.banTicket(sessionId, ticketId, ticket.client());
             publisher.publish(Channels.hosts(sessionId), new Frames.Banned(ticket.name(), ticketId));
             return new Banned(sessionId, ticket.name(), ticketId);
@@ -122,14 +126,20 @@ public class ModerationService {
      */
     public ChatSettingsView setChatSettings(String rawSessionId, ChatSettingsRequest request) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
-        if (request == null || (request.messagesPerSecond() == null && request.slowModeSeconds() == null && request.buyKeyword() == null)) {
+        if (request == null
+                || (request.messagesPerSecond() == null
+                        && request.slowModeSeconds() == null
+                        && request.buyKeyword() == null)) {
             throw ApiException.validation("Give at least one of 'messagesPerSecond', 'slowModeSeconds', 'buyKeyword'");
         }
-        Integer perSecond = request.messagesPerSecond() == null ? null
+        Integer perSecond = request.messagesPerSecond() == null
+                ? null
                 : Validation.requireRange("messagesPerSecond", request.messagesPerSecond(), 1, 100);
-        Integer slow = request.slowModeSeconds() == null ? null
+        Integer slow = request.slowModeSeconds() == null
+                ? null
                 : Validation.requireRange("slowModeSeconds", request.slowModeSeconds(), 0, 300);
-        String keyword = request.buyKeyword() == null ? null : request.buyKeyword().strip();
+        String keyword =
+                request.buyKeyword() == null ? null : request.buyKeyword().strip();
         if (keyword != null && !BUY_KEYWORD.matcher(keyword).matches()) {
             throw ApiException.validation("'buyKeyword' must be one word of 1-20 letters or digits");
         }
@@ -139,13 +149,15 @@ public class ModerationService {
         }
         SessionState now = chat.session(sessionId).orElseThrow();
         int mps = now.messagesPerSecond() != null ? now.messagesPerSecond() : defaultMessagesPerSecond;
-        publisher.publish(Channels.show(sessionId), new Frames.ChatSettings(mps, now.slowModeSeconds(), now.buyKeyword()));
+        publisher.publish(
+                Channels.show(sessionId), new Frames.ChatSettings(mps, now.slowModeSeconds(), now.buyKeyword()));
         return new ChatSettingsView(sessionId, mps, now.slowModeSeconds(), now.buyKeyword());
     }
 
     private String requireSession(String rawSessionId) {
         String sessionId = Validation.requireUuid("sessionId", rawSessionId);
-        chat.session(sessionId).orElseThrow(() -> ApiException.notFound("SESSION_NOT_FOUND", "No session " + sessionId));
+        chat.session(sessionId)
+                .orElseThrow(() -> ApiException.notFound("SESSION_NOT_FOUND", "No session " + sessionId));
         return sessionId;
     }
 

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code stock} frames: when the availability of a product that a live session features right now changes,
- * the show's channel gets {@code {"type":"stock", sku, available}} — at most once per second per session
- * and sku (a lease on the session item), so a flash sale's thousands of holds per second cost one publish per
- * second, not one per hold. Viewers who need the exact figure read {@code GET /products/{sku}}.
+ * {@code stock} frames: when the availability of a product that a live session features right now changes, the show's
+ * channel gets {@code {"type":"stock", sku, available}} — at most once per second per session and sku (a lease on the
+ * session item), so a flash sale's thousands of holds per second cost one publish per second, not one per hold. Viewers
+ * who need the exact figure read {@code GET /products/{sku}}.
  */
 public class StockSignal {
 
@@ -38,7 +38,9 @@ public class StockSignal {
         int pushed = 0;
         for (ChatRepository.FeaturedSku featured : chat.liveFeaturedSkus()) {
             Long available = availableBySku.get(featured.sku());
-            if (available != null && chat.leaseStockPush(featured.sessionId(), featured.sku(), available, clock.millis(), MIN_INTERVAL_MS)) {
+            if (available != null
+                    && chat.leaseStockPush(
+                            featured.sessionId(), featured.sku(), available, clock.millis(), MIN_INTERVAL_MS)) {
                 publisher.publish(Channels.show(featured.sessionId()), new Frames.Stock(featured.sku(), available));
                 LOG.info("stock {}={} on session {}", featured.sku(), available, featured.sessionId());
                 pushed++;

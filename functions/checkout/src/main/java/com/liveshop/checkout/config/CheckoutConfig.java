@@ -4,9 +4,9 @@ import com.liveshop.shared.config.AppConfig;
 import java.util.Optional;
 
 /**
- * Checkout settings, read from the same variables template.yaml sets. The webhook secret's ARN is optional here
- * and required only by the payment webhook handler ({@link #requireWebhookSecretArn()}); the secret's value is
- * never configuration: it is read from Secrets Manager at run time.
+ * Checkout settings, read from the same variables template.yaml sets. The webhook secret's ARN is optional here and
+ * required only by the payment webhook handler ({@link #requireWebhookSecretArn()}); the secret's value is never
+ * configuration: it is read from Secrets Manager at run time.
  */
 public final class CheckoutConfig {
 
@@ -24,6 +24,7 @@ public final class CheckoutConfig {
     public static final int UNITS_PER_CLIENT_DEFAULT = 0;
     /** MAX_UNITS_PER_CLIENT_PER_SKU's value that turns the per-client units cap off (nothing counted). */
     public static final int UNITS_PER_CLIENT_OFF = -1;
+
     public static final int DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT = 2;
     public static final int DEFAULT_PAYMENT_SECONDS = 900;
     /** How long a read of the webhook secret is used before Secrets Manager is asked again (a rotation's delay). */
@@ -40,10 +41,23 @@ public final class CheckoutConfig {
     private final int maxUnitsPerClientPerSku;
     private final int maxPendingOrdersPerClient;
 
-    public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
-                          String eventBusName, String paymentWebhookSecretArn) {
-        this(catalogTable, reservationsTable, holdSeconds, maxQuantityPerSku, eventBusName, paymentWebhookSecretArn,
-                DEFAULT_WEBHOOK_SECRET_TTL_SECONDS, DEFAULT_PAYMENT_SECONDS, UNITS_PER_CLIENT_DEFAULT,
+    public CheckoutConfig(
+            String catalogTable,
+            String reservationsTable,
+            int holdSeconds,
+            int maxQuantityPerSku,
+            String eventBusName,
+            String paymentWebhookSecretArn) {
+        this(
+                catalogTable,
+                reservationsTable,
+                holdSeconds,
+                maxQuantityPerSku,
+                eventBusName,
+                paymentWebhookSecretArn,
+                DEFAULT_WEBHOOK_SECRET_TTL_SECONDS,
+                DEFAULT_PAYMENT_SECONDS,
+                UNITS_PER_CLIENT_DEFAULT,
                 DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT);
     }
 
@@ -51,9 +65,17 @@ public final class CheckoutConfig {
      * {@code maxUnitsPerClientPerSku}: {@link #UNITS_PER_CLIENT_DEFAULT} for twice {@code maxQuantityPerSku},
      * {@link #UNITS_PER_CLIENT_OFF} for no cap, else at least {@code maxQuantityPerSku} (one cart's worth).
      */
-    public CheckoutConfig(String catalogTable, String reservationsTable, int holdSeconds, int maxQuantityPerSku,
-                          String eventBusName, String paymentWebhookSecretArn, int paymentWebhookSecretTtlSeconds,
-                          int paymentSeconds, int maxUnitsPerClientPerSku, int maxPendingOrdersPerClient) {
+    public CheckoutConfig(
+            String catalogTable,
+            String reservationsTable,
+            int holdSeconds,
+            int maxQuantityPerSku,
+            String eventBusName,
+            String paymentWebhookSecretArn,
+            int paymentWebhookSecretTtlSeconds,
+            int paymentSeconds,
+            int maxUnitsPerClientPerSku,
+            int maxPendingOrdersPerClient) {
         if (paymentWebhookSecretTtlSeconds < 0) {
             throw new IllegalStateException("Configuration PAYMENT_WEBHOOK_SECRET_TTL_SECONDS must be 0 or more");
         }
@@ -101,29 +123,52 @@ public final class CheckoutConfig {
                 config.intOrDefault("MAX_PENDING_ORDERS_PER_CLIENT", DEFAULT_MAX_PENDING_ORDERS_PER_CLIENT));
     }
 
-    public String catalogTable() { return catalogTable; }
-    public String reservationsTable() { return reservationsTable; }
-    public int holdSeconds() { return holdSeconds; }
-    public int maxQuantityPerSku() { return maxQuantityPerSku; }
-    public int maxItemsPerCart() { return MAX_ITEMS_PER_CART; }
+    public String catalogTable() {
+        return catalogTable;
+    }
+
+    public String reservationsTable() {
+        return reservationsTable;
+    }
+
+    public int holdSeconds() {
+        return holdSeconds;
+    }
+
+    public int maxQuantityPerSku() {
+        return maxQuantityPerSku;
+    }
+
+    public int maxItemsPerCart() {
+        return MAX_ITEMS_PER_CART;
+    }
     /** Units of one sku one client may have held and in unpaid orders over all its carts; empty when not capped. */
     public java.util.OptionalInt maxUnitsPerClientPerSku() {
-        return maxUnitsPerClientPerSku == UNITS_PER_CLIENT_OFF ? java.util.OptionalInt.empty()
+        return maxUnitsPerClientPerSku == UNITS_PER_CLIENT_OFF
+                ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(maxUnitsPerClientPerSku);
     }
     /** Unpaid orders one client, and one email, may have at once. */
-    public int maxPendingOrdersPerClient() { return maxPendingOrdersPerClient; }
-    public int maxOrderTxItems() { return MAX_ORDER_TX_ITEMS; }
+    public int maxPendingOrdersPerClient() {
+        return maxPendingOrdersPerClient;
+    }
+
+    public int maxOrderTxItems() {
+        return MAX_ORDER_TX_ITEMS;
+    }
     /** How long an order may wait for its payment before the sweep cancels it and its units go back. */
-    public int paymentSeconds() { return paymentSeconds; }
+    public int paymentSeconds() {
+        return paymentSeconds;
+    }
 
     public Optional<String> eventBusName() {
         return Optional.ofNullable(eventBusName);
     }
 
     public String requireEventBusName() {
-        return eventBusName().orElseThrow(() -> new IllegalStateException(
-                "Missing required configuration: environment variable EVENT_BUS_NAME is not set"));
+        return eventBusName()
+                .orElseThrow(() -> new IllegalStateException(
+                        "Missing required configuration: environment variable EVENT_BUS_NAME is not set"));
     }
 
     /** The Secrets Manager secret (ARN or name) that holds the webhook signing key. */
@@ -143,9 +188,11 @@ public final class CheckoutConfig {
     @Override
     public String toString() {
         return "CheckoutConfig[catalogTable=" + catalogTable + ", reservationsTable=" + reservationsTable
-                + ", holdSeconds=" + holdSeconds + ", paymentSeconds=" + paymentSeconds + ", maxQuantityPerSku=" + maxQuantityPerSku
+                + ", holdSeconds=" + holdSeconds + ", paymentSeconds=" + paymentSeconds + ", maxQuantityPerSku="
+                + maxQuantityPerSku
                 + ", eventBusName=" + eventBusName + ", paymentWebhookSecretArn=" + paymentWebhookSecretArn
                 + ", paymentWebhookSecretTtlSeconds=" + paymentWebhookSecretTtlSeconds
-                + ", maxUnitsPerClientPerSku=" + maxUnitsPerClientPerSku + ", maxPendingOrdersPerClient=" + maxPendingOrdersPerClient + "]";
+                + ", maxUnitsPerClientPerSku=" + maxUnitsPerClientPerSku + ", maxPendingOrdersPerClient="
+                + maxPendingOrdersPerClient + "]";
     }
 }

@@ -8,16 +8,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An order as stored: placed from a cart's holds, with the buckets its units were sold from (per sku) and the
- * hashes of the buyer's order tokens. What the API shows is an {@link OrderView}. While it awaits payment it is counted
- * against clients: {@code unitClients} names, per sku, the client whose units counter counts the sku's units (its
- * hold's), {@code pendingCounters} the pending-order counters (the placing client's, the email's) it was added to.
- * Paying or cancelling it releases exactly those.
+ * An order as stored: placed from a cart's holds, with the buckets its units were sold from (per sku) and the hashes of
+ * the buyer's order tokens. What the API shows is an {@link OrderView}. While it awaits payment it is counted against
+ * clients: {@code unitClients} names, per sku, the client whose units counter counts the sku's units (its hold's),
+ * {@code pendingCounters} the pending-order counters (the placing client's, the email's) it was added to. Paying or
+ * cancelling it releases exactly those.
  */
-public record Order(String orderId, OrderStatus status, String cartId, List<OrderItem> items, long totalCents,
-                    String currency, String email, Instant createdAt, Instant updatedAt, String paymentId,
-                    Instant paymentDueAt, CancelReason cancelReason, Map<String, StockAllocation> allocations,
-                    List<String> tokenHashes, Map<String, String> unitClients, List<String> pendingCounters) {
+public record Order(
+        String orderId,
+        OrderStatus status,
+        String cartId,
+        List<OrderItem> items,
+        long totalCents,
+        String currency,
+        String email,
+        Instant createdAt,
+        Instant updatedAt,
+        String paymentId,
+        Instant paymentDueAt,
+        CancelReason cancelReason,
+        Map<String, StockAllocation> allocations,
+        List<String> tokenHashes,
+        Map<String, String> unitClients,
+        List<String> pendingCounters) {
 
     public Order {
         items = List.copyOf(items);

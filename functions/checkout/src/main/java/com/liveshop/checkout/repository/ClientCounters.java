@@ -14,10 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The per-client counters ({@link ReservationKeys}: units per client and sku, pending orders per client and per email)
- * as items of the hold and order transactions. An increment is conditional on staying within the cap (no read first);
- * a decrement is an unconditional ADD, so a release can never fail on it: it runs only in the transaction that
- * releases the counted hold or order (whose own condition makes it happen once). Each counted hold or order is also an
- * attribute of the counter holding when its units go back, so a refusal can say when to retry.
+ * as items of the hold and order transactions. An increment is conditional on staying within the cap (no read first); a
+ * decrement is an unconditional ADD, so a release can never fail on it: it runs only in the transaction that releases
+ * the counted hold or order (whose own condition makes it happen once). Each counted hold or order is also an attribute
+ * of the counter holding when its units go back, so a refusal can say when to retry.
  */
 final class ClientCounters {
 
@@ -36,16 +36,24 @@ final class ClientCounters {
     }
 
     static Map<String, AttributeValue> unitsKey(String client, String sku) {
-        return Map.of(ReservationKeys.PK, s(ReservationKeys.clientPk(client)), ReservationKeys.SK, s(ReservationKeys.clientSkuSk(sku)));
+        return Map.of(
+                ReservationKeys.PK,
+                s(ReservationKeys.clientPk(client)),
+                ReservationKeys.SK,
+                s(ReservationKeys.clientSkuSk(sku)));
     }
 
     static Map<String, AttributeValue> pendingKey(String counterPk) {
         return Map.of(ReservationKeys.PK, s(counterPk), ReservationKeys.SK, s(ReservationKeys.PENDING_ORDERS_SK));
     }
 
-    /** A new hold of {@code units}: {@code units += units} while it stays within {@code cap}; the hold's entry = its expiry. */
+    /**
+     * A new hold of {@code units}: {@code units += units} while it stays within {@code cap}; the hold's entry = its
+     * expiry.
+     */
     TransactWriteItem holdPlaced(String client, String sku, String cartId, int units, long expiresAtMillis, int cap) {
-        return increment(unitsKey(client, sku), "units", units, cap, ReservationKeys.heldEntry(cartId), expiresAtMillis);
+        return increment(
+                unitsKey(client, sku), "units", units, cap, ReservationKeys.heldEntry(cartId), expiresAtMillis);
     }
 
     /** More units on a counted hold (its entry stays: a hold's expiry never moves). */
@@ -60,10 +68,17 @@ final class ClientCounters {
 
     /** A counted hold became an order line: its units stay counted until the order is paid or cancelled. */
     TransactWriteItem holdOrdered(String client, String sku, String cartId, String orderId, long paymentDueMillis) {
-        return tx(Update.builder().tableName(table).key(unitsKey(client, sku))
+        return tx(Update.builder()
+                .tableName(table)
+                .key(unitsKey(client, sku))
                 .updateExpression("REMOVE #held SET #order = :due, #ttl = :ttl")
-                .expressionAttributeNames(Map.of("#held", ReservationKeys.heldEntry(cartId), "#order", ReservationKeys.orderEntry(orderId),
-                        "#ttl", "ttl"))
+                .expressionAttributeNames(Map.of(
+                        "#held",
+                        ReservationKeys.heldEntry(cartId),
+                        "#order",
+                        ReservationKeys.orderEntry(orderId),
+                        "#ttl",
+                        "ttl"))
                 .expressionAttributeValues(Map.of(":due", n(paymentDueMillis), ":ttl", n(ttlOf(paymentDueMillis))))
                 .build());
     }
@@ -75,7 +90,8 @@ final class ClientCounters {
 
     /** One more pending order on the counter {@code counterPk} (a client's or an email's) while under {@code cap}. */
     TransactWriteItem orderPlaced(String counterPk, String orderId, long paymentDueMillis, int cap) {
-        return increment(pendingKey(counterPk), "pending", 1, cap, ReservationKeys.orderEntry(orderId), paymentDueMillis);
+        return increment(
+                pendingKey(counterPk), "pending", 1, cap, ReservationKeys.orderEntry(orderId), paymentDueMillis);
     }
 
     TransactWriteItem orderReleased(String counterPk, String orderId) {
@@ -86,7 +102,8 @@ final class ClientCounters {
      * {@code count += by} only if the result is at most {@code cap} (the caller checks {@code by <= cap}); returns the
      * counter as it was on a failed condition, for {@link #earliestRelease}.
      */
-    private TransactWriteItem increment(Map<String, AttributeValue> key, String count, int by, int cap, String entry, long releaseAtMillis) {
+    private TransactWriteItem increment(
+            Map<String, AttributeValue> key, String count, int by, int cap, String entry, long releaseAtMillis) {
         Map<String, String> names = new HashMap<>(Map.of("#n", count, "#ttl", "ttl"));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":by", n(by), ":room", n(cap - by)));
         String set = "";
@@ -98,16 +115,21 @@ final class ClientCounters {
         } else {
             names.remove("#ttl");
         }
-        return tx(Update.builder().tableName(table).key(key)
+        return tx(Update.builder()
+                .tableName(table)
+                .key(key)
                 .updateExpression("ADD #n :by" + set)
                 .conditionExpression("attribute_not_exists(#n) OR #n <= :room")
-                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build());
     }
 
     private TransactWriteItem decrement(Map<String, AttributeValue> key, String count, int by, String entry) {
-        return tx(Update.builder().tableName(table).key(key)
+        return tx(Update.builder()
+                .tableName(table)
+                .key(key)
                 .updateExpression("ADD #n :minus REMOVE #entry")
                 .expressionAttributeNames(Map.of("#n", count, "#entry", entry))
                 .expressionAttributeValues(Map.of(":minus", n(-by)))

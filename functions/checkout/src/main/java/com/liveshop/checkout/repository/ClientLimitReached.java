@@ -10,7 +10,11 @@ import java.util.Optional;
 public final class ClientLimitReached extends RuntimeException {
 
     /** Which cap: a client's units of one sku, a client's pending orders, an email's pending orders. */
-    public enum Cap { UNITS, CLIENT_ORDERS, EMAIL_ORDERS }
+    public enum Cap {
+        UNITS,
+        CLIENT_ORDERS,
+        EMAIL_ORDERS
+    }
 
     private final Cap cap;
     private final transient Optional<Instant> releaseAt;

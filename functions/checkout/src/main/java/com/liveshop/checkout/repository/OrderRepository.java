@@ -79,26 +79,30 @@ public class OrderRepository {
     }
 
     public Optional<Order> find(String orderId) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName).consistentRead(true)
-                .key(orderKey(orderId))).item();
+        Map<String, AttributeValue> item = client.getItem(
+                        g -> g.tableName(tableName).consistentRead(true).key(orderKey(orderId)))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toOrder(item));
     }
 
     public Optional<IdempotencyRecord> findIdempotency(String key) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName).consistentRead(true)
-                .key(idempotencyKey(key))).item();
-        return item == null || item.isEmpty() ? Optional.empty()
+        Map<String, AttributeValue> item = client.getItem(
+                        g -> g.tableName(tableName).consistentRead(true).key(idempotencyKey(key)))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
                 : Optional.of(new IdempotencyRecord(key, str(item, "requestHash"), str(item, "orderId")));
     }
 
     /**
-     * One transaction: claim the Idempotency-Key + put the order + for each hold: delete it (unchanged and not
-     * expired at {@code now}) and move its units held → sold in its buckets, its client counter's entry becoming the
-     * order's (the units stay counted until the order is paid or cancelled) + uncount the cart META + one more pending
-     * order on each of the order's pending counters, each only while under {@code pendingCap}, else
-     * {@link ClientLimitReached} (nothing written). At most 5 + the holds' transaction items: 100 with the cart's bound.
+     * One transaction: claim the Idempotency-Key + put the order + for each hold: delete it (unchanged and not expired
+     * at {@code now}) and move its units held → sold in its buckets, its client counter's entry becoming the order's
+     * (the units stay counted until the order is paid or cancelled) + uncount the cart META + one more pending order on
+     * each of the order's pending counters, each only while under {@code pendingCap}, else {@link ClientLimitReached}
+     * (nothing written). At most 5 + the holds' transaction items: 100 with the cart's bound.
      */
-    public PlaceOutcome place(IdempotencyRecord record, Order order, List<Hold> cartHolds, Instant now, int pendingCap) {
+    public PlaceOutcome place(
+            IdempotencyRecord record, Order order, List<Hold> cartHolds, Instant now, int pendingCap) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> idem = new HashMap<>(idempotencyKey(record.key()));
         idem.put("requestHash", s(record.requestHash()));
@@ -130,7 +134,8 @@ public class OrderRepository {
         for (int i = pendingFrom; i < items.size(); i++) {
             if (result.conditionFailed(i)) {
                 boolean email = order.pendingCounters().get(i - pendingFrom).startsWith(ReservationKeys.emailPk(""));
-                throw new ClientLimitReached(email ? ClientLimitReached.Cap.EMAIL_ORDERS : ClientLimitReached.Cap.CLIENT_ORDERS,
+                throw new ClientLimitReached(
+                        email ? ClientLimitReached.Cap.EMAIL_ORDERS : ClientLimitReached.Cap.CLIENT_ORDERS,
                         ClientCounters.earliestRelease(result.oldItem(i)));
             }
         }
@@ -143,11 +148,13 @@ public class OrderRepository {
     /** Adds the hash of a token minted for a replayed POST /orders; false when the order has its fill of tokens. */
     public boolean addTokenHash(String orderId, String tokenHash) {
         try {
-            client.updateItem(u -> u.tableName(tableName).key(orderKey(orderId))
+            client.updateItem(u -> u.tableName(tableName)
+                    .key(orderKey(orderId))
                     .updateExpression("ADD #tokens :t")
                     .conditionExpression("attribute_exists(#pk) AND size(#tokens) < :max")
                     .expressionAttributeNames(Map.of("#tokens", "tokenHashes", "#pk", ReservationKeys.PK))
-                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromSs(List.of(tokenHash)), ":max", n(MAX_TOKENS))));
+                    .expressionAttributeValues(
+                            Map.of(":t", AttributeValue.fromSs(List.of(tokenHash)), ":max", n(MAX_TOKENS))));
             return true;
         } catch (ConditionalCheckFailedException full) {
             return false;
@@ -157,9 +164,19 @@ public class OrderRepository {
     /** PENDING_PAYMENT → CONFIRMED with the payment id, which this order claims. */
     public ChangeOutcome confirm(Order order, String paymentId, Instant now) {
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(update(order.orderId(), "SET #status = :to, #paymentId = :paymentId, #updatedAt = :now REMOVE #shard, #exp",
-                "#status = :pending", Map.of(":to", s(OrderStatus.CONFIRMED.name()), ":paymentId", s(paymentId),
-                        ":now", s(now.toString()), ":pending", s(OrderStatus.PENDING_PAYMENT.name()))));
+        items.add(update(
+                order.orderId(),
+                "SET #status = :to, #paymentId = :paymentId, #updatedAt = :now REMOVE #shard, #exp",
+                "#status = :pending",
+                Map.of(
+                        ":to",
+                        s(OrderStatus.CONFIRMED.name()),
+                        ":paymentId",
+                        s(paymentId),
+                        ":now",
+                        s(now.toString()),
+                        ":pending",
+                        s(OrderStatus.PENDING_PAYMENT.name()))));
         items.add(claim(paymentId, order.orderId(), now));
         items.addAll(released(order));
         return outcome(TxResult.run(client, items), 2);
@@ -172,20 +189,28 @@ public class OrderRepository {
     private List<TransactWriteItem> released(Order order) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, Integer> units = order.unitsBySku();
-        order.unitClients().forEach((sku, clientKey) ->
-                items.add(counters.orderUnitsReleased(clientKey, sku, order.orderId(), units.getOrDefault(sku, 0))));
+        order.unitClients()
+                .forEach((sku, clientKey) -> items.add(
+                        counters.orderUnitsReleased(clientKey, sku, order.orderId(), units.getOrDefault(sku, 0))));
         order.pendingCounters().forEach(pk -> items.add(counters.orderReleased(pk, order.orderId())));
         return items;
     }
 
     /**
-     * PENDING_PAYMENT → CANCELLED for {@code reason} with every unit moved sold → available in the buckets it
-     * was sold from. A payment timeout also requires the deadline to have passed at {@code now}; a failed payment
-     * claims its payment id.
+     * PENDING_PAYMENT → CANCELLED for {@code reason} with every unit moved sold → available in the buckets it was sold
+     * from. A payment timeout also requires the deadline to have passed at {@code now}; a failed payment claims its
+     * payment id.
      */
     public ChangeOutcome cancel(Order order, CancelReason reason, String paymentId, Instant now) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", s(OrderStatus.CANCELLED.name()),
-                ":reason", s(reason.name()), ":now", s(now.toString()), ":pending", s(OrderStatus.PENDING_PAYMENT.name())));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":to",
+                s(OrderStatus.CANCELLED.name()),
+                ":reason",
+                s(reason.name()),
+                ":now",
+                s(now.toString()),
+                ":pending",
+                s(OrderStatus.PENDING_PAYMENT.name())));
         String set = "SET #status = :to, #reason = :reason, #updatedAt = :now";
         String condition = "#status = :pending";
         if (paymentId != null) {
@@ -208,16 +233,31 @@ public class OrderRepository {
     }
 
     /**
-     * CANCELLED after a failed payment → CONFIRMED by a later payment: the order (as read) takes its units back
-     * from available in {@code allocations} and claims the payment id, in one transaction.
+     * CANCELLED after a failed payment → CONFIRMED by a later payment: the order (as read) takes its units back from
+     * available in {@code allocations} and claims the payment id, in one transaction.
      */
-    public ChangeOutcome reconfirm(Order order, String paymentId, Map<String, StockAllocation> allocations, Instant now) {
+    public ChangeOutcome reconfirm(
+            Order order, String paymentId, Map<String, StockAllocation> allocations, Instant now) {
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(update(order.orderId(), "SET #status = :to, #paymentId = :paymentId, #updatedAt = :now, #alloc = :alloc REMOVE #reason",
+        items.add(update(
+                order.orderId(),
+                "SET #status = :to, #paymentId = :paymentId, #updatedAt = :now, #alloc = :alloc REMOVE #reason",
                 "#status = :cancelled AND #reason = :failed AND #updatedAt = :asRead",
-                Map.of(":to", s(OrderStatus.CONFIRMED.name()), ":paymentId", s(paymentId), ":now", s(now.toString()),
-                        ":alloc", allocationsAttribute(allocations), ":cancelled", s(OrderStatus.CANCELLED.name()),
-                        ":failed", s(CancelReason.PAYMENT_FAILED.name()), ":asRead", s(order.updatedAt().toString()))));
+                Map.of(
+                        ":to",
+                        s(OrderStatus.CONFIRMED.name()),
+                        ":paymentId",
+                        s(paymentId),
+                        ":now",
+                        s(now.toString()),
+                        ":alloc",
+                        allocationsAttribute(allocations),
+                        ":cancelled",
+                        s(OrderStatus.CANCELLED.name()),
+                        ":failed",
+                        s(CancelReason.PAYMENT_FAILED.name()),
+                        ":asRead",
+                        s(order.updatedAt().toString()))));
         items.add(claim(paymentId, order.orderId(), now));
         allocations.forEach((sku, allocation) -> items.addAll(ledger.take(sku, allocation)));
         TxResult result = TxResult.run(client, items);
@@ -228,7 +268,8 @@ public class OrderRepository {
     }
 
     /** Records that {@code paymentId}'s money must go back (its insert on the stream is RefundRequired). */
-    public ChangeOutcome refund(Order order, String paymentId, long amountCents, String currency, String reason, Instant now) {
+    public ChangeOutcome refund(
+            Order order, String paymentId, long amountCents, String currency, String reason, Instant now) {
         Map<String, AttributeValue> refund = new HashMap<>(Map.of(
                 ReservationKeys.PK, s(ReservationKeys.orderPk(order.orderId())),
                 ReservationKeys.SK, s(ReservationKeys.refundSk(paymentId))));
@@ -248,9 +289,14 @@ public class OrderRepository {
 
     /** Whether a refund for {@code paymentId} on the order is recorded. */
     public boolean refunded(String orderId, String paymentId) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName).consistentRead(true)
-                .key(Map.of(ReservationKeys.PK, s(ReservationKeys.orderPk(orderId)),
-                        ReservationKeys.SK, s(ReservationKeys.refundSk(paymentId))))).item();
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(tableName)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                ReservationKeys.PK,
+                                s(ReservationKeys.orderPk(orderId)),
+                                ReservationKeys.SK,
+                                s(ReservationKeys.refundSk(paymentId)))))
+                .item();
         return item != null && !item.isEmpty();
     }
 
@@ -270,20 +316,41 @@ public class OrderRepository {
 
     /** A payment id belongs to one order: claimed by the first, matched by its replays, refused to any other. */
     private TransactWriteItem claim(String paymentId, String orderId, Instant now) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                .key(Map.of(ReservationKeys.PK, s(ReservationKeys.paymentPk(paymentId)), ReservationKeys.SK, s(ReservationKeys.PAYMENT_SK)))
-                .updateExpression("SET #orderId = :orderId, #seenAt = :now")
-                .conditionExpression("attribute_not_exists(#orderId) OR #orderId = :orderId")
-                .expressionAttributeNames(Map.of("#orderId", "orderId", "#seenAt", "lastSeenAt"))
-                .expressionAttributeValues(Map.of(":orderId", s(orderId), ":now", s(now.toString()))).build()).build();
+        return TransactWriteItem.builder()
+                .update(Update.builder()
+                        .tableName(tableName)
+                        .key(Map.of(
+                                ReservationKeys.PK,
+                                s(ReservationKeys.paymentPk(paymentId)),
+                                ReservationKeys.SK,
+                                s(ReservationKeys.PAYMENT_SK)))
+                        .updateExpression("SET #orderId = :orderId, #seenAt = :now")
+                        .conditionExpression("attribute_not_exists(#orderId) OR #orderId = :orderId")
+                        .expressionAttributeNames(Map.of("#orderId", "orderId", "#seenAt", "lastSeenAt"))
+                        .expressionAttributeValues(Map.of(":orderId", s(orderId), ":now", s(now.toString())))
+                        .build())
+                .build();
     }
 
     /** Placeholders the order updates use, and the attributes they name. */
-    private static final Map<String, String> NAMES = Map.of("#status", "status", "#paymentId", "paymentId",
-            "#updatedAt", "updatedAt", "#reason", "cancelReason", "#alloc", "allocations", "#shard", "expiryShard",
-            "#exp", "expiresAt");
+    private static final Map<String, String> NAMES = Map.of(
+            "#status",
+            "status",
+            "#paymentId",
+            "paymentId",
+            "#updatedAt",
+            "updatedAt",
+            "#reason",
+            "cancelReason",
+            "#alloc",
+            "allocations",
+            "#shard",
+            "expiryShard",
+            "#exp",
+            "expiresAt");
 
-    private TransactWriteItem update(String orderId, String expression, String condition, Map<String, AttributeValue> values) {
+    private TransactWriteItem update(
+            String orderId, String expression, String condition, Map<String, AttributeValue> values) {
         // DynamoDB refuses unused placeholders: pass only those the expressions name.
         Map<String, String> names = new HashMap<>();
         NAMES.forEach((alias, name) -> {
@@ -291,23 +358,43 @@ public class OrderRepository {
                 names.put(alias, name);
             }
         });
-        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(orderKey(orderId))
-                .updateExpression(expression).conditionExpression(condition)
-                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+        return TransactWriteItem.builder()
+                .update(Update.builder()
+                        .tableName(tableName)
+                        .key(orderKey(orderId))
+                        .updateExpression(expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .build())
+                .build();
     }
 
     private TransactWriteItem putNew(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", ReservationKeys.PK)).build()).build();
+        return TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(tableName)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", ReservationKeys.PK))
+                        .build())
+                .build();
     }
 
     static Map<String, AttributeValue> orderKey(String orderId) {
-        return Map.of(ReservationKeys.PK, s(ReservationKeys.orderPk(orderId)), ReservationKeys.SK, s(ReservationKeys.ORDER_SK));
+        return Map.of(
+                ReservationKeys.PK,
+                s(ReservationKeys.orderPk(orderId)),
+                ReservationKeys.SK,
+                s(ReservationKeys.ORDER_SK));
     }
 
     static Map<String, AttributeValue> idempotencyKey(String key) {
-        return Map.of(ReservationKeys.PK, s(ReservationKeys.idempotencyPk(key)), ReservationKeys.SK, s(ReservationKeys.IDEMPOTENCY_SK));
+        return Map.of(
+                ReservationKeys.PK,
+                s(ReservationKeys.idempotencyPk(key)),
+                ReservationKeys.SK,
+                s(ReservationKeys.IDEMPOTENCY_SK));
     }
 
     private static AttributeValue allocationsAttribute(Map<String, StockAllocation> allocations) {
@@ -321,7 +408,11 @@ public class OrderRepository {
         item.put("orderId", s(order.orderId()));
         item.put("status", s(order.status().name()));
         item.put("cartId", s(order.cartId()));
-        item.put("items", AttributeValue.fromL(order.items().stream().map(OrderRepository::lineAttribute).toList()));
+        item.put(
+                "items",
+                AttributeValue.fromL(order.items().stream()
+                        .map(OrderRepository::lineAttribute)
+                        .toList()));
         item.put("totalCents", n(order.totalCents()));
         item.put("currency", s(order.currency()));
         item.put("email", s(order.email()));
@@ -340,7 +431,11 @@ public class OrderRepository {
             item.put("unitClients", AttributeValue.fromM(clients));
         }
         if (!order.pendingCounters().isEmpty()) {
-            item.put("pendingCounters", AttributeValue.fromL(order.pendingCounters().stream().map(AttributeValue::fromS).toList()));
+            item.put(
+                    "pendingCounters",
+                    AttributeValue.fromL(order.pendingCounters().stream()
+                            .map(AttributeValue::fromS)
+                            .toList()));
         }
         if (order.cancelReason() != null) {
             item.put("cancelReason", s(order.cancelReason().name()));
@@ -376,10 +471,17 @@ public class OrderRepository {
         return clients;
     }
 
-    /** Reads an order item (also an image from the table's stream). Orders from before the client caps count on nothing. */
+    /**
+     * Reads an order item (also an image from the table's stream). Orders from before the client caps count on nothing.
+     */
     public static Order toOrder(Map<String, AttributeValue> item) {
-        List<OrderItem> lines = item.get("items").l().stream().map(AttributeValue::m)
-                .map(m -> new OrderItem(str(m, "sku"), str(m, "title"), (int) num(m, "quantity"), num(m, "priceCents"),
+        List<OrderItem> lines = item.get("items").l().stream()
+                .map(AttributeValue::m)
+                .map(m -> new OrderItem(
+                        str(m, "sku"),
+                        str(m, "title"),
+                        (int) num(m, "quantity"),
+                        num(m, "priceCents"),
                         ShowOrigin.fromAttribute(m.get("origin"))))
                 .toList();
         Map<String, StockAllocation> allocations = new LinkedHashMap<>();
@@ -393,11 +495,26 @@ public class OrderRepository {
         AttributeValue tokens = item.get("tokenHashes");
         String due = str(item, "paymentDueAt");
         String reason = str(item, "cancelReason");
-        return new Order(str(item, "orderId"), OrderStatus.valueOf(str(item, "status")), str(item, "cartId"), lines,
-                num(item, "totalCents"), str(item, "currency"), str(item, "email"),
-                Instant.parse(str(item, "createdAt")), Instant.parse(str(item, "updatedAt")), str(item, "paymentId"),
-                due == null ? null : Instant.parse(due), reason == null ? null : CancelReason.valueOf(reason),
-                allocations, tokens != null && tokens.hasSs() ? tokens.ss() : List.of(), unitClients(item.get("unitClients")),
-                item.containsKey("pendingCounters") ? item.get("pendingCounters").l().stream().map(AttributeValue::s).toList() : List.of());
+        return new Order(
+                str(item, "orderId"),
+                OrderStatus.valueOf(str(item, "status")),
+                str(item, "cartId"),
+                lines,
+                num(item, "totalCents"),
+                str(item, "currency"),
+                str(item, "email"),
+                Instant.parse(str(item, "createdAt")),
+                Instant.parse(str(item, "updatedAt")),
+                str(item, "paymentId"),
+                due == null ? null : Instant.parse(due),
+                reason == null ? null : CancelReason.valueOf(reason),
+                allocations,
+                tokens != null && tokens.hasSs() ? tokens.ss() : List.of(),
+                unitClients(item.get("unitClients")),
+                item.containsKey("pendingCounters")
+                        ? item.get("pendingCounters").l().stream()
+                                .map(AttributeValue::s)
+                                .toList()
+                        : List.of());
     }
 }

@@ -26,9 +26,9 @@ package com.liveshop.checkout.repository;
  * pk = EMAIL#&lt;email key&gt;    sk = ORDERS        the same per buyer email (an HMAC of it, never the address)
  * </pre>
  *
- * The table's stream is the outbox: ORDER and REFUND# changes become the order events. A hold or order counted
- * against a client names it ({@code client}; an order its {@code unitClients} per sku and {@code pendingKeys}), and
- * every change that releases it moves the counters in the same transaction, so they never drift.
+ * The table's stream is the outbox: ORDER and REFUND# changes become the order events. A hold or order counted against
+ * a client names it ({@code client}; an order its {@code unitClients} per sku and {@code pendingKeys}), and every
+ * change that releases it moves the counters in the same transaction, so they never drift.
  */
 public final class ReservationKeys {
 

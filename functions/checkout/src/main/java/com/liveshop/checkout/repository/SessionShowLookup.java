@@ -31,11 +31,16 @@ public final class SessionShowLookup implements ShowLookup {
     @Override
     public Optional<ShowOrigin> originNow(String sessionId, String sku) {
         Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table)
-                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                .projectionExpression("sessionId, #status, currentHighlight, lineup")
-                .expressionAttributeNames(Map.of("#status", "status"))).item();
-        if (item == null || item.isEmpty() || str(item, "sessionId") == null || !"LIVE".equals(str(item, "status"))
-                || !item.containsKey("lineup") || item.get("lineup").l().stream().noneMatch(v -> sku.equals(v.s()))) {
+                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                        .projectionExpression("sessionId, #status, currentHighlight, lineup")
+                        .expressionAttributeNames(Map.of("#status", "status")))
+                .item();
+        if (item == null
+                || item.isEmpty()
+                || str(item, "sessionId") == null
+                || !"LIVE".equals(str(item, "status"))
+                || !item.containsKey("lineup")
+                || item.get("lineup").l().stream().noneMatch(v -> sku.equals(v.s()))) {
             return Optional.empty();
         }
         String current = str(item, "currentHighlight");
@@ -44,7 +49,10 @@ public final class SessionShowLookup implements ShowLookup {
         }
         try {
             JsonNode h = Json.MAPPER.readTree(current);
-            return Optional.of(new ShowOrigin(sessionId, h.path("highlightId").asText(null), h.path("sku").asText(null),
+            return Optional.of(new ShowOrigin(
+                    sessionId,
+                    h.path("highlightId").asText(null),
+                    h.path("sku").asText(null),
                     h.path("offsetMs").asLong(0)));
         } catch (IOException e) {
             // The sessions module writes it; an unreadable one loses the highlight, never the hold.

@@ -9,9 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * The outcome of one TransactWriteItems: committed, or cancelled with per-item reasons. Reasons are aligned
- * with the items; "ConditionalCheckFailed" names the item whose condition failed, "TransactionConflict"
- * (or a throttle) means another transaction touched an item at the same time and a retry may succeed.
+ * The outcome of one TransactWriteItems: committed, or cancelled with per-item reasons. Reasons are aligned with the
+ * items; "ConditionalCheckFailed" names the item whose condition failed, "TransactionConflict" (or a throttle) means
+ * another transaction touched an item at the same time and a retry may succeed.
  */
 final class TxResult {
 
@@ -36,7 +36,8 @@ final class TxResult {
 
     /** True when item {@code index}'s condition failed. */
     boolean conditionFailed(int index) {
-        return reasons != null && index < reasons.size()
+        return reasons != null
+                && index < reasons.size()
                 && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 
@@ -72,6 +73,8 @@ final class TxResult {
 
     @Override
     public String toString() {
-        return reasons == null ? "committed" : reasons.stream().map(CancellationReason::code).toList().toString();
+        return reasons == null
+                ? "committed"
+                : reasons.stream().map(CancellationReason::code).toList().toString();
     }
 }

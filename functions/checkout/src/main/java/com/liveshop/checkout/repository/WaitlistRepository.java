@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The waitlist items of the Reservations table ({@link WaitlistKeys}): entries in arrival order, one per cart and sku,
- * and each line's counter. Every write that adds or removes an entry moves the counter in the same transaction, and
- * an addition is conditional on the counter being under the bound: the bound holds exactly whatever the concurrency.
+ * and each line's counter. Every write that adds or removes an entry moves the counter in the same transaction, and an
+ * addition is conditional on the counter being under the bound: the bound holds exactly whatever the concurrency.
  */
 public class WaitlistRepository {
 
@@ -30,7 +30,8 @@ public class WaitlistRepository {
      * One waiting cart; {@code client}: the fingerprint of the client that joined, whose cap its hold counts against
      * (on the line's entry only, so read from {@link #oldest}; null for an entry from before the caps).
      */
-    public record Entry(String sku, String cartId, int quantity, String entrySk, long expiresAtEpochSeconds, String client) {
+    public record Entry(
+            String sku, String cartId, int quantity, String entrySk, long expiresAtEpochSeconds, String client) {
         public boolean expiredAt(long nowEpochSeconds) {
             return expiresAtEpochSeconds <= nowEpochSeconds;
         }
@@ -88,18 +89,34 @@ public class WaitlistRepository {
         marker.put(WaitlistKeys.EXPIRES_AT, n(entry.expiresAtEpochSeconds()));
         marker.put("ttl", n(entry.expiresAtEpochSeconds() + TTL_GRACE_SECONDS));
         List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK)).build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
-                        .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now")
-                        .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK, "#expiresAt", WaitlistKeys.EXPIRES_AT))
-                        .expressionAttributeValues(Map.of(":now", n(nowEpochSeconds))).build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(table).key(counterKey(entry.sku()))
-                        .updateExpression("ADD #n :one")
-                        .conditionExpression("attribute_not_exists(#n) OR #n < :max")
-                        .expressionAttributeNames(Map.of("#n", WaitlistKeys.COUNT))
-                        .expressionAttributeValues(Map.of(":one", n(1), ":max", n(maxPerSku))).build()).build());
+                TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(item)
+                                .conditionExpression("attribute_not_exists(#pk)")
+                                .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
+                                .build())
+                        .build(),
+                TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(marker)
+                                .conditionExpression("attribute_not_exists(#pk) OR #expiresAt <= :now")
+                                .expressionAttributeNames(
+                                        Map.of("#pk", WaitlistKeys.PK, "#expiresAt", WaitlistKeys.EXPIRES_AT))
+                                .expressionAttributeValues(Map.of(":now", n(nowEpochSeconds)))
+                                .build())
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(table)
+                                .key(counterKey(entry.sku()))
+                                .updateExpression("ADD #n :one")
+                                .conditionExpression("attribute_not_exists(#n) OR #n < :max")
+                                .expressionAttributeNames(Map.of("#n", WaitlistKeys.COUNT))
+                                .expressionAttributeValues(Map.of(":one", n(1), ":max", n(maxPerSku)))
+                                .build())
+                        .build());
         TxResult result = TxResult.run(client, items);
         if (result.committed()) {
             return AddOutcome.ADDED;
@@ -115,38 +132,70 @@ public class WaitlistRepository {
      * removed) or the cart's marker names another entry.
      */
     public boolean changeQuantity(Entry entry, int quantity) {
-        TxResult result = TxResult.run(client, List.of(
-                TransactWriteItem.builder().update(Update.builder().tableName(table).key(entryKey(entry))
-                        .updateExpression("SET quantity = :q")
-                        .conditionExpression("attribute_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
-                        .expressionAttributeValues(Map.of(":q", n(quantity))).build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(table).key(markerKey(entry))
-                        .updateExpression("SET quantity = :q")
-                        .conditionExpression("entrySk = :sk")
-                        .expressionAttributeValues(Map.of(":q", n(quantity), ":sk", s(entry.entrySk()))).build()).build()));
+        TxResult result = TxResult.run(
+                client,
+                List.of(
+                        TransactWriteItem.builder()
+                                .update(Update.builder()
+                                        .tableName(table)
+                                        .key(entryKey(entry))
+                                        .updateExpression("SET quantity = :q")
+                                        .conditionExpression("attribute_exists(#pk)")
+                                        .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
+                                        .expressionAttributeValues(Map.of(":q", n(quantity)))
+                                        .build())
+                                .build(),
+                        TransactWriteItem.builder()
+                                .update(Update.builder()
+                                        .tableName(table)
+                                        .key(markerKey(entry))
+                                        .updateExpression("SET quantity = :q")
+                                        .conditionExpression("entrySk = :sk")
+                                        .expressionAttributeValues(Map.of(":q", n(quantity), ":sk", s(entry.entrySk())))
+                                        .build())
+                                .build()));
         return result.committed();
     }
 
     /** The cart's entry for the sku, live or expired. */
     public Optional<Entry> entryOf(String sku, String cartId) {
-        Map<String, AttributeValue> marker = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of(WaitlistKeys.PK, s(WaitlistKeys.markerPk(cartId, sku)), WaitlistKeys.SK, s(WaitlistKeys.MARKER_SK)))).item();
+        Map<String, AttributeValue> marker = client.getItem(g -> g.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                WaitlistKeys.PK,
+                                s(WaitlistKeys.markerPk(cartId, sku)),
+                                WaitlistKeys.SK,
+                                s(WaitlistKeys.MARKER_SK))))
+                .item();
         if (marker == null || marker.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Entry(sku, cartId, (int) num(marker, "quantity"), str(marker, "entrySk"), num(marker, WaitlistKeys.EXPIRES_AT), null));
+        return Optional.of(new Entry(
+                sku,
+                cartId,
+                (int) num(marker, "quantity"),
+                str(marker, "entrySk"),
+                num(marker, WaitlistKeys.EXPIRES_AT),
+                null));
     }
 
     /** 1 + the live entries that arrived before this one. */
     public long position(Entry entry, long nowEpochSeconds) {
         long ahead = 0;
-        for (var page : client.queryPaginator(q -> q.tableName(table).select(Select.COUNT).consistentRead(true)
+        for (var page : client.queryPaginator(q -> q.tableName(table)
+                .select(Select.COUNT)
+                .consistentRead(true)
                 .keyConditionExpression("#pk = :pk AND #sk < :sk")
                 .filterExpression("#expiresAt > :now")
-                .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK, "#sk", WaitlistKeys.SK, "#expiresAt", WaitlistKeys.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":pk", s(WaitlistKeys.listPk(entry.sku())), ":sk", s(entry.entrySk()),
-                        ":now", n(nowEpochSeconds))))) {
+                .expressionAttributeNames(
+                        Map.of("#pk", WaitlistKeys.PK, "#sk", WaitlistKeys.SK, "#expiresAt", WaitlistKeys.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(
+                        ":pk",
+                        s(WaitlistKeys.listPk(entry.sku())),
+                        ":sk",
+                        s(entry.entrySk()),
+                        ":now",
+                        n(nowEpochSeconds))))) {
             ahead += page.count();
         }
         return ahead + 1;
@@ -155,18 +204,28 @@ public class WaitlistRepository {
     /** The oldest {@code limit} entries of the sku's line (expired ones included: the caller drops them). */
     public List<Entry> oldest(String sku, int limit) {
         List<Entry> entries = new ArrayList<>();
-        client.query(q -> q.tableName(table).consistentRead(true).limit(limit)
+        client.query(q -> q.tableName(table)
+                        .consistentRead(true)
+                        .limit(limit)
                         .keyConditionExpression("#pk = :pk")
                         .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
                         .expressionAttributeValues(Map.of(":pk", s(WaitlistKeys.listPk(sku)))))
-                .items().forEach(item -> entries.add(new Entry(str(item, "sku"), str(item, "cartId"), (int) num(item, "quantity"),
-                        str(item, WaitlistKeys.SK), num(item, WaitlistKeys.EXPIRES_AT), str(item, "client"))));
+                .items()
+                .forEach(item -> entries.add(new Entry(
+                        str(item, "sku"),
+                        str(item, "cartId"),
+                        (int) num(item, "quantity"),
+                        str(item, WaitlistKeys.SK),
+                        num(item, WaitlistKeys.EXPIRES_AT),
+                        str(item, "client"))));
         return entries;
     }
 
     /** Entries counted in the sku's line (its counter): live ones and expired ones not removed yet. */
     public long counted(String sku) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true).key(counterKey(sku))).item();
+        Map<String, AttributeValue> item = client.getItem(
+                        g -> g.tableName(table).consistentRead(true).key(counterKey(sku)))
+                .item();
         return item == null || !item.containsKey(WaitlistKeys.COUNT) ? 0 : num(item, WaitlistKeys.COUNT);
     }
 
@@ -177,10 +236,15 @@ public class WaitlistRepository {
      */
     public List<TransactWriteItem> claim(Entry entry) {
         return List.of(
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(entryKey(entry))
-                        .conditionExpression("attribute_exists(#pk) AND quantity = :q")
-                        .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
-                        .expressionAttributeValues(Map.of(":q", n(entry.quantity()))).build()).build(),
+                TransactWriteItem.builder()
+                        .delete(Delete.builder()
+                                .tableName(table)
+                                .key(entryKey(entry))
+                                .conditionExpression("attribute_exists(#pk) AND quantity = :q")
+                                .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
+                                .expressionAttributeValues(Map.of(":q", n(entry.quantity())))
+                                .build())
+                        .build(),
                 TransactWriteItem.builder().delete(markerDelete(entry)).build(),
                 counterDown(entry.sku()));
     }
@@ -191,11 +255,22 @@ public class WaitlistRepository {
      */
     public boolean remove(Entry entry) {
         for (int attempt = 0; attempt < 10; attempt++) {
-            TransactWriteItem delete = TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(entryKey(entry))
-                    .conditionExpression("attribute_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK)).build()).build();
-            TxResult result = TxResult.run(client, List.of(delete, TransactWriteItem.builder().delete(markerDelete(entry)).build(),
-                    counterDown(entry.sku())));
+            TransactWriteItem delete = TransactWriteItem.builder()
+                    .delete(Delete.builder()
+                            .tableName(table)
+                            .key(entryKey(entry))
+                            .conditionExpression("attribute_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
+                            .build())
+                    .build();
+            TxResult result = TxResult.run(
+                    client,
+                    List.of(
+                            delete,
+                            TransactWriteItem.builder()
+                                    .delete(markerDelete(entry))
+                                    .build(),
+                            counterDown(entry.sku())));
             if (result.committed()) {
                 return true;
             }
@@ -226,7 +301,8 @@ public class WaitlistRepository {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(200, 5L << Math.min(attempt, 10)) + 1));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current()
+                    .nextLong(1, Math.min(200, 5L << Math.min(attempt, 10)) + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WaitlistBusyException("Interrupted");
@@ -234,21 +310,33 @@ public class WaitlistRepository {
     }
 
     private TransactWriteItem counterDown(String sku) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(counterKey(sku))
-                .updateExpression("ADD #n :minus")
-                .expressionAttributeNames(Map.of("#n", WaitlistKeys.COUNT))
-                .expressionAttributeValues(Map.of(":minus", n(-1))).build()).build();
+        return TransactWriteItem.builder()
+                .update(Update.builder()
+                        .tableName(table)
+                        .key(counterKey(sku))
+                        .updateExpression("ADD #n :minus")
+                        .expressionAttributeNames(Map.of("#n", WaitlistKeys.COUNT))
+                        .expressionAttributeValues(Map.of(":minus", n(-1)))
+                        .build())
+                .build();
     }
 
     private Delete markerDelete(Entry entry) {
-        return Delete.builder().tableName(table).key(markerKey(entry))
+        return Delete.builder()
+                .tableName(table)
+                .key(markerKey(entry))
                 .conditionExpression("attribute_not_exists(#pk) OR entrySk = :sk")
                 .expressionAttributeNames(Map.of("#pk", WaitlistKeys.PK))
-                .expressionAttributeValues(Map.of(":sk", s(entry.entrySk()))).build();
+                .expressionAttributeValues(Map.of(":sk", s(entry.entrySk())))
+                .build();
     }
 
     private static Map<String, AttributeValue> markerKey(Entry entry) {
-        return Map.of(WaitlistKeys.PK, s(WaitlistKeys.markerPk(entry.cartId(), entry.sku())), WaitlistKeys.SK, s(WaitlistKeys.MARKER_SK));
+        return Map.of(
+                WaitlistKeys.PK,
+                s(WaitlistKeys.markerPk(entry.cartId(), entry.sku())),
+                WaitlistKeys.SK,
+                s(WaitlistKeys.MARKER_SK));
     }
 
     private static Map<String, AttributeValue> counterKey(String sku) {

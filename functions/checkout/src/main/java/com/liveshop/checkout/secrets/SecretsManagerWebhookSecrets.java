@@ -12,21 +12,21 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
 /**
- * The webhook keys read from one Secrets Manager secret at run time, AWSCURRENT and AWSPREVIOUS, each cached for
- * the TTL per execution environment: a rotation ({@code put-secret-value}) takes effect within one TTL without a
- * deploy and costs one GetSecretValue per stage, environment and TTL, not one per webhook.
+ * The webhook keys read from one Secrets Manager secret at run time, AWSCURRENT and AWSPREVIOUS, each cached for the
+ * TTL per execution environment: a rotation ({@code put-secret-value}) takes effect within one TTL without a deploy and
+ * costs one GetSecretValue per stage, environment and TTL, not one per webhook.
  *
- * <p>The previous key is honoured for one TTL after the current version was created, then no more: every
- * environment has the new key by then (its cached read is at most one TTL old), and a key that was rotated
- * because it leaked stops working everywhere within one TTL, not at the next rotation. Before the first rotation,
- * and once that window is over, AWSPREVIOUS is not even read.
+ * <p>The previous key is honoured for one TTL after the current version was created, then no more: every environment
+ * has the new key by then (its cached read is at most one TTL old), and a key that was rotated because it leaked stops
+ * working everywhere within one TTL, not at the next rotation. Before the first rotation, and once that window is over,
+ * AWSPREVIOUS is not even read.
  *
- * <p>Why a small cache of our own and not Powertools' parameters module (which resolves here, without AspectJ):
- * its {@code SecretsProvider} reads only a secret's AWSCURRENT stage (GetSecretValue by SecretId alone) while the
- * rotation overlap needs AWSPREVIOUS too, and its cache stamps expiry times with the system clock whatever clock
- * the provider is given, so the TTL cannot be tested with the function's clock. What is cached here: a value per
- * stage, and "no such stage" (no AWSPREVIOUS before the first rotation) so that a flood of badly signed webhooks
- * cannot turn into a flood of GetSecretValue calls. Failures are not cached: the next webhook tries again.
+ * <p>Why a small cache of our own and not Powertools' parameters module (which resolves here, without AspectJ): its
+ * {@code SecretsProvider} reads only a secret's AWSCURRENT stage (GetSecretValue by SecretId alone) while the rotation
+ * overlap needs AWSPREVIOUS too, and its cache stamps expiry times with the system clock whatever clock the provider is
+ * given, so the TTL cannot be tested with the function's clock. What is cached here: a value per stage, and "no such
+ * stage" (no AWSPREVIOUS before the first rotation) so that a flood of badly signed webhooks cannot turn into a flood
+ * of GetSecretValue calls. Failures are not cached: the next webhook tries again.
  */
 public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
 
@@ -63,15 +63,19 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
         return stage -> {
             try {
                 var response = client.getSecretValue(r -> r.secretId(secretId).versionStage(stage));
-                return response.secretString() == null ? Optional.empty()
-                        : Optional.of(new Version(response.secretString(),
+                return response.secretString() == null
+                        ? Optional.empty()
+                        : Optional.of(new Version(
+                                response.secretString(),
                                 response.createdDate() == null ? Instant.EPOCH : response.createdDate()));
             } catch (ResourceNotFoundException e) {
                 if (PREVIOUS.equals(stage)) {
                     return Optional.empty();
                 }
-                throw new Unavailable("Secrets Manager has no " + stage + " value of the payment webhook secret ("
-                        + e.awsErrorDetails().errorCode() + ")", e);
+                throw new Unavailable(
+                        "Secrets Manager has no " + stage + " value of the payment webhook secret ("
+                                + e.awsErrorDetails().errorCode() + ")",
+                        e);
             } catch (SdkException e) {
                 // The SDK's messages name the secret and the error, never its value.
                 throw new Unavailable("The payment webhook secret cannot be read now: " + e.getMessage(), e);
@@ -93,7 +97,8 @@ public final class SecretsManagerWebhookSecrets implements WebhookSecrets {
     }
 
     private Version currentVersion() {
-        return stage(CURRENT).orElseThrow(() -> new Unavailable("The payment webhook secret has no " + CURRENT + " value", null));
+        return stage(CURRENT)
+                .orElseThrow(() -> new Unavailable("The payment webhook secret has no " + CURRENT + " value", null));
     }
 
     private Optional<Version> stage(String stage) {

@@ -15,12 +15,11 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The sweep: every hold past its expiresAt gives its units back, and every order past its paymentDueAt is
- * cancelled with its units back, each in its own conditional transaction, so two or three sweeps at once (or a
- * sweep and a re-add, or a sweep and a PAID webhook) change each exactly once. A transaction cancelled by a
- * conflict on a shared stock counter is retried with jittered backoff inside the run, so the run never skips
- * work it can do. DynamoDB TTL only collects garbage later (and a hold it deletes first is reclaimed from the
- * table's stream).
+ * The sweep: every hold past its expiresAt gives its units back, and every order past its paymentDueAt is cancelled
+ * with its units back, each in its own conditional transaction, so two or three sweeps at once (or a sweep and a
+ * re-add, or a sweep and a PAID webhook) change each exactly once. A transaction cancelled by a conflict on a shared
+ * stock counter is retried with jittered backoff inside the run, so the run never skips work it can do. DynamoDB TTL
+ * only collects garbage later (and a hold it deletes first is reclaimed from the table's stream).
  */
 public class HoldExpiryService {
 
@@ -61,8 +60,8 @@ public class HoldExpiryService {
     }
 
     /**
-     * A hold DynamoDB's TTL deleted before any sweep returned it: its units go back once, however often the
-     * stream delivers the delete. False when it was already reclaimed.
+     * A hold DynamoDB's TTL deleted before any sweep returned it: its units go back once, however often the stream
+     * delivers the delete. False when it was already reclaimed.
      */
     public boolean reclaimDeleted(Hold hold) {
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
@@ -72,7 +71,8 @@ public class HoldExpiryService {
             }
             Backoff.pause(attempt);
         }
-        throw new IllegalStateException("Reclaiming the units of a TTL-deleted hold stayed contended; the stream retries it");
+        throw new IllegalStateException(
+                "Reclaiming the units of a TTL-deleted hold stayed contended; the stream retries it");
     }
 
     private boolean expire(Hold hold, Instant now) {

@@ -18,15 +18,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The outbox: which order event a committed change of the Reservations table stands for. An order's INSERT is
- * OrderPlaced, a change of its status OrderConfirmed or OrderCancelled, a refund's INSERT RefundRequired;
- * anything else is no event. Pure: the stream handler publishes what this returns. Each event's {@code eventKey}
- * ({@code <orderId>#<status>}, or {@code <orderId>#REFUND_REQUIRED#<paymentId>}) is the same on every redelivery of
- * one change: consumers dedupe on it.
+ * OrderPlaced, a change of its status OrderConfirmed or OrderCancelled, a refund's INSERT RefundRequired; anything else
+ * is no event. Pure: the stream handler publishes what this returns. Each event's {@code eventKey}
+ * ({@code <orderId>#<status>}, or {@code <orderId>#REFUND_REQUIRED#<paymentId>}) is the same on every redelivery of one
+ * change: consumers dedupe on it.
  */
 public class OrderOutbox {
 
-    public Optional<BusEvent> eventFor(String eventName, Map<String, AttributeValue> oldImage,
-                                       Map<String, AttributeValue> newImage) {
+    public Optional<BusEvent> eventFor(
+            String eventName, Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
         if (newImage == null || newImage.isEmpty()) {
             return Optional.empty();
         }
@@ -43,8 +43,14 @@ public class OrderOutbox {
         }
         Order order = OrderRepository.toOrder(newImage);
         if ("INSERT".equals(eventName)) {
-            return Optional.of(new OrderPlaced(key(order.orderId(), OrderStatus.PENDING_PAYMENT), order.orderId(),
-                    order.cartId(), order.items(), order.totalCents(), order.currency(), order.email(),
+            return Optional.of(new OrderPlaced(
+                    key(order.orderId(), OrderStatus.PENDING_PAYMENT),
+                    order.orderId(),
+                    order.cartId(),
+                    order.items(),
+                    order.totalCents(),
+                    order.currency(),
+                    order.email(),
                     order.paymentDueAt()));
         }
         String before = oldImage == null ? null : str(oldImage, "status");
@@ -53,10 +59,19 @@ public class OrderOutbox {
         }
         String key = key(order.orderId(), order.status());
         return switch (order.status()) {
-            case CONFIRMED -> Optional.of(new OrderConfirmed(key, order.orderId(), order.paymentId(), order.totalCents(),
-                    order.currency(), order.email()));
-            case CANCELLED -> Optional.of(new OrderCancelled(key, order.orderId(), order.paymentId(), order.items(),
-                    order.totalCents(), order.currency(), order.email(), order.cancelReason()));
+            case CONFIRMED ->
+                Optional.of(new OrderConfirmed(
+                        key, order.orderId(), order.paymentId(), order.totalCents(), order.currency(), order.email()));
+            case CANCELLED ->
+                Optional.of(new OrderCancelled(
+                        key,
+                        order.orderId(),
+                        order.paymentId(),
+                        order.items(),
+                        order.totalCents(),
+                        order.currency(),
+                        order.email(),
+                        order.cancelReason()));
             default -> Optional.empty();
         };
     }
@@ -64,8 +79,13 @@ public class OrderOutbox {
     private static BusEvent refund(Map<String, AttributeValue> image) {
         String orderId = str(image, "orderId");
         String paymentId = str(image, "paymentId");
-        return new RefundRequired(orderId + "#REFUND_REQUIRED#" + paymentId, orderId, paymentId,
-                num(image, "amountCents"), str(image, "currency"), str(image, "reason"));
+        return new RefundRequired(
+                orderId + "#REFUND_REQUIRED#" + paymentId,
+                orderId,
+                paymentId,
+                num(image, "amountCents"),
+                str(image, "currency"),
+                str(image, "reason"));
     }
 
     private static String key(String orderId, OrderStatus status) {

@@ -28,18 +28,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Payment provider callbacks. A notification is trusted only when it is signed with the shared secret over its
- * timestamp and raw body, within {@link #TOLERANCE_SECONDS} of now, and a PAID one only for exactly the order's
- * amount and currency. A payment id confirms one order at most. Each change is one conditional transaction, so
- * a replayed notification changes nothing and answers as before; money that cannot buy the order any more (its
- * payment deadline passed, or a second payment) is recorded as a refund, which the outbox turns into
- * RefundRequired.
+ * timestamp and raw body, within {@link #TOLERANCE_SECONDS} of now, and a PAID one only for exactly the order's amount
+ * and currency. A payment id confirms one order at most. Each change is one conditional transaction, so a replayed
+ * notification changes nothing and answers as before; money that cannot buy the order any more (its payment deadline
+ * passed, or a second payment) is recorded as a refund, which the outbox turns into RefundRequired.
  */
 public class PaymentService {
 
-    public enum PaymentStatus { PAID, FAILED }
+    public enum PaymentStatus {
+        PAID,
+        FAILED
+    }
 
     /** A verified notification's body. */
-    public record PaymentNotice(String orderId, PaymentStatus status, String paymentId, long amountCents, String currency) {}
+    public record PaymentNotice(
+            String orderId, PaymentStatus status, String paymentId, long amountCents, String currency) {}
 
     /** How far the signature's timestamp may be from now: a captured request stops working after this. */
     public static final long TOLERANCE_SECONDS = 300;
@@ -49,14 +52,19 @@ public class PaymentService {
     private final StockRepository stock;
     /** How soon the provider should retry a webhook answered 503 SECRET_UNAVAILABLE. */
     static final long SECRET_RETRY_AFTER_SECONDS = 30;
+
     private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
 
     private final Clock clock;
     private final WebhookSecrets secrets;
     private final ShowMetrics metrics;
 
-    public PaymentService(OrderRepository orders, ProductRepository products, Clock clock, WebhookSecrets secrets,
-                          ShowMetrics metrics) {
+    public PaymentService(
+            OrderRepository orders,
+            ProductRepository products,
+            Clock clock,
+            WebhookSecrets secrets,
+            ShowMetrics metrics) {
         this.metrics = metrics;
         this.orders = orders;
         this.products = products;
@@ -66,12 +74,12 @@ public class PaymentService {
     }
 
     /**
-     * {@code X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>} (several v1 values
-     * are allowed while a secret rotates), compared in constant time, against the current key and, if that does
-     * not match, the previous one (for one TTL after the rotation): a rotation reaches each execution environment within the
+     * {@code X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>} (several v1 values are
+     * allowed while a secret rotates), compared in constant time, against the current key and, if that does not match,
+     * the previous one (for one TTL after the rotation): a rotation reaches each execution environment within the
      * secrets' TTL, so for that long a provider may still sign with either. 401 SIGNATURE_EXPIRED outside the
-     * tolerance, 401 INVALID_SIGNATURE for anything else wrong; 503 SECRET_UNAVAILABLE (the provider retries) when
-     * the key cannot be read: an unreadable secret never lets a webhook through.
+     * tolerance, 401 INVALID_SIGNATURE for anything else wrong; 503 SECRET_UNAVAILABLE (the provider retries) when the
+     * key cannot be read: an unreadable secret never lets a webhook through.
      */
     public void verifySignature(String rawBody, String signatureHeader) {
         if (signatureHeader == null) {
@@ -100,17 +108,22 @@ public class PaymentService {
         String message = timestamp + "." + rawBody;
         try {
             if (!matches(secrets.current(), message, candidates)
-                    && !secrets.previous().map(previous -> matches(previous, message, candidates)).orElse(false)) {
+                    && !secrets.previous()
+                            .map(previous -> matches(previous, message, candidates))
+                            .orElse(false)) {
                 throw invalidSignature();
             }
         } catch (WebhookSecrets.Unavailable e) {
             LOG.warn("Payment webhook refused with 503: {}", e.getMessage());
-            throw ApiException.serviceUnavailable("SECRET_UNAVAILABLE",
+            throw ApiException.serviceUnavailable(
+                    "SECRET_UNAVAILABLE",
                     "The webhook signing secret cannot be read right now; send the notification again later",
                     SECRET_RETRY_AFTER_SECONDS);
         }
         if (Math.abs(clock.instant().getEpochSecond() - timestamp) > TOLERANCE_SECONDS) {
-            throw new ApiException(401, "SIGNATURE_EXPIRED",
+            throw new ApiException(
+                    401,
+                    "SIGNATURE_EXPIRED",
                     "The X-Signature timestamp is more than " + TOLERANCE_SECONDS + " s from now");
         }
     }
@@ -119,13 +132,17 @@ public class PaymentService {
         for (int attempt = 0; attempt < Backoff.MAX_ATTEMPTS; attempt++) {
             Order order = orders.find(notice.orderId())
                     .orElseThrow(() -> ApiException.notFound("ORDER_NOT_FOUND", "No order " + notice.orderId()));
-            if (notice.status() == PaymentStatus.PAID && (notice.amountCents() != order.totalCents()
-                    || !notice.currency().equals(order.currency()))) {
-                throw ApiException.conflict("AMOUNT_MISMATCH", "The payment is " + notice.amountCents() + " "
-                        + notice.currency() + "; the order is " + order.totalCents() + " " + order.currency());
+            if (notice.status() == PaymentStatus.PAID
+                    && (notice.amountCents() != order.totalCents()
+                            || !notice.currency().equals(order.currency()))) {
+                throw ApiException.conflict(
+                        "AMOUNT_MISMATCH",
+                        "The payment is " + notice.amountCents() + " " + notice.currency() + "; the order is "
+                                + order.totalCents() + " " + order.currency());
             }
             Instant now = clock.instant();
-            ChangeOutcome outcome = notice.status() == PaymentStatus.PAID ? paid(order, notice, now) : failed(order, notice, now);
+            ChangeOutcome outcome =
+                    notice.status() == PaymentStatus.PAID ? paid(order, notice, now) : failed(order, notice, now);
             switch (outcome) {
                 case OK:
                 case ALREADY_DONE:
@@ -151,11 +168,13 @@ public class PaymentService {
             case PENDING_PAYMENT:
                 return paidIfOk(orders.confirm(order, paymentId, now), order);
             case CONFIRMED:
-                return paymentId.equals(order.paymentId()) ? ChangeOutcome.ALREADY_DONE
+                return paymentId.equals(order.paymentId())
+                        ? ChangeOutcome.ALREADY_DONE
                         : orders.refund(order, paymentId, notice.amountCents(), notice.currency(), "ALREADY_PAID", now);
             case CANCELLED:
             default:
-                if (order.cancelReason() == CancelReason.PAYMENT_FAILED && !orders.refunded(order.orderId(), paymentId)) {
+                if (order.cancelReason() == CancelReason.PAYMENT_FAILED
+                        && !orders.refunded(order.orderId(), paymentId)) {
                     // A retry with another card after a failure: the order stands if its units can be taken back.
                     Optional<Map<String, StockAllocation>> units = takeBack(order);
                     if (units.isPresent()) {
@@ -165,7 +184,8 @@ public class PaymentService {
                         }
                     }
                 }
-                return orders.refund(order, paymentId, notice.amountCents(), notice.currency(), refundReason(order), now);
+                return orders.refund(
+                        order, paymentId, notice.amountCents(), notice.currency(), refundReason(order), now);
         }
     }
 
@@ -193,11 +213,13 @@ public class PaymentService {
     private Optional<Map<String, StockAllocation>> takeBack(Order order) {
         Map<String, StockAllocation> allocations = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> line : order.unitsBySku().entrySet()) {
-            int shards = products.findProduct(line.getKey()).map(p -> p.shards()).orElse(0);
+            int shards =
+                    products.findProduct(line.getKey()).map(p -> p.shards()).orElse(0);
             if (shards == 0) {
                 return Optional.empty();
             }
-            Optional<StockAllocation> allocation = StockAllocation.fromSnapshot(stock.snapshot(line.getKey(), shards), line.getValue());
+            Optional<StockAllocation> allocation =
+                    StockAllocation.fromSnapshot(stock.snapshot(line.getKey(), shards), line.getValue());
             if (allocation.isEmpty()) {
                 return Optional.empty();
             }
@@ -207,7 +229,9 @@ public class PaymentService {
     }
 
     private static String refundReason(Order order) {
-        return order.cancelReason() == CancelReason.PAYMENT_TIMEOUT ? "PAYMENT_AFTER_DEADLINE" : "UNITS_NO_LONGER_AVAILABLE";
+        return order.cancelReason() == CancelReason.PAYMENT_TIMEOUT
+                ? "PAYMENT_AFTER_DEADLINE"
+                : "UNITS_NO_LONGER_AVAILABLE";
     }
 
     /** The header a provider would send for {@code body} at {@code unixSeconds}; for tests and local tooling. */
@@ -215,8 +239,9 @@ public class PaymentService {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(
-                    mac.doFinal((unixSeconds + "." + body).getBytes(StandardCharsets.UTF_8)));
+            return "t=" + unixSeconds + ",v1="
+                    + HexFormat.of()
+                            .formatHex(mac.doFinal((unixSeconds + "." + body).getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
@@ -242,6 +267,7 @@ public class PaymentService {
     }
 
     private static ApiException invalidSignature() {
-        return new ApiException(401, "INVALID_SIGNATURE", "The X-Signature header is missing or does not match the body");
+        return new ApiException(
+                401, "INVALID_SIGNATURE", "The X-Signature header is missing or does not match the body");
     }
 }

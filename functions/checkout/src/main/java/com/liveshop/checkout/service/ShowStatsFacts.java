@@ -19,14 +19,15 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Which show facts a committed change of the Reservations table stands for. A hold's INSERT with an origin is a
- * hold placed from that show (raising it later is no new hold); an order's INSERT is an order placed, and its change
- * to CONFIRMED an order paid, once per show its lines came from. Each fact's key names the business fact itself (the
+ * Which show facts a committed change of the Reservations table stands for. A hold's INSERT with an origin is a hold
+ * placed from that show (raising it later is no new hold); an order's INSERT is an order placed, and its change to
+ * CONFIRMED an order paid, once per show its lines came from. Each fact's key names the business fact itself (the
  * hold's cart, sku and expiry; the order id, step and show), so the same fact read twice counts once. Pure.
  */
 public final class ShowStatsFacts {
 
-    public List<Fact> factsFor(String eventName, Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
+    public List<Fact> factsFor(
+            String eventName, Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
         if (newImage == null || newImage.isEmpty()) {
             return List.of();
         }
@@ -54,15 +55,20 @@ public final class ShowStatsFacts {
         if (hold.origin() == null) {
             return List.of();
         }
-        return List.of(new Fact("HOLD#" + hold.cartId() + "#" + hold.sku() + "#" + hold.expiresAtMillis(), Kind.HOLD,
-                hold.origin().sessionId(), hold.currency(), List.of(new Line(hold.sku(), hold.quantity(), 0, hold.origin()))));
+        return List.of(new Fact(
+                "HOLD#" + hold.cartId() + "#" + hold.sku() + "#" + hold.expiresAtMillis(),
+                Kind.HOLD,
+                hold.origin().sessionId(),
+                hold.currency(),
+                List.of(new Line(hold.sku(), hold.quantity(), 0, hold.origin()))));
     }
 
     private static List<Fact> perShow(Order order, Kind kind, String step) {
         Map<String, List<Line>> bySession = new LinkedHashMap<>();
         for (OrderItem item : order.items()) {
             if (item.origin() != null) {
-                bySession.computeIfAbsent(item.origin().sessionId(), s -> new ArrayList<>())
+                bySession
+                        .computeIfAbsent(item.origin().sessionId(), s -> new ArrayList<>())
                         .add(new Line(item.sku(), item.quantity(), item.totalCents(), item.origin()));
             }
         }

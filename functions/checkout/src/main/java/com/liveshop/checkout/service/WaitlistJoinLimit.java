@@ -8,8 +8,8 @@ import java.time.Instant;
 
 /**
  * Joins are a stranger's write: each source address (its HMAC fingerprint, never the address) gets at most
- * {@code perMinute} per minute over all skus (WAITLIST_JOINS_PER_IP_PER_MINUTE), counted by one conditional write in
- * a fixed window, as reminder sign-ups are.
+ * {@code perMinute} per minute over all skus (WAITLIST_JOINS_PER_IP_PER_MINUTE), counted by one conditional write in a
+ * fixed window, as reminder sign-ups are.
  */
 public final class WaitlistJoinLimit implements WaitlistService.JoinLimit {
 
@@ -29,8 +29,11 @@ public final class WaitlistJoinLimit implements WaitlistService.JoinLimit {
     @Override
     public void count(String sourceIp, Instant now) {
         long minute = now.getEpochSecond() / 60;
-        if (!windows.tryCount(WaitlistKeys.joinLimitPk(fingerprint.of(sourceIp), minute), perMinute, (minute + 2) * 60)) {
-            throw ApiException.tooManyRequests("RATE_LIMITED", "Too many waitlist joins from this network; try again in a minute",
+        if (!windows.tryCount(
+                WaitlistKeys.joinLimitPk(fingerprint.of(sourceIp), minute), perMinute, (minute + 2) * 60)) {
+            throw ApiException.tooManyRequests(
+                    "RATE_LIMITED",
+                    "Too many waitlist joins from this network; try again in a minute",
                     (minute + 1) * 60 - now.getEpochSecond());
         }
     }

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * removed, an order cancelled, a restock) the hand-out gives them to the oldest waiting carts as holds, each entry at
  * most once (its removal is in the hold's transaction) and never beyond what is available (the stock buckets'
  * conditions), so two hand-outs at once, or buyers on the cart route at the same moment, never oversell. A cart wanting
- * more than is left gets what is left, and its entry is spent. A hold placed this way is like any other; its cart
- * hears {@code waitlistHeld} on its channel, and counts against the per-client cap of the client that joined (a client
- * at its cap is passed over, as a cart that cannot take it is).
+ * more than is left gets what is left, and its entry is spent. A hold placed this way is like any other; its cart hears
+ * {@code waitlistHeld} on its channel, and counts against the per-client cap of the client that joined (a client at its
+ * cap is passed over, as a cart that cannot take it is).
  */
 public class WaitlistService {
 
@@ -50,7 +50,7 @@ public class WaitlistService {
         /** Counts one join from {@code sourceIp}; throws 429 RATE_LIMITED (with Retry-After) beyond the bound. */
         void count(String sourceIp, Instant now);
 
-        JoinLimit NONE = (sourceIp, now) -> { };
+        JoinLimit NONE = (sourceIp, now) -> {};
     }
 
     private final WaitlistRepository waitlist;
@@ -65,9 +65,17 @@ public class WaitlistService {
     private final UnaryOperator<String> fingerprint;
 
     /** {@code fingerprint}: a joining client's address → its key (asked only by joins). */
-    public WaitlistService(WaitlistRepository waitlist, ProductRepository products, CartService carts, ChannelPublisher publisher,
-                           Clock clock, Duration entryLifetime, int maxQuantityPerSku, int maxPerSku, JoinLimit joinLimit,
-                           UnaryOperator<String> fingerprint) {
+    public WaitlistService(
+            WaitlistRepository waitlist,
+            ProductRepository products,
+            CartService carts,
+            ChannelPublisher publisher,
+            Clock clock,
+            Duration entryLifetime,
+            int maxQuantityPerSku,
+            int maxPerSku,
+            JoinLimit joinLimit,
+            UnaryOperator<String> fingerprint) {
         if (maxPerSku < 1) {
             throw new IllegalStateException("Configuration WAITLIST_MAX_PER_SKU must be positive");
         }
@@ -86,8 +94,8 @@ public class WaitlistService {
     /**
      * Joins the line, or for a cart waiting already answers its entry (with the new quantity; its place stays).
      * Refused, with nothing written: 400 (sku, cartId not a v4 UUID, quantity missing or below 1), 422 QUANTITY_LIMIT
-     * (above the per-sku limit), 404 PRODUCT_NOT_FOUND, 409 IN_STOCK (units are available: buy them), 429
-     * RATE_LIMITED, 409 WAITLIST_FULL (the line's bound; the rate window has counted the attempt).
+     * (above the per-sku limit), 404 PRODUCT_NOT_FOUND, 409 IN_STOCK (units are available: buy them), 429 RATE_LIMITED,
+     * 409 WAITLIST_FULL (the line's bound; the rate window has counted the attempt).
      */
     public JoinResult join(String rawSku, JoinRequest request, String sourceIp) {
         String sku = Validation.requireSku(rawSku);
@@ -128,15 +136,21 @@ public class WaitlistService {
             if (attempt > 0) {
                 requireSoldOut(sku);
             }
-            Entry entry = new Entry(sku, cartId, quantity, WaitlistKeys.entrySk(now.toEpochMilli(), cartId),
-                    now.plus(entryLifetime).getEpochSecond(), client);
+            Entry entry = new Entry(
+                    sku,
+                    cartId,
+                    quantity,
+                    WaitlistKeys.entrySk(now.toEpochMilli(), cartId),
+                    now.plus(entryLifetime).getEpochSecond(),
+                    client);
             switch (waitlist.add(entry, maxPerSku, now.getEpochSecond())) {
                 case ADDED -> {
                     return new JoinResult(afterAdd(entry, now), true);
                 }
                 case FULL -> {
                     if (purgeExpiredHead(sku, now.getEpochSecond()) == 0) {
-                        throw ApiException.conflict("WAITLIST_FULL", "The waitlist of " + sku + " is full (" + maxPerSku + " carts)");
+                        throw ApiException.conflict(
+                                "WAITLIST_FULL", "The waitlist of " + sku + " is full (" + maxPerSku + " carts)");
                     }
                 }
                 case RETRY -> Backoff.pause(attempt);
@@ -162,8 +176,10 @@ public class WaitlistService {
         String sku = Validation.requireSku(rawSku);
         String cartId = Validation.requireRandomUuid("cartId", rawCartId);
         Instant now = clock.instant();
-        return liveEntry(sku, cartId, now).map(e -> joined(e, now))
-                .orElseThrow(() -> ApiException.notFound("WAITLIST_ENTRY_NOT_FOUND", "This cart is not on the waitlist of " + sku));
+        return liveEntry(sku, cartId, now)
+                .map(e -> joined(e, now))
+                .orElseThrow(() -> ApiException.notFound(
+                        "WAITLIST_ENTRY_NOT_FOUND", "This cart is not on the waitlist of " + sku));
     }
 
     /** DELETE /products/{sku}/waitlist/{cartId}: leaves the line (idempotent). 400 for a bad sku or cart id. */
@@ -178,9 +194,9 @@ public class WaitlistService {
     }
 
     /**
-     * Gives what is available of {@code sku} to its line, oldest first, until the line or the units run out. Returns the
-     * holds placed. Safe to run twice at once and again after a failure (each step is one conditional transaction): an
-     * entry is passed only once it is off the line, so a later cart is never served while an earlier one that could
+     * Gives what is available of {@code sku} to its line, oldest first, until the line or the units run out. Returns
+     * the holds placed. Safe to run twice at once and again after a failure (each step is one conditional transaction):
+     * an entry is passed only once it is off the line, so a later cart is never served while an earlier one that could
      * be still waits.
      */
     public int handOut(String sku) {
@@ -197,14 +213,20 @@ public class WaitlistService {
                     waitlist.remove(entry);
                     continue;
                 }
-                CartService.WaitlistHold result = carts.holdForWaitlist(entry.cartId(), sku, entry.quantity(), entry.client(),
-                        waitlist.claim(entry));
+                CartService.WaitlistHold result = carts.holdForWaitlist(
+                        entry.cartId(), sku, entry.quantity(), entry.client(), waitlist.claim(entry));
                 switch (result.outcome()) {
                     case HELD -> {
                         held++;
                         CartService.HoldView hold = result.hold();
-                        publisher.publish(Channels.cart(entry.cartId()), new Frames.WaitlistHeld(sku, hold.quantity(),
-                                hold.priceCents(), hold.currency(), hold.expiresAt().toString()));
+                        publisher.publish(
+                                Channels.cart(entry.cartId()),
+                                new Frames.WaitlistHeld(
+                                        sku,
+                                        hold.quantity(),
+                                        hold.priceCents(),
+                                        hold.currency(),
+                                        hold.expiresAt().toString()));
                     }
                     // The cart cannot take it (holds the sku already, full, another currency): passed over.
                     case CART_REFUSED -> waitlist.remove(entry);
@@ -212,7 +234,8 @@ public class WaitlistService {
                     case CLAIM_GONE -> {
                         if (++stalls > MAX_STALLS) {
                             // Not expected (an entry changes only a few times); fail so the batch is retried later.
-                            throw new IllegalStateException("The waitlist of " + sku + " kept changing during the hand-out");
+                            throw new IllegalStateException(
+                                    "The waitlist of " + sku + " kept changing during the hand-out");
                         }
                     }
                     case NOTHING_LEFT -> {
@@ -229,7 +252,8 @@ public class WaitlistService {
     private int requireQuantity(Long quantity) {
         long q = Validation.requireRange("quantity", quantity, 1, Long.MAX_VALUE);
         if (q > maxQuantityPerSku) {
-            throw ApiException.unprocessable("QUANTITY_LIMIT", "At most " + maxQuantityPerSku + " units of one sku per cart");
+            throw ApiException.unprocessable(
+                    "QUANTITY_LIMIT", "At most " + maxQuantityPerSku + " units of one sku per cart");
         }
         return (int) q;
     }
@@ -239,7 +263,8 @@ public class WaitlistService {
     }
 
     private Joined joined(Entry entry, Instant now) {
-        return new Joined(entry.sku(), entry.cartId(), entry.quantity(), waitlist.position(entry, now.getEpochSecond()));
+        return new Joined(
+                entry.sku(), entry.cartId(), entry.quantity(), waitlist.position(entry, now.getEpochSecond()));
     }
 
     private void requireSoldOut(String sku) {

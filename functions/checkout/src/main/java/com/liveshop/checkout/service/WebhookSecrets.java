@@ -3,9 +3,9 @@ package com.liveshop.checkout.service;
 import java.util.Optional;
 
 /**
- * The keys the payment provider signs webhooks with, as they are now. While a secret rotates, a webhook signed a
- * moment ago with the previous key is still in flight (or retried by the provider), so the previous key verifies
- * too until the new one is everywhere. Implementations cache: calling these per request must be cheap.
+ * The keys the payment provider signs webhooks with, as they are now. While a secret rotates, a webhook signed a moment
+ * ago with the previous key is still in flight (or retried by the provider), so the previous key verifies too until the
+ * new one is everywhere. Implementations cache: calling these per request must be cheap.
  */
 public interface WebhookSecrets {
 

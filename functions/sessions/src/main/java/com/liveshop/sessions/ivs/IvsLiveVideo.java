@@ -42,8 +42,11 @@ public class IvsLiveVideo implements LiveVideo {
             // role may read stream keys of sessions' channels only (GetStreamKey is conditioned on this tag).
             ivs.tagResource(r -> r.resourceArn(response.streamKey().arn()).tags(SESSION_TAG));
         }
-        return new Channel(response.channel().arn(), response.channel().playbackUrl(),
-                response.channel().ingestEndpoint(), response.streamKey() == null ? null : response.streamKey().value());
+        return new Channel(
+                response.channel().arn(),
+                response.channel().playbackUrl(),
+                response.channel().ingestEndpoint(),
+                response.streamKey() == null ? null : response.streamKey().value());
     }
 
     @Override
@@ -86,7 +89,8 @@ public class IvsLiveVideo implements LiveVideo {
     @Override
     public OptionalLong viewerCount(String channelArn) {
         try {
-            return OptionalLong.of(ivs.getStream(r -> r.channelArn(channelArn)).stream().viewerCount());
+            return OptionalLong.of(
+                    ivs.getStream(r -> r.channelArn(channelArn)).stream().viewerCount());
         } catch (ChannelNotBroadcastingException e) {
             return OptionalLong.empty();
         } catch (ThrottlingException e) {

@@ -3,8 +3,8 @@ package com.liveshop.sessions.ivs;
 import java.util.OptionalLong;
 
 /**
- * The IVS calls the sessions functions make, behind our own interface so that services and handlers are
- * tested with a fake; {@link IvsLiveVideo} is the real one (the IVS SDK client).
+ * The IVS calls the sessions functions make, behind our own interface so that services and handlers are tested with a
+ * fake; {@link IvsLiveVideo} is the real one (the IVS SDK client).
  */
 public interface LiveVideo {
 
@@ -50,9 +50,9 @@ public interface LiveVideo {
     void putMetadata(String channelArn, String metadata);
 
     /**
-     * IVS's own viewer count of the channel's live stream (GetStream; IVS's figure trails by about 15 s), or empty
-     * when the channel is not broadcasting. Throws {@link ThrottledException} when IVS refused the call for its
-     * rate limit (GetStream: 5 requests/s per account) and {@link ChannelNotFoundException} for an unknown channel.
+     * IVS's own viewer count of the channel's live stream (GetStream; IVS's figure trails by about 15 s), or empty when
+     * the channel is not broadcasting. Throws {@link ThrottledException} when IVS refused the call for its rate limit
+     * (GetStream: 5 requests/s per account) and {@link ChannelNotFoundException} for an unknown channel.
      */
     OptionalLong viewerCount(String channelArn);
 }

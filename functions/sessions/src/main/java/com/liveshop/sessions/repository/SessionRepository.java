@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -31,9 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Sessions, broadcasts, timeline and reminders in the Sessions table. Every status change is one conditional
- * UpdateItem whose condition encodes the rule (never backwards, never an older broadcast over a newer one),
- * so duplicated or reordered IVS events change nothing twice.
+ * Sessions, broadcasts, timeline and reminders in the Sessions table. Every status change is one conditional UpdateItem
+ * whose condition encodes the rule (never backwards, never an older broadcast over a newer one), so duplicated or
+ * reordered IVS events change nothing twice.
  */
 public class SessionRepository {
 
@@ -69,37 +68,60 @@ public class SessionRepository {
         item.put("channelArn", s(s.channelArn()));
         item.put("playbackUrl", s(s.playbackUrl()));
         item.put("ingestEndpoint", s(s.ingestEndpoint()));
-        item.put("lineup", AttributeValue.fromL(s.lineup().stream().map(AttributeValue::fromS).toList()));
+        item.put(
+                "lineup",
+                AttributeValue.fromL(
+                        s.lineup().stream().map(AttributeValue::fromS).toList()));
         item.put("createdAt", s(createdAt));
         item.put("reminderCount", n(0));
         item.put("gsi1pk", s(SessionKeys.ACTIVE));
         item.put("gsi1sk", s(s.startsAt() + "#" + s.sessionId()));
         Map<String, AttributeValue> channel = Map.of(
-                SessionKeys.PK, s(SessionKeys.channelPk(s.channelArn())),
-                SessionKeys.SK, s(SessionKeys.CHANNEL),
-                "sessionId", s(s.sessionId()));
+                SessionKeys.PK,
+                s(SessionKeys.channelPk(s.channelArn())),
+                SessionKeys.SK,
+                s(SessionKeys.CHANNEL),
+                "sessionId",
+                s(s.sessionId()));
         client.transactWriteItems(t -> t.transactItems(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                        .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(channel)
-                        .conditionExpression("attribute_not_exists(pk)").build()).build()));
+                TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(item)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build(),
+                TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(channel)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build()));
     }
 
     public Optional<Session> find(String sessionId) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))).item();
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table)
+                        .consistentRead(true)
+                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META)))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toSession(item));
     }
 
     public Optional<String> sessionIdOfChannel(String channelArn) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(SessionKeys.channelPk(channelArn), SessionKeys.CHANNEL))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item.get("sessionId").s());
+        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table)
+                        .consistentRead(true)
+                        .key(key(SessionKeys.channelPk(channelArn), SessionKeys.CHANNEL)))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
+                : Optional.of(item.get("sessionId").s());
     }
 
     /** Scheduled and live sessions by start time (the sparse byStart index), at most {@code limit}. */
     public List<Session> active(int limit) {
-        QueryResponse response = client.query(q -> q.tableName(table).indexName(SessionKeys.BY_START_INDEX)
+        QueryResponse response = client.query(q -> q.tableName(table)
+                .indexName(SessionKeys.BY_START_INDEX)
                 .keyConditionExpression("gsi1pk = :active")
                 .expressionAttributeValues(Map.of(":active", s(SessionKeys.ACTIVE)))
                 .limit(limit));
@@ -109,10 +131,18 @@ public class SessionRepository {
     /** The timeline in offset order. */
     public List<Session.Highlight> timeline(String sessionId) {
         List<Session.Highlight> result = new ArrayList<>();
-        for (Map<String, AttributeValue> item : queryPrefix(sessionId, SessionKeys.HIGHLIGHT_PREFIX, Integer.MAX_VALUE)) {
-            result.add(new Session.Highlight(str(item, "highlightId"), str(item, "sku"), str(item, "title"),
-                    num(item, "priceCents"), str(item, "currency"), optNum(item, "dealPriceCents"), str(item, "dealEndsAt"),
-                    num(item, "offsetMs"), str(item, "at")));
+        for (Map<String, AttributeValue> item :
+                queryPrefix(sessionId, SessionKeys.HIGHLIGHT_PREFIX, Integer.MAX_VALUE)) {
+            result.add(new Session.Highlight(
+                    str(item, "highlightId"),
+                    str(item, "sku"),
+                    str(item, "title"),
+                    num(item, "priceCents"),
+                    str(item, "currency"),
+                    optNum(item, "dealPriceCents"),
+                    str(item, "dealEndsAt"),
+                    num(item, "offsetMs"),
+                    str(item, "at")));
         }
         return result;
     }
@@ -123,9 +153,11 @@ public class SessionRepository {
         do {
             final Map<String, AttributeValue> from = start;
             QueryResponse page = client.query(q -> {
-                q.tableName(table).consistentRead(true)
+                q.tableName(table)
+                        .consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)), ":prefix", s(prefix)));
+                        .expressionAttributeValues(
+                                Map.of(":pk", s(SessionKeys.sessionPk(sessionId)), ":prefix", s(prefix)));
                 if (from != null) {
                     q.exclusiveStartKey(from);
                 }
@@ -135,8 +167,11 @@ public class SessionRepository {
                     items.add(item);
                 }
             }
-            start = items.size() < limit && page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                    ? page.lastEvaluatedKey() : null;
+            start = items.size() < limit
+                            && page.hasLastEvaluatedKey()
+                            && !page.lastEvaluatedKey().isEmpty()
+                    ? page.lastEvaluatedKey()
+                    : null;
         } while (start != null);
         return items;
     }
@@ -162,25 +197,43 @@ public class SessionRepository {
     public static final String CONFIRMED = "CONFIRMED";
 
     /** Outcome of following a confirmation link. */
-    public enum ConfirmOutcome { CONFIRMED, ALREADY_CONFIRMED, UNKNOWN }
+    public enum ConfirmOutcome {
+        CONFIRMED,
+        ALREADY_CONFIRMED,
+        UNKNOWN
+    }
 
     /**
      * Records a sign-up as PENDING and says whether a confirmation should go out: yes for a new (or unsubscribed)
-     * address and for a pending one whose last confirmation went out before {@code resendAfter}; no for a confirmed
-     * one or a recent pending one. One conditional UpdateItem, so concurrent sign-ups send one confirmation.
+     * address and for a pending one whose last confirmation went out before {@code resendAfter}; no for a confirmed one
+     * or a recent pending one. One conditional UpdateItem, so concurrent sign-ups send one confirmation.
      */
-    public boolean requestReminder(String sessionId, String reminderId, String email, String now, String resendAfter,
-                                   int maxConfirmations) {
+    public boolean requestReminder(
+            String sessionId, String reminderId, String email, String now, String resendAfter, int maxConfirmations) {
         try {
-            client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
+            client.updateItem(u -> u.tableName(table)
+                    .key(reminderKey(sessionId, reminderId))
                     .updateExpression("SET email = :email, createdAt = if_not_exists(createdAt, :now), "
                             + "#status = if_not_exists(#status, :pending), confirmSentAt = :now, "
                             + "confirmsSent = if_not_exists(confirmsSent, :zero) + :one")
                     .conditionExpression("attribute_not_exists(pk) OR (#status = :pending AND confirmSentAt < :resend "
                             + "AND (attribute_not_exists(confirmsSent) OR confirmsSent < :max))")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":email", s(email), ":now", s(now), ":pending", s(PENDING),
-                            ":resend", s(resendAfter), ":zero", n(0), ":one", n(1), ":max", n(maxConfirmations))));
+                    .expressionAttributeValues(Map.of(
+                            ":email",
+                            s(email),
+                            ":now",
+                            s(now),
+                            ":pending",
+                            s(PENDING),
+                            ":resend",
+                            s(resendAfter),
+                            ":zero",
+                            n(0),
+                            ":one",
+                            n(1),
+                            ":max",
+                            n(maxConfirmations))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -188,9 +241,11 @@ public class SessionRepository {
     }
 
     public Optional<Reminder> reminder(String sessionId, String reminderId) {
-        Map<String, AttributeValue> item = client.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(reminderKey(sessionId, reminderId))).item();
-        return item == null || item.isEmpty() ? Optional.empty()
+        Map<String, AttributeValue> item = client.getItem(
+                        g -> g.tableName(table).consistentRead(true).key(reminderKey(sessionId, reminderId)))
+                .item();
+        return item == null || item.isEmpty()
+                ? Optional.empty()
                 : Optional.of(new Reminder(reminderId, str(item, "email"), str(item, "status")));
     }
 
@@ -198,41 +253,54 @@ public class SessionRepository {
     public ConfirmOutcome confirmReminder(String sessionId, String reminderId, String now) {
         try {
             client.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().update(Update.builder().tableName(table).key(reminderKey(sessionId, reminderId))
-                            .updateExpression("SET #status = :confirmed, confirmedAt = :now")
-                            .conditionExpression("#status = :pending")
-                            .expressionAttributeNames(Map.of("#status", "status"))
-                            .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED), ":pending", s(PENDING), ":now", s(now)))
-                            .build()).build(),
+                    TransactWriteItem.builder()
+                            .update(Update.builder()
+                                    .tableName(table)
+                                    .key(reminderKey(sessionId, reminderId))
+                                    .updateExpression("SET #status = :confirmed, confirmedAt = :now")
+                                    .conditionExpression("#status = :pending")
+                                    .expressionAttributeNames(Map.of("#status", "status"))
+                                    .expressionAttributeValues(
+                                            Map.of(":confirmed", s(CONFIRMED), ":pending", s(PENDING), ":now", s(now)))
+                                    .build())
+                            .build(),
                     countReminders(sessionId, 1)));
             return ConfirmOutcome.CONFIRMED;
         } catch (TransactionCanceledException e) {
-            return reminder(sessionId, reminderId).map(r -> r.confirmed() ? ConfirmOutcome.ALREADY_CONFIRMED : null)
+            return reminder(sessionId, reminderId)
+                    .map(r -> r.confirmed() ? ConfirmOutcome.ALREADY_CONFIRMED : null)
                     .orElse(ConfirmOutcome.UNKNOWN);
         }
     }
 
     /**
-     * Forgets the reminder and its address; a confirmed one is uncounted in the same transaction. Returns whether
-     * there was one. Retried when the reminder is confirmed between the two attempts (a PENDING delete is conditional).
+     * Forgets the reminder and its address; a confirmed one is uncounted in the same transaction. Returns whether there
+     * was one. Retried when the reminder is confirmed between the two attempts (a PENDING delete is conditional).
      */
     public boolean removeReminder(String sessionId, String reminderId) {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 client.transactWriteItems(t -> t.transactItems(
-                        TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(reminderKey(sessionId, reminderId))
-                                .conditionExpression("#status = :confirmed")
-                                .expressionAttributeNames(Map.of("#status", "status"))
-                                .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED))).build()).build(),
+                        TransactWriteItem.builder()
+                                .delete(Delete.builder()
+                                        .tableName(table)
+                                        .key(reminderKey(sessionId, reminderId))
+                                        .conditionExpression("#status = :confirmed")
+                                        .expressionAttributeNames(Map.of("#status", "status"))
+                                        .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED)))
+                                        .build())
+                                .build(),
                         countReminders(sessionId, -1)));
                 return true;
             } catch (TransactionCanceledException confirmedOrGone) {
                 try {
-                    Map<String, AttributeValue> old = client.deleteItem(d -> d.tableName(table).key(reminderKey(sessionId, reminderId))
-                            .conditionExpression("attribute_not_exists(pk) OR #status <> :confirmed")
-                            .expressionAttributeNames(Map.of("#status", "status"))
-                            .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED)))
-                            .returnValues(ReturnValue.ALL_OLD)).attributes();
+                    Map<String, AttributeValue> old = client.deleteItem(d -> d.tableName(table)
+                                    .key(reminderKey(sessionId, reminderId))
+                                    .conditionExpression("attribute_not_exists(pk) OR #status <> :confirmed")
+                                    .expressionAttributeNames(Map.of("#status", "status"))
+                                    .expressionAttributeValues(Map.of(":confirmed", s(CONFIRMED)))
+                                    .returnValues(ReturnValue.ALL_OLD))
+                            .attributes();
                     return old != null && !old.isEmpty();
                 } catch (ConditionalCheckFailedException confirmedMeanwhile) {
                     // confirmed between the two writes: the transaction again
@@ -248,14 +316,21 @@ public class SessionRepository {
      * reminders are never all in memory at once.
      */
     public void forEachUnsentConfirmedReminderId(String sessionId, java.util.function.Consumer<String> action) {
-        client.queryPaginator(q -> q.tableName(table).consistentRead(true)
+        client.queryPaginator(q -> q.tableName(table)
+                        .consistentRead(true)
                         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                         .filterExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
                         .projectionExpression("sk")
                         .expressionAttributeNames(Map.of("#status", "status"))
-                        .expressionAttributeValues(Map.of(":pk", s(SessionKeys.sessionPk(sessionId)),
-                                ":prefix", s(SessionKeys.REMINDER_PREFIX), ":confirmed", s(CONFIRMED))))
-                .items().forEach(item -> action.accept(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                s(SessionKeys.sessionPk(sessionId)),
+                                ":prefix",
+                                s(SessionKeys.REMINDER_PREFIX),
+                                ":confirmed",
+                                s(CONFIRMED))))
+                .items()
+                .forEach(item -> action.accept(str(item, "sk").substring(SessionKeys.REMINDER_PREFIX.length())));
     }
 
     /**
@@ -264,12 +339,14 @@ public class SessionRepository {
      */
     public Optional<Reminder> claimLiveEmail(String sessionId, String reminderId, String now) {
         try {
-            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
-                    .updateExpression("SET liveSentAt = :now")
-                    .conditionExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":now", s(now), ":confirmed", s(CONFIRMED)))
-                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table)
+                            .key(reminderKey(sessionId, reminderId))
+                            .updateExpression("SET liveSentAt = :now")
+                            .conditionExpression("#status = :confirmed AND attribute_not_exists(liveSentAt)")
+                            .expressionAttributeNames(Map.of("#status", "status"))
+                            .expressionAttributeValues(Map.of(":now", s(now), ":confirmed", s(CONFIRMED)))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
             return Optional.of(new Reminder(reminderId, str(item, "email"), CONFIRMED));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -278,7 +355,8 @@ public class SessionRepository {
 
     /** Gives a claim back after SES did not take the email, so the retry sends it. */
     public void releaseLiveEmail(String sessionId, String reminderId) {
-        client.updateItem(u -> u.tableName(table).key(reminderKey(sessionId, reminderId))
+        client.updateItem(u -> u.tableName(table)
+                .key(reminderKey(sessionId, reminderId))
                 .updateExpression("REMOVE liveSentAt")
                 .conditionExpression("attribute_exists(pk)"));
     }
@@ -288,12 +366,15 @@ public class SessionRepository {
     }
 
     private TransactWriteItem countReminders(String sessionId, int delta) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                .updateExpression("ADD reminderCount :delta")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeValues(Map.of(":delta", n(delta)))
-                .build()).build();
+        return TransactWriteItem.builder()
+                .update(Update.builder()
+                        .tableName(table)
+                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                        .updateExpression("ADD reminderCount :delta")
+                        .conditionExpression("attribute_exists(pk)")
+                        .expressionAttributeValues(Map.of(":delta", n(delta)))
+                        .build())
+                .build();
     }
 
     // ------------------------------------------------------------------ stream lifecycle
@@ -301,10 +382,11 @@ public class SessionRepository {
     /** Records a broadcast's start (first value kept); returns its end time when its end was seen first. */
     public Optional<Long> recordStreamStart(String sessionId, String streamId, long startedAtMs) {
         Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table)
-                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.STREAM_PREFIX + streamId))
-                .updateExpression("SET startedAtMs = if_not_exists(startedAtMs, :t)")
-                .expressionAttributeValues(Map.of(":t", n(startedAtMs)))
-                .returnValues(ReturnValue.ALL_NEW)).attributes();
+                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.STREAM_PREFIX + streamId))
+                        .updateExpression("SET startedAtMs = if_not_exists(startedAtMs, :t)")
+                        .expressionAttributeValues(Map.of(":t", n(startedAtMs)))
+                        .returnValues(ReturnValue.ALL_NEW))
+                .attributes();
         return Optional.ofNullable(optNum(item, "endedAtMs"));
     }
 
@@ -316,21 +398,32 @@ public class SessionRepository {
     }
 
     /**
-     * Makes {@code streamId} the session's current broadcast and the session LIVE, only if the session has not
-     * ended and no broadcast that started later is current. Returns the status before, or empty when nothing
-     * changed (duplicate, older broadcast, ended session).
+     * Makes {@code streamId} the session's current broadcast and the session LIVE, only if the session has not ended
+     * and no broadcast that started later is current. Returns the status before, or empty when nothing changed
+     * (duplicate, older broadcast, ended session).
      */
     public Optional<String> markLive(String sessionId, String streamId, long startedAtMs) {
         try {
             Map<String, AttributeValue> old = client.updateItem(u -> u.tableName(table)
-                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                    .updateExpression("SET #status = :live, streamId = :s, streamStartedAtMs = :t, " + "liveAt = if_not_exists(liveAt, :iso)")
-                    .conditionExpression("attribute_exists(pk) AND #status <> :ended"
-                            + " AND (attribute_not_exists(streamStartedAtMs) OR streamStartedAtMs < :t)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":live", s(Session.LIVE), ":s", s(streamId), ":t", n(startedAtMs),
-                            ":iso", s(Instant.ofEpochMilli(startedAtMs).toString()), ":ended", s(Session.ENDED)))
-                    .returnValues(ReturnValue.UPDATED_OLD)).attributes();
+                            .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                            .updateExpression("SET #status = :live, streamId = :s, streamStartedAtMs = :t, "
+                                    + "liveAt = if_not_exists(liveAt, :iso)")
+                            .conditionExpression("attribute_exists(pk) AND #status <> :ended"
+                                    + " AND (attribute_not_exists(streamStartedAtMs) OR streamStartedAtMs < :t)")
+                            .expressionAttributeNames(Map.of("#status", "status"))
+                            .expressionAttributeValues(Map.of(
+                                    ":live",
+                                    s(Session.LIVE),
+                                    ":s",
+                                    s(streamId),
+                                    ":t",
+                                    n(startedAtMs),
+                                    ":iso",
+                                    s(Instant.ofEpochMilli(startedAtMs).toString()),
+                                    ":ended",
+                                    s(Session.ENDED)))
+                            .returnValues(ReturnValue.UPDATED_OLD))
+                    .attributes();
             return Optional.of(old.containsKey("status") ? old.get("status").s() : Session.SCHEDULED);
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -338,11 +431,15 @@ public class SessionRepository {
     }
 
     /**
-     * Ends the session because broadcast {@code streamId} ended, unless the session already ended or another
-     * broadcast is current. True when it changed.
+     * Ends the session because broadcast {@code streamId} ended, unless the session already ended or another broadcast
+     * is current. True when it changed.
      */
     public boolean markEndedByStream(String sessionId, String streamId, long endedAtMs) {
-        return end(sessionId, endedAtMs, " AND (attribute_not_exists(streamId) OR streamId = :s)", Map.of(":s", s(streamId)));
+        return end(
+                sessionId,
+                endedAtMs,
+                " AND (attribute_not_exists(streamId) OR streamId = :s)",
+                Map.of(":s", s(streamId)));
     }
 
     /** Ends the session whatever its broadcasts (the host asked); true when it changed. */
@@ -350,7 +447,8 @@ public class SessionRepository {
         return end(sessionId, endedAtMs, "", Map.of());
     }
 
-    private boolean end(String sessionId, long endedAtMs, String extraCondition, Map<String, AttributeValue> extraValues) {
+    private boolean end(
+            String sessionId, long endedAtMs, String extraCondition, Map<String, AttributeValue> extraValues) {
         Map<String, AttributeValue> values = new HashMap<>(extraValues);
         values.put(":ended", s(Session.ENDED));
         values.put(":iso", s(Instant.ofEpochMilli(endedAtMs).toString()));
@@ -373,9 +471,14 @@ public class SessionRepository {
             client.updateItem(u -> u.tableName(table)
                     .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
                     .updateExpression("SET replay = :r, replayAtMs = :t")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(replayAtMs) OR replayAtMs < :t)")
-                    .expressionAttributeValues(Map.of(":t", n(recordedAtMs), ":r", AttributeValue.fromM(Map.of(
-                            "url", s(replay.url()), "durationMs", n(replay.durationMs()))))));
+                    .conditionExpression(
+                            "attribute_exists(pk) AND (attribute_not_exists(replayAtMs) OR replayAtMs < :t)")
+                    .expressionAttributeValues(Map.of(
+                            ":t",
+                            n(recordedAtMs),
+                            ":r",
+                            AttributeValue.fromM(
+                                    Map.of("url", s(replay.url()), "durationMs", n(replay.durationMs()))))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -395,7 +498,9 @@ public class SessionRepository {
      * partition, a Query, never a Scan), filtered to LIVE; the SDK paginator follows LastEvaluatedKey.
      */
     public List<LiveChannel> liveChannels() {
-        QueryRequest request = QueryRequest.builder().tableName(table).indexName(SessionKeys.BY_START_INDEX)
+        QueryRequest request = QueryRequest.builder()
+                .tableName(table)
+                .indexName(SessionKeys.BY_START_INDEX)
                 .keyConditionExpression("gsi1pk = :active")
                 .filterExpression("#status = :live")
                 .projectionExpression("sessionId, channelArn")
@@ -403,25 +508,29 @@ public class SessionRepository {
                 .expressionAttributeValues(Map.of(":active", s(SessionKeys.ACTIVE), ":live", s(Session.LIVE)))
                 .build();
         List<LiveChannel> out = new ArrayList<>();
-        client.queryPaginator(request).items().forEach(item -> out.add(new LiveChannel(str(item, "sessionId"), str(item, "channelArn"))));
+        client.queryPaginator(request)
+                .items()
+                .forEach(item -> out.add(new LiveChannel(str(item, "sessionId"), str(item, "channelArn"))));
         return out;
     }
 
     /**
      * Stores IVS's viewer count on META (what GET /sessions/{id} answers) and returns the viewers-frame lease as it
-     * stands, so the caller only tries the lease when it can win. Empty when the session is gone. The show's peak
-     * (its stats) rises with it.
+     * stands, so the caller only tries the lease when it can win. Empty when the session is gone. The show's peak (its
+     * stats) rises with it.
      */
     public Optional<ViewersPublished> storeViewerCount(String sessionId, long count) {
         try {
             Map<String, AttributeValue> item = client.updateItem(u -> u.tableName(table)
-                    .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                    .updateExpression("SET viewerCount = :c")
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":c", n(count)))
-                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+                            .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                            .updateExpression("SET viewerCount = :c")
+                            .conditionExpression("attribute_exists(pk)")
+                            .expressionAttributeValues(Map.of(":c", n(count)))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
             stats.recordViewers(sessionId, count);
-            return Optional.of(new ViewersPublished(optNum(item, "viewersPublishedCount"), optNum(item, "viewersPublishedAtMs")));
+            return Optional.of(
+                    new ViewersPublished(optNum(item, "viewersPublishedCount"), optNum(item, "viewersPublishedAtMs")));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }
@@ -440,7 +549,8 @@ public class SessionRepository {
                     .conditionExpression("attribute_exists(pk)"
                             + " AND (attribute_not_exists(viewersPublishedCount) OR viewersPublishedCount <> :c)"
                             + " AND (attribute_not_exists(viewersPublishedAtMs) OR viewersPublishedAtMs <= :due)")
-                    .expressionAttributeValues(Map.of(":c", n(count), ":now", n(nowMs), ":due", n(nowMs - minIntervalMs))));
+                    .expressionAttributeValues(
+                            Map.of(":c", n(count), ":now", n(nowMs), ":due", n(nowMs - minIntervalMs))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -467,8 +577,8 @@ public class SessionRepository {
 
     /** Puts the highlight on the timeline and makes it the current one, in one transaction. */
     public void recordHighlight(String sessionId, Session.Highlight h) {
-        Map<String, AttributeValue> item = new HashMap<>(key(SessionKeys.sessionPk(sessionId),
-                SessionKeys.highlightSk(h.offsetMs(), h.highlightId())));
+        Map<String, AttributeValue> item = new HashMap<>(
+                key(SessionKeys.sessionPk(sessionId), SessionKeys.highlightSk(h.offsetMs(), h.highlightId())));
         item.put("highlightId", s(h.highlightId()));
         item.put("sku", s(h.sku()));
         item.put("title", s(h.title()));
@@ -481,13 +591,18 @@ public class SessionRepository {
             item.put("dealEndsAt", s(h.dealEndsAt()));
         }
         client.transactWriteItems(t -> t.transactItems(
-                TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(table)
-                        .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
-                        .updateExpression("SET currentHighlight = :h")
-                        .conditionExpression("attribute_exists(pk)")
-                        .expressionAttributeValues(Map.of(":h", s(Json.write(h))))
-                        .build()).build()));
+                TransactWriteItem.builder()
+                        .put(Put.builder().tableName(table).item(item).build())
+                        .build(),
+                TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(table)
+                                .key(key(SessionKeys.sessionPk(sessionId), SessionKeys.META))
+                                .updateExpression("SET currentHighlight = :h")
+                                .conditionExpression("attribute_exists(pk)")
+                                .expressionAttributeValues(Map.of(":h", s(Json.write(h))))
+                                .build())
+                        .build()));
     }
 
     // ------------------------------------------------------------------ mapping
@@ -505,14 +620,34 @@ public class SessionRepository {
         Session.Replay replay = null;
         AttributeValue r = item.get("replay");
         if (r != null && r.hasM()) {
-            replay = new Session.Replay(r.m().get("url").s(), Long.parseLong(r.m().get("durationMs").n()));
+            replay = new Session.Replay(
+                    r.m().get("url").s(), Long.parseLong(r.m().get("durationMs").n()));
         }
-        List<String> lineup = item.containsKey("lineup") ? item.get("lineup").l().stream().map(AttributeValue::s).toList() : List.of();
-        return new Session(str(item, "sessionId"), str(item, "title"), str(item, "description"), str(item, "startsAt"),
-                str(item, "status"), str(item, "channelArn"), str(item, "playbackUrl"), str(item, "ingestEndpoint"), lineup,
-                str(item, "createdAt"), str(item, "liveAt"), str(item, "endedAt"), str(item, "streamId"),
-                optNum(item, "streamStartedAtMs"), current, replay, num(item, "reminderCount"), pinned(item),
-                num(item, "viewerCount"), item.containsKey(SessionKeys.BUY_KEYWORD) ? str(item, SessionKeys.BUY_KEYWORD)
+        List<String> lineup = item.containsKey("lineup")
+                ? item.get("lineup").l().stream().map(AttributeValue::s).toList()
+                : List.of();
+        return new Session(
+                str(item, "sessionId"),
+                str(item, "title"),
+                str(item, "description"),
+                str(item, "startsAt"),
+                str(item, "status"),
+                str(item, "channelArn"),
+                str(item, "playbackUrl"),
+                str(item, "ingestEndpoint"),
+                lineup,
+                str(item, "createdAt"),
+                str(item, "liveAt"),
+                str(item, "endedAt"),
+                str(item, "streamId"),
+                optNum(item, "streamStartedAtMs"),
+                current,
+                replay,
+                num(item, "reminderCount"),
+                pinned(item),
+                num(item, "viewerCount"),
+                item.containsKey(SessionKeys.BUY_KEYWORD)
+                        ? str(item, SessionKeys.BUY_KEYWORD)
                         : SessionKeys.DEFAULT_BUY_KEYWORD);
     }
 

@@ -12,7 +12,9 @@ public final class CalendarIcs {
 
     /** The show's assumed length for DTEND (sessions have no planned end). */
     static final Duration DEFAULT_LENGTH = Duration.ofHours(1);
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_OCTETS = 75;
 
     private CalendarIcs() {}
@@ -68,8 +70,8 @@ public final class CalendarIcs {
     }
 
     /**
-     * Appends one content line folded as RFC 5545 3.1 says: at most 75 octets per physical line, continuation
-     * lines start with one space, and a fold never splits a UTF-8 sequence (we fold between code points).
+     * Appends one content line folded as RFC 5545 3.1 says: at most 75 octets per physical line, continuation lines
+     * start with one space, and a fold never splits a UTF-8 sequence (we fold between code points).
      */
     static void line(StringBuilder out, String content) {
         int octets = 0;

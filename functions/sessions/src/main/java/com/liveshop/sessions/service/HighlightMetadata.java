@@ -6,20 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The timed-metadata text of a highlight: compact JSON that is always at most {@link #MAX_BYTES} UTF-8 bytes
- * (IVS PutMetadata's limit). When the full text is too long the title is shortened by whole code points (a
- * surrogate pair is never split) with an ellipsis, then the image URL is dropped, then the title.
+ * The timed-metadata text of a highlight: compact JSON that is always at most {@link #MAX_BYTES} UTF-8 bytes (IVS
+ * PutMetadata's limit). When the full text is too long the title is shortened by whole code points (a surrogate pair is
+ * never split) with an ellipsis, then the image URL is dropped, then the title.
  */
 public final class HighlightMetadata {
 
     public static final int MAX_BYTES = 1024;
     /** Titles are not shortened below this many code points while the image URL can go instead. */
     static final int MIN_TITLE_WITH_IMAGE = 32;
+
     private static final String ELLIPSIS = "\u2026";
 
     /** What the player needs to show the product at that frame. */
-    public record Content(String sessionId, String highlightId, String sku, String title, long priceCents,
-                          String currency, Long dealPriceCents, String dealEndsAt, String imageUrl) {}
+    public record Content(
+            String sessionId,
+            String highlightId,
+            String sku,
+            String title,
+            long priceCents,
+            String currency,
+            Long dealPriceCents,
+            String dealEndsAt,
+            String imageUrl) {}
 
     private HighlightMetadata() {}
 
@@ -40,7 +49,8 @@ public final class HighlightMetadata {
         }
         String bare = render(c, null, null);
         if (!fits(bare)) {
-            throw new IllegalStateException("Highlight metadata without title and image exceeds " + MAX_BYTES + " bytes");
+            throw new IllegalStateException(
+                    "Highlight metadata without title and image exceeds " + MAX_BYTES + " bytes");
         }
         return bare;
     }

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * "This product now": validates, sends the highlight as IVS timed metadata (retrying IVS throttling a few
- * times), then puts the deal on the product, records the highlight on the timeline and makes it current.
- * Nothing is written unless IVS accepted the metadata.
+ * "This product now": validates, sends the highlight as IVS timed metadata (retrying IVS throttling a few times), then
+ * puts the deal on the product, records the highlight on the timeline and makes it current. Nothing is written unless
+ * IVS accepted the metadata.
  */
 public class HighlightService {
 
@@ -43,6 +43,7 @@ public class HighlightService {
 
     /** Attempts of PutMetadata on ThrottlingException, with 200 ms, 400 ms between (a token refills every 200 ms). */
     public static final int MAX_ATTEMPTS = 3;
+
     static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_DEAL_LENGTH = Duration.ofHours(1);
     public static final Duration MAX_DEAL_LENGTH = Duration.ofHours(24);
@@ -58,8 +59,15 @@ public class HighlightService {
     private final EventPublisher events;
     private final ShowMetrics metrics;
 
-    public HighlightService(SessionService sessions, SessionRepository repository, ProductRepository products,
-                            LiveVideo video, Clock clock, Pause pause, EventPublisher events, ShowMetrics metrics) {
+    public HighlightService(
+            SessionService sessions,
+            SessionRepository repository,
+            ProductRepository products,
+            LiveVideo video,
+            Clock clock,
+            Pause pause,
+            EventPublisher events,
+            ShowMetrics metrics) {
         this.metrics = metrics;
         this.events = events;
         this.sessions = sessions;
@@ -74,7 +82,8 @@ public class HighlightService {
         Session session = sessions.require(rawSessionId);
         String sku = Validation.requireSku(Validation.requirePresent("sku", request.sku()));
         Instant now = clock.instant();
-        Long dealPrice = request.dealPriceCents() == null ? null
+        Long dealPrice = request.dealPriceCents() == null
+                ? null
                 : Validation.requireRange("dealPriceCents", request.dealPriceCents(), 1, Long.MAX_VALUE);
         if (dealPrice == null && request.dealEndsAt() != null) {
             throw ApiException.validation("Field 'dealEndsAt' needs 'dealPriceCents'");
@@ -89,13 +98,21 @@ public class HighlightService {
         Product product = products.findProduct(sku)
                 .orElseThrow(() -> ApiException.unprocessable("UNKNOWN_SKU", "No product with sku " + sku));
         if (dealPrice != null && dealPrice >= product.getPriceCents()) {
-            throw ApiException.unprocessable("DEAL_NOT_BELOW_PRICE",
+            throw ApiException.unprocessable(
+                    "DEAL_NOT_BELOW_PRICE",
                     "Field 'dealPriceCents' must be below the list price " + product.getPriceCents());
         }
         String highlightId = UUID.randomUUID().toString();
-        String metadata = HighlightMetadata.build(new HighlightMetadata.Content(session.sessionId(), highlightId, sku,
-                product.getTitle(), product.getPriceCents(), product.getCurrency(), dealPrice,
-                dealEnds == null ? null : dealEnds.toString(), product.getImageUrl()));
+        String metadata = HighlightMetadata.build(new HighlightMetadata.Content(
+                session.sessionId(),
+                highlightId,
+                sku,
+                product.getTitle(),
+                product.getPriceCents(),
+                product.getCurrency(),
+                dealPrice,
+                dealEnds == null ? null : dealEnds.toString(),
+                product.getImageUrl()));
 
         putWithRetry(session.channelArn(), metadata);
 
@@ -104,24 +121,55 @@ public class HighlightService {
             LOG.warn("Deal on {} not applied: the product's price is no longer above it", sku);
         }
         Instant at = clock.instant();
-        long offsetMs = session.streamStartedAtMs() == null ? 0 : Math.max(0, at.toEpochMilli() - session.streamStartedAtMs());
-        repository.recordHighlight(session.sessionId(), new Session.Highlight(highlightId, sku, product.getTitle(),
-                product.getPriceCents(), product.getCurrency(), dealPrice, dealEnds == null ? null : dealEnds.toString(),
-                offsetMs, at.toString()));
-        LOG.info("Highlight {} of {} on session {} at offset {} ms ({} bytes)", highlightId, sku, session.sessionId(),
-                offsetMs, HighlightMetadata.utf8Length(metadata));
+        long offsetMs =
+                session.streamStartedAtMs() == null ? 0 : Math.max(0, at.toEpochMilli() - session.streamStartedAtMs());
+        repository.recordHighlight(
+                session.sessionId(),
+                new Session.Highlight(
+                        highlightId,
+                        sku,
+                        product.getTitle(),
+                        product.getPriceCents(),
+                        product.getCurrency(),
+                        dealPrice,
+                        dealEnds == null ? null : dealEnds.toString(),
+                        offsetMs,
+                        at.toString()));
+        LOG.info(
+                "Highlight {} of {} on session {} at offset {} ms ({} bytes)",
+                highlightId,
+                sku,
+                session.sessionId(),
+                offsetMs,
+                HighlightMetadata.utf8Length(metadata));
         publishFeatured(session.sessionId(), highlightId, product, dealPrice, dealEnds, offsetMs, at);
         return new Views.HighlightAccepted(highlightId, offsetMs, metadata);
     }
 
     /**
-     * HighlightFeatured on the bus, for chat's audience signal (clients without the IVS player). Best effort: the
-     * cue is out and recorded, so a failed PutEvents is logged, not turned into an error for the host.
+     * HighlightFeatured on the bus, for chat's audience signal (clients without the IVS player). Best effort: the cue
+     * is out and recorded, so a failed PutEvents is logged, not turned into an error for the host.
      */
-    private void publishFeatured(String sessionId, String highlightId, Product product, Long dealPrice, Instant dealEnds,
-                                 long offsetMs, Instant at) {
-        HighlightFeatured featured = new HighlightFeatured(sessionId, highlightId, product.getSku(), product.getTitle(),
-                product.getPriceCents(), product.getCurrency(), dealPrice, dealEnds, product.getImageUrl(), offsetMs, at);
+    private void publishFeatured(
+            String sessionId,
+            String highlightId,
+            Product product,
+            Long dealPrice,
+            Instant dealEnds,
+            long offsetMs,
+            Instant at) {
+        HighlightFeatured featured = new HighlightFeatured(
+                sessionId,
+                highlightId,
+                product.getSku(),
+                product.getTitle(),
+                product.getPriceCents(),
+                product.getCurrency(),
+                dealPrice,
+                dealEnds,
+                product.getImageUrl(),
+                offsetMs,
+                at);
         try {
             events.publish(featured);
         } catch (RuntimeException e) {
@@ -140,7 +188,10 @@ public class HighlightService {
                     LOG.warn("PutMetadata still throttled after {} attempts on {}", attempt, channelArn);
                     metrics.highlightThrottled();
                     // IVS kept throttling after the bounded retries: the caller should try again shortly.
-                    throw ApiException.tooManyRequests("THROTTLED", "IVS accepts 5 metadata requests per second per channel; try again shortly", 1);
+                    throw ApiException.tooManyRequests(
+                            "THROTTLED",
+                            "IVS accepts 5 metadata requests per second per channel; try again shortly",
+                            1);
                 }
                 pause.pause(backoff);
                 backoff = backoff.multipliedBy(2);
@@ -158,7 +209,8 @@ public class HighlightService {
         }
         Instant ends;
         try {
-            ends = OffsetDateTime.parse(Validation.requireText("dealEndsAt", value, 40)).toInstant();
+            ends = OffsetDateTime.parse(Validation.requireText("dealEndsAt", value, 40))
+                    .toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.validation("Field 'dealEndsAt' must be an ISO-8601 date-time with offset");
         }

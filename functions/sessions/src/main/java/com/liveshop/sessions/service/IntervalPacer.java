@@ -5,9 +5,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Spaces calls at least {@code 1 / perSecond} apart: the first goes at once, each next one waits for its slot; a call
- * that counts for n (a bulk email to n destinations) takes n slots. A
- * Lambda execution environment runs one invocation at a time, so pacing in the instance paces the function (an
- * invocation that overlaps the next minute's is the exception; IVS then throttles and the round logs and goes on).
+ * that counts for n (a bulk email to n destinations) takes n slots. A Lambda execution environment runs one invocation
+ * at a time, so pacing in the instance paces the function (an invocation that overlaps the next minute's is the
+ * exception; IVS then throttles and the round logs and goes on).
  */
 public final class IntervalPacer implements ViewerCountService.Pacer {
 

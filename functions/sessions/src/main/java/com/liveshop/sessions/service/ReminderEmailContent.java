@@ -57,7 +57,8 @@ public final class ReminderEmailContent {
                 + "<p>If it was not you, ignore this email: nothing will be sent without the confirmation.</p>"
                 + "<p style=\"font-size:small\"><a href=\"" + Html.escape(unsubscribe) + "\">Stop these emails</a></p>"
                 + "</body></html>";
-        return new ReminderEmails.Email(to, "Confirm your reminder for " + title, text, html, unsubscribeHeaders(unsubscribe));
+        return new ReminderEmails.Email(
+                to, "Confirm your reminder for " + title, text, html, unsubscribeHeaders(unsubscribe));
     }
 
     /** The "We're live" template for one show; each entry fills {@value #UNSUBSCRIBE_URL}. */

@@ -25,7 +25,9 @@ public interface ReminderEmails {
         }
     }
 
-    /** What SES said of one bulk entry; {@code retryable} when sending again later may succeed (throttling, transient). */
+    /**
+     * What SES said of one bulk entry; {@code retryable} when sending again later may succeed (throttling, transient).
+     */
     record EntryResult(boolean sent, boolean retryable, String status) {}
 
     void send(Email email);

@@ -13,15 +13,16 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A reminder's id and the signed tokens in its emails' links. The id is an HMAC of the normalized address, so the
  * table's keys, queue messages and logs name a reminder without naming its address, and one address maps to one
- * reminder per show. A token is {@code <kind>.<sessionId>.<reminderId>.<mac>}: the MAC (HMAC-SHA256 under the
- * secret, domain-separated by kind) makes a token unforgeable and unswappable between confirm and unsubscribe, and
- * the service checks it before it reads or writes anything.
+ * reminder per show. A token is {@code <kind>.<sessionId>.<reminderId>.<mac>}: the MAC (HMAC-SHA256 under the secret,
+ * domain-separated by kind) makes a token unforgeable and unswappable between confirm and unsubscribe, and the service
+ * checks it before it reads or writes anything.
  */
 public final class ReminderLinks {
 
     /** What a token lets its bearer do. */
     public enum Kind {
-        CONFIRM("c"), UNSUBSCRIBE("u");
+        CONFIRM("c"),
+        UNSUBSCRIBE("u");
 
         final String prefix;
 
@@ -79,10 +80,14 @@ public final class ReminderLinks {
             return Optional.empty();
         }
         String[] parts = token.split("\\.", -1);
-        if (parts.length != 4 || !PART.matcher(parts[1]).matches() || !PART.matcher(parts[2]).matches()) {
+        if (parts.length != 4
+                || !PART.matcher(parts[1]).matches()
+                || !PART.matcher(parts[2]).matches()) {
             return Optional.empty();
         }
-        Kind kind = parts[0].equals(Kind.CONFIRM.prefix) ? Kind.CONFIRM : parts[0].equals(Kind.UNSUBSCRIBE.prefix) ? Kind.UNSUBSCRIBE : null;
+        Kind kind = parts[0].equals(Kind.CONFIRM.prefix)
+                ? Kind.CONFIRM
+                : parts[0].equals(Kind.UNSUBSCRIBE.prefix) ? Kind.UNSUBSCRIBE : null;
         if (kind == null) {
             return Optional.empty();
         }

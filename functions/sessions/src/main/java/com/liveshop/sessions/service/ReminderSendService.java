@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends what the reminder queue holds, paced under this sender's share of the SES rate. A confirmation goes to a
  * reminder still PENDING; a "We're live" email to each confirmed reminder this sender claims (so a redelivered message
- * or a second dispatch emails nobody twice), as one SES bulk call of at most 50 entries, each with its own
- * unsubscribe link. Entries SES refuses for now (throttling, transient) are released and the message fails, so the
- * queue redelivers it and only they are sent again; after the queue's maxReceiveCount it goes to the dead-letter
- * queue. A show that has ended gets no "We're live" email.
+ * or a second dispatch emails nobody twice), as one SES bulk call of at most 50 entries, each with its own unsubscribe
+ * link. Entries SES refuses for now (throttling, transient) are released and the message fails, so the queue redelivers
+ * it and only they are sent again; after the queue's maxReceiveCount it goes to the dead-letter queue. A show that has
+ * ended gets no "We're live" email.
  */
 public class ReminderSendService {
 
@@ -37,8 +37,13 @@ public class ReminderSendService {
     private final IntervalPacer pacer;
     private final Clock clock;
 
-    public ReminderSendService(SessionRepository repository, ReminderEmails emails, ReminderLinks links,
-                               ReminderEmailContent content, IntervalPacer pacer, Clock clock) {
+    public ReminderSendService(
+            SessionRepository repository,
+            ReminderEmails emails,
+            ReminderLinks links,
+            ReminderEmailContent content,
+            IntervalPacer pacer,
+            Clock clock) {
         this.repository = repository;
         this.emails = emails;
         this.links = links;
@@ -72,12 +77,15 @@ public class ReminderSendService {
     }
 
     private void confirmation(Session session, String reminderId) {
-        Optional<Reminder> reminder = repository.reminder(session.sessionId(), reminderId).filter(r -> !r.confirmed());
+        Optional<Reminder> reminder =
+                repository.reminder(session.sessionId(), reminderId).filter(r -> !r.confirmed());
         if (reminder.isEmpty() || session.ended()) {
             return;
         }
         pace(1);
-        emails.send(content.confirmation(reminder.get().email(), session,
+        emails.send(content.confirmation(
+                reminder.get().email(),
+                session,
                 links.token(ReminderLinks.Kind.CONFIRM, session.sessionId(), reminderId),
                 links.token(ReminderLinks.Kind.UNSUBSCRIBE, session.sessionId(), reminderId)));
     }
@@ -95,11 +103,16 @@ public class ReminderSendService {
         if (claimed.isEmpty()) {
             return;
         }
-        List<ReminderEmails.BulkEntry> entries = claimed.stream().map(r -> {
-            String unsubscribe = content.unsubscribeUrl(links.token(ReminderLinks.Kind.UNSUBSCRIBE, session.sessionId(), r.reminderId()));
-            return new ReminderEmails.BulkEntry(r.email(), Map.of(ReminderEmailContent.UNSUBSCRIBE_URL, unsubscribe),
-                    ReminderEmailContent.unsubscribeHeaders(unsubscribe));
-        }).toList();
+        List<ReminderEmails.BulkEntry> entries = claimed.stream()
+                .map(r -> {
+                    String unsubscribe = content.unsubscribeUrl(
+                            links.token(ReminderLinks.Kind.UNSUBSCRIBE, session.sessionId(), r.reminderId()));
+                    return new ReminderEmails.BulkEntry(
+                            r.email(),
+                            Map.of(ReminderEmailContent.UNSUBSCRIBE_URL, unsubscribe),
+                            ReminderEmailContent.unsubscribeHeaders(unsubscribe));
+                })
+                .toList();
         pace(entries.size());
         List<ReminderEmails.EntryResult> results;
         try {
@@ -111,14 +124,18 @@ public class ReminderSendService {
         int sent = 0;
         int retry = 0;
         for (int i = 0; i < claimed.size(); i++) {
-            ReminderEmails.EntryResult result = i < results.size() ? results.get(i) : new ReminderEmails.EntryResult(false, true, "MISSING");
+            ReminderEmails.EntryResult result =
+                    i < results.size() ? results.get(i) : new ReminderEmails.EntryResult(false, true, "MISSING");
             if (result.sent()) {
                 sent++;
             } else if (result.retryable()) {
                 repository.releaseLiveEmail(session.sessionId(), claimed.get(i).reminderId());
                 retry++;
             } else {
-                LOG.warn("SES refused a \"We're live\" email of session {} for good: {}", session.sessionId(), result.status());
+                LOG.warn(
+                        "SES refused a \"We're live\" email of session {} for good: {}",
+                        session.sessionId(),
+                        result.status());
             }
         }
         LOG.info("Session {}: {} \"We're live\" emails sent, {} to retry", session.sessionId(), sent, retry);

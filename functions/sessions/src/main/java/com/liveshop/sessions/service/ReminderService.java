@@ -18,10 +18,10 @@ import java.util.Optional;
 /**
  * Reminder sign-ups with double opt-in. A sign-up always answers the same (202 PENDING_CONFIRMATION), so the answer
  * tells no one who is signed up; a new address (or a pending one after {@link #RESEND_AFTER}, at most
- * {@link #MAX_CONFIRMATIONS} times in all) gets a confirmation email through the queue, a confirmed one nothing. Only confirmed addresses get the "We're live" email, and each
- * email's one-click unsubscribe forgets the address. A stranger can call the sign-up, so each source address gets at
- * most {@code perIpPerMinute} per show per minute (its fingerprint, never the address); the links are bounded by
- * their signature, checked before anything is read.
+ * {@link #MAX_CONFIRMATIONS} times in all) gets a confirmation email through the queue, a confirmed one nothing. Only
+ * confirmed addresses get the "We're live" email, and each email's one-click unsubscribe forgets the address. A
+ * stranger can call the sign-up, so each source address gets at most {@code perIpPerMinute} per show per minute (its
+ * fingerprint, never the address); the links are bounded by their signature, checked before anything is read.
  */
 public class ReminderService {
 
@@ -29,6 +29,7 @@ public class ReminderService {
     public static final Duration RESEND_AFTER = Duration.ofMinutes(10);
     /** Confirmation emails per address and show, in all: the sign-up cannot be used to mail-bomb anyone. */
     public static final int MAX_CONFIRMATIONS = 3;
+
     public static final String PENDING_CONFIRMATION = "PENDING_CONFIRMATION";
 
     private final SessionService sessions;
@@ -40,8 +41,15 @@ public class ReminderService {
     private final ReminderLinks links;
     private final ReminderQueue queue;
 
-    public ReminderService(SessionService sessions, SessionRepository repository, Clock clock, RateWindows windows,
-                           SourceFingerprint fingerprint, int perIpPerMinute, ReminderLinks links, ReminderQueue queue) {
+    public ReminderService(
+            SessionService sessions,
+            SessionRepository repository,
+            Clock clock,
+            RateWindows windows,
+            SourceFingerprint fingerprint,
+            int perIpPerMinute,
+            ReminderLinks links,
+            ReminderQueue queue) {
         if (perIpPerMinute < 1) {
             throw new IllegalStateException("Configuration REMINDERS_PER_IP_PER_MINUTE must be positive");
         }
@@ -55,7 +63,9 @@ public class ReminderService {
         this.queue = queue;
     }
 
-    /** Refused: 400 (session id, email), 404 SESSION_NOT_FOUND, 409 SESSION_ENDED, 429 RATE_LIMITED; nothing written. */
+    /**
+     * Refused: 400 (session id, email), 404 SESSION_NOT_FOUND, 409 SESSION_ENDED, 429 RATE_LIMITED; nothing written.
+     */
     public Views.ReminderAccepted add(String rawSessionId, Requests.CreateReminder request, String sourceIp) {
         Session session = sessions.require(rawSessionId);
         String email = normalize(Validation.requireEmail("email", request == null ? null : request.email()));
@@ -64,13 +74,22 @@ public class ReminderService {
         }
         Instant now = clock.instant();
         long minute = now.getEpochSecond() / 60;
-        if (!windows.tryCount(SessionKeys.reminderLimitPk(session.sessionId(), fingerprint.of(sourceIp), minute),
-                perIpPerMinute, (minute + 2) * 60)) {
-            throw ApiException.tooManyRequests("RATE_LIMITED", "Too many reminder sign-ups from this network; try again in a minute",
+        if (!windows.tryCount(
+                SessionKeys.reminderLimitPk(session.sessionId(), fingerprint.of(sourceIp), minute),
+                perIpPerMinute,
+                (minute + 2) * 60)) {
+            throw ApiException.tooManyRequests(
+                    "RATE_LIMITED",
+                    "Too many reminder sign-ups from this network; try again in a minute",
                     (minute + 1) * 60 - now.getEpochSecond());
         }
         String reminderId = links.reminderId(email);
-        if (repository.requestReminder(session.sessionId(), reminderId, email, now.toString(), now.minus(RESEND_AFTER).toString(),
+        if (repository.requestReminder(
+                session.sessionId(),
+                reminderId,
+                email,
+                now.toString(),
+                now.minus(RESEND_AFTER).toString(),
                 MAX_CONFIRMATIONS)) {
             queue.send(List.of(ReminderMessage.confirm(session.sessionId(), reminderId)));
         }
@@ -84,12 +103,15 @@ public class ReminderService {
      */
     public ReminderPages.Page confirm(String token) {
         Optional<ReminderLinks.Link> link = verify(token, ReminderLinks.Kind.CONFIRM);
-        Optional<Session> session = link.flatMap(l -> repository.find(l.sessionId())).filter(s -> !s.ended());
+        Optional<Session> session =
+                link.flatMap(l -> repository.find(l.sessionId())).filter(s -> !s.ended());
         if (link.isEmpty() || session.isEmpty()) {
             return ReminderPages.invalidLink();
         }
-        ConfirmOutcome outcome = repository.confirmReminder(link.get().sessionId(), link.get().reminderId(), clock.instant().toString());
-        return outcome == ConfirmOutcome.UNKNOWN ? ReminderPages.invalidLink()
+        ConfirmOutcome outcome = repository.confirmReminder(
+                link.get().sessionId(), link.get().reminderId(), clock.instant().toString());
+        return outcome == ConfirmOutcome.UNKNOWN
+                ? ReminderPages.invalidLink()
                 : ReminderPages.confirmed(session.get().title(), session.get().sessionId());
     }
 
@@ -97,7 +119,9 @@ public class ReminderService {
     public ReminderPages.Page unsubscribeForm(String token) {
         Optional<ReminderLinks.Link> link = verify(token, ReminderLinks.Kind.UNSUBSCRIBE);
         Optional<Session> session = link.flatMap(l -> repository.find(l.sessionId()));
-        return session.isEmpty() ? ReminderPages.invalidLink() : ReminderPages.unsubscribeForm(session.get().title(), token);
+        return session.isEmpty()
+                ? ReminderPages.invalidLink()
+                : ReminderPages.unsubscribeForm(session.get().title(), token);
     }
 
     /** POST /reminders/unsubscribe (RFC 8058 one-click, or the page's button): forgets the address; idempotent. */

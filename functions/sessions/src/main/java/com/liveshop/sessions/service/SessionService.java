@@ -9,10 +9,10 @@ import com.liveshop.shared.catalog.StockLevel;
 import com.liveshop.shared.events.EventPublisher;
 import com.liveshop.shared.events.SessionEnded;
 import com.liveshop.shared.http.ApiException;
-import com.liveshop.shared.sessions.SessionKeys;
-import com.liveshop.shared.waitlist.WaitlistCounts;
 import com.liveshop.shared.http.Validation;
+import com.liveshop.shared.sessions.SessionKeys;
 import com.liveshop.shared.stats.ShowStats;
+import com.liveshop.shared.waitlist.WaitlistCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +35,7 @@ public class SessionService {
     public static final int MAX_LIST = 100;
     /** A show may be scheduled up to an hour in the past (starting late) and a year ahead. */
     static final Duration PAST_TOLERANCE = Duration.ofHours(1);
+
     static final Duration FUTURE_LIMIT = Duration.ofDays(366);
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
@@ -53,14 +54,23 @@ public class SessionService {
     }
 
     /** {@code events} gets SessionEnded when the host ends the session (POST /sessions/{id}/end). */
-    public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock,
-                          EventPublisher events) {
+    public SessionService(
+            SessionRepository sessions,
+            ProductRepository products,
+            LiveVideo video,
+            Clock clock,
+            EventPublisher events) {
         this(sessions, products, video, clock, events, null);
     }
 
     /** {@code waitlists} (null: none) counts each lineup product's waiting carts for the stats. */
-    public SessionService(SessionRepository sessions, ProductRepository products, LiveVideo video, Clock clock,
-                          EventPublisher events, WaitlistCounts waitlists) {
+    public SessionService(
+            SessionRepository sessions,
+            ProductRepository products,
+            LiveVideo video,
+            Clock clock,
+            EventPublisher events,
+            WaitlistCounts waitlists) {
         this.waitlists = waitlists;
         this.events = events;
         this.sessions = sessions;
@@ -76,19 +86,46 @@ public class SessionService {
         Instant startsAt = startsAt(request.startsAt(), now);
         List<String> lineup = lineup(request.lineup());
         Map<String, Product> known = products.findProducts(lineup);
-        List<String> unknown = lineup.stream().filter(sku -> !known.containsKey(sku)).toList();
+        List<String> unknown =
+                lineup.stream().filter(sku -> !known.containsKey(sku)).toList();
         if (!unknown.isEmpty()) {
             throw ApiException.unprocessable("UNKNOWN_SKU", "No product with sku " + String.join(", ", unknown));
         }
         String sessionId = UUID.randomUUID().toString();
         LiveVideo.Channel channel = video.createChannel("liveshop-" + sessionId);
-        Session session = new Session(sessionId, title, description, startsAt.toString(), Session.SCHEDULED,
-                channel.arn(), channel.playbackUrl(), channel.ingestEndpoint(), lineup, now.toString(), null, null,
-                null, null, null, null, 0, null, 0, SessionKeys.DEFAULT_BUY_KEYWORD);
+        Session session = new Session(
+                sessionId,
+                title,
+                description,
+                startsAt.toString(),
+                Session.SCHEDULED,
+                channel.arn(),
+                channel.playbackUrl(),
+                channel.ingestEndpoint(),
+                lineup,
+                now.toString(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                0,
+                SessionKeys.DEFAULT_BUY_KEYWORD);
         sessions.create(session, now.toString());
         LOG.info("Session {} scheduled on channel {}", sessionId, channel.arn());
-        return new Views.CreatedSession(sessionId, Session.SCHEDULED, title, description, session.startsAt(), lineup,
-                channel.arn(), channel.playbackUrl(), new Views.Ingest(rtmps(channel.ingestEndpoint()), channel.streamKey()));
+        return new Views.CreatedSession(
+                sessionId,
+                Session.SCHEDULED,
+                title,
+                description,
+                session.startsAt(),
+                lineup,
+                channel.arn(),
+                channel.playbackUrl(),
+                new Views.Ingest(rtmps(channel.ingestEndpoint()), channel.streamKey()));
     }
 
     /** The host's ingest settings, read from IVS each time (the key is never stored here). */
@@ -97,7 +134,8 @@ public class SessionService {
         try {
             return new Views.Ingest(rtmps(session.ingestEndpoint()), video.streamKey(session.channelArn()));
         } catch (LiveVideo.ChannelNotFoundException e) {
-            throw ApiException.notFound("CHANNEL_NOT_FOUND", "The session's IVS channel or stream key no longer exists");
+            throw ApiException.notFound(
+                    "CHANNEL_NOT_FOUND", "The session's IVS channel or stream key no longer exists");
         }
     }
 
@@ -134,13 +172,31 @@ public class SessionService {
                 continue;
             }
             var deal = p.activeDealPriceCents(now);
-            lineup.add(new Views.LineupItem(sku, p.getTitle(), p.getPriceCents(), p.getCurrency(), p.getImageUrl(),
+            lineup.add(new Views.LineupItem(
+                    sku,
+                    p.getTitle(),
+                    p.getPriceCents(),
+                    p.getCurrency(),
+                    p.getImageUrl(),
                     stock.containsKey(sku) ? stock.get(sku).available() : 0,
-                    deal.isPresent() ? deal.getAsLong() : null, deal.isPresent() ? p.getDealEndsAt() : null));
+                    deal.isPresent() ? deal.getAsLong() : null,
+                    deal.isPresent() ? p.getDealEndsAt() : null));
         }
-        return new Views.SessionView(s.sessionId(), s.title(), s.description(), s.status(), s.startsAt(), s.liveAt(),
-                s.endedAt(), s.playbackUrl(), lineup, s.live() ? s.currentHighlight() : null, s.replay(),
-                s.pinnedMessage(), s.viewerCount(), s.buyKeyword());
+        return new Views.SessionView(
+                s.sessionId(),
+                s.title(),
+                s.description(),
+                s.status(),
+                s.startsAt(),
+                s.liveAt(),
+                s.endedAt(),
+                s.playbackUrl(),
+                lineup,
+                s.live() ? s.currentHighlight() : null,
+                s.replay(),
+                s.pinnedMessage(),
+                s.viewerCount(),
+                s.buyKeyword());
     }
 
     public Views.SessionList list(String rawLimit) {
@@ -156,22 +212,29 @@ public class SessionService {
             }
         }
         return new Views.SessionList(sessions.active(limit).stream()
-                .map(s -> new Views.SessionSummary(s.sessionId(), s.title(), s.status(), s.startsAt(), s.liveAt(), s.playbackUrl()))
+                .map(s -> new Views.SessionSummary(
+                        s.sessionId(), s.title(), s.status(), s.startsAt(), s.liveAt(), s.playbackUrl()))
                 .toList());
     }
 
     public Views.Timeline timeline(String rawSessionId) {
         Session s = require(rawSessionId);
-        return new Views.Timeline(s.sessionId(), sessions.timeline(s.sessionId()).stream()
-                .map(h -> new Views.Chapter(h.offsetMs(), h.sku(), h.title(), h.priceCents(), h.dealPriceCents()))
-                .toList());
+        return new Views.Timeline(
+                s.sessionId(),
+                sessions.timeline(s.sessionId()).stream()
+                        .map(h ->
+                                new Views.Chapter(h.offsetMs(), h.sku(), h.title(), h.priceCents(), h.dealPriceCents()))
+                        .toList());
     }
 
     public String calendar(String rawSessionId) {
         return CalendarIcs.of(require(rawSessionId), clock.instant());
     }
 
-    /** The show's sales stats (hosts only): live while it runs, the report after it; with each lineup product's waitlist. */
+    /**
+     * The show's sales stats (hosts only): live while it runs, the report after it; with each lineup product's
+     * waitlist.
+     */
     public ShowStats stats(String rawSessionId) {
         Session session = require(rawSessionId);
         ShowStats stats = sessions.stats().read(session.sessionId());
@@ -180,7 +243,8 @@ public class SessionService {
         }
         long now = clock.instant().getEpochSecond();
         return stats.withWaitlist(session.lineup().stream()
-                .map(sku -> new ShowStats.WaitlistLength(sku, waitlists.waiting(sku, now))).toList());
+                .map(sku -> new ShowStats.WaitlistLength(sku, waitlists.waiting(sku, now)))
+                .toList());
     }
 
     /** The session or 404; a malformed id is a 400. */
@@ -199,7 +263,8 @@ public class SessionService {
         try {
             at = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.SECONDS);
         } catch (DateTimeParseException e) {
-            throw ApiException.validation("Field 'startsAt' must be an ISO-8601 date-time with offset, e.g. 2026-11-29T18:00:00Z");
+            throw ApiException.validation(
+                    "Field 'startsAt' must be an ISO-8601 date-time with offset, e.g. 2026-11-29T18:00:00Z");
         }
         if (at.isBefore(now.minus(PAST_TOLERANCE)) || at.isAfter(now.plus(FUTURE_LIMIT))) {
             throw ApiException.validation("Field 'startsAt' must be between an hour ago and a year from now");

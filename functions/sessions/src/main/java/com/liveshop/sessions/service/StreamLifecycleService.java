@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a session's stream from IVS's EventBridge events, which may come late, twice or out of order.
- * Every change is a conditional write (see {@link SessionRepository}), so replaying any event, in any order,
- * changes nothing twice and never moves a session back: SCHEDULED → LIVE → ENDED.
+ * Follows a session's stream from IVS's EventBridge events, which may come late, twice or out of order. Every change is
+ * a conditional write (see {@link SessionRepository}), so replaying any event, in any order, changes nothing twice and
+ * never moves a session back: SCHEDULED → LIVE → ENDED.
  */
 public class StreamLifecycleService {
 
@@ -26,7 +26,8 @@ public class StreamLifecycleService {
     public StreamLifecycleService(SessionRepository sessions, EventPublisher events, String replayBaseUrl) {
         this.sessions = sessions;
         this.events = events;
-        this.replayBaseUrl = replayBaseUrl.endsWith("/") ? replayBaseUrl.substring(0, replayBaseUrl.length() - 1) : replayBaseUrl;
+        this.replayBaseUrl =
+                replayBaseUrl.endsWith("/") ? replayBaseUrl.substring(0, replayBaseUrl.length() - 1) : replayBaseUrl;
     }
 
     public void handle(IvsEvent event) {
@@ -63,8 +64,10 @@ public class StreamLifecycleService {
                                 publishLive(sessionId);
                             }
                         },
-                        () -> LOG.info("Stream Start {} on session {} changed nothing (duplicate, older or ended)",
-                                event.streamId(), sessionId));
+                        () -> LOG.info(
+                                "Stream Start {} on session {} changed nothing (duplicate, older or ended)",
+                                event.streamId(),
+                                sessionId));
                 // Its Stream End arrived before its start: now that it is current, end it as that event would have.
                 endedFirst.ifPresent(endedAt -> end(sessionId, event.streamId(), endedAt, "Stream End (seen earlier)"));
             }
@@ -82,8 +85,11 @@ public class StreamLifecycleService {
             // Once, on the transition (the conditional write lets only one caller see it).
             events.publish(new SessionEnded(sessionId, Instant.ofEpochMilli(at)));
         } else {
-            LOG.info("{} of broadcast {} on session {} changed nothing (duplicate, newer broadcast or ended)", why,
-                    streamId, sessionId);
+            LOG.info(
+                    "{} of broadcast {} on session {} changed nothing (duplicate, newer broadcast or ended)",
+                    why,
+                    streamId,
+                    sessionId);
         }
     }
 
@@ -97,8 +103,8 @@ public class StreamLifecycleService {
             return;
         }
         String prefix = event.recordingKeyPrefix().replaceAll("^/+|/+$", "");
-        Session.Replay replay = new Session.Replay(replayBaseUrl + "/" + prefix + "/media/hls/master.m3u8",
-                event.recordingDurationMs());
+        Session.Replay replay = new Session.Replay(
+                replayBaseUrl + "/" + prefix + "/media/hls/master.m3u8", event.recordingDurationMs());
         if (sessions.setReplay(sessionId, replay, event.time().toEpochMilli())) {
             LOG.info("Session {} replay ready ({} ms)", sessionId, replay.durationMs());
         }
@@ -107,7 +113,7 @@ public class StreamLifecycleService {
     /** Published once, on the SCHEDULED → LIVE transition (the conditional write lets only one caller see it). */
     private void publishLive(String sessionId) {
         Session s = sessions.find(sessionId).orElseThrow();
-        events.publish(new SessionLive(s.sessionId(), s.title(), s.startsAt(), s.liveAt(), s.playbackUrl(),
-                s.reminderCount()));
+        events.publish(new SessionLive(
+                s.sessionId(), s.title(), s.startsAt(), s.liveAt(), s.playbackUrl(), s.reminderCount()));
     }
 }

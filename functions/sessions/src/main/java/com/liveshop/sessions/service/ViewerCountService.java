@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>EventBridge schedules fire at most once a minute, so one invocation runs up to {@link Cadence#maxRounds()}
  *       rounds {@link Cadence#roundEvery()} apart, while the Lambda's remaining time leaves room for a whole round
- *       ({@link Cadence#roundBudget()}). Four rounds 15 s apart end by 57.5 s, before the next minute's invocation.</li>
- *   <li>IVS control-plane calls are limited to 5 requests/s per account (GetStream has its own 5 TPS); every
- *       GetStream waits for the {@link Pacer}, ≤ 4 calls/s in production, leaving room for the SDK's retries, so 50
- *       live shows take ≤ 12.5 s per round (more shows than that stretch a round; the next one starts when it is
- *       due or right after).</li>
+ *       ({@link Cadence#roundBudget()}). Four rounds 15 s apart end by 57.5 s, before the next minute's invocation.
+ *   <li>IVS control-plane calls are limited to 5 requests/s per account (GetStream has its own 5 TPS); every GetStream
+ *       waits for the {@link Pacer}, ≤ 4 calls/s in production, leaving room for the SDK's retries, so 50 live shows
+ *       take ≤ 12.5 s per round (more shows than that stretch a round; the next one starts when it is due or right
+ *       after).
  *   <li>The count is stored on META on every round (GET /sessions/{id} answers it); the frame is published only when
  *       the count changed since the last publish and at most once per {@link Cadence#publishAtMostEvery()} per show,
- *       through a conditional UpdateItem lease on META, so overlapping invocations publish once.</li>
- *   <li>A failure for one show (throttled, channel gone, a DynamoDB error) is logged with the session and channel
- *       and the round goes on with the next show; no stream key is ever read here.</li>
+ *       through a conditional UpdateItem lease on META, so overlapping invocations publish once.
+ *   <li>A failure for one show (throttled, channel gone, a DynamoDB error) is logged with the session and channel and
+ *       the round goes on with the next show; no stream key is ever read here.
  * </ul>
  */
 public class ViewerCountService {
@@ -74,8 +74,14 @@ public class ViewerCountService {
     private final Pacer pacer;
     private final Cadence cadence;
 
-    public ViewerCountService(SessionRepository sessions, LiveVideo video, ChannelPublisher publisher, Clock clock,
-                              Sleeper sleeper, Pacer pacer, Cadence cadence) {
+    public ViewerCountService(
+            SessionRepository sessions,
+            LiveVideo video,
+            ChannelPublisher publisher,
+            Clock clock,
+            Sleeper sleeper,
+            Pacer pacer,
+            Cadence cadence) {
         this.sessions = sessions;
         this.video = video;
         this.publisher = publisher;
@@ -96,7 +102,8 @@ public class ViewerCountService {
             for (int n = 0; n < cadence.maxRounds(); n++) {
                 Instant due = first.plus(cadence.roundEvery().multipliedBy(n));
                 Duration wait = Duration.between(clock.instant(), due);
-                if (remainingMillis.getAsInt() - Math.max(0, wait.toMillis()) < cadence.roundBudget().toMillis()) {
+                if (remainingMillis.getAsInt() - Math.max(0, wait.toMillis())
+                        < cadence.roundBudget().toMillis()) {
                     break;
                 }
                 if (!wait.isNegative() && !wait.isZero()) {
@@ -133,12 +140,21 @@ public class ViewerCountService {
                 }
             } catch (RuntimeException e) {
                 failed++;
-                LOG.warn("Viewer count of session {} (channel {}) failed this round: {}: {}", show.sessionId(),
-                        show.channelArn(), e.getClass().getSimpleName(), e.getMessage());
+                LOG.warn(
+                        "Viewer count of session {} (channel {}) failed this round: {}: {}",
+                        show.sessionId(),
+                        show.channelArn(),
+                        e.getClass().getSimpleName(),
+                        e.getMessage());
             }
         }
         if (!live.isEmpty()) {
-            LOG.info("Viewer counts: {} live, {} counted, {} published, {} failed", live.size(), counted, published, failed);
+            LOG.info(
+                    "Viewer counts: {} live, {} counted, {} published, {} failed",
+                    live.size(),
+                    counted,
+                    published,
+                    failed);
         }
         return new Round(live.size(), counted, published, failed);
     }

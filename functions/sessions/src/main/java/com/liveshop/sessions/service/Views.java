@@ -17,26 +17,52 @@ public final class Views {
     }
 
     /** 201 of POST /sessions (admin). */
-    public record CreatedSession(String sessionId, String status, String title, String description, String startsAt,
-                                 List<String> lineup, String channelArn, String playbackUrl, Ingest ingest) {}
+    public record CreatedSession(
+            String sessionId,
+            String status,
+            String title,
+            String description,
+            String startsAt,
+            List<String> lineup,
+            String channelArn,
+            String playbackUrl,
+            Ingest ingest) {}
 
     /** One lineup product as viewers see it: summary, units available now, the deal while it runs. */
-    public record LineupItem(String sku, String title, Long priceCents, String currency, String imageUrl,
-                             long available, Long dealPriceCents, String dealEndsAt) {}
+    public record LineupItem(
+            String sku,
+            String title,
+            Long priceCents,
+            String currency,
+            String imageUrl,
+            long available,
+            Long dealPriceCents,
+            String dealEndsAt) {}
 
     /**
      * GET /sessions/{id} (public). {@code currentHighlight} only while LIVE; {@code replay} once recorded;
      * {@code pinnedMessage} of the chat; {@code viewerCount} from IVS (ViewerCountService); {@code buyKeyword} what a
      * viewer types in the chat to hold the product on screen (comment-to-buy).
      */
-    public record SessionView(String sessionId, String title, String description, String status, String startsAt,
-                              String liveAt, String endedAt, String playbackUrl, List<LineupItem> lineup,
-                              Session.Highlight currentHighlight, Session.Replay replay,
-                              Session.PinnedMessage pinnedMessage, long viewerCount, String buyKeyword) {}
+    public record SessionView(
+            String sessionId,
+            String title,
+            String description,
+            String status,
+            String startsAt,
+            String liveAt,
+            String endedAt,
+            String playbackUrl,
+            List<LineupItem> lineup,
+            Session.Highlight currentHighlight,
+            Session.Replay replay,
+            Session.PinnedMessage pinnedMessage,
+            long viewerCount,
+            String buyKeyword) {}
 
     /** One entry of GET /sessions. */
-    public record SessionSummary(String sessionId, String title, String status, String startsAt, String liveAt,
-                                 String playbackUrl) {}
+    public record SessionSummary(
+            String sessionId, String title, String status, String startsAt, String liveAt, String playbackUrl) {}
 
     public record SessionList(List<SessionSummary> items) {}
 

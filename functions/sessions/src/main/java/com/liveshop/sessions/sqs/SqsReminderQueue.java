@@ -26,10 +26,13 @@ public final class SqsReminderQueue implements ReminderQueue {
     @Override
     public void retryAfter(String receiptHandle, int delaySeconds) {
         try {
-            sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(delaySeconds));
+            sqs.changeMessageVisibility(
+                    r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(delaySeconds));
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SqsReminderQueue.class).warn("A reminder message keeps its visibility timeout: {}",
-                    e.getClass().getSimpleName());
+            org.slf4j.LoggerFactory.getLogger(SqsReminderQueue.class)
+                    .warn(
+                            "A reminder message keeps its visibility timeout: {}",
+                            e.getClass().getSimpleName());
         }
     }
 
@@ -39,11 +42,15 @@ public final class SqsReminderQueue implements ReminderQueue {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             List<ReminderMessage> batch = messages.subList(from, Math.min(messages.size(), from + MAX_BATCH));
             for (int i = 0; i < batch.size(); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(Json.write(batch.get(i))).build());
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id("m" + i)
+                        .messageBody(Json.write(batch.get(i)))
+                        .build());
             }
             for (int attempt = 0; !entries.isEmpty(); attempt++) {
                 List<SendMessageBatchRequestEntry> pending = entries;
-                SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(pending));
+                SendMessageBatchResponse response =
+                        sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(pending));
                 if (response.failed().isEmpty()) {
                     break;
                 }
@@ -51,7 +58,8 @@ public final class SqsReminderQueue implements ReminderQueue {
                     throw new IllegalStateException(response.failed().size() + " reminder messages were not queued: "
                             + response.failed().get(0).code());
                 }
-                List<String> failed = response.failed().stream().map(f -> f.id()).toList();
+                List<String> failed =
+                        response.failed().stream().map(f -> f.id()).toList();
                 entries = pending.stream().filter(e -> failed.contains(e.id())).toList();
             }
         }

@@ -2,18 +2,18 @@ package com.liveshop.local.appsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /**
  * A subscriber as a page is one: one real-time connection (JDK WebSocket, the AppSync Events protocol) with one
- * subscription, handing out the events of its channel as JSON. API-key auth by default; {@link #withToken} for
- * the hosts namespace (its AWS_LAMBDA authorizer takes the host's token as {@code Authorization}).
+ * subscription, handing out the events of its channel as JSON. API-key auth by default; {@link #withToken} for the
+ * hosts namespace (its AWS_LAMBDA authorizer takes the host's token as {@code Authorization}).
  */
 public final class ChannelSubscriber implements AutoCloseable {
 
@@ -30,7 +30,8 @@ public final class ChannelSubscriber implements AutoCloseable {
         return open(events, channel, Map.of("host", host(events), "x-api-key", events.apiKey()));
     }
 
-    public static ChannelSubscriber withToken(LocalAppSyncEvents events, String channel, String token) throws InterruptedException {
+    public static ChannelSubscriber withToken(LocalAppSyncEvents events, String channel, String token)
+            throws InterruptedException {
         return open(events, channel, Map.of("host", host(events), "Authorization", token));
     }
 
@@ -38,11 +39,13 @@ public final class ChannelSubscriber implements AutoCloseable {
         return URI.create(events.httpEndpoint()).getAuthority();
     }
 
-    private static ChannelSubscriber open(LocalAppSyncEvents events, String channel, Map<String, String> auth) throws InterruptedException {
+    private static ChannelSubscriber open(LocalAppSyncEvents events, String channel, Map<String, String> auth)
+            throws InterruptedException {
         EventsClient client = EventsClient.connect(events.realtimeEndpoint(), auth);
         client.send(Map.of("type", "connection_init"));
         client.await("connection_ack");
-        client.send(Map.of("type", "subscribe", "id", UUID.randomUUID().toString(), "channel", channel, "authorization", auth));
+        client.send(Map.of(
+                "type", "subscribe", "id", UUID.randomUUID().toString(), "channel", channel, "authorization", auth));
         JsonNode answer = client.awaitAny("subscribe_success", "subscribe_error");
         if (!answer.path("type").asText().equals("subscribe_success")) {
             client.close();
@@ -81,7 +84,9 @@ public final class ChannelSubscriber implements AutoCloseable {
     /** The chat messages of {@code events}' chatBatch frames, in order. */
     public static List<JsonNode> chatIn(List<JsonNode> events) {
         List<JsonNode> messages = new ArrayList<>();
-        events.stream().filter(e -> e.path("type").asText().equals("chatBatch")).forEach(e -> e.path("messages").forEach(messages::add));
+        events.stream()
+                .filter(e -> e.path("type").asText().equals("chatBatch"))
+                .forEach(e -> e.path("messages").forEach(messages::add));
         return messages;
     }
 

@@ -2,6 +2,7 @@ package com.liveshop.local.appsync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.shared.json.Json;
+import dev.samlocal.appsync.LocalAppSyncEvents;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +21,12 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import dev.samlocal.appsync.LocalAppSyncEvents;
 
 /** Test clients: the JDK's WebSocket speaking the AppSync Events protocol, and SigV4-signed HTTP publishes. */
 final class EventsClient implements WebSocket.Listener, AutoCloseable {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
@@ -34,9 +35,14 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
     /** Connects with the two subprotocols; {@code header} is the auth JSON amplify puts into the second one. */
     static EventsClient connect(String realtimeUrl, Map<String, String> header) {
         EventsClient client = new EventsClient();
-        String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(header).getBytes(StandardCharsets.UTF_8));
-        client.socket = HTTP.newWebSocketBuilder().subprotocols(LocalAppSyncEvents.SUBPROTOCOL, "header-" + encoded)
-                .connectTimeout(Duration.ofSeconds(5)).buildAsync(URI.create(realtimeUrl), client).join();
+        String encoded = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Json.write(header).getBytes(StandardCharsets.UTF_8));
+        client.socket = HTTP.newWebSocketBuilder()
+                .subprotocols(LocalAppSyncEvents.SUBPROTOCOL, "header-" + encoded)
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(realtimeUrl), client)
+                .join();
         return client;
     }
 
@@ -53,7 +59,8 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             JsonNode m = received.poll(100, TimeUnit.MILLISECONDS);
-            if (m != null && java.util.Arrays.asList(types).contains(m.path("type").asText())) {
+            if (m != null
+                    && java.util.Arrays.asList(types).contains(m.path("type").asText())) {
                 return m;
             }
         }
@@ -97,16 +104,21 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
         return signedPublish(endpoint, body, "local", "local");
     }
 
-    static HttpResponse<String> signedPublish(String endpoint, String body, String accessKeyId, String secretAccessKey) {
-        SdkHttpRequest unsigned = SdkHttpRequest.builder().uri(URI.create(endpoint)).method(SdkHttpMethod.POST)
-                .putHeader("content-type", "application/json").build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(accessKeyId, secretAccessKey))
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appsync")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint)).POST(HttpRequest.BodyPublishers.ofString(body));
+    static HttpResponse<String> signedPublish(
+            String endpoint, String body, String accessKeyId, String secretAccessKey) {
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .uri(URI.create(endpoint))
+                .method(SdkHttpMethod.POST)
+                .putHeader("content-type", "application/json")
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsCredentialsIdentity.create(accessKeyId, secretAccessKey))
+                        .request(unsigned)
+                        .payload(ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "appsync")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(endpoint)).POST(HttpRequest.BodyPublishers.ofString(body));
         signed.request().headers().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("host")) { // the JDK client sets Host from the URI: the same value
                 values.forEach(v -> request.header(name, v));
@@ -116,7 +128,8 @@ final class EventsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     static HttpResponse<String> publishWithHeaders(String endpoint, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint)).POST(HttpRequest.BodyPublishers.ofString(body))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("content-type", "application/json");
         if (headers.length > 0) {
             request.headers(headers);

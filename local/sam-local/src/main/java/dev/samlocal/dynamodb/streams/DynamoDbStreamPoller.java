@@ -3,6 +3,7 @@ package dev.samlocal.dynamodb.streams;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.samlocal.core.Json;
+import dev.samlocal.lambda.LocalFunction;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,15 +23,14 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.StreamDescription;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import dev.samlocal.lambda.LocalFunction;
 
 /**
- * One event source mapping at work, as Lambda runs it: polls the table's stream on DynamoDB Local through the
- * real streams API (DescribeStream → shards → GetShardIterator → GetRecords) every {@value #POLL_MILLIS} ms,
- * a child shard only after its parent is read to the end; drops records the filter criteria reject; hands the
- * rest to the function in batches, in order per shard, on one thread. A failed batch is retried (bisected,
- * or from the first failed item with ReportBatchItemFailures) until MaximumRetryAttempts, then logged and
- * skipped. Nothing that goes wrong stops the poller.
+ * One event source mapping at work, as Lambda runs it: polls the table's stream on DynamoDB Local through the real
+ * streams API (DescribeStream → shards → GetShardIterator → GetRecords) every {@value #POLL_MILLIS} ms, a child shard
+ * only after its parent is read to the end; drops records the filter criteria reject; hands the rest to the function in
+ * batches, in order per shard, on one thread. A failed batch is retried (bisected, or from the first failed item with
+ * ReportBatchItemFailures) until MaximumRetryAttempts, then logged and skipped. Nothing that goes wrong stops the
+ * poller.
  */
 public final class DynamoDbStreamPoller implements AutoCloseable {
 
@@ -49,6 +49,7 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         ShardIteratorType startAt;
         /** Records up to this sequence number were in the shard before a LATEST mapping began: not delivered. */
         BigInteger skipThrough;
+
         String iterator;
         String lastRead;
         boolean exhausted;
@@ -81,8 +82,8 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
     private volatile Long lastIdleCycleStart;
 
     /**
-     * Finds the stream's shards and takes the starting iterators now (so LATEST means "from this call on"),
-     * then polls in the background.
+     * Finds the stream's shards and takes the starting iterators now (so LATEST means "from this call on"), then polls
+     * in the background.
      */
     public DynamoDbStreamPoller(StreamEventSource source, DynamoDbStreamsClient streams) {
         this.source = source;
@@ -90,9 +91,11 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         boolean latest = source.startingPosition().equals("LATEST");
         for (Shard shard : describe()) {
             // LATEST is "after the newest record now". DynamoDB Local answers any iterator taken on a still-empty shard
-            // with TrimmedDataAccess once records arrive, so a LATEST iterator cannot be kept: remember that record instead.
+            // with TrimmedDataAccess once records arrive, so a LATEST iterator cannot be kept: remember that record
+            // instead.
             ShardState state = new ShardState(shard.shardId(), shard.parentShardId(), ShardIteratorType.TRIM_HORIZON);
-            boolean closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
+            boolean closed = shard.sequenceNumberRange() != null
+                    && shard.sequenceNumberRange().endingSequenceNumber() != null;
             if (latest && closed) {
                 finishedShards.add(shard.shardId()); // nothing after "now" can be in a closed shard
                 continue;
@@ -115,7 +118,10 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         return source;
     }
 
-    /** True once a poll cycle that started after {@code sinceNanos} (System.nanoTime) found nothing new and nothing pending. */
+    /**
+     * True once a poll cycle that started after {@code sinceNanos} (System.nanoTime) found nothing new and nothing
+     * pending.
+     */
     public boolean idleSince(long sinceNanos) {
         Long idleCycleStart = lastIdleCycleStart;
         return idleCycleStart != null && idleCycleStart - sinceNanos > 0;
@@ -170,8 +176,9 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         String after = null;
         do {
             String start = after;
-            StreamDescription description = streams.describeStream(r -> r.streamArn(source.streamArn())
-                    .exclusiveStartShardId(start)).streamDescription();
+            StreamDescription description = streams.describeStream(
+                            r -> r.streamArn(source.streamArn()).exclusiveStartShardId(start))
+                    .streamDescription();
             all.addAll(description.shards());
             after = description.lastEvaluatedShardId();
         } while (after != null);
@@ -182,23 +189,29 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
     private void discoverShards() {
         for (Shard shard : describe()) {
             if (!shards.containsKey(shard.shardId()) && !finishedShards.contains(shard.shardId())) {
-                shards.put(shard.shardId(), new ShardState(shard.shardId(), shard.parentShardId(), ShardIteratorType.TRIM_HORIZON));
+                shards.put(
+                        shard.shardId(),
+                        new ShardState(shard.shardId(), shard.parentShardId(), ShardIteratorType.TRIM_HORIZON));
             }
         }
     }
 
     /** The sequence number of the shard's newest record, null when it has none. */
     private BigInteger newestSequenceNumber(String shardId) {
-        String iterator = streams.getShardIterator(r -> r.streamArn(source.streamArn()).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String iterator = streams.getShardIterator(r -> r.streamArn(source.streamArn())
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         BigInteger newest = null;
         while (iterator != null) {
             String current = iterator;
-            GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current).limit(1000));
+            GetRecordsResponse page =
+                    streams.getRecords(r -> r.shardIterator(current).limit(1000));
             if (page.records().isEmpty()) {
                 break;
             }
-            newest = new BigInteger(page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
+            newest = new BigInteger(
+                    page.records().get(page.records().size() - 1).dynamodb().sequenceNumber());
             iterator = page.nextShardIterator();
         }
         return newest;
@@ -206,13 +219,15 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
 
     private String iterator(ShardState shard) {
         return streams.getShardIterator(r -> {
-            r.streamArn(source.streamArn()).shardId(shard.shardId);
-            if (shard.lastRead != null) {
-                r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(shard.lastRead);
-            } else {
-                r.shardIteratorType(shard.startAt);
-            }
-        }).shardIterator();
+                    r.streamArn(source.streamArn()).shardId(shard.shardId);
+                    if (shard.lastRead != null) {
+                        r.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .sequenceNumber(shard.lastRead);
+                    } else {
+                        r.shardIteratorType(shard.startAt);
+                    }
+                })
+                .shardIterator();
     }
 
     /** One GetRecords call on the shard; returns how many records it gave, -1 when it has to be tried again. */
@@ -235,7 +250,10 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             // the last record read, else from the oldest) works. Only if that keeps failing were records really lost.
             shard.iterator = null;
             if (++shard.trimmedInARow % TRIMMED_BEFORE_WARNING == 0) {
-                LOG.warn("Stream event source {}: shard {} keeps answering TrimmedDataAccess", source.id(), shard.shardId);
+                LOG.warn(
+                        "Stream event source {}: shard {} keeps answering TrimmedDataAccess",
+                        source.id(),
+                        shard.shardId);
             }
             return -1;
         }
@@ -266,7 +284,8 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             take(shard, source.batchSize());
         }
         long waited = System.nanoTime() - shard.firstBufferedNanos;
-        if (!shard.buffer.isEmpty() && (shard.exhausted || waited >= TimeUnit.SECONDS.toNanos(source.batchingWindowSeconds()))) {
+        if (!shard.buffer.isEmpty()
+                && (shard.exhausted || waited >= TimeUnit.SECONDS.toNanos(source.batchingWindowSeconds()))) {
             take(shard, shard.buffer.size());
         }
     }
@@ -292,9 +311,14 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             failures++;
             if (source.maximumRetryAttempts() >= 0 && failures > source.maximumRetryAttempts()) {
                 skipped.addAndGet(remaining.size());
-                LOG.error("Stream event source {}: {} record(s) from sequence number {} to {} " + "skipped after {} failed attempt(s)",
-                        source.id(), remaining.size(), remaining.get(0).sequenceNumber(),
-                        remaining.get(remaining.size() - 1).sequenceNumber(), failures);
+                LOG.error(
+                        "Stream event source {}: {} record(s) from sequence number {} to {} "
+                                + "skipped after {} failed attempt(s)",
+                        source.id(),
+                        remaining.size(),
+                        remaining.get(0).sequenceNumber(),
+                        remaining.get(remaining.size() - 1).sequenceNumber(),
+                        failures);
                 return;
             }
             if (!backOff(failures)) {
@@ -310,8 +334,8 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
     }
 
     /**
-     * One invocation; returns -1 on success, else the index of the first record to retry (0 = the whole
-     * batch: the function threw, or reported a failure it did not identify).
+     * One invocation; returns -1 on success, else the index of the first record to retry (0 = the whole batch: the
+     * function threw, or reported a failure it did not identify).
      */
     private int invoke(List<Pending> batch) {
         ObjectNode event = Json.MAPPER.createObjectNode();
@@ -322,7 +346,10 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
             result = source.function().invoke(event.toString());
         } catch (RuntimeException e) {
             failedInvocations.incrementAndGet();
-            LOG.warn("Stream event source {}: batch of {} record(s) failed: {}", source.id(), batch.size(),
+            LOG.warn(
+                    "Stream event source {}: batch of {} record(s) failed: {}",
+                    source.id(),
+                    batch.size(),
                     e instanceof LocalFunction.FunctionError ? e.getCause() : e.toString());
             return 0;
         }
@@ -336,7 +363,9 @@ public final class DynamoDbStreamPoller implements AutoCloseable {
         return first;
     }
 
-    /** ReportBatchItemFailures: the earliest failed record of the batch; an unknown or empty identifier fails it all. */
+    /**
+     * ReportBatchItemFailures: the earliest failed record of the batch; an unknown or empty identifier fails it all.
+     */
     private int firstReportedFailure(String result, List<Pending> batch) {
         JsonNode failures;
         try {

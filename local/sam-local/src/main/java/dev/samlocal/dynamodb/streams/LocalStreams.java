@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The template's DynamoDB stream event sources (SAM {@code Type: DynamoDB} events): one
- * {@link DynamoDbStreamPoller} per mapping, reading DynamoDB Local's streams with the real
- * {@link DynamoDbStreamsClient}. {@link #awaitIdle} lets a test wait until what it wrote has been handled.
+ * The template's DynamoDB stream event sources (SAM {@code Type: DynamoDB} events): one {@link DynamoDbStreamPoller}
+ * per mapping, reading DynamoDB Local's streams with the real {@link DynamoDbStreamsClient}. {@link #awaitIdle} lets a
+ * test wait until what it wrote has been handled.
  */
 public final class LocalStreams implements AutoCloseable {
 
@@ -27,13 +27,14 @@ public final class LocalStreams implements AutoCloseable {
 
     /** @param streamArns table logical id → its stream ARN on DynamoDB Local */
     public LocalStreams(String dynamoDbEndpoint, Map<String, String> streamArns) {
-        this.client = LocalAws.client(DynamoDbStreamsClient.builder(), dynamoDbEndpoint).build();
+        this.client = LocalAws.client(DynamoDbStreamsClient.builder(), dynamoDbEndpoint)
+                .build();
         streamArns.forEach((table, arn) -> tableByStreamArn.put(arn, table));
     }
 
     /**
-     * Starts polling for {@code source}; from this call on (LATEST) or from the oldest record (TRIM_HORIZON).
-     * A stream that is not a table's stream of the template is refused, as CloudFormation would.
+     * Starts polling for {@code source}; from this call on (LATEST) or from the oldest record (TRIM_HORIZON). A stream
+     * that is not a table's stream of the template is refused, as CloudFormation would.
      */
     public DynamoDbStreamPoller add(StreamEventSource source) {
         if (!tableByStreamArn.containsKey(source.streamArn())) {
@@ -41,7 +42,10 @@ public final class LocalStreams implements AutoCloseable {
                     + " is not the stream of a table of the template (does the table have a StreamSpecification?)");
         }
         if (!source.function().available()) {
-            LOG.warn("Stream event source {} not started: {}", source.id(), source.function().unavailableReason().orElse(""));
+            LOG.warn(
+                    "Stream event source {} not started: {}",
+                    source.id(),
+                    source.function().unavailableReason().orElse(""));
             return null;
         }
         DynamoDbStreamPoller poller = new DynamoDbStreamPoller(source, client);
@@ -58,9 +62,9 @@ public final class LocalStreams implements AutoCloseable {
     }
 
     /**
-     * Waits until every mapping has read its stream to the end with nothing left to deliver, in a poll cycle that
-     * began after this call: everything written before the call has then been handed to the functions (or
-     * skipped after its retries). Throws if that takes longer than {@code timeout}.
+     * Waits until every mapping has read its stream to the end with nothing left to deliver, in a poll cycle that began
+     * after this call: everything written before the call has then been handed to the functions (or skipped after its
+     * retries). Throws if that takes longer than {@code timeout}.
      */
     public void awaitIdle(Duration timeout) throws InterruptedException {
         long since = System.nanoTime();

@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 
 /**
  * DynamoDB Streams records as Lambda delivers them to a function: the JSON that the Java runtime reads into
- * {@code DynamodbEvent} (capitalised StreamRecord fields, AttributeValues as {@code {"S": …}}, binary as
- * base64, ApproximateCreationDateTime in epoch seconds). Filter criteria are matched against the same JSON.
+ * {@code DynamodbEvent} (capitalised StreamRecord fields, AttributeValues as {@code {"S": …}}, binary as base64,
+ * ApproximateCreationDateTime in epoch seconds). Filter criteria are matched against the same JSON.
  */
 public final class StreamRecords {
 
@@ -33,7 +33,9 @@ public final class StreamRecords {
         StreamRecord change = record.dynamodb();
         ObjectNode dynamodb = json.putObject("dynamodb");
         if (change.approximateCreationDateTime() != null) {
-            dynamodb.put("ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
+            dynamodb.put(
+                    "ApproximateCreationDateTime",
+                    change.approximateCreationDateTime().getEpochSecond());
         }
         putImage(dynamodb, "Keys", change.keys(), change.hasKeys());
         putImage(dynamodb, "NewImage", change.newImage(), change.hasNewImage());
@@ -45,7 +47,8 @@ public final class StreamRecords {
         dynamodb.put("StreamViewType", change.streamViewTypeAsString());
         json.put("eventSourceARN", streamArn);
         if (record.userIdentity() != null) {
-            json.putObject("userIdentity").put("type", record.userIdentity().type())
+            json.putObject("userIdentity")
+                    .put("type", record.userIdentity().type())
                     .put("principalId", record.userIdentity().principalId());
         }
         return json;
