@@ -327,8 +327,8 @@ public final class SamLocal implements AutoCloseable {
         endpoints.put(
                 "GET /_local/usage",
                 "what AWS would bill or limit on, per service, since the start (API Gateway "
-                        + "by route, Lambda by function, AppSync Events in/out/connections, IVS by operation, EventBridge, "
-                        + "DynamoDB by operation, CloudFront-eligible public GETs, SQS by operation)");
+                        + "by route, Lambda by function, AppSync Events in/out/connections, IVS by operation, "
+                        + "EventBridge, DynamoDB by operation, CloudFront-eligible public GETs, SQS by operation)");
         endpoints.putAll(layer.endpoints());
         services.forEach(s -> endpoints.putAll(s.describe()));
         Map<String, Object> index = new LinkedHashMap<>();

@@ -132,7 +132,8 @@ public final class TemplateEventSources {
                                         f,
                                         input(target.get("Input")))),
                                 () -> LOG.warn(
-                                        "Rule {} targets {}, which is not a function of the template; not routed locally",
+                                        "Rule {} targets {}, which is not a function of the template; "
+                                                + "not routed locally",
                                         id,
                                         target.get("Arn")));
             }

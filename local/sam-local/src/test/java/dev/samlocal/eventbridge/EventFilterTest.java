@@ -53,9 +53,8 @@ class EventFilterTest {
     @Test
     void sourceAndDetailTypeLists() {
         assertThat(matches("{\"source\":[\"aws.ivs\"]}")).isTrue();
-        assertThat(
-                        matches(
-                                "{\"source\":[\"aws.ivs\"],\"detail-type\":[\"IVS Stream State Change\",\"IVS Recording State Change\"]}"))
+        assertThat(matches("{\"source\":[\"aws.ivs\"],\"detail-type\":"
+                        + "[\"IVS Stream State Change\",\"IVS Recording State Change\"]}"))
                 .isTrue();
         assertThat(matches("{\"source\":[\"liveshop\"],\"detail-type\":[\"SessionLive\",\"SessionEnded\"]}"))
                 .isFalse();
