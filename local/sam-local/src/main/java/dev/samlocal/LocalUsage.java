@@ -1,6 +1,6 @@
 package dev.samlocal;
 
-import dev.samlocal.appsync.LocalAppSyncEvents;
+import dev.samlocal.appsync.EventsUsage;
 import java.time.Instant;
 import java.util.Map;
 
@@ -25,7 +25,7 @@ public record LocalUsage(
         Instant at,
         Map<String, Long> apiGatewayRequests,
         Map<String, Long> lambdaInvocations,
-        LocalAppSyncEvents.Usage appSyncEvents,
+        EventsUsage appSyncEvents,
         Map<String, Long> ivsRequests,
         EventBridge eventBridge,
         Map<String, Long> dynamoDbRequests,

@@ -3,6 +3,7 @@ package dev.samlocal;
 import dev.samlocal.apigw.HttpApiEmulator;
 import dev.samlocal.apigw.PayloadV2EventFactory;
 import dev.samlocal.appsync.EventsApiDefinition;
+import dev.samlocal.appsync.EventsUsage;
 import dev.samlocal.appsync.LocalAppSyncEvents;
 import dev.samlocal.cognito.JwtAuthorizer;
 import dev.samlocal.core.LocalAws;
@@ -441,8 +442,7 @@ public final class SamLocal implements AutoCloseable {
                 lambda.put(f.logicalId(), f.invocations());
             }
         });
-        LocalAppSyncEvents.Usage appSync =
-                events == null ? new LocalAppSyncEvents.Usage(0, 0, 0, 0, 0, 0) : events.usage();
+        EventsUsage appSync = events == null ? new EventsUsage(0, 0, 0, 0, 0, 0) : events.usage();
         return new LocalUsage(
                 startedAt,
                 Instant.now(),

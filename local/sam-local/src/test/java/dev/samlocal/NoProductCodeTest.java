@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * sam-local knows no product: no file of its sources (main and test, Java or resources) names the product's package,
- * not even in a string that reflection could load. The compiler checks the rest (the module depends on no product
- * artifact).
+ * sam-local knows no product, and stays readable: no file of its sources (main and test, Java or resources) names the
+ * product's package, not even in a string that reflection could load. The compiler checks the rest (the module depends
+ * on no product artifact).
  */
 class NoProductCodeTest {
 
@@ -32,6 +32,26 @@ class NoProductCodeTest {
             assertThat(offending)
                     .as("files under local/sam-local/src that name " + PRODUCT_PACKAGE)
                     .isEmpty();
+        }
+    }
+
+    /** A class a newcomer can read in one sitting: the issue that made sam-local set 550 lines as the bound. */
+    @Test
+    void noMainClassIsLongerThan550Lines() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
+            List<String> tooLong = files.filter(file -> file.toString().endsWith(".java"))
+                    .filter(file -> lines(file) > 550)
+                    .map(file -> file + " (" + lines(file) + " lines)")
+                    .toList();
+            assertThat(tooLong).as("sam-local classes over 550 lines").isEmpty();
+        }
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -69,38 +69,10 @@ public final class LocalAppSyncEvents implements LocalService {
     /** Counters for tests and benchmarks. */
     public record Stats(int connections, int subscriptions, long eventsPublished, long messagesDelivered) {}
 
-    /**
-     * What AppSync Events bills and limits, since the start: inbound publish requests (HTTP and WebSocket) and the
-     * events they carried, outbound {@code data} messages, connections opened, the most open at once, and subscribe
-     * requests.
-     */
-    public record Usage(
-            long publishRequests,
-            long eventsPublished,
-            long messagesDelivered,
-            long connectionsOpened,
-            int peakConnections,
-            long subscribeRequests) {}
-
-    /** A refusal in AppSync's shape: {@code errorType}, HTTP-ish {@code errorCode}, message. */
-    record Failure(String errorType, int errorCode, String message) {
-        Map<String, Object> body() {
-            return Map.of("errorType", errorType, "errorCode", errorCode, "message", message);
-        }
-
-        static Failure unauthorized() {
-            return new Failure("UnauthorizedException", 401, "You are not authorized to make this call.");
-        }
-
-        static Failure badRequest(String message) {
-            return new Failure("BadRequestException", 400, message);
-        }
-    }
-
     private final String baseUrl;
     private final EventsApiDefinition api;
     private final EventsAuthorizer authorizer;
-    private final Map<WsContext, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<WsContext, EventsConnection> connections = new ConcurrentHashMap<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder publishRequests = new LongAdder();
@@ -180,8 +152,8 @@ public final class LocalAppSyncEvents implements LocalService {
         return new Stats(connections.size(), subscriptions, published.sum(), delivered.sum());
     }
 
-    public Usage usage() {
-        return new Usage(
+    public EventsUsage usage() {
+        return new EventsUsage(
                 publishRequests.sum(),
                 published.sum(),
                 delivered.sum(),
@@ -259,40 +231,40 @@ public final class LocalAppSyncEvents implements LocalService {
         try {
             request = Json.MAPPER.readTree(body);
         } catch (Exception e) {
-            httpError(ctx, Failure.badRequest("The request body is not valid JSON."));
+            httpError(ctx, EventsFailure.badRequest("The request body is not valid JSON."));
             return;
         }
         if (request == null || !request.isObject()) {
-            httpError(ctx, Failure.badRequest("The request body must be a JSON object with channel and events."));
+            httpError(ctx, EventsFailure.badRequest("The request body must be a JSON object with channel and events."));
             return;
         }
         EventsAuthorizer.Request auth = new EventsAuthorizer.Request(headers, "POST", ctx.fullUrl(), body);
         Object result = publish(request.path("channel").asText(null), request.get("events"), auth);
-        if (result instanceof Failure f) {
+        if (result instanceof EventsFailure f) {
             httpError(ctx, f);
         } else {
             ctx.status(200).contentType("application/json").result(Json.write(result));
         }
     }
 
-    private static void httpError(Context ctx, Failure f) {
+    private static void httpError(Context ctx, EventsFailure f) {
         ctx.status(f.errorCode())
                 .contentType("application/json")
                 .result(Json.write(Map.of("errors", List.of(f.body()))));
     }
 
-    /** Validates, authorizes and fans out; a {@link Failure} or the {@code {successful, failed}} answer. */
+    /** Validates, authorizes and fans out; a {@link EventsFailure} or the {@code {successful, failed}} answer. */
     private Object publish(String channel, JsonNode events, EventsAuthorizer.Request auth) {
         publishRequests.increment();
         Optional<ChannelPath> path = ChannelPath.parse(channel, false);
         if (path.isEmpty()) {
-            return Failure.badRequest(
+            return EventsFailure.badRequest(
                     "Invalid channel path: a namespace and up to 4 segments of 1-50 letters, digits or dashes.");
         }
         EventsApiDefinition.Namespace namespace =
                 api.namespaces().get(path.get().namespace());
         if (namespace == null) {
-            return Failure.badRequest(
+            return EventsFailure.badRequest(
                     "Channel namespace not found: " + path.get().namespace());
         }
         if (!authorizer.allows(
@@ -301,18 +273,18 @@ public final class LocalAppSyncEvents implements LocalService {
                 "EVENT_PUBLISH",
                 namespace.name(),
                 path.get().toString())) {
-            return Failure.unauthorized();
+            return EventsFailure.unauthorized();
         }
         if (events == null || !events.isArray() || events.isEmpty() || events.size() > MAX_EVENTS) {
-            return Failure.badRequest("events must be a list of 1 to " + MAX_EVENTS + " JSON strings.");
+            return EventsFailure.badRequest("events must be a list of 1 to " + MAX_EVENTS + " JSON strings.");
         }
         List<String> texts = new ArrayList<>();
         for (JsonNode event : events) {
             if (!event.isTextual() || !isJson(event.asText())) {
-                return Failure.badRequest("Each event must be a stringified valid JSON value.");
+                return EventsFailure.badRequest("Each event must be a stringified valid JSON value.");
             }
             if (event.asText().getBytes(StandardCharsets.UTF_8).length > MAX_EVENT_BYTES) {
-                return Failure.badRequest("An event is larger than the " + MAX_EVENT_BYTES / 1024 + " KB limit.");
+                return EventsFailure.badRequest("An event is larger than the " + MAX_EVENT_BYTES / 1024 + " KB limit.");
             }
             texts.add(event.asText());
         }
@@ -355,7 +327,7 @@ public final class LocalAppSyncEvents implements LocalService {
     private int fanOut(ChannelPath channel, String event) {
         String quotedEvent = Json.write(event); // once per event, not per subscriber
         int sent = 0;
-        for (Connection c : connections.values()) {
+        for (EventsConnection c : connections.values()) {
             for (Map.Entry<String, ChannelPath> sub : c.subscriptions.entrySet()) {
                 if (sub.getValue().matches(channel)) {
                     delivered.increment();
@@ -413,12 +385,12 @@ public final class LocalAppSyncEvents implements LocalService {
             // Jetty's default (64 KB) closed the connection (1009) on a publish AppSync accepts (5 events of up to
             // 240 KB each): room for that, so an oversized event gets its publish_error instead.
             ctx.session.setMaxTextMessageSize(MAX_WS_MESSAGE_BYTES);
-            connections.put(ctx, new Connection(ctx, auth == null ? Map.of() : auth));
+            connections.put(ctx, new EventsConnection(ctx, auth == null ? Map.of() : auth));
             connectionsOpened.increment();
             peakConnections.accumulateAndGet(connections.size(), Math::max);
         });
         ws.onMessage(ctx -> {
-            Connection c = connections.get(ctx);
+            EventsConnection c = connections.get(ctx);
             if (c != null) {
                 received(c, ctx.message());
             }
@@ -427,7 +399,7 @@ public final class LocalAppSyncEvents implements LocalService {
         ws.onError(ctx -> LOG.debug("AppSync Events WebSocket error: {}", String.valueOf(ctx.error())));
     }
 
-    private void received(Connection c, String text) {
+    private void received(EventsConnection c, String text) {
         JsonNode message;
         try {
             message = Json.MAPPER.readTree(text);
@@ -439,7 +411,7 @@ public final class LocalAppSyncEvents implements LocalService {
                     "type",
                     "error",
                     "errors",
-                    List.of(Failure.badRequest("The message is not a JSON object.")
+                    List.of(EventsFailure.badRequest("The message is not a JSON object.")
                             .body())));
             return;
         }
@@ -452,7 +424,7 @@ public final class LocalAppSyncEvents implements LocalService {
                 if (id != null && c.subscriptions.remove(id) != null) {
                     c.send(Map.of("type", "unsubscribe_success", "id", id));
                 } else {
-                    c.send(answer("unsubscribe_error", id, Failure.badRequest("No subscription with this id.")));
+                    c.send(answer("unsubscribe_error", id, EventsFailure.badRequest("No subscription with this id.")));
                 }
             }
             case "publish" -> {
@@ -462,8 +434,8 @@ public final class LocalAppSyncEvents implements LocalService {
                                 message.get("events"),
                                 new EventsAuthorizer.Request(
                                         fields(message.path("authorization")), "POST", httpEndpoint(), null))
-                        : Failure.unauthorized();
-                if (result instanceof Failure f) {
+                        : EventsFailure.unauthorized();
+                if (result instanceof EventsFailure f) {
                     c.send(answer("publish_error", id, f));
                 } else {
                     Map<String, Object> ok = new LinkedHashMap<>();
@@ -474,12 +446,13 @@ public final class LocalAppSyncEvents implements LocalService {
                 }
             }
             default ->
-                c.send(answer("error", id, new Failure("UnsupportedOperation", 400, "Unknown message type: " + type)));
+                c.send(answer(
+                        "error", id, new EventsFailure("UnsupportedOperation", 400, "Unknown message type: " + type)));
         }
     }
 
     /** Authorizes the connection with its header against the API's connection auth modes; refusal closes it. */
-    private void connectionInit(Connection c) {
+    private void connectionInit(EventsConnection c) {
         EventsAuthorizer.Request auth =
                 new EventsAuthorizer.Request(c.header, "POST", httpEndpoint(), "{}".getBytes(StandardCharsets.UTF_8));
         if (!authorizer.allows(api.connectionAuthModes(), auth, "EVENT_CONNECT", null, null)) {
@@ -487,7 +460,7 @@ public final class LocalAppSyncEvents implements LocalService {
                     "type",
                     "connection_error",
                     "errors",
-                    List.of(Failure.unauthorized().body())));
+                    List.of(EventsFailure.unauthorized().body())));
             c.close(1008, "Unauthorized");
             return;
         }
@@ -496,14 +469,14 @@ public final class LocalAppSyncEvents implements LocalService {
         c.send(Map.of("type", "connection_ack", "connectionTimeoutMs", CONNECTION_TIMEOUT_MS));
     }
 
-    private void subscribe(Connection c, String id, JsonNode message) {
+    private void subscribe(EventsConnection c, String id, JsonNode message) {
         subscribeRequests.increment();
         if (id == null || id.isEmpty()) {
-            c.send(answer("subscribe_error", id, Failure.badRequest("A subscribe message needs an id.")));
+            c.send(answer("subscribe_error", id, EventsFailure.badRequest("A subscribe message needs an id.")));
             return;
         }
         if (!c.acked) {
-            c.send(answer("subscribe_error", id, Failure.unauthorized()));
+            c.send(answer("subscribe_error", id, EventsFailure.unauthorized()));
             return;
         }
         Optional<ChannelPath> path = ChannelPath.parse(message.path("channel").asText(null), true);
@@ -513,7 +486,7 @@ public final class LocalAppSyncEvents implements LocalService {
             c.send(answer(
                     "subscribe_error",
                     id,
-                    Failure.badRequest(
+                    EventsFailure.badRequest(
                             path.isEmpty()
                                     ? "Invalid channel path."
                                     : "Channel namespace not found: "
@@ -526,11 +499,12 @@ public final class LocalAppSyncEvents implements LocalService {
                 "EVENT_SUBSCRIBE",
                 namespace.name(),
                 path.get().toString())) {
-            c.send(answer("subscribe_error", id, Failure.unauthorized()));
+            c.send(answer("subscribe_error", id, EventsFailure.unauthorized()));
             return;
         }
         if (c.subscriptions.putIfAbsent(id, path.get()) != null) {
-            c.send(answer("subscribe_error", id, Failure.badRequest("A subscription with this id already exists.")));
+            c.send(answer(
+                    "subscribe_error", id, EventsFailure.badRequest("A subscription with this id already exists.")));
             return;
         }
         c.send(Map.of("type", "subscribe_success", "id", id));
@@ -542,7 +516,7 @@ public final class LocalAppSyncEvents implements LocalService {
         return out;
     }
 
-    private static Map<String, Object> answer(String type, String id, Failure f) {
+    private static Map<String, Object> answer(String type, String id, EventsFailure f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type);
         if (id != null) {
@@ -554,47 +528,10 @@ public final class LocalAppSyncEvents implements LocalService {
 
     private void keepAliveTick() {
         long now = System.nanoTime();
-        for (Connection c : connections.values()) {
+        for (EventsConnection c : connections.values()) {
             if (c.acked && now - c.nextKeepAlive >= 0) {
                 c.nextKeepAlive = now + keepAlive.toNanos();
                 c.send(Map.of("type", "ka"));
-            }
-        }
-    }
-
-    /** One client connection: its connection header, subscriptions (id → channel) and ordered sends. */
-    private static final class Connection {
-        final WsContext ctx;
-        final Map<String, String> header;
-        final Map<String, ChannelPath> subscriptions = new ConcurrentHashMap<>();
-        volatile boolean acked;
-        volatile long nextKeepAlive;
-
-        Connection(WsContext ctx, Map<String, String> header) {
-            this.ctx = ctx;
-            this.header = Map.copyOf(header);
-        }
-
-        /** Jetty allows one outstanding write per session: sends are serialized here. */
-        void send(Object message) {
-            sendRaw(Json.write(message));
-        }
-
-        synchronized void sendRaw(String text) {
-            try {
-                if (ctx.session.isOpen()) {
-                    ctx.send(text);
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("AppSync Events send failed: {}", e.toString());
-            }
-        }
-
-        void close(int code, String reason) {
-            try {
-                ctx.closeSession(code, reason);
-            } catch (RuntimeException e) {
-                LOG.debug("AppSync Events close failed: {}", e.toString());
             }
         }
     }
