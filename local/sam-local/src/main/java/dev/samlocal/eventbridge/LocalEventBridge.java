@@ -9,6 +9,7 @@ import dev.samlocal.core.LocalAws;
 import dev.samlocal.core.LocalService;
 import dev.samlocal.lambda.LocalFunction;
 import dev.samlocal.lambda.TemplateFunctions;
+import dev.samlocal.protocol.AwsError;
 import dev.samlocal.protocol.LocalJson;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -460,10 +461,7 @@ public final class LocalEventBridge implements LocalService {
     }
 
     private static AwsResult error(int status, String type, String message) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("__type", type);
-        body.put("message", message);
-        return new AwsResult(status, Json.write(body));
+        return new AwsResult(status, new AwsError(status, type, message).awsJsonBody());
     }
 
     @Override
