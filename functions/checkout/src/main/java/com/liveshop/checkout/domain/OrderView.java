@@ -25,20 +25,7 @@ public record OrderView(
         String orderToken) {
 
     public static OrderView buyer(Order o) {
-        return new OrderView(
-                o.orderId(),
-                o.status(),
-                o.items(),
-                o.totalCents(),
-                o.currency(),
-                o.email(),
-                o.createdAt(),
-                o.updatedAt(),
-                o.paymentDueAt(),
-                o.cancelReason(),
-                null,
-                null,
-                null);
+        return buyer(o, null);
     }
 
     public static OrderView buyer(Order o, String orderToken) {
