@@ -127,6 +127,7 @@ public final class LiveshopDevLayer implements DevLayer {
                 http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken, Clock.systemUTC());
         routes.post("/_local/payments/{orderId}", payments::handle);
         new LocalWeb().register(routes);
+        new LocalApiDocs().register(routes);
     }
 
     @Override
@@ -140,6 +141,7 @@ public final class LiveshopDevLayer implements DevLayer {
                         + "currency, paymentId): the order's amount sent to the webhook, signed X-Signature: "
                         + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
         endpoints.putAll(new LocalWeb().describe());
+        endpoints.putAll(new LocalApiDocs().describe());
         return endpoints;
     }
 
