@@ -9,6 +9,7 @@ import dev.samlocal.spi.DevLayer;
 import dev.samlocal.spi.HandlerFactory;
 import dev.samlocal.template.SamTemplate;
 import io.javalin.config.RoutesConfig;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,10 +56,10 @@ public final class LiveshopDevLayer implements DevLayer {
 
     /**
      * The template's required parameters that only a deployment can know: {@code CorsAllowOrigin} is the stack's own
-     * origin (the pages are served from it) unless the template gives a default; {@code SenderEmail} and
-     * {@code SiteUrl} (this stack) for the reminder emails. And one the template defaults for a deployment:
-     * {@code RequireProofOfWork} is off locally (scripts, benches and tests call the routes without solving challenges;
-     * the pages solve either way).
+     * origin (the pages are served from it) unless the template gives a default; {@code EmbedAllowedOrigins} is the
+     * demo brand site's origin; {@code SenderEmail} and {@code SiteUrl} (this stack) for the reminder emails. And one
+     * the template defaults for a deployment: {@code RequireProofOfWork} is off locally (scripts, benches and tests
+     * call the routes without solving challenges; the pages solve either way).
      */
     @Override
     public Map<String, String> parameterDefaults(SamTemplate template, String selfUrl) {
@@ -67,10 +68,21 @@ public final class LiveshopDevLayer implements DevLayer {
         if (cors != null && !SamTemplate.map(cors).containsKey("Default")) {
             values.put("CorsAllowOrigin", selfUrl);
         }
+        values.put("EmbedAllowedOrigins", demoShopOrigin(selfUrl));
         values.put("SenderEmail", "shows@liveshop.local");
         values.put("SiteUrl", selfUrl);
         values.put("RequireProofOfWork", "false");
         return values;
+    }
+
+    /**
+     * Where the demo brand site ({@code /demo-shop/}) is opened: this stack under the name {@code localhost}, another
+     * origin than the stack's own {@code 127.0.0.1}, so the embed runs cross-origin as on a brand's site (CORS,
+     * frame-ancestors, postMessage origins). The local {@code EmbedAllowedOrigins}.
+     */
+    static String demoShopOrigin(String selfUrl) {
+        URI self = URI.create(selfUrl);
+        return self.getScheme() + "://localhost" + (self.getPort() < 0 ? "" : ":" + self.getPort());
     }
 
     /**
