@@ -59,7 +59,7 @@ final class OpenApiContract {
         assertThat(documented.isObject())
                 .as("%s is a documented status (body %s)", what, response.body())
                 .isTrue();
-        documented.path("headers").fields().forEachRemaining(h -> {
+        documented.path("headers").properties().forEach(h -> {
             JsonNode header = resolve(h.getValue());
             var value = response.headers().firstValue(h.getKey());
             if (header.path("required").asBoolean(false)) {
@@ -100,7 +100,7 @@ final class OpenApiContract {
 
     private Map<String, Map.Entry<String, JsonNode>> frameSchemas() {
         Map<String, Map.Entry<String, JsonNode>> byType = new java.util.HashMap<>();
-        spec.path("components").path("schemas").fields().forEachRemaining(e -> {
+        spec.path("components").path("schemas").properties().forEach(e -> {
             JsonNode constant = e.getValue().at("/properties/type/const");
             if (e.getKey().endsWith("Frame") && constant.isTextual()) {
                 byType.put(constant.asText(), e);
