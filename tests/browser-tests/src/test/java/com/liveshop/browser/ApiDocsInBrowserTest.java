@@ -48,7 +48,7 @@ class ApiDocsInBrowserTest {
                         .anyMatch(h -> h.getText().contains("LiveShop API")));
         Browsers.waiting(browser, Duration.ofSeconds(10))
                 .until(d -> d.getPageSource().contains("Hold units of a product in the cart")
-                        && d.getPageSource().contains("Real-time frames"));
+                        && d.getPageSource().contains("waitlistHeld"));
         Browsers.screenshot(browser, "docs", "rendered");
         assertThat(Browsers.consoleProblems(browser, FAVICON)).isEmpty();
         String self = URI.create(stack.url()).getAuthority();

@@ -176,6 +176,38 @@ class OpenApiTemplateTest {
         assertThat(listed).as("error codes openapi.yaml lists").containsAll(codes);
     }
 
+    /**
+     * x-channels (which channel carries which frames) lists every frame schema but ChatFrame (inside ChatBatchFrame),
+     * and the reference page's "Real-time frames" section shows the same ones.
+     */
+    @Test
+    void everyFrameSchemaIsOnAChannelAndOnTheReferencePage() {
+        List<String> onChannels = new ArrayList<>();
+        spec.get("x-channels")
+                .forEach(channel -> channel.get("frames")
+                        .forEach(ref -> onChannels.add(ref.get("$ref").asText().replace("#/components/schemas/", ""))));
+        Set<String> frameSchemas = new TreeSet<>();
+        spec.at("/components/schemas").properties().forEach(e -> {
+            if (e.getKey().endsWith("Frame") && !e.getKey().equals("ChatFrame")) {
+                frameSchemas.add(e.getKey());
+            }
+        });
+        assertThat(onChannels).doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(onChannels)).isEqualTo(frameSchemas);
+        String section = "";
+        for (JsonNode tag : spec.get("tags")) {
+            if (tag.get("name").asText().equals("Real-time frames")) {
+                section = tag.get("description").asText();
+            }
+        }
+        List<String> onPage = new ArrayList<>();
+        Matcher m = Pattern.compile("schemaRef=\"#/components/schemas/(\\w+)\"").matcher(section);
+        while (m.find()) {
+            onPage.add(m.group(1));
+        }
+        assertThat(onPage).as("the Real-time frames tag").isEqualTo(onChannels);
+    }
+
     private static Map<String, JsonNode> operations() {
         Map<String, JsonNode> operations = new TreeMap<>();
         for (Map.Entry<String, JsonNode> path : spec.get("paths").properties()) {
