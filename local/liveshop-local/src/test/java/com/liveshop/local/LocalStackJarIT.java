@@ -111,6 +111,17 @@ class LocalStackJarIT {
         assertThat(json(created).get("channelArn").asText()).startsWith("arn:aws:ivs:");
     }
 
+    /** The API contract and its reference page come from inside the jar (copied there at build time). */
+    @Test
+    void theContractAndItsReferencePageAreInTheJar() throws Exception {
+        HttpResponse<String> yaml = send("GET", "/openapi.yaml", null, null);
+        assertThat(yaml.statusCode()).isEqualTo(200);
+        assertThat(yaml.body()).startsWith("openapi: 3.1.0");
+        HttpResponse<String> docs = send("GET", "/docs", null, null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        assertThat(docs.body()).contains("/openapi.yaml");
+    }
+
     private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .timeout(Duration.ofSeconds(30))
