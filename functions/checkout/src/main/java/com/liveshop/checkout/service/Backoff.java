@@ -22,8 +22,11 @@ final class Backoff {
         }
     }
 
-    /** Contention did not clear within the attempts: the client may retry (same Idempotency-Key for orders). */
+    /**
+     * Contention did not clear within the attempts: the client may retry in a second (same Idempotency-Key for orders);
+     * like every 429, it says when.
+     */
     static ApiException busy() {
-        return new ApiException(429, "TRY_AGAIN", "Too many shoppers at once on this item; please try again");
+        return ApiException.tooManyRequests("TRY_AGAIN", "Too many shoppers at once on this item; please try again", 1);
     }
 }
