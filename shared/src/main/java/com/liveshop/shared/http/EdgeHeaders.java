@@ -1,5 +1,6 @@
 package com.liveshop.shared.http;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +14,19 @@ public final class EdgeHeaders {
             "X-Content-Type-Options", "nosniff",
             "Referrer-Policy", "strict-origin-when-cross-origin",
             "Content-Security-Policy", "frame-ancestors 'none'");
+
+    /**
+     * STUB (issue27-embed branch, until the lead's version lands): the same headers, but the page may be framed by
+     * itself and by {@code origins} (the embed player on a brand's site, EmbedAllowedOrigins).
+     */
+    public static Map<String, String> embedding(List<String> origins) {
+        StringBuilder ancestors = new StringBuilder("frame-ancestors 'self'");
+        origins.forEach(o -> ancestors.append(' ').append(o));
+        return Map.of(
+                "X-Content-Type-Options", "nosniff",
+                "Referrer-Policy", "strict-origin-when-cross-origin",
+                "Content-Security-Policy", ancestors.toString());
+    }
 
     private EdgeHeaders() {}
 }
