@@ -40,6 +40,9 @@ public final class LiveshopDevLayer implements DevLayer {
     /** The CDN's origin secret: the local stack plays CloudFront and sends its AWSCURRENT value (X-Origin-Verify). */
     static final String ORIGIN_SECRET_ID = "OriginVerifySecret";
 
+    /** The template parameter listing the brands' origins that may embed the player (CORS and frame-ancestors). */
+    static final String EMBED_ALLOWED_ORIGINS = "EmbedAllowedOrigins";
+
     private int seeded;
     private String demoShowId;
 
@@ -58,7 +61,7 @@ public final class LiveshopDevLayer implements DevLayer {
      * origin (the pages are served from it) unless the template gives a default; {@code SenderEmail} and
      * {@code SiteUrl} (this stack) for the reminder emails. And one the template defaults for a deployment:
      * {@code RequireProofOfWork} is off locally (scripts, benches and tests call the routes without solving challenges;
-     * the pages solve either way).
+     * the pages solve either way). {@code EmbedAllowedOrigins} is the demo shop's origin (the stack's own URL).
      */
     @Override
     public Map<String, String> parameterDefaults(SamTemplate template, String selfUrl) {
@@ -70,6 +73,8 @@ public final class LiveshopDevLayer implements DevLayer {
         values.put("SenderEmail", "shows@liveshop.local");
         values.put("SiteUrl", selfUrl);
         values.put("RequireProofOfWork", "false");
+        // The demo shop (/demo-shop/, opened at this URL) embeds the player served from 127.0.0.1: LocalWeb.
+        values.put(EMBED_ALLOWED_ORIGINS, selfUrl);
         return values;
     }
 
@@ -126,7 +131,9 @@ public final class LiveshopDevLayer implements DevLayer {
         LocalPayments payments = new LocalPayments(
                 http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken, Clock.systemUTC());
         routes.post("/_local/payments/{orderId}", payments::handle);
-        new LocalWeb().register(routes);
+        // STUB until template.yaml declares EmbedAllowedOrigins (the lead's part): the value parameterDefaults gives.
+        String embedOrigins = stack.parameters().getOrDefault(EMBED_ALLOWED_ORIGINS, stack.url());
+        new LocalWeb(stack.url(), embedOrigins, this::demoShowId).register(routes);
     }
 
     @Override
@@ -139,7 +146,7 @@ public final class LiveshopDevLayer implements DevLayer {
                 "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, "
                         + "currency, paymentId): the order's amount sent to the webhook, signed X-Signature: "
                         + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
-        endpoints.putAll(new LocalWeb().describe());
+        endpoints.putAll(LocalWeb.describe());
         return endpoints;
     }
 
