@@ -9,6 +9,7 @@ import dev.samlocal.spi.DevLayer;
 import dev.samlocal.spi.HandlerFactory;
 import dev.samlocal.template.SamTemplate;
 import io.javalin.config.RoutesConfig;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,9 +41,6 @@ public final class LiveshopDevLayer implements DevLayer {
     /** The CDN's origin secret: the local stack plays CloudFront and sends its AWSCURRENT value (X-Origin-Verify). */
     static final String ORIGIN_SECRET_ID = "OriginVerifySecret";
 
-    /** The template parameter listing the brands' origins that may embed the player (CORS and frame-ancestors). */
-    static final String EMBED_ALLOWED_ORIGINS = "EmbedAllowedOrigins";
-
     private int seeded;
     private String demoShowId;
 
@@ -58,10 +56,10 @@ public final class LiveshopDevLayer implements DevLayer {
 
     /**
      * The template's required parameters that only a deployment can know: {@code CorsAllowOrigin} is the stack's own
-     * origin (the pages are served from it) unless the template gives a default; {@code SenderEmail} and
-     * {@code SiteUrl} (this stack) for the reminder emails. And one the template defaults for a deployment:
-     * {@code RequireProofOfWork} is off locally (scripts, benches and tests call the routes without solving challenges;
-     * the pages solve either way). {@code EmbedAllowedOrigins} is the demo shop's origin (the stack's own URL).
+     * origin (the pages are served from it) unless the template gives a default; {@code EmbedAllowedOrigins} is the
+     * demo brand site's origin; {@code SenderEmail} and {@code SiteUrl} (this stack) for the reminder emails. And one
+     * the template defaults for a deployment: {@code RequireProofOfWork} is off locally (scripts, benches and tests
+     * call the routes without solving challenges; the pages solve either way).
      */
     @Override
     public Map<String, String> parameterDefaults(SamTemplate template, String selfUrl) {
@@ -70,12 +68,21 @@ public final class LiveshopDevLayer implements DevLayer {
         if (cors != null && !SamTemplate.map(cors).containsKey("Default")) {
             values.put("CorsAllowOrigin", selfUrl);
         }
+        values.put("EmbedAllowedOrigins", demoShopOrigin(selfUrl));
         values.put("SenderEmail", "shows@liveshop.local");
         values.put("SiteUrl", selfUrl);
         values.put("RequireProofOfWork", "false");
-        // The demo shop (/demo-shop/, opened at this URL) embeds the player served from 127.0.0.1: LocalWeb.
-        values.put(EMBED_ALLOWED_ORIGINS, selfUrl);
         return values;
+    }
+
+    /**
+     * Where the demo brand site ({@code /demo-shop/}) is opened: this stack under the name {@code localhost}, another
+     * origin than the stack's own {@code 127.0.0.1}, so the embed runs cross-origin as on a brand's site (CORS,
+     * frame-ancestors, postMessage origins). The local {@code EmbedAllowedOrigins}.
+     */
+    static String demoShopOrigin(String selfUrl) {
+        URI self = URI.create(selfUrl);
+        return self.getScheme() + "://localhost" + (self.getPort() < 0 ? "" : ":" + self.getPort());
     }
 
     /**
@@ -131,9 +138,11 @@ public final class LiveshopDevLayer implements DevLayer {
         LocalPayments payments = new LocalPayments(
                 http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken, Clock.systemUTC());
         routes.post("/_local/payments/{orderId}", payments::handle);
-        // STUB until template.yaml declares EmbedAllowedOrigins (the lead's part): the value parameterDefaults gives.
-        String embedOrigins = stack.parameters().getOrDefault(EMBED_ALLOWED_ORIGINS, stack.url());
-        new LocalWeb(stack.url(), embedOrigins, this::demoShowId).register(routes);
+        new LocalWeb(
+                        stack.url(),
+                        EdgeHeaders.embedOrigins(stack.parameters().get("EmbedAllowedOrigins")),
+                        this::demoShowId)
+                .register(routes);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +53,9 @@ final class LocalWeb {
     /** The demo show's id once seeded (null before, or without the seed). */
     private final Supplier<String> demoShowId;
 
-    LocalWeb(String stackUrl, String embedAllowedOrigins, Supplier<String> demoShowId) {
+    LocalWeb(String stackUrl, List<String> embedAllowedOrigins, Supplier<String> demoShowId) {
         this.embedOrigin = embedOrigin(stackUrl);
-        this.embedAllowedOrigins = Arrays.stream(embedAllowedOrigins.split(","))
-                .map(String::strip)
-                .filter(o -> !o.isEmpty())
-                .toList();
+        this.embedAllowedOrigins = embedAllowedOrigins;
         this.demoShowId = demoShowId;
     }
 

@@ -370,6 +370,38 @@ class LocalStackTest {
     }
 
     @Test
+    void theDemoBrandSiteIsTheLocalEmbedAllowedOriginAndTheApiAnswersItsBrowsers() throws Exception {
+        // The demo shop is this stack under the name localhost: another origin, as a brand's site is (issue 27).
+        String demoShop = stack.url().replace("127.0.0.1", "localhost");
+        assertThat(stack.parameters()).containsEntry("EmbedAllowedOrigins", demoShop);
+        HttpResponse<String> sessions = send("GET", "/sessions", null, "origin", demoShop);
+        assertThat(sessions.statusCode()).isEqualTo(200);
+        assertThat(sessions.headers().firstValue("access-control-allow-origin")).hasValue(demoShop);
+        HttpResponse<String> preflight = send(
+                "OPTIONS",
+                "/carts/" + java.util.UUID.randomUUID() + "/items",
+                null,
+                "origin",
+                demoShop,
+                "access-control-request-method",
+                "POST",
+                "access-control-request-headers",
+                "content-type");
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin"))
+                .hasValue(demoShop);
+        // The storefront still is, and a site nobody listed is not.
+        assertThat(send("GET", "/sessions", null, "origin", stack.url())
+                        .headers()
+                        .firstValue("access-control-allow-origin"))
+                .hasValue(stack.url());
+        assertThat(send("GET", "/sessions", null, "origin", "http://localhost:1")
+                        .headers()
+                        .firstValue("access-control-allow-origin"))
+                .isEmpty();
+    }
+
+    @Test
     void manyConcurrentRequestsAreServed() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {

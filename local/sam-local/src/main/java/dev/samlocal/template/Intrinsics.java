@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 
 /**
  * The one resolver of the CloudFormation intrinsics a template uses in values that matter locally (environment
- * variables, names, patterns): Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::Select, Fn::If with the template's Conditions
- * (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), and dynamic references ({@code {{resolve:secretsmanager:…}}}) in
- * resolved strings. {@code refs} maps a logical id, parameter or pseudo parameter (and {@code Id.Attribute} for GetAtt)
- * to its local value; {@code Ref} to anything else resolves to its name.
+ * variables, names, patterns): Ref, Fn::Sub, Fn::GetAtt, Fn::Join, Fn::Split, Fn::Select, Fn::If with the template's
+ * Conditions (Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition), and dynamic references
+ * ({@code {{resolve:secretsmanager:…}}}) in resolved strings. {@code refs} maps a logical id, parameter or pseudo
+ * parameter (and {@code Id.Attribute} for GetAtt) to its local value; {@code Ref} to anything else resolves to its
+ * name.
  */
 public final class Intrinsics {
 
@@ -80,6 +81,11 @@ public final class Intrinsics {
                         items.add(resolveString(item));
                     }
                     return String.join(String.valueOf(parts.get(0)), items);
+                }
+                case "Fn::Split": {
+                    List<Object> parts = SamTemplate.list(arg);
+                    String text = resolveString(parts.get(1));
+                    return new ArrayList<Object>(List.of(text.split(Pattern.quote(String.valueOf(parts.get(0))), -1)));
                 }
                 case "Fn::Select": {
                     List<Object> parts = SamTemplate.list(arg);

@@ -46,6 +46,17 @@ class IntrinsicsTest {
     }
 
     @Test
+    void splitGivesEveryPieceEmptyOnesIncludedAndFeedsJoinAndSelect() {
+        Map<String, Object> split = Map.of("Fn::Split", List.of(",", Map.of("Fn::Sub", "a,${Stage},")));
+        assertThat(intrinsics.resolve(split)).isEqualTo(List.of("a", "dev", ""));
+        assertThat(intrinsics.resolveString(Map.of("Fn::Join", List.of(" ", split))))
+                .isEqualTo("a dev ");
+        assertThat(intrinsics.resolveString(Map.of("Fn::Select", List.of("1", split))))
+                .isEqualTo("dev");
+        assertThat(intrinsics.resolve(Map.of("Fn::Split", List.of("|", "one")))).isEqualTo(List.of("one"));
+    }
+
+    @Test
     void fnIfTakesTheBranchItsConditionSelectsAtAnyDepth() {
         Object value = Map.of(
                 "Env",

@@ -1,5 +1,6 @@
 package com.liveshop.shared.http;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,18 +16,30 @@ public final class EdgeHeaders {
             "Referrer-Policy", "strict-origin-when-cross-origin",
             "Content-Security-Policy", "frame-ancestors 'none'");
 
+    private EdgeHeaders() {}
+
     /**
-     * STUB (issue27-embed branch, until the lead's version lands): the same headers, but the page may be framed by
-     * itself and by {@code origins} (the embed player on a brand's site, EmbedAllowedOrigins).
+     * The headers of the embedded player ({@code /embed/*}, template.yaml's EmbedHeadersPolicy): the same, except that
+     * this origin and the brand sites of {@code EmbedAllowedOrigins} may frame it.
      */
-    public static Map<String, String> embedding(List<String> origins) {
-        StringBuilder ancestors = new StringBuilder("frame-ancestors 'self'");
-        origins.forEach(o -> ancestors.append(' ').append(o));
-        return Map.of(
-                "X-Content-Type-Options", "nosniff",
-                "Referrer-Policy", "strict-origin-when-cross-origin",
-                "Content-Security-Policy", ancestors.toString());
+    public static Map<String, String> embedding(List<String> allowedOrigins) {
+        Map<String, String> headers = new LinkedHashMap<>(SECURITY);
+        StringBuilder csp = new StringBuilder("frame-ancestors 'self'");
+        allowedOrigins.stream()
+                .filter(o -> !o.isBlank())
+                .forEach(o -> csp.append(' ').append(o.strip()));
+        headers.put("Content-Security-Policy", csp.toString());
+        return Map.copyOf(headers);
     }
 
-    private EdgeHeaders() {}
+    /** {@code EmbedAllowedOrigins} as the template takes it: comma-separated origins, empty for none. */
+    public static List<String> embedOrigins(String parameterValue) {
+        if (parameterValue == null || parameterValue.isBlank()) {
+            return List.of();
+        }
+        return List.of(parameterValue.split(",")).stream()
+                .map(String::strip)
+                .filter(o -> !o.isEmpty())
+                .toList();
+    }
 }

@@ -9,10 +9,8 @@ import dev.samlocal.template.ForEach;
 import dev.samlocal.template.Intrinsics;
 import dev.samlocal.template.SamTemplate;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,12 +53,10 @@ final class TemplateSupport {
      * (a table's Ref is its logical id, as LocalTables names them). Fn::If is decided on the defaults.
      */
     static Map<String, String> resolvedEnvironment(SamTemplate template, SamTemplate.FunctionDef function) {
-        Intrinsics intrinsics = new Intrinsics(localRefs(template));
-        Map<String, Object> conditions = SamTemplate.map(template.raw().get("Conditions"));
+        Intrinsics intrinsics = new Intrinsics(
+                localRefs(template), SamTemplate.map(template.raw().get("Conditions")), (service, reference) -> null);
         Map<String, String> env = new LinkedHashMap<>();
-        function.environment()
-                .forEach((name, value) ->
-                        env.put(name, intrinsics.resolveString(decideIfs(value, template, conditions))));
+        function.environment().forEach((name, value) -> env.put(name, intrinsics.resolveString(value)));
         return env;
     }
 
@@ -92,53 +88,6 @@ final class TemplateSupport {
         refs.put("AWS::URLSuffix", "amazonaws.com");
         refs.put("AWS::StackName", "liveshop");
         return refs;
-    }
-
-    /** Replaces each Fn::If by the branch its condition selects with the parameters' defaults. */
-    static Object decideIfs(Object value, SamTemplate template, Map<String, Object> conditions) {
-        if (value instanceof Map<?, ?> map) {
-            if (map.size() == 1 && map.containsKey("Fn::If")) {
-                List<Object> args = SamTemplate.list(map.get("Fn::If"));
-                boolean holds = condition(String.valueOf(args.get(0)), template, conditions);
-                return decideIfs(args.get(holds ? 1 : 2), template, conditions);
-            }
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), decideIfs(v, template, conditions)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(decideIfs(v, template, conditions)));
-            return out;
-        }
-        return value;
-    }
-
-    private static boolean condition(String name, SamTemplate template, Map<String, Object> conditions) {
-        if (!conditions.containsKey(name)) {
-            throw new IllegalStateException("Fn::If names condition " + name + ", which is not in Conditions");
-        }
-        return evaluate(conditions.get(name), template, conditions);
-    }
-
-    private static boolean evaluate(Object expression, SamTemplate template, Map<String, Object> conditions) {
-        Map<String, Object> map = SamTemplate.map(expression);
-        if (map.size() != 1) {
-            throw new IllegalStateException("Unsupported condition " + expression);
-        }
-        var entry = map.entrySet().iterator().next();
-        List<Object> args = SamTemplate.list(entry.getValue());
-        Intrinsics intrinsics = new Intrinsics(localRefs(template));
-        return switch (entry.getKey()) {
-            case "Condition" -> condition(String.valueOf(entry.getValue()), template, conditions);
-            case "Fn::Not" -> !evaluate(args.get(0), template, conditions);
-            case "Fn::And" -> args.stream().allMatch(a -> evaluate(a, template, conditions));
-            case "Fn::Or" -> args.stream().anyMatch(a -> evaluate(a, template, conditions));
-            case "Fn::Equals" ->
-                String.valueOf(intrinsics.resolveString(args.get(0)))
-                        .equals(String.valueOf(intrinsics.resolveString(args.get(1))));
-            default -> throw new IllegalStateException("Unsupported condition function " + entry.getKey());
-        };
     }
 
     static JsonNode at(JsonNode root, String... path) {
