@@ -22,11 +22,11 @@
     .split(' ').forEach(function (n) { EVENT[n] = n; });
   var CSS = ':host{all:initial}.box{position:fixed;z-index:2147483000;display:flex;flex-direction:column;background:#101418;'
     + 'box-shadow:0 8px 32px rgba(0,0,0,.35);border-radius:12px;overflow:hidden;inset:3vh 3vw}'
-    + '.mini{inset:auto;width:300px;height:330px}.bottom-right{right:16px;bottom:16px}.bottom-left{left:16px;bottom:16px}'
+    + '.mini{inset:auto;width:320px;height:330px}.bottom-right{right:16px;bottom:16px}.bottom-left{left:16px;bottom:16px}'
     + '.top-right{right:16px;top:16px}.top-left{left:16px;top:16px}'
     + '.bar{display:flex;gap:6px;align-items:center;padding:4px 6px;background:#101418;color:#fff;font:600 13px system-ui,sans-serif}'
-    + '.mini .bar{cursor:move;touch-action:none}.grip{flex:1}'
-    + 'button{font:inherit;color:#fff;background:#2d3a4f;border:0;border-radius:6px;padding:3px 8px;cursor:pointer}'
+    + '.mini .bar{cursor:move;touch-action:none}.grip{flex:1}.count{white-space:nowrap}'
+    + 'button{font:inherit;color:#fff;background:#2d3a4f;border:0;border-radius:6px;padding:3px 8px;cursor:pointer;white-space:nowrap}'
     + 'button:focus-visible{outline:3px solid #ffbf47}iframe{flex:1;border:0;width:100%;background:#f6f7f9}';
 
   var handlers = {};

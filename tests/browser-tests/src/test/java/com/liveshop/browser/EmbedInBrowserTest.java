@@ -146,7 +146,9 @@ class EmbedInBrowserTest {
                 .until(d -> !d.findElements(By.id("liveshop-player")).isEmpty());
         assertThat(playerBox(buyer).getAttribute("class")).contains("mini");
         enterPlayer(buyer);
-        Browsers.waiting(buyer, WAIT).until(Browsers.textIs(By.id("status"), "LIVE"));
+        // The miniplayer shows no title bar (the loader's bar says LIVE): the status is read, not seen.
+        Browsers.waiting(buyer, WAIT)
+                .until(d -> "LIVE".equals(d.findElement(By.id("status")).getAttribute("textContent")));
         assertThat(buyer.findElement(By.tagName("body")).getAttribute("class")).contains("embed-mini");
         Browsers.waiting(buyer, WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
         Browsers.waiting(buyer, WAIT).until(Browsers.textIs(By.id("featured-title"), BRAND_TITLE));
