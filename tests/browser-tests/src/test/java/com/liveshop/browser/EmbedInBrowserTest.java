@@ -235,17 +235,6 @@ class EmbedInBrowserTest {
         assertThat(gz.size()).isLessThan(LOADER_GZIP_BUDGET);
     }
 
-    /** The player page may be framed by the demo shop (EmbedAllowedOrigins) and nothing else; other pages by nobody. */
-    @Test
-    void onlyTheAllowedOriginsMayFrameThePlayer() {
-        assertThat(call("GET", "/embed/watch/" + stack.demoShowId(), null)
-                        .headers()
-                        .firstValue("content-security-policy"))
-                .contains("frame-ancestors 'self' " + shop);
-        assertThat(call("GET", "/watch/" + stack.demoShowId(), null).headers().firstValue("content-security-policy"))
-                .contains("frame-ancestors 'none'");
-    }
-
     // ---- the page and the player ----
 
     /** The loader's shadow root on the brand's page (the player's chrome and its iframe). */
