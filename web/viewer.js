@@ -677,17 +677,18 @@ async function checkout() {
   const cartId = state.cartId;
   const items = (state.cart && state.cart.items) || [];
   // A brand with its own checkout takes over here (it gets the cart, never the e-mail): ours does not run.
+  $('#checkout-button').disabled = true;
   const ours = await embed.beforeCheckout({ cartId, totalCents: state.cart ? state.cart.totalCents : 0,
     currency: (state.cart && state.cart.currency) || 'USD', items: items.map(i => ({ sku: i.sku, quantity: i.quantity })) });
   if (!ours) {
     message.textContent = 'The shop takes over the checkout.';
+    $('#checkout-button').disabled = false;
     return;
   }
-  const fingerprint = cartId + '|' + email + '|' + JSON.stringify((state.cart && state.cart.items || []).map(i => [i.sku, i.quantity]));
+  const fingerprint = cartId + '|' + email + '|' + JSON.stringify(items.map(i => [i.sku, i.quantity]));
   if (!state.attempt || state.attempt.fingerprint !== fingerprint) {
     state.attempt = { key: crypto.randomUUID(), fingerprint };
   }
-  $('#checkout-button').disabled = true;
   let order;
   try {
     order = await api('POST', '/orders', { body: { cartId, email }, headers: { 'Idempotency-Key': state.attempt.key } });
