@@ -36,8 +36,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * then HOLD_PLACED), the player is minimized, the buyer follows the product link to the second page, where the
  * miniplayer is back at once (minimized, live, the same cart), checks out from it and pays with the local test payment:
  * the brand's page hears ORDER_CONFIRMED. No console error, no request to an origin the demo page's CSP does not list.
- * A vetoing ADD_TO_CART places no hold. The first paint and the time until the miniplayer is back are printed, not
- * asserted.
+ * A vetoing ADD_TO_CART places no hold; Close removes the player and what it kept. The first paint and the time until
+ * the miniplayer is back are printed, not asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbedInBrowserTest {
@@ -47,6 +47,9 @@ class EmbedInBrowserTest {
     private static final String BRAND_TITLE = "Northwind Cashmere Crew";
 
     private static final Duration WAIT = Duration.ofSeconds(15);
+    /** A featured product reaches the viewer within 2 s (as on the watch page: LiveShowInBrowserTest). */
+    private static final Duration CUE_WAIT = Duration.ofSeconds(2);
+
     private static final String UUID_V4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
     /** A size, not a time: the loader stays small (the README states its gzip size). */
     private static final int LOADER_GZIP_BUDGET = 8 * 1024;
@@ -95,7 +98,7 @@ class EmbedInBrowserTest {
         assertThat(call("POST", "/sessions/" + stack.demoShowId() + "/highlights", "{\"sku\":\"" + SWEATER + "\"}")
                         .statusCode())
                 .isEqualTo(202);
-        Browsers.waiting(buyer, WAIT).until(Browsers.textIs(By.id("featured-title"), BRAND_TITLE));
+        Browsers.waiting(buyer, CUE_WAIT).until(Browsers.textIs(By.id("featured-title"), BRAND_TITLE));
         assertThat(buyer.findElement(By.id("featured")).getAttribute("data-sku"))
                 .isEqualTo(SWEATER);
         assertThat(buyer.findElement(By.id("featured-image")).getAttribute("src"))
@@ -130,6 +133,10 @@ class EmbedInBrowserTest {
         assertThat(cartId).matches(UUID_V4);
         List<String> requested = new ArrayList<>(requestedUrls(buyer));
 
+        // "Pop out" (Document Picture-in-Picture) is offered exactly where the browser has it.
+        boolean pictureInPicture = (Boolean) buyer.executeScript("return 'documentPictureInPicture' in window;");
+        assertThat(playerChrome(buyer).findElement(By.cssSelector("[data-act=pip]")).isDisplayed())
+                .isEqualTo(pictureInPicture);
         // Minimized in its corner; the product link leads to the brand's second page, where the show comes back.
         playerChrome(buyer).findElement(By.cssSelector("[data-act=toggle]")).click();
         assertThat(playerBox(buyer).getAttribute("class")).contains("mini");
@@ -217,6 +224,13 @@ class EmbedInBrowserTest {
         assertThat(logged(vetoed, "HOLD_PLACED")).isEmpty();
         assertThat(Browsers.read(call("GET", "/carts/" + cartId, null).body()).path("items"))
                 .isEmpty();
+
+        // Closed: the player is gone, the brand hears CLOSE, and nothing is kept for its next page.
+        playerChrome(vetoed).findElement(By.cssSelector("[data-act=close]")).click();
+        assertThat(vetoed.findElements(By.id("liveshop-player"))).isEmpty();
+        assertThat(logged(vetoed, "CLOSE")).hasSize(1);
+        assertThat(Browsers.sessionStorage(vetoed, "liveshop.embed")).isNull();
+        assertThat(Browsers.consoleProblems(vetoed)).as("console").isEmpty();
     }
 
     /** The loader's gzip size, from the bytes served: printed for the README, held to a budget. */
