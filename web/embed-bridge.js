@@ -2,7 +2,8 @@
 // /embed/liveshop.js placed on a brand's page. It talks to the loader with postMessage only: every message goes to
 // window.parent with the brand's origin as its target, and only messages from window.parent with that origin are read.
 // The brand's origin comes in the URL fragment (never sent to a server) and must match location.ancestorOrigins where
-// the browser has it. On the standalone watch page `embedded` is false and every hook is a no-op.
+// the browser tells it ("null" under a no-referrer policy: then postMessage's target origin alone keeps the messages
+// to that origin). On the standalone watch page `embedded` is false and every hook is a no-op.
 // Protocol and rules: docs/web-pages.md "Embed".
 import { $ } from './api.js';
 
@@ -11,7 +12,8 @@ const claimed = fragment.get('origin') || '';
 const ancestor = window.location.ancestorOrigins && window.location.ancestorOrigins.length
   ? window.location.ancestorOrigins[0] : null;
 const brandOrigin = window.location.pathname.startsWith('/embed/') && window.parent !== window
-  && /^https?:\/\/[^/?#]+$/.test(claimed) && (ancestor === null || ancestor === claimed) ? claimed : null;
+  && /^https?:\/\/[^/?#]+$/.test(claimed) && (ancestor === null || ancestor === 'null' || ancestor === claimed)
+  ? claimed : null;
 
 /** True inside a brand's page (the loader's iframe), false on the standalone watch page. */
 export const embedded = brandOrigin !== null;
