@@ -121,7 +121,7 @@
       toggle: root.querySelector('[data-act=toggle]'), count: root.querySelector('.count'), loaded: false };
     var fragment = new URLSearchParams({ origin: location.origin, minimized: minimized ? '1' : '0' });
     if (state.cartId) fragment.set('cartId', state.cartId);
-    ['locale', 'currency', 'theme'].forEach(function (k) { if (options[k]) fragment.set(k, options[k]); });
+    ['locale', 'theme'].forEach(function (k) { if (options[k]) fragment.set(k, options[k]); });
     ui.frame.src = ORIGIN + '/embed/watch/' + encodeURIComponent(sessionId) + '#' + fragment;
     ui.toggle.onclick = function () { setMinimized(!state.minimized); };
     root.querySelector('[data-act=close]').onclick = close;

@@ -81,7 +81,6 @@ final class LocalWeb {
             serve(ctx, "watch.html");
             EdgeHeaders.embedding(embedAllowedOrigins).forEach(ctx::header);
         });
-        routes.get("/demo-shop", ctx -> ctx.redirect("/demo-shop/"));
         routes.get("/demo-shop/", ctx -> serveDemoShop(ctx, "index.html"));
         routes.get("/demo-shop/{file}", ctx -> serveDemoShop(ctx, ctx.pathParam("file")));
     }
