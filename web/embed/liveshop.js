@@ -204,7 +204,8 @@
   }
 
   function open(sessionId) {
-    if (ui && state.sessionId === sessionId) return setMinimized(false);
+    // The show on screen (or, for data-liveshop-next, whichever the player found) comes back instead of reloading.
+    if (ui && (state.sessionId === sessionId || sessionId === 'next')) return setMinimized(false);
     mount(String(sessionId), false);
   }
 
