@@ -135,7 +135,9 @@ class EmbedInBrowserTest {
 
         // "Pop out" (Document Picture-in-Picture) is offered exactly where the browser has it.
         boolean pictureInPicture = (Boolean) buyer.executeScript("return 'documentPictureInPicture' in window;");
-        assertThat(playerChrome(buyer).findElement(By.cssSelector("[data-act=pip]")).isDisplayed())
+        assertThat(playerChrome(buyer)
+                        .findElement(By.cssSelector("[data-act=pip]"))
+                        .isDisplayed())
                 .isEqualTo(pictureInPicture);
         // Minimized in its corner; the product link leads to the brand's second page, where the show comes back.
         playerChrome(buyer).findElement(By.cssSelector("[data-act=toggle]")).click();
