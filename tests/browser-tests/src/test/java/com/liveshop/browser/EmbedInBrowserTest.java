@@ -36,8 +36,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * then HOLD_PLACED), the player is minimized, the buyer follows the product link to the second page, where the
  * miniplayer is back at once (minimized, live, the same cart), checks out from it and pays with the local test payment:
  * the brand's page hears ORDER_CONFIRMED. No console error, no request to an origin the demo page's CSP does not list.
- * A vetoing ADD_TO_CART places no hold; Close removes the player and what it kept. The first paint and the time until
- * the miniplayer is back are printed, not asserted.
+ * A vetoing ADD_TO_CART places no hold; Close removes the player and what it kept; data-liveshop-next opens the live
+ * show. The first paint and the time until the miniplayer is back are printed, not asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbedInBrowserTest {
@@ -232,6 +232,17 @@ class EmbedInBrowserTest {
         assertThat(vetoed.findElements(By.id("liveshop-player"))).isEmpty();
         assertThat(logged(vetoed, "CLOSE")).hasSize(1);
         assertThat(Browsers.sessionStorage(vetoed, "liveshop.embed")).isNull();
+
+        // "Our next show" (data-liveshop-next): the player finds the live show by the rule of our own "/".
+        vetoed.findElement(By.id("watch-next")).click();
+        enterPlayer(vetoed);
+        Browsers.waiting(vetoed, WAIT).until(Browsers.textIs(By.id("featured-title"), BRAND_TITLE));
+        vetoed.switchTo().defaultContent();
+        Browsers.waiting(vetoed, WAIT)
+                .until(d -> stack.demoShowId()
+                        .equals(Browsers.read(Browsers.sessionStorage(d, "liveshop.embed"))
+                                .path("sessionId")
+                                .asText()));
         assertThat(Browsers.consoleProblems(vetoed)).as("console").isEmpty();
     }
 
