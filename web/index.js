@@ -1,13 +1,13 @@
 // "/" → the live show, else the next scheduled one (GET /sessions lists both by start time).
-import { api, local, $ } from './api.js';
+import { local, $ } from './api.js';
 import { watchUrl } from './viewer-links.js';
+import { liveOrNextShow } from './shows.js';
 
 // Locally, the mailbox (the local SES keeps every email) and the stack's index, for as long as this page shows.
 local().then(index => { if (index) $('#local-links').hidden = false; });
 
 try {
-  const { items } = await api('GET', '/sessions?limit=50');
-  const pick = items.find(s => s.status === 'LIVE') || items.find(s => s.status === 'SCHEDULED');
+  const pick = await liveOrNextShow();
   if (pick) {
     window.location.replace(watchUrl(pick.sessionId));
   } else {

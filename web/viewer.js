@@ -1,8 +1,11 @@
 // The viewer page: before the show (countdown, lineup, reminder, calendar), live (player → featured product
 // card, product rail, chat with comment-to-buy, waitlist, cart drawer with its own /carts/{cartId} channel,
-// checkout) and after it (replay with chapters).
+// checkout) and after it (replay with chapters). Embedded on a brand's site (/embed/watch/{id}), embed-bridge.js tells
+// the brand's page what happens and lets it veto or take over; standalone its hooks do nothing.
 import { api, isLocal, money, duration, el, $, baseFor } from './api.js';
 import { sessionIdFromLocation } from './viewer-links.js';
+import { liveOrNextShow } from './shows.js';
+import * as embed from './embed-bridge.js';
 import { startLive, startReplay } from './player.js';
 import { connectChat } from './chat.js';
 import { subscribe } from './events.js';
@@ -12,7 +15,8 @@ const CART_KEY = 'liveshop.cartId';
 const ORDER_KEY = 'liveshop.order';
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-const sessionId = sessionIdFromLocation();
+// The loader's data-liveshop-next opens /embed/watch/next: the live or next show, found in init.
+let sessionId = sessionIdFromLocation();
 const state = {
   session: null, local: false, phase: null, player: null, featured: null, stockTimer: null, pushed: false,
   // cartId: the cart being filled (a new one after each placed order). orderId + orderToken: the order shown
@@ -26,8 +30,16 @@ const state = {
   cartChannel: null, cartChannelFor: null, claimedTimer: null,
 };
 
-/** The cart id kept in localStorage: a random version-4 UUID (what the API accepts); a new one if none or malformed. */
+/**
+ * The cart id kept in localStorage: a random version-4 UUID (what the API accepts); a new one if none or malformed.
+ * Embedded, the cart the loader passed wins: the brand's previous page filled it, even where this frame's storage is
+ * partitioned or blocked.
+ */
 function storedCartId() {
+  if (embed.initialCartId && UUID_V4.test(embed.initialCartId)) {
+    localStorage.setItem(CART_KEY, embed.initialCartId);
+    return embed.initialCartId;
+  }
   const id = localStorage.getItem(CART_KEY);
   return id && UUID_V4.test(id) ? id : newCartId();
 }
@@ -44,15 +56,23 @@ async function init() {
   if (!sessionId) return fail('No show given: open /watch/<sessionId> or / for the live or next show.');
   state.local = await isLocal();
   try {
+    if (embed.embedded && sessionId === embed.NEXT_SHOW) {
+      const next = await liveOrNextShow();
+      if (!next) return fail('No show is scheduled right now.');
+      sessionId = next.sessionId;
+    }
     state.session = await api('GET', '/sessions/' + encodeURIComponent(sessionId));
   } catch (e) {
     return fail(e.code === 'SESSION_NOT_FOUND' ? 'This show does not exist.' : 'The show could not be loaded: ' + e.message);
   }
+  // The brand's names, images and product pages, before the first product card is drawn.
+  await embed.hydrate((state.session.lineup || []).map(p => p.sku));
   wireCart();
   wireWaitlist();
   // A chat ticket or a deal hold takes a solved challenge: one is kept ready from the first click, key or focus.
   prepareOnFirstInteraction();
   render();
+  embed.ready(sessionId);
   chat();
   subscribeCart();
   setInterval(tick, 1000);
@@ -115,6 +135,7 @@ function render() {
     const previous = state.phase;
     state.phase = s.status;
     enterPhase(s.status, previous);
+    embed.emit('SHOW_STATUS', { status: s.status });
   }
   // A late joiner (or a missed cue) sees the product on screen now.
   if (s.status === 'LIVE' && s.currentHighlight && (!state.featured || state.featured.highlightId !== s.currentHighlight.highlightId)
@@ -158,9 +179,12 @@ function feature(h) {
   const lineItem = (state.session.lineup || []).find(p => p.sku === h.sku) || {};
   $('#featured').hidden = false;
   $('#featured').dataset.sku = h.sku;
-  $('#featured-title').textContent = h.title || lineItem.title || h.sku;
+  const brand = embed.product(h.sku) || {};
+  $('#featured-title').textContent = brand.title || h.title || lineItem.title || h.sku;
+  $('#featured-link').hidden = !brand.url;
+  if (brand.url) $('#featured-link').href = brand.url;
   const img = $('#featured-image');
-  const imageUrl = h.imageUrl || lineItem.imageUrl;
+  const imageUrl = brand.image || h.imageUrl || lineItem.imageUrl;
   img.hidden = !imageUrl;
   if (imageUrl) { img.src = imageUrl; img.onerror = () => { img.hidden = true; }; }
   const currency = h.currency || lineItem.currency || 'USD';
@@ -184,6 +208,7 @@ function feature(h) {
   // a last change right after a push waits for the next one): then poll every 10 s as a safety net, else every 2 s.
   let ticks = 0;
   state.stockTimer = setInterval(() => { if (!state.pushed || ++ticks % 5 === 0) refreshStock(); }, 2000);
+  embed.emit('PRODUCT_FEATURED', { sku: h.sku });
 }
 
 function unfeature() {
@@ -218,8 +243,10 @@ function setStock(available) {
   renderWaitlist();
 }
 
-/** The product's title from the lineup (or the card on screen), else its sku. */
+/** The product's title from the brand (embedded), the lineup or the card on screen, else its sku. */
 function titleOf(sku) {
+  const brand = embed.product(sku);
+  if (brand && brand.title) return brand.title;
   const p = ((state.session && state.session.lineup) || []).find(x => x.sku === sku);
   if (p && p.title) return p.title;
   if (state.featured && state.featured.sku === sku && state.featured.title) return state.featured.title;
@@ -321,12 +348,16 @@ function subscribeCart() {
 
 function cartFrame(frame) {
   if (!frame || typeof frame !== 'object') return;
+  // Holds from the chat ("SOLD") are placed by the server: the brand hears of them, it cannot veto them.
   if (frame.type === 'held') {
     toast('Added to your cart: ' + titleOf(frame.sku) + ' ×' + frame.quantity, 'good');
+    embed.emit('HOLD_PLACED', { sku: frame.sku, quantity: frame.quantity });
     afterHold();
   } else if (frame.type === 'holdRefused') {
     toast(refusedText(frame.code, frame.sku), 'bad');
+    embed.emit('HOLD_REFUSED', { sku: frame.sku, code: frame.code });
   } else if (frame.type === 'waitlistHeld') {
+    embed.emit('HOLD_PLACED', { sku: frame.sku, quantity: frame.quantity });
     state.waitlist.delete(frame.sku);
     renderWaitlist();
     toast('Good news: ' + titleOf(frame.sku) + ' is back and held for you', 'good');
@@ -400,7 +431,7 @@ function renderRail(lineup) {
   rail.replaceChildren(...(lineup || []).map(p => {
     const deal = p.dealPriceCents != null && (!p.dealEndsAt || Date.parse(p.dealEndsAt) > Date.now());
     return el('li', { 'data-sku': p.sku, class: p.sku === featuredSku ? 'current' : '' },
-      el('span', { class: 'rail-title', text: p.title || p.sku }),
+      el('span', { class: 'rail-title', text: titleOf(p.sku) }),
       el('span', { class: 'rail-price', text: money(deal ? p.dealPriceCents : p.priceCents, p.currency) }),
       el('span', { class: 'rail-stock muted', text: p.available > 0 ? p.available + ' left' : 'Sold out' }),
       state.phase === 'SCHEDULED' ? null
@@ -533,15 +564,31 @@ function wireCart() {
 async function addToCart(sku) {
   const message = $('#featured-message');
   message.textContent = '';
+  const verdict = await embed.beforeAddToCart(itemFor(sku));
+  if (!verdict.ok) {
+    message.textContent = 'Not added' + (verdict.reason ? ': ' + verdict.reason : ' by the shop');
+    return;
+  }
   try {
-    await holdOne(sku);
+    const hold = await holdOne(sku);
+    embed.emit('HOLD_PLACED', { sku, quantity: hold.quantity, expiresAt: hold.expiresAt });
     await refreshCart();
     refreshStock();
     refreshSession();
   } catch (e) {
+    embed.emit('HOLD_REFUSED', { sku, code: e.code });
     message.textContent = e.code === 'SOLD_OUT' ? 'Sold out — all units are in carts.' :
       e.code === 'QUANTITY_LIMIT' ? 'You already hold the most you can buy of this one.' : e.message;
   }
+}
+
+/** What the brand's ADD_TO_CART handler sees: one unit of the product, at the price on screen. */
+function itemFor(sku) {
+  const p = ((state.session && state.session.lineup) || []).find(x => x.sku === sku) || {};
+  const h = state.featured && state.featured.sku === sku ? state.featured : p;
+  const deal = dealRunning(sku) && h.dealPriceCents != null;
+  return { sku, quantity: 1, title: titleOf(sku), priceCents: deal ? h.dealPriceCents : (h.priceCents ?? p.priceCents),
+    currency: h.currency || p.currency || 'USD' };
 }
 
 /**
@@ -593,6 +640,8 @@ function renderCart(c) {
   $('#cart-total').textContent = c.items.length ? money(c.totalCents, c.currency || 'USD') : '—';
   $('#checkout-button').disabled = c.items.length === 0;
   renderHoldCountdowns();
+  embed.cartChanged(state.cartId, c.items.map(i => ({ sku: i.sku, quantity: i.quantity, title: titleOf(i.sku),
+    lineTotalCents: i.lineTotalCents, currency: c.currency || 'USD' })));
 }
 
 function renderHoldCountdowns() {
@@ -626,11 +675,20 @@ async function checkout() {
   const message = $('#checkout-message');
   message.textContent = '';
   const cartId = state.cartId;
-  const fingerprint = cartId + '|' + email + '|' + JSON.stringify((state.cart && state.cart.items || []).map(i => [i.sku, i.quantity]));
+  const items = (state.cart && state.cart.items) || [];
+  // A brand with its own checkout takes over here (it gets the cart, never the e-mail): ours does not run.
+  $('#checkout-button').disabled = true;
+  const ours = await embed.beforeCheckout({ cartId, totalCents: state.cart ? state.cart.totalCents : 0,
+    currency: (state.cart && state.cart.currency) || 'USD', items: items.map(i => ({ sku: i.sku, quantity: i.quantity })) });
+  if (!ours) {
+    message.textContent = 'The shop takes over the checkout.';
+    $('#checkout-button').disabled = false;
+    return;
+  }
+  const fingerprint = cartId + '|' + email + '|' + JSON.stringify(items.map(i => [i.sku, i.quantity]));
   if (!state.attempt || state.attempt.fingerprint !== fingerprint) {
     state.attempt = { key: crypto.randomUUID(), fingerprint };
   }
-  $('#checkout-button').disabled = true;
   let order;
   try {
     order = await api('POST', '/orders', { body: { cartId, email }, headers: { 'Idempotency-Key': state.attempt.key } });
@@ -679,7 +737,12 @@ function restoreOrder() {
 }
 
 function showOrder(order) {
+  const before = state.order;
   state.order = order;
+  // Once, when this page saw the order become paid (not for an order read again on the brand's next page).
+  if (order.status === 'CONFIRMED' && before && before.orderId === order.orderId && before.status !== 'CONFIRMED') {
+    embed.emit('ORDER_CONFIRMED', { orderId: order.orderId, status: order.status, total: order.totalCents, currency: order.currency });
+  }
   $('#order').hidden = false;
   $('#order-id').textContent = order.orderId.slice(0, 8);
   $('#order').dataset.orderId = order.orderId;

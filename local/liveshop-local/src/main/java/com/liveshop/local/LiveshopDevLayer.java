@@ -138,7 +138,11 @@ public final class LiveshopDevLayer implements DevLayer {
         LocalPayments payments = new LocalPayments(
                 http, stack.url(), () -> paymentWebhookSecret(stack), jwt::hostToken, Clock.systemUTC());
         routes.post("/_local/payments/{orderId}", payments::handle);
-        new LocalWeb().register(routes);
+        new LocalWeb(
+                        stack.url(),
+                        EdgeHeaders.embedOrigins(stack.parameters().get("EmbedAllowedOrigins")),
+                        this::demoShowId)
+                .register(routes);
         new LocalApiDocs().register(routes);
     }
 
@@ -152,8 +156,8 @@ public final class LiveshopDevLayer implements DevLayer {
                 "{\"status\":\"PAID\"|\"FAILED\"} (optional amountCents, "
                         + "currency, paymentId): the order's amount sent to the webhook, signed X-Signature: "
                         + "t=<unix s>,v1=<hex HMAC-SHA256(\"<t>.<body>\")>");
-        endpoints.putAll(new LocalWeb().describe());
-        endpoints.putAll(new LocalApiDocs().describe());
+        endpoints.putAll(LocalWeb.describe());
+        endpoints.putAll(LocalApiDocs.describe());
         return endpoints;
     }
 

@@ -62,7 +62,7 @@ final class LocalApiDocs {
         routes.get("/docs", LocalApiDocs::page);
     }
 
-    Map<String, String> describe() {
+    static Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("GET /openapi.yaml", "the HTTP API's contract (OpenAPI 3.1), real-time frames included");
         d.put("GET /docs", "the API reference (Redoc) rendering /openapi.yaml");

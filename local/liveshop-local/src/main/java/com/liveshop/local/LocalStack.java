@@ -85,6 +85,7 @@ public final class LocalStack implements AutoCloseable {
         if (stack.demoShowId() != null) {
             out.println("Demo show: " + stack.url() + "/watch/" + stack.demoShowId() + " (viewer), " + stack.url()
                     + "/host (host console)");
+            out.println("Demo shop: " + stack.url() + "/demo-shop/ (the show embedded on a brand's site)");
         }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -97,6 +97,43 @@ class LocalWebTest {
         assertThat(get("/web/tools/amplify-events.js").statusCode()).isEqualTo(404);
     }
 
+    /**
+     * The embed: the loader, the watch page at /embed/watch/{id} that the brand sites of EmbedAllowedOrigins (and only
+     * they) may frame, and the demo shop, whose one script tag and CSP name the stack under its other loopback name.
+     */
+    @Test
+    void theEmbedAndTheDemoShopAreServed() throws Exception {
+        HttpResponse<String> loader = get("/embed/liveshop.js");
+        assertThat(loader.statusCode()).isEqualTo(200);
+        assertThat(loader.headers().firstValue("content-type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+        HttpResponse<String> player = get("/embed/watch/0b6f1c1e-5e0c-4a57-9d7e-2f1b0d0c7a11");
+        assertThat(player.body()).contains("/web/viewer.js");
+        String shopOrigin = stack.parameters().get("EmbedAllowedOrigins");
+        assertThat(shopOrigin).isEqualTo(stack.url());
+        assertThat(player.headers().firstValue("content-security-policy"))
+                .hasValue("frame-ancestors 'self' " + shopOrigin);
+        assertThat(player.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+
+        String embedOrigin = stack.url().replace("//localhost:", "//127.0.0.1:");
+        for (String page : new String[] {"/demo-shop/", "/demo-shop/product.html"}) {
+            HttpResponse<String> shop = get(page);
+            assertThat(shop.statusCode()).as(page).isEqualTo(200);
+            assertThat(shop.body())
+                    .as(page)
+                    .contains("<script src=\"" + embedOrigin + "/embed/liveshop.js\" async></script>")
+                    .contains("frame-src " + embedOrigin + ";")
+                    .doesNotContain("{{")
+                    .doesNotContain("unsafe-inline");
+            assertThat(shop.headers().firstValue("content-security-policy"))
+                    .as(page)
+                    .hasValue("frame-ancestors 'none'");
+        }
+        assertThat(get("/demo-shop/shop.js").statusCode()).isEqualTo(200);
+        assertThat(get("/demo-shop/missing.html").statusCode()).isEqualTo(404);
+        assertThat(get("/demo-shop/..%2Flog4j2.xml").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void onlyFilesOfTheWebFolderAreServed() throws Exception {
         assertThat(get("/web/missing.js").statusCode()).isEqualTo(404);

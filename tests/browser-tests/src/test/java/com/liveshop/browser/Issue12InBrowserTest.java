@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.liveshop.local.LocalStack;
 import dev.samlocal.Options;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,7 +60,6 @@ class Issue12InBrowserTest {
     private static ChromeDriver viewer;
     private static String hostToken;
     private static String sessionId;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() {
@@ -422,23 +416,6 @@ class Issue12InBrowserTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String json, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
-                .method(
-                        method,
-                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("content-type", "application/json");
-        }
-        if (token != null) {
-            request.header("authorization", "Bearer " + token);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return StackHttp.call(stack.url(), method, path, json, token);
     }
 }
