@@ -68,7 +68,17 @@
     if (m.name === 'PRODUCTS') {
       if (!resolver) return send({ type: 'answer', id: m.id, value: null });
       return Promise.resolve().then(function () { return resolver(m.detail.slice()); }).then(
-        function (products) { send({ type: 'answer', id: m.id, value: JSON.parse(JSON.stringify(products || null)) }); },
+        function (products) {
+          var value = JSON.parse(JSON.stringify(products || null));
+          // A link may be relative to the brand's page ('/p/sweater'): the player gets it absolute.
+          Object.keys(value || {}).forEach(function (s) {
+            var p = value[s];
+            if (p && typeof p.url === 'string') {
+              try { p.url = new URL(p.url, location.href).href; } catch (e) { p.url = null; }
+            }
+          });
+          send({ type: 'answer', id: m.id, value: value });
+        },
         function () { send({ type: 'answer', id: m.id, value: null }); });
     }
     var list = handlers[m.name] || [];

@@ -30,7 +30,7 @@ window.onLiveShopReady = player => {
   player.products(async skus => Object.fromEntries(skus.filter(s => CATALOG[s]).map(s => [s, {
     title: CATALOG[s].title,
     image: swatch(CATALOG[s].color),
-    url: new URL('/demo-shop/product.html?sku=' + encodeURIComponent(s), location.href).href,
+    url: '/demo-shop/product.html?sku=' + encodeURIComponent(s),
   }])));
   player.on(player.EVENT.ADD_TO_CART, (item, callback) => {
     note('ADD_TO_CART', item);
