@@ -87,16 +87,18 @@ function ask(name, detail, fallback, timeoutMs = ASK_TIMEOUT_MS) {
 /** ADD_TO_CART: {ok: true} lets the hold through; {ok: false, reason} when the brand vetoed it. */
 export async function beforeAddToCart(item) {
   const answer = await ask('ADD_TO_CART', item, true);
-  if (answer === false) return { ok: false, reason: null };
-  if (answer && typeof answer === 'object' && answer.success === false) {
-    return { ok: false, reason: typeof answer.reason === 'string' ? answer.reason.slice(0, 200) : null };
-  }
-  return { ok: true };
+  if (!refused(answer)) return { ok: true };
+  return { ok: false, reason: answer && typeof answer.reason === 'string' ? answer.reason.slice(0, 200) : null };
 }
 
 /** CHECKOUT: true when ours runs, false when the brand's own checkout takes over. */
 export async function beforeCheckout(order) {
-  return (await ask('CHECKOUT', order, true)) !== false;
+  return !refused(await ask('CHECKOUT', order, true));
+}
+
+/** The brand's callback said no: false, or {success: false, reason} (the loader passes both on as the latter). */
+function refused(answer) {
+  return answer === false || (!!answer && typeof answer === 'object' && answer.success === false);
 }
 
 /** An event for the brand's handlers (never an email, an order token, a payment id or a chat ticket). */

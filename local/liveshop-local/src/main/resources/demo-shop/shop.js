@@ -41,6 +41,7 @@ window.onLiveShopReady = player => {
   }
   player.on(player.EVENT.CHECKOUT, (order, callback) => {
     note('CHECKOUT', order);
-    callback(true); // Our shop has no checkout of its own: LiveShop's runs.
+    // false: our own checkout takes over (the cart's holds stay; LiveShop places no order); true: LiveShop's runs.
+    callback(!document.getElementById('own-checkout')?.checked);
   });
 };

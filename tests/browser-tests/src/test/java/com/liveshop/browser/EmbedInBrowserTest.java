@@ -37,7 +37,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * miniplayer is back at once (minimized, live, the same cart), checks out from it and pays with the local test payment:
  * the brand's page hears ORDER_CONFIRMED. No console error, no request to an origin the demo page's CSP does not list.
  * A vetoing ADD_TO_CART places no hold; Close removes the player and what it kept; data-liveshop-next opens the live
- * show. The first paint and the time until the miniplayer is back are printed, not asserted.
+ * show; a brand that answers CHECKOUT with false takes over (we place no order, the hold stays in the cart). The first
+ * paint and the time until the miniplayer is back are printed, not asserted.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbedInBrowserTest {
@@ -243,6 +244,43 @@ class EmbedInBrowserTest {
                         .equals(Browsers.read(Browsers.sessionStorage(d, "liveshop.embed"))
                                 .path("sessionId")
                                 .asText()));
+        assertThat(Browsers.consoleProblems(vetoed)).as("console").isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void aBrandWithItsOwnCheckoutTakesOverAndOursPlacesNoOrder() {
+        // The open player covers the page: minimized, the brand's page is usable again.
+        vetoed.switchTo().defaultContent();
+        playerChrome(vetoed).findElement(By.cssSelector("[data-act=toggle]")).click();
+        assertThat(playerBox(vetoed).getAttribute("class")).contains("mini");
+        vetoed.findElement(By.id("veto")).click(); // let the hold through this time
+        vetoed.findElement(By.id("own-checkout")).click();
+        playerChrome(vetoed).findElement(By.cssSelector("[data-act=toggle]")).click();
+        assertThat(playerBox(vetoed).getAttribute("class")).doesNotContain("mini");
+        enterPlayer(vetoed);
+        Browsers.waiting(vetoed, WAIT).until(Browsers.textIs(By.id("featured-title"), BRAND_TITLE));
+        vetoed.findElement(By.id("featured-add")).click();
+        Browsers.waiting(vetoed, WAIT).until(Browsers.textIs(By.id("cart-count"), "1"));
+        String cartId = Browsers.localStorage(vetoed, "liveshop.cartId");
+        vetoed.findElement(By.id("cart-button")).click();
+        Browsers.waiting(vetoed, WAIT).until(Browsers.shown(By.id("checkout-email")));
+        vetoed.findElement(By.id("checkout-email")).sendKeys("other@example.com");
+        vetoed.findElement(By.id("checkout-button")).click();
+        Browsers.waiting(vetoed, WAIT)
+                .until(Browsers.textIs(By.id("checkout-message"), "The shop takes over the checkout."));
+        assertThat(vetoed.findElement(By.id("order")).isDisplayed()).isFalse();
+        vetoed.switchTo().defaultContent();
+        assertThat(logged(vetoed, "CHECKOUT")).singleElement().satisfies(order -> {
+            assertThat(order.path("cartId").asText()).isEqualTo(cartId);
+            assertThat(order.path("items").get(0).path("sku").asText()).isEqualTo(SWEATER);
+            assertThat(order.toString()).doesNotContain("other@example.com");
+        });
+        // No order: the hold is still in the cart for the brand's own checkout to use.
+        assertThat(Browsers.read(call("GET", "/carts/" + cartId, null).body()).path("items"))
+                .singleElement()
+                .satisfies(item -> assertThat(item.path("sku").asText()).isEqualTo(SWEATER));
+        assertThat(logged(vetoed, "ORDER_CONFIRMED")).isEmpty();
         assertThat(Browsers.consoleProblems(vetoed)).as("console").isEmpty();
     }
 

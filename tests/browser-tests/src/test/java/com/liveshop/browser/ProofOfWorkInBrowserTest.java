@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.liveshop.local.LocalStack;
 import dev.samlocal.Options;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +40,6 @@ class ProofOfWorkInBrowserTest {
     private static final Pattern FAVICON = Pattern.compile("/favicon\\.ico .*status of 404");
     private static final Pattern DEMO_IMAGE =
             Pattern.compile("^https://images\\.liveshop\\.example/\\S+ .*ERR_NAME_NOT_RESOLVED");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalStack stack;
     private static ChromeDriver host;
@@ -196,20 +190,6 @@ class ProofOfWorkInBrowserTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String json) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.url() + path))
-                .method(
-                        method,
-                        json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        if (json != null) {
-            request.header("content-type", "application/json");
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return StackHttp.call(stack.url(), method, path, json, null);
     }
 }
