@@ -281,6 +281,27 @@ class EmbedInBrowserTest {
                 .singleElement()
                 .satisfies(item -> assertThat(item.path("sku").asText()).isEqualTo(SWEATER));
         assertThat(logged(vetoed, "ORDER_CONFIRMED")).isEmpty();
+
+        // The miniplayer is dragged by its bar, and stays where it was left on the brand's next page.
+        playerChrome(vetoed).findElement(By.cssSelector("[data-act=toggle]")).click();
+        WebElement bar = playerChrome(vetoed).findElement(By.cssSelector(".grip"));
+        org.openqa.selenium.Rectangle before = playerBox(vetoed).getRect();
+        new org.openqa.selenium.interactions.Actions(vetoed)
+                .clickAndHold(bar)
+                .moveByOffset(-40, -30)
+                .moveByOffset(-260, -170)
+                .release()
+                .perform();
+        org.openqa.selenium.Rectangle after = playerBox(vetoed).getRect();
+        assertThat(after.getX()).isCloseTo(before.getX() - 300, org.assertj.core.data.Offset.offset(2));
+        assertThat(after.getY()).isCloseTo(before.getY() - 200, org.assertj.core.data.Offset.offset(2));
+        JsonNode kept = Browsers.read(Browsers.sessionStorage(vetoed, "liveshop.embed"));
+        assertThat(kept.path("position").path("x").asInt()).isEqualTo(after.getX());
+        vetoed.get(shop + "/demo-shop/product.html?sku=" + SWEATER);
+        Browsers.waiting(vetoed, WAIT)
+                .until(d -> !d.findElements(By.id("liveshop-player")).isEmpty());
+        assertThat(playerBox(vetoed).getAttribute("class")).contains("mini");
+        assertThat(playerBox(vetoed).getRect().getPoint()).isEqualTo(after.getPoint());
         assertThat(Browsers.consoleProblems(vetoed)).as("console").isEmpty();
     }
 
